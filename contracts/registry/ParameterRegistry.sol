@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {
+    IParameterRegistry,
+    ParameterDefinition,
+    ParameterInfo,
+    ParameterKind,
+    ParameterRules,
+    ParameterUpdate,
+    PendingRules,
+    RiskDirection,
+    StepKind
+} from "./interfaces/IParameterRegistry.sol";
+import {ParameterRulesLib} from "./libraries/ParameterRulesLib.sol";
+
+/// @title ParameterRegistry
+/// @notice The single store of every Trimtab strategy parameter, each inside rules that governance sets.
+/// @dev See {IParameterRegistry}. One parameter takes three storage slots, so that a value update reads three
+/// slots and writes two.
+contract ParameterRegistry is IParameterRegistry {
+    /// @notice The parameter holding the extra delay, in seconds, before a loosening of rules can be accepted.
+    bytes32 public constant RULES_DELAY_KEY = "registry.rulesDelay";
+
+    /// @dev A parameter in storage. Slot 0: value. Slot 1: bounds. Slot 2: step, interval, timestamps, kinds.
+    struct Parameter {
+        uint256 value;
+        uint128 min;
+        uint128 max;
+        uint128 maxStep;
+        uint32 minIntervalSeconds;
+        uint48 updatedAt;
+        ParameterKind kind;
+        StepKind stepKind;
+        RiskDirection saferDirection;
+    }
+
+    /// @inheritdoc IParameterRegistry
+    address public immutable governance;
+
+    address private _guardian;
+    uint48 private _guardianExpiresAt;
+    bytes32[] private _keys;
+    mapping(bytes32 key => Parameter) private _parameters;
+    mapping(bytes32 key => PendingRules) private _pendingRules;
+
+    /// @param governance_ The DAO's timelock: the only writer of values and rules.
+    /// @param guardian_ The first guardian (zero: none).
+    /// @param guardianExpiresAt_ When the first guardian's power ends.
+    /// @param definitions The first parameters; they must include `registry.rulesDelay` (Seconds).
+    constructor(
+        address governance_,
+        address guardian_,
+        uint48 guardianExpiresAt_,
+        ParameterDefinition[] memory definitions
+    ) {
+        governance = governance_;
+        _setGuardian(guardian_, guardianExpiresAt_);
+        for (uint256 i; i < definitions.length; ++i) {
+            _addParameter(definitions[i]);
+        }
+        ParameterKind delayKind = _parameters[RULES_DELAY_KEY].kind;
+        if (delayKind != ParameterKind.Seconds) {
+            revert ParameterKindMismatch(RULES_DELAY_KEY, ParameterKind.Seconds, delayKind);
+        }
+    }
+
+    /* MODIFIERS */
+
+    modifier onlyGovernance() {
+        if (msg.sender != governance) revert RegistryUnauthorized(msg.sender);
+        _;
+    }
+
+    modifier onlyActiveGuardian() {
+        _checkActiveGuardian();
+        _;
+    }
+
+    /* GETTERS */
+
+    /// @inheritdoc IParameterRegistry
+    function guardian() external view returns (address) {
+        return _guardian;
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function guardianExpiresAt() external view returns (uint48) {
+        return _guardianExpiresAt;
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function valueOf(bytes32 key) external view returns (uint256) {
+        return _existing(key).value;
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function getUint(bytes32 key) external view returns (uint256) {
+        Parameter storage p = _existing(key);
+        ParameterKind kind = p.kind;
+        if (kind == ParameterKind.Address || kind == ParameterKind.Bool) {
+            revert ParameterKindMismatch(key, ParameterKind.Amount, kind);
+        }
+        return p.value;
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function getAddress(bytes32 key) external view returns (address) {
+        return address(uint160(_valueOfKind(key, ParameterKind.Address)));
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function getBool(bytes32 key) external view returns (bool) {
+        return _valueOfKind(key, ParameterKind.Bool) == 1;
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function parameter(bytes32 key) external view returns (ParameterInfo memory) {
+        Parameter storage p = _existing(key);
+        return ParameterInfo(key, p.kind, p.saferDirection, p.value, _rulesOf(p), p.updatedAt);
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function parameterKeys() external view returns (bytes32[] memory) {
+        return _keys;
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function pendingRules(bytes32 key) external view returns (PendingRules memory) {
+        return _pendingRules[key];
+    }
+
+    /* GOVERNANCE */
+
+    /// @inheritdoc IParameterRegistry
+    function addParameters(ParameterDefinition[] calldata definitions) external onlyGovernance {
+        for (uint256 i; i < definitions.length; ++i) {
+            _addParameter(definitions[i]);
+        }
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function setParameter(bytes32 key, uint256 newValue) external onlyGovernance {
+        _setValue(key, newValue);
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function setParameters(ParameterUpdate[] calldata updates) external onlyGovernance {
+        for (uint256 i; i < updates.length; ++i) {
+            _setValue(updates[i].key, updates[i].value);
+        }
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function setRules(bytes32 key, ParameterRules calldata rules) external onlyGovernance {
+        Parameter storage p = _existing(key);
+        ParameterRulesLib.validateRules(key, p.kind, p.saferDirection, rules);
+        _checkRulesKeepValue(key, p, rules);
+
+        delete _pendingRules[key];
+        if (ParameterRulesLib.isTighterOrEqual(_rulesOf(p), rules)) {
+            _writeRules(key, p, rules);
+        } else {
+            uint48 executableAt = Time.timestamp() + uint48(_parameters[RULES_DELAY_KEY].value);
+            _pendingRules[key] = PendingRules(rules, executableAt);
+            emit RulesLooseningSubmitted(key, rules, executableAt);
+        }
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function acceptRules(bytes32 key) external {
+        Parameter storage p = _existing(key);
+        PendingRules memory pending = _pendingRules[key];
+        if (pending.executableAt == 0) revert RulesNotPending(key);
+        if (Time.timestamp() < pending.executableAt) revert RulesNotYetExecutable(key, pending.executableAt);
+        _checkRulesKeepValue(key, p, pending.rules);
+
+        delete _pendingRules[key];
+        _writeRules(key, p, pending.rules);
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function revokePendingRules(bytes32 key) external {
+        if (msg.sender != governance) _checkActiveGuardian();
+        if (_pendingRules[key].executableAt == 0) revert RulesNotPending(key);
+
+        delete _pendingRules[key];
+        emit RulesLooseningRevoked(key, msg.sender);
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function setGuardian(address newGuardian, uint48 expiresAt) external onlyGovernance {
+        _setGuardian(newGuardian, expiresAt);
+    }
+
+    /* GUARDIAN */
+
+    /// @inheritdoc IParameterRegistry
+    function tighten(ParameterUpdate[] calldata updates) external onlyActiveGuardian {
+        for (uint256 i; i < updates.length; ++i) {
+            bytes32 key = updates[i].key;
+            uint256 newValue = updates[i].value;
+            Parameter storage p = _existing(key);
+            RiskDirection direction = p.saferDirection;
+            uint256 oldValue = p.value;
+            bool safer =
+                (direction == RiskDirection.Lower && newValue < oldValue) ||
+                    (direction == RiskDirection.Higher && newValue > oldValue);
+            if (!safer) revert ParameterNotDeRisking(key, direction, oldValue, newValue);
+            _setValue(key, newValue);
+        }
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function renounceGuardian() external {
+        if (msg.sender != _guardian) revert RegistryNotGuardian(msg.sender);
+        _setGuardian(address(0), 0);
+    }
+
+    /* INTERNAL */
+
+    function _addParameter(ParameterDefinition memory d) internal {
+        if (_parameters[d.key].kind != ParameterKind.None) revert ParameterAlreadyExists(d.key);
+        ParameterRulesLib.validateRules(d.key, d.kind, d.saferDirection, d.rules);
+        ParameterRulesLib.checkBounds(d.key, d.kind, d.rules.min, d.rules.max, d.value);
+
+        _keys.push(d.key);
+        _parameters[d.key] = Parameter({
+            value: d.value,
+            min: d.rules.min,
+            max: d.rules.max,
+            maxStep: d.rules.maxStep,
+            minIntervalSeconds: d.rules.minIntervalSeconds,
+            updatedAt: Time.timestamp(),
+            kind: d.kind,
+            stepKind: d.rules.stepKind,
+            saferDirection: d.saferDirection
+        });
+        emit ParameterAdded(d.key, d.kind, d.saferDirection, d.value, d.rules);
+    }
+
+    /// @dev Checks every value rule, then writes the value and its update time.
+    function _setValue(bytes32 key, uint256 newValue) internal {
+        Parameter storage p = _existing(key);
+        uint256 oldValue = p.value;
+        if (newValue == oldValue) revert ParameterUnchanged(key, newValue);
+        ParameterRulesLib.checkBounds(key, p.kind, p.min, p.max, newValue);
+        ParameterRulesLib.checkStep(key, p.stepKind, p.maxStep, oldValue, newValue);
+        ParameterRulesLib.checkInterval(key, p.minIntervalSeconds, p.updatedAt, block.timestamp);
+
+        p.value = newValue;
+        p.updatedAt = Time.timestamp();
+        emit ParameterSet(key, oldValue, newValue, msg.sender);
+    }
+
+    function _writeRules(bytes32 key, Parameter storage p, ParameterRules memory rules) internal {
+        ParameterRules memory oldRules = _rulesOf(p);
+        p.min = rules.min;
+        p.max = rules.max;
+        p.maxStep = rules.maxStep;
+        p.stepKind = rules.stepKind;
+        p.minIntervalSeconds = rules.minIntervalSeconds;
+        emit RulesSet(key, oldRules, rules, msg.sender);
+    }
+
+    function _setGuardian(address newGuardian, uint48 expiresAt) internal {
+        if (newGuardian != address(0) && expiresAt <= Time.timestamp()) revert RegistryGuardianExpiryInPast(expiresAt);
+        emit GuardianSet(_guardian, newGuardian, expiresAt);
+        _guardian = newGuardian;
+        _guardianExpiresAt = expiresAt;
+    }
+
+    function _checkActiveGuardian() internal view {
+        if (msg.sender != _guardian) revert RegistryNotGuardian(msg.sender);
+        if (Time.timestamp() >= _guardianExpiresAt) revert RegistryGuardianExpired(msg.sender, _guardianExpiresAt);
+    }
+
+    function _checkRulesKeepValue(bytes32 key, Parameter storage p, ParameterRules memory rules) internal view {
+        if (p.kind == ParameterKind.Address) return;
+        uint256 value = p.value;
+        if (value < rules.min || value > rules.max) revert RulesExcludeValue(key, value, rules.min, rules.max);
+    }
+
+    function _existing(bytes32 key) internal view returns (Parameter storage p) {
+        p = _parameters[key];
+        if (p.kind == ParameterKind.None) revert ParameterUnknown(key);
+    }
+
+    function _valueOfKind(bytes32 key, ParameterKind expected) internal view returns (uint256) {
+        Parameter storage p = _existing(key);
+        if (p.kind != expected) revert ParameterKindMismatch(key, expected, p.kind);
+        return p.value;
+    }
+
+    function _rulesOf(Parameter storage p) internal view returns (ParameterRules memory) {
+        return ParameterRules(p.min, p.max, p.stepKind, p.maxStep, p.minIntervalSeconds);
+    }
+}

@@ -1,0 +1,38 @@
+import { createRequire } from "node:module";
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/** The solc-js compiler from npm: pinned in package.json, nothing is downloaded. */
+const solc = {
+  version: (require("solc/package.json") as { version: string }).version,
+  path: require.resolve("solc/soljson.js"),
+};
+
+export default defineConfig({
+  plugins: [hardhatViem, hardhatIgnitionViem, hardhatNetworkHelpers],
+  solidity: {
+    profiles: {
+      default: {
+        ...solc,
+        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+      },
+      production: {
+        ...solc,
+        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+      },
+    },
+    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 512 },
+    },
+  },
+  networks: {
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+  },
+});

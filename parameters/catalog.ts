@@ -1,0 +1,152 @@
+import type { ParameterRules, ParameterSpec, StepKind } from "./types.ts";
+
+const hourSeconds = 3_600;
+const daySeconds = 86_400;
+/** Base-asset (6-decimal stablecoin) units in one whole token. */
+const baseUnit = 1_000_000n;
+
+function rules(
+  min: bigint,
+  max: bigint,
+  stepKind: StepKind,
+  maxStep: bigint,
+  minIntervalSeconds: number,
+): ParameterRules {
+  return { min, max, stepKind, maxStep, minIntervalSeconds };
+}
+
+/** A pause flag: 0 = running, 1 = paused; the guardian may only pause. */
+function pauseFlag(name: string, description: string): ParameterSpec {
+  return { name, kind: "bool", saferDirection: "higher", description, value: 0n, rules: rules(0n, 1n, "none", 0n, 0) };
+}
+
+/**
+ * Trimtab's strategy parameters and their first rules: the single list the deployment, the CLI and the web app
+ * read. The registry on chain is the truth once deployed; this is what a new deployment starts from.
+ * The vault reads them by name (see README, "Parameters").
+ */
+export const parameterCatalog: readonly ParameterSpec[] = [
+  {
+    name: "registry.rulesDelay",
+    kind: "seconds",
+    saferDirection: "higher",
+    description: "Extra delay before a loosening of any parameter's rules can be accepted",
+    value: BigInt(2 * daySeconds),
+    rules: rules(BigInt(daySeconds), BigInt(30 * daySeconds), "absolute", BigInt(7 * daySeconds), 0),
+  },
+  pauseFlag("pause.deposits", "New deposits and mints are refused (withdrawals never are)"),
+  pauseFlag("pause.rebalance", "Keepers cannot rebalance"),
+  pauseFlag("pause.leverage", "No new borrowing on the lending market (deleveraging still runs)"),
+  {
+    name: "rebalance.bandBps",
+    kind: "bps",
+    saferDirection: "none",
+    description: "Drift from target weight, in bps of NAV, that makes a rebalance due",
+    value: 500n,
+    rules: rules(100n, 2_000n, "absolute", 250n, daySeconds),
+  },
+  {
+    name: "rebalance.minIntervalSec",
+    kind: "seconds",
+    saferDirection: "none",
+    description: "Shortest time between two rebalances",
+    value: BigInt(daySeconds),
+    rules: rules(BigInt(hourSeconds), BigInt(7 * daySeconds), "relative", 5_000n, daySeconds),
+  },
+  {
+    name: "rebalance.maxTradeBps",
+    kind: "bps",
+    saferDirection: "lower",
+    description: "Largest trade in one rebalance, in bps of NAV",
+    value: 1_000n,
+    rules: rules(100n, 5_000n, "absolute", 500n, daySeconds),
+  },
+  {
+    name: "rebalance.maxSlippageBps",
+    kind: "bps",
+    saferDirection: "lower",
+    description: "Largest shortfall of a trade's output versus the oracle price",
+    value: 50n,
+    rules: rules(5n, 300n, "absolute", 25n, daySeconds),
+  },
+  {
+    name: "collateral.targetLtvBps",
+    kind: "bps",
+    saferDirection: "lower",
+    description: "Loan-to-value the collateral manager steers to",
+    value: 3_000n,
+    rules: rules(0n, 7_000n, "absolute", 500n, daySeconds),
+  },
+  {
+    name: "collateral.maxLtvBps",
+    kind: "bps",
+    saferDirection: "lower",
+    description: "Loan-to-value above which the collateral manager deleverages",
+    value: 4_500n,
+    rules: rules(0n, 8_000n, "absolute", 500n, daySeconds),
+  },
+  {
+    name: "collateral.healthBufferBps",
+    kind: "bps",
+    saferDirection: "higher",
+    description: "Smallest distance, in bps of LTV, kept below the lending market's liquidation LTV",
+    value: 1_000n,
+    rules: rules(200n, 5_000n, "absolute", 500n, daySeconds),
+  },
+  {
+    name: "hedge.ratioBps",
+    kind: "bps",
+    saferDirection: "none",
+    description: "Share of a risk asset's exposure the hedge offsets",
+    value: 5_000n,
+    rules: rules(0n, 10_000n, "absolute", 1_000n, daySeconds),
+  },
+  {
+    name: "hedge.bandBps",
+    kind: "bps",
+    saferDirection: "none",
+    description: "Drift of the hedge ratio, in bps, that makes a hedge adjustment due",
+    value: 1_000n,
+    rules: rules(100n, 5_000n, "absolute", 500n, daySeconds),
+  },
+  {
+    name: "fees.managementBps",
+    kind: "bps",
+    saferDirection: "none",
+    description: "Yearly management fee, streamed per second, in bps of NAV",
+    value: 200n,
+    rules: rules(0n, 500n, "absolute", 50n, 30 * daySeconds),
+  },
+  {
+    name: "fees.performanceBps",
+    kind: "bps",
+    saferDirection: "none",
+    description: "Performance fee on share-price gains above the high-water mark",
+    value: 1_000n,
+    rules: rules(0n, 3_000n, "absolute", 250n, 30 * daySeconds),
+  },
+  {
+    name: "caps.depositCap",
+    kind: "amount",
+    saferDirection: "lower",
+    description: "Largest NAV the vault accepts deposits up to, in base-asset units (6 decimals)",
+    value: 10_000_000n * baseUnit,
+    rules: rules(0n, 1_000_000_000n * baseUnit, "absolute", 5_000_000n * baseUnit, daySeconds),
+  },
+  {
+    name: "oracle.maxStalenessSec",
+    kind: "seconds",
+    saferDirection: "lower",
+    description: "Oldest price feed answer the vault trades on",
+    value: BigInt(hourSeconds),
+    rules: rules(60n, BigInt(daySeconds), "relative", 5_000n, daySeconds),
+  },
+  {
+    name: "oracle.maxDeviationBps",
+    kind: "bps",
+    saferDirection: "lower",
+    description: "Largest gap between the DEX price and the oracle price the vault trades at",
+    value: 200n,
+    rules: rules(10n, 1_000n, "absolute", 100n, daySeconds),
+  },
+];
