@@ -30,8 +30,8 @@ export async function expectRevert(
   const reverted = caught.walk((e) => e instanceof ContractFunctionRevertedError);
   let decoded: { errorName: string; args?: readonly unknown[] } | undefined;
   if (reverted instanceof ContractFunctionRevertedError) decoded = reverted.data;
-  else if (abi) {
-    const data = revertData(caught);
+  if (!decoded && abi) {
+    const data = reverted instanceof ContractFunctionRevertedError ? reverted.raw : revertData(caught);
     if (data) decoded = decodeErrorResult({ abi, data });
   }
   if (!decoded) throw new Error(`expected a revert with ${errorName}, got: ${String(caught)}`);

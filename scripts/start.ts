@@ -1,0 +1,137 @@
+/**
+ * `npm start`: the whole local stack on one machine.
+ *
+ * Starts a Hardhat node on 127.0.0.1:8545 (unless one already serves a Trimtab deployment there), deploys the
+ * governance core with Ignition, hands the dev accounts voting tokens, writes deployments/localhost.json, prints
+ * what runs where and keeps the chain running until Ctrl-C. A second `npm start` while the stack runs only
+ * prints the summary and exits.
+ *
+ * Options: --port <n> (default 8545), --deployments-dir <dir> (default deployments/).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, open, rm } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import hre from "hardhat";
+import { createPublicClient, http } from "viem";
+import {
+  defaultDeploymentsDir,
+  deployGovernanceCore,
+  readDeployment,
+  type DeploymentRecord,
+} from "../ignition/deploy.ts";
+import { seedVoters } from "./devnet/seedVoters.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const { values: options } = parseArgs({
+  options: {
+    port: { type: "string", default: "8545" },
+    "deployments-dir": { type: "string", default: defaultDeploymentsDir },
+  },
+});
+const port = Number(options.port);
+if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+  console.error(`--port must be a TCP port number, got "${options.port}"`);
+  process.exit(2);
+}
+const deploymentsDir = path.resolve(options["deployments-dir"]);
+const rpcUrl = `http://127.0.0.1:${port}`;
+const network = "localhost";
+const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+
+async function chainId(): Promise<number | undefined> {
+  try {
+    return await publicClient.getChainId();
+  } catch {
+    return undefined;
+  }
+}
+
+async function isDeployed(record: DeploymentRecord | undefined): Promise<boolean> {
+  if (!record || record.chainId !== (await chainId())) return false;
+  const code = await publicClient.getCode({ address: record.contracts.TrimtabGovernor }).catch(() => undefined);
+  return code !== undefined && code !== "0x";
+}
+
+function printSummary(record: DeploymentRecord, file: string) {
+  const lines = [
+    "",
+    "Trimtab local stack",
+    `  chain        ${rpcUrl} (chain id ${record.chainId}, Hardhat node)`,
+    `  deployments  ${path.relative(root, file) || file}`,
+    ...Object.entries(record.contracts).map(([name, address]) => `  ${name.padEnd(19)}${address}`),
+    "",
+    "  Dev accounts 1-4 hold delegated TRIM and can propose and vote; account 1 is the guardian.",
+  ];
+  console.log(lines.join("\n"));
+}
+
+async function waitForChain(child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the Hardhat node exited with code ${child.exitCode}`);
+    if ((await chainId()) !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the Hardhat node did not answer on ${rpcUrl} within ${timeoutMs / 1000} s`);
+}
+
+async function main() {
+  const existing = await readDeployment(network, deploymentsDir);
+  if (await isDeployed(existing)) {
+    console.log(`A Trimtab stack is already running on ${rpcUrl}; nothing to do.`);
+    printSummary(existing!, path.join(deploymentsDir, `${network}.json`));
+    return;
+  }
+  if ((await chainId()) !== undefined) {
+    throw new Error(`${rpcUrl} is taken by a chain without a Trimtab deployment: stop it or use --port`);
+  }
+
+  await mkdir(path.join(root, ".trimtab"), { recursive: true });
+  const logFile = path.join(root, ".trimtab", `hardhat-node-${port}.log`);
+  const log = await open(logFile, "w");
+  const node = spawn(
+    path.join(root, "node_modules", ".bin", "hardhat"),
+    ["node", "--hostname", "127.0.0.1", "--port", String(port)],
+    { cwd: root, stdio: ["ignore", log.fd, log.fd], env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" } },
+  );
+  const stop = () => {
+    node.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  try {
+    await waitForChain(node, 60_000);
+    // A new node is a new chain: Ignition's journal of the previous one no longer applies.
+    const deploymentId = `localhost-${port}`;
+    await rm(path.join(root, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+
+    const connection = await hre.network.create({ network, override: { url: rpcUrl } });
+    const [deployer, guardian] = await connection.viem.getWalletClients();
+    if (!deployer || !guardian) throw new Error("the Hardhat node exposes fewer than two accounts");
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const deployed = await deployGovernanceCore(connection, {
+      network,
+      deploymentsDir,
+      deploymentId,
+      parameters: {
+        proposalGuardian: guardian.account.address,
+        registryGuardian: guardian.account.address,
+        registryGuardianExpiresAt: BigInt(now + 365 * 86_400),
+      },
+    });
+    await seedVoters(connection, deployed.token);
+    printSummary(deployed.record, deployed.file);
+    console.log(`  node log     ${path.relative(root, logFile)}\n\nReady. Ctrl-C stops the chain.`);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  await new Promise<void>((resolve) => node.on("exit", () => resolve()));
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

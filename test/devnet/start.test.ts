@@ -1,0 +1,55 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { createPublicClient, http } from "viem";
+import type { DeploymentRecord } from "../../ignition/deploy.ts";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const node = path.join(root, "node_modules", ".bin", "node");
+const port = 18_545;
+const run = promisify(execFile);
+
+describe("npm start: the local stack", () => {
+  const children: ReturnType<typeof spawn>[] = [];
+  afterAll(() => children.forEach((child) => child.kill("SIGTERM")));
+
+  it("starts a node on 127.0.0.1, deploys the governance core, and a second start leaves it running", async () => {
+    const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-start-"));
+    const args = ["scripts/start.ts", "--port", String(port), "--deployments-dir", deploymentsDir];
+    const first = spawn(node, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(first);
+    let output = "";
+    first.stdout.on("data", (chunk) => (output += chunk));
+    first.stderr.on("data", (chunk) => (output += chunk));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (output.includes("Ready.")) {
+          clearInterval(timer);
+          resolve();
+        } else if (first.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`npm start exited ${first.exitCode}:\n${output}`));
+        }
+      }, 200);
+    });
+
+    const record = JSON.parse(await readFile(path.join(deploymentsDir, "localhost.json"), "utf8")) as DeploymentRecord;
+    const client = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });
+    expect(await client.getChainId()).toBe(record.chainId);
+    for (const address of Object.values(record.contracts)) {
+      expect((await client.getCode({ address }))?.length, address).toBeGreaterThan(2);
+    }
+    expect(output).toContain(record.contracts.TrimtabGovernor);
+
+    const second = await run(node, args, { cwd: root });
+    expect(second.stdout).toContain("already running");
+    expect(await client.getChainId()).toBe(record.chainId);
+
+    first.kill("SIGINT");
+    await new Promise((resolve) => first.on("exit", resolve));
+    await expect(client.getChainId()).rejects.toThrow();
+  }, 180_000);
+});
