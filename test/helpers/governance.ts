@@ -1,5 +1,6 @@
 import hre from "hardhat";
-import { encodeFunctionData, keccak256, parseEther, toHex, type Abi, type Address, type Hex } from "viem";
+import { parseEther } from "viem";
+import { proposalArgs, type ProposalAction } from "../../sdk/proposalArgs.ts";
 import GovernanceModule from "../../ignition/modules/Governance.ts";
 
 export type Connection = Awaited<ReturnType<typeof hre.network.create>>;
@@ -77,33 +78,7 @@ export async function deployGovernance(connection: Connection) {
 
 export type Governance = Awaited<ReturnType<typeof deployGovernance>>;
 
-/** One call a proposal makes. */
-export type ProposalAction = { target: Address; value?: bigint; data: Hex };
-
-/** A proposal's arrays and description hash, as the Governor takes them. */
-export function proposalArgs(actions: readonly ProposalAction[], description: string) {
-  return {
-    targets: actions.map((a) => a.target),
-    values: actions.map((a) => a.value ?? 0n),
-    calldatas: actions.map((a) => a.data),
-    description,
-    descriptionHash: keccak256(toHex(description)),
-  };
-}
-
-/** An action calling `functionName` on `target` with `args`. */
-export function action<const abi extends Abi>(
-  target: { address: Address; abi: abi },
-  functionName: string,
-  args: readonly unknown[],
-): ProposalAction {
-  return {
-    target: target.address,
-    data: encodeFunctionData({ abi: target.abi as Abi, functionName, args } as Parameters<
-      typeof encodeFunctionData
-    >[0]),
-  };
-}
+export { action, proposalArgs, type ProposalAction } from "../../sdk/proposalArgs.ts";
 
 /** Proposes `actions` as alice and returns the proposal id. */
 export async function propose(gov: Governance, actions: readonly ProposalAction[], description: string) {
