@@ -6,26 +6,32 @@ import { configVariable, defineConfig } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
-/** The solc-js compiler from npm: pinned in package.json, nothing is downloaded. */
-const solc = {
-  version: (require("solc/package.json") as { version: string }).version,
-  path: require.resolve("solc/soljson.js"),
-};
+/** A solc-js compiler from npm, pinned in package.json: nothing is downloaded. */
+function solcJs(packageName: string) {
+  return {
+    version: (require(`${packageName}/package.json`) as { version: string }).version,
+    path: require.resolve(`${packageName}/soljson.js`),
+  };
+}
+const settings = { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" };
+/** Trimtab's contracts: solc 0.8.34. Morpho Blue (devnet only, pragma 0.8.19): its own compiler. */
+const compilers = [
+  { ...solcJs("solc"), settings },
+  { ...solcJs("solc-0819"), settings: { ...settings, evmVersion: "paris" } },
+];
 
 export default defineConfig({
   plugins: [hardhatViem, hardhatIgnitionViem, hardhatNetworkHelpers],
   solidity: {
     profiles: {
-      default: {
-        ...solc,
-        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
-      },
-      production: {
-        ...solc,
-        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
-      },
+      default: { compilers },
+      production: { compilers },
     },
-    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
+    npmFilesToBuild: [
+      "@openzeppelin/contracts/governance/TimelockController.sol",
+      "@morpho-org/morpho-blue/src/Morpho.sol",
+      "@morpho-org/morpho-blue/src/mocks/IrmMock.sol",
+    ],
   },
   test: {
     solidity: {

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getAddress, type Address } from "viem";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
+import type { DevnetRecord } from "./devnet.ts";
 import GovernanceModule from "./modules/Governance.ts";
 
 /** What `deployments/<network>.json` holds: where each contract lives on that network. */
@@ -17,6 +18,8 @@ export type DeploymentRecord = {
     TrimtabGovernor: Address;
     ParameterRegistry: Address;
   };
+  /** On local chains only: the stand-in tokens, feeds, Uniswap V3 and Morpho Blue deployments. */
+  devnet?: DevnetRecord;
 };
 
 /** Ignition parameters of the Governance module; durations in seconds, amounts in token wei. */

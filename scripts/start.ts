@@ -18,8 +18,10 @@ import {
   defaultDeploymentsDir,
   deployGovernanceCore,
   readDeployment,
+  writeDeployment,
   type DeploymentRecord,
 } from "../ignition/deploy.ts";
+import { deployDevnet } from "../ignition/devnet.ts";
 import { seedVoters } from "./devnet/seedVoters.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -60,6 +62,15 @@ function printSummary(record: DeploymentRecord, file: string) {
     `  chain        ${rpcUrl} (chain id ${record.chainId}, Hardhat node)`,
     `  deployments  ${path.relative(root, file) || file}`,
     ...Object.entries(record.contracts).map(([name, address]) => `  ${name.padEnd(19)}${address}`),
+    ...(record.devnet
+      ? [
+          `  Uniswap V3         router ${record.devnet.uniswap.swapRouter}`,
+          `  Morpho Blue        ${record.devnet.morpho.morpho}`,
+          ...Object.entries(record.devnet.tokens).map(
+            ([symbol, t]) => `  ${symbol.padEnd(19)}${t.address} (feed ${t.feed})`,
+          ),
+        ]
+      : []),
     "",
     "  Dev accounts 1-4 hold delegated TRIM and can propose and vote; account 1 is the guardian.",
   ];
@@ -122,7 +133,10 @@ async function main() {
       },
     });
     await seedVoters(connection, deployed.token);
-    printSummary(deployed.record, deployed.file);
+    const devnet = await deployDevnet(connection, { deploymentId });
+    const record: DeploymentRecord = { ...deployed.record, devnet: devnet.record };
+    await writeDeployment(record, deploymentsDir);
+    printSummary(record, deployed.file);
     console.log(`  node log     ${path.relative(root, logFile)}\n\nReady. Ctrl-C stops the chain.`);
   } catch (error) {
     stop();

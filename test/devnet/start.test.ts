@@ -16,7 +16,7 @@ describe("npm start: the local stack", () => {
   const children: ReturnType<typeof spawn>[] = [];
   afterAll(() => children.forEach((child) => child.kill("SIGTERM")));
 
-  it("starts a node on 127.0.0.1, deploys the governance core, and a second start leaves it running", async () => {
+  it("starts a node on 127.0.0.1, deploys governance and the devnet protocols, and a second start leaves it running", async () => {
     const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-start-"));
     const args = ["scripts/start.ts", "--port", String(port), "--deployments-dir", deploymentsDir];
     const first = spawn(node, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
@@ -43,6 +43,10 @@ describe("npm start: the local stack", () => {
       expect((await client.getCode({ address }))?.length, address).toBeGreaterThan(2);
     }
     expect(output).toContain(record.contracts.TrimtabGovernor);
+    const devnet = record.devnet!;
+    for (const address of [devnet.uniswap.swapRouter, devnet.morpho.morpho, devnet.tokens.WETH.address]) {
+      expect((await client.getCode({ address }))?.length, address).toBeGreaterThan(2);
+    }
 
     const second = await run(node, args, { cwd: root });
     expect(second.stdout).toContain("already running");

@@ -1,0 +1,96 @@
+import { createRequire } from "node:module";
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { zeroAddress } from "viem";
+
+const require = createRequire(import.meta.url);
+const uniswapArtifact = (file: string) => require(file);
+
+/** Morpho Blue markets' liquidation LTV on the devnet: 86% (a value Morpho governance enables on mainnet). */
+export const devnetLltv = 860_000_000_000_000_000n;
+
+/** Devnet feed prices at deployment, 8 decimals like Chainlink's USD feeds. */
+export const devnetInitialPrices = { USDC: 100_000_000n, WETH: 3_000n * 10n ** 8n, WBTC: 60_000n * 10n ** 8n } as const;
+
+/**
+ * The world Trimtab's vault lives in, for a local chain: stand-ins for USDC (6 decimals), WETH (18) and WBTC (8)
+ * with open faucets, settable Chainlink-style feeds, and the real Uniswap V3 (factory, SwapRouter, position
+ * manager from the npm artifacts) and Morpho Blue (compiled from source) with its markets:
+ * WETH/USDC and WBTC/USDC for the collateral manager, USDC/WETH and USDC/WBTC for the hedge.
+ * Pools and liquidity are added by scripts/devnet/seedMarkets.ts, since pool prices depend on token order.
+ */
+export default buildModule("Devnet", (m) => {
+  const operator = m.getAccount(0);
+
+  const usdc = m.contract("DevnetToken", ["USD Coin (devnet)", "USDC", 6], { id: "USDC" });
+  const weth = m.contract("DevnetToken", ["Wrapped Ether (devnet)", "WETH", 18], { id: "WETH" });
+  const wbtc = m.contract("DevnetToken", ["Wrapped Bitcoin (devnet)", "WBTC", 8], { id: "WBTC" });
+
+  const usdcFeed = m.contract("SettableAggregator", [operator, 8, "USDC / USD", devnetInitialPrices.USDC], {
+    id: "USDCFeed",
+  });
+  const wethFeed = m.contract("SettableAggregator", [operator, 8, "ETH / USD", devnetInitialPrices.WETH], {
+    id: "WETHFeed",
+  });
+  const wbtcFeed = m.contract("SettableAggregator", [operator, 8, "BTC / USD", devnetInitialPrices.WBTC], {
+    id: "WBTCFeed",
+  });
+
+  const factory = m.contract(
+    "UniswapV3Factory",
+    uniswapArtifact("@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json"),
+    [],
+  );
+  const swapRouter = m.contract(
+    "SwapRouter",
+    uniswapArtifact("@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json"),
+    [factory, weth],
+  );
+  const positionManager = m.contract(
+    "NonfungiblePositionManager",
+    uniswapArtifact(
+      "@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json",
+    ),
+    [factory, weth, zeroAddress],
+  );
+
+  const morpho = m.contract("Morpho", [operator]);
+  const irm = m.contract("IrmMock");
+  const enableIrm = m.call(morpho, "enableIrm", [irm]);
+  const enableLltv = m.call(morpho, "enableLltv", [devnetLltv]);
+
+  const markets = (
+    [
+      ["WETH_USDC", weth, 18, wethFeed, usdc, 6, usdcFeed],
+      ["WBTC_USDC", wbtc, 8, wbtcFeed, usdc, 6, usdcFeed],
+      ["USDC_WETH", usdc, 6, usdcFeed, weth, 18, wethFeed],
+      ["USDC_WBTC", usdc, 6, usdcFeed, wbtc, 8, wbtcFeed],
+    ] as const
+  ).map(([id, collateral, collateralDecimals, collateralFeed, loan, loanDecimals, loanFeed]) => {
+    const oracle = m.contract("ChainlinkMorphoOracle", [collateralFeed, collateralDecimals, loanFeed, loanDecimals], {
+      id: `Oracle_${id}`,
+    });
+    m.call(morpho, "createMarket", [{ loanToken: loan, collateralToken: collateral, oracle, irm, lltv: devnetLltv }], {
+      id: `createMarket_${id}`,
+      after: [enableIrm, enableLltv],
+    });
+    return oracle;
+  });
+
+  return {
+    usdc,
+    weth,
+    wbtc,
+    usdcFeed,
+    wethFeed,
+    wbtcFeed,
+    factory,
+    swapRouter,
+    positionManager,
+    morpho,
+    irm,
+    oracleWethUsdc: markets[0]!,
+    oracleWbtcUsdc: markets[1]!,
+    oracleUsdcWeth: markets[2]!,
+    oracleUsdcWbtc: markets[3]!,
+  };
+});
