@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getAddress, type Address } from "viem";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
+import type { ParameterDefinitionTuple } from "../parameters/index.ts";
 import type { DevnetRecord } from "./devnet.ts";
 import GovernanceModule from "./modules/Governance.ts";
 
@@ -17,6 +18,7 @@ export type DeploymentRecord = {
     TimelockController: Address;
     TrimtabGovernor: Address;
     ParameterRegistry: Address;
+    PortfolioVault?: Address;
   };
   /** On local chains only: the stand-in tokens, feeds, Uniswap V3 and Morpho Blue deployments. */
   devnet?: DevnetRecord;
@@ -35,6 +37,7 @@ export type GovernanceParameters = Partial<{
   proposalGuardian: Address;
   registryGuardian: Address;
   registryGuardianExpiresAt: bigint;
+  parameterDefinitions: ParameterDefinitionTuple[];
 }>;
 
 export const defaultDeploymentsDir = path.resolve(import.meta.dirname, "..", "deployments");
@@ -76,9 +79,9 @@ export async function writeDeployment(record: DeploymentRecord, dir: string = de
 }
 
 /**
- * Deploys the governance core with Ignition on `connection` and records the addresses in
- * `deployments/<network>.json`. Ignition keeps its own journal, so a re-run on the same chain resumes or is a
- * no-op instead of deploying twice.
+ * Deploys the governance core with Ignition on `connection` and returns its deployment record (write it with
+ * {@link writeDeployment}). Ignition keeps its own journal, so a re-run on the same chain resumes or is a no-op
+ * instead of deploying twice; the record then keeps the first run's start block, read from `deploymentsDir`.
  */
 export async function deployGovernanceCore<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
@@ -108,6 +111,5 @@ export async function deployGovernanceCore<ChainTypeT extends ChainType | string
       ParameterRegistry: getAddress(deployed.registry.address),
     },
   };
-  const file = await writeDeployment(record, options.deploymentsDir);
-  return { ...deployed, record, file };
+  return { ...deployed, record };
 }

@@ -150,3 +150,46 @@ export const parameterCatalog: readonly ParameterSpec[] = [
     rules: rules(10n, 1_000n, "absolute", 100n, daySeconds),
   },
 ];
+
+/** A vault asset's settings: the base asset has a weight and a feed; a risk asset also a Uniswap V3 fee tier. */
+export type VaultAssetSettings = {
+  symbol: string;
+  feed: `0x${string}`;
+  weightBps: bigint;
+  /** Uniswap V3 fee tier of its pool against the base asset, in hundredths of a bip (3000 = 0.3%). */
+  poolFee?: number;
+};
+
+/** The registry parameters of the vault's assets: `weight.<SYMBOL>`, `feed.<SYMBOL>`, `poolFee.<SYMBOL>`. */
+export function vaultAssetParameters(assets: readonly VaultAssetSettings[]): ParameterSpec[] {
+  return assets.flatMap((a): ParameterSpec[] => [
+    {
+      name: `weight.${a.symbol}`,
+      kind: "bps",
+      saferDirection: "none",
+      description: `Target share of NAV held in ${a.symbol}`,
+      value: a.weightBps,
+      rules: rules(0n, 10_000n, "absolute", 1_000n, daySeconds),
+    },
+    {
+      name: `feed.${a.symbol}`,
+      kind: "address",
+      saferDirection: "none",
+      description: `Chainlink-compatible ${a.symbol}/USD price feed`,
+      value: BigInt(a.feed),
+      rules: rules(0n, 0n, "none", 0n, daySeconds),
+    },
+    ...(a.poolFee === undefined
+      ? []
+      : [
+          {
+            name: `poolFee.${a.symbol}`,
+            kind: "amount",
+            saferDirection: "none",
+            description: `Fee tier of the Uniswap V3 ${a.symbol} pool the vault trades in (3000 = 0.3%)`,
+            value: BigInt(a.poolFee),
+            rules: rules(100n, 10_000n, "none", 0n, daySeconds),
+          } satisfies ParameterSpec,
+        ]),
+  ]);
+}

@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import hre from "hardhat";
 import { isAddress } from "viem";
-import { deployGovernanceCore, type GovernanceParameters } from "../ignition/deploy.ts";
+import { deployGovernanceCore, writeDeployment, type GovernanceParameters } from "../ignition/deploy.ts";
 
 const addressKeys = new Set(["tokenRecipient", "proposalGuardian", "registryGuardian"]);
 const numberKeys = new Set([
@@ -55,7 +55,8 @@ async function main() {
   if (!values.network) throw new Error("--network is required (a network of hardhat.config.ts)");
   const parameters = values.parameters ? await readGovernanceParameters(values.parameters) : {};
   const connection = await hre.network.create(values.network);
-  const { record, file } = await deployGovernanceCore(connection, { network: values.network, parameters });
+  const { record } = await deployGovernanceCore(connection, { network: values.network, parameters });
+  const file = await writeDeployment(record);
   console.log(`Deployed to ${values.network} (chain ${record.chainId}); addresses in ${file}`);
   for (const [name, address] of Object.entries(record.contracts)) console.log(`  ${name.padEnd(19)}${address}`);
 }

@@ -14,14 +14,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import hre from "hardhat";
 import { createPublicClient, http } from "viem";
-import {
-  defaultDeploymentsDir,
-  deployGovernanceCore,
-  readDeployment,
-  writeDeployment,
-  type DeploymentRecord,
-} from "../ignition/deploy.ts";
-import { deployDevnet } from "../ignition/devnet.ts";
+import { defaultDeploymentsDir, readDeployment, type DeploymentRecord } from "../ignition/deploy.ts";
+import { deployStack } from "../ignition/stack.ts";
 import { seedVoters } from "./devnet/seedVoters.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -122,21 +116,18 @@ async function main() {
     const [deployer, guardian] = await connection.viem.getWalletClients();
     if (!deployer || !guardian) throw new Error("the Hardhat node exposes fewer than two accounts");
     const now = Number((await publicClient.getBlock()).timestamp);
-    const deployed = await deployGovernanceCore(connection, {
+    const deployed = await deployStack(connection, {
       network,
       deploymentsDir,
       deploymentId,
-      parameters: {
+      governance: {
         proposalGuardian: guardian.account.address,
         registryGuardian: guardian.account.address,
         registryGuardianExpiresAt: BigInt(now + 365 * 86_400),
       },
     });
     await seedVoters(connection, deployed.token);
-    const devnet = await deployDevnet(connection, { deploymentId });
-    const record: DeploymentRecord = { ...deployed.record, devnet: devnet.record };
-    await writeDeployment(record, deploymentsDir);
-    printSummary(record, deployed.file);
+    printSummary(deployed.record, deployed.file!);
     console.log(`  node log     ${path.relative(root, logFile)}\n\nReady. Ctrl-C stops the chain.`);
   } catch (error) {
     stop();

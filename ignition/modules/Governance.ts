@@ -23,7 +23,8 @@ export const timelockRoles = {
  * Parameters (all optional; durations in seconds, amounts in token wei):
  * tokenRecipient, tokenSupply, timelockMinDelaySeconds, votingDelaySeconds, votingPeriodSeconds,
  * proposalThreshold, quorumNumerator, lateQuorumExtensionSeconds, proposalGuardian,
- * registryGuardian, registryGuardianExpiresAt.
+ * registryGuardian, registryGuardianExpiresAt, parameterDefinitions (the registry's first parameters, encoded;
+ * default: the catalog in parameters/catalog.ts).
  */
 export default buildModule("Governance", (m) => {
   const deployer = m.getAccount(0);
@@ -57,7 +58,7 @@ export default buildModule("Governance", (m) => {
     timelock,
     m.getParameter("registryGuardian", zeroAddress),
     m.getParameter("registryGuardianExpiresAt", 0n),
-    parameterCatalog.map(encodeDefinition),
+    m.getParameter("parameterDefinitions", parameterCatalog.map(encodeDefinition)),
   ]);
 
   const grants = (["PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"] as const).map((name) =>

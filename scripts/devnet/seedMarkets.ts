@@ -15,8 +15,8 @@ type Token = { address: Address; symbol: "USDC" | "WETH" | "WBTC"; decimals: num
 /** What the devnet's liquidity provider puts in each pool and lends on each Morpho market, in whole tokens. */
 export const devnetLiquidity = {
   pools: [
-    { pair: ["WETH", "USDC"], amounts: ["2000", "6000000"] },
-    { pair: ["WBTC", "USDC"], amounts: ["100", "6000000"] },
+    { pair: ["WETH", "USDC"], amounts: ["20000", "60000000"] },
+    { pair: ["WBTC", "USDC"], amounts: ["1000", "60000000"] },
   ],
   lending: [
     { collateral: "WETH", loan: "USDC", amount: "5000000" },

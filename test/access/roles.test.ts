@@ -5,6 +5,7 @@ import {
   getAddress,
   keccak256,
   parseEther,
+  parseUnits,
   toHex,
   zeroHash,
   type Abi,
@@ -24,6 +25,7 @@ import {
   type Governance,
 } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
+import { deployVault, type VaultStack } from "../helpers/vault.ts";
 import { actAsTimelock } from "../helpers/timelock.ts";
 
 /**
@@ -35,7 +37,7 @@ import { actAsTimelock } from "../helpers/timelock.ts";
  * - "nobody": refused to every caller.
  * A function added to a contract without an entry here fails the coverage test.
  */
-type Role = "timelock" | "governance proposal" | "governor" | "guardian" | "the role holder";
+type Role = "timelock" | "governance proposal" | "governor" | "guardian" | "the role holder" | "devnet operator";
 type Access =
   | { roles: readonly Role[]; denied: string; args?: (gov: Governance) => Promise<readonly unknown[]> }
   | { anyone: string }
@@ -505,5 +507,109 @@ describe("access control: every state-changing function, enumerated from the ABI
       const publicClient = await connection.viem.getPublicClient();
       expect(await publicClient.getBalance({ address: gov.timelock.address })).toBe(parseEther("0") + 1n);
     });
+  });
+});
+
+/** The vault and the devnet's stand-ins, from the full stack's ABIs. */
+const stackAccess: Record<"vault" | "feed" | "devnetToken", Record<string, Access>> = {
+  vault: {
+    deposit: { anyone: "pays with the caller's own base asset" },
+    mint: { anyone: "pays with the caller's own base asset" },
+    redeem: { anyone: "burns the owner's shares: the caller's own or within the allowance the owner gave" },
+    withdraw: { anyone: "burns the owner's shares: the caller's own or within the allowance the owner gave" },
+    redeemInKind: { anyone: "burns the owner's shares: the caller's own or within the allowance the owner gave" },
+    rebalance: { anyone: "keepers: only when due, within the registry's bands, caps and slippage bounds" },
+    accrueFees: { anyone: "mints only the fees the registry's rates allow, to the treasury" },
+    approve: { anyone: "sets the caller's own allowance" },
+    transfer: { anyone: "moves the caller's own shares" },
+    transferFrom: { anyone: "bounded by the allowance the owner gave the caller" },
+  },
+  feed: {
+    setAnswer: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
+    setAnswerAt: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
+    transferOwnership: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
+    renounceOwnership: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
+  },
+  devnetToken: {
+    mint: { anyone: "the devnet faucet: devnet balances are worthless by design" },
+    approve: { anyone: "sets the caller's own allowance" },
+    transfer: { anyone: "moves the caller's own balance" },
+    transferFrom: { anyone: "bounded by the allowance the owner gave the caller" },
+  },
+};
+
+describe("access control: the vault and the devnet stand-ins", () => {
+  let connection: Connection;
+  let fixture: () => Promise<VaultStack>;
+  beforeAll(async () => {
+    connection = await hre.network.create();
+    fixture = async function vaultAccessFixture() {
+      return deployVault(connection);
+    };
+  });
+  const load = () => connection.networkHelpers.loadFixture(fixture);
+  const contractsOf = (v: VaultStack) => ({ vault: v.vault, feed: v.feeds.WETH, devnetToken: v.usdc }) as const;
+
+  it("the access table lists exactly the state-changing functions of each contract; the vault has no owner", async () => {
+    const v = await load();
+    for (const [name, contract] of Object.entries(contractsOf(v))) {
+      expect(Object.keys(stackAccess[name as keyof typeof stackAccess]).sort(), name).toEqual(
+        stateChanging(contract.abi as Abi).sort(),
+      );
+    }
+    expect(Object.values(stackAccess.vault).every((rule) => "anyone" in rule)).toBe(true);
+  });
+
+  for (const [fn, rule] of Object.entries(stackAccess.feed)) {
+    if (!("denied" in rule)) continue;
+    it(`feed.${fn}: refused to an arbitrary account`, async () => {
+      const v = await load();
+      const item = (v.feeds.WETH.abi as Abi).find((i): i is AbiFunction => i.type === "function" && i.name === fn)!;
+      const eve = v.accounts.eve;
+      await expectRevert(
+        eve.sendTransaction({
+          to: v.feeds.WETH.address,
+          data: encodeFunctionData({
+            abi: [item],
+            functionName: fn,
+            args: item.inputs.map((p) => arbitraryArg(p, eve.account.address)),
+          }),
+        }),
+        rule.denied,
+        undefined,
+        v.feeds.WETH.abi as Abi,
+      );
+    });
+  }
+
+  it("the devnet operator posts prices", async () => {
+    const v = await load();
+    await v.feeds.WETH.write.setAnswer([3_100n * 10n ** 8n]);
+    expect((await v.feeds.WETH.read.latestRoundData())[1]).toBe(3_100n * 10n ** 8n);
+  });
+
+  it("vault: eve cannot redeem, withdraw or move alice's shares without her allowance", async () => {
+    const v = await load();
+    const { alice, eve } = v.accounts;
+    await v.vault.write.deposit([parseUnits("1000", 6), alice.account.address], { account: alice.account });
+    const shares = await v.vault.read.balanceOf([alice.account.address]);
+    const asEve = { account: eve.account };
+    await expectRevert(
+      v.vault.write.redeem([shares, eve.account.address, alice.account.address], asEve),
+      "ERC20InsufficientAllowance",
+    );
+    await expectRevert(
+      v.vault.write.withdraw([parseUnits("1", 6), eve.account.address, alice.account.address], asEve),
+      "ERC20InsufficientAllowance",
+    );
+    await expectRevert(
+      v.vault.write.redeemInKind([shares, eve.account.address, alice.account.address], asEve),
+      "ERC20InsufficientAllowance",
+    );
+    await expectRevert(
+      v.vault.write.transferFrom([alice.account.address, eve.account.address, 1n], asEve),
+      "ERC20InsufficientAllowance",
+    );
+    expect(await v.vault.read.balanceOf([alice.account.address])).toBe(shares);
   });
 });

@@ -17,6 +17,7 @@ describe("deployment of the governance core", () => {
     connection = await hre.network.create();
     deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-deployments-"));
     deployed = await deployGovernanceCore(connection, { network: "test-net", deploymentsDir });
+    await writeDeployment(deployed.record, deploymentsDir);
   });
 
   it("records every address and the start block in deployments/<network>.json", async () => {

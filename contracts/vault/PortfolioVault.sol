@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IUniswapV3Factory} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Factory.sol";
+import {IUniswapV3PoolState} from "@uniswap/v3-core/contracts/interfaces/pool/IUniswapV3PoolState.sol";
+import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
+import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
+import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
+import {Holding, IPortfolioVault, Trade} from "./interfaces/IPortfolioVault.sol";
+import {FeeMathLib} from "./libraries/FeeMathLib.sol";
+import {PriceLib} from "./libraries/PriceLib.sol";
+
+/// @title PortfolioVault
+/// @notice Trimtab's multi-asset ERC-4626 vault: holds a base asset and risk assets at governance-set target
+/// weights, rebalances through Uniswap V3 within slippage and oracle guards, and mints management and performance
+/// fees to the treasury. It has no owner: every setting is read from the ParameterRegistry.
+/// @dev See {IPortfolioVault}. Shares have `_decimalsOffset()` more decimals than the base asset, and conversions
+/// count that many virtual shares, which makes an inflation attack cost a million times its gain.
+contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
+    using SafeERC20 for IERC20;
+
+    /// @dev A risk asset and the registry keys of its settings.
+    struct RiskAsset {
+        IERC20 token;
+        uint8 decimals;
+        bytes32 weightKey;
+        bytes32 feedKey;
+        bytes32 poolFeeKey;
+    }
+
+    /// @dev Prices read once per action: the base asset's USD price and each risk asset's relative price.
+    struct Prices {
+        uint256 baseUsdWad;
+        uint256[] relativeWad;
+    }
+
+    bytes32 internal constant PAUSE_DEPOSITS = "pause.deposits";
+    bytes32 internal constant PAUSE_REBALANCE = "pause.rebalance";
+    bytes32 internal constant DEPOSIT_CAP = "caps.depositCap";
+    bytes32 internal constant MANAGEMENT_FEE = "fees.managementBps";
+    bytes32 internal constant PERFORMANCE_FEE = "fees.performanceBps";
+    bytes32 internal constant BAND = "rebalance.bandBps";
+    bytes32 internal constant MIN_INTERVAL = "rebalance.minIntervalSec";
+    bytes32 internal constant MAX_TRADE = "rebalance.maxTradeBps";
+    bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
+    bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
+    bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
+    uint256 internal constant BPS = 10_000;
+    uint256 internal constant WAD = 1e18;
+    uint8 internal constant DECIMALS_OFFSET = 6;
+
+    IParameterRegistry internal immutable _registry;
+    address public immutable treasury;
+    ISwapRouter public immutable swapRouter;
+    IUniswapV3Factory public immutable uniswapFactory;
+    uint8 internal immutable _baseDecimals;
+    bytes32 internal immutable _baseWeightKey;
+    bytes32 internal immutable _baseFeedKey;
+
+    RiskAsset[] internal _risk;
+    uint256 internal _highWaterMarkWad;
+    uint48 public lastFeeAccrualAt;
+    uint48 public lastRebalanceAt;
+
+    /// @param base The base asset (a stablecoin) and its registry symbol, e.g. "USDC".
+    /// @param riskTokens The risk assets; their registry symbols are `riskSymbols`, e.g. "WETH".
+    constructor(
+        IERC20Metadata base,
+        string memory baseSymbol,
+        IERC20Metadata[] memory riskTokens,
+        string[] memory riskSymbols,
+        IParameterRegistry registry_,
+        address treasury_,
+        ISwapRouter swapRouter_,
+        IUniswapV3Factory uniswapFactory_,
+        string memory name_,
+        string memory symbol_
+    ) ERC4626(base) ERC20(name_, symbol_) {
+        _registry = registry_;
+        treasury = treasury_;
+        swapRouter = swapRouter_;
+        uniswapFactory = uniswapFactory_;
+        _baseDecimals = base.decimals();
+        _baseWeightKey = _key("weight.", baseSymbol);
+        _baseFeedKey = _key("feed.", baseSymbol);
+        for (uint256 i; i < riskTokens.length; ++i) {
+            _risk.push(
+                RiskAsset({
+                    token: riskTokens[i],
+                    decimals: riskTokens[i].decimals(),
+                    weightKey: _key("weight.", riskSymbols[i]),
+                    feedKey: _key("feed.", riskSymbols[i]),
+                    poolFeeKey: _key("poolFee.", riskSymbols[i])
+                })
+            );
+        }
+        _highWaterMarkWad = WAD;
+        lastFeeAccrualAt = uint48(block.timestamp);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IPortfolioVault
+    function registry() external view returns (address) {
+        return address(_registry);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function riskAssets() external view returns (address[] memory tokens) {
+        tokens = new address[](_risk.length);
+        for (uint256 i; i < tokens.length; ++i) tokens[i] = address(_risk[i].token);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function highWaterMarkWad() external view returns (uint256) {
+        return _highWaterMarkWad;
+    }
+
+    /// @notice NAV: every holding at oracle prices, in base-asset wei. Reverts if a feed is stale or invalid.
+    function totalAssets() public view override returns (uint256 nav) {
+        (, nav) = _values(_prices());
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function sharePriceWad() public view returns (uint256) {
+        return _sharePriceWad(totalAssets(), totalSupply());
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function holdings() external view returns (Holding[] memory list) {
+        (uint256[] memory values, uint256 nav) = _values(_prices());
+        list = new Holding[](values.length);
+        for (uint256 i; i < values.length; ++i) {
+            IERC20 token = i == 0 ? IERC20(asset()) : _risk[i - 1].token;
+            bytes32 weightKey = i == 0 ? _baseWeightKey : _risk[i - 1].weightKey;
+            list[i] = Holding({
+                token: address(token),
+                balance: token.balanceOf(address(this)),
+                valueInBase: values[i],
+                weightBps: nav == 0 ? 0 : Math.mulDiv(values[i], BPS, nav),
+                targetBps: _registry.getUint(weightKey)
+            });
+        }
+    }
+
+    /// @notice Zero while `pause.deposits` is set or a price cannot be read; otherwise room under `caps.depositCap`.
+    function maxDeposit(address) public view override returns (uint256) {
+        if (_registry.getBool(PAUSE_DEPOSITS)) return 0;
+        (bool ok, uint256 nav) = _tryNav();
+        if (!ok) return 0;
+        uint256 cap = _registry.getUint(DEPOSIT_CAP);
+        return cap > nav ? cap - nav : 0;
+    }
+
+    /// @notice Shares that `maxDeposit` would mint.
+    function maxMint(address receiver) public view override returns (uint256) {
+        return previewDeposit(maxDeposit(receiver));
+    }
+
+    /// @notice Assets `owner` can withdraw: the conservative value of their shares (risk assets less max slippage).
+    function maxWithdraw(address owner) public view override returns (uint256) {
+        return previewRedeem(balanceOf(owner));
+    }
+
+    /// @notice Base-asset wei a redemption of `shares` yields at least: the base part plus the risk part valued at
+    /// oracle prices less the maximum slippage.
+    function previewRedeem(uint256 shares) public view override returns (uint256) {
+        Prices memory p = _prices();
+        return _convertToAssetsWith(shares, _liquidationValue(p), _supplyAfterFees(p), Math.Rounding.Floor);
+    }
+
+    /// @notice Shares a withdrawal of `assets` burns, valuing risk assets less the maximum slippage.
+    function previewWithdraw(uint256 assets) public view override returns (uint256) {
+        Prices memory p = _prices();
+        return _sharesForWithdraw(assets, p, _supplyAfterFees(p));
+    }
+
+    /// @notice Shares a deposit of `assets` mints now, fees included.
+    function previewDeposit(uint256 assets) public view override returns (uint256) {
+        Prices memory p = _prices();
+        return _convertToSharesWith(assets, _nav(p), _supplyAfterFees(p), Math.Rounding.Floor);
+    }
+
+    /// @notice Assets a mint of `shares` costs now, fees included.
+    function previewMint(uint256 shares) public view override returns (uint256) {
+        Prices memory p = _prices();
+        return _convertToAssetsWith(shares, _nav(p), _supplyAfterFees(p), Math.Rounding.Ceil);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function rebalancePlan() external view returns (bool due, Trade[] memory trades) {
+        if (_registry.getBool(PAUSE_REBALANCE)) return (false, trades);
+        if (block.timestamp < uint256(lastRebalanceAt) + _registry.getUint(MIN_INTERVAL)) return (false, trades);
+        return _plan(_prices());
+    }
+
+    /* DEPOSITS AND WITHDRAWALS */
+
+    /// @notice Deposits `assets` of the base asset for shares. Needs fresh prices; refused while paused or at cap.
+    function deposit(uint256 assets, address receiver) public override nonReentrant returns (uint256 shares) {
+        Prices memory p = _prices();
+        uint256 nav = _accrueFees(p);
+        _checkDeposit(assets, nav);
+        shares = _convertToSharesWith(assets, nav, totalSupply(), Math.Rounding.Floor);
+        _deposit(_msgSender(), receiver, assets, shares);
+        _emitNav(nav + assets);
+    }
+
+    /// @notice Mints exactly `shares` for the base asset they are worth (rounded up).
+    function mint(uint256 shares, address receiver) public override nonReentrant returns (uint256 assets) {
+        Prices memory p = _prices();
+        uint256 nav = _accrueFees(p);
+        assets = _convertToAssetsWith(shares, nav, totalSupply(), Math.Rounding.Ceil);
+        _checkDeposit(assets, nav);
+        _deposit(_msgSender(), receiver, assets, shares);
+        _emitNav(nav + assets);
+    }
+
+    /// @notice Redeems `shares` for the base asset: sells the shares' pro-rata part of each risk asset within the
+    /// slippage bound and pays it out with their part of the base asset. Never paused.
+    function redeem(uint256 shares, address receiver, address owner) public override nonReentrant returns (uint256) {
+        Prices memory p = _prices();
+        _accrueFees(p);
+        _checkRedeem(owner, shares);
+        uint256 assets = _unwind(shares, p);
+        _withdraw(_msgSender(), receiver, owner, assets, shares);
+        _emitNav(_nav(p));
+        return assets;
+    }
+
+    /// @notice Withdraws exactly `assets` of the base asset, burning the shares `previewWithdraw` gives; reverts if
+    /// the unwind yields less. Never paused.
+    function withdraw(uint256 assets, address receiver, address owner) public override nonReentrant returns (uint256) {
+        Prices memory p = _prices();
+        _accrueFees(p);
+        uint256 shares = _sharesForWithdraw(assets, p, totalSupply());
+        _checkRedeem(owner, shares);
+        uint256 delivered = _unwind(shares, p);
+        if (delivered < assets) revert VaultWithdrawShortfall(assets, delivered);
+        _withdraw(_msgSender(), receiver, owner, assets, shares);
+        _emitNav(_nav(p));
+        return shares;
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function redeemInKind(
+        uint256 shares,
+        address receiver,
+        address owner
+    ) external nonReentrant returns (address[] memory tokens, uint256[] memory amounts) {
+        _accrueManagementFee();
+        _checkRedeem(owner, shares);
+        uint256 supplyWithVirtual = totalSupply() + 10 ** DECIMALS_OFFSET;
+        tokens = new address[](_risk.length + 1);
+        amounts = new uint256[](tokens.length);
+        for (uint256 i; i < tokens.length; ++i) {
+            IERC20 token = i == 0 ? IERC20(asset()) : _risk[i - 1].token;
+            tokens[i] = address(token);
+            amounts[i] = Math.mulDiv(token.balanceOf(address(this)), shares, supplyWithVirtual);
+        }
+
+        if (_msgSender() != owner) _spendAllowance(owner, _msgSender(), shares);
+        _burn(owner, shares);
+        for (uint256 i; i < tokens.length; ++i) {
+            if (amounts[i] > 0) IERC20(tokens[i]).safeTransfer(receiver, amounts[i]);
+        }
+        emit RedeemedInKind(_msgSender(), receiver, owner, shares, tokens, amounts);
+    }
+
+    /* REBALANCING AND FEES */
+
+    /// @inheritdoc IPortfolioVault
+    function rebalance() external nonReentrant returns (Trade[] memory trades) {
+        if (_registry.getBool(PAUSE_REBALANCE)) revert VaultRebalancePaused();
+        uint256 nextAt = uint256(lastRebalanceAt) + _registry.getUint(MIN_INTERVAL);
+        if (block.timestamp < nextAt) revert VaultRebalanceTooSoon(lastRebalanceAt, nextAt);
+        Prices memory p = _prices();
+        uint256 navBefore = _accrueFees(p);
+        bool due;
+        (due, trades) = _plan(p);
+        if (!due) revert VaultRebalanceNotDue();
+
+        lastRebalanceAt = uint48(block.timestamp);
+        uint256 maxDeviation = _registry.getUint(MAX_DEVIATION);
+        for (uint256 i; i < trades.length; ++i) {
+            _swap(trades[i], maxDeviation);
+        }
+        uint256 navAfter = _nav(p);
+        emit Rebalanced(_msgSender(), trades.length, navBefore, navAfter);
+        _emitNav(navAfter);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function accrueFees() external nonReentrant {
+        _emitNav(_accrueFees(_prices()));
+    }
+
+    /* INTERNAL: PRICES AND VALUES */
+
+    function _prices() internal view returns (Prices memory p) {
+        uint256 maxStaleness = _registry.getUint(MAX_STALENESS);
+        p.baseUsdWad = PriceLib.usdPriceWad(AggregatorV3Interface(_registry.getAddress(_baseFeedKey)), maxStaleness);
+        p.relativeWad = new uint256[](_risk.length);
+        for (uint256 i; i < _risk.length; ++i) {
+            AggregatorV3Interface feed = AggregatorV3Interface(_registry.getAddress(_risk[i].feedKey));
+            p.relativeWad[i] = PriceLib.relativePriceWad(PriceLib.usdPriceWad(feed, maxStaleness), p.baseUsdWad);
+        }
+    }
+
+    /// @dev NAV without reverting: false when a price cannot be read (for ERC-4626 `max*` views).
+    function _tryNav() internal view returns (bool ok, uint256 nav) {
+        try this.totalAssets() returns (uint256 value) {
+            return (true, value);
+        } catch {
+            return (false, 0);
+        }
+    }
+
+    /// @dev Each holding's value in base-asset wei (base first) and their sum.
+    function _values(Prices memory p) internal view returns (uint256[] memory values, uint256 nav) {
+        values = new uint256[](_risk.length + 1);
+        values[0] = IERC20(asset()).balanceOf(address(this));
+        nav = values[0];
+        for (uint256 i; i < _risk.length; ++i) {
+            RiskAsset storage r = _risk[i];
+            uint256 value = PriceLib.toBaseDown(
+                r.token.balanceOf(address(this)),
+                p.relativeWad[i],
+                r.decimals,
+                _baseDecimals
+            );
+            values[i + 1] = value;
+            nav += value;
+        }
+    }
+
+    function _nav(Prices memory p) internal view returns (uint256 nav) {
+        (, nav) = _values(p);
+    }
+
+    /// @dev NAV with every risk asset valued less the maximum slippage: what an unwind yields at least.
+    function _liquidationValue(Prices memory p) internal view returns (uint256 value) {
+        (uint256[] memory values, ) = _values(p);
+        uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
+        value = values[0];
+        for (uint256 i = 1; i < values.length; ++i) value += PriceLib.lessBpsDown(values[i], slippage);
+    }
+
+    /// @dev The rebalance a keeper would run now (ignoring pause and interval): due when a holding's weight is
+    /// further than the band from its target; trades move each risk asset toward target, each capped at
+    /// `rebalance.maxTradeBps` of NAV, sells before buys, buys limited to the base asset on hand.
+    function _plan(Prices memory p) internal view returns (bool due, Trade[] memory trades) {
+        (uint256[] memory values, uint256 nav) = _values(p);
+        if (nav == 0) return (false, trades);
+        uint256[] memory targets;
+        (due, targets) = _targets(values, nav);
+        if (due) trades = _trades(p, values, targets, nav);
+    }
+
+    /// @dev Target values from the registry's weights, and whether any holding is outside the band.
+    function _targets(uint256[] memory values, uint256 nav) internal view returns (bool due, uint256[] memory targets) {
+        uint256 band = _registry.getUint(BAND);
+        targets = new uint256[](values.length);
+        uint256 sumBps;
+        for (uint256 i; i < values.length; ++i) {
+            uint256 targetBps = _registry.getUint(i == 0 ? _baseWeightKey : _risk[i - 1].weightKey);
+            sumBps += targetBps;
+            targets[i] = Math.mulDiv(nav, targetBps, BPS);
+            uint256 gap = values[i] > targets[i] ? values[i] - targets[i] : targets[i] - values[i];
+            if (gap * BPS > band * nav) due = true;
+        }
+        if (sumBps != BPS) revert VaultWeightsInvalid(sumBps);
+    }
+
+    /// @dev Plan state shared by the sell and buy passes.
+    struct PlanState {
+        uint256 maxTrade;
+        uint256 slippage;
+        uint256 baseAvailable;
+        uint256 count;
+    }
+
+    function _trades(
+        Prices memory p,
+        uint256[] memory values,
+        uint256[] memory targets,
+        uint256 nav
+    ) internal view returns (Trade[] memory trades) {
+        trades = new Trade[](_risk.length);
+        PlanState memory s = PlanState({
+            maxTrade: Math.mulDiv(nav, _registry.getUint(MAX_TRADE), BPS),
+            slippage: _registry.getUint(MAX_SLIPPAGE),
+            baseAvailable: values[0],
+            count: 0
+        });
+        // Sells first: they fund the buys.
+        for (uint256 i; i < _risk.length; ++i) {
+            if (values[i + 1] > targets[i + 1])
+                _planSell(trades, s, i, values[i + 1] - targets[i + 1], p.relativeWad[i]);
+        }
+        for (uint256 i; i < _risk.length; ++i) {
+            if (values[i + 1] < targets[i + 1])
+                _planBuy(trades, s, i, targets[i + 1] - values[i + 1], p.relativeWad[i]);
+        }
+        Trade[] memory planned = new Trade[](s.count);
+        for (uint256 i; i < s.count; ++i) planned[i] = trades[i];
+        return planned;
+    }
+
+    function _planSell(
+        Trade[] memory trades,
+        PlanState memory s,
+        uint256 i,
+        uint256 excess,
+        uint256 price
+    ) internal view {
+        uint256 sellValue = Math.min(excess, s.maxTrade);
+        RiskAsset storage r = _risk[i];
+        uint256 amountIn = PriceLib.fromBaseDown(sellValue, price, r.decimals, _baseDecimals);
+        if (amountIn == 0) return;
+        uint256 minOut = PriceLib.lessBpsDown(sellValue, s.slippage);
+        s.baseAvailable += minOut;
+        trades[s.count] = Trade(address(r.token), asset(), amountIn, minOut, price);
+        ++s.count;
+    }
+
+    function _planBuy(
+        Trade[] memory trades,
+        PlanState memory s,
+        uint256 i,
+        uint256 shortfall,
+        uint256 price
+    ) internal view {
+        uint256 buyValue = Math.min(Math.min(shortfall, s.maxTrade), s.baseAvailable);
+        if (buyValue == 0) return;
+        s.baseAvailable -= buyValue;
+        RiskAsset storage r = _risk[i];
+        uint256 fairOut = PriceLib.fromBaseDown(buyValue, price, r.decimals, _baseDecimals);
+        trades[s.count] = Trade(asset(), address(r.token), buyValue, PriceLib.lessBpsDown(fairOut, s.slippage), price);
+        ++s.count;
+    }
+
+    /// @dev Shares whose unwind yields at least `assets`: priced at the liquidation value less a margin for the
+    /// pro-rata payouts' rounding (one wei of each holding, valued in the base asset), rounded up.
+    function _sharesForWithdraw(uint256 assets, Prices memory p, uint256 supply) internal view returns (uint256) {
+        uint256 margin = 1;
+        for (uint256 i; i < _risk.length; ++i) {
+            margin += PriceLib.toBaseDown(1, p.relativeWad[i], _risk[i].decimals, _baseDecimals) + 1;
+        }
+        uint256 value = _liquidationValue(p);
+        value = value > margin ? value - margin : 0;
+        return Math.mulDiv(assets, supply + 10 ** DECIMALS_OFFSET, value + 1, Math.Rounding.Ceil);
+    }
+
+    /* INTERNAL: TRADING */
+
+    /// @dev Sells the pro-rata part of each risk asset for `shares` and returns the base asset they are owed.
+    function _unwind(uint256 shares, Prices memory p) internal returns (uint256 assets) {
+        uint256 supplyWithVirtual = totalSupply() + 10 ** DECIMALS_OFFSET;
+        assets = Math.mulDiv(IERC20(asset()).balanceOf(address(this)), shares, supplyWithVirtual);
+        uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
+        uint256 maxDeviation = _registry.getUint(MAX_DEVIATION);
+        for (uint256 i; i < _risk.length; ++i) {
+            RiskAsset storage r = _risk[i];
+            uint256 amountIn = Math.mulDiv(r.token.balanceOf(address(this)), shares, supplyWithVirtual);
+            if (amountIn == 0) continue;
+            uint256 fairOut = PriceLib.toBaseDown(amountIn, p.relativeWad[i], r.decimals, _baseDecimals);
+            Trade memory t = Trade(
+                address(r.token),
+                asset(),
+                amountIn,
+                PriceLib.lessBpsDown(fairOut, slippage),
+                p.relativeWad[i]
+            );
+            assets += _swap(t, maxDeviation);
+        }
+    }
+
+    /// @dev Checks the pool against the oracle, swaps exactly `t.amountIn` for at least `t.minAmountOut`.
+    function _swap(Trade memory t, uint256 maxDeviationBps) internal returns (uint256 amountOut) {
+        bool selling = t.tokenOut == asset();
+        RiskAsset storage r = _riskOf(selling ? t.tokenIn : t.tokenOut);
+        uint24 fee = _checkedPoolFee(r, t.oraclePriceWad, maxDeviationBps);
+
+        IERC20(t.tokenIn).forceApprove(address(swapRouter), t.amountIn);
+        amountOut = swapRouter.exactInputSingle(
+            ISwapRouter.ExactInputSingleParams({
+                tokenIn: t.tokenIn,
+                tokenOut: t.tokenOut,
+                fee: fee,
+                recipient: address(this),
+                deadline: block.timestamp,
+                amountIn: t.amountIn,
+                amountOutMinimum: t.minAmountOut,
+                sqrtPriceLimitX96: 0
+            })
+        );
+        (uint256 riskAmount, uint256 baseAmount) = selling ? (t.amountIn, amountOut) : (amountOut, t.amountIn);
+        emit TradeExecuted(
+            t.tokenIn,
+            t.tokenOut,
+            t.amountIn,
+            amountOut,
+            t.oraclePriceWad,
+            Math.mulDiv(baseAmount, 10 ** (18 + uint256(r.decimals)), riskAmount * 10 ** _baseDecimals)
+        );
+    }
+
+    /// @dev The risk asset's pool fee tier, after checking its pool exists and prices within the deviation bound.
+    function _checkedPoolFee(
+        RiskAsset storage r,
+        uint256 oraclePriceWad,
+        uint256 maxDeviationBps
+    ) internal view returns (uint24 fee) {
+        fee = uint24(_registry.getUint(r.poolFeeKey));
+        address pool = uniswapFactory.getPool(address(r.token), asset(), fee);
+        if (pool == address(0)) revert VaultPoolMissing(address(r.token), fee);
+        (uint160 sqrtPriceX96, , , , , , ) = IUniswapV3PoolState(pool).slot0();
+        bool riskIsToken0 = address(r.token) < asset();
+        uint256 poolPrice = PriceLib.poolPriceWad(sqrtPriceX96, riskIsToken0, r.decimals, _baseDecimals);
+        PriceLib.checkDeviation(pool, poolPrice, oraclePriceWad, maxDeviationBps);
+    }
+
+    function _riskOf(address token) internal view returns (RiskAsset storage) {
+        for (uint256 i; i < _risk.length; ++i) {
+            if (address(_risk[i].token) == token) return _risk[i];
+        }
+        revert VaultPoolMissing(token, 0);
+    }
+
+    /* INTERNAL: FEES */
+
+    /// @dev Fees due now, as shares to mint.
+    struct PendingFees {
+        uint256 nav;
+        uint256 managementShares;
+        uint256 performanceShares;
+        uint256 performanceAssets;
+        uint256 highWaterMarkWad;
+    }
+
+    /// @dev The management fee since the last accrual and the performance fee above the high-water mark.
+    function _pendingFees(Prices memory p) internal view returns (PendingFees memory f) {
+        f.nav = _nav(p);
+        f.highWaterMarkWad = _highWaterMarkWad;
+        uint256 supply = totalSupply();
+        if (supply == 0) return f;
+        f.managementShares = FeeMathLib.managementFeeSharesDown(
+            supply,
+            _registry.getUint(MANAGEMENT_FEE),
+            block.timestamp - lastFeeAccrualAt
+        );
+        supply += f.managementShares;
+        uint256 price = _sharePriceWad(f.nav, supply);
+        if (price <= f.highWaterMarkWad) return f;
+        f.performanceAssets = FeeMathLib.performanceFeeAssetsDown(
+            f.nav,
+            price,
+            f.highWaterMarkWad,
+            _registry.getUint(PERFORMANCE_FEE)
+        );
+        f.performanceShares = FeeMathLib.sharesForAssetsDown(f.performanceAssets, f.nav, supply);
+        f.highWaterMarkWad = _sharePriceWad(f.nav, supply + f.performanceShares);
+    }
+
+    /// @dev Supply once pending fees are minted: what previews convert with.
+    function _supplyAfterFees(Prices memory p) internal view returns (uint256) {
+        PendingFees memory f = _pendingFees(p);
+        return totalSupply() + f.managementShares + f.performanceShares;
+    }
+
+    /// @dev Mints management and performance fees; returns NAV (fees are shares, so NAV is unchanged).
+    function _accrueFees(Prices memory p) internal returns (uint256) {
+        PendingFees memory f = _pendingFees(p);
+        lastFeeAccrualAt = uint48(block.timestamp);
+        _highWaterMarkWad = f.highWaterMarkWad;
+        uint256 minted = f.managementShares + f.performanceShares;
+        if (minted == 0) return f.nav;
+        _mint(treasury, minted);
+        emit FeesAccrued(
+            f.managementShares,
+            f.performanceShares,
+            _convertToAssetsWith(f.managementShares, f.nav, totalSupply(), Math.Rounding.Floor),
+            f.performanceAssets,
+            f.highWaterMarkWad
+        );
+        return f.nav;
+    }
+
+    /// @dev Management fee only, without prices: keeps in-kind redemptions fair when an oracle is down.
+    function _accrueManagementFee() internal {
+        uint256 supply = totalSupply();
+        uint256 elapsed = block.timestamp - lastFeeAccrualAt;
+        lastFeeAccrualAt = uint48(block.timestamp);
+        if (supply == 0 || elapsed == 0) return;
+        uint256 shares = FeeMathLib.managementFeeSharesDown(supply, _registry.getUint(MANAGEMENT_FEE), elapsed);
+        if (shares == 0) return;
+        _mint(treasury, shares);
+        emit FeesAccrued(shares, 0, 0, 0, _highWaterMarkWad);
+    }
+
+    /* INTERNAL: CHECKS AND CONVERSIONS */
+
+    function _checkDeposit(uint256 assets, uint256 nav) internal view {
+        if (_registry.getBool(PAUSE_DEPOSITS)) revert VaultDepositsPaused();
+        uint256 cap = _registry.getUint(DEPOSIT_CAP);
+        uint256 room = cap > nav ? cap - nav : 0;
+        if (assets > room) revert VaultDepositCapExceeded(assets, room);
+    }
+
+    function _checkRedeem(address owner, uint256 shares) internal view {
+        if (shares == 0) revert VaultZeroShares();
+        uint256 max = balanceOf(owner);
+        if (shares > max) revert VaultExceededMaxRedeem(owner, shares, max);
+    }
+
+    function _convertToSharesWith(
+        uint256 assets,
+        uint256 nav,
+        uint256 supply,
+        Math.Rounding rounding
+    ) internal pure returns (uint256) {
+        return Math.mulDiv(assets, supply + 10 ** DECIMALS_OFFSET, nav + 1, rounding);
+    }
+
+    function _convertToAssetsWith(
+        uint256 shares,
+        uint256 nav,
+        uint256 supply,
+        Math.Rounding rounding
+    ) internal pure returns (uint256) {
+        return Math.mulDiv(shares, nav + 1, supply + 10 ** DECIMALS_OFFSET, rounding);
+    }
+
+    function _sharePriceWad(uint256 nav, uint256 supply) internal view returns (uint256) {
+        return Math.mulDiv(nav + 1, 10 ** (decimals() + 18 - _baseDecimals), supply + 10 ** DECIMALS_OFFSET);
+    }
+
+    function _emitNav(uint256 nav) internal {
+        uint256 supply = totalSupply();
+        emit NavUpdated(nav, supply, _sharePriceWad(nav, supply));
+    }
+
+    function _decimalsOffset() internal pure override returns (uint8) {
+        return DECIMALS_OFFSET;
+    }
+
+    function _key(string memory prefix, string memory symbol) internal pure returns (bytes32) {
+        return bytes32(abi.encodePacked(prefix, symbol));
+    }
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @notice One trade of a rebalance, as planned or as executed.
+/// @param tokenIn What the vault sells.
+/// @param tokenOut What the vault buys.
+/// @param amountIn How much it sells (tokenIn wei).
+/// @param minAmountOut The least it accepts: the oracle value less the slippage bound (tokenOut wei).
+/// @param oraclePriceWad The risk asset's price in the base asset, 18 decimals, per whole token.
+struct Trade {
+    address tokenIn;
+    address tokenOut;
+    uint256 amountIn;
+    uint256 minAmountOut;
+    uint256 oraclePriceWad;
+}
+
+/// @notice A holding of the vault with its value and weight.
+/// @param valueInBase Value in base-asset wei at oracle prices.
+/// @param weightBps Share of NAV, in bps.
+/// @param targetBps Target share of NAV, in bps (from the registry).
+struct Holding {
+    address token;
+    uint256 balance;
+    uint256 valueInBase;
+    uint256 weightBps;
+    uint256 targetBps;
+}
+
+/// @title IPortfolioVault
+/// @notice A multi-asset ERC-4626 vault over a base asset whose strategy parameters all live in Trimtab's
+/// ParameterRegistry: target weights, drift band, rebalance interval, trade and slippage caps, oracle guards, fees,
+/// deposit cap and pause flags.
+/// @dev NAV (`totalAssets`) is every holding converted at oracle prices into the base asset. Deposits need fresh
+/// prices; `redeemInKind` needs none and works whatever is paused or down.
+interface IPortfolioVault {
+    /* EVENTS */
+
+    /// @notice Emitted after every state-changing action with the vault's NAV and share price.
+    /// @param totalAssets NAV in base-asset wei.
+    /// @param totalSupply Shares outstanding.
+    /// @param sharePriceWad Base-asset wei per whole share, 18 decimals.
+    event NavUpdated(uint256 totalAssets, uint256 totalSupply, uint256 sharePriceWad);
+
+    /// @notice Emitted when fees are minted as shares to the treasury.
+    /// @param managementShares Shares for the management fee since the last accrual.
+    /// @param performanceShares Shares for the performance fee above the high-water mark.
+    /// @param managementAssets The management fee's value in base-asset wei.
+    /// @param performanceAssets The performance fee's value in base-asset wei.
+    /// @param highWaterMarkWad The high-water mark after accrual (share price, 18 decimals).
+    event FeesAccrued(
+        uint256 managementShares,
+        uint256 performanceShares,
+        uint256 managementAssets,
+        uint256 performanceAssets,
+        uint256 highWaterMarkWad
+    );
+
+    /// @notice Emitted for each trade of a rebalance or a withdrawal's unwind.
+    /// @param executionPriceWad Base-asset wei received or paid per whole risk token, 18 decimals.
+    event TradeExecuted(
+        address indexed tokenIn,
+        address indexed tokenOut,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint256 oraclePriceWad,
+        uint256 executionPriceWad
+    );
+
+    /// @notice Emitted when a rebalance completes.
+    /// @param keeper Who called it.
+    /// @param trades Number of trades.
+    /// @param navBefore NAV before, base-asset wei.
+    /// @param navAfter NAV after, base-asset wei.
+    event Rebalanced(address indexed keeper, uint256 trades, uint256 navBefore, uint256 navAfter);
+
+    /// @notice Emitted on an in-kind redemption.
+    /// @param tokens Every token paid out.
+    /// @param amounts What was paid of each.
+    event RedeemedInKind(
+        address indexed caller,
+        address indexed receiver,
+        address indexed owner,
+        uint256 shares,
+        address[] tokens,
+        uint256[] amounts
+    );
+
+    /* ERRORS */
+
+    /// @notice Thrown when a price feed's latest answer is older than `oracle.maxStalenessSec`.
+    error VaultOracleStale(address feed, uint256 updatedAt, uint256 maxStalenessSeconds);
+
+    /// @notice Thrown when a price feed answers zero or a negative price.
+    error VaultOracleInvalid(address feed, int256 answer);
+
+    /// @notice Thrown when a pool's price deviates from the oracle's by more than `oracle.maxDeviationBps`.
+    error VaultPoolPriceDeviates(address pool, uint256 poolPriceWad, uint256 oraclePriceWad, uint256 maxDeviationBps);
+
+    /// @notice Thrown when no pool exists for a risk asset and its fee tier.
+    error VaultPoolMissing(address token, uint24 fee);
+
+    /// @notice Thrown when deposits are paused (`pause.deposits`).
+    error VaultDepositsPaused();
+
+    /// @notice Thrown when a deposit would take NAV above `caps.depositCap`.
+    error VaultDepositCapExceeded(uint256 assets, uint256 maxAssets);
+
+    /// @notice Thrown when rebalancing is paused (`pause.rebalance`).
+    error VaultRebalancePaused();
+
+    /// @notice Thrown when `rebalance` is called before `rebalance.minIntervalSec` has passed.
+    error VaultRebalanceTooSoon(uint256 lastRebalanceAt, uint256 nextRebalanceAt);
+
+    /// @notice Thrown when `rebalance` is called while every holding is within its band.
+    error VaultRebalanceNotDue();
+
+    /// @notice Thrown when the registry's target weights do not sum to 10,000 bps.
+    error VaultWeightsInvalid(uint256 sumBps);
+
+    /// @notice Thrown when a withdrawal's unwind yields less than the assets asked for.
+    error VaultWithdrawShortfall(uint256 assets, uint256 delivered);
+
+    /// @notice Thrown when a redemption asks for more shares than the owner may redeem.
+    error VaultExceededMaxRedeem(address owner, uint256 shares, uint256 max);
+
+    /// @notice Thrown when redeeming zero shares.
+    error VaultZeroShares();
+
+    /* VIEWS */
+
+    /// @notice The ParameterRegistry the vault reads every parameter from.
+    function registry() external view returns (address);
+
+    /// @notice Where fee shares are minted (the DAO's timelock).
+    function treasury() external view returns (address);
+
+    /// @notice The risk assets, in order. The base asset is `asset()`.
+    function riskAssets() external view returns (address[] memory);
+
+    /// @notice Every holding: the base asset first, then each risk asset, valued at oracle prices.
+    function holdings() external view returns (Holding[] memory);
+
+    /// @notice Base-asset wei per whole share, 18 decimals.
+    function sharePriceWad() external view returns (uint256);
+
+    /// @notice The high-water mark of the share price for the performance fee, 18 decimals.
+    function highWaterMarkWad() external view returns (uint256);
+
+    /// @notice Whether a rebalance is due now and the trades it would make, for keepers, indexers and simulators.
+    /// @dev `due` is false while paused, within the interval, or when every holding is within its band.
+    function rebalancePlan() external view returns (bool due, Trade[] memory trades);
+
+    /* ACTIONS */
+
+    /// @notice Trades holdings back toward their target weights when some holding is outside its band and the
+    /// minimum interval has passed. Anyone (keepers) may call it.
+    function rebalance() external returns (Trade[] memory executed);
+
+    /// @notice Mints the fees accrued so far. Anyone may call it.
+    function accrueFees() external;
+
+    /// @notice Redeems `shares` for a pro-rata part of every holding, with no trade and no price: always available.
+    function redeemInKind(
+        uint256 shares,
+        address receiver,
+        address owner
+    ) external returns (address[] memory tokens, uint256[] memory amounts);
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "../../oracles/interfaces/AggregatorV3Interface.sol";
+import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
+
+/// @title PriceLib
+/// @notice Oracle reads with staleness guards, pool prices from Uniswap V3's sqrtPriceX96, and conversions between
+/// a risk asset and the base asset.
+/// @dev A "relative price" is base-asset units per whole risk token, with 18 decimals (3,000e18 for ETH at $3,000
+/// when the base asset is worth $1).
+library PriceLib {
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant BPS = 10_000;
+
+    /// @notice A feed's latest answer as a USD price with 18 decimals; reverts if stale, zero or negative.
+    function usdPriceWad(AggregatorV3Interface feed, uint256 maxStalenessSeconds) internal view returns (uint256) {
+        (, int256 answer, , uint256 updatedAt, ) = feed.latestRoundData();
+        if (answer <= 0) revert IPortfolioVault.VaultOracleInvalid(address(feed), answer);
+        if (block.timestamp > updatedAt + maxStalenessSeconds) {
+            revert IPortfolioVault.VaultOracleStale(address(feed), updatedAt, maxStalenessSeconds);
+        }
+        return Math.mulDiv(uint256(answer), WAD, 10 ** feed.decimals());
+    }
+
+    /// @notice The risk asset's relative price from two USD prices, rounded down.
+    function relativePriceWad(uint256 riskUsdWad, uint256 baseUsdWad) internal pure returns (uint256) {
+        return Math.mulDiv(riskUsdWad, WAD, baseUsdWad);
+    }
+
+    /// @notice Value in base-asset wei of `amount` risk wei, rounded down.
+    function toBaseDown(
+        uint256 amount,
+        uint256 priceWad,
+        uint8 riskDecimals,
+        uint8 baseDecimals
+    ) internal pure returns (uint256) {
+        return Math.mulDiv(amount, priceWad * 10 ** baseDecimals, 10 ** (18 + uint256(riskDecimals)));
+    }
+
+    /// @notice Risk wei worth `baseAmount` base-asset wei, rounded down.
+    function fromBaseDown(
+        uint256 baseAmount,
+        uint256 priceWad,
+        uint8 riskDecimals,
+        uint8 baseDecimals
+    ) internal pure returns (uint256) {
+        return Math.mulDiv(baseAmount, 10 ** (18 + uint256(riskDecimals)), priceWad * 10 ** baseDecimals);
+    }
+
+    /// @notice The relative price a Uniswap V3 pool quotes at `sqrtPriceX96`, rounded down.
+    /// @param riskIsToken0 Whether the risk asset is the pool's token0.
+    function poolPriceWad(
+        uint160 sqrtPriceX96,
+        bool riskIsToken0,
+        uint8 riskDecimals,
+        uint8 baseDecimals
+    ) internal pure returns (uint256) {
+        uint256 oneRisk = 10 ** riskDecimals;
+        uint256 quote; // base wei for one whole risk token
+        if (sqrtPriceX96 <= type(uint128).max) {
+            uint256 ratioX192 = uint256(sqrtPriceX96) * sqrtPriceX96;
+            quote =
+                riskIsToken0 ? Math.mulDiv(ratioX192, oneRisk, 1 << 192) : Math.mulDiv(1 << 192, oneRisk, ratioX192);
+        } else {
+            uint256 ratioX128 = Math.mulDiv(sqrtPriceX96, sqrtPriceX96, 1 << 64);
+            quote =
+                riskIsToken0 ? Math.mulDiv(ratioX128, oneRisk, 1 << 128) : Math.mulDiv(1 << 128, oneRisk, ratioX128);
+        }
+        return Math.mulDiv(quote, WAD, 10 ** baseDecimals);
+    }
+
+    /// @notice Reverts unless the pool's price is within `maxDeviationBps` of the oracle's.
+    function checkDeviation(
+        address pool,
+        uint256 poolPrice,
+        uint256 oraclePrice,
+        uint256 maxDeviationBps
+    ) internal pure {
+        uint256 gap = poolPrice > oraclePrice ? poolPrice - oraclePrice : oraclePrice - poolPrice;
+        if (gap * BPS > oraclePrice * maxDeviationBps) {
+            revert IPortfolioVault.VaultPoolPriceDeviates(pool, poolPrice, oraclePrice, maxDeviationBps);
+        }
+    }
+
+    /// @notice `amount` less `bps` basis points, rounded down.
+    function lessBpsDown(uint256 amount, uint256 bps) internal pure returns (uint256) {
+        return Math.mulDiv(amount, BPS - bps, BPS);
+    }
+}

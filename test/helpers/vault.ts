@@ -1,0 +1,68 @@
+import { maxUint256, parseUnits, type Address } from "viem";
+import { deployStack } from "../../ignition/stack.ts";
+import { alignPool } from "../../scripts/devnet/alignPool.ts";
+import { daySeconds, holdings, type Connection } from "./governance.ts";
+import { actAsTimelock } from "./timelock.ts";
+
+/** Deploys the whole stack on the in-process network and funds depositors with devnet USDC. */
+export async function deployVault(connection: Connection) {
+  const { viem, networkHelpers } = connection;
+  const [deployer, guardian, alice, bob, carol, dave, eve] = await viem.getWalletClients();
+  if (!deployer || !guardian || !alice || !bob || !carol || !dave || !eve) throw new Error("need 7 accounts");
+  const guardianExpiresAt = BigInt((await networkHelpers.time.latest()) + 365 * daySeconds);
+  const stack = await deployStack(connection, {
+    network: "test",
+    governance: {
+      proposalGuardian: guardian.account.address,
+      registryGuardian: guardian.account.address,
+      registryGuardianExpiresAt: guardianExpiresAt,
+    },
+  });
+  const { tokens } = stack.devnet.record;
+  const usdc = await viem.getContractAt("DevnetToken", tokens.USDC.address);
+  const weth = await viem.getContractAt("DevnetToken", tokens.WETH.address);
+  const wbtc = await viem.getContractAt("DevnetToken", tokens.WBTC.address);
+  const feeds = {
+    USDC: await viem.getContractAt("SettableAggregator", tokens.USDC.feed),
+    WETH: await viem.getContractAt("SettableAggregator", tokens.WETH.feed),
+    WBTC: await viem.getContractAt("SettableAggregator", tokens.WBTC.feed),
+  };
+  for (const who of [alice, bob, eve]) {
+    await usdc.write.mint([who.account.address, parseUnits("1000000", 6)]);
+    await usdc.write.approve([stack.vault.address, maxUint256], { account: who.account });
+  }
+  for (const [holder, amount] of [
+    [alice, holdings.alice],
+    [bob, holdings.bob],
+  ] as const) {
+    await stack.token.write.transfer([holder.account.address, amount]);
+    await stack.token.write.delegate([holder.account.address], { account: holder.account });
+  }
+  const asGov = await actAsTimelock(connection, stack.timelock.address);
+
+  /** Posts each feed's answer again, stamped now (prices in 8 decimals; unchanged when not given). */
+  async function setPrices(prices: Partial<Record<"USDC" | "WETH" | "WBTC", bigint>> = {}) {
+    for (const symbol of ["USDC", "WETH", "WBTC"] as const) {
+      const feed = feeds[symbol];
+      const [, current] = await feed.read.latestRoundData();
+      await feed.write.setAnswer([prices[symbol] ?? current]);
+    }
+    await alignPool(connection, stack.devnet.record, "WETH");
+    await alignPool(connection, stack.devnet.record, "WBTC");
+  }
+
+  return {
+    ...stack,
+    usdc,
+    weth,
+    wbtc,
+    feeds,
+    setPrices,
+    asGov,
+    guardianExpiresAt,
+    accounts: { deployer, guardian, alice, bob, carol, dave, eve },
+    address: (a: { account: { address: Address } }) => a.account.address,
+  };
+}
+
+export type VaultStack = Awaited<ReturnType<typeof deployVault>>;
