@@ -10,7 +10,9 @@
  * `castVoteBySig` come after quorum.
  */
 import hre from "hardhat";
-import { parseEther, parseSignature, type Address, type Hash, type Hex } from "viem";
+import { maxUint256, parseEther, parseUnits, type Address, type Hash, type Hex } from "viem";
+import { deployStack } from "../ignition/stack.ts";
+import { swapRouterAbi } from "../sdk/abis/uniswap.ts";
 import { timelockRoles } from "../ignition/modules/Governance.ts";
 import GovernanceModule from "../ignition/modules/Governance.ts";
 import { encodeDefinition, parameterCatalog, parameterKey } from "../parameters/index.ts";
@@ -197,6 +199,16 @@ console.log(
     "read of that slot (2,100 gas) plus the deadline lookup.\n",
 );
 
+// The vault, on the full devnet stack in a second in-process chain.
+const vaultBench = await benchVault();
+console.log("Vault actions\n");
+for (const [name, gas] of Object.entries(vaultBench.actions))
+  console.log(`${name.padEnd(24)}${String(gas).padStart(10)}`);
+console.log(
+  `\nrebalance (${vaultBench.trades} trades) ${vaultBench.rebalance} vs the same swaps sent directly to the SwapRouter ` +
+    `${vaultBench.directSwaps} (ratio ${ratio(vaultBench.rebalance, vaultBench.directSwaps)})\n`,
+);
+
 const entry = (t: bigint, b: bigint) => ({ gas: Number(t), baseline: Number(b), ratio: ratio(t, b) });
 console.log(
   JSON.stringify({
@@ -211,5 +223,90 @@ console.log(
     registryUpdate: Number(registryUpdateGas),
     bareSetter: Number(bareSetterGas),
     registryOverheadPerParam: Number(registryUpdateGas - bareSetterGas),
+    ...Object.fromEntries(Object.entries(vaultBench.actions).map(([k, v]) => [k, Number(v)])),
+    rebalance: {
+      gas: Number(vaultBench.rebalance),
+      directSwaps: Number(vaultBench.directSwaps),
+      ratio: ratio(vaultBench.rebalance, vaultBench.directSwaps),
+    },
   }),
 );
+
+/**
+ * Deposit, withdrawals and a rebalance on the devnet stack. The rebalance is measured, then the chain is rolled
+ * back and the same trades (same amounts and minimum outputs) are sent to the SwapRouter one by one by an
+ * account that already approved it: `directSwaps` is their total gas.
+ */
+async function benchVault() {
+  const chain = await hre.network.create();
+  const { viem: v, networkHelpers: helpers } = chain;
+  const client = await v.getPublicClient();
+  const [, guardian, user, keeper, trader] = await v.getWalletClients();
+  if (!guardian || !user || !keeper || !trader) throw new Error("need 5 accounts");
+  const gas = async (hash: Promise<Hash>) => {
+    const receipt = await client.waitForTransactionReceipt({ hash: await hash });
+    if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
+    return receipt.gasUsed;
+  };
+  const stack = await deployStack(chain, { network: "bench" });
+  const { tokens, uniswap } = stack.devnet.record;
+  const usdc = await v.getContractAt("DevnetToken", tokens.USDC.address);
+  await usdc.write.mint([user.account.address, parseUnits("2000000", 6)]);
+  await usdc.write.approve([stack.vault.address, maxUint256], { account: user.account });
+
+  const actions: Record<string, bigint> = {};
+  actions.vaultDepositFirst = await gas(
+    stack.vault.write.deposit([parseUnits("1000000", 6), user.account.address], { account: user.account }),
+  );
+  actions.vaultDeposit = await gas(
+    stack.vault.write.deposit([parseUnits("100000", 6), user.account.address], { account: user.account }),
+  );
+
+  const [, plan] = await stack.vault.read.rebalancePlan();
+  const snapshot = await helpers.takeSnapshot();
+  const rebalance = await gas(stack.vault.write.rebalance({ account: keeper.account }));
+  await snapshot.restore();
+  let directSwaps = 0n;
+  for (const t of plan) {
+    const tokenIn = await v.getContractAt("DevnetToken", t.tokenIn);
+    await tokenIn.write.mint([trader.account.address, t.amountIn]);
+    await tokenIn.write.approve([uniswap.swapRouter, maxUint256], { account: trader.account });
+    directSwaps += await gas(
+      trader.writeContract({
+        address: uniswap.swapRouter,
+        abi: swapRouterAbi,
+        functionName: "exactInputSingle",
+        args: [
+          {
+            tokenIn: t.tokenIn,
+            tokenOut: t.tokenOut,
+            fee: uniswap.poolFee,
+            recipient: trader.account.address,
+            deadline: maxUint256,
+            amountIn: t.amountIn,
+            amountOutMinimum: t.minAmountOut,
+            sqrtPriceLimitX96: 0n,
+          },
+        ],
+      }),
+    );
+  }
+  await snapshot.restore();
+  await gas(stack.vault.write.rebalance({ account: keeper.account }));
+
+  const shares = await stack.vault.read.balanceOf([user.account.address]);
+  actions.vaultRedeem = await gas(
+    stack.vault.write.redeem([shares / 10n, user.account.address, user.account.address], { account: user.account }),
+  );
+  actions.vaultWithdraw = await gas(
+    stack.vault.write.withdraw([parseUnits("10000", 6), user.account.address, user.account.address], {
+      account: user.account,
+    }),
+  );
+  actions.vaultRedeemInKind = await gas(
+    stack.vault.write.redeemInKind([shares / 10n, user.account.address, user.account.address], {
+      account: user.account,
+    }),
+  );
+  return { actions, rebalance, directSwaps, trades: plan.length };
+}
