@@ -6,7 +6,11 @@
  * what runs where and keeps the chain running until Ctrl-C. A second `npm start` while the stack runs only
  * prints the summary and exits.
  *
- * Options: --port <n> (default 8545), --deployments-dir <dir> (default deployments/).
+ * Then it plays a seeded market scenario (prices, arbitrage, deposits and withdrawals, keepers, a governance
+ * proposal end to end) before handing over.
+ *
+ * Options: --port <n> (default 8545), --deployments-dir <dir> (default deployments/), --days <n> of scenario
+ * (default 180; 0 skips it), --seed <n> (default 1).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, open, rm } from "node:fs/promises";
@@ -16,6 +20,7 @@ import hre from "hardhat";
 import { createPublicClient, http } from "viem";
 import { defaultDeploymentsDir, readDeployment, type DeploymentRecord } from "../ignition/deploy.ts";
 import { deployStack } from "../ignition/stack.ts";
+import { parseScenarioOptions, playScenario } from "./devnet/scenario.ts";
 import { seedVoters } from "./devnet/seedVoters.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -23,8 +28,17 @@ const { values: options } = parseArgs({
   options: {
     port: { type: "string", default: "8545" },
     "deployments-dir": { type: "string", default: defaultDeploymentsDir },
+    days: { type: "string", default: "180" },
+    seed: { type: "string", default: "1" },
   },
 });
+let scenario: ReturnType<typeof parseScenarioOptions>;
+try {
+  scenario = parseScenarioOptions(options);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const port = Number(options.port);
 if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
   console.error(`--port must be a TCP port number, got "${options.port}"`);
@@ -95,9 +109,17 @@ async function main() {
   await mkdir(path.join(root, ".trimtab"), { recursive: true });
   const logFile = path.join(root, ".trimtab", `hardhat-node-${port}.log`);
   const log = await open(logFile, "w");
+  // The node runs on this script's own Node (22, from the `node` package), whatever is first on PATH.
   const node = spawn(
-    path.join(root, "node_modules", ".bin", "hardhat"),
-    ["node", "--hostname", "127.0.0.1", "--port", String(port)],
+    process.execPath,
+    [
+      path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js"),
+      "node",
+      "--hostname",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ],
     { cwd: root, stdio: ["ignore", log.fd, log.fd], env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" } },
   );
   const stop = () => {
@@ -127,6 +149,14 @@ async function main() {
       },
     });
     await seedVoters(connection, deployed.token);
+    if (scenario.days > 0) {
+      console.log(`Playing ${scenario.days} days of market (seed ${scenario.seed})…`);
+      const result = await playScenario(connection, deployed.record, { ...scenario, log: console.log });
+      console.log(
+        `  ${result.rebalances} rebalances, ${result.deposits} deposits, ${result.redemptions} redemptions, ` +
+          `${result.inKind} in-kind redemptions`,
+      );
+    }
     printSummary(deployed.record, deployed.file!);
     console.log(`  node log     ${path.relative(root, logFile)}\n\nReady. Ctrl-C stops the chain.`);
   } catch (error) {

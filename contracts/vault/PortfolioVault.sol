@@ -288,11 +288,13 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
         lastRebalanceAt = uint48(block.timestamp);
         uint256 maxDeviation = _registry.getUint(MAX_DEVIATION);
+        uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
+        uint256 executed;
         for (uint256 i; i < trades.length; ++i) {
-            _swap(trades[i], maxDeviation);
+            if (_swapWithinSlippage(trades[i], maxDeviation, slippage) > 0) ++executed;
         }
         uint256 navAfter = _nav(p);
-        emit Rebalanced(_msgSender(), trades.length, navBefore, navAfter);
+        emit Rebalanced(_msgSender(), executed, navBefore, navAfter);
         _emitNav(navAfter);
     }
 
@@ -482,11 +484,12 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         }
     }
 
-    /// @dev Checks the pool against the oracle, swaps exactly `t.amountIn` for at least `t.minAmountOut`.
+    /// @dev A withdrawal's trade: checks the pool against the oracle, swaps exactly `t.amountIn` for at least
+    /// `t.minAmountOut` (all or nothing: the redeemer can take their share in kind instead).
     function _swap(Trade memory t, uint256 maxDeviationBps) internal returns (uint256 amountOut) {
         bool selling = t.tokenOut == asset();
         RiskAsset storage r = _riskOf(selling ? t.tokenIn : t.tokenOut);
-        uint24 fee = _checkedPoolFee(r, t.oraclePriceWad, maxDeviationBps);
+        (uint24 fee, ) = _checkedPool(r, t.oraclePriceWad, maxDeviationBps);
 
         IERC20(t.tokenIn).forceApprove(address(swapRouter), t.amountIn);
         amountOut = swapRouter.exactInputSingle(
@@ -501,29 +504,94 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
                 sqrtPriceLimitX96: 0
             })
         );
-        (uint256 riskAmount, uint256 baseAmount) = selling ? (t.amountIn, amountOut) : (amountOut, t.amountIn);
+        _emitTrade(t, r, t.amountIn, amountOut);
+    }
+
+    /// @dev A rebalance trade: swaps up to `t.amountIn`, stopping where the pool's marginal price (before its fee)
+    /// is `maxSlippageBps` less the pool fee away from the oracle, so that the fill as a whole stays within the
+    /// slippage bound. Fills partly when the pool is too thin for the whole trade, and not at all when its price is
+    /// already past that point (a sandwich in progress); the next rebalance carries on. Returns the output.
+    function _swapWithinSlippage(
+        Trade memory t,
+        uint256 maxDeviationBps,
+        uint256 maxSlippageBps
+    ) internal returns (uint256 amountOut) {
+        bool selling = t.tokenOut == asset();
+        RiskAsset storage r = _riskOf(selling ? t.tokenIn : t.tokenOut);
+        (uint24 fee, uint160 sqrtPriceLimitX96) = _slippageLimit(t, r, selling, maxDeviationBps, maxSlippageBps);
+        if (sqrtPriceLimitX96 == 0) return 0;
+
+        uint256 balanceBefore = IERC20(t.tokenIn).balanceOf(address(this));
+        IERC20(t.tokenIn).forceApprove(address(swapRouter), t.amountIn);
+        amountOut = swapRouter.exactInputSingle(
+            ISwapRouter.ExactInputSingleParams({
+                tokenIn: t.tokenIn,
+                tokenOut: t.tokenOut,
+                fee: fee,
+                recipient: address(this),
+                deadline: block.timestamp,
+                amountIn: t.amountIn,
+                amountOutMinimum: 0,
+                sqrtPriceLimitX96: sqrtPriceLimitX96
+            })
+        );
+        uint256 amountIn = balanceBefore - IERC20(t.tokenIn).balanceOf(address(this));
+        uint256 fairOut =
+            selling
+                ? PriceLib.toBaseDown(amountIn, t.oraclePriceWad, r.decimals, _baseDecimals)
+                : PriceLib.fromBaseDown(amountIn, t.oraclePriceWad, r.decimals, _baseDecimals);
+        uint256 minOut = PriceLib.lessBpsDown(fairOut, maxSlippageBps);
+        if (amountOut < minOut) revert VaultSlippageExceeded(t.tokenIn, t.tokenOut, amountIn, amountOut, minOut);
+        _emitTrade(t, r, amountIn, amountOut);
+    }
+
+    /// @dev The pool fee and the sqrtPriceX96 where a rebalance trade must stop; zero when it cannot trade at all.
+    function _slippageLimit(
+        Trade memory t,
+        RiskAsset storage r,
+        bool selling,
+        uint256 maxDeviationBps,
+        uint256 maxSlippageBps
+    ) internal view returns (uint24 fee, uint160 sqrtPriceLimitX96) {
+        uint256 poolPrice;
+        (fee, poolPrice) = _checkedPool(r, t.oraclePriceWad, maxDeviationBps);
+        uint256 feeBps = fee / 100;
+        if (maxSlippageBps <= feeBps) return (fee, 0);
+        uint256 limitPrice =
+            selling
+                ? PriceLib.lessBpsDown(t.oraclePriceWad, maxSlippageBps - feeBps)
+                : Math.mulDiv(t.oraclePriceWad, BPS + maxSlippageBps - feeBps, BPS);
+        if (selling ? poolPrice <= limitPrice : poolPrice >= limitPrice) return (fee, 0);
+        sqrtPriceLimitX96 = PriceLib.sqrtPriceX96(limitPrice, address(r.token) < asset(), r.decimals, _baseDecimals);
+    }
+
+    function _emitTrade(Trade memory t, RiskAsset storage r, uint256 amountIn, uint256 amountOut) internal {
+        (uint256 riskAmount, uint256 baseAmount) = t.tokenOut == asset()
+            ? (amountIn, amountOut)
+            : (amountOut, amountIn);
         emit TradeExecuted(
             t.tokenIn,
             t.tokenOut,
-            t.amountIn,
+            amountIn,
             amountOut,
             t.oraclePriceWad,
             Math.mulDiv(baseAmount, 10 ** (18 + uint256(r.decimals)), riskAmount * 10 ** _baseDecimals)
         );
     }
 
-    /// @dev The risk asset's pool fee tier, after checking its pool exists and prices within the deviation bound.
-    function _checkedPoolFee(
+    /// @dev The risk asset's pool fee tier and price, after checking the pool exists and prices within the
+    /// deviation bound.
+    function _checkedPool(
         RiskAsset storage r,
         uint256 oraclePriceWad,
         uint256 maxDeviationBps
-    ) internal view returns (uint24 fee) {
+    ) internal view returns (uint24 fee, uint256 poolPrice) {
         fee = uint24(_registry.getUint(r.poolFeeKey));
         address pool = uniswapFactory.getPool(address(r.token), asset(), fee);
         if (pool == address(0)) revert VaultPoolMissing(address(r.token), fee);
         (uint160 sqrtPriceX96, , , , , , ) = IUniswapV3PoolState(pool).slot0();
         bool riskIsToken0 = address(r.token) < asset();
-        uint256 poolPrice = PriceLib.poolPriceWad(sqrtPriceX96, riskIsToken0, r.decimals, _baseDecimals);
+        poolPrice = PriceLib.poolPriceWad(sqrtPriceX96, riskIsToken0, r.decimals, _baseDecimals);
         PriceLib.checkDeviation(pool, poolPrice, oraclePriceWad, maxDeviationBps);
     }
 

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPublicClient, http } from "viem";
 import type { DeploymentRecord } from "../../ignition/deploy.ts";
+import { parameterKey } from "../../parameters/index.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const node = path.join(root, "node_modules", ".bin", "node");
@@ -16,9 +17,10 @@ describe("npm start: the local stack", () => {
   const children: ReturnType<typeof spawn>[] = [];
   afterAll(() => children.forEach((child) => child.kill("SIGTERM")));
 
-  it("starts a node on 127.0.0.1, deploys governance and the devnet protocols, and a second start leaves it running", async () => {
+  it("starts a node on 127.0.0.1, deploys everything, plays the scenario with its proposal, and a second start leaves it running", async () => {
     const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-start-"));
-    const args = ["scripts/start.ts", "--port", String(port), "--deployments-dir", deploymentsDir];
+    // 32 days: long enough for the scenario's governance proposal to be executed (day 29).
+    const args = ["scripts/start.ts", "--port", String(port), "--deployments-dir", deploymentsDir, "--days", "32"];
     const first = spawn(node, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     children.push(first);
     let output = "";
@@ -47,6 +49,23 @@ describe("npm start: the local stack", () => {
     for (const address of [devnet.uniswap.swapRouter, devnet.morpho.morpho, devnet.tokens.WETH.address]) {
       expect((await client.getCode({ address }))?.length, address).toBeGreaterThan(2);
     }
+
+    expect(output).toContain("proposal executed");
+    const band = await client.readContract({
+      address: record.contracts.ParameterRegistry,
+      abi: [
+        {
+          type: "function",
+          name: "valueOf",
+          stateMutability: "view",
+          inputs: [{ type: "bytes32" }],
+          outputs: [{ type: "uint256" }],
+        },
+      ],
+      functionName: "valueOf",
+      args: [parameterKey("rebalance.bandBps")],
+    });
+    expect(band).toBe(400n);
 
     const second = await run(node, args, { cwd: root });
     expect(second.stdout).toContain("already running");

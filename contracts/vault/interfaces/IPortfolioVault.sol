@@ -69,7 +69,7 @@ interface IPortfolioVault {
 
     /// @notice Emitted when a rebalance completes.
     /// @param keeper Who called it.
-    /// @param trades Number of trades.
+    /// @param trades Number of trades executed (a planned trade is skipped when its pool is past the slippage bound).
     /// @param navBefore NAV before, base-asset wei.
     /// @param navAfter NAV after, base-asset wei.
     event Rebalanced(address indexed keeper, uint256 trades, uint256 navBefore, uint256 navAfter);
@@ -118,6 +118,15 @@ interface IPortfolioVault {
     /// @notice Thrown when the registry's target weights do not sum to 10,000 bps.
     error VaultWeightsInvalid(uint256 sumBps);
 
+    /// @notice Thrown when a rebalance trade's output falls below its slippage bound.
+    error VaultSlippageExceeded(
+        address tokenIn,
+        address tokenOut,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint256 minAmountOut
+    );
+
     /// @notice Thrown when a withdrawal's unwind yields less than the assets asked for.
     error VaultWithdrawShortfall(uint256 assets, uint256 delivered);
 
@@ -154,7 +163,8 @@ interface IPortfolioVault {
     /* ACTIONS */
 
     /// @notice Trades holdings back toward their target weights when some holding is outside its band and the
-    /// minimum interval has passed. Anyone (keepers) may call it.
+    /// minimum interval has passed. Anyone (keepers) may call it. Each planned trade fills as far as its pool
+    /// allows within the slippage bound: fully, partly, or not at all.
     function rebalance() external returns (Trade[] memory executed);
 
     /// @notice Mints the fees accrued so far. Anyone may call it.

@@ -71,6 +71,23 @@ library PriceLib {
         return Math.mulDiv(quote, WAD, 10 ** baseDecimals);
     }
 
+    /// @notice The Uniswap V3 sqrtPriceX96 at which a pool quotes the relative price `priceWad`, rounded down.
+    /// @dev Inverse of {poolPriceWad}: sqrt(token1 wei per token0 wei) × 2^96.
+    function sqrtPriceX96(
+        uint256 priceWad,
+        bool riskIsToken0,
+        uint8 riskDecimals,
+        uint8 baseDecimals
+    ) internal pure returns (uint160) {
+        uint256 baseScaled = priceWad * 10 ** baseDecimals; // base wei per whole risk token, × 1e18
+        uint256 riskScaled = 10 ** (18 + uint256(riskDecimals)); // risk wei per whole risk token, × 1e18
+        uint256 ratioX192 =
+            riskIsToken0
+                ? Math.mulDiv(baseScaled, 1 << 192, riskScaled)
+                : Math.mulDiv(riskScaled, 1 << 192, baseScaled);
+        return uint160(Math.sqrt(ratioX192));
+    }
+
     /// @notice Reverts unless the pool's price is within `maxDeviationBps` of the oracle's.
     function checkDeviation(
         address pool,

@@ -1,0 +1,200 @@
+import type { ChainType, NetworkConnection } from "hardhat/types/network";
+import { encodeFunctionData, formatUnits, maxUint256, parseUnits, type Hex } from "viem";
+import type { DeploymentRecord } from "../../ignition/deploy.ts";
+import { parameterKey } from "../../parameters/index.ts";
+import { proposalArgs } from "../../sdk/proposalArgs.ts";
+import { createRandom } from "../../sim/random.ts";
+import { alignPool } from "./alignPool.ts";
+
+export type ScenarioOptions = {
+  /** Simulated days, one block of actions a day. */
+  days: number;
+  /** Seed of the price path and of the depositors' behaviour. */
+  seed: number;
+  log?: (line: string) => void;
+};
+
+/** Yearly volatility and drift of the devnet's risk assets, and the correlation of their daily returns. */
+export const scenarioMarket = { WETH: { sigma: 0.65, mu: 0.1 }, WBTC: { sigma: 0.5, mu: 0.1 }, correlation: 0.7 };
+
+const day = 86_400;
+/** The scenario's governance proposal, and on which days it moves through its life. */
+const proposalDays = { propose: 20, vote: 22, queue: 26, execute: 29 } as const;
+
+/**
+ * Plays a seeded market on a running devnet: each day moves the feeds along a correlated geometric Brownian
+ * motion, arbitrages the pools to them, lets depositors (dev accounts 5-8) deposit and redeem, runs the keeper
+ * (account 9) when a rebalance is due, and takes one governance proposal through its whole life (propose, vote,
+ * queue, execute) that tightens the rebalance band and raises the trade cap. Returns a summary.
+ */
+export async function playScenario<ChainTypeT extends ChainType | string>(
+  connection: NetworkConnection<ChainTypeT>,
+  record: DeploymentRecord,
+  options: ScenarioOptions,
+) {
+  if (!Number.isInteger(options.days) || options.days < 1) throw new Error(`days must be a positive whole number`);
+  const log = options.log ?? (() => {});
+  const devnet = record.devnet;
+  const vaultAddress = record.contracts.PortfolioVault;
+  if (!devnet || !vaultAddress) throw new Error("the scenario needs a devnet deployment with a vault");
+  const { viem, networkHelpers } = connection;
+  const publicClient = await viem.getPublicClient();
+  const wallets = await viem.getWalletClients();
+  const [operator, ...others] = wallets;
+  const voters = others.slice(0, 4);
+  const depositors = others.slice(4, 8);
+  const keeper = others[8];
+  if (!operator || voters.length < 4 || depositors.length < 4 || !keeper)
+    throw new Error("the scenario needs 10 accounts");
+
+  const wait = async (hash: Promise<Hex>) => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+    if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
+    return receipt;
+  };
+  const vault = await viem.getContractAt("PortfolioVault", vaultAddress);
+  const usdc = await viem.getContractAt("DevnetToken", devnet.tokens.USDC.address);
+  const governor = await viem.getContractAt("TrimtabGovernor", record.contracts.TrimtabGovernor);
+  const registry = await viem.getContractAt("ParameterRegistry", record.contracts.ParameterRegistry);
+  const feeds = {
+    USDC: await viem.getContractAt("SettableAggregator", devnet.tokens.USDC.feed),
+    WETH: await viem.getContractAt("SettableAggregator", devnet.tokens.WETH.feed),
+    WBTC: await viem.getContractAt("SettableAggregator", devnet.tokens.WBTC.feed),
+  };
+  for (const d of depositors) {
+    await wait(usdc.write.mint([d.account.address, parseUnits("5000000", 6)]));
+    await wait(usdc.write.approve([vaultAddress, maxUint256], { account: d.account }));
+  }
+
+  const random = createRandom(options.seed);
+  const prices = {
+    WETH: Number((await feeds.WETH.read.latestRoundData())[1]) / 1e8,
+    WBTC: Number((await feeds.WBTC.read.latestRoundData())[1]) / 1e8,
+  };
+  const dt = 1 / 365;
+  const proposal = proposalArgs(
+    [
+      {
+        target: registry.address,
+        data: encodeFunctionData({
+          abi: registry.abi,
+          functionName: "setParameters",
+          args: [
+            [
+              { key: parameterKey("rebalance.bandBps"), value: 400n },
+              { key: parameterKey("rebalance.maxTradeBps"), value: 1_500n },
+            ],
+          ],
+        }),
+      },
+    ],
+    "# Tighter band, larger trades\n\nRebalance at 4% drift instead of 5%, in trades of up to 15% of NAV.",
+  );
+  let proposalId: bigint | undefined;
+  const counts = { rebalances: 0, deposits: 0, redemptions: 0, inKind: 0 };
+
+  for (let d = 1; d <= options.days; d++) {
+    await networkHelpers.time.increase(day);
+    // Correlated daily log-returns: z2 = ρ z1 + sqrt(1 - ρ²) ε.
+    const z1 = random.normal();
+    const z2 = scenarioMarket.correlation * z1 + Math.sqrt(1 - scenarioMarket.correlation ** 2) * random.normal();
+    for (const [symbol, z] of [
+      ["WETH", z1],
+      ["WBTC", z2],
+    ] as const) {
+      const { sigma, mu } = scenarioMarket[symbol];
+      prices[symbol] *= Math.exp((mu - sigma ** 2 / 2) * dt + sigma * Math.sqrt(dt) * z);
+    }
+    const usdcPrice = 1 + 0.0005 * (random.next() * 2 - 1);
+    await wait(feeds.USDC.write.setAnswer([BigInt(Math.round(usdcPrice * 1e8))]));
+    await wait(feeds.WETH.write.setAnswer([BigInt(Math.round(prices.WETH * 1e8))]));
+    await wait(feeds.WBTC.write.setAnswer([BigInt(Math.round(prices.WBTC * 1e8))]));
+    await alignPool(connection, devnet, "WETH");
+    await alignPool(connection, devnet, "WBTC");
+
+    const depositor = depositors[random.int(0, depositors.length - 1)]!;
+    if (random.next() < 0.5) {
+      const room = await vault.read.maxDeposit([depositor.account.address]);
+      const amount = parseUnits(String(random.int(10_000, 200_000)), 6);
+      if (amount <= room) {
+        await wait(vault.write.deposit([amount, depositor.account.address], { account: depositor.account }));
+        counts.deposits++;
+      }
+    }
+    if (random.next() < 0.2) {
+      const shares = await vault.read.balanceOf([depositor.account.address]);
+      const part = (shares * BigInt(random.int(5, 30))) / 100n;
+      if (part > 0n) {
+        // Every 15th day the depositor takes their share in kind; otherwise in cash, unless the pools are too thin
+        // for the unwind within the slippage bound, where they fall back to in kind as a user would.
+        const args = [part, depositor.account.address, depositor.account.address] as const;
+        const inCash =
+          d % 15 !== 0 &&
+          (await vault.simulate.redeem(args, { account: depositor.account.address }).then(
+            () => true,
+            () => false,
+          ));
+        await wait(
+          inCash
+            ? vault.write.redeem(args, { account: depositor.account })
+            : vault.write.redeemInKind(args, { account: depositor.account }),
+        );
+        if (inCash) counts.redemptions++;
+        else counts.inKind++;
+      }
+    }
+
+    const [due] = await vault.read.rebalancePlan();
+    if (due) {
+      await wait(vault.write.rebalance({ account: keeper.account }));
+      counts.rebalances++;
+    }
+
+    proposalId = await stepProposal(d, proposalId);
+    if (d % 30 === 0 || d === options.days) {
+      const nav = await vault.read.totalAssets();
+      const price = await vault.read.sharePriceWad();
+      log(
+        `  day ${String(d).padStart(3)}  ETH $${prices.WETH.toFixed(0)}  BTC $${prices.WBTC.toFixed(0)}  ` +
+          `NAV $${Number(formatUnits(nav, 6)).toFixed(0)}  share price ${Number(formatUnits(price, 18)).toFixed(4)}`,
+      );
+    }
+  }
+  return { ...counts, proposalId, finalPrices: prices };
+
+  async function stepProposal(d: number, id: bigint | undefined): Promise<bigint | undefined> {
+    const { targets, values, calldatas, description, descriptionHash } = proposal;
+    const [proposer, ...others] = voters as [(typeof voters)[number], ...typeof voters];
+    if (d === proposalDays.propose) {
+      await wait(governor.write.propose([targets, values, calldatas, description], { account: proposer.account }));
+      log(`  day ${d}: proposal "Tighter band, larger trades" submitted`);
+      return governor.read.hashProposal([targets, values, calldatas, descriptionHash]);
+    }
+    if (id === undefined) return id;
+    if (d === proposalDays.vote) {
+      await wait(governor.write.castVoteWithReason([id, 1, "Less drift"], { account: proposer.account }));
+      await wait(governor.write.castVote([id, 1], { account: others[0]!.account }));
+      await wait(governor.write.castVoteWithReason([id, 2, "No view"], { account: others[1]!.account }));
+      await wait(governor.write.castVoteWithReason([id, 0, "More trading costs"], { account: others[2]!.account }));
+    }
+    if (d === proposalDays.queue) {
+      await wait(governor.write.queue([targets, values, calldatas, descriptionHash]));
+      log(`  day ${d}: proposal queued in the timelock`);
+    }
+    if (d === proposalDays.execute) {
+      await wait(governor.write.execute([targets, values, calldatas, descriptionHash]));
+      log(`  day ${d}: proposal executed: rebalance.bandBps 500 -> 400, rebalance.maxTradeBps 1000 -> 1500`);
+    }
+    return id;
+  }
+}
+
+/** Parses `--days` and `--seed` values; errors name the option. */
+export function parseScenarioOptions(values: { days?: string; seed?: string }): Omit<ScenarioOptions, "log"> {
+  const days = Number(values.days ?? "180");
+  const seed = Number(values.seed ?? "1");
+  if (!Number.isInteger(days) || days < 0)
+    throw new Error(`--days must be a whole number of days, got "${values.days}"`);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}"`);
+  return { days, seed };
+}
