@@ -17,23 +17,24 @@ import {ParameterRulesLib} from "./libraries/ParameterRulesLib.sol";
 
 /// @title ParameterRegistry
 /// @notice The single store of every Trimtab strategy parameter, each inside rules that governance sets.
-/// @dev See {IParameterRegistry}. One parameter takes three storage slots, so that a value update reads three
-/// slots and writes two.
+/// @dev See {IParameterRegistry}. One parameter takes three storage slots; the first holds the value with its kind
+/// and update time, so that a read costs one slot and an update writes one.
 contract ParameterRegistry is IParameterRegistry {
     /// @notice The parameter holding the extra delay, in seconds, before a loosening of rules can be accepted.
     bytes32 public constant RULES_DELAY_KEY = "registry.rulesDelay";
 
-    /// @dev A parameter in storage. Slot 0: value. Slot 1: bounds. Slot 2: step, interval, timestamps, kinds.
+    /// @dev A parameter in storage. Slot 0: value, update time, kinds. Slot 1: bounds. Slot 2: step and interval.
+    /// Values fit in 160 bits: addresses by their kind, every other value by its `max` rule (128 bits).
     struct Parameter {
-        uint256 value;
-        uint128 min;
-        uint128 max;
-        uint128 maxStep;
-        uint32 minIntervalSeconds;
+        uint160 value;
         uint48 updatedAt;
         ParameterKind kind;
         StepKind stepKind;
         RiskDirection saferDirection;
+        uint128 min;
+        uint128 max;
+        uint128 maxStep;
+        uint32 minIntervalSeconds;
     }
 
     /// @inheritdoc IParameterRegistry
@@ -227,7 +228,7 @@ contract ParameterRegistry is IParameterRegistry {
 
         _keys.push(d.key);
         _parameters[d.key] = Parameter({
-            value: d.value,
+            value: uint160(d.value),
             min: d.rules.min,
             max: d.rules.max,
             maxStep: d.rules.maxStep,
@@ -249,7 +250,7 @@ contract ParameterRegistry is IParameterRegistry {
         ParameterRulesLib.checkStep(key, p.stepKind, p.maxStep, oldValue, newValue);
         ParameterRulesLib.checkInterval(key, p.minIntervalSeconds, p.updatedAt, block.timestamp);
 
-        p.value = newValue;
+        p.value = uint160(newValue);
         p.updatedAt = Time.timestamp();
         emit ParameterSet(key, oldValue, newValue, msg.sender);
     }

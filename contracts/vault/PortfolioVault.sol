@@ -102,6 +102,12 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         }
         _highWaterMarkWad = WAD;
         lastFeeAccrualAt = uint48(block.timestamp);
+        // The router pulls only during swaps the vault starts (it pays from its caller): one standing approval
+        // per token saves a storage write per trade.
+        IERC20(address(base)).forceApprove(address(swapRouter_), type(uint256).max);
+        for (uint256 i; i < riskTokens.length; ++i) {
+            IERC20(address(riskTokens[i])).forceApprove(address(swapRouter_), type(uint256).max);
+        }
     }
 
     /* VIEWS */
@@ -281,9 +287,10 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         uint256 nextAt = uint256(lastRebalanceAt) + _registry.getUint(MIN_INTERVAL);
         if (block.timestamp < nextAt) revert VaultRebalanceTooSoon(lastRebalanceAt, nextAt);
         Prices memory p = _prices();
-        uint256 navBefore = _accrueFees(p);
+        (uint256[] memory values, uint256 navBefore) = _values(p);
+        _accrueFeesAt(navBefore);
         bool due;
-        (due, trades) = _plan(p);
+        (due, trades) = _planFrom(p, values, navBefore);
         if (!due) revert VaultRebalanceNotDue();
 
         lastRebalanceAt = uint48(block.timestamp);
@@ -359,6 +366,14 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// `rebalance.maxTradeBps` of NAV, sells before buys, buys limited to the base asset on hand.
     function _plan(Prices memory p) internal view returns (bool due, Trade[] memory trades) {
         (uint256[] memory values, uint256 nav) = _values(p);
+        return _planFrom(p, values, nav);
+    }
+
+    function _planFrom(
+        Prices memory p,
+        uint256[] memory values,
+        uint256 nav
+    ) internal view returns (bool due, Trade[] memory trades) {
         if (nav == 0) return (false, trades);
         uint256[] memory targets;
         (due, targets) = _targets(values, nav);
@@ -491,7 +506,6 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         RiskAsset storage r = _riskOf(selling ? t.tokenIn : t.tokenOut);
         (uint24 fee, ) = _checkedPool(r, t.oraclePriceWad, maxDeviationBps);
 
-        IERC20(t.tokenIn).forceApprove(address(swapRouter), t.amountIn);
         amountOut = swapRouter.exactInputSingle(
             ISwapRouter.ExactInputSingleParams({
                 tokenIn: t.tokenIn,
@@ -522,7 +536,6 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         if (sqrtPriceLimitX96 == 0) return 0;
 
         uint256 balanceBefore = IERC20(t.tokenIn).balanceOf(address(this));
-        IERC20(t.tokenIn).forceApprove(address(swapRouter), t.amountIn);
         amountOut = swapRouter.exactInputSingle(
             ISwapRouter.ExactInputSingleParams({
                 tokenIn: t.tokenIn,
@@ -587,8 +600,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         uint256 maxDeviationBps
     ) internal view returns (uint24 fee, uint256 poolPrice) {
         fee = uint24(_registry.getUint(r.poolFeeKey));
-        address pool = uniswapFactory.getPool(address(r.token), asset(), fee);
-        if (pool == address(0)) revert VaultPoolMissing(address(r.token), fee);
+        address pool = PriceLib.poolAddress(address(uniswapFactory), address(r.token), asset(), fee);
+        if (pool.code.length == 0) revert VaultPoolMissing(address(r.token), fee);
         (uint160 sqrtPriceX96, , , , , , ) = IUniswapV3PoolState(pool).slot0();
         bool riskIsToken0 = address(r.token) < asset();
         poolPrice = PriceLib.poolPriceWad(sqrtPriceX96, riskIsToken0, r.decimals, _baseDecimals);
@@ -614,8 +627,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     }
 
     /// @dev The management fee since the last accrual and the performance fee above the high-water mark.
-    function _pendingFees(Prices memory p) internal view returns (PendingFees memory f) {
-        f.nav = _nav(p);
+    function _pendingFees(uint256 nav) internal view returns (PendingFees memory f) {
+        f.nav = nav;
         f.highWaterMarkWad = _highWaterMarkWad;
         uint256 supply = totalSupply();
         if (supply == 0) return f;
@@ -639,13 +652,18 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @dev Supply once pending fees are minted: what previews convert with.
     function _supplyAfterFees(Prices memory p) internal view returns (uint256) {
-        PendingFees memory f = _pendingFees(p);
+        PendingFees memory f = _pendingFees(_nav(p));
         return totalSupply() + f.managementShares + f.performanceShares;
     }
 
     /// @dev Mints management and performance fees; returns NAV (fees are shares, so NAV is unchanged).
     function _accrueFees(Prices memory p) internal returns (uint256) {
-        PendingFees memory f = _pendingFees(p);
+        return _accrueFeesAt(_nav(p));
+    }
+
+    /// @dev {_accrueFees} with NAV already computed.
+    function _accrueFeesAt(uint256 nav) internal returns (uint256) {
+        PendingFees memory f = _pendingFees(nav);
         lastFeeAccrualAt = uint48(block.timestamp);
         _highWaterMarkWad = f.highWaterMarkWad;
         uint256 minted = f.managementShares + f.performanceShares;

@@ -12,6 +12,8 @@ import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
 /// when the base asset is worth $1).
 library PriceLib {
     uint256 internal constant WAD = 1e18;
+    /// @dev keccak256 of Uniswap V3's pool creation code (v3-core 1.0.1), as in v3-periphery's PoolAddress.
+    bytes32 internal constant POOL_INIT_CODE_HASH = 0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54;
     uint256 internal constant BPS = 10_000;
 
     /// @notice A feed's latest answer as a USD price with 18 decimals; reverts if stale, zero or negative.
@@ -69,6 +71,14 @@ library PriceLib {
                 riskIsToken0 ? Math.mulDiv(ratioX128, oneRisk, 1 << 128) : Math.mulDiv(1 << 128, oneRisk, ratioX128);
         }
         return Math.mulDiv(quote, WAD, 10 ** baseDecimals);
+    }
+
+    /// @notice The address of the Uniswap V3 pool of `tokenA`, `tokenB` and `fee` deployed by `factory` (CREATE2),
+    /// computed without a call. The pool may not exist: check its code.
+    function poolAddress(address factory, address tokenA, address tokenB, uint24 fee) internal pure returns (address) {
+        (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
+        bytes32 salt = keccak256(abi.encode(token0, token1, fee));
+        return address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", factory, salt, POOL_INIT_CODE_HASH)))));
     }
 
     /// @notice The Uniswap V3 sqrtPriceX96 at which a pool quotes the relative price `priceWad`, rounded down.
