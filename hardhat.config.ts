@@ -15,6 +15,10 @@ function solcJs(packageName: string) {
 }
 const settings = { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" };
 /** Trimtab's contracts: solc 0.8.34. Morpho Blue (devnet only, pragma 0.8.19): its own compiler. */
+/** The vault is near the 24 KB limit and deep in locals: the IR pipeline packs it smaller and without stack limits. */
+const vaultOverrides = {
+  "contracts/vault/PortfolioVault.sol": { ...solcJs("solc"), settings: { ...settings, viaIR: true } },
+};
 const compilers = [
   { ...solcJs("solc"), settings },
   { ...solcJs("solc-0819"), settings: { ...settings, evmVersion: "paris" } },
@@ -24,8 +28,8 @@ export default defineConfig({
   plugins: [hardhatViem, hardhatIgnitionViem, hardhatNetworkHelpers],
   solidity: {
     profiles: {
-      default: { compilers },
-      production: { compilers },
+      default: { compilers, overrides: vaultOverrides },
+      production: { compilers, overrides: vaultOverrides },
     },
     npmFilesToBuild: [
       "@openzeppelin/contracts/governance/TimelockController.sol",

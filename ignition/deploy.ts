@@ -19,6 +19,7 @@ export type DeploymentRecord = {
     TrimtabGovernor: Address;
     ParameterRegistry: Address;
     PortfolioVault?: Address;
+    CollateralManager?: Address;
   };
   /** On local chains only: the stand-in tokens, feeds, Uniswap V3 and Morpho Blue deployments. */
   devnet?: DevnetRecord;

@@ -1,8 +1,11 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { getAddress, type Address } from "viem";
-import { encodeDefinition, parameterCatalog, vaultAssetParameters } from "../parameters/index.ts";
+import { encodeDefinition, parameterCatalog, parameterKey, vaultAssetParameters } from "../parameters/index.ts";
 import { deployGovernanceCore, writeDeployment, type DeploymentRecord, type GovernanceParameters } from "./deploy.ts";
 import { deployDevnet } from "./devnet.ts";
+import { passProposal } from "../scripts/devnet/passProposal.ts";
+import { action } from "../sdk/proposalArgs.ts";
+import CollateralManagerModule from "./modules/CollateralManager.ts";
 import VaultModule from "./modules/Vault.ts";
 
 /** The devnet portfolio's target weights, in bps of NAV. */
@@ -50,11 +53,64 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
       },
     },
   });
+  const { morpho } = devnet.record;
+  const { collateralManager } = await connection.ignition.deploy(CollateralManagerModule, {
+    displayUi: false,
+    deploymentId: options.deploymentId,
+    parameters: {
+      CollateralManager: {
+        vault: vault.address,
+        morpho: morpho.morpho,
+        loanToken: tokens.USDC.address,
+        collateralToken: tokens.WETH.address,
+        oracle: morpho.oracles.WETH_USDC,
+        irm: morpho.irm,
+        lltv: BigInt(morpho.lltv),
+      },
+    },
+  });
+  await enableCollateralModule(connection, governance, collateralManager.address);
+  for (const token of Object.values(tokens)) {
+    const feed = await connection.viem.getContractAt("SettableAggregator", token.feed);
+    const [, answer] = await feed.read.latestRoundData();
+    await feed.write.setAnswer([answer]);
+  }
+
   const record: DeploymentRecord = {
     ...governance.record,
-    contracts: { ...governance.record.contracts, PortfolioVault: getAddress(vault.address) as Address },
+    contracts: {
+      ...governance.record.contracts,
+      PortfolioVault: getAddress(vault.address) as Address,
+      CollateralManager: getAddress(collateralManager.address) as Address,
+    },
     devnet: devnet.record,
   };
   const file = options.deploymentsDir ? await writeDeployment(record, options.deploymentsDir) : undefined;
-  return { ...governance, vault, devnet, record, file };
+  return { ...governance, vault, collateralManager, devnet, record, file };
+}
+
+/**
+ * Plugs the collateral manager into the vault the way any chain would: a governance proposal setting the
+ * registry's `module.collateral`, voted by the deployer's (self-delegated) tokens. The devnet's clock moves on by
+ * the proposal's delays, so every feed is posted again afterwards, unchanged but fresh.
+ */
+async function enableCollateralModule<ChainTypeT extends ChainType | string>(
+  connection: NetworkConnection<ChainTypeT>,
+  governance: Awaited<ReturnType<typeof deployGovernanceCore<ChainTypeT>>>,
+  manager: Address,
+) {
+  const [deployer] = await connection.viem.getWalletClients();
+  if (!deployer) throw new Error("no deployer account");
+  const publicClient = await connection.viem.getPublicClient();
+  await publicClient.waitForTransactionReceipt({
+    hash: await governance.token.write.delegate([deployer.account.address], { account: deployer.account }),
+  });
+  await connection.networkHelpers.mine();
+  await passProposal(
+    connection,
+    governance.governor.address,
+    [deployer],
+    [action(governance.registry, "setParameter", [parameterKey("module.collateral"), BigInt(manager)])],
+    "# Enable the collateral manager\n\nLets the vault post WETH on Morpho Blue and borrow USDC against it.",
+  );
 }

@@ -153,7 +153,8 @@ async function main() {
       console.log(`Playing ${scenario.days} days of market (seed ${scenario.seed})…`);
       const result = await playScenario(connection, deployed.record, { ...scenario, log: console.log });
       console.log(
-        `  ${result.rebalances} rebalances, ${result.deposits} deposits, ${result.redemptions} redemptions, ` +
+        `  ${result.rebalances} rebalances, ${result.collateralActions} collateral actions, ` +
+          `${result.deposits} deposits, ${result.redemptions} redemptions, ` +
           `${result.inKind} in-kind redemptions`,
       );
     }

@@ -12,6 +12,7 @@ import {IUniswapV3PoolState} from "@uniswap/v3-core/contracts/interfaces/pool/IU
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
+import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {Holding, IPortfolioVault, Trade} from "./interfaces/IPortfolioVault.sol";
 import {FeeMathLib} from "./libraries/FeeMathLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
@@ -51,6 +52,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
     bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
     bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
+    bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
     uint8 internal constant DECIMALS_OFFSET = 6;
@@ -273,10 +275,26 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
         if (_msgSender() != owner) _spendAllowance(owner, _msgSender(), shares);
         _burn(owner, shares);
+        (uint256 repaid, address collateralToken, uint256 released) = _releaseCollateral(
+            shares,
+            supplyWithVirtual,
+            amounts[0],
+            receiver
+        );
+        amounts[0] -= repaid;
         for (uint256 i; i < tokens.length; ++i) {
             if (amounts[i] > 0) IERC20(tokens[i]).safeTransfer(receiver, amounts[i]);
+            if (tokens[i] == collateralToken) amounts[i] += released;
         }
         emit RedeemedInKind(_msgSender(), receiver, owner, shares, tokens, amounts);
+    }
+
+    /// @notice Sends `amount` of a vault asset to the collateral module (collateral to post, base to repay).
+    /// @dev Only the module the registry names in `module.collateral`.
+    function moduleTransfer(address token, uint256 amount) external nonReentrant {
+        address module = _registry.getAddress(COLLATERAL_MODULE);
+        if (module == address(0) || msg.sender != module) revert VaultNotModule(msg.sender);
+        IERC20(token).safeTransfer(module, amount);
     }
 
     /* REBALANCING AND FEES */
@@ -331,22 +349,29 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         }
     }
 
-    /// @dev Each holding's value in base-asset wei (base first) and their sum.
+    /// @dev Each holding's value in base-asset wei (base first), collateral on the lending market included, and
+    /// NAV: their sum less the debt.
     function _values(Prices memory p) internal view returns (uint256[] memory values, uint256 nav) {
         values = new uint256[](_risk.length + 1);
         values[0] = IERC20(asset()).balanceOf(address(this));
-        nav = values[0];
+        uint256 gross = values[0];
+        (address collateralToken, uint256 collateral, uint256 debt) = _collateralPosition();
         for (uint256 i; i < _risk.length; ++i) {
             RiskAsset storage r = _risk[i];
-            uint256 value = PriceLib.toBaseDown(
-                r.token.balanceOf(address(this)),
-                p.relativeWad[i],
-                r.decimals,
-                _baseDecimals
-            );
+            uint256 amount = r.token.balanceOf(address(this));
+            if (address(r.token) == collateralToken) amount += collateral;
+            uint256 value = PriceLib.toBaseDown(amount, p.relativeWad[i], r.decimals, _baseDecimals);
             values[i + 1] = value;
-            nav += value;
+            gross += value;
         }
+        nav = gross > debt ? gross - debt : 0;
+    }
+
+    /// @dev The collateral module's position, or nothing when governance has set none.
+    function _collateralPosition() internal view returns (address token, uint256 collateral, uint256 debt) {
+        address module = _registry.getAddress(COLLATERAL_MODULE);
+        if (module == address(0)) return (address(0), 0, 0);
+        return ICollateralManager(module).position();
     }
 
     function _nav(Prices memory p) internal view returns (uint256 nav) {
@@ -355,10 +380,16 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @dev NAV with every risk asset valued less the maximum slippage: what an unwind yields at least.
     function _liquidationValue(Prices memory p) internal view returns (uint256 value) {
-        (uint256[] memory values, ) = _values(p);
+        (uint256[] memory values, uint256 nav) = _values(p);
         uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
+        uint256 gross = values[0];
         value = values[0];
-        for (uint256 i = 1; i < values.length; ++i) value += PriceLib.lessBpsDown(values[i], slippage);
+        for (uint256 i = 1; i < values.length; ++i) {
+            gross += values[i];
+            value += PriceLib.lessBpsDown(values[i], slippage);
+        }
+        uint256 debt = gross - nav;
+        value = value > debt ? value - debt : 0;
     }
 
     /// @dev The rebalance a keeper would run now (ignoring pause and interval): due when a holding's weight is
@@ -375,22 +406,29 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         uint256 nav
     ) internal view returns (bool due, Trade[] memory trades) {
         if (nav == 0) return (false, trades);
+        // Weights are shares of gross holdings (collateral included, debt not deducted): borrowed base is invested
+        // like any other, which is what makes the collateral manager's borrowing leverage.
+        uint256 gross;
+        for (uint256 i; i < values.length; ++i) gross += values[i];
         uint256[] memory targets;
-        (due, targets) = _targets(values, nav);
+        (due, targets) = _targets(values, gross);
         if (due) trades = _trades(p, values, targets, nav);
     }
 
     /// @dev Target values from the registry's weights, and whether any holding is outside the band.
-    function _targets(uint256[] memory values, uint256 nav) internal view returns (bool due, uint256[] memory targets) {
+    function _targets(
+        uint256[] memory values,
+        uint256 gross
+    ) internal view returns (bool due, uint256[] memory targets) {
         uint256 band = _registry.getUint(BAND);
         targets = new uint256[](values.length);
         uint256 sumBps;
         for (uint256 i; i < values.length; ++i) {
             uint256 targetBps = _registry.getUint(i == 0 ? _baseWeightKey : _risk[i - 1].weightKey);
             sumBps += targetBps;
-            targets[i] = Math.mulDiv(nav, targetBps, BPS);
+            targets[i] = Math.mulDiv(gross, targetBps, BPS);
             uint256 gap = values[i] > targets[i] ? values[i] - targets[i] : targets[i] - values[i];
-            if (gap * BPS > band * nav) due = true;
+            if (gap * BPS > band * gross) due = true;
         }
         if (sumBps != BPS) revert VaultWeightsInvalid(sumBps);
     }
@@ -439,9 +477,16 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     ) internal view {
         uint256 sellValue = Math.min(excess, s.maxTrade);
         RiskAsset storage r = _risk[i];
-        uint256 amountIn = PriceLib.fromBaseDown(sellValue, price, r.decimals, _baseDecimals);
+        // Only what the vault holds itself can be sold: posted collateral stays with the collateral manager.
+        uint256 amountIn = Math.min(
+            PriceLib.fromBaseDown(sellValue, price, r.decimals, _baseDecimals),
+            r.token.balanceOf(address(this))
+        );
         if (amountIn == 0) return;
-        uint256 minOut = PriceLib.lessBpsDown(sellValue, s.slippage);
+        uint256 minOut = PriceLib.lessBpsDown(
+            PriceLib.toBaseDown(amountIn, price, r.decimals, _baseDecimals),
+            s.slippage
+        );
         s.baseAvailable += minOut;
         trades[s.count] = Trade(address(r.token), asset(), amountIn, minOut, price);
         ++s.count;
@@ -481,11 +526,21 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     function _unwind(uint256 shares, Prices memory p) internal returns (uint256 assets) {
         uint256 supplyWithVirtual = totalSupply() + 10 ** DECIMALS_OFFSET;
         assets = Math.mulDiv(IERC20(asset()).balanceOf(address(this)), shares, supplyWithVirtual);
+        // The shares' part of the collateral position comes back to the vault, its debt paid from their base.
+        (uint256 repaid, address collateralToken, uint256 released) = _releaseCollateral(
+            shares,
+            supplyWithVirtual,
+            assets,
+            address(this)
+        );
+        assets -= repaid;
         uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
         uint256 maxDeviation = _registry.getUint(MAX_DEVIATION);
         for (uint256 i; i < _risk.length; ++i) {
             RiskAsset storage r = _risk[i];
-            uint256 amountIn = Math.mulDiv(r.token.balanceOf(address(this)), shares, supplyWithVirtual);
+            uint256 spot = r.token.balanceOf(address(this));
+            uint256 extra = address(r.token) == collateralToken ? released : 0;
+            uint256 amountIn = Math.mulDiv(spot - extra, shares, supplyWithVirtual) + extra;
             if (amountIn == 0) continue;
             uint256 fairOut = PriceLib.toBaseDown(amountIn, p.relativeWad[i], r.decimals, _baseDecimals);
             Trade memory t = Trade(
@@ -497,6 +552,29 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
             );
             assets += _swap(t, maxDeviation);
         }
+    }
+
+    /// @dev Takes the redeemed shares' pro-rata part of the collateral position: repays their part of the debt
+    /// from `baseShare` (as far as it goes) and sends their part of the collateral (in proportion to the debt
+    /// repaid) to `receiver`. Needs no price. Returns the base used, the collateral token and the collateral sent.
+    function _releaseCollateral(
+        uint256 shares,
+        uint256 supplyWithVirtual,
+        uint256 baseShare,
+        address receiver
+    ) internal returns (uint256 repaid, address collateralToken, uint256 released) {
+        address module = _registry.getAddress(COLLATERAL_MODULE);
+        if (module == address(0)) return (0, address(0), 0);
+        uint256 collateral;
+        uint256 debt;
+        (collateralToken, collateral, debt) = ICollateralManager(module).position();
+        released = Math.mulDiv(collateral, shares, supplyWithVirtual);
+        uint256 debtShare = Math.mulDiv(debt, shares, supplyWithVirtual, Math.Rounding.Ceil);
+        repaid = Math.min(baseShare, debtShare);
+        if (repaid < debtShare) released = Math.mulDiv(released, repaid, debtShare);
+        if (released == 0 && repaid == 0) return (0, collateralToken, 0);
+        if (repaid > 0) IERC20(asset()).safeTransfer(module, repaid);
+        ICollateralManager(module).release(repaid, released, receiver);
     }
 
     /// @dev A withdrawal's trade: checks the pool against the oracle, swaps exactly `t.amountIn` for at least

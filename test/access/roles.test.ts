@@ -37,7 +37,15 @@ import { actAsTimelock } from "../helpers/timelock.ts";
  * - "nobody": refused to every caller.
  * A function added to a contract without an entry here fails the coverage test.
  */
-type Role = "timelock" | "governance proposal" | "governor" | "guardian" | "the role holder" | "devnet operator";
+type Role =
+  | "timelock"
+  | "governance proposal"
+  | "governor"
+  | "guardian"
+  | "the role holder"
+  | "devnet operator"
+  | "collateral module"
+  | "vault";
 type Access =
   | { roles: readonly Role[]; denied: string; args?: (gov: Governance) => Promise<readonly unknown[]> }
   | { anyone: string }
@@ -511,8 +519,9 @@ describe("access control: every state-changing function, enumerated from the ABI
 });
 
 /** The vault and the devnet's stand-ins, from the full stack's ABIs. */
-const stackAccess: Record<"vault" | "feed" | "devnetToken", Record<string, Access>> = {
+const stackAccess: Record<"vault" | "collateralManager" | "feed" | "devnetToken", Record<string, Access>> = {
   vault: {
+    moduleTransfer: { roles: ["collateral module"], denied: "VaultNotModule" },
     deposit: { anyone: "pays with the caller's own base asset" },
     mint: { anyone: "pays with the caller's own base asset" },
     redeem: { anyone: "burns the owner's shares: the caller's own or within the allowance the owner gave" },
@@ -523,6 +532,10 @@ const stackAccess: Record<"vault" | "feed" | "devnetToken", Record<string, Acces
     approve: { anyone: "sets the caller's own allowance" },
     transfer: { anyone: "moves the caller's own shares" },
     transferFrom: { anyone: "bounded by the allowance the owner gave the caller" },
+  },
+  collateralManager: {
+    manage: { anyone: "keepers: only the action due under the registry's LTV rules" },
+    release: { roles: ["vault"], denied: "CollateralNotVault" },
   },
   feed: {
     setAnswer: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
@@ -548,39 +561,64 @@ describe("access control: the vault and the devnet stand-ins", () => {
     };
   });
   const load = () => connection.networkHelpers.loadFixture(fixture);
-  const contractsOf = (v: VaultStack) => ({ vault: v.vault, feed: v.feeds.WETH, devnetToken: v.usdc }) as const;
+  const contractsOf = (v: VaultStack) =>
+    ({ vault: v.vault, collateralManager: v.collateralManager, feed: v.feeds.WETH, devnetToken: v.usdc }) as const;
 
   it("the access table lists exactly the state-changing functions of each contract; the vault has no owner", async () => {
+    // The vault's only restricted function serves the module governance plugged in; no address owns it.
     const v = await load();
     for (const [name, contract] of Object.entries(contractsOf(v))) {
       expect(Object.keys(stackAccess[name as keyof typeof stackAccess]).sort(), name).toEqual(
         stateChanging(contract.abi as Abi).sort(),
       );
     }
-    expect(Object.values(stackAccess.vault).every((rule) => "anyone" in rule)).toBe(true);
+    expect(
+      Object.values(stackAccess.vault).every(
+        (rule) => "anyone" in rule || ("roles" in rule && rule.roles.join() === "collateral module"),
+      ),
+    ).toBe(true);
   });
 
-  for (const [fn, rule] of Object.entries(stackAccess.feed)) {
-    if (!("denied" in rule)) continue;
-    it(`feed.${fn}: refused to an arbitrary account`, async () => {
-      const v = await load();
-      const item = (v.feeds.WETH.abi as Abi).find((i): i is AbiFunction => i.type === "function" && i.name === fn)!;
-      const eve = v.accounts.eve;
-      await expectRevert(
-        eve.sendTransaction({
-          to: v.feeds.WETH.address,
-          data: encodeFunctionData({
-            abi: [item],
-            functionName: fn,
-            args: item.inputs.map((p) => arbitraryArg(p, eve.account.address)),
+  for (const [contractName, table] of Object.entries(stackAccess)) {
+    for (const [fn, rule] of Object.entries(table)) {
+      if (!("denied" in rule)) continue;
+      it(`${contractName}.${fn}: refused to an arbitrary account`, async () => {
+        const v = await load();
+        const contract = contractsOf(v)[contractName as keyof typeof stackAccess];
+        const item = (contract.abi as Abi).find((i): i is AbiFunction => i.type === "function" && i.name === fn)!;
+        const eve = v.accounts.eve;
+        await expectRevert(
+          eve.sendTransaction({
+            to: contract.address,
+            data: encodeFunctionData({
+              abi: [item],
+              functionName: fn,
+              args: item.inputs.map((p) => arbitraryArg(p, eve.account.address)),
+            }),
           }),
-        }),
-        rule.denied,
-        undefined,
-        v.feeds.WETH.abi as Abi,
-      );
-    });
+          rule.denied,
+          undefined,
+          contract.abi as Abi,
+        );
+      });
+    }
   }
+
+  it("the collateral module draws on the vault, and the vault releases collateral (the module's own tests)", async () => {
+    const v = await load();
+    await v.vault.write.deposit([parseUnits("100000", 6), v.accounts.alice.account.address], {
+      account: v.accounts.alice.account,
+    });
+    await v.vault.write.rebalance({ account: v.accounts.eve.account });
+    // PostCollateral: the module calls moduleTransfer; a redemption then has the vault call release.
+    await v.collateralManager.write.manage({ account: v.accounts.eve.account });
+    expect((await v.collateralManager.read.position())[1]).toBeGreaterThan(0n);
+    const shares = (await v.vault.read.balanceOf([v.accounts.alice.account.address])) / 2n;
+    await v.vault.write.redeemInKind([shares, v.accounts.alice.account.address, v.accounts.alice.account.address], {
+      account: v.accounts.alice.account,
+    });
+    expect(await v.weth.read.balanceOf([v.accounts.alice.account.address])).toBeGreaterThan(0n);
+  });
 
   it("the devnet operator posts prices", async () => {
     const v = await load();

@@ -51,8 +51,10 @@ export async function deployVault(connection: Connection) {
     await alignPool(connection, stack.devnet.record, "WBTC");
   }
 
+  const collateralManager = await viem.getContractAt("CollateralManager", stack.collateralManager.address);
   return {
     ...stack,
+    collateralManager,
     usdc,
     weth,
     wbtc,

@@ -133,6 +133,9 @@ interface IPortfolioVault {
     /// @notice Thrown when a redemption asks for more shares than the owner may redeem.
     error VaultExceededMaxRedeem(address owner, uint256 shares, uint256 max);
 
+    /// @notice Thrown when an address other than the registry's `module.collateral` calls a module function.
+    error VaultNotModule(address caller);
+
     /// @notice Thrown when redeeming zero shares.
     error VaultZeroShares();
 

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {IMorpho, Id, MarketParams} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
+import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
+import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery/MorphoBalancesLib.sol";
+import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
+import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
+import {CollateralAction, ICollateralManager} from "./interfaces/ICollateralManager.sol";
+import {PriceLib} from "./libraries/PriceLib.sol";
+
+/// @notice The vault functions a module uses.
+interface IModuleHost {
+    function registry() external view returns (address);
+    function moduleTransfer(address token, uint256 amount) external;
+}
+
+/// @title CollateralManager
+/// @notice Trimtab's leverage module on Morpho Blue. See {ICollateralManager}.
+contract CollateralManager is ICollateralManager {
+    using SafeERC20 for IERC20;
+    using MarketParamsLib for MarketParams;
+    using MorphoBalancesLib for IMorpho;
+
+    bytes32 internal constant TARGET_LTV = "collateral.targetLtvBps";
+    bytes32 internal constant MAX_LTV = "collateral.maxLtvBps";
+    bytes32 internal constant HEALTH_BUFFER = "collateral.healthBufferBps";
+    bytes32 internal constant LTV_BAND = "collateral.ltvBandBps";
+    bytes32 internal constant POSTED = "collateral.postedBps";
+    bytes32 internal constant PAUSE_LEVERAGE = "pause.leverage";
+    bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
+    uint256 internal constant BPS = 10_000;
+    /// @dev Posting or withdrawing less than this share of the posted target is not worth a transaction.
+    uint256 internal constant COLLATERAL_TOLERANCE_BPS = 100;
+
+    address public immutable vault;
+    IParameterRegistry internal immutable _registry;
+    IMorpho public immutable morpho;
+    Id public immutable marketId;
+    IERC20 internal immutable _collateralToken;
+    IERC20 internal immutable _loanToken;
+    address internal immutable _oracle;
+    address internal immutable _irm;
+    uint256 internal immutable _lltv;
+    uint8 internal immutable _collateralDecimals;
+    uint8 internal immutable _loanDecimals;
+    bytes32 internal immutable _collateralFeedKey;
+    bytes32 internal immutable _loanFeedKey;
+
+    /// @param market The Morpho Blue market: collateral a vault risk asset, loan the vault's base asset.
+    /// @param collateralSymbol, loanSymbol Registry symbols of the two tokens (for `feed.<SYMBOL>`).
+    constructor(
+        address vault_,
+        IMorpho morpho_,
+        MarketParams memory market,
+        string memory collateralSymbol,
+        string memory loanSymbol
+    ) {
+        vault = vault_;
+        _registry = IParameterRegistry(IModuleHost(vault_).registry());
+        morpho = morpho_;
+        marketId = market.id();
+        _collateralToken = IERC20(market.collateralToken);
+        _loanToken = IERC20(market.loanToken);
+        _oracle = market.oracle;
+        _irm = market.irm;
+        _lltv = market.lltv;
+        _collateralDecimals = IERC20Metadata(market.collateralToken).decimals();
+        _loanDecimals = IERC20Metadata(market.loanToken).decimals();
+        _collateralFeedKey = bytes32(abi.encodePacked("feed.", collateralSymbol));
+        _loanFeedKey = bytes32(abi.encodePacked("feed.", loanSymbol));
+        _collateralToken.forceApprove(address(morpho_), type(uint256).max);
+        _loanToken.forceApprove(address(morpho_), type(uint256).max);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc ICollateralManager
+    function position() public view returns (address collateralToken, uint256 collateral, uint256 debt) {
+        collateralToken = address(_collateralToken);
+        collateral = morpho.position(marketId, address(this)).collateral;
+        debt = morpho.expectedBorrowAssets(_market(), address(this));
+    }
+
+    /// @inheritdoc ICollateralManager
+    function ltvBps() public view returns (uint256) {
+        (, uint256 collateral, uint256 debt) = position();
+        return _ltv(debt, _collateralValue(collateral, _priceWad()));
+    }
+
+    /// @dev The position and the settings a plan is made from.
+    struct State {
+        uint256 collateral;
+        uint256 debt;
+        uint256 price;
+        uint256 value;
+        uint256 target;
+        uint256 band;
+        uint256 targetDebt;
+    }
+
+    /// @inheritdoc ICollateralManager
+    function plan() public view returns (CollateralAction, uint256) {
+        State memory s;
+        (, s.collateral, s.debt) = position();
+        s.price = _priceWad();
+        s.value = _collateralValue(s.collateral, s.price);
+        s.target = _registry.getUint(TARGET_LTV);
+        s.band = _registry.getUint(LTV_BAND);
+        s.targetDebt = Math.mulDiv(s.value, s.target, BPS);
+
+        // 1. Deleverage first: LTV above the maximum, or too close to the market's liquidation LTV.
+        if (s.debt > 0 && s.debt * BPS > _maxLtv() * s.value)
+            return (CollateralAction.Deleverage, s.debt - s.targetDebt);
+
+        // 2. Post the target share of the vault's exposure to the collateral asset.
+        uint256 spot = _collateralToken.balanceOf(vault);
+        uint256 posted = Math.mulDiv(spot + s.collateral, _registry.getUint(POSTED), BPS);
+        uint256 tolerance = Math.mulDiv(posted, COLLATERAL_TOLERANCE_BPS, BPS);
+        if (posted > s.collateral + tolerance) {
+            return (CollateralAction.PostCollateral, Math.min(posted - s.collateral, spot));
+        }
+
+        // 3. Hold the target LTV within the band.
+        if (s.debt * BPS > (s.target + s.band) * s.value) return (CollateralAction.Repay, s.debt - s.targetDebt);
+        if (!_registry.getBool(PAUSE_LEVERAGE) && s.target > s.band && s.debt * BPS < (s.target - s.band) * s.value) {
+            return (CollateralAction.Borrow, s.targetDebt - s.debt);
+        }
+
+        // 4. Give back collateral above the target share, if the LTV allows.
+        uint256 keep = Math.max(posted, _collateralFor(s.debt, s.target, s.price));
+        if (s.collateral > keep + tolerance) return (CollateralAction.WithdrawCollateral, s.collateral - keep);
+        return (CollateralAction.None, 0);
+    }
+
+    /// @dev The LTV above which to deleverage: the maximum, or the liquidation LTV less the health buffer.
+    function _maxLtv() internal view returns (uint256) {
+        uint256 lltvBps = _lltv / 1e14;
+        uint256 buffer = _registry.getUint(HEALTH_BUFFER);
+        return Math.min(_registry.getUint(MAX_LTV), lltvBps > buffer ? lltvBps - buffer : 0);
+    }
+
+    /* ACTIONS */
+
+    /// @inheritdoc ICollateralManager
+    function manage() external returns (CollateralAction action, uint256 amount) {
+        (action, amount) = plan();
+        MarketParams memory market = _market();
+        if (action == CollateralAction.None) revert CollateralNothingDue();
+        if (action == CollateralAction.Deleverage || action == CollateralAction.Repay) {
+            amount = Math.min(amount, _loanToken.balanceOf(vault));
+            IModuleHost(vault).moduleTransfer(address(_loanToken), amount);
+            _repay(market, amount);
+        } else if (action == CollateralAction.PostCollateral) {
+            IModuleHost(vault).moduleTransfer(address(_collateralToken), amount);
+            morpho.supplyCollateral(market, amount, address(this), "");
+        } else if (action == CollateralAction.Borrow) {
+            morpho.borrow(market, amount, 0, address(this), vault);
+        } else {
+            morpho.withdrawCollateral(market, amount, address(this), vault);
+        }
+        (, uint256 collateral, uint256 debt) = position();
+        emit CollateralManaged(action, amount, collateral, debt, _ltv(debt, _collateralValue(collateral, _priceWad())));
+    }
+
+    /// @inheritdoc ICollateralManager
+    function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external {
+        if (msg.sender != vault) revert CollateralNotVault(msg.sender);
+        MarketParams memory market = _market();
+        if (repayAssets > 0) _repay(market, repayAssets);
+        if (collateralAssets > 0) morpho.withdrawCollateral(market, collateralAssets, address(this), receiver);
+        emit CollateralReleased(repayAssets, collateralAssets, receiver);
+    }
+
+    /* INTERNAL */
+
+    /// @dev Repays `assets`, or the whole debt by shares when `assets` covers it (no dust left behind); any base
+    /// left over goes back to the vault.
+    function _repay(MarketParams memory market, uint256 assets) internal {
+        uint256 debt = morpho.expectedBorrowAssets(market, address(this));
+        if (assets >= debt) {
+            morpho.repay(market, 0, morpho.position(marketId, address(this)).borrowShares, address(this), "");
+        } else {
+            morpho.repay(market, assets, 0, address(this), "");
+        }
+        uint256 left = _loanToken.balanceOf(address(this));
+        if (left > 0) _loanToken.safeTransfer(vault, left);
+    }
+
+    function _market() internal view returns (MarketParams memory) {
+        return MarketParams(address(_loanToken), address(_collateralToken), _oracle, _irm, _lltv);
+    }
+
+    /// @dev The collateral's price in the loan (base) asset, 18 decimals, from the registry's feeds.
+    function _priceWad() internal view returns (uint256) {
+        uint256 maxStaleness = _registry.getUint(MAX_STALENESS);
+        uint256 collateralUsd = PriceLib.usdPriceWad(
+            AggregatorV3Interface(_registry.getAddress(_collateralFeedKey)),
+            maxStaleness
+        );
+        uint256 loanUsd = PriceLib.usdPriceWad(AggregatorV3Interface(_registry.getAddress(_loanFeedKey)), maxStaleness);
+        return PriceLib.relativePriceWad(collateralUsd, loanUsd);
+    }
+
+    function _collateralValue(uint256 collateral, uint256 priceWad) internal view returns (uint256) {
+        return PriceLib.toBaseDown(collateral, priceWad, _collateralDecimals, _loanDecimals);
+    }
+
+    /// @dev Collateral that holds `debt` at `ltv` bps, rounded up by one wei.
+    function _collateralFor(uint256 debt, uint256 ltv, uint256 priceWad) internal view returns (uint256) {
+        if (ltv == 0) return debt == 0 ? 0 : type(uint256).max;
+        return PriceLib.fromBaseDown(Math.mulDiv(debt, BPS, ltv), priceWad, _collateralDecimals, _loanDecimals) + 1;
+    }
+
+    function _ltv(uint256 debt, uint256 value) internal pure returns (uint256) {
+        return value == 0 ? 0 : Math.mulDiv(debt, BPS, value);
+    }
+}

@@ -1,0 +1,151 @@
+import hre from "hardhat";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getAddress, parseEventLogs, parseUnits } from "viem";
+import { parameterKey } from "../../parameters/index.ts";
+import { daySeconds, type Connection } from "../helpers/governance.ts";
+import { expectRevert } from "../helpers/revert.ts";
+import { deployVault, type VaultStack } from "../helpers/vault.ts";
+
+const usd = (n: string) => parseUnits(n, 6);
+/** CollateralAction enum values. */
+const Action = { None: 0, Deleverage: 1, PostCollateral: 2, Repay: 3, Borrow: 4, WithdrawCollateral: 5 } as const;
+
+describe("CollateralManager: leverage on Morpho Blue within governance's LTV rules", () => {
+  let connection: Connection;
+  let fixture: () => Promise<VaultStack>;
+
+  beforeAll(async () => {
+    connection = await hre.network.create();
+    fixture = async function leveredFixture() {
+      const v = await deployVault(connection);
+      await v.vault.write.deposit([usd("1000000"), v.accounts.alice.account.address], {
+        account: v.accounts.alice.account,
+      });
+      for (let i = 0; i < 10; i++) {
+        await connection.networkHelpers.time.increase(daySeconds);
+        await v.setPrices();
+        if (!(await v.vault.read.rebalancePlan())[0]) break;
+        await v.vault.write.rebalance({ account: v.accounts.eve.account });
+      }
+      return v;
+    };
+  });
+  const load = () => connection.networkHelpers.loadFixture(fixture);
+
+  /** Runs the manager's due actions until none is left; returns them in order. */
+  async function manageUntilIdle(v: VaultStack): Promise<number[]> {
+    const actions: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const [action] = await v.collateralManager.read.plan();
+      if (action === Action.None) break;
+      await v.collateralManager.write.manage({ account: v.accounts.eve.account });
+      actions.push(action);
+    }
+    return actions;
+  }
+
+  it("posts half the vault's WETH as collateral, then borrows USDC to the 30% target LTV; NAV is unchanged", async () => {
+    const v = await load();
+    const navBefore = await v.vault.read.totalAssets();
+    const wethBefore = await v.weth.read.balanceOf([v.vault.address]);
+    expect(await manageUntilIdle(v)).toEqual([Action.PostCollateral, Action.Borrow]);
+
+    const [token, collateral, debt] = await v.collateralManager.read.position();
+    expect(token).toBe(getAddress(v.weth.address));
+    expect(Number(collateral) / Number(wethBefore)).toBeCloseTo(0.5, 2);
+    expect(Number(await v.collateralManager.read.ltvBps())).toBeCloseTo(3_000, -1);
+    expect(debt).toBeGreaterThan(0n);
+    // Collateral still counts in NAV and the borrowed USDC sits in the vault: NAV moves only by interest.
+    expect(Number(await v.vault.read.totalAssets()) / Number(navBefore)).toBeCloseTo(1, 4);
+  });
+
+  it("the rebalancer invests the borrowed cash: gross exposure above NAV is the leverage", async () => {
+    const v = await load();
+    await manageUntilIdle(v);
+    for (let i = 0; i < 10; i++) {
+      await connection.networkHelpers.time.increase(daySeconds);
+      await v.setPrices();
+      if (!(await v.vault.read.rebalancePlan())[0]) break;
+      await v.vault.write.rebalance({ account: v.accounts.eve.account });
+    }
+    const holdings = await v.vault.read.holdings();
+    const gross = holdings.reduce((sum, h) => sum + h.valueInBase, 0n);
+    const nav = await v.vault.read.totalAssets();
+    expect(Number(gross) / Number(nav)).toBeGreaterThan(1.05);
+  });
+
+  it("deleverages when an ETH crash pushes LTV past the 45% maximum, long before Morpho's 86% liquidation LTV", async () => {
+    const v = await load();
+    await manageUntilIdle(v);
+    await connection.networkHelpers.time.increase(3_600);
+    await v.setPrices({ WETH: 1_800n * 10n ** 8n }); // -40%: LTV 30% -> 50%
+    expect(Number(await v.collateralManager.read.ltvBps())).toBeGreaterThan(4_500);
+    const [action, amount] = await v.collateralManager.read.plan();
+    expect(action).toBe(Action.Deleverage);
+
+    const publicClient = await connection.viem.getPublicClient();
+    const hash = await v.collateralManager.write.manage({ account: v.accounts.eve.account });
+    const [managed] = parseEventLogs({
+      abi: v.collateralManager.abi,
+      logs: (await publicClient.waitForTransactionReceipt({ hash })).logs,
+      eventName: "CollateralManaged",
+    });
+    expect(managed?.args.action).toBe(Action.Deleverage);
+    // The plan was read a block earlier: the debt has accrued a second of interest since.
+    expect(Number(managed?.args.amount) / Number(amount)).toBeCloseTo(1, 6);
+    expect(Number(managed?.args.ltvBps)).toBeCloseTo(3_000, -1);
+    expect(Number(managed?.args.ltvBps)).toBeLessThan(8_600);
+  });
+
+  it("the guardian's leverage pause stops new borrowing but not deleveraging", async () => {
+    const v = await load();
+    const pause = [[{ key: parameterKey("pause.leverage"), value: 1n }]] as const;
+    const asGuardian = { account: v.accounts.guardian.account };
+    await v.registry.write.tighten(pause, asGuardian);
+    expect(await manageUntilIdle(v)).toEqual([Action.PostCollateral]);
+    expect((await v.collateralManager.read.position())[2]).toBe(0n);
+
+    // Governance lifts the pause; the manager borrows; the guardian pauses again and ETH crashes.
+    await connection.networkHelpers.time.increase(daySeconds);
+    await v.registry.write.setParameter([parameterKey("pause.leverage"), 0n], v.asGov);
+    await v.setPrices();
+    expect(await manageUntilIdle(v)).toEqual([Action.Borrow]);
+    await v.registry.write.tighten(pause, asGuardian);
+    await v.setPrices({ WETH: 1_800n * 10n ** 8n });
+    expect(await manageUntilIdle(v)).toEqual([Action.Deleverage]);
+  });
+
+  it("an in-kind redemption takes its share of the collateral net of its share of the debt, with stale oracles", async () => {
+    const v = await load();
+    await manageUntilIdle(v);
+    const { alice, bob } = v.accounts;
+    const [, collateral, debt] = await v.collateralManager.read.position();
+    await connection.networkHelpers.time.increase(3 * daySeconds); // feeds go stale
+    const shares = (await v.vault.read.balanceOf([alice.account.address])) / 4n;
+    const supply = (await v.vault.read.totalSupply()) + 10n ** 6n;
+    const wethSpot = await v.weth.read.balanceOf([v.vault.address]);
+    await v.vault.write.redeemInKind([shares, bob.account.address, alice.account.address], { account: alice.account });
+    const received = await v.weth.read.balanceOf([bob.account.address]);
+    // The spot share plus the collateral share (the management fee minted a few shares meanwhile).
+    const expected = Number(((wethSpot + collateral) * shares) / supply);
+    expect(Number(received) / expected).toBeCloseTo(1, 3);
+    const [, collateralAfter, debtAfter] = await v.collateralManager.read.position();
+    expect(Number(collateralAfter) / Number(collateral)).toBeCloseTo(0.75, 2);
+    expect(Number(debtAfter) / Number(debt)).toBeCloseTo(0.75, 2);
+  });
+
+  it("only the vault releases collateral; only the registered module draws on the vault; nothing due is refused", async () => {
+    const v = await load();
+    const eve = v.accounts.eve;
+    await expectRevert(
+      v.collateralManager.write.release([0n, 1n, eve.account.address], { account: eve.account }),
+      "CollateralNotVault",
+      [getAddress(eve.account.address)],
+    );
+    await expectRevert(v.vault.write.moduleTransfer([v.weth.address, 1n], { account: eve.account }), "VaultNotModule", [
+      getAddress(eve.account.address),
+    ]);
+    await manageUntilIdle(v);
+    await expectRevert(v.collateralManager.write.manage({ account: eve.account }), "CollateralNothingDue");
+  });
+});
