@@ -233,7 +233,7 @@ console.log(
 );
 
 /**
- * Deposit, withdrawals and a rebalance on the devnet stack. The rebalance is measured, then the chain is rolled
+ * Deposit, withdrawals, a rebalance and the collateral manager's first actions (post, borrow) on the devnet stack. The rebalance is measured, then the chain is rolled
  * back and the same trades (same amounts and minimum outputs) are sent to the SwapRouter one by one by an
  * account that already approved it: `directSwaps` is their total gas.
  */
@@ -293,6 +293,10 @@ async function benchVault() {
   }
   await snapshot.restore();
   await gas(stack.vault.write.rebalance({ account: keeper.account }));
+
+  const manager = await v.getContractAt("CollateralManager", stack.collateralManager.address);
+  actions.collateralPost = await gas(manager.write.manage({ account: keeper.account }));
+  actions.collateralBorrow = await gas(manager.write.manage({ account: keeper.account }));
 
   const shares = await stack.vault.read.balanceOf([user.account.address]);
   actions.vaultRedeem = await gas(
