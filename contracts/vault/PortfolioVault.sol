@@ -8,13 +8,13 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IUniswapV3Factory} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Factory.sol";
-import {IUniswapV3PoolState} from "@uniswap/v3-core/contracts/interfaces/pool/IUniswapV3PoolState.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {Holding, IPortfolioVault, Trade} from "./interfaces/IPortfolioVault.sol";
 import {FeeMathLib} from "./libraries/FeeMathLib.sol";
+import {SwapLib} from "./libraries/SwapLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 
 /// @title PortfolioVault
@@ -577,113 +577,54 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         ICollateralManager(module).release(repaid, released, receiver);
     }
 
-    /// @dev A withdrawal's trade: checks the pool against the oracle, swaps exactly `t.amountIn` for at least
-    /// `t.minAmountOut` (all or nothing: the redeemer can take their share in kind instead).
+    /// @dev A withdrawal's trade: swaps exactly `t.amountIn` for at least `t.minAmountOut` (all or nothing: the
+    /// redeemer can take their share in kind instead).
     function _swap(Trade memory t, uint256 maxDeviationBps) internal returns (uint256 amountOut) {
-        bool selling = t.tokenOut == asset();
-        RiskAsset storage r = _riskOf(selling ? t.tokenIn : t.tokenOut);
-        (uint24 fee, ) = _checkedPool(r, t.oraclePriceWad, maxDeviationBps);
-
-        amountOut = swapRouter.exactInputSingle(
-            ISwapRouter.ExactInputSingleParams({
-                tokenIn: t.tokenIn,
-                tokenOut: t.tokenOut,
-                fee: fee,
-                recipient: address(this),
-                deadline: block.timestamp,
-                amountIn: t.amountIn,
-                amountOutMinimum: t.minAmountOut,
-                sqrtPriceLimitX96: 0
-            })
-        );
-        _emitTrade(t, r, t.amountIn, amountOut);
+        SwapLib.Leg memory leg = _leg(t);
+        amountOut = SwapLib.swapExact(leg, t.amountIn, t.minAmountOut, maxDeviationBps);
+        _emitTrade(t, leg, t.amountIn, amountOut);
     }
 
-    /// @dev A rebalance trade: swaps up to `t.amountIn`, stopping where the pool's marginal price (before its fee)
-    /// is `maxSlippageBps` less the pool fee away from the oracle, so that the fill as a whole stays within the
-    /// slippage bound. Fills partly when the pool is too thin for the whole trade, and not at all when its price is
-    /// already past that point (a sandwich in progress); the next rebalance carries on. Returns the output.
+    /// @dev A rebalance trade: fills as far as the pool allows within the slippage bound (see
+    /// {SwapLib-swapWithinSlippage}); the next rebalance carries on. Returns the output.
     function _swapWithinSlippage(
         Trade memory t,
         uint256 maxDeviationBps,
         uint256 maxSlippageBps
     ) internal returns (uint256 amountOut) {
+        SwapLib.Leg memory leg = _leg(t);
+        uint256 used;
+        (used, amountOut) = SwapLib.swapWithinSlippage(leg, t.amountIn, maxSlippageBps, maxDeviationBps);
+        if (used > 0) _emitTrade(t, leg, used, amountOut);
+    }
+
+    /// @dev The pool leg of a trade between a risk asset and the base asset.
+    function _leg(Trade memory t) internal view returns (SwapLib.Leg memory) {
         bool selling = t.tokenOut == asset();
         RiskAsset storage r = _riskOf(selling ? t.tokenIn : t.tokenOut);
-        (uint24 fee, uint160 sqrtPriceLimitX96) = _slippageLimit(t, r, selling, maxDeviationBps, maxSlippageBps);
-        if (sqrtPriceLimitX96 == 0) return 0;
-
-        uint256 balanceBefore = IERC20(t.tokenIn).balanceOf(address(this));
-        amountOut = swapRouter.exactInputSingle(
-            ISwapRouter.ExactInputSingleParams({
-                tokenIn: t.tokenIn,
-                tokenOut: t.tokenOut,
-                fee: fee,
-                recipient: address(this),
-                deadline: block.timestamp,
-                amountIn: t.amountIn,
-                amountOutMinimum: 0,
-                sqrtPriceLimitX96: sqrtPriceLimitX96
-            })
-        );
-        uint256 amountIn = balanceBefore - IERC20(t.tokenIn).balanceOf(address(this));
-        uint256 fairOut =
-            selling
-                ? PriceLib.toBaseDown(amountIn, t.oraclePriceWad, r.decimals, _baseDecimals)
-                : PriceLib.fromBaseDown(amountIn, t.oraclePriceWad, r.decimals, _baseDecimals);
-        uint256 minOut = PriceLib.lessBpsDown(fairOut, maxSlippageBps);
-        if (amountOut < minOut) revert VaultSlippageExceeded(t.tokenIn, t.tokenOut, amountIn, amountOut, minOut);
-        _emitTrade(t, r, amountIn, amountOut);
+        return
+            SwapLib.Leg({
+                router: swapRouter,
+                factory: address(uniswapFactory),
+                risk: address(r.token),
+                base: asset(),
+                riskDecimals: r.decimals,
+                baseDecimals: _baseDecimals,
+                fee: uint24(_registry.getUint(r.poolFeeKey)),
+                sellRisk: selling,
+                oraclePriceWad: t.oraclePriceWad
+            });
     }
 
-    /// @dev The pool fee and the sqrtPriceX96 where a rebalance trade must stop; zero when it cannot trade at all.
-    function _slippageLimit(
-        Trade memory t,
-        RiskAsset storage r,
-        bool selling,
-        uint256 maxDeviationBps,
-        uint256 maxSlippageBps
-    ) internal view returns (uint24 fee, uint160 sqrtPriceLimitX96) {
-        uint256 poolPrice;
-        (fee, poolPrice) = _checkedPool(r, t.oraclePriceWad, maxDeviationBps);
-        uint256 feeBps = fee / 100;
-        if (maxSlippageBps <= feeBps) return (fee, 0);
-        uint256 limitPrice =
-            selling
-                ? PriceLib.lessBpsDown(t.oraclePriceWad, maxSlippageBps - feeBps)
-                : Math.mulDiv(t.oraclePriceWad, BPS + maxSlippageBps - feeBps, BPS);
-        if (selling ? poolPrice <= limitPrice : poolPrice >= limitPrice) return (fee, 0);
-        sqrtPriceLimitX96 = PriceLib.sqrtPriceX96(limitPrice, address(r.token) < asset(), r.decimals, _baseDecimals);
-    }
-
-    function _emitTrade(Trade memory t, RiskAsset storage r, uint256 amountIn, uint256 amountOut) internal {
-        (uint256 riskAmount, uint256 baseAmount) = t.tokenOut == asset()
-            ? (amountIn, amountOut)
-            : (amountOut, amountIn);
+    function _emitTrade(Trade memory t, SwapLib.Leg memory leg, uint256 amountIn, uint256 amountOut) internal {
         emit TradeExecuted(
             t.tokenIn,
             t.tokenOut,
             amountIn,
             amountOut,
             t.oraclePriceWad,
-            Math.mulDiv(baseAmount, 10 ** (18 + uint256(r.decimals)), riskAmount * 10 ** _baseDecimals)
+            SwapLib.executionPriceWad(leg, amountIn, amountOut)
         );
-    }
-
-    /// @dev The risk asset's pool fee tier and price, after checking the pool exists and prices within the
-    /// deviation bound.
-    function _checkedPool(
-        RiskAsset storage r,
-        uint256 oraclePriceWad,
-        uint256 maxDeviationBps
-    ) internal view returns (uint24 fee, uint256 poolPrice) {
-        fee = uint24(_registry.getUint(r.poolFeeKey));
-        address pool = PriceLib.poolAddress(address(uniswapFactory), address(r.token), asset(), fee);
-        if (pool.code.length == 0) revert VaultPoolMissing(address(r.token), fee);
-        (uint160 sqrtPriceX96, , , , , , ) = IUniswapV3PoolState(pool).slot0();
-        bool riskIsToken0 = address(r.token) < asset();
-        poolPrice = PriceLib.poolPriceWad(sqrtPriceX96, riskIsToken0, r.decimals, _baseDecimals);
-        PriceLib.checkDeviation(pool, poolPrice, oraclePriceWad, maxDeviationBps);
     }
 
     function _riskOf(address token) internal view returns (RiskAsset storage) {
