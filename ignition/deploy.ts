@@ -20,6 +20,7 @@ export type DeploymentRecord = {
     ParameterRegistry: Address;
     PortfolioVault?: Address;
     CollateralManager?: Address;
+    HedgeModule?: Address;
   };
   /** On local chains only: the stand-in tokens, feeds, Uniswap V3 and Morpho Blue deployments. */
   devnet?: DevnetRecord;

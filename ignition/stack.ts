@@ -6,6 +6,7 @@ import { deployDevnet } from "./devnet.ts";
 import { passProposal } from "../scripts/devnet/passProposal.ts";
 import { action } from "../sdk/proposalArgs.ts";
 import CollateralManagerModule from "./modules/CollateralManager.ts";
+import HedgeModuleModule from "./modules/HedgeModule.ts";
 import VaultModule from "./modules/Vault.ts";
 
 /** The devnet portfolio's target weights, in bps of NAV. */
@@ -69,7 +70,24 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
       },
     },
   });
-  await enableCollateralModule(connection, governance, collateralManager.address);
+  const { hedgeModule } = await connection.ignition.deploy(HedgeModuleModule, {
+    displayUi: false,
+    deploymentId: options.deploymentId,
+    parameters: {
+      HedgeModule: {
+        vault: vault.address,
+        morpho: morpho.morpho,
+        loanToken: tokens.WETH.address,
+        collateralToken: tokens.USDC.address,
+        oracle: morpho.oracles.USDC_WETH,
+        irm: morpho.irm,
+        lltv: BigInt(morpho.lltv),
+        swapRouter: uniswap.swapRouter,
+        uniswapFactory: uniswap.factory,
+      },
+    },
+  });
+  await enableModules(connection, governance, collateralManager.address, hedgeModule.address);
   for (const token of Object.values(tokens)) {
     const feed = await connection.viem.getContractAt("SettableAggregator", token.feed);
     const [, answer] = await feed.read.latestRoundData();
@@ -82,22 +100,24 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
       ...governance.record.contracts,
       PortfolioVault: getAddress(vault.address) as Address,
       CollateralManager: getAddress(collateralManager.address) as Address,
+      HedgeModule: getAddress(hedgeModule.address) as Address,
     },
     devnet: devnet.record,
   };
   const file = options.deploymentsDir ? await writeDeployment(record, options.deploymentsDir) : undefined;
-  return { ...governance, vault, collateralManager, devnet, record, file };
+  return { ...governance, vault, collateralManager, hedgeModule, devnet, record, file };
 }
 
 /**
- * Plugs the collateral manager into the vault the way any chain would: a governance proposal setting the
- * registry's `module.collateral`, voted by the deployer's (self-delegated) tokens. The devnet's clock moves on by
- * the proposal's delays, so every feed is posted again afterwards, unchanged but fresh.
+ * Plugs the collateral manager and the hedge into the vault the way any chain would: a governance proposal setting
+ * the registry's `module.collateral` and `module.hedge`, voted by the deployer's (self-delegated) tokens. The
+ * devnet's clock moves on by the proposal's delays, so every feed is posted again afterwards, unchanged but fresh.
  */
-async function enableCollateralModule<ChainTypeT extends ChainType | string>(
+async function enableModules<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
   governance: Awaited<ReturnType<typeof deployGovernanceCore<ChainTypeT>>>,
   manager: Address,
+  hedge: Address,
 ) {
   const [deployer] = await connection.viem.getWalletClients();
   if (!deployer) throw new Error("no deployer account");
@@ -110,7 +130,15 @@ async function enableCollateralModule<ChainTypeT extends ChainType | string>(
     connection,
     governance.governor.address,
     [deployer],
-    [action(governance.registry, "setParameter", [parameterKey("module.collateral"), BigInt(manager)])],
-    "# Enable the collateral manager\n\nLets the vault post WETH on Morpho Blue and borrow USDC against it.",
+    [
+      action(governance.registry, "setParameters", [
+        [
+          { key: parameterKey("module.collateral"), value: BigInt(manager) },
+          { key: parameterKey("module.hedge"), value: BigInt(hedge) },
+        ],
+      ]),
+    ],
+    "# Enable the collateral manager and the hedge\n\nLets the vault post WETH on Morpho Blue and borrow USDC " +
+      "against it, and short WETH against USDC to hedge its exposure.",
   );
 }

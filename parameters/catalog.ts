@@ -134,6 +134,22 @@ export const parameterCatalog: readonly ParameterSpec[] = [
     rules: rules(100n, 5_000n, "absolute", 500n, daySeconds),
   },
   {
+    name: "hedge.ltvBps",
+    kind: "bps",
+    saferDirection: "lower",
+    description: "Loan-to-value of the hedge's short: its margin is the short's value over this",
+    value: 5_000n,
+    rules: rules(1_000n, 7_000n, "absolute", 1_000n, daySeconds),
+  },
+  {
+    name: "module.hedge",
+    kind: "address",
+    saferDirection: "none",
+    description: "The hedging module that shorts the vault's exposure (zero: none)",
+    value: 0n,
+    rules: rules(0n, 0n, "none", 0n, daySeconds),
+  },
+  {
     name: "fees.managementBps",
     kind: "bps",
     saferDirection: "none",

@@ -154,6 +154,7 @@ async function main() {
       const result = await playScenario(connection, deployed.record, { ...scenario, log: console.log });
       console.log(
         `  ${result.rebalances} rebalances, ${result.collateralActions} collateral actions, ` +
+          `${result.hedgeActions} hedge actions, ` +
           `${result.deposits} deposits, ${result.redemptions} redemptions, ` +
           `${result.inKind} in-kind redemptions`,
       );

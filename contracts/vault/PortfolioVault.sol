@@ -12,6 +12,7 @@ import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRoute
 import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
+import {IHedgeModule} from "./interfaces/IHedgeModule.sol";
 import {Holding, IPortfolioVault, Trade} from "./interfaces/IPortfolioVault.sol";
 import {FeeMathLib} from "./libraries/FeeMathLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
@@ -53,6 +54,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
     bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
     bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
+    bytes32 internal constant HEDGE_MODULE = "module.hedge";
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
     uint8 internal constant DECIMALS_OFFSET = 6;
@@ -275,26 +277,20 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
         if (_msgSender() != owner) _spendAllowance(owner, _msgSender(), shares);
         _burn(owner, shares);
-        (uint256 repaid, address collateralToken, uint256 released) = _releaseCollateral(
-            shares,
-            supplyWithVirtual,
-            amounts[0],
-            receiver
-        );
-        amounts[0] -= repaid;
+        _releaseModules(shares, supplyWithVirtual, tokens, amounts);
         for (uint256 i; i < tokens.length; ++i) {
             if (amounts[i] > 0) IERC20(tokens[i]).safeTransfer(receiver, amounts[i]);
-            if (tokens[i] == collateralToken) amounts[i] += released;
         }
         emit RedeemedInKind(_msgSender(), receiver, owner, shares, tokens, amounts);
     }
 
-    /// @notice Sends `amount` of a vault asset to the collateral module (collateral to post, base to repay).
-    /// @dev Only the module the registry names in `module.collateral`.
+    /// @notice Sends `amount` of a vault asset to one of its modules (collateral to post, base to repay or margin).
+    /// @dev Only the modules the registry names in `module.collateral` and `module.hedge`.
     function moduleTransfer(address token, uint256 amount) external nonReentrant {
-        address module = _registry.getAddress(COLLATERAL_MODULE);
-        if (module == address(0) || msg.sender != module) revert VaultNotModule(msg.sender);
-        IERC20(token).safeTransfer(module, amount);
+        bool isModule =
+            msg.sender == _registry.getAddress(COLLATERAL_MODULE) || msg.sender == _registry.getAddress(HEDGE_MODULE);
+        if (msg.sender == address(0) || !isModule) revert VaultNotModule(msg.sender);
+        IERC20(token).safeTransfer(msg.sender, amount);
     }
 
     /* REBALANCING AND FEES */
@@ -365,6 +361,22 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
             gross += value;
         }
         nav = gross > debt ? gross - debt : 0;
+        nav = _withHedge(nav, p);
+    }
+
+    /// @dev `nav` plus the hedge's net value: its collateral less its short at the oracle price (outside the target
+    /// weights: the hedge is not part of the long book).
+    function _withHedge(uint256 nav, Prices memory p) internal view returns (uint256) {
+        address hedge = _registry.getAddress(HEDGE_MODULE);
+        if (hedge == address(0)) return nav;
+        (, uint256 collateral, address shortToken, uint256 short) = IHedgeModule(hedge).position();
+        uint256 shortValue;
+        for (uint256 i; i < _risk.length; ++i) {
+            if (address(_risk[i].token) != shortToken) continue;
+            shortValue = PriceLib.toBaseDown(short, p.relativeWad[i], _risk[i].decimals, _baseDecimals);
+        }
+        uint256 value = nav + collateral;
+        return value > shortValue ? value - shortValue : 0;
     }
 
     /// @dev The collateral module's position, or nothing when governance has set none.
@@ -388,8 +400,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
             gross += values[i];
             value += PriceLib.lessBpsDown(values[i], slippage);
         }
-        uint256 debt = gross - nav;
-        value = value > debt ? value - debt : 0;
+        // NAV is gross less debt plus the hedge's net value: apply the same difference to the discounted holdings.
+        value = value + nav > gross ? value + nav - gross : 0;
     }
 
     /// @dev The rebalance a keeper would run now (ignoring pause and interval): due when a holding's weight is
@@ -525,23 +537,20 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// @dev Sells the pro-rata part of each risk asset for `shares` and returns the base asset they are owed.
     function _unwind(uint256 shares, Prices memory p) internal returns (uint256 assets) {
         uint256 supplyWithVirtual = totalSupply() + 10 ** DECIMALS_OFFSET;
-        assets = Math.mulDiv(IERC20(asset()).balanceOf(address(this)), shares, supplyWithVirtual);
-        // The shares' part of the collateral position comes back to the vault, its debt paid from their base.
-        (uint256 repaid, address collateralToken, uint256 released) = _releaseCollateral(
-            shares,
-            supplyWithVirtual,
-            assets,
-            address(this)
-        );
-        assets -= repaid;
+        address[] memory tokens = new address[](_risk.length + 1);
+        uint256[] memory amounts = new uint256[](tokens.length);
+        for (uint256 i; i < tokens.length; ++i) {
+            tokens[i] = i == 0 ? asset() : address(_risk[i - 1].token);
+            amounts[i] = Math.mulDiv(IERC20(tokens[i]).balanceOf(address(this)), shares, supplyWithVirtual);
+        }
+        _releaseModules(shares, supplyWithVirtual, tokens, amounts);
+        assets = amounts[0];
         uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
         uint256 maxDeviation = _registry.getUint(MAX_DEVIATION);
         for (uint256 i; i < _risk.length; ++i) {
-            RiskAsset storage r = _risk[i];
-            uint256 spot = r.token.balanceOf(address(this));
-            uint256 extra = address(r.token) == collateralToken ? released : 0;
-            uint256 amountIn = Math.mulDiv(spot - extra, shares, supplyWithVirtual) + extra;
+            uint256 amountIn = amounts[i + 1];
             if (amountIn == 0) continue;
+            RiskAsset storage r = _risk[i];
             uint256 fairOut = PriceLib.toBaseDown(amountIn, p.relativeWad[i], r.decimals, _baseDecimals);
             Trade memory t = Trade(
                 address(r.token),
@@ -554,27 +563,56 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         }
     }
 
-    /// @dev Takes the redeemed shares' pro-rata part of the collateral position: repays their part of the debt
-    /// from `baseShare` (as far as it goes) and sends their part of the collateral (in proportion to the debt
-    /// repaid) to `receiver`. Needs no price. Returns the base used, the collateral token and the collateral sent.
-    function _releaseCollateral(
+    /// @dev Takes the redeemed shares' pro-rata part of each module's position into `amounts` (the shares' part of
+    /// each token, base first), without prices: the collateral manager's debt part is repaid from their base and
+    /// its collateral part comes back; the hedge's short part is repaid from their part of the shorted asset and its
+    /// collateral part comes back. Where their part of the repaying token falls short, the collateral comes back
+    /// in proportion to what was repaid.
+    function _releaseModules(
         uint256 shares,
         uint256 supplyWithVirtual,
-        uint256 baseShare,
-        address receiver
-    ) internal returns (uint256 repaid, address collateralToken, uint256 released) {
-        address module = _registry.getAddress(COLLATERAL_MODULE);
-        if (module == address(0)) return (0, address(0), 0);
-        uint256 collateral;
-        uint256 debt;
-        (collateralToken, collateral, debt) = ICollateralManager(module).position();
-        released = Math.mulDiv(collateral, shares, supplyWithVirtual);
+        address[] memory tokens,
+        uint256[] memory amounts
+    ) internal {
+        address manager = _registry.getAddress(COLLATERAL_MODULE);
+        if (manager != address(0)) {
+            (address collateralToken, uint256 collateral, uint256 debt) = ICollateralManager(manager).position();
+            _release(manager, shares, supplyWithVirtual, tokens, amounts, asset(), debt, collateralToken, collateral);
+        }
+        address hedge = _registry.getAddress(HEDGE_MODULE);
+        if (hedge != address(0)) {
+            (address collateralToken, uint256 collateral, address shortToken, uint256 short) = IHedgeModule(hedge)
+                .position();
+            _release(hedge, shares, supplyWithVirtual, tokens, amounts, shortToken, short, collateralToken, collateral);
+        }
+    }
+
+    function _release(
+        address module,
+        uint256 shares,
+        uint256 supplyWithVirtual,
+        address[] memory tokens,
+        uint256[] memory amounts,
+        address debtToken,
+        uint256 debt,
+        address collateralToken,
+        uint256 collateral
+    ) internal {
+        uint256 debtIndex = _indexOf(tokens, debtToken);
+        uint256 released = Math.mulDiv(collateral, shares, supplyWithVirtual);
         uint256 debtShare = Math.mulDiv(debt, shares, supplyWithVirtual, Math.Rounding.Ceil);
-        repaid = Math.min(baseShare, debtShare);
+        uint256 repaid = Math.min(amounts[debtIndex], debtShare);
         if (repaid < debtShare) released = Math.mulDiv(released, repaid, debtShare);
-        if (released == 0 && repaid == 0) return (0, collateralToken, 0);
-        if (repaid > 0) IERC20(asset()).safeTransfer(module, repaid);
-        ICollateralManager(module).release(repaid, released, receiver);
+        if (released == 0 && repaid == 0) return;
+        amounts[debtIndex] -= repaid;
+        amounts[_indexOf(tokens, collateralToken)] += released;
+        if (repaid > 0) IERC20(debtToken).safeTransfer(module, repaid);
+        // Same signature on both modules.
+        ICollateralManager(module).release(repaid, released, address(this));
+    }
+
+    function _indexOf(address[] memory tokens, address token) internal pure returns (uint256 i) {
+        while (tokens[i] != token) ++i;
     }
 
     /// @dev A withdrawal's trade: swaps exactly `t.amountIn` for at least `t.minAmountOut` (all or nothing: the

@@ -24,7 +24,7 @@ const proposalDays = { propose: 20, vote: 22, queue: 26, execute: 29 } as const;
 /**
  * Plays a seeded market on a running devnet: each day moves the feeds along a correlated geometric Brownian
  * motion, arbitrages the pools to them, lets depositors (dev accounts 5-8) deposit and redeem, runs the keeper
- * (account 9) when a rebalance or a collateral action is due, and takes one governance proposal through its whole life (propose, vote,
+ * (account 9) when a rebalance, a collateral or a hedge action is due, and takes one governance proposal through its whole life (propose, vote,
  * queue, execute) that tightens the rebalance band and raises the trade cap. Returns a summary.
  */
 export async function playScenario<ChainTypeT extends ChainType | string>(
@@ -91,9 +91,12 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
     "# Tighter band, larger trades\n\nRebalance at 4% drift instead of 5%, in trades of up to 15% of NAV.",
   );
   let proposalId: bigint | undefined;
-  const counts = { rebalances: 0, collateralActions: 0, deposits: 0, redemptions: 0, inKind: 0 };
+  const counts = { rebalances: 0, collateralActions: 0, hedgeActions: 0, deposits: 0, redemptions: 0, inKind: 0 };
   const manager = record.contracts.CollateralManager
     ? await viem.getContractAt("CollateralManager", record.contracts.CollateralManager)
+    : undefined;
+  const hedge = record.contracts.HedgeModule
+    ? await viem.getContractAt("HedgeModule", record.contracts.HedgeModule)
     : undefined;
 
   for (let d = 1; d <= options.days; d++) {
@@ -157,6 +160,11 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
         await wait(manager.write.manage({ account: keeper.account }));
         counts.collateralActions++;
       }
+    }
+    // One hedge action a day: a large one fills over several days, as arbitrageurs realign the pool.
+    if (hedge && (await hedge.read.plan())[0] !== 0) {
+      await wait(hedge.write.manage({ account: keeper.account }));
+      counts.hedgeActions++;
     }
 
     proposalId = await stepProposal(d, proposalId);

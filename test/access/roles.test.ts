@@ -45,6 +45,7 @@ type Role =
   | "the role holder"
   | "devnet operator"
   | "collateral module"
+  | "hedge module"
   | "vault";
 type Access =
   | { roles: readonly Role[]; denied: string; args?: (gov: Governance) => Promise<readonly unknown[]> }
@@ -519,9 +520,12 @@ describe("access control: every state-changing function, enumerated from the ABI
 });
 
 /** The vault and the devnet's stand-ins, from the full stack's ABIs. */
-const stackAccess: Record<"vault" | "collateralManager" | "feed" | "devnetToken", Record<string, Access>> = {
+const stackAccess: Record<
+  "vault" | "collateralManager" | "hedgeModule" | "feed" | "devnetToken",
+  Record<string, Access>
+> = {
   vault: {
-    moduleTransfer: { roles: ["collateral module"], denied: "VaultNotModule" },
+    moduleTransfer: { roles: ["collateral module", "hedge module"], denied: "VaultNotModule" },
     deposit: { anyone: "pays with the caller's own base asset" },
     mint: { anyone: "pays with the caller's own base asset" },
     redeem: { anyone: "burns the owner's shares: the caller's own or within the allowance the owner gave" },
@@ -536,6 +540,10 @@ const stackAccess: Record<"vault" | "collateralManager" | "feed" | "devnetToken"
   collateralManager: {
     manage: { anyone: "keepers: only the action due under the registry's LTV rules" },
     release: { roles: ["vault"], denied: "CollateralNotVault" },
+  },
+  hedgeModule: {
+    manage: { anyone: "keepers: only the action due under the registry's hedge rules" },
+    release: { roles: ["vault"], denied: "HedgeNotVault" },
   },
   feed: {
     setAnswer: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
@@ -562,10 +570,16 @@ describe("access control: the vault and the devnet stand-ins", () => {
   });
   const load = () => connection.networkHelpers.loadFixture(fixture);
   const contractsOf = (v: VaultStack) =>
-    ({ vault: v.vault, collateralManager: v.collateralManager, feed: v.feeds.WETH, devnetToken: v.usdc }) as const;
+    ({
+      vault: v.vault,
+      collateralManager: v.collateralManager,
+      hedgeModule: v.hedgeModule,
+      feed: v.feeds.WETH,
+      devnetToken: v.usdc,
+    }) as const;
 
   it("the access table lists exactly the state-changing functions of each contract; the vault has no owner", async () => {
-    // The vault's only restricted function serves the module governance plugged in; no address owns it.
+    // The vault's only restricted function serves the modules governance plugged in; no address owns it.
     const v = await load();
     for (const [name, contract] of Object.entries(contractsOf(v))) {
       expect(Object.keys(stackAccess[name as keyof typeof stackAccess]).sort(), name).toEqual(
@@ -574,7 +588,7 @@ describe("access control: the vault and the devnet stand-ins", () => {
     }
     expect(
       Object.values(stackAccess.vault).every(
-        (rule) => "anyone" in rule || ("roles" in rule && rule.roles.join() === "collateral module"),
+        (rule) => "anyone" in rule || ("roles" in rule && rule.roles.every((role) => role.endsWith("module"))),
       ),
     ).toBe(true);
   });
@@ -604,20 +618,25 @@ describe("access control: the vault and the devnet stand-ins", () => {
     }
   }
 
-  it("the collateral module draws on the vault, and the vault releases collateral (the module's own tests)", async () => {
+  it("the modules draw on the vault, and the vault releases their positions", async () => {
     const v = await load();
     await v.vault.write.deposit([parseUnits("100000", 6), v.accounts.alice.account.address], {
       account: v.accounts.alice.account,
     });
     await v.vault.write.rebalance({ account: v.accounts.eve.account });
-    // PostCollateral: the module calls moduleTransfer; a redemption then has the vault call release.
+    // PostCollateral and a hedge Increase: each module calls moduleTransfer; a redemption then has the vault call
+    // release on both.
     await v.collateralManager.write.manage({ account: v.accounts.eve.account });
     expect((await v.collateralManager.read.position())[1]).toBeGreaterThan(0n);
+    await v.hedgeModule.write.manage({ account: v.accounts.eve.account });
+    const [, hedgeCollateral] = await v.hedgeModule.read.position();
+    expect(hedgeCollateral).toBeGreaterThan(0n);
     const shares = (await v.vault.read.balanceOf([v.accounts.alice.account.address])) / 2n;
     await v.vault.write.redeemInKind([shares, v.accounts.alice.account.address, v.accounts.alice.account.address], {
       account: v.accounts.alice.account,
     });
     expect(await v.weth.read.balanceOf([v.accounts.alice.account.address])).toBeGreaterThan(0n);
+    expect((await v.hedgeModule.read.position())[1]).toBeLessThan(hedgeCollateral);
   });
 
   it("the devnet operator posts prices", async () => {

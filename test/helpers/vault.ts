@@ -52,9 +52,11 @@ export async function deployVault(connection: Connection) {
   }
 
   const collateralManager = await viem.getContractAt("CollateralManager", stack.collateralManager.address);
+  const hedgeModule = await viem.getContractAt("HedgeModule", stack.hedgeModule.address);
   return {
     ...stack,
     collateralManager,
+    hedgeModule,
     usdc,
     weth,
     wbtc,

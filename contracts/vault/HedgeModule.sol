@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {IMorpho, Id, MarketParams} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
+import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
+import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery/MorphoBalancesLib.sol";
+import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
+import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
+import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
+import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
+import {HedgeAction, IHedgeModule} from "./interfaces/IHedgeModule.sol";
+import {PriceLib} from "./libraries/PriceLib.sol";
+import {SwapLib} from "./libraries/SwapLib.sol";
+
+/// @notice The vault functions a module uses.
+interface IHedgeHost {
+    function registry() external view returns (address);
+    function moduleTransfer(address token, uint256 amount) external;
+}
+
+/// @title HedgeModule
+/// @notice Trimtab's delta hedge on Morpho Blue and Uniswap V3. See {IHedgeModule}.
+contract HedgeModule is IHedgeModule {
+    using SafeERC20 for IERC20;
+    using MarketParamsLib for MarketParams;
+    using MorphoBalancesLib for IMorpho;
+
+    bytes32 internal constant RATIO = "hedge.ratioBps";
+    bytes32 internal constant BAND = "hedge.bandBps";
+    bytes32 internal constant LTV = "hedge.ltvBps";
+    bytes32 internal constant HEALTH_BUFFER = "collateral.healthBufferBps";
+    bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
+    bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
+    bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
+    bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
+    uint256 internal constant BPS = 10_000;
+
+    address public immutable vault;
+    IParameterRegistry internal immutable _registry;
+    IMorpho public immutable morpho;
+    ISwapRouter public immutable swapRouter;
+    address public immutable uniswapFactory;
+    Id public immutable marketId;
+    IERC20 internal immutable _base; // the market's collateral
+    IERC20 internal immutable _risk; // the market's loan: the hedged asset
+    address internal immutable _oracle;
+    address internal immutable _irm;
+    uint256 internal immutable _lltv;
+    uint8 internal immutable _baseDecimals;
+    uint8 internal immutable _riskDecimals;
+    bytes32 internal immutable _riskFeedKey;
+    bytes32 internal immutable _baseFeedKey;
+    bytes32 internal immutable _poolFeeKey;
+
+    /// @param market The Morpho Blue market: collateral the vault's base asset, loan the hedged risk asset.
+    constructor(
+        address vault_,
+        IMorpho morpho_,
+        MarketParams memory market,
+        ISwapRouter swapRouter_,
+        address uniswapFactory_,
+        string memory riskSymbol,
+        string memory baseSymbol
+    ) {
+        vault = vault_;
+        _registry = IParameterRegistry(IHedgeHost(vault_).registry());
+        morpho = morpho_;
+        swapRouter = swapRouter_;
+        uniswapFactory = uniswapFactory_;
+        marketId = market.id();
+        _base = IERC20(market.collateralToken);
+        _risk = IERC20(market.loanToken);
+        _oracle = market.oracle;
+        _irm = market.irm;
+        _lltv = market.lltv;
+        _baseDecimals = IERC20Metadata(market.collateralToken).decimals();
+        _riskDecimals = IERC20Metadata(market.loanToken).decimals();
+        _riskFeedKey = bytes32(abi.encodePacked("feed.", riskSymbol));
+        _baseFeedKey = bytes32(abi.encodePacked("feed.", baseSymbol));
+        _poolFeeKey = bytes32(abi.encodePacked("poolFee.", riskSymbol));
+        _base.forceApprove(address(morpho_), type(uint256).max);
+        _risk.forceApprove(address(morpho_), type(uint256).max);
+        _base.forceApprove(address(swapRouter_), type(uint256).max);
+        _risk.forceApprove(address(swapRouter_), type(uint256).max);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IHedgeModule
+    function position()
+        public
+        view
+        returns (address collateralToken, uint256 collateral, address shortToken, uint256 short)
+    {
+        collateralToken = address(_base);
+        collateral = morpho.position(marketId, address(this)).collateral;
+        shortToken = address(_risk);
+        short = morpho.expectedBorrowAssets(_market(), address(this));
+    }
+
+    /// @inheritdoc IHedgeModule
+    function netDelta() public view returns (uint256 exposure, uint256 short, int256 net, uint256 ratioBps) {
+        exposure = _exposure();
+        (, , , short) = position();
+        net = int256(exposure) - int256(short);
+        ratioBps = exposure == 0 ? 0 : Math.mulDiv(short, BPS, exposure);
+    }
+
+    /// @inheritdoc IHedgeModule
+    function plan() public view returns (HedgeAction, uint256) {
+        (, uint256 collateral, , uint256 short) = position();
+        uint256 price = _priceWad();
+        // Deleverage first: the short's LTV within the health buffer of the liquidation LTV.
+        uint256 shortValue = PriceLib.toBaseDown(short, price, _riskDecimals, _baseDecimals);
+        uint256 lltvBps = _lltv / 1e14;
+        uint256 buffer = _registry.getUint(HEALTH_BUFFER);
+        uint256 maxLtv = lltvBps > buffer ? lltvBps - buffer : 0;
+        if (short > 0 && shortValue * BPS > maxLtv * collateral) {
+            uint256 keep = PriceLib.fromBaseDown(
+                Math.mulDiv(collateral, _registry.getUint(LTV), BPS),
+                price,
+                _riskDecimals,
+                _baseDecimals
+            );
+            return (HedgeAction.Deleverage, short - Math.min(short, keep));
+        }
+        uint256 exposure = _exposure();
+        uint256 target = Math.mulDiv(exposure, _registry.getUint(RATIO), BPS);
+        uint256 gap = target > short ? target - short : short - target;
+        if (gap * BPS <= _registry.getUint(BAND) * exposure || gap == 0) return (HedgeAction.None, 0);
+        return target > short ? (HedgeAction.Increase, gap) : (HedgeAction.Decrease, gap);
+    }
+
+    /* ACTIONS */
+
+    /// @inheritdoc IHedgeModule
+    function manage() external returns (HedgeAction action, uint256 amount) {
+        (action, amount) = plan();
+        if (action == HedgeAction.None) revert HedgeNothingDue();
+        uint256 price = _priceWad();
+        amount = action == HedgeAction.Increase ? _increase(amount, price) : _decrease(amount, price);
+        (, uint256 collateral, , uint256 short) = position();
+        emit HedgeManaged(action, amount, collateral, short, _exposure());
+    }
+
+    /// @inheritdoc IHedgeModule
+    function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external {
+        if (msg.sender != vault) revert HedgeNotVault(msg.sender);
+        MarketParams memory market = _market();
+        if (repayAssets > 0) _repay(market, repayAssets);
+        if (collateralAssets > 0) morpho.withdrawCollateral(market, collateralAssets, address(this), receiver);
+        emit HedgeReleased(repayAssets, collateralAssets, receiver);
+    }
+
+    /* INTERNAL */
+
+    /// @dev Shorts up to `amount` more: posts margin from the vault's base asset so that the short sits at
+    /// `hedge.ltvBps`, borrows, sells within the slippage bound, repays what did not sell and sends the proceeds to
+    /// the vault. Returns the amount shorted.
+    function _increase(uint256 amount, uint256 price) internal returns (uint256 sold) {
+        MarketParams memory market = _market();
+        (, uint256 collateral, , uint256 short) = position();
+        uint256 ltv = _registry.getUint(LTV);
+        uint256 baseAvailable = _base.balanceOf(vault);
+        // Margin for the whole short at the target LTV, limited by the vault's base asset.
+        uint256 needed = Math.mulDiv(
+            PriceLib.toBaseDown(short + amount, price, _riskDecimals, _baseDecimals),
+            BPS,
+            ltv
+        );
+        uint256 margin = needed > collateral ? Math.min(needed - collateral, baseAvailable) : 0;
+        if (margin < needed - Math.min(needed, collateral)) {
+            uint256 affordable = PriceLib.fromBaseDown(
+                Math.mulDiv(collateral + margin, ltv, BPS),
+                price,
+                _riskDecimals,
+                _baseDecimals
+            );
+            amount = affordable > short ? affordable - short : 0;
+        }
+        if (amount == 0) return 0;
+        if (margin > 0) {
+            IHedgeHost(vault).moduleTransfer(address(_base), margin);
+            morpho.supplyCollateral(market, margin, address(this), "");
+        }
+        morpho.borrow(market, amount, 0, address(this), address(this));
+        uint256 proceeds;
+        (sold, proceeds) = SwapLib.swapWithinSlippage(
+            _leg(true, price),
+            amount,
+            _registry.getUint(MAX_SLIPPAGE),
+            _registry.getUint(MAX_DEVIATION)
+        );
+        if (sold < amount) _repay(market, amount - sold);
+        if (proceeds > 0) _base.safeTransfer(vault, proceeds);
+    }
+
+    /// @dev Buys back up to `amount` with the vault's base asset within the slippage bound, repays it, and returns
+    /// the margin no longer needed (and anything left over) to the vault. Returns the amount bought.
+    function _decrease(uint256 amount, uint256 price) internal returns (uint256 bought) {
+        MarketParams memory market = _market();
+        uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
+        uint256 cost = Math.mulDiv(
+            PriceLib.toBaseDown(amount, price, _riskDecimals, _baseDecimals),
+            BPS + slippage,
+            BPS
+        );
+        cost = Math.min(cost, _base.balanceOf(vault));
+        if (cost > 0) {
+            IHedgeHost(vault).moduleTransfer(address(_base), cost);
+            (, bought) = SwapLib.swapWithinSlippage(
+                _leg(false, price),
+                cost,
+                slippage,
+                _registry.getUint(MAX_DEVIATION)
+            );
+            if (bought > 0) _repay(market, bought);
+        }
+        // Margin above the target LTV goes back to the vault.
+        (, uint256 collateral, , uint256 short) = position();
+        uint256 needed = Math.mulDiv(
+            PriceLib.toBaseDown(short, price, _riskDecimals, _baseDecimals),
+            BPS,
+            _registry.getUint(LTV)
+        );
+        if (collateral > needed + 1) morpho.withdrawCollateral(market, collateral - needed - 1, address(this), vault);
+        uint256 leftover = _base.balanceOf(address(this));
+        if (leftover > 0) _base.safeTransfer(vault, leftover);
+    }
+
+    /// @dev Repays `assets` of the short, or all of it by shares when `assets` covers it; sends any risk asset left
+    /// over to the vault.
+    function _repay(MarketParams memory market, uint256 assets) internal {
+        uint256 short = morpho.expectedBorrowAssets(market, address(this));
+        if (assets >= short) {
+            morpho.repay(market, 0, morpho.position(marketId, address(this)).borrowShares, address(this), "");
+        } else {
+            morpho.repay(market, assets, 0, address(this), "");
+        }
+        uint256 left = _risk.balanceOf(address(this));
+        if (left > 0) _risk.safeTransfer(vault, left);
+    }
+
+    /// @dev The vault's exposure to the hedged asset: its own balance and what its collateral manager posted.
+    function _exposure() internal view returns (uint256 exposure) {
+        exposure = _risk.balanceOf(vault);
+        address manager = _registry.getAddress(COLLATERAL_MODULE);
+        if (manager != address(0)) {
+            (address token, uint256 collateral, ) = ICollateralManager(manager).position();
+            if (token == address(_risk)) exposure += collateral;
+        }
+    }
+
+    function _leg(bool sellRisk, uint256 price) internal view returns (SwapLib.Leg memory) {
+        return
+            SwapLib.Leg({
+                router: swapRouter,
+                factory: uniswapFactory,
+                risk: address(_risk),
+                base: address(_base),
+                riskDecimals: _riskDecimals,
+                baseDecimals: _baseDecimals,
+                fee: uint24(_registry.getUint(_poolFeeKey)),
+                sellRisk: sellRisk,
+                oraclePriceWad: price
+            });
+    }
+
+    function _market() internal view returns (MarketParams memory) {
+        return MarketParams(address(_risk), address(_base), _oracle, _irm, _lltv);
+    }
+
+    /// @dev The hedged asset's price in the base asset, 18 decimals, from the registry's feeds.
+    function _priceWad() internal view returns (uint256) {
+        uint256 maxStaleness = _registry.getUint(MAX_STALENESS);
+        uint256 riskUsd = PriceLib.usdPriceWad(AggregatorV3Interface(_registry.getAddress(_riskFeedKey)), maxStaleness);
+        uint256 baseUsd = PriceLib.usdPriceWad(AggregatorV3Interface(_registry.getAddress(_baseFeedKey)), maxStaleness);
+        return PriceLib.relativePriceWad(riskUsd, baseUsd);
+    }
+}
