@@ -233,7 +233,8 @@ console.log(
 );
 
 /**
- * Deposit, withdrawals, a rebalance and the collateral manager's first actions (post, borrow) on the devnet stack. The rebalance is measured, then the chain is rolled
+ * Deposit, withdrawals, a rebalance, the collateral manager's first actions (post, borrow) and the hedge's first
+ * short on the devnet stack. The rebalance is measured, then the chain is rolled
  * back and the same trades (same amounts and minimum outputs) are sent to the SwapRouter one by one by an
  * account that already approved it: `directSwaps` is their total gas.
  */
@@ -297,6 +298,8 @@ async function benchVault() {
   const manager = await v.getContractAt("CollateralManager", stack.collateralManager.address);
   actions.collateralPost = await gas(manager.write.manage({ account: keeper.account }));
   actions.collateralBorrow = await gas(manager.write.manage({ account: keeper.account }));
+  const hedge = await v.getContractAt("HedgeModule", stack.hedgeModule.address);
+  actions.hedgeIncrease = await gas(hedge.write.manage({ account: keeper.account }));
 
   const shares = await stack.vault.read.balanceOf([user.account.address]);
   actions.vaultRedeem = await gas(

@@ -359,6 +359,31 @@ describe("PortfolioVault", () => {
   });
 
   describe("attacks", () => {
+    it("the guardian, tightening everything it may, cannot stop a holder from leaving in kind", async () => {
+      const v = await load();
+      const { alice, guardian } = v.accounts;
+      await v.vault.write.deposit([usd("300000"), alice.account.address], { account: alice.account });
+      await rebalanceUntilSettled(v);
+      const asGuardian = { account: guardian.account };
+      const tightest: [string, bigint][] = [
+        ["pause.deposits", 1n],
+        ["pause.rebalance", 1n],
+        ["pause.leverage", 1n],
+        ["rebalance.maxSlippageBps", 25n],
+        ["oracle.maxStalenessSec", 1_800n],
+        ["oracle.maxDeviationBps", 100n],
+        ["caps.depositCap", 5_000_000n * 10n ** 6n],
+      ];
+      await v.registry.write.tighten([tightest.map(([name, value]) => ({ key: key(name), value }))], asGuardian);
+      await increase(3 * daySeconds); // and every feed goes stale
+      const shares = await v.vault.read.balanceOf([alice.account.address]);
+      await v.vault.write.redeemInKind([shares, alice.account.address, alice.account.address], {
+        account: alice.account,
+      });
+      expect(await v.vault.read.balanceOf([alice.account.address])).toBe(0n);
+      expect(await v.weth.read.balanceOf([alice.account.address])).toBeGreaterThan(0n);
+    });
+
     it("ERC-4626 inflation: a donation before the first deposit costs the attacker, not the victim", async () => {
       const v = await load();
       const { alice, eve } = v.accounts;
