@@ -16,6 +16,7 @@ import { swapRouterAbi } from "../sdk/abis/uniswap.ts";
 import { timelockRoles } from "../ignition/modules/Governance.ts";
 import GovernanceModule from "../ignition/modules/Governance.ts";
 import { encodeDefinition, parameterCatalog, parameterKey } from "../parameters/index.ts";
+import { ballotTypedData } from "../sdk/ballot.ts";
 import { action, proposalArgs, type ProposalAction } from "../sdk/proposalArgs.ts";
 
 const day = 86_400;
@@ -96,20 +97,17 @@ const fiveChanges = (registry: typeof trimtab.registry): ProposalAction[] =>
   ).map(([name, value]) => action(registry, "setParameter", [parameterKey(name), value]));
 
 async function ballotSignature(governor: Governor, proposalId: bigint, name: string): Promise<Hex> {
-  const nonce = await governor.read.nonces([carol!.account.address]);
-  return carol!.signTypedData({
-    domain: { name, version: "1", chainId: await publicClient.getChainId(), verifyingContract: governor.address },
-    types: {
-      Ballot: [
-        { name: "proposalId", type: "uint256" },
-        { name: "support", type: "uint8" },
-        { name: "voter", type: "address" },
-        { name: "nonce", type: "uint256" },
-      ],
-    },
-    primaryType: "Ballot",
-    message: { proposalId, support: 1, voter: carol!.account.address, nonce },
-  });
+  return carol!.signTypedData(
+    ballotTypedData({
+      governor: governor.address,
+      governorName: name,
+      chainId: await publicClient.getChainId(),
+      proposalId,
+      support: 1,
+      voter: carol!.account.address,
+      nonce: await governor.read.nonces([carol!.account.address]),
+    }),
+  );
 }
 
 /** Runs one proposal on both systems side by side and returns each step's gas. */

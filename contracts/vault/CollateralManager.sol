@@ -7,7 +7,6 @@ import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery
 import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {CollateralAction, ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
@@ -31,7 +30,6 @@ contract CollateralManager is ICollateralManager {
     bytes32 internal constant LTV_BAND = "collateral.ltvBandBps";
     bytes32 internal constant POSTED = "collateral.postedBps";
     bytes32 internal constant PAUSE_LEVERAGE = "pause.leverage";
-    bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
     uint256 internal constant BPS = 10_000;
     /// @dev Posting or withdrawing less than this share of the posted target is not worth a transaction.
     uint256 internal constant COLLATERAL_TOLERANCE_BPS = 100;
@@ -196,13 +194,7 @@ contract CollateralManager is ICollateralManager {
 
     /// @dev The collateral's price in the loan (base) asset, 18 decimals, from the registry's feeds.
     function _priceWad() internal view returns (uint256) {
-        uint256 maxStaleness = _registry.getUint(MAX_STALENESS);
-        uint256 collateralUsd = PriceLib.usdPriceWad(
-            AggregatorV3Interface(_registry.getAddress(_collateralFeedKey)),
-            maxStaleness
-        );
-        uint256 loanUsd = PriceLib.usdPriceWad(AggregatorV3Interface(_registry.getAddress(_loanFeedKey)), maxStaleness);
-        return PriceLib.relativePriceWad(collateralUsd, loanUsd);
+        return PriceLib.registryPriceWad(_registry, _collateralFeedKey, _loanFeedKey);
     }
 
     function _collateralValue(uint256 collateral, uint256 priceWad) internal view returns (uint256) {

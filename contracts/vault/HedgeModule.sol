@@ -8,7 +8,6 @@ import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extens
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
-import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {HedgeAction, IHedgeModule} from "./interfaces/IHedgeModule.sol";
@@ -32,7 +31,6 @@ contract HedgeModule is IHedgeModule {
     bytes32 internal constant BAND = "hedge.bandBps";
     bytes32 internal constant LTV = "hedge.ltvBps";
     bytes32 internal constant HEALTH_BUFFER = "collateral.healthBufferBps";
-    bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
     bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
     bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
     bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
@@ -275,9 +273,6 @@ contract HedgeModule is IHedgeModule {
 
     /// @dev The hedged asset's price in the base asset, 18 decimals, from the registry's feeds.
     function _priceWad() internal view returns (uint256) {
-        uint256 maxStaleness = _registry.getUint(MAX_STALENESS);
-        uint256 riskUsd = PriceLib.usdPriceWad(AggregatorV3Interface(_registry.getAddress(_riskFeedKey)), maxStaleness);
-        uint256 baseUsd = PriceLib.usdPriceWad(AggregatorV3Interface(_registry.getAddress(_baseFeedKey)), maxStaleness);
-        return PriceLib.relativePriceWad(riskUsd, baseUsd);
+        return PriceLib.registryPriceWad(_registry, _riskFeedKey, _baseFeedKey);
     }
 }

@@ -2,6 +2,7 @@ import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getAddress, parseEventLogs } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
+import { ballotTypedData } from "../../sdk/ballot.ts";
 import {
   action,
   deployGovernance,
@@ -60,21 +61,17 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
     await gov.governor.write.castVoteWithReason([proposalId, Vote.Abstain, "No view"], { account: dave.account });
 
     // carol votes by signature; eve relays it and pays the gas.
-    const chainId = await publicClient.getChainId();
-    const nonce = await gov.governor.read.nonces([carol.account.address]);
-    const signature = await carol.signTypedData({
-      domain: { name: "Trimtab Governor", version: "1", chainId, verifyingContract: gov.governor.address },
-      types: {
-        Ballot: [
-          { name: "proposalId", type: "uint256" },
-          { name: "support", type: "uint8" },
-          { name: "voter", type: "address" },
-          { name: "nonce", type: "uint256" },
-        ],
-      },
-      primaryType: "Ballot",
-      message: { proposalId, support: Vote.For, voter: carol.account.address, nonce },
-    });
+    const signature = await carol.signTypedData(
+      ballotTypedData({
+        governor: gov.governor.address,
+        governorName: await gov.governor.read.name(),
+        chainId: await publicClient.getChainId(),
+        proposalId,
+        support: Vote.For,
+        voter: carol.account.address,
+        nonce: await gov.governor.read.nonces([carol.account.address]),
+      }),
+    );
     const hash = await gov.governor.write.castVoteBySig([proposalId, Vote.For, carol.account.address, signature], {
       account: gov.accounts.eve.account,
     });

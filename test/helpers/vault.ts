@@ -70,3 +70,25 @@ export async function deployVault(connection: Connection) {
 }
 
 export type VaultStack = Awaited<ReturnType<typeof deployVault>>;
+
+/** Runs rebalances a day apart (feeds refreshed, pools realigned) until none is due; returns how many ran. */
+export async function rebalanceUntilSettled(connection: Connection, v: VaultStack): Promise<number> {
+  let runs = 0;
+  for (; runs < 20; runs++) {
+    await connection.networkHelpers.time.increase(daySeconds);
+    await v.setPrices();
+    if (!(await v.vault.read.rebalancePlan())[0]) break;
+    await v.vault.write.rebalance({ account: v.accounts.eve.account });
+  }
+  return runs;
+}
+
+/** The stack with alice's $1,000,000 deposited and invested at the target weights. */
+export async function deployInvestedVault(connection: Connection): Promise<VaultStack> {
+  const v = await deployVault(connection);
+  await v.vault.write.deposit([parseUnits("1000000", 6), v.accounts.alice.account.address], {
+    account: v.accounts.alice.account,
+  });
+  await rebalanceUntilSettled(connection, v);
+  return v;
+}

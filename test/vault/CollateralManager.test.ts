@@ -4,7 +4,7 @@ import { getAddress, parseEventLogs, parseUnits } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
-import { deployVault, type VaultStack } from "../helpers/vault.ts";
+import { deployInvestedVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 /** CollateralAction enum values. */
@@ -16,18 +16,8 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
 
   beforeAll(async () => {
     connection = await hre.network.create();
-    fixture = async function leveredFixture() {
-      const v = await deployVault(connection);
-      await v.vault.write.deposit([usd("1000000"), v.accounts.alice.account.address], {
-        account: v.accounts.alice.account,
-      });
-      for (let i = 0; i < 10; i++) {
-        await connection.networkHelpers.time.increase(daySeconds);
-        await v.setPrices();
-        if (!(await v.vault.read.rebalancePlan())[0]) break;
-        await v.vault.write.rebalance({ account: v.accounts.eve.account });
-      }
-      return v;
+    fixture = async function investedFixture() {
+      return deployInvestedVault(connection);
     };
   });
   const load = () => connection.networkHelpers.loadFixture(fixture);
@@ -62,12 +52,7 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
   it("the rebalancer invests the borrowed cash: gross exposure above NAV is the leverage", async () => {
     const v = await load();
     await manageUntilIdle(v);
-    for (let i = 0; i < 10; i++) {
-      await connection.networkHelpers.time.increase(daySeconds);
-      await v.setPrices();
-      if (!(await v.vault.read.rebalancePlan())[0]) break;
-      await v.vault.write.rebalance({ account: v.accounts.eve.account });
-    }
+    await rebalanceUntilSettled(connection, v);
     const holdings = await v.vault.read.holdings();
     const gross = holdings.reduce((sum, h) => sum + h.valueInBase, 0n);
     const nav = await v.vault.read.totalAssets();

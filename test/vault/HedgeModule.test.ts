@@ -4,7 +4,7 @@ import { getAddress, parseUnits } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
-import { deployVault, type VaultStack } from "../helpers/vault.ts";
+import { deployInvestedVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 /** HedgeAction enum values. */
@@ -17,17 +17,7 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
   beforeAll(async () => {
     connection = await hre.network.create();
     fixture = async function investedFixture() {
-      const v = await deployVault(connection);
-      await v.vault.write.deposit([usd("1000000"), v.accounts.alice.account.address], {
-        account: v.accounts.alice.account,
-      });
-      for (let i = 0; i < 10; i++) {
-        await connection.networkHelpers.time.increase(daySeconds);
-        await v.setPrices();
-        if (!(await v.vault.read.rebalancePlan())[0]) break;
-        await v.vault.write.rebalance({ account: v.accounts.eve.account });
-      }
-      return v;
+      return deployInvestedVault(connection);
     };
   });
   const load = () => connection.networkHelpers.loadFixture(fixture);

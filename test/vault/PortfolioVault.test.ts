@@ -5,7 +5,7 @@ import { parameterKey } from "../../parameters/index.ts";
 import { swapRouterAbi } from "../../sdk/abis/uniswap.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
-import { deployVault, type VaultStack } from "../helpers/vault.ts";
+import { deployVault, rebalanceUntilSettled as settle, type VaultStack } from "../helpers/vault.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 const key = parameterKey;
@@ -23,18 +23,7 @@ describe("PortfolioVault", () => {
   const load = () => connection.networkHelpers.loadFixture(fixture);
   const increase = (s: number) => connection.networkHelpers.time.increase(s);
 
-  /** Runs rebalances a day apart (refreshing feeds) until none is due; returns how many ran. */
-  async function rebalanceUntilSettled(v: VaultStack, keeper = v.accounts.eve) {
-    let runs = 0;
-    for (; runs < 20; runs++) {
-      await increase(daySeconds);
-      await v.setPrices();
-      const [due] = await v.vault.read.rebalancePlan();
-      if (!due) break;
-      await v.vault.write.rebalance({ account: keeper.account });
-    }
-    return runs;
-  }
+  const rebalanceUntilSettled = (v: VaultStack) => settle(connection, v);
 
   describe("deposits", () => {
     it("mints shares worth the deposit at NAV, with 6 more decimals than the base asset", async () => {

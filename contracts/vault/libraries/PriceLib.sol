@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "../../oracles/interfaces/AggregatorV3Interface.sol";
+import {IParameterRegistry} from "../../registry/interfaces/IParameterRegistry.sol";
 import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
 
 /// @title PriceLib
@@ -24,6 +25,19 @@ library PriceLib {
             revert IPortfolioVault.VaultOracleStale(address(feed), updatedAt, maxStalenessSeconds);
         }
         return Math.mulDiv(uint256(answer), WAD, 10 ** feed.decimals());
+    }
+
+    /// @notice A risk asset's relative price from the feeds the registry names, each held to
+    /// `oracle.maxStalenessSec`.
+    function registryPriceWad(
+        IParameterRegistry registry,
+        bytes32 riskFeedKey,
+        bytes32 baseFeedKey
+    ) internal view returns (uint256) {
+        uint256 maxStaleness = registry.getUint("oracle.maxStalenessSec");
+        uint256 riskUsd = usdPriceWad(AggregatorV3Interface(registry.getAddress(riskFeedKey)), maxStaleness);
+        uint256 baseUsd = usdPriceWad(AggregatorV3Interface(registry.getAddress(baseFeedKey)), maxStaleness);
+        return relativePriceWad(riskUsd, baseUsd);
     }
 
     /// @notice The risk asset's relative price from two USD prices, rounded down.
