@@ -39,7 +39,21 @@ describe("vault invariants under random sequences", () => {
       const { alice, bob, eve, carol, dave } = v.accounts;
       const depositors = [alice, bob, eve];
       const prices = { WETH: 3_000n * 10n ** 8n, WBTC: 60_000n * 10n ** 8n };
-      const send = async (hash: Promise<Hash>) => publicClient.waitForTransactionReceipt({ hash: await hash });
+      // Every transaction is checked for the fees it minted: never more management fee than its yearly rate
+      // allows for the time since the last accrual (performance fees are checked by the fee tests).
+      const managementBps = await v.registry.read.valueOf([parameterKey("fees.managementBps")]);
+      const send = async (hash: Promise<Hash>) => {
+        const supply = await v.vault.read.totalSupply();
+        const lastAccrual = BigInt(await v.vault.read.lastFeeAccrualAt());
+        const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+        const { timestamp } = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
+        for (const { args } of parseEventLogs({ abi: v.vault.abi, logs: receipt.logs, eventName: "FeesAccrued" })) {
+          const feeTime = managementBps * (timestamp - lastAccrual);
+          const bound = (supply * feeTime) / (BPS * 31_536_000n - feeTime);
+          expect(args.managementShares, `seed ${seed}: management fee`).toBeLessThanOrEqual(bound);
+        }
+        return receipt;
+      };
 
       for (let step = 0; step < steps; step++) {
         const roll = random.next();
