@@ -86,6 +86,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         string memory name_,
         string memory symbol_
     ) ERC4626(base) ERC20(name_, symbol_) {
+        if (riskSymbols.length != riskTokens.length) revert VaultSymbolsMismatch(riskTokens.length, riskSymbols.length);
         _registry = registry_;
         treasury = treasury_;
         swapRouter = swapRouter_;
@@ -170,7 +171,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @notice Shares that `maxDeposit` would mint.
     function maxMint(address receiver) public view override returns (uint256) {
-        return previewDeposit(maxDeposit(receiver));
+        uint256 assets = maxDeposit(receiver);
+        return assets == 0 ? 0 : previewDeposit(assets);
     }
 
     /// @notice Assets `owner` can withdraw: the conservative value of their shares (risk assets less max slippage).
@@ -289,7 +291,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     function moduleTransfer(address token, uint256 amount) external nonReentrant {
         bool isModule =
             msg.sender == _registry.getAddress(COLLATERAL_MODULE) || msg.sender == _registry.getAddress(HEDGE_MODULE);
-        if (msg.sender == address(0) || !isModule) revert VaultNotModule(msg.sender);
+        if (!isModule) revert VaultNotModule(msg.sender);
         IERC20(token).safeTransfer(msg.sender, amount);
     }
 

@@ -63,6 +63,13 @@ describe("PortfolioVault", () => {
       );
     });
 
+    it("reports no room to deposit or mint, without reverting, while a price is stale", async () => {
+      const v = await load();
+      await increase(2 * 3_600);
+      expect(await v.vault.read.maxDeposit([v.accounts.alice.account.address])).toBe(0n);
+      expect(await v.vault.read.maxMint([v.accounts.alice.account.address])).toBe(0n);
+    });
+
     it("refuses deposits on a stale price, with the feed and its age", async () => {
       const v = await load();
       await increase(2 * 3_600);

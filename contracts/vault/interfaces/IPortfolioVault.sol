@@ -136,6 +136,9 @@ interface IPortfolioVault {
     /// @notice Thrown when an address other than the registry's `module.collateral` calls a module function.
     error VaultNotModule(address caller);
 
+    /// @notice Thrown at deployment when the risk assets and their registry symbols do not pair up.
+    error VaultSymbolsMismatch(uint256 tokens, uint256 symbols);
+
     /// @notice Thrown when redeeming zero shares.
     error VaultZeroShares();
 
