@@ -313,10 +313,18 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         uint256 maxDeviation = _registry.getUint(MAX_DEVIATION);
         uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
         uint256 executed;
+        // NAV after = NAV before plus what each trade gained or lost at the oracle price: no second valuation.
+        uint256 gained;
+        uint256 lost;
         for (uint256 i; i < trades.length; ++i) {
-            if (_swapWithinSlippage(trades[i], maxDeviation, slippage) > 0) ++executed;
+            (uint256 used, uint256 amountOut) = _swapWithinSlippage(trades[i], maxDeviation, slippage);
+            if (used == 0) continue;
+            ++executed;
+            (uint256 valueIn, uint256 valueOut) = _tradeValues(trades[i], used, amountOut);
+            if (valueOut > valueIn) gained += valueOut - valueIn;
+            else lost += valueIn - valueOut;
         }
-        uint256 navAfter = _nav(p);
+        uint256 navAfter = navBefore + gained > lost ? navBefore + gained - lost : 0;
         emit Rebalanced(_msgSender(), executed, navBefore, navAfter);
         _emitNav(navAfter);
     }
@@ -626,16 +634,29 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     }
 
     /// @dev A rebalance trade: fills as far as the pool allows within the slippage bound (see
-    /// {SwapLib-swapWithinSlippage}); the next rebalance carries on. Returns the output.
+    /// {SwapLib-swapWithinSlippage}); the next rebalance carries on. Returns the input used and the output.
     function _swapWithinSlippage(
         Trade memory t,
         uint256 maxDeviationBps,
         uint256 maxSlippageBps
-    ) internal returns (uint256 amountOut) {
+    ) internal returns (uint256 used, uint256 amountOut) {
         SwapLib.Leg memory leg = _leg(t);
-        uint256 used;
         (used, amountOut) = SwapLib.swapWithinSlippage(leg, t.amountIn, maxSlippageBps, maxDeviationBps);
         if (used > 0) _emitTrade(t, leg, used, amountOut);
+    }
+
+    /// @dev A trade's input and output valued in the base asset at its oracle price.
+    function _tradeValues(
+        Trade memory t,
+        uint256 amountIn,
+        uint256 amountOut
+    ) internal view returns (uint256 valueIn, uint256 valueOut) {
+        bool selling = t.tokenOut == asset();
+        uint8 decimals = _riskOf(selling ? t.tokenIn : t.tokenOut).decimals;
+        return
+            selling
+                ? (PriceLib.toBaseDown(amountIn, t.oraclePriceWad, decimals, _baseDecimals), amountOut)
+                : (amountIn, PriceLib.toBaseDown(amountOut, t.oraclePriceWad, decimals, _baseDecimals));
     }
 
     /// @dev The pool leg of a trade between a risk asset and the base asset.

@@ -121,6 +121,10 @@ describe("PortfolioVault", () => {
       trades.forEach((t, i) => expect(t.args.amountOut).toBeGreaterThanOrEqual(plan[i]!.minAmountOut));
       const [rebalanced] = parseEventLogs({ abi: v.vault.abi, logs: receipt.logs, eventName: "Rebalanced" });
       expect(rebalanced?.args.trades).toBe(2n);
+      // The NAV it reports after the trades is the vault's NAV, to a few wei of rounding.
+      const nav = await v.vault.read.totalAssets();
+      expect(Number(rebalanced!.args.navAfter - nav)).toBeLessThanOrEqual(3);
+      expect(Number(nav - rebalanced!.args.navAfter)).toBeLessThanOrEqual(3);
     });
 
     it("fills a trade only as far as the pool allows within the slippage bound, and carries on next time", async () => {
