@@ -9,6 +9,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {CollateralAction, ICollateralManager} from "./interfaces/ICollateralManager.sol";
+import {LendingLib} from "./libraries/LendingLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 
 /// @notice The vault functions a module uses.
@@ -175,17 +176,9 @@ contract CollateralManager is ICollateralManager {
 
     /* INTERNAL */
 
-    /// @dev Repays `assets`, or the whole debt by shares when `assets` covers it (no dust left behind); any base
-    /// left over goes back to the vault.
+    /// @dev Repays `assets` of the debt (all of it when they cover it); leftovers go back to the vault.
     function _repay(MarketParams memory market, uint256 assets) internal {
-        uint256 debt = morpho.expectedBorrowAssets(market, address(this));
-        if (assets >= debt) {
-            morpho.repay(market, 0, morpho.position(marketId, address(this)).borrowShares, address(this), "");
-        } else {
-            morpho.repay(market, assets, 0, address(this), "");
-        }
-        uint256 left = _loanToken.balanceOf(address(this));
-        if (left > 0) _loanToken.safeTransfer(vault, left);
+        LendingLib.repayAndReturn(morpho, market, assets, vault);
     }
 
     function _market() internal view returns (MarketParams memory) {

@@ -11,6 +11,7 @@ import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRoute
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {HedgeAction, IHedgeModule} from "./interfaces/IHedgeModule.sol";
+import {LendingLib} from "./libraries/LendingLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
 
@@ -229,17 +230,9 @@ contract HedgeModule is IHedgeModule {
         if (leftover > 0) _base.safeTransfer(vault, leftover);
     }
 
-    /// @dev Repays `assets` of the short, or all of it by shares when `assets` covers it; sends any risk asset left
-    /// over to the vault.
+    /// @dev Repays `assets` of the debt (all of it when they cover it); leftovers go back to the vault.
     function _repay(MarketParams memory market, uint256 assets) internal {
-        uint256 short = morpho.expectedBorrowAssets(market, address(this));
-        if (assets >= short) {
-            morpho.repay(market, 0, morpho.position(marketId, address(this)).borrowShares, address(this), "");
-        } else {
-            morpho.repay(market, assets, 0, address(this), "");
-        }
-        uint256 left = _risk.balanceOf(address(this));
-        if (left > 0) _risk.safeTransfer(vault, left);
+        LendingLib.repayAndReturn(morpho, market, assets, vault);
     }
 
     /// @dev The vault's exposure to the hedged asset: its own balance and what its collateral manager posted.
