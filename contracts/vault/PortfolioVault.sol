@@ -36,9 +36,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         bytes32 poolFeeKey;
     }
 
-    /// @dev Prices read once per action: the base asset's USD price and each risk asset's relative price.
+    /// @dev Prices read once per action: each risk asset's price in the base asset.
     struct Prices {
-        uint256 baseUsdWad;
         uint256[] relativeWad;
     }
 
@@ -183,26 +182,27 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// @notice Base-asset wei a redemption of `shares` yields at least: the base part plus the risk part valued at
     /// oracle prices less the maximum slippage.
     function previewRedeem(uint256 shares) public view override returns (uint256) {
-        Prices memory p = _prices();
-        return _convertToAssetsWith(shares, _liquidationValue(p), _supplyAfterFees(p), Math.Rounding.Floor);
+        (uint256 value, uint256 nav) = _liquidationValue(_prices());
+        return _convertToAssetsWith(shares, value, _supplyAfterFees(nav), Math.Rounding.Floor);
     }
 
     /// @notice Shares a withdrawal of `assets` burns, valuing risk assets less the maximum slippage.
     function previewWithdraw(uint256 assets) public view override returns (uint256) {
         Prices memory p = _prices();
-        return _sharesForWithdraw(assets, p, _supplyAfterFees(p));
+        (uint256 value, uint256 nav) = _liquidationValue(p);
+        return _sharesForWithdraw(assets, p, value, _supplyAfterFees(nav));
     }
 
     /// @notice Shares a deposit of `assets` mints now, fees included.
     function previewDeposit(uint256 assets) public view override returns (uint256) {
-        Prices memory p = _prices();
-        return _convertToSharesWith(assets, _nav(p), _supplyAfterFees(p), Math.Rounding.Floor);
+        uint256 nav = _nav(_prices());
+        return _convertToSharesWith(assets, nav, _supplyAfterFees(nav), Math.Rounding.Floor);
     }
 
     /// @notice Assets a mint of `shares` costs now, fees included.
     function previewMint(uint256 shares) public view override returns (uint256) {
-        Prices memory p = _prices();
-        return _convertToAssetsWith(shares, _nav(p), _supplyAfterFees(p), Math.Rounding.Ceil);
+        uint256 nav = _nav(_prices());
+        return _convertToAssetsWith(shares, nav, _supplyAfterFees(nav), Math.Rounding.Ceil);
     }
 
     /// @inheritdoc IPortfolioVault
@@ -251,7 +251,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     function withdraw(uint256 assets, address receiver, address owner) public override nonReentrant returns (uint256) {
         Prices memory p = _prices();
         _accrueFees(p);
-        uint256 shares = _sharesForWithdraw(assets, p, totalSupply());
+        (uint256 liquidationValue, ) = _liquidationValue(p);
+        uint256 shares = _sharesForWithdraw(assets, p, liquidationValue, totalSupply());
         _checkRedeem(owner, shares);
         uint256 delivered = _unwind(shares, p);
         if (delivered < assets) revert VaultWithdrawShortfall(assets, delivered);
@@ -338,11 +339,14 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     function _prices() internal view returns (Prices memory p) {
         uint256 maxStaleness = _registry.getUint(MAX_STALENESS);
-        p.baseUsdWad = PriceLib.usdPriceWad(AggregatorV3Interface(_registry.getAddress(_baseFeedKey)), maxStaleness);
+        uint256 baseUsdWad = PriceLib.usdPriceWad(
+            AggregatorV3Interface(_registry.getAddress(_baseFeedKey)),
+            maxStaleness
+        );
         p.relativeWad = new uint256[](_risk.length);
         for (uint256 i; i < _risk.length; ++i) {
             AggregatorV3Interface feed = AggregatorV3Interface(_registry.getAddress(_risk[i].feedKey));
-            p.relativeWad[i] = PriceLib.relativePriceWad(PriceLib.usdPriceWad(feed, maxStaleness), p.baseUsdWad);
+            p.relativeWad[i] = PriceLib.relativePriceWad(PriceLib.usdPriceWad(feed, maxStaleness), baseUsdWad);
         }
     }
 
@@ -401,8 +405,9 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     }
 
     /// @dev NAV with every risk asset valued less the maximum slippage: what an unwind yields at least.
-    function _liquidationValue(Prices memory p) internal view returns (uint256 value) {
-        (uint256[] memory values, uint256 nav) = _values(p);
+    function _liquidationValue(Prices memory p) internal view returns (uint256 value, uint256 nav) {
+        uint256[] memory values;
+        (values, nav) = _values(p);
         uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
         uint256 gross = values[0];
         value = values[0];
@@ -532,13 +537,17 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @dev Shares whose unwind yields at least `assets`: priced at the liquidation value less a margin for the
     /// pro-rata payouts' rounding (one wei of each holding, valued in the base asset), rounded up.
-    function _sharesForWithdraw(uint256 assets, Prices memory p, uint256 supply) internal view returns (uint256) {
+    function _sharesForWithdraw(
+        uint256 assets,
+        Prices memory p,
+        uint256 liquidationValue,
+        uint256 supply
+    ) internal view returns (uint256) {
         uint256 margin = 1;
         for (uint256 i; i < _risk.length; ++i) {
             margin += PriceLib.toBaseDown(1, p.relativeWad[i], _risk[i].decimals, _baseDecimals) + 1;
         }
-        uint256 value = _liquidationValue(p);
-        value = value > margin ? value - margin : 0;
+        uint256 value = liquidationValue > margin ? liquidationValue - margin : 0;
         return Math.mulDiv(assets, supply + 10 ** DECIMALS_OFFSET, value + 1, Math.Rounding.Ceil);
     }
 
@@ -731,8 +740,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     }
 
     /// @dev Supply once pending fees are minted: what previews convert with.
-    function _supplyAfterFees(Prices memory p) internal view returns (uint256) {
-        PendingFees memory f = _pendingFees(_nav(p));
+    function _supplyAfterFees(uint256 nav) internal view returns (uint256) {
+        PendingFees memory f = _pendingFees(nav);
         return totalSupply() + f.managementShares + f.performanceShares;
     }
 
