@@ -9,14 +9,10 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {CollateralAction, ICollateralManager} from "./interfaces/ICollateralManager.sol";
+import {IPortfolioVault} from "./interfaces/IPortfolioVault.sol";
+import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {LendingLib} from "./libraries/LendingLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
-
-/// @notice The vault functions a module uses.
-interface IModuleHost {
-    function registry() external view returns (address);
-    function moduleTransfer(address token, uint256 amount) external;
-}
 
 /// @title CollateralManager
 /// @notice Trimtab's leverage module on Morpho Blue. See {ICollateralManager}.
@@ -59,7 +55,7 @@ contract CollateralManager is ICollateralManager {
         string memory loanSymbol
     ) {
         vault = vault_;
-        _registry = IParameterRegistry(IModuleHost(vault_).registry());
+        _registry = IParameterRegistry(IPortfolioVault(vault_).registry());
         morpho = morpho_;
         marketId = market.id();
         _collateralToken = IERC20(market.collateralToken);
@@ -151,10 +147,10 @@ contract CollateralManager is ICollateralManager {
         if (action == CollateralAction.None) revert CollateralNothingDue();
         if (action == CollateralAction.Deleverage || action == CollateralAction.Repay) {
             amount = Math.min(amount, _loanToken.balanceOf(vault));
-            IModuleHost(vault).moduleTransfer(address(_loanToken), amount);
+            IPortfolioVault(vault).moduleTransfer(address(_loanToken), amount);
             _repay(market, amount);
         } else if (action == CollateralAction.PostCollateral) {
-            IModuleHost(vault).moduleTransfer(address(_collateralToken), amount);
+            IPortfolioVault(vault).moduleTransfer(address(_collateralToken), amount);
             morpho.supplyCollateral(market, amount, address(this), "");
         } else if (action == CollateralAction.Borrow) {
             morpho.borrow(market, amount, 0, address(this), vault);
@@ -165,7 +161,7 @@ contract CollateralManager is ICollateralManager {
         emit CollateralManaged(action, amount, collateral, debt, _ltv(debt, _collateralValue(collateral, _priceWad())));
     }
 
-    /// @inheritdoc ICollateralManager
+    /// @inheritdoc IVaultModule
     function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external {
         if (msg.sender != vault) revert CollateralNotVault(msg.sender);
         MarketParams memory market = _market();

@@ -11,15 +11,11 @@ import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRoute
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {HedgeAction, IHedgeModule} from "./interfaces/IHedgeModule.sol";
+import {IPortfolioVault} from "./interfaces/IPortfolioVault.sol";
+import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {LendingLib} from "./libraries/LendingLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
-
-/// @notice The vault functions a module uses.
-interface IHedgeHost {
-    function registry() external view returns (address);
-    function moduleTransfer(address token, uint256 amount) external;
-}
 
 /// @title HedgeModule
 /// @notice Trimtab's delta hedge on Morpho Blue and Uniswap V3. See {IHedgeModule}.
@@ -65,7 +61,7 @@ contract HedgeModule is IHedgeModule {
         string memory baseSymbol
     ) {
         vault = vault_;
-        _registry = IParameterRegistry(IHedgeHost(vault_).registry());
+        _registry = IParameterRegistry(IPortfolioVault(vault_).registry());
         morpho = morpho_;
         swapRouter = swapRouter_;
         uniswapFactory = uniswapFactory_;
@@ -145,7 +141,7 @@ contract HedgeModule is IHedgeModule {
         emit HedgeManaged(action, amount, collateral, short, _exposure());
     }
 
-    /// @inheritdoc IHedgeModule
+    /// @inheritdoc IVaultModule
     function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external {
         if (msg.sender != vault) revert HedgeNotVault(msg.sender);
         MarketParams memory market = _market();
@@ -182,7 +178,7 @@ contract HedgeModule is IHedgeModule {
         }
         if (amount == 0) return 0;
         if (margin > 0) {
-            IHedgeHost(vault).moduleTransfer(address(_base), margin);
+            IPortfolioVault(vault).moduleTransfer(address(_base), margin);
             morpho.supplyCollateral(market, margin, address(this), "");
         }
         morpho.borrow(market, amount, 0, address(this), address(this));
@@ -209,7 +205,7 @@ contract HedgeModule is IHedgeModule {
         );
         cost = Math.min(cost, _base.balanceOf(vault));
         if (cost > 0) {
-            IHedgeHost(vault).moduleTransfer(address(_base), cost);
+            IPortfolioVault(vault).moduleTransfer(address(_base), cost);
             (, bought) = SwapLib.swapWithinSlippage(
                 _leg(false, price),
                 cost,

@@ -13,6 +13,7 @@ import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {IHedgeModule} from "./interfaces/IHedgeModule.sol";
+import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {Holding, IPortfolioVault, Trade} from "./interfaces/IPortfolioVault.sol";
 import {FeeMathLib} from "./libraries/FeeMathLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
@@ -287,8 +288,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         emit RedeemedInKind(_msgSender(), receiver, owner, shares, tokens, amounts);
     }
 
-    /// @notice Sends `amount` of a vault asset to one of its modules (collateral to post, base to repay or margin).
-    /// @dev Only the modules the registry names in `module.collateral` and `module.hedge`.
+    /// @inheritdoc IPortfolioVault
     function moduleTransfer(address token, uint256 amount) external nonReentrant {
         bool isModule =
             msg.sender == _registry.getAddress(COLLATERAL_MODULE) || msg.sender == _registry.getAddress(HEDGE_MODULE);
@@ -626,8 +626,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         amounts[debtIndex] -= repaid;
         amounts[_indexOf(tokens, collateralToken)] += released;
         if (repaid > 0) IERC20(debtToken).safeTransfer(module, repaid);
-        // Same signature on both modules.
-        ICollateralManager(module).release(repaid, released, address(this));
+        IVaultModule(module).release(repaid, released, address(this));
     }
 
     function _indexOf(address[] memory tokens, address token) internal pure returns (uint256 i) {

@@ -82,15 +82,10 @@ export { action, proposalArgs, type ProposalAction } from "../../sdk/proposalArg
 
 /** Proposes `actions` as alice and returns the proposal id. */
 export async function propose(gov: Governance, actions: readonly ProposalAction[], description: string) {
-  const { targets, values, calldatas } = proposalArgs(actions, description);
+  const { targets, values, calldatas, descriptionHash } = proposalArgs(actions, description);
   const { alice } = gov.accounts;
   await gov.governor.write.propose([targets, values, calldatas, description], { account: alice.account });
-  return gov.governor.read.hashProposal([
-    targets,
-    values,
-    calldatas,
-    proposalArgs(actions, description).descriptionHash,
-  ]);
+  return gov.governor.read.hashProposal([targets, values, calldatas, descriptionHash]);
 }
 
 /**

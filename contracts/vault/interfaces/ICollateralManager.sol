@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IVaultModule} from "./IVaultModule.sol";
+
 /// @notice What the collateral manager would do next, as `plan()` reports and `manage()` does.
 enum CollateralAction {
     None,
@@ -20,7 +22,7 @@ enum CollateralAction {
 /// leverage. Its settings: `collateral.targetLtvBps`, `collateral.maxLtvBps`, `collateral.healthBufferBps`,
 /// `collateral.ltvBandBps`, `collateral.postedBps` (share of the vault's exposure to the collateral asset that is
 /// posted), `pause.leverage` (no new borrowing; deleveraging still runs).
-interface ICollateralManager {
+interface ICollateralManager is IVaultModule {
     /// @notice Emitted after each action with the position it leaves.
     /// @param amount Collateral wei for collateral actions, base-asset wei for debt actions.
     /// @param ltvBps Debt over collateral value, in bps.
@@ -41,9 +43,6 @@ interface ICollateralManager {
     /// @notice Thrown when `manage` is called while nothing is due.
     error CollateralNothingDue();
 
-    /// @notice The vault this module serves.
-    function vault() external view returns (address);
-
     /// @notice The collateral token, the collateral posted (its wei) and the debt (base-asset wei, rounded up).
     function position() external view returns (address collateralToken, uint256 collateral, uint256 debt);
 
@@ -55,8 +54,4 @@ interface ICollateralManager {
 
     /// @notice Runs the action due. Anyone (keepers) may call it.
     function manage() external returns (CollateralAction action, uint256 amount);
-
-    /// @notice For a redemption: repays `repayAssets` of debt with base the vault sent, and withdraws
-    /// `collateralAssets` of collateral to `receiver`. Only the vault.
-    function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external;
 }

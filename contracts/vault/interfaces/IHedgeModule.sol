@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IVaultModule} from "./IVaultModule.sol";
+
 /// @notice What the hedge would do next, as `plan()` reports and `manage()` does.
 enum HedgeAction {
     None,
@@ -17,7 +19,7 @@ enum HedgeAction {
 /// @dev Governance plugs it in by setting the registry's `module.hedge`. The hedge stands outside the vault's
 /// target weights: its margin (`hedge.ltvBps` sets how much) comes from the vault's base asset, and its net value
 /// (collateral less the short at the oracle price) counts in NAV.
-interface IHedgeModule {
+interface IHedgeModule is IVaultModule {
     /// @notice Emitted after each action with the hedge it leaves.
     /// @param amount Risk-asset wei shorted (Increase) or bought back (Decrease, Deleverage).
     /// @param short The short after, risk-asset wei; @param exposure the vault's exposure, risk-asset wei.
@@ -31,9 +33,6 @@ interface IHedgeModule {
 
     /// @notice Thrown when `manage` is called while nothing is due.
     error HedgeNothingDue();
-
-    /// @notice The vault this module serves.
-    function vault() external view returns (address);
 
     /// @notice The collateral (base asset) and the short (the hedged asset, borrowed), in their tokens' wei.
     function position()
@@ -50,8 +49,4 @@ interface IHedgeModule {
 
     /// @notice Runs the action due. Anyone (keepers) may call it.
     function manage() external returns (HedgeAction action, uint256 amount);
-
-    /// @notice For a redemption: repays `repayAssets` of the short with the risk asset the vault sent, and
-    /// withdraws `collateralAssets` of collateral to `receiver`. Only the vault.
-    function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external;
 }

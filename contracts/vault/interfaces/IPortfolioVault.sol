@@ -176,6 +176,10 @@ interface IPortfolioVault {
     /// @notice Mints the fees accrued so far. Anyone may call it.
     function accrueFees() external;
 
+    /// @notice Sends `amount` of a vault asset to one of its modules (collateral to post, base to repay or margin).
+    /// @dev Only the modules the registry names in `module.collateral` and `module.hedge`.
+    function moduleTransfer(address token, uint256 amount) external;
+
     /// @notice Redeems `shares` for a pro-rata part of every holding, with no trade and no price: always available.
     function redeemInKind(
         uint256 shares,
