@@ -42,6 +42,8 @@ contract ParameterRegistry is IParameterRegistry {
 
     address private _guardian;
     uint48 private _guardianExpiresAt;
+    /// @dev Packed with the guardian: a value change reads and writes one slot.
+    uint48 private _version;
     bytes32[] private _keys;
     mapping(bytes32 key => Parameter) private _parameters;
     mapping(bytes32 key => PendingRules) private _pendingRules;
@@ -89,6 +91,11 @@ contract ParameterRegistry is IParameterRegistry {
     /// @inheritdoc IParameterRegistry
     function guardianExpiresAt() external view returns (uint48) {
         return _guardianExpiresAt;
+    }
+
+    /// @inheritdoc IParameterRegistry
+    function version() external view returns (uint256) {
+        return _version;
     }
 
     /// @inheritdoc IParameterRegistry
@@ -227,6 +234,7 @@ contract ParameterRegistry is IParameterRegistry {
         ParameterRulesLib.checkBounds(d.key, d.kind, d.rules.min, d.rules.max, d.value);
 
         _keys.push(d.key);
+        ++_version;
         _parameters[d.key] = Parameter({
             value: uint160(d.value),
             min: d.rules.min,
@@ -252,6 +260,7 @@ contract ParameterRegistry is IParameterRegistry {
 
         p.value = uint160(newValue);
         p.updatedAt = Time.timestamp();
+        ++_version;
         emit ParameterSet(key, oldValue, newValue, msg.sender);
     }
 

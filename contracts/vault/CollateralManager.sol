@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {IMorpho, Id, MarketParams} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
+import {IMorpho, Id, MarketParams, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
 import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
 import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery/MorphoBalancesLib.sol";
 import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
@@ -76,8 +76,10 @@ contract CollateralManager is ICollateralManager {
     /// @inheritdoc ICollateralManager
     function position() public view returns (address collateralToken, uint256 collateral, uint256 debt) {
         collateralToken = address(_collateralToken);
-        collateral = morpho.position(marketId, address(this)).collateral;
-        debt = morpho.expectedBorrowAssets(_market(), address(this));
+        Position memory p = morpho.position(marketId, address(this));
+        collateral = p.collateral;
+        // A position without borrow shares owes nothing: no need to accrue the market's interest to know it.
+        debt = p.borrowShares == 0 ? 0 : morpho.expectedBorrowAssets(_market(), address(this));
     }
 
     /// @inheritdoc ICollateralManager

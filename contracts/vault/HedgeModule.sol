@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {IMorpho, Id, MarketParams} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
+import {IMorpho, Id, MarketParams, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
 import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
 import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery/MorphoBalancesLib.sol";
 import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
@@ -91,9 +91,11 @@ contract HedgeModule is IHedgeModule {
         returns (address collateralToken, uint256 collateral, address shortToken, uint256 short)
     {
         collateralToken = address(_base);
-        collateral = morpho.position(marketId, address(this)).collateral;
+        Position memory p = morpho.position(marketId, address(this));
+        collateral = p.collateral;
         shortToken = address(_risk);
-        short = morpho.expectedBorrowAssets(_market(), address(this));
+        // A position without borrow shares owes nothing: no need to accrue the market's interest to know it.
+        short = p.borrowShares == 0 ? 0 : morpho.expectedBorrowAssets(_market(), address(this));
     }
 
     /// @inheritdoc IHedgeModule

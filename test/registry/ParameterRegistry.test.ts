@@ -181,6 +181,36 @@ describe("ParameterRegistry", () => {
     });
   });
 
+  describe("version: what readers cache against", () => {
+    it("moves with every added parameter and every changed value, and not with rules", async () => {
+      const { registry, asGov, accounts } = await load();
+      const keys = await registry.read.parameterKeys();
+      expect(await registry.read.version()).toBe(BigInt(keys.length));
+      const start = await registry.read.version();
+
+      await registry.write.setParameter([band, 600n], asGov);
+      expect(await registry.read.version()).toBe(start + 1n);
+      await registry.write.setParameters(
+        [
+          [
+            { key: slippage, value: 40n },
+            { key: pauseDeposits, value: 1n },
+          ],
+        ],
+        asGov,
+      );
+      expect(await registry.read.version()).toBe(start + 3n);
+      await registry.write.tighten([[{ key: buffer, value: 1_200n }]], { account: accounts.guardian.account });
+      expect(await registry.read.version()).toBe(start + 4n);
+
+      const tighter = { ...spec("rebalance.bandBps").rules, max: 1_000n };
+      await registry.write.setRules([band, encodeRules(tighter)], asGov);
+      expect(await registry.read.version()).toBe(start + 4n);
+      await expectRevert(registry.write.setParameter([band, 600n], asGov), "ParameterUnchanged", [band, 600n]);
+      expect(await registry.read.version()).toBe(start + 4n);
+    });
+  });
+
   describe("atomic batches", () => {
     it("applies several parameters in one call", async () => {
       const { registry, asGov } = await load();

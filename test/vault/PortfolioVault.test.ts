@@ -63,6 +63,53 @@ describe("PortfolioVault", () => {
       );
     });
 
+    it("sees a registry change in its views at once and acts on it at the next call, without redeploying", async () => {
+      const v = await load();
+      const { alice } = v.accounts;
+      const client = await connection.viem.getPublicClient();
+      const gasOf = async (hash: Promise<`0x${string}`>) =>
+        (await client.waitForTransactionReceipt({ hash: await hash })).gasUsed;
+      await v.vault.write.deposit([usd("100000"), alice.account.address], { account: alice.account });
+      const cached = await gasOf(
+        v.vault.write.deposit([usd("100000"), alice.account.address], { account: alice.account }),
+      );
+
+      await v.registry.write.setParameter([key("caps.depositCap"), usd("5200000")], v.asGov);
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(usd("5000000"));
+      // The first action after a change refills the vault's cache of settings; the next one reads the cache.
+      const refill = await gasOf(v.vault.write.deposit([usd("1"), alice.account.address], { account: alice.account }));
+      const again = await gasOf(v.vault.write.deposit([usd("1"), alice.account.address], { account: alice.account }));
+      expect(refill).toBeGreaterThan(again + 20_000n);
+      expect(again).toBeLessThanOrEqual(cached);
+      await expectRevert(
+        v.vault.write.deposit([usd("5000000"), alice.account.address], { account: alice.account }),
+        "VaultDepositCapExceeded",
+        [usd("5000000"), usd("4999998")],
+      );
+    });
+
+    it("refuses a registry symbol its keys cannot hold (longer than 11 bytes) at deployment", async () => {
+      const v = await load();
+      const args = [
+        v.usdc.address,
+        "USDC",
+        [v.weth.address],
+        ["WRAPPEDETHER"],
+        v.registry.address,
+        v.timelock.address,
+        v.devnet.record.uniswap.swapRouter,
+        v.devnet.record.uniswap.factory,
+        "Trimtab Portfolio",
+        "TTP",
+      ] as const;
+      await expectRevert(
+        connection.viem.deployContract("PortfolioVault", [...args]),
+        "VaultSymbolTooLong",
+        ["WRAPPEDETHER"],
+        v.vault.abi,
+      );
+    });
+
     it("reports no room to deposit or mint, without reverting, while a price is stale", async () => {
       const v = await load();
       await increase(2 * 3_600);

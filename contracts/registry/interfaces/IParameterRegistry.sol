@@ -208,6 +208,10 @@ interface IParameterRegistry {
     /// @notice When the guardian's power ends (seconds since the epoch).
     function guardianExpiresAt() external view returns (uint48);
 
+    /// @notice A counter that increases whenever a parameter is added or any value changes (rules changes leave it):
+    /// a reader may cache values and trust the cache while the version it read them at is current.
+    function version() external view returns (uint256);
+
     /// @notice A parameter's value, whatever its kind. Reverts with `ParameterUnknown` for an unknown key.
     function valueOf(bytes32 key) external view returns (uint256);
 

@@ -139,6 +139,10 @@ interface IPortfolioVault {
     /// @notice Thrown at deployment when the risk assets and their registry symbols do not pair up.
     error VaultSymbolsMismatch(uint256 tokens, uint256 symbols);
 
+    /// @notice Thrown at deployment when a registry symbol is longer than 11 bytes (keys such as `poolFee.<SYMBOL>`
+    /// must fit in 32).
+    error VaultSymbolTooLong(string symbol);
+
     /// @notice Thrown when redeeming zero shares.
     error VaultZeroShares();
 

@@ -19,12 +19,21 @@ library PriceLib {
 
     /// @notice A feed's latest answer as a USD price with 18 decimals; reverts if stale, zero or negative.
     function usdPriceWad(AggregatorV3Interface feed, uint256 maxStalenessSeconds) internal view returns (uint256) {
+        return usdPriceWad(feed, feed.decimals(), maxStalenessSeconds);
+    }
+
+    /// @notice {usdPriceWad} for a feed whose decimals the caller already knows.
+    function usdPriceWad(
+        AggregatorV3Interface feed,
+        uint8 feedDecimals,
+        uint256 maxStalenessSeconds
+    ) internal view returns (uint256) {
         (, int256 answer, , uint256 updatedAt, ) = feed.latestRoundData();
         if (answer <= 0) revert IPortfolioVault.VaultOracleInvalid(address(feed), answer);
         if (block.timestamp > updatedAt + maxStalenessSeconds) {
             revert IPortfolioVault.VaultOracleStale(address(feed), updatedAt, maxStalenessSeconds);
         }
-        return Math.mulDiv(uint256(answer), WAD, 10 ** feed.decimals());
+        return Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals);
     }
 
     /// @notice A risk asset's relative price from the feeds the registry names, each held to
