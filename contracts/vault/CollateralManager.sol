@@ -161,6 +161,9 @@ contract CollateralManager is ICollateralManager {
         }
         (, uint256 collateral, uint256 debt) = position();
         emit CollateralManaged(action, amount, collateral, debt, _ltv(debt, _collateralValue(collateral, _priceWad())));
+        // The vault emits its NAV after this action too (minting the fees due). Best effort: a price the vault
+        // cannot read elsewhere never blocks an action here, least of all a deleverage.
+        try IPortfolioVault(vault).accrueFees() {} catch {}
     }
 
     /// @inheritdoc IVaultModule

@@ -141,6 +141,9 @@ contract HedgeModule is IHedgeModule {
         amount = action == HedgeAction.Increase ? _increase(amount, price) : _decrease(amount, price);
         (, uint256 collateral, , uint256 short) = position();
         emit HedgeManaged(action, amount, collateral, short, _exposure());
+        // The vault emits its NAV after this action too (minting the fees due). Best effort: a price the vault
+        // cannot read elsewhere never blocks an action here, least of all a deleverage.
+        try IPortfolioVault(vault).accrueFees() {} catch {}
     }
 
     /// @inheritdoc IVaultModule

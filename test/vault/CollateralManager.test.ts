@@ -70,16 +70,33 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
 
     const publicClient = await connection.viem.getPublicClient();
     const hash = await v.collateralManager.write.manage({ account: v.accounts.eve.account });
-    const [managed] = parseEventLogs({
-      abi: v.collateralManager.abi,
-      logs: (await publicClient.waitForTransactionReceipt({ hash })).logs,
-      eventName: "CollateralManaged",
-    });
+    const { logs } = await publicClient.waitForTransactionReceipt({ hash });
+    const [managed] = parseEventLogs({ abi: v.collateralManager.abi, logs, eventName: "CollateralManaged" });
+    // The vault reports its NAV after the module's action, as after its own.
+    const [nav] = parseEventLogs({ abi: v.vault.abi, logs, eventName: "NavUpdated" });
+    expect(nav?.args.totalAssets).toBe(await v.vault.read.totalAssets());
+    expect(nav?.args.totalSupply).toBe(await v.vault.read.totalSupply());
     expect(managed?.args.action).toBe(Action.Deleverage);
     // The plan was read a block earlier: the debt has accrued a second of interest since.
     expect(Number(managed?.args.amount) / Number(amount)).toBeCloseTo(1, 6);
     expect(Number(managed?.args.ltvBps)).toBeCloseTo(3_000, -1);
     expect(Number(managed?.args.ltvBps)).toBeLessThan(8_600);
+  });
+
+  it("deleverages even while an unrelated feed is stale: only the vault's NAV report after it is skipped", async () => {
+    const v = await load();
+    await manageUntilIdle(v);
+    await connection.networkHelpers.time.increase(2 * 3_600); // every feed goes stale
+    await v.feeds.USDC.write.setAnswer([10n ** 8n]);
+    await v.feeds.WETH.write.setAnswer([1_800n * 10n ** 8n]); // WBTC stays stale
+    await expectRevert(v.vault.read.totalAssets(), "VaultOracleStale");
+
+    const publicClient = await connection.viem.getPublicClient();
+    const hash = await v.collateralManager.write.manage({ account: v.accounts.eve.account });
+    const { logs } = await publicClient.waitForTransactionReceipt({ hash });
+    const [managed] = parseEventLogs({ abi: v.collateralManager.abi, logs, eventName: "CollateralManaged" });
+    expect(managed?.args.action).toBe(Action.Deleverage);
+    expect(parseEventLogs({ abi: v.vault.abi, logs, eventName: "NavUpdated" })).toEqual([]);
   });
 
   it("the guardian's leverage pause stops new borrowing but not deleveraging", async () => {

@@ -47,6 +47,12 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
 
     const actions = await hedgeUntilIdle(v);
     expect(actions.every((a) => a === Action.Increase)).toBe(true);
+    const navEvents = await v.vault.getEvents.NavUpdated({ fromBlock: 0n });
+    const managedEvents = await v.hedgeModule.getEvents.HedgeManaged({}, { fromBlock: 0n });
+    // The vault reports its NAV in the transaction of each of the module's actions.
+    const navTxs = new Set(navEvents.map((e) => e.transactionHash));
+    expect(managedEvents.length).toBe(actions.length);
+    expect(managedEvents.every((e) => navTxs.has(e.transactionHash))).toBe(true);
     const [, short, net, ratioBps] = await v.hedgeModule.read.netDelta();
     expect(Math.abs(Number(ratioBps) - 5_000)).toBeLessThanOrEqual(1_000);
     expect(net).toBe(BigInt(exposure) - short);
