@@ -21,7 +21,7 @@ import type { BlockData, EventData, TransactionData } from "./runtime/event.ts";
 import { HandlerError, type CallRequest } from "./runtime/host.ts";
 import { compileMapping, runEventHandler, type CallResolver } from "./runtime/mapping.ts";
 import type { EthValue } from "./runtime/values.ts";
-import type { BlockStore } from "./store/memory.ts";
+import type { BlockStore } from "./store/types.ts";
 
 export type ProcessorLog = (level: number, message: string, context: { dataSource: string; block: bigint }) => void;
 
@@ -123,9 +123,20 @@ function transactionData(tx: Transaction): TransactionData {
 
 export type ProcessResult = { blocks: number; events: number; handlerRuns: number };
 
+/** A handler failed: the block's writes were not committed; the deployment is failed at `block`. */
+export class TriggerFailed extends HandlerError {
+  override name = "TriggerFailed";
+  readonly block: bigint;
+  constructor(message: string, block: bigint) {
+    super(message);
+    this.block = block;
+  }
+}
+
 /**
- * Indexes blocks `from`..`to` (inclusive) into `store`. Throws {@link HandlerError} (with the block and handler)
- * when a mapping fails; the failing block's writes are not committed.
+ * Indexes blocks `from`..`to` (inclusive) into `store`, committing each block with triggers. Throws
+ * {@link TriggerFailed} (naming the block, handler, log and transaction) when a mapping fails; the failing
+ * block's writes are not committed.
  */
 export async function processBlocks(options: {
   client: PublicClient;
@@ -204,8 +215,9 @@ export async function processBlocks(options: {
             });
           } catch (error) {
             if (error instanceof HandlerError) {
-              throw new HandlerError(
+              throw new TriggerFailed(
                 `${ds.name}.${handler.handler} failed at block ${number} (log ${l.logIndex}, transaction ${txHash}): ${error.message}`,
+                number,
               );
             }
             throw error;
@@ -215,7 +227,7 @@ export async function processBlocks(options: {
       }
       result.events++;
     }
-    store.commitBlock();
+    await store.commitBlock({ number, hash: block.hash });
     result.blocks++;
   }
   return result;

@@ -189,7 +189,8 @@ export function validateEntity(schema: SubgraphSchema, typeName: string, id: str
 
 /**
  * The entity a mapping saves under `id`, checked ({@link validateEntity}) and with its id field: graph-node adds
- * the id when the mapping left it out, and refuses an id field that differs from the id saved under.
+ * the id when the mapping left it out, and refuses an id field that differs from the id saved under. Null fields
+ * are dropped.
  */
 export function entityToStore(schema: SubgraphSchema, typeName: string, id: string, entity: Entity): Entity {
   const type = schema.entities.get(typeName);
@@ -208,5 +209,6 @@ export function entityToStore(schema: SubgraphSchema, typeName: string, id: stri
     throw new Error(`Entity ${typeName}[${id}]: the id field (${shown}) differs from the id it is saved under`);
   }
   validateEntity(schema, typeName, id, stored);
-  return stored;
+  // A field set to null is stored as no value: a version is a whole row, so the field is cleared.
+  return new Map([...stored].filter(([, value]) => value.kind !== "Null"));
 }

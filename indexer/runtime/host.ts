@@ -5,7 +5,7 @@
  * `ethereum`, `json`, `datasource`, `env`).
  *
  * Every failure a mapping can cause throws a {@link HandlerError}: the trigger fails deterministically, as in
- * graph-node. A call whose result the host does not have yet throws {@link MissingCall} (see `mapping.ts`).
+ * graph-node. What the host must fetch first (a call's result, an entity) throws `NeedsFetch` (see `mapping.ts`).
  */
 import { bytesToHex, keccak256, type Hex } from "viem";
 import type { Asc, MappingExports } from "./asc.ts";
@@ -85,7 +85,7 @@ export function hostImports(context: HostContext, instance: { asc?: Asc; exports
       try {
         return fn(...args);
       } catch (error) {
-        if (error instanceof HandlerError || (error as { name?: string }).name === "MissingCall") throw error;
+        if (error instanceof HandlerError || (error as { name?: string }).name === "NeedsFetch") throw error;
         throw new HandlerError((error as Error).message);
       }
     };

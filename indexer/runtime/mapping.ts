@@ -3,8 +3,8 @@
  * (`_start` first), the trigger written into its memory, the handler called with its pointer.
  *
  * Host functions are synchronous but `eth_call` is not: when a handler asks for a call the host has not fetched
- * yet, the attempt stops ({@link MissingCall}), its store writes are dropped, the call is fetched, and the handler
- * runs again from the start. Handlers are deterministic, so the final run is the run graph-node would make.
+ * yet (or an entity the store must read from its database), the attempt stops ({@link NeedsFetch}), its store writes
+ * are dropped, the value is fetched, and the handler runs again from the start. Handlers are deterministic, so the final run is the run graph-node would make.
  */
 import { ascMemory, type MappingExports } from "./asc.ts";
 import { writeEvent, type EventData } from "./event.ts";
@@ -12,13 +12,16 @@ import { HandlerError, hostImports, type CallRequest, type HostContext, type Hos
 import type { Entity, EthValue } from "./values.ts";
 import { wasm, type WasmModule } from "./wasm.ts";
 
-/** A call the handler needs whose result is not known yet. */
-export class MissingCall extends Error {
-  override name = "MissingCall";
-  readonly request: CallRequest;
-  constructor(request: CallRequest) {
-    super(`eth_call ${request.contractName}.${request.functionName} not fetched yet`);
-    this.request = request;
+/**
+ * Something the handler needs that the host must fetch first (an eth_call result, an entity from the database):
+ * the attempt stops, `fetch` runs, and the handler starts over.
+ */
+export class NeedsFetch extends Error {
+  override name = "NeedsFetch";
+  readonly fetch: () => Promise<void>;
+  constructor(what: string, fetch: () => Promise<void>) {
+    super(`${what} not fetched yet`);
+    this.fetch = fetch;
   }
 }
 
@@ -55,8 +58,8 @@ function stagedStore(base: HostStore, validate: (type: string, id: string, entit
     },
     loadRelated(type, id, field) {
       if (writes.size > 0) {
-        // Related entities may have been written in this attempt: apply them first, in order, then read.
-        throw new Error("loadRelated after a write in the same handler is not supported yet");
+        // Writes of this attempt are not visible to loadRelated yet: graph-node sees them. Refuse rather than differ.
+        throw new Error("loadRelated after a store.set in the same handler is not supported by the local indexer");
       }
       return base.loadRelated(type, id, field);
     },
@@ -101,7 +104,11 @@ export async function runEventHandler(run: HandlerRun): Promise<{ attempts: numb
       ethereum: {
         call(request) {
           const result = run.calls.cached(request);
-          if (result === undefined) throw new MissingCall(request);
+          if (result === undefined) {
+            throw new NeedsFetch(`eth_call ${request.contractName}.${request.functionName}`, () =>
+              run.calls.fetch(request),
+            );
+          }
           return result;
         },
         getBalance: run.getBalance ?? (() => 0n),
@@ -122,8 +129,8 @@ export async function runEventHandler(run: HandlerRun): Promise<{ attempts: numb
       exports._start?.();
       (handler as (ptr: number) => void)(writeEvent(holder.asc, run.event));
     } catch (error) {
-      if (error instanceof MissingCall) {
-        await run.calls.fetch(error.request);
+      if (error instanceof NeedsFetch) {
+        await error.fetch();
         continue;
       }
       if (error instanceof HandlerError) {

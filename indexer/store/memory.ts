@@ -4,19 +4,15 @@
  * contract with history.
  */
 import type { SubgraphSchema } from "../schema.ts";
-import type { HostStore } from "../runtime/host.ts";
 import type { Entity } from "../runtime/values.ts";
+import { refersTo, type BlockStore } from "./types.ts";
 
-export type BlockStore = HostStore & {
-  /** Starts collecting the writes of block `number`. */
-  beginBlock(number: bigint): void;
-  /** Makes the block's writes the latest state. */
-  commitBlock(): void;
-  /** Every entity of a type, latest versions (for tests and tools). */
+export type MemoryStore = BlockStore & {
+  /** Every entity of a type, latest versions. */
   all(type: string): Entity[];
 };
 
-export function memoryStore(schema: SubgraphSchema): BlockStore {
+export function memoryStore(schema: SubgraphSchema): MemoryStore {
   const latest = new Map<string, Map<string, Entity>>();
   let block = new Map<string, Map<string, Entity | null>>();
   const table = <V>(maps: Map<string, Map<string, V>>, type: string) => {
@@ -32,11 +28,6 @@ export function memoryStore(schema: SubgraphSchema): BlockStore {
     if (written !== undefined) return written;
     return latest.get(type)?.get(id) ?? null;
   };
-  const refersTo = (value: Entity extends Map<string, infer V> ? V : never, id: string): boolean => {
-    if (value.kind === "String" || value.kind === "Bytes") return value.value === id;
-    if (value.kind === "Array") return value.value.some((v) => refersTo(v, id));
-    return false;
-  };
   const all = (type: string): Entity[] => {
     const ids = new Set([...(latest.get(type)?.keys() ?? []), ...(block.get(type)?.keys() ?? [])]);
     return [...ids].map((id) => current(type, id)).filter((e): e is Entity => e !== null);
@@ -45,7 +36,7 @@ export function memoryStore(schema: SubgraphSchema): BlockStore {
     beginBlock() {
       block = new Map();
     },
-    commitBlock() {
+    async commitBlock() {
       for (const [type, writes] of block) {
         const map = table(latest, type);
         for (const [id, entity] of writes) {
@@ -67,10 +58,7 @@ export function memoryStore(schema: SubgraphSchema): BlockStore {
       const spec = schema.entities.get(type)?.fields.find((f) => f.name === field);
       if (!spec?.derivedFrom) throw new Error(`${type}.${field} is not a derived field`);
       const via = spec.derivedFrom;
-      return all(spec.type).filter((e) => {
-        const value = e.get(via);
-        return value !== undefined && refersTo(value, id);
-      });
+      return all(spec.type).filter((e) => refersTo(e.get(via), id));
     },
     all,
   };

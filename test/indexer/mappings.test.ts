@@ -6,7 +6,7 @@ import { loadSubgraph, withDeployment, type Subgraph } from "../../indexer/manif
 import { processBlocks } from "../../indexer/processor.ts";
 import { toString as decimalString } from "../../indexer/runtime/bigDecimal.ts";
 import type { Entity, StoreValue } from "../../indexer/runtime/values.ts";
-import { memoryStore, type BlockStore } from "../../indexer/store/memory.ts";
+import { memoryStore, type MemoryStore } from "../../indexer/store/memory.ts";
 import { parameterKey, parameterName } from "../../parameters/index.ts";
 import { subgraphDir } from "../../scripts/codegen/subgraph.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
@@ -46,7 +46,7 @@ describe("subgraph mappings: the real wasm on real transactions", () => {
   let v: VaultStack;
   let client: PublicClient;
   let subgraph: Subgraph;
-  let store: BlockStore;
+  let store: MemoryStore;
   const byId = (type: string, id: string) => plain(store.get(type, lower(id)) ?? undefined);
 
   beforeAll(async () => {

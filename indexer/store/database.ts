@@ -1,0 +1,63 @@
+/**
+ * The indexer's database: PGlite in a data directory by default (embedded PostgreSQL: nothing to install), or a
+ * PostgreSQL server when a connection URL is given (`DATABASE_URL`).
+ */
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+
+export type Sql = {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
+  transaction<T>(fn: (tx: Pick<Sql, "query">) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  kind: "pglite" | "postgres";
+};
+
+/** Opens PGlite at `dataDir` (in memory when omitted), or PostgreSQL at `url`. */
+export async function openDatabase(options: { dataDir?: string; url?: string }): Promise<Sql> {
+  if (options.url) return openPostgres(options.url);
+  const db = new PGlite(options.dataDir);
+  await db.waitReady;
+  return {
+    kind: "pglite",
+    query: async <T>(text: string, params?: unknown[]) => {
+      const result = await db.query<T>(text, params);
+      return { rows: result.rows };
+    },
+    transaction: (fn) =>
+      db.transaction(async (tx) =>
+        fn({
+          query: async <T>(text: string, params?: unknown[]) => ({ rows: (await tx.query<T>(text, params)).rows }),
+        }),
+      ),
+    close: () => db.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Sql> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  await pool.query("select 1");
+  const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) => {
+    const result = await client.query(text, params as unknown[]);
+    return { rows: result.rows as T[] };
+  };
+  return {
+    kind: "postgres",
+    query: (text, params) => query(pool, text, params),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        const result = await fn({ query: (text, params) => query(client, text, params) });
+        await client.query("commit");
+        return result;
+      } catch (error) {
+        await client.query("rollback");
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

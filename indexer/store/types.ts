@@ -1,0 +1,28 @@
+import type { Hex } from "viem";
+import type { HostStore } from "../runtime/host.ts";
+import type { Entity, StoreValue } from "../runtime/values.ts";
+
+export type BlockPointer = { number: bigint; hash: Hex };
+
+/** A store the processor writes a block at a time into. */
+export type BlockStore = HostStore & {
+  /** Starts collecting the writes of block `number`. */
+  beginBlock(number: bigint): void;
+  /** Makes the block's writes the latest state, with the block as the new head. */
+  commitBlock(block: BlockPointer): Promise<void>;
+};
+
+/** An entity's id as the store keys it (Bytes ids as lowercase hex). */
+export function idOf(entity: Entity): string {
+  const id = entity.get("id");
+  if (!id || !("value" in id)) throw new Error("entity without an id");
+  return String(id.value);
+}
+
+/** Whether a stored reference (or list of references) points at `id`. */
+export function refersTo(value: StoreValue | undefined, id: string): boolean {
+  if (!value) return false;
+  if (value.kind === "String" || value.kind === "Bytes") return value.value === id;
+  if (value.kind === "Array") return value.value.some((v) => refersTo(v, id));
+  return false;
+}
