@@ -1,0 +1,404 @@
+/**
+ * Executes the query API against the versioned tables: every read is made at one block (the head, or the
+ * `block` argument), `block_range @> block`, as graph-node's time travel does. Filters, orders and nested fields
+ * become SQL on the entity tables; values come back in graph-node's JSON forms (BigInt, BigDecimal, Int8 and
+ * Timestamp as strings, Bytes as 0x-hex).
+ */
+import {
+  buildSchema,
+  type GraphQLObjectType,
+  GraphQLError,
+  GraphQLScalarType,
+  Kind,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  type ValueNode,
+} from "graphql";
+import { bytesToHex, hexToBytes, isHex, type Hex } from "viem";
+import type { EntitySpec, FieldSpec, SubgraphSchema } from "../schema.ts";
+import { fromString as decimalFromString, toString as decimalToString } from "../runtime/bigDecimal.ts";
+import type { Sql } from "../store/database.ts";
+import type { IndexingStatus } from "../store/databaseStore.ts";
+import { quote, tableOf, type Column, type Table } from "../store/layout.ts";
+import { collection, querySchemaSdl, singular } from "./querySchema.ts";
+
+export type QueryContext = {
+  sql: Sql;
+  deployment: string;
+  /** Read once per request: every field of a request sees the same head. */
+  status: IndexingStatus;
+};
+
+type Row = Record<string, unknown> & { __block: number };
+
+const maxFirst = 1000;
+const maxSkip = 5000;
+
+const stringScalar = (name: string, parse: (v: string) => unknown = (v) => v) =>
+  new GraphQLScalarType({
+    name,
+    serialize: (v) => String(v),
+    parseValue: (v) => {
+      if (typeof v !== "string" && typeof v !== "number") throw new GraphQLError(`${name} must be a string`);
+      return parse(String(v));
+    },
+    parseLiteral: (node: ValueNode) => {
+      if (node.kind !== Kind.STRING && node.kind !== Kind.INT) throw new GraphQLError(`${name} must be a string`);
+      return parse(node.value);
+    },
+  });
+
+const integer = (name: string) => (v: string) => {
+  if (!/^-?\d+$/.test(v)) throw new GraphQLError(`Invalid ${name} value: ${v}`);
+  return v;
+};
+
+const scalars = {
+  BigInt: stringScalar("BigInt", integer("BigInt")),
+  Int8: stringScalar("Int8", integer("Int8")),
+  Timestamp: stringScalar("Timestamp", integer("Timestamp")),
+  BigDecimal: stringScalar("BigDecimal", (v) => decimalToString(decimalFromString(v))),
+  Bytes: stringScalar("Bytes", (v) => {
+    const hex = v.startsWith("0x") ? v : `0x${v}`;
+    if (!isHex(hex) || hex.length % 2 !== 0) throw new GraphQLError(`Invalid Bytes value: ${v}`);
+    return hex.toLowerCase();
+  }),
+};
+
+const filterOps = [
+  "_not_contains_nocase",
+  "_not_starts_with_nocase",
+  "_not_ends_with_nocase",
+  "_contains_nocase",
+  "_starts_with_nocase",
+  "_ends_with_nocase",
+  "_not_contains",
+  "_not_starts_with",
+  "_not_ends_with",
+  "_contains",
+  "_starts_with",
+  "_ends_with",
+  "_not_in",
+  "_in",
+  "_not",
+  "_gte",
+  "_lte",
+  "_gt",
+  "_lt",
+  "",
+];
+
+/** Builds the executable query schema of a subgraph over its tables in `namespace`. */
+export function executableSchema(schema: SubgraphSchema, namespace: string): GraphQLSchema {
+  const tables = new Map([...schema.entities.values()].map((e) => [e.name, tableOf(schema, e)]));
+  const tableFor = (name: string) => tables.get(name)!;
+  const graphql = buildSchema(querySchemaSdl(schema));
+  for (const [name, scalar] of Object.entries(scalars)) {
+    const type = graphql.getType(name) as GraphQLScalarType;
+    Object.assign(type, {
+      serialize: scalar.serialize,
+      parseValue: scalar.parseValue,
+      parseLiteral: scalar.parseLiteral,
+    });
+  }
+
+  const cast = (column: Column) => `::${column.sqlType.replace("[]", "")}${column.field.list ? "[]" : ""}`;
+  const param = (value: unknown, column: Column): unknown => {
+    const one = (v: unknown): unknown => (column.scalar === "Bytes" ? hexToBytes(v as Hex) : v);
+    return Array.isArray(value) ? value.map(one) : one(value);
+  };
+
+  function blockOf(args: { block?: { number?: number; number_gte?: number; hash?: string } }, ctx: QueryContext) {
+    const head = ctx.status.head ? Number(ctx.status.head.number) : -1;
+    const block = args.block;
+    if (!block) return head;
+    if (block.number !== undefined && block.number !== null) {
+      if (block.number > head) {
+        throw new GraphQLError(
+          `Failed to decode \`block.number\` value: \`subgraph ${ctx.deployment} has only indexed up to block number ${head} and data for block number ${block.number} is therefore not yet available\``,
+        );
+      }
+      return block.number;
+    }
+    if (block.number_gte !== undefined && block.number_gte !== null) {
+      if (block.number_gte > head) {
+        throw new GraphQLError(
+          `subgraph ${ctx.deployment} has only indexed up to block number ${head} and data for block number ${block.number_gte} is therefore not yet available`,
+        );
+      }
+      return head;
+    }
+    throw new GraphQLError("Block hashes are not supported by the local indexer's query API: use block { number }");
+  }
+
+  /** SQL condition for a `T_filter` on rows aliased `alias`, at block `$block`. */
+  function filterSql(entity: EntitySpec, where: Record<string, unknown>, alias: string, params: unknown[]): string {
+    const table = tableFor(entity.name);
+    const conditions: string[] = [];
+    const add = (value: unknown, castTo = "") => {
+      params.push(value);
+      return `$${params.length}${castTo}`;
+    };
+    for (const [key, value] of Object.entries(where)) {
+      if (value === undefined) continue;
+      if (key === "and" || key === "or") {
+        const parts = (value as Record<string, unknown>[]).map((w) => `(${filterSql(entity, w, alias, params)})`);
+        conditions.push(parts.length ? `(${parts.join(key === "and" ? " and " : " or ")})` : "true");
+        continue;
+      }
+      if (key === "_change_block") {
+        conditions.push(`lower(${alias}.block_range) >= ${add((value as { number_gte: number }).number_gte)}`);
+        continue;
+      }
+      if (key.endsWith("_") && entity.fields.some((f) => f.name === key.slice(0, -1))) {
+        conditions.push(
+          nestedFilter(
+            entity,
+            entity.fields.find((f) => f.name === key.slice(0, -1))!,
+            value,
+            alias,
+            params,
+          ),
+        );
+        continue;
+      }
+      const op = filterOps.find(
+        (o) => key.endsWith(o) && table.columns.some((c) => c.field.name === key.slice(0, key.length - o.length)),
+      )!;
+      const column = table.columns.find((c) => c.field.name === key.slice(0, key.length - op.length));
+      if (op === undefined || !column) throw new GraphQLError(`Unknown filter \`${key}\` on ${entity.name}`);
+      const col = `${alias}.${quote(column.name)}`;
+      const c = cast(column);
+      const like = (pattern: (p: string) => string, nocase: boolean) =>
+        `${col} ${nocase ? "ilike" : "like"} ${pattern(add(escapeLike(String(value))))}`;
+      switch (op) {
+        case "":
+          conditions.push(value === null ? `${col} is null` : `${col} = ${add(param(value, column), c)}`);
+          break;
+        case "_not":
+          conditions.push(
+            value === null ? `${col} is not null` : `${col} is distinct from ${add(param(value, column), c)}`,
+          );
+          break;
+        case "_gt":
+        case "_lt":
+        case "_gte":
+        case "_lte": {
+          const sqlOp = { _gt: ">", _lt: "<", _gte: ">=", _lte: "<=" }[op];
+          conditions.push(`${col} ${sqlOp} ${add(param(value, column), c)}`);
+          break;
+        }
+        case "_in":
+          conditions.push(`${col} = any(${add(param(value, column), `${c}[]`)})`);
+          break;
+        case "_not_in":
+          conditions.push(`not (${col} = any(${add(param(value, column), `${c}[]`)}))`);
+          break;
+        default: {
+          const negate = op.startsWith("_not_");
+          const nocase = op.endsWith("_nocase");
+          const kind = op.replace("_not_", "_").replace("_nocase", "");
+          let condition: string;
+          if (column.field.list) {
+            const list = add(param(value, column), c);
+            condition = nocase
+              ? `(select array_agg(lower(x)) from unnest(${col}) x) @> (select array_agg(lower(y)) from unnest(${list}) y)`
+              : `${col} @> ${list}`;
+          } else if (column.scalar === "Bytes") {
+            condition = `position(${add(param(value, column), c)} in ${col}) > 0`;
+          } else if (kind === "_contains") condition = like((p) => `'%' || ${p} || '%'`, nocase);
+          else if (kind === "_starts_with") condition = like((p) => `${p} || '%'`, nocase);
+          else condition = like((p) => `'%' || ${p}`, nocase);
+          conditions.push(negate ? `not (${condition})` : condition);
+        }
+      }
+    }
+    return conditions.length ? conditions.join(" and ") : "true";
+  }
+
+  function nestedFilter(
+    entity: EntitySpec,
+    field: FieldSpec,
+    value: unknown,
+    alias: string,
+    params: unknown[],
+  ): string {
+    const target = schema.entities.get(field.type)!;
+    const targetTable = tableFor(target.name);
+    const child = `${alias}_${field.name.toLowerCase()}`;
+    const inner = filterSql(target, value as Record<string, unknown>, child, params);
+    const at = `${child}.block_range @> $1::int4`;
+    let link: string;
+    if (field.derivedFrom) {
+      const via = targetTable.columns.find((c) => c.field.name === field.derivedFrom)!;
+      link = via.field.list
+        ? `${alias}.id = any(${child}.${quote(via.name)})`
+        : `${child}.${quote(via.name)} = ${alias}.id`;
+    } else {
+      const column = tableFor(entity.name).columns.find((c) => c.field.name === field.name)!;
+      link = field.list
+        ? `${child}.id = any(${alias}.${quote(column.name)})`
+        : `${child}.id = ${alias}.${quote(column.name)}`;
+    }
+    return `exists (select 1 from ${quotedTable(targetTable)} ${child} where ${link} and ${at} and ${inner})`;
+  }
+
+  const quotedTable = (table: Table) => `${quote(namespace)}.${quote(table.name)}`;
+
+  function orderSql(entity: EntitySpec, orderBy: string | undefined, direction: string | undefined, alias: string) {
+    const dir = direction === "desc" ? "desc" : "asc";
+    if (!orderBy) return `${alias}.id ${dir}`;
+    const [name, sub] = orderBy.split("__");
+    const field = entity.fields.find((f) => f.name === name)!;
+    if (sub) {
+      const targetTable = tableFor(field.type);
+      const column = tableFor(entity.name).columns.find((c) => c.field.name === name)!;
+      const subColumn = targetTable.columns.find((c) => c.field.name === sub)!;
+      return `(select o.${quote(subColumn.name)} from ${quotedTable(targetTable)} o where o.id = ${alias}.${quote(column.name)} and o.block_range @> $1::int4) ${dir}, ${alias}.id asc`;
+    }
+    if (field.derivedFrom || (schema.entities.has(field.type) && field.list)) {
+      throw new GraphQLError(`Ordering by \`${orderBy}\` is not supported by the local indexer`);
+    }
+    const column = tableFor(entity.name).columns.find((c) => c.field.name === name)!;
+    return `${alias}.${quote(column.name)} ${dir}${column.name === "id" ? "" : `, ${alias}.id asc`}`;
+  }
+
+  type ListArgs = {
+    skip?: number;
+    first?: number;
+    orderBy?: string;
+    orderDirection?: string;
+    where?: Record<string, unknown>;
+  };
+
+  async function list(
+    ctx: QueryContext,
+    entity: EntitySpec,
+    block: number,
+    args: ListArgs,
+    link?: (params: unknown[]) => string,
+  ): Promise<Row[]> {
+    const first = args.first ?? 100;
+    const skip = args.skip ?? 0;
+    if (first < 0 || first > maxFirst) {
+      throw new GraphQLError(`The \`first\` argument must be between 0 and ${maxFirst}, but is ${first}`);
+    }
+    if (skip < 0 || skip > maxSkip) {
+      throw new GraphQLError(`The \`skip\` argument must be between 0 and ${maxSkip}, but is ${skip}`);
+    }
+    const table = tableFor(entity.name);
+    const params: unknown[] = [block];
+    const conditions = ["t.block_range @> $1::int4"];
+    if (link) conditions.push(link(params));
+    if (args.where) conditions.push(filterSql(entity, args.where, "t", params));
+    const order = orderSql(entity, args.orderBy, args.orderDirection, "t");
+    params.push(first, skip);
+    const { rows } = await ctx.sql.query(
+      `select t.* from ${quotedTable(table)} t where ${conditions.join(" and ")} order by ${order}
+        limit $${params.length - 1} offset $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({ ...r, __block: block }));
+  }
+
+  async function byId(ctx: QueryContext, entity: EntitySpec, id: unknown, block: number): Promise<Row | null> {
+    const table = tableFor(entity.name);
+    const idParam = table.entity.idType === "Bytes" ? hexToBytes(String(id).toLowerCase() as Hex) : String(id);
+    const { rows } = await ctx.sql.query(
+      `select * from ${quotedTable(table)} where id = $1 and block_range @> $2::int4`,
+      [idParam, block],
+    );
+    return rows[0] ? { ...rows[0], __block: block } : null;
+  }
+
+  const output = (raw: unknown, column: Column): unknown => {
+    if (raw === null || raw === undefined) return null;
+    const one = (v: unknown): unknown => {
+      switch (column.scalar) {
+        case "Bytes":
+          return bytesToHex(v as Uint8Array);
+        case "BigDecimal":
+          return decimalToString(decimalFromString(String(v)));
+        case "BigInt":
+        case "Int8":
+        case "Timestamp":
+          return String(v);
+        case "Int":
+          return Number(v);
+        default:
+          return v;
+      }
+    };
+    return column.field.list ? (raw as unknown[]).map(one) : one(raw);
+  };
+
+  const query = graphql.getQueryType()!;
+  const queryFields = query.getFields();
+  for (const entity of schema.entities.values()) {
+    const table = tableFor(entity.name);
+    const single: GraphQLFieldResolver<unknown, QueryContext> = async (_, args, ctx) => {
+      checkPolicy(ctx, args as { subgraphError?: string });
+      return byId(ctx, entity, (args as { id: string }).id, blockOf(args, ctx));
+    };
+    const many: GraphQLFieldResolver<unknown, QueryContext> = async (_, args, ctx) => {
+      checkPolicy(ctx, args as { subgraphError?: string });
+      return list(ctx, entity, blockOf(args, ctx), args as ListArgs);
+    };
+    queryFields[singular(entity.name)]!.resolve = single;
+    queryFields[collection(entity.name)]!.resolve = many;
+
+    const objectType = graphql.getType(entity.name) as GraphQLObjectType;
+    const objectFields = objectType.getFields();
+    for (const field of entity.fields) {
+      const target = schema.entities.get(field.type);
+      const column = table.columns.find((c) => c.field.name === field.name);
+      const resolver: GraphQLFieldResolver<Row, QueryContext> = async (row, args, ctx) => {
+        if (!target) return output(row[column!.name], column!);
+        if (field.derivedFrom) {
+          const via = tableFor(target.name).columns.find((c) => c.field.name === field.derivedFrom)!;
+          const id = table.entity.idType === "Bytes" ? row.id : String(row.id);
+          return list(ctx, target, row.__block, args as ListArgs, (params) => {
+            params.push(id);
+            return via.field.list
+              ? `$${params.length} = any(t.${quote(via.name)})`
+              : `t.${quote(via.name)} = $${params.length}`;
+          });
+        }
+        const raw = row[column!.name];
+        if (raw === null || raw === undefined) return null;
+        if (field.list) {
+          return list(ctx, target, row.__block, args as ListArgs, (params) => {
+            params.push(raw);
+            return `t.id = any($${params.length})`;
+          });
+        }
+        const id = target.idType === "Bytes" ? bytesToHex(raw as Uint8Array) : raw;
+        return byId(ctx, target, id, row.__block);
+      };
+      objectFields[field.name]!.resolve = resolver as GraphQLFieldResolver<unknown, unknown>;
+    }
+  }
+  queryFields._meta!.resolve = (_, args, ctx: QueryContext) => {
+    const number = blockOf(args, ctx);
+    const head = ctx.status.head;
+    return {
+      block: {
+        number,
+        hash: head && Number(head.number) === number ? head.hash : null,
+        timestamp: null,
+        parentHash: null,
+      },
+      deployment: ctx.deployment,
+      hasIndexingErrors: ctx.status.failed,
+    };
+  };
+  return graphql;
+}
+
+function checkPolicy(ctx: QueryContext, args: { subgraphError?: string }) {
+  if (ctx.status.failed && args.subgraphError !== "allow") throw new GraphQLError("indexing_error");
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

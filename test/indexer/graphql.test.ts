@@ -1,0 +1,224 @@
+import path from "node:path";
+import type { Server } from "node:http";
+import hre from "hardhat";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatUnits, parseUnits, type PublicClient } from "viem";
+import { executableSchema } from "../../indexer/graphql/resolvers.ts";
+import { executeQuery, startQueryServer, type QueryServerOptions } from "../../indexer/graphql/server.ts";
+import { loadSubgraph, withDeployment } from "../../indexer/manifest.ts";
+import { openDatabase } from "../../indexer/store/database.ts";
+import { databaseStore } from "../../indexer/store/databaseStore.ts";
+import { syncOnce } from "../../indexer/sync.ts";
+import { subgraphDir } from "../../scripts/codegen/subgraph.ts";
+import type { Connection } from "../helpers/governance.ts";
+import { deployVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
+
+type Result = { data?: Record<string, unknown>; errors?: { message: string; locations?: unknown }[] };
+const lower = (a: string) => a.toLowerCase();
+
+describe("GraphQL query API (graph-node compatible)", () => {
+  let connection: Connection;
+  let v: VaultStack;
+  let client: PublicClient;
+  let api: QueryServerOptions;
+  let firstDepositBlock: bigint;
+  const query = async (q: string, variables?: Record<string, unknown>) =>
+    (await executeQuery(api, { query: q, variables })) as Result;
+  const data = async (q: string, variables?: Record<string, unknown>) => {
+    const result = await query(q, variables);
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    return result.data!;
+  };
+
+  beforeAll(async () => {
+    connection = await hre.network.create();
+    v = await deployVault(connection);
+    client = (await connection.viem.getPublicClient()) as unknown as PublicClient;
+    const { alice, bob, eve } = v.accounts;
+    await v.vault.write.deposit([parseUnits("100000", 6), alice.account.address], { account: alice.account });
+    firstDepositBlock = await client.getBlockNumber();
+    await v.vault.write.deposit([parseUnits("20000", 6), bob.account.address], { account: bob.account });
+    await v.vault.write.deposit([parseUnits("30000", 6), eve.account.address], { account: eve.account });
+    await rebalanceUntilSettled(connection, v);
+    const subgraph = withDeployment(await loadSubgraph(path.join(subgraphDir, "build", "default")), v.record);
+    const sql = await openDatabase({});
+    const store = await databaseStore(sql, subgraph.schema);
+    await syncOnce({ client, subgraph, store });
+    api = {
+      schema: executableSchema(subgraph.schema, store.namespace),
+      sql,
+      store,
+      name: "trimtab",
+      deployment: "QmTest",
+    };
+  });
+
+  it("reads an entity by id, with BigInt and BigDecimal as strings and Bytes as hex", async () => {
+    const { vault } = await data(
+      `{ vault(id: "${v.vault.address}") { id totalAssets pricePerShare inputToken { id symbol decimals } } }`,
+    );
+    const nav = (await v.vault.getEvents.NavUpdated({ fromBlock: 0n })).at(-1)!.args;
+    expect(vault).toEqual({
+      id: lower(v.vault.address),
+      totalAssets: nav.totalAssets!.toString(),
+      pricePerShare: formatUnits(nav.sharePriceWad!, 18),
+      inputToken: { id: lower(v.usdc.address), symbol: "USDC", decimals: 6 },
+    });
+    expect(await data(`{ vault(id: "0x0000000000000000000000000000000000000001") { id } }`)).toEqual({ vault: null });
+  });
+
+  it("pages collections with first and skip, ordered by id unless told otherwise", async () => {
+    const { deposits } = (await data("{ deposits(first: 100) { id assets } }")) as {
+      deposits: { id: string; assets: string }[];
+    };
+    expect(deposits).toHaveLength(3);
+    expect(deposits.map((d) => d.id)).toEqual([...deposits.map((d) => d.id)].sort());
+    const page = (await data("{ deposits(first: 1, skip: 1) { id } }")) as { deposits: { id: string }[] };
+    expect(page.deposits).toEqual([{ id: deposits[1]!.id }]);
+    const byAssets = (await data("{ deposits(orderBy: assets, orderDirection: desc) { assets } }")) as {
+      deposits: { assets: string }[];
+    };
+    expect(byAssets.deposits.map((d) => d.assets)).toEqual(["100000000000", "30000000000", "20000000000"]);
+  });
+
+  it("refuses first above 1000 and skip above 5000 with graph-node's messages", async () => {
+    expect((await query("{ deposits(first: 1001) { id } }")).errors?.[0]?.message).toBe(
+      "The `first` argument must be between 0 and 1000, but is 1001",
+    );
+    expect((await query("{ deposits(skip: 5001) { id } }")).errors?.[0]?.message).toBe(
+      "The `skip` argument must be between 0 and 5000, but is 5001",
+    );
+  });
+
+  it("filters with comparison, list, string and nested operators, and with and/or", async () => {
+    const count = async (where: string) =>
+      ((await data(`{ deposits(where: ${where}) { id } }`)) as { deposits: unknown[] }).deposits.length;
+    expect(await count(`{ assets_gt: "20000000000" }`)).toBe(2);
+    expect(await count(`{ assets_gte: "20000000000", assets_lt: "100000000000" }`)).toBe(2);
+    expect(await count(`{ assets_in: ["20000000000", "30000000000"] }`)).toBe(2);
+    expect(await count(`{ assets_not_in: ["20000000000"] }`)).toBe(2);
+    expect(await count(`{ owner: "${v.accounts.bob.account.address}" }`)).toBe(1);
+    expect(await count(`{ owner_not: "${v.accounts.bob.account.address}" }`)).toBe(2);
+    expect(await count(`{ or: [{ assets: "20000000000" }, { assets: "30000000000" }] }`)).toBe(2);
+    expect(await count(`{ and: [{ assets_gt: "1" }, { assets_lt: "25000000000" }] }`)).toBe(1);
+
+    const trades = async (where: string) =>
+      (
+        (await data(`{ trades(first: 1000, where: ${where}) { tokenIn { symbol } tokenOut { symbol } } }`)) as {
+          trades: { tokenIn: { symbol: string }; tokenOut: { symbol: string } }[];
+        }
+      ).trades;
+    const toWeth = await trades(`{ tokenOut_: { symbol: "WETH" } }`);
+    expect(toWeth.length).toBeGreaterThan(0);
+    expect(toWeth.every((t) => t.tokenOut.symbol === "WETH")).toBe(true);
+    expect(
+      (await trades(`{ tokenOut_: { symbol_starts_with: "WB" } }`)).every((t) => t.tokenOut.symbol === "WBTC"),
+    ).toBe(true);
+    const { parameters } = (await data(
+      `{ parameters(first: 1000, where: { name_starts_with: "weight." }) { name } }`,
+    )) as {
+      parameters: { name: string }[];
+    };
+    expect(parameters.map((p) => p.name).sort()).toEqual(["weight.USDC", "weight.WBTC", "weight.WETH"]);
+    expect(await count(`{ owner_contains: "0x" }`)).toBe(3);
+    const ends = (await data(
+      `{ parameters(where: { name_ends_with_nocase: "bps", name_contains: "fee" }) { name } }`,
+    )) as {
+      parameters: { name: string }[];
+    };
+    expect(ends.parameters.map((p) => p.name).sort()).toEqual(["fees.managementBps", "fees.performanceBps"]);
+  });
+
+  it("orders by a nested field", async () => {
+    const { trades } = (await data(`{ trades(first: 1000, orderBy: tokenOut__symbol) { tokenOut { symbol } } }`)) as {
+      trades: { tokenOut: { symbol: string } }[];
+    };
+    const symbols = trades.map((t) => t.tokenOut.symbol);
+    expect(symbols).toEqual([...symbols].sort());
+  });
+
+  it("resolves derived fields with their own arguments", async () => {
+    const { vault } = (await data(
+      `{ vault(id: "${v.vault.address}") { rebalanceCount rebalances(first: 1000) { id trades { id } } deposits(where: { assets_gt: "50000000000" }) { assets } } }`,
+    )) as { vault: { rebalanceCount: number; rebalances: { trades: unknown[] }[]; deposits: unknown[] } };
+    expect(vault.rebalances).toHaveLength(vault.rebalanceCount);
+    expect(vault.rebalances.every((r) => r.trades.length > 0)).toBe(true);
+    expect(vault.deposits).toEqual([{ assets: "100000000000" }]);
+  });
+
+  it("travels in time with block: { number }, and refuses a block not indexed yet", async () => {
+    const at = (block: bigint) =>
+      data(
+        `{ vault(id: "${v.vault.address}", block: { number: ${block} }) { cumulativeDeposits } deposits(block: { number: ${block} }) { id } }`,
+      );
+    expect(await at(firstDepositBlock)).toEqual({
+      vault: { cumulativeDeposits: "100000000000" },
+      deposits: [expect.anything()],
+    });
+    expect(await at(firstDepositBlock - 1n)).toEqual({ vault: null, deposits: [] });
+    const head = await client.getBlockNumber();
+    expect(
+      (await query(`{ vault(id: "${v.vault.address}", block: { number: ${head + 10n} }) { id } }`)).errors?.[0]
+        ?.message,
+    ).toBe(
+      `Failed to decode \`block.number\` value: \`subgraph QmTest has only indexed up to block number ${head} and data for block number ${head + 10n} is therefore not yet available\``,
+    );
+  });
+
+  it("filters entities changed since a block with _change_block", async () => {
+    const { navUpdates: all } = (await data("{ navUpdates(first: 1000) { blockNumber } }")) as {
+      navUpdates: { blockNumber: string }[];
+    };
+    const since = Number(firstDepositBlock) + 1;
+    const { navUpdates } = (await data(
+      `{ navUpdates(first: 1000, where: { _change_block: { number_gte: ${since} } }) { blockNumber } }`,
+    )) as {
+      navUpdates: { blockNumber: string }[];
+    };
+    expect(navUpdates).toHaveLength(all.filter((n) => Number(n.blockNumber) >= since).length);
+    expect(navUpdates.length).toBeLessThan(all.length);
+  });
+
+  it("reports _meta: the indexed head, the deployment and no indexing errors", async () => {
+    const head = await client.getBlock();
+    expect(await data("{ _meta { block { number hash } deployment hasIndexingErrors } }")).toEqual({
+      _meta: {
+        block: { number: Number(head.number), hash: head.hash },
+        deployment: "QmTest",
+        hasIndexingErrors: false,
+      },
+    });
+  });
+
+  it("answers bad queries with GraphQL errors naming the problem and where it is", async () => {
+    const unknownField = await query("{ vaults { nope } }");
+    expect(unknownField.data).toBeUndefined();
+    expect(unknownField.errors).toEqual([
+      { message: 'Cannot query field "nope" on type "Vault".', locations: [{ line: 1, column: 12 }] },
+    ]);
+    expect((await query("{ deposits(where: { assets_gt: 12.5 }) { id } }")).errors?.[0]?.message).toContain("BigInt");
+    expect((await query("{ vaults(orderBy: nope) { id } }")).errors?.[0]?.message).toContain("nope");
+  });
+
+  describe("over HTTP", () => {
+    let server: Server;
+    let url: string;
+    beforeAll(async () => {
+      server = await startQueryServer({ ...api, port: 0 });
+      const address = server.address() as { port: number };
+      url = `http://127.0.0.1:${address.port}/subgraphs/name/trimtab`;
+    });
+    afterAll(() => server.close());
+
+    it("serves POST and GET at /subgraphs/name/<name> and refuses malformed JSON", async () => {
+      const post = await fetch(url, { method: "POST", body: JSON.stringify({ query: "{ _meta { deployment } }" }) });
+      expect(await post.json()).toEqual({ data: { _meta: { deployment: "QmTest" } } });
+      const get = await fetch(`${url}?query=${encodeURIComponent("{ tokens { symbol } }")}`);
+      expect(((await get.json()) as { data: { tokens: unknown[] } }).data.tokens).toHaveLength(3);
+      const bad = await fetch(url, { method: "POST", body: "{" });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as Result).errors?.[0]?.message).toMatch(/^The request body is not valid JSON/);
+      expect((await fetch(url.replace("trimtab", "other"))).status).toBe(404);
+    });
+  });
+});
