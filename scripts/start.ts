@@ -7,10 +7,11 @@
  * prints the summary and exits.
  *
  * Then it plays a seeded market scenario (prices, arbitrage, deposits and withdrawals, keepers, a governance
- * proposal end to end) before handing over.
+ * proposal end to end), and starts the local indexer on the subgraph (GraphQL on 127.0.0.1:8000), which catches up
+ * with the scenario before the stack is reported ready and then follows the chain.
  *
  * Options: --port <n> (default 8545), --deployments-dir <dir> (default deployments/), --days <n> of scenario
- * (default 180; 0 skips it), --seed <n> (default 1).
+ * (default 180; 0 skips it), --seed <n> (default 1), --graphql-port <n> (default 8000).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, open, rm } from "node:fs/promises";
@@ -20,6 +21,7 @@ import hre from "hardhat";
 import { createPublicClient, http } from "viem";
 import { defaultDeploymentsDir, readDeployment, type DeploymentRecord } from "../ignition/deploy.ts";
 import { deployStack } from "../ignition/stack.ts";
+import { ensureSubgraphBuilt } from "./codegen/subgraph.ts";
 import { parseScenarioOptions, playScenario } from "./devnet/scenario.ts";
 import { seedVoters } from "./devnet/seedVoters.ts";
 
@@ -30,6 +32,7 @@ const { values: options } = parseArgs({
     "deployments-dir": { type: "string", default: defaultDeploymentsDir },
     days: { type: "string", default: "180" },
     seed: { type: "string", default: "1" },
+    "graphql-port": { type: "string", default: "8000" },
   },
 });
 let scenario: ReturnType<typeof parseScenarioOptions>;
@@ -44,6 +47,12 @@ if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
   console.error(`--port must be a TCP port number, got "${options.port}"`);
   process.exit(2);
 }
+const graphqlPort = Number(options["graphql-port"]);
+if (!Number.isInteger(graphqlPort) || graphqlPort <= 0 || graphqlPort > 65_535 || graphqlPort === port) {
+  console.error(`--graphql-port must be a TCP port number other than --port, got "${options["graphql-port"]}"`);
+  process.exit(2);
+}
+const graphqlUrl = `http://127.0.0.1:${graphqlPort}/subgraphs/name/trimtab`;
 const deploymentsDir = path.resolve(options["deployments-dir"]);
 const rpcUrl = `http://127.0.0.1:${port}`;
 const network = "localhost";
@@ -80,6 +89,8 @@ function printSummary(record: DeploymentRecord, file: string) {
         ]
       : []),
     "",
+    `  GraphQL      ${graphqlUrl} (local indexer of subgraph/)`,
+    "",
     "  Dev accounts 1-4 hold delegated TRIM and can propose and vote; account 1 is the guardian.",
   ];
   console.log(lines.join("\n"));
@@ -93,6 +104,56 @@ async function waitForChain(child: ChildProcess, timeoutMs: number) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`the Hardhat node did not answer on ${rpcUrl} within ${timeoutMs / 1000} s`);
+}
+
+/** The indexed head the GraphQL API reports, or undefined while it does not answer. */
+async function indexedHead(): Promise<{ number: number; failed: boolean } | undefined> {
+  try {
+    const response = await fetch(graphqlUrl, {
+      method: "POST",
+      body: JSON.stringify({ query: "{ _meta { block { number } hasIndexingErrors } }" }),
+    });
+    const body = (await response.json()) as {
+      data?: { _meta: { block: { number: number }; hasIndexingErrors: boolean } };
+    };
+    if (!body.data) return undefined;
+    return { number: body.data._meta.block.number, failed: body.data._meta.hasIndexingErrors };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the local indexer on a fresh data directory and waits until it has indexed `head`. */
+async function startIndexer(deploymentFile: string, head: bigint, timeoutMs: number): Promise<ChildProcess> {
+  const dataDir = path.join(root, ".trimtab", "indexer", `localhost-${port}`);
+  await rm(dataDir, { recursive: true, force: true }); // a new chain: the previous index no longer applies
+  const logFile = await open(path.join(root, ".trimtab", `indexer-${graphqlPort}.log`), "w");
+  const indexer = spawn(
+    process.execPath,
+    [
+      path.join(root, "indexer", "cli.ts"),
+      "--rpc",
+      rpcUrl,
+      "--subgraph",
+      await ensureSubgraphBuilt(),
+      "--deployment",
+      deploymentFile,
+      "--data-dir",
+      dataDir,
+      "--port",
+      String(graphqlPort),
+    ],
+    { cwd: root, stdio: ["ignore", logFile.fd, logFile.fd] },
+  );
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (indexer.exitCode !== null) throw new Error(`the indexer exited with code ${indexer.exitCode}`);
+    const indexed = await indexedHead();
+    if (indexed?.failed) throw new Error("the indexer failed: see .trimtab/indexer log");
+    if (indexed && BigInt(indexed.number) >= head) return indexer;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the indexer did not reach block ${head} within ${timeoutMs / 1000} s`);
 }
 
 async function main() {
@@ -122,7 +183,9 @@ async function main() {
     ],
     { cwd: root, stdio: ["ignore", log.fd, log.fd], env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" } },
   );
+  let indexer: ChildProcess | undefined;
   const stop = () => {
+    indexer?.kill("SIGTERM");
     node.kill("SIGTERM");
   };
   process.on("SIGINT", stop);
@@ -159,6 +222,8 @@ async function main() {
           `${result.inKind} in-kind redemptions`,
       );
     }
+    console.log("Indexing the chain…");
+    indexer = await startIndexer(deployed.file!, await publicClient.getBlockNumber(), 600_000);
     printSummary(deployed.record, deployed.file!);
     console.log(`  node log     ${path.relative(root, logFile)}\n\nReady. Ctrl-C stops the chain.`);
   } catch (error) {
@@ -166,6 +231,7 @@ async function main() {
     throw error;
   }
   await new Promise<void>((resolve) => node.on("exit", () => resolve()));
+  indexer?.kill("SIGTERM");
 }
 
 main().catch((error: unknown) => {

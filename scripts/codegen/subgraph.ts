@@ -8,7 +8,7 @@
  *                                                      and builds it into subgraph/build/devnet
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
@@ -130,6 +130,32 @@ export async function buildSubgraph(
   await graph(["codegen", path.basename(manifest), "--output-dir", "generated"]);
   await graph(["build", path.basename(manifest), "--output-dir", outputDir]);
   return { manifest, outputDir };
+}
+
+/** The newest modification time of the files under `dir` (0 when it does not exist). */
+async function newest(dir: string): Promise<number> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return 0;
+  }
+  const times = await Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => (await stat(path.join(e.parentPath, e.name))).mtimeMs),
+  );
+  return Math.max(0, ...times);
+}
+
+/** Builds the default subgraph when its sources (mappings, schema, manifest) are newer than its build. */
+export async function ensureSubgraphBuilt(): Promise<string> {
+  const outputDir = path.join(subgraphDir, "build", "default");
+  const sources = Math.max(
+    await newest(path.join(subgraphDir, "src")),
+    (await stat(path.join(subgraphDir, "schema.graphql"))).mtimeMs,
+    (await stat(path.join(subgraphDir, "subgraph.yaml"))).mtimeMs,
+  );
+  if ((await newest(outputDir)) < sources) await buildSubgraph();
+  return outputDir;
 }
 
 if (import.meta.main) {

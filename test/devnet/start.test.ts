@@ -11,6 +11,7 @@ import { parameterKey } from "../../parameters/index.ts";
 const root = path.resolve(import.meta.dirname, "..", "..");
 const node = path.join(root, "node_modules", ".bin", "node");
 const port = 18_545;
+const graphqlPort = 18_000;
 const run = promisify(execFile);
 
 describe("npm start: the local stack", () => {
@@ -20,7 +21,17 @@ describe("npm start: the local stack", () => {
   it("starts a node on 127.0.0.1, deploys everything, plays the scenario with its proposal, and a second start leaves it running", async () => {
     const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-start-"));
     // 32 days: long enough for the scenario's governance proposal to be executed (day 29).
-    const args = ["scripts/start.ts", "--port", String(port), "--deployments-dir", deploymentsDir, "--days", "32"];
+    const args = [
+      "scripts/start.ts",
+      "--port",
+      String(port),
+      "--graphql-port",
+      String(graphqlPort),
+      "--deployments-dir",
+      deploymentsDir,
+      "--days",
+      "32",
+    ];
     const first = spawn(node, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     children.push(first);
     let output = "";
@@ -66,6 +77,39 @@ describe("npm start: the local stack", () => {
       args: [parameterKey("rebalance.bandBps")],
     });
     expect(band).toBe(400n);
+
+    // The local indexer has caught up with the scenario: its GraphQL answers with what the chain holds.
+    const response = await fetch(`http://127.0.0.1:${graphqlPort}/subgraphs/name/trimtab`, {
+      method: "POST",
+      body: JSON.stringify({
+        query: "{ _meta { block { number } hasIndexingErrors } vaults { rebalanceCount } proposals { state } }",
+      }),
+    });
+    const { data } = (await response.json()) as {
+      data: {
+        _meta: { block: { number: number }; hasIndexingErrors: boolean };
+        vaults: { rebalanceCount: number }[];
+        proposals: { state: string }[];
+      };
+    };
+    expect(data._meta.hasIndexingErrors).toBe(false);
+    const rebalances = await client.getLogs({
+      address: record.contracts.PortfolioVault,
+      event: {
+        type: "event",
+        name: "Rebalanced",
+        inputs: [
+          { type: "address", name: "keeper", indexed: true },
+          { type: "uint256", name: "trades" },
+          { type: "uint256", name: "navBefore" },
+          { type: "uint256", name: "navAfter" },
+        ],
+      },
+      fromBlock: 0n,
+      toBlock: BigInt(data._meta.block.number),
+    });
+    expect(data.vaults).toEqual([{ rebalanceCount: rebalances.length }]);
+    expect(data.proposals.map((p) => p.state)).toContain("Executed");
 
     const second = await run(node, args, { cwd: root });
     expect(second.stdout).toContain("already running");
