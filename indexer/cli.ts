@@ -9,6 +9,7 @@
  *   --database-url <url>   PostgreSQL instead of PGlite (or DATABASE_URL)
  *   --name <name>          the subgraph's name in /subgraphs/name/<name> (default trimtab)
  *   --port <port>          the GraphQL port on 127.0.0.1 (default 8000)
+ *   --range-blocks <n>     blocks per eth_getLogs range (default 2000)
  *   --once                 index to the chain's head, print the head, and exit (no server)
  */
 import { createHash } from "node:crypto";
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     "database-url": { type: "string", default: process.env.DATABASE_URL },
     name: { type: "string", default: "trimtab" },
     port: { type: "string", default: "8000" },
+    "range-blocks": { type: "string", default: "2000" },
     once: { type: "boolean", default: false },
   },
 });
@@ -58,13 +60,18 @@ const sql = await openDatabase(values["database-url"] ? { url: values["database-
 const store = await databaseStore(sql, subgraph.schema);
 const client = createPublicClient({ transport: http(values.rpc) }) as PublicClient;
 const log = (message: string) => console.log(`[indexer] ${message}`);
+const rangeBlocks = Number(values["range-blocks"]);
+if (!Number.isInteger(rangeBlocks) || rangeBlocks < 1) {
+  console.error(`--range-blocks must be a positive integer, got "${values["range-blocks"]}"`);
+  process.exit(2);
+}
 const mappingLog = (level: number, message: string, where: { dataSource: string; block: bigint }) =>
   console.log(
     `[mapping ${["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"][level]}] ${where.dataSource}@${where.block}: ${message}`,
   );
 
 if (values.once) {
-  const result = await syncOnce({ client, subgraph, store, log, mappingLog });
+  const result = await syncOnce({ client, subgraph, store, log, mappingLog, rangeBlocks });
   console.log(JSON.stringify({ head: result.head?.number.toString() ?? null, failed: result.failed ?? null }));
   await sql.close();
   process.exit(result.failed ? 1 : 0);
@@ -87,5 +94,5 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     server.close();
   });
 }
-await follow({ client, subgraph, store, log, mappingLog, signal: controller.signal });
+await follow({ client, subgraph, store, log, mappingLog, rangeBlocks, signal: controller.signal });
 await sql.close();

@@ -76,6 +76,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     const block = await client.getBlock({ blockNumber: to });
     head = { number: to, hash: block.hash };
     await store.setHead(head);
+    log(`indexed to block ${to}`);
     from = to + 1n;
   }
   return { head, rewoundTo, events };
