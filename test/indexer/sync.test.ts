@@ -1,12 +1,12 @@
 import path from "node:path";
 import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseUnits, type PublicClient } from "viem";
 import { loadSubgraph, withDeployment, type Subgraph } from "../../indexer/manifest.ts";
 import { processBlocks } from "../../indexer/processor.ts";
 import { toString as decimalString } from "../../indexer/runtime/bigDecimal.ts";
 import type { Entity, StoreValue } from "../../indexer/runtime/values.ts";
-import { openDatabase } from "../../indexer/store/database.ts";
+import { openDatabase, type Sql } from "../../indexer/store/database.ts";
 import { databaseStore, type DatabaseStore } from "../../indexer/store/databaseStore.ts";
 import { memoryStore } from "../../indexer/store/memory.ts";
 import { syncOnce } from "../../indexer/sync.ts";
@@ -28,9 +28,13 @@ const canonical = (entities: Entity[]) =>
     .map((e) => Object.fromEntries([...e].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, text(v)])))
     .sort((a, b) => String(a.id).localeCompare(String(b.id)));
 
-async function freshStore(subgraph: Subgraph): Promise<DatabaseStore> {
-  return databaseStore(await openDatabase({}), subgraph.schema);
-}
+/** PostgreSQL for the same tests when a server is given (`.ci/run` starts one); PGlite always. */
+const postgresUrl = process.env.TRIMTAB_TEST_DATABASE_URL;
+const backends = [
+  { name: "PGlite", open: () => openDatabase({}) },
+  ...(postgresUrl ? [{ name: "PostgreSQL", open: () => openDatabase({ url: postgresUrl }) }] : []),
+];
+let namespaces = 0;
 
 async function snapshotOf(store: DatabaseStore, subgraph: Subgraph) {
   const out: Record<string, unknown> = {};
@@ -38,11 +42,21 @@ async function snapshotOf(store: DatabaseStore, subgraph: Subgraph) {
   return out;
 }
 
-describe("indexing into the database (PGlite)", () => {
+describe.each(backends)("indexing into the database ($name)", ({ open }) => {
   let connection: Connection;
   let v: VaultStack;
   let client: PublicClient;
   let subgraph: Subgraph;
+  const opened: Sql[] = [];
+  /** A store in a namespace of its own (tests share a PostgreSQL database). */
+  const freshStore = async (of: Subgraph): Promise<DatabaseStore> => {
+    const sql = await open();
+    opened.push(sql);
+    return databaseStore(sql, of.schema, `test_${process.pid}_${Date.now()}_${namespaces++}`);
+  };
+  afterAll(async () => {
+    for (const sql of opened) await sql.close();
+  });
 
   beforeAll(async () => {
     connection = await hre.network.create();
