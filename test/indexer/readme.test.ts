@@ -1,0 +1,55 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import hre from "hardhat";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseUnits, type PublicClient } from "viem";
+import { executableSchema } from "../../indexer/graphql/resolvers.ts";
+import { executeQuery, type QueryServerOptions } from "../../indexer/graphql/server.ts";
+import { loadSubgraph, withDeployment } from "../../indexer/manifest.ts";
+import { openDatabase } from "../../indexer/store/database.ts";
+import { databaseStore } from "../../indexer/store/databaseStore.ts";
+import { syncOnce } from "../../indexer/sync.ts";
+import { subgraphDir } from "../../scripts/codegen/subgraph.ts";
+import { deployVault, rebalanceUntilSettled } from "../helpers/vault.ts";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+/** The ```graphql blocks of the README's section for analysts. */
+async function readmeQueries(): Promise<string[]> {
+  const readme = await readFile(path.join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### For analysts"), readme.indexOf("## Tests"));
+  return [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+describe("the README's example queries", () => {
+  let api: QueryServerOptions;
+
+  beforeAll(async () => {
+    const connection = await hre.network.create();
+    const v = await deployVault(connection);
+    const client = (await connection.viem.getPublicClient()) as unknown as PublicClient;
+    await v.vault.write.deposit([parseUnits("100000", 6), v.accounts.alice.account.address], {
+      account: v.accounts.alice.account,
+    });
+    await rebalanceUntilSettled(connection, v);
+    await v.collateralManager.write.manage({ account: v.accounts.eve.account });
+    const subgraph = withDeployment(await loadSubgraph(path.join(subgraphDir, "build", "default")), v.record);
+    const sql = await openDatabase({});
+    const store = await databaseStore(sql, subgraph.schema);
+    await syncOnce({ client, subgraph, store });
+    api = { schema: executableSchema(subgraph.schema, store.namespace), sql, store, name: "trimtab", deployment: "Qm" };
+  });
+
+  it("are a dozen or more, and each runs without errors and finds data", async () => {
+    const queries = await readmeQueries();
+    expect(queries.length).toBeGreaterThanOrEqual(12);
+    for (const query of queries) {
+      const result = (await executeQuery(api, { query })) as { data?: Record<string, unknown>; errors?: unknown };
+      expect(result.errors, query).toBeUndefined();
+      const found = Object.entries(result.data!).filter(([, value]) =>
+        Array.isArray(value) ? value.length > 0 : value,
+      );
+      expect(found.length, `${query} found nothing`).toBeGreaterThan(0);
+    }
+  });
+});
