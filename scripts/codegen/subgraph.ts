@@ -101,9 +101,10 @@ async function readDeployments(dir: string): Promise<DeploymentRecord[]> {
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as DeploymentRecord));
 }
 
-async function graph(args: string[]): Promise<void> {
+/** Runs graph-cli (on this script's Node) in `cwd`. */
+export async function graph(args: string[], cwd: string = subgraphDir): Promise<void> {
   const cli = require.resolve("@graphprotocol/graph-cli/bin/run.js");
-  await run(process.execPath, [cli, ...args], { cwd: subgraphDir, maxBuffer: 64 * 1024 * 1024 });
+  await run(process.execPath, [cli, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
 }
 
 /**
