@@ -10,7 +10,8 @@
  *   --name <name>          the subgraph's name in /subgraphs/name/<name> (default trimtab)
  *   --port <port>          the GraphQL port on 127.0.0.1 (default 8000)
  *   --range-blocks <n>     blocks per eth_getLogs range (default 2000)
- *   --once                 index to the chain's head, print the head, and exit (no server)
+ *   --once                 index to the chain's head, print a JSON summary (head, events, seconds, peak RSS) and
+ *                          exit (no server)
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
@@ -71,8 +72,17 @@ const mappingLog = (level: number, message: string, where: { dataSource: string;
   );
 
 if (values.once) {
+  const started = performance.now();
   const result = await syncOnce({ client, subgraph, store, log, mappingLog, rangeBlocks });
-  console.log(JSON.stringify({ head: result.head?.number.toString() ?? null, failed: result.failed ?? null }));
+  const seconds = (performance.now() - started) / 1000;
+  const summary = {
+    head: result.head?.number.toString() ?? null,
+    failed: result.failed ?? null,
+    events: result.events,
+    seconds: Number(seconds.toFixed(2)),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  console.log(JSON.stringify(summary));
   await sql.close();
   process.exit(result.failed ? 1 : 0);
 }

@@ -121,6 +121,7 @@ function transactionData(tx: Transaction): TransactionData {
   };
 }
 
+/** Blocks with triggers, events (logs) that ran at least one handler, and handler runs. */
 export type ProcessResult = { blocks: number; events: number; handlerRuns: number };
 
 /** A handler failed: the block's writes were not committed; the deployment is failed at `block`. */
@@ -169,24 +170,24 @@ export async function processBlocks(options: {
   const result: ProcessResult = { blocks: 0, events: 0, handlerRuns: 0 };
   for (const number of [...blocks.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     const blockLogs = blocks.get(number)!.sort((a, b) => a.logIndex! - b.logIndex!);
-    const block = blockData(await client.getBlock({ blockNumber: number }));
-    const transactions = new Map<Hex, TransactionData>();
+    // One call for the block and its transactions (a handler gets its event's transaction).
+    const full = await client.getBlock({ blockNumber: number, includeTransactions: true });
+    const block = blockData(full);
+    const transactions = new Map<Hex, TransactionData>(full.transactions.map((t) => [t.hash, transactionData(t)]));
     const calls = callResolver(client, number);
     const logsPerTransaction = new Map<Hex, number>();
     store.beginBlock(number);
     for (const l of blockLogs) {
       const txHash = l.transactionHash!;
       const transactionLogIndex = logsPerTransaction.get(txHash) ?? 0;
+      let handled = false;
       logsPerTransaction.set(txHash, transactionLogIndex + 1);
       for (const ds of byAddress.get(l.address.toLowerCase()) ?? []) {
         if (number < BigInt(ds.startBlock)) continue;
         for (const handler of ds.eventHandlers) {
           if (handler.topic0 !== l.topics[0]) continue;
-          let tx = transactions.get(txHash);
-          if (!tx) {
-            tx = transactionData(await client.getTransaction({ hash: txHash }));
-            transactions.set(txHash, tx);
-          }
+          const tx = transactions.get(txHash);
+          if (!tx) throw new Error(`block ${number} does not hold transaction ${txHash} of its log`);
           const event: EventData = {
             address: l.address.toLowerCase() as Hex,
             logIndex: BigInt(l.logIndex!),
@@ -223,9 +224,10 @@ export async function processBlocks(options: {
             throw error;
           }
           result.handlerRuns++;
+          handled = true;
         }
       }
-      result.events++;
+      if (handled) result.events++;
     }
     await store.commitBlock({ number, hash: block.hash });
     result.blocks++;

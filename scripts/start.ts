@@ -13,15 +13,16 @@
  * Options: --port <n> (default 8545), --deployments-dir <dir> (default deployments/), --days <n> of scenario
  * (default 180; 0 skips it), --seed <n> (default 1), --graphql-port <n> (default 8000).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, open, rm } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import hre from "hardhat";
 import { createPublicClient, http } from "viem";
 import { defaultDeploymentsDir, readDeployment, type DeploymentRecord } from "../ignition/deploy.ts";
 import { deployStack } from "../ignition/stack.ts";
-import { ensureSubgraphBuilt } from "./codegen/subgraph.ts";
+import { chainIdAt, startHardhatNode } from "./devnet/hardhatNode.ts";
+import { startIndexerProcess } from "./devnet/indexerProcess.ts";
 import { parseScenarioOptions, playScenario } from "./devnet/scenario.ts";
 import { seedVoters } from "./devnet/seedVoters.ts";
 
@@ -58,13 +59,7 @@ const rpcUrl = `http://127.0.0.1:${port}`;
 const network = "localhost";
 const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
 
-async function chainId(): Promise<number | undefined> {
-  try {
-    return await publicClient.getChainId();
-  } catch {
-    return undefined;
-  }
-}
+const chainId = () => chainIdAt(rpcUrl);
 
 async function isDeployed(record: DeploymentRecord | undefined): Promise<boolean> {
   if (!record || record.chainId !== (await chainId())) return false;
@@ -96,64 +91,12 @@ function printSummary(record: DeploymentRecord, file: string) {
   console.log(lines.join("\n"));
 }
 
-async function waitForChain(child: ChildProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the Hardhat node exited with code ${child.exitCode}`);
-    if ((await chainId()) !== undefined) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the Hardhat node did not answer on ${rpcUrl} within ${timeoutMs / 1000} s`);
-}
-
-/** The indexed head the GraphQL API reports, or undefined while it does not answer. */
-async function indexedHead(): Promise<{ number: number; failed: boolean } | undefined> {
-  try {
-    const response = await fetch(graphqlUrl, {
-      method: "POST",
-      body: JSON.stringify({ query: "{ _meta { block { number } hasIndexingErrors } }" }),
-    });
-    const body = (await response.json()) as {
-      data?: { _meta: { block: { number: number }; hasIndexingErrors: boolean } };
-    };
-    if (!body.data) return undefined;
-    return { number: body.data._meta.block.number, failed: body.data._meta.hasIndexingErrors };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Starts the local indexer on a fresh data directory and waits until it has indexed `head`. */
-async function startIndexer(deploymentFile: string, head: bigint, timeoutMs: number): Promise<ChildProcess> {
+async function startIndexer(deploymentFile: string, head: bigint): Promise<ChildProcess> {
   const dataDir = path.join(root, ".trimtab", "indexer", `localhost-${port}`);
   await rm(dataDir, { recursive: true, force: true }); // a new chain: the previous index no longer applies
-  const logFile = await open(path.join(root, ".trimtab", `indexer-${graphqlPort}.log`), "w");
-  const indexer = spawn(
-    process.execPath,
-    [
-      path.join(root, "indexer", "cli.ts"),
-      "--rpc",
-      rpcUrl,
-      "--subgraph",
-      await ensureSubgraphBuilt(),
-      "--deployment",
-      deploymentFile,
-      "--data-dir",
-      dataDir,
-      "--port",
-      String(graphqlPort),
-    ],
-    { cwd: root, stdio: ["ignore", logFile.fd, logFile.fd] },
-  );
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (indexer.exitCode !== null) throw new Error(`the indexer exited with code ${indexer.exitCode}`);
-    const indexed = await indexedHead();
-    if (indexed?.failed) throw new Error("the indexer failed: see .trimtab/indexer log");
-    if (indexed && BigInt(indexed.number) >= head) return indexer;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the indexer did not reach block ${head} within ${timeoutMs / 1000} s`);
+  const logFile = path.join(root, ".trimtab", `indexer-${graphqlPort}.log`);
+  return startIndexerProcess({ rpcUrl, deploymentFile, dataDir, port: graphqlPort, logFile }, head, 600_000);
 }
 
 async function main() {
@@ -169,20 +112,7 @@ async function main() {
 
   await mkdir(path.join(root, ".trimtab"), { recursive: true });
   const logFile = path.join(root, ".trimtab", `hardhat-node-${port}.log`);
-  const log = await open(logFile, "w");
-  // The node runs on this script's own Node (22, from the `node` package), whatever is first on PATH.
-  const node = spawn(
-    process.execPath,
-    [
-      path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js"),
-      "node",
-      "--hostname",
-      "127.0.0.1",
-      "--port",
-      String(port),
-    ],
-    { cwd: root, stdio: ["ignore", log.fd, log.fd], env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" } },
-  );
+  const node = await startHardhatNode(port, logFile);
   let indexer: ChildProcess | undefined;
   const stop = () => {
     indexer?.kill("SIGTERM");
@@ -192,7 +122,6 @@ async function main() {
   process.on("SIGTERM", stop);
 
   try {
-    await waitForChain(node, 60_000);
     // A new node is a new chain: Ignition's journal of the previous one no longer applies.
     const deploymentId = `localhost-${port}`;
     await rm(path.join(root, "ignition", "deployments", deploymentId), { recursive: true, force: true });
@@ -223,7 +152,7 @@ async function main() {
       );
     }
     console.log("Indexing the chain…");
-    indexer = await startIndexer(deployed.file!, await publicClient.getBlockNumber(), 600_000);
+    indexer = await startIndexer(deployed.file!, await publicClient.getBlockNumber());
     printSummary(deployed.record, deployed.file!);
     console.log(`  node log     ${path.relative(root, logFile)}\n\nReady. Ctrl-C stops the chain.`);
   } catch (error) {

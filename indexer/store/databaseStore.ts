@@ -127,26 +127,55 @@ export async function databaseStore(sql: Sql, schema: SubgraphSchema, namespace 
     async commitBlock(block) {
       const number = Number(block.number);
       const committed = writes;
+      // Per table, one statement closes the current versions of every entity the block changed, and one inserts
+      // the new versions. Immutable entities are never closed: a second version of one breaks the unique index
+      // of current rows, and the block fails.
+      const byType = new Map<string, { id: string; entity: Entity | null }[]>();
+      for (const w of committed.values()) {
+        const list = byType.get(w.type) ?? [];
+        list.push({ id: w.id, entity: w.entity });
+        byType.set(w.type, list);
+      }
       await sql.transaction(async (tx) => {
-        for (const { type, id, entity } of committed.values()) {
+        for (const [type, changes] of byType) {
           const table = tableFor(type);
-          const closed = await tx.query(
-            `update ${qualified(table)} set block_range = int4range(lower(block_range), $2)
-              where id = $1 and upper_inf(block_range) returning vid`,
-            [idToSql(id, table), number],
-          );
-          if (table.entity.immutable && closed.rows.length > 0) {
-            throw new Error(`Immutable entity ${type}[${id}] can not be updated or removed (block ${number})`);
+          if (table.entity.immutable) {
+            const removed = changes.find((c) => !c.entity);
+            if (removed)
+              throw new Error(`Immutable entity ${type}[${removed.id}] can not be removed (block ${number})`);
+          } else {
+            await tx.query(
+              `update ${qualified(table)} set block_range = int4range(lower(block_range), $2)
+                where upper_inf(block_range) and id = any($1)`,
+              [changes.map((c) => idToSql(c.id, table)), number],
+            );
           }
-          if (!entity) continue;
-          const columns = table.columns.map((c) => quote(c.name));
-          const params = table.columns.map((c) => toSql(entity.get(c.field.name), c));
-          const placeholders = params.map((_, i) => `$${i + 1}`);
-          await tx.query(
-            `insert into ${qualified(table)} (${columns.join(", ")}, block_range)
-              values (${placeholders.join(", ")}, int4range($${params.length + 1}, null))`,
-            [...params, number],
-          );
+          const rows = changes.filter((c) => c.entity);
+          const perRow = table.columns.length + 1;
+          const chunk = Math.max(1, Math.floor(60_000 / perRow));
+          for (let start = 0; start < rows.length; start += chunk) {
+            const params: unknown[] = [];
+            const tuples = rows.slice(start, start + chunk).map(({ entity }) => {
+              const values = table.columns.map((c) => {
+                params.push(toSql(entity!.get(c.field.name), c));
+                return `$${params.length}::${c.sqlType}`;
+              });
+              params.push(number);
+              return `(${values.join(", ")}, int4range($${params.length}, null))`;
+            });
+            try {
+              await tx.query(
+                `insert into ${qualified(table)} (${table.columns.map((c) => quote(c.name)).join(", ")}, block_range)
+                  values ${tuples.join(", ")}`,
+                params,
+              );
+            } catch (error) {
+              if (table.entity.immutable && /unique|duplicate/i.test((error as Error).message)) {
+                throw new Error(`Immutable entity ${type} can not be updated: an id written at block ${number} exists`);
+              }
+              throw error;
+            }
+          }
         }
         await tx.query(
           `insert into ${ns}.block_hashes (number, hash) values ($1, $2)

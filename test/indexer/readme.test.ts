@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,16 +9,8 @@ import { openDatabase } from "../../indexer/store/database.ts";
 import { databaseStore } from "../../indexer/store/databaseStore.ts";
 import { syncOnce } from "../../indexer/sync.ts";
 import { subgraphDir } from "../../scripts/codegen/subgraph.ts";
+import { readmeQueries } from "../../scripts/readmeQueries.ts";
 import { deployVault, rebalanceUntilSettled } from "../helpers/vault.ts";
-
-const root = path.resolve(import.meta.dirname, "..", "..");
-
-/** The ```graphql blocks of the README's section for analysts. */
-async function readmeQueries(): Promise<string[]> {
-  const readme = await readFile(path.join(root, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### For analysts"), readme.indexOf("## Tests"));
-  return [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
-}
 
 describe("the README's example queries", () => {
   let api: QueryServerOptions;
