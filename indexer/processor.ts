@@ -6,8 +6,11 @@
 import {
   decodeFunctionResult,
   encodeFunctionData,
+  formatLog,
+  numberToHex,
   parseAbiItem,
   type AbiFunction,
+  type Address,
   type Block,
   type Hex,
   type Log,
@@ -19,9 +22,9 @@ import { entityToStore } from "./schema.ts";
 import { eventParameters, fromEthValue, toEthValue } from "./runtime/abi.ts";
 import type { BlockData, EventData, TransactionData } from "./runtime/event.ts";
 import { HandlerError, type CallRequest } from "./runtime/host.ts";
-import { compileMapping, runEventHandler, type CallResolver } from "./runtime/mapping.ts";
+import { compileMapping, NeedsFetch, runEventHandler, type CallResolver } from "./runtime/mapping.ts";
 import type { EthValue } from "./runtime/values.ts";
-import type { BlockStore } from "./store/types.ts";
+import { DeploymentFailure, type BlockStore } from "./store/types.ts";
 
 export type ProcessorLog = (level: number, message: string, context: { dataSource: string; block: bigint }) => void;
 
@@ -45,35 +48,71 @@ export function callFunction(signature: string): AbiFunction {
 }
 
 /** Resolves a mapping's eth_calls at one block, caching results (a revert is cached as null). */
-export function callResolver(client: PublicClient, blockNumber: bigint): CallResolver {
+/**
+ * The eth_calls of one block's handlers, each made once at that block. `prefetch` requests calls a handler is
+ * expected to make (those the previous block's handlers made) before it asks; a handler that asks then waits for
+ * that request instead of making its own, and a guess no handler asks for costs only the node's time.
+ */
+export function callResolver(
+  client: PublicClient,
+  blockNumber: bigint,
+): CallResolver & {
+  prefetch(requests: readonly CallRequest[]): void;
+  /** The calls this block's handlers asked for. */
+  asked(): CallRequest[];
+} {
   const results = new Map<string, EthValue[] | null>();
+  const inflight = new Map<string, Promise<void>>();
+  const asked = new Map<string, CallRequest>();
   const keyOf = (request: CallRequest) =>
     `${request.address}:${request.signature}:${JSON.stringify(request.params, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`;
+  async function call(request: CallRequest, key: string): Promise<void> {
+    const fn = callFunction(request.signature);
+    const args = fn.inputs.map((input, i) => fromEthValue(input, request.params[i]!));
+    const data = encodeFunctionData({ abi: [fn], functionName: fn.name, args });
+    let output: Hex | undefined;
+    try {
+      ({ data: output } = await client.call({ to: request.address, data, blockNumber }));
+    } catch (error) {
+      if (!isRevert(error)) throw error;
+      results.set(key, null);
+      return;
+    }
+    if (!output || output === "0x") {
+      results.set(key, fn.outputs.length === 0 ? [] : null);
+      return;
+    }
+    const decoded = decodeFunctionResult({ abi: [fn], functionName: fn.name, data: output }) as unknown;
+    const values = fn.outputs.length === 1 ? [decoded] : (decoded as unknown[]);
+    results.set(
+      key,
+      fn.outputs.map((param, i) => toEthValue(param, values[i])),
+    );
+  }
+  const start = (request: CallRequest, key: string): Promise<void> => {
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = call(request, key);
+      inflight.set(key, pending);
+      // A failed request is forgotten, so the handler's own request retries it.
+      pending.catch(() => inflight.delete(key));
+    }
+    return pending;
+  };
   return {
-    cached: (request) => results.get(keyOf(request)),
-    async fetch(request) {
-      const fn = callFunction(request.signature);
-      const args = fn.inputs.map((input, i) => fromEthValue(input, request.params[i]!));
-      const data = encodeFunctionData({ abi: [fn], functionName: fn.name, args });
-      let output: Hex | undefined;
-      try {
-        ({ data: output } = await client.call({ to: request.address, data, blockNumber }));
-      } catch (error) {
-        if (!isRevert(error)) throw error;
-        results.set(keyOf(request), null);
-        return;
-      }
-      if (!output || output === "0x") {
-        results.set(keyOf(request), fn.outputs.length === 0 ? [] : null);
-        return;
-      }
-      const decoded = decodeFunctionResult({ abi: [fn], functionName: fn.name, data: output }) as unknown;
-      const values = fn.outputs.length === 1 ? [decoded] : (decoded as unknown[]);
-      results.set(
-        keyOf(request),
-        fn.outputs.map((param, i) => toEthValue(param, values[i])),
-      );
+    cached: (request) => {
+      const key = keyOf(request);
+      asked.set(key, request);
+      return results.get(key);
     },
+    fetch: (request) => start(request, keyOf(request)),
+    prefetch(requests) {
+      for (const request of requests) {
+        const key = keyOf(request);
+        if (!results.has(key)) void start(request, key).catch(() => {});
+      }
+    },
+    asked: () => [...asked.values()],
   };
 }
 
@@ -125,13 +164,50 @@ function transactionData(tx: Transaction): TransactionData {
 export type ProcessResult = { blocks: number; events: number; handlerRuns: number };
 
 /** A handler failed: the block's writes were not committed; the deployment is failed at `block`. */
-export class TriggerFailed extends HandlerError {
+export class TriggerFailed extends DeploymentFailure {
   override name = "TriggerFailed";
-  readonly block: bigint;
-  constructor(message: string, block: bigint) {
-    super(message);
-    this.block = block;
+}
+
+/**
+ * The logs of the subgraph's data sources from block `from` on: up to `to`, or, when the node refuses that as too
+ * much (its result cap, or a response over the client's size limit), up to where a range it serves ends (halving,
+ * as graph-node reduces its range). `to` is the last block the logs cover.
+ */
+export async function subgraphLogs(
+  client: PublicClient,
+  subgraph: Subgraph,
+  from: bigint,
+  to: bigint,
+): Promise<{ logs: Log[]; to: bigint }> {
+  const address = [...new Set(subgraph.dataSources.map((s) => s.address))];
+  // Only the events some handler takes (as graph-node filters by event signature).
+  const topic0s = [...new Set(subgraph.dataSources.flatMap((s) => s.eventHandlers.map((h) => h.topic0)))];
+  for (let end = to; ;) {
+    try {
+      const logs = await client.request({
+        method: "eth_getLogs",
+        params: [{ address, topics: [topic0s], fromBlock: numberToHex(from), toBlock: numberToHex(end) }],
+      });
+      return { logs: logs.map((l) => formatLog(l)), to: end };
+    } catch (error) {
+      if (end === from || !tooManyLogs(error)) throw error;
+      // Shrink in proportion to how far over the limit the response was (when the client says), at least halve.
+      const { size, maxSize } = error as { size?: number; maxSize?: number };
+      const share = size && maxSize ? Math.min(0.5, (0.8 * maxSize) / size) : 0.5;
+      end = from + BigInt(Math.floor(Number(end - from) * share));
+    }
   }
+}
+
+/** Blocks (with their expected calls) requested ahead of the one whose handlers run. */
+const blocksAhead = 16;
+
+type FullBlock = Block<bigint, true>;
+
+/** Whether a failed `eth_getLogs` asked for too much: the response is too large, or the node caps the results. */
+function tooManyLogs(error: unknown): boolean {
+  const text = `${(error as Error).message ?? ""} ${(error as { details?: string }).details ?? ""}`;
+  return /size limit|exceed|too (many|large)|more than \d+ results|limit/i.test(text);
 }
 
 /**
@@ -145,6 +221,10 @@ export async function processBlocks(options: {
   store: BlockStore;
   from: bigint;
   to: bigint;
+  /** The range's logs, when fetched already ({@link subgraphLogs} up to `to`). */
+  logs?: Log[];
+  /** Called once the range's first blocks and calls are requested (to request the next range's logs). */
+  afterFirstRequests?: () => void;
   log?: ProcessorLog;
 }): Promise<ProcessResult> {
   const { client, subgraph, store } = options;
@@ -156,11 +236,15 @@ export async function processBlocks(options: {
     list.push(ds);
     byAddress.set(ds.address.toLowerCase(), list);
   }
-  const logs = await client.getLogs({
-    address: [...new Set(sources.map((s) => s.address))],
-    fromBlock: options.from,
-    toBlock: options.to,
-  });
+  let logs = options.logs;
+  if (!logs) {
+    logs = [];
+    for (let from = options.from; from <= options.to;) {
+      const part = await subgraphLogs(client, subgraph, from, options.to);
+      logs.push(...part.logs);
+      from = part.to + 1n;
+    }
+  }
   const blocks = new Map<bigint, Log[]>();
   for (const l of logs) {
     const list = blocks.get(l.blockNumber!) ?? [];
@@ -168,13 +252,34 @@ export async function processBlocks(options: {
     blocks.set(l.blockNumber!, list);
   }
   const result: ProcessResult = { blocks: 0, events: 0, handlerRuns: 0 };
-  for (const number of [...blocks.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const numbers = [...blocks.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // One call per block for the block and its transactions (a handler gets its event's transaction), a few blocks
+  // ahead of the one being processed.
+  // With each block, the calls its handlers will likely make: those of the last block processed.
+  const fetched = new Map<bigint, { block: Promise<FullBlock>; calls: ReturnType<typeof callResolver> }>();
+  let expectedCalls: CallRequest[] = [];
+  const fetchBlock = (n: bigint) => {
+    let ahead = fetched.get(n);
+    if (!ahead) {
+      const block = client.getBlock({ blockNumber: n, includeTransactions: true });
+      block.catch(() => {}); // awaited in turn; a failure surfaces there
+      const calls = callResolver(client, n);
+      calls.prefetch(expectedCalls);
+      ahead = { block, calls };
+      fetched.set(n, ahead);
+    }
+    return ahead;
+  };
+  for (const [k, number] of numbers.entries()) {
+    for (const next of numbers.slice(k, k + blocksAhead)) void fetchBlock(next);
+    // A node answers in turn: what comes after this range waits until its first blocks are asked for.
+    if (k === 0) options.afterFirstRequests?.();
+    const { block: fullBlock, calls } = fetchBlock(number);
+    const full = await fullBlock;
+    fetched.delete(number);
     const blockLogs = blocks.get(number)!.sort((a, b) => a.logIndex! - b.logIndex!);
-    // One call for the block and its transactions (a handler gets its event's transaction).
-    const full = await client.getBlock({ blockNumber: number, includeTransactions: true });
     const block = blockData(full);
     const transactions = new Map<Hex, TransactionData>(full.transactions.map((t) => [t.hash, transactionData(t)]));
-    const calls = callResolver(client, number);
     const logsPerTransaction = new Map<Hex, number>();
     store.beginBlock(number);
     for (const l of blockLogs) {
@@ -206,10 +311,11 @@ export async function processBlocks(options: {
               calls,
               dataSource: { name: ds.name, address: ds.address.toLowerCase() as Hex, network: ds.network },
               log: (level, message) => log(level, message, { dataSource: ds.name, block: number }),
-              validate: (type, id, entity) => {
+              validate: (type, id, entity, existing) => {
                 try {
-                  return entityToStore(subgraph.schema, type, id, entity);
+                  return entityToStore(subgraph.schema, type, id, entity, existing);
                 } catch (error) {
+                  if (error instanceof NeedsFetch) throw error;
                   throw new HandlerError((error as Error).message);
                 }
               },
@@ -230,6 +336,8 @@ export async function processBlocks(options: {
       if (handled) result.events++;
     }
     await store.commitBlock({ number, hash: block.hash });
+    const asked = calls.asked();
+    if (asked.length) expectedCalls = asked;
     result.blocks++;
   }
   return result;

@@ -4,18 +4,23 @@
  * Hardhat's `evm_revert`) rewinds to the newest block both agree on and indexes again, as graph-node does.
  * A handler failure marks the deployment failed (with its error) and stops indexing.
  */
-import type { PublicClient } from "viem";
+import type { Log, PublicClient } from "viem";
 import type { Subgraph } from "./manifest.ts";
-import { processBlocks, TriggerFailed, type ProcessorLog } from "./processor.ts";
-import type { DatabaseStore } from "./store/databaseStore.ts";
-import type { BlockPointer } from "./store/types.ts";
+import { processBlocks, subgraphLogs, type ProcessorLog } from "./processor.ts";
+import { StoreError, type DatabaseStore } from "./store/databaseStore.ts";
+import { DeploymentFailure, type BlockPointer } from "./store/types.ts";
 
 export type SyncOptions = {
   client: PublicClient;
   subgraph: Subgraph;
   store: DatabaseStore;
-  /** Blocks per `eth_getLogs` range. */
+  /** The most blocks per range (an `eth_getLogs` call and a progress commit); 2,000 by default. */
   rangeBlocks?: number;
+  /**
+   * Events a range aims at (5,000 by default): after a busy range the next one is shorter, after a quiet one
+   * longer (up to `rangeBlocks`), as graph-node sizes its ranges by triggers. Bounds memory and the work a crash loses.
+   */
+  targetRangeEvents?: number;
   log?: (message: string) => void;
   mappingLog?: ProcessorLog;
 };
@@ -60,22 +65,62 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   const chainHead = await client.getBlockNumber();
   const start = BigInt(Math.min(...subgraph.dataSources.map((ds) => ds.startBlock)));
   let from = head ? head.number + 1n : start;
-  const range = BigInt(options.rangeBlocks ?? 2_000);
+  const maxRange = BigInt(options.rangeBlocks ?? 2_000);
+  const targetEvents = BigInt(options.targetRangeEvents ?? 5_000);
+  let range = maxRange;
   let events = 0;
+  const upTo = (start: bigint, blocks: bigint) => (start + blocks - 1n < chainHead ? start + blocks - 1n : chainHead);
+  type Requested = Promise<{ logs: Log[]; to: bigint }>;
+  const ahead: { next: { from: bigint; logs: Requested } | null } = { next: null };
+  const request = (start: bigint): Requested => {
+    const logs = subgraphLogs(client, subgraph, start, upTo(start, range));
+    logs.catch(() => {}); // awaited in turn; a failure surfaces there
+    return logs;
+  };
   while (from <= chainHead) {
-    const to = from + range - 1n < chainHead ? from + range - 1n : chainHead;
+    const next = ahead.next;
+    const current: { logs: Log[]; to: bigint } = await (next?.from === from ? next.logs : request(from));
+    const to: bigint = current.to;
+    // A range the node refused as too large sizes the next ones at once.
+    if (to < upTo(from, range)) range = to - from + 1n;
+    // The next range's logs are requested while this range's handlers run.
+    ahead.next = null;
+    const requestNext = () => {
+      if (to < chainHead && !ahead.next) ahead.next = { from: to + 1n, logs: request(to + 1n) };
+    };
     try {
-      const result = await processBlocks({ client, subgraph, store, from, to, log: options.mappingLog });
+      const result = await processBlocks({
+        client,
+        subgraph,
+        store,
+        from,
+        to,
+        logs: current.logs,
+        afterFirstRequests: requestNext,
+        log: options.mappingLog,
+      });
+      requestNext(); // a range without triggers asks for nothing first
       events += result.events;
+      const blocks = to - from + 1n;
+      const sized = result.events > 0 ? (targetEvents * blocks) / BigInt(result.events) : blocks * 2n;
+      range = sized < 1n ? 1n : sized > maxRange ? maxRange : sized;
+      const block = await client.getBlock({ blockNumber: to });
+      head = { number: to, hash: block.hash };
+      await store.setHead(head);
     } catch (error) {
-      if (!(error instanceof TriggerFailed)) throw error;
-      await store.markFailed(error.message, error.block);
-      log(`indexing failed: ${error.message}`);
-      return { head: (await store.status()).head, failed: error.message, events };
+      if (!(error instanceof DeploymentFailure)) throw error;
+      // The blocks before the failing one are committed; an earlier store failure among them comes first.
+      let failure = error;
+      try {
+        await store.flush();
+      } catch (flushError) {
+        if (!(flushError instanceof StoreError)) throw flushError;
+        failure = flushError;
+      }
+      await store.markFailed(failure.message, failure.block);
+      log(`indexing failed: ${failure.message}`);
+      return { head: (await store.status()).head, failed: failure.message, events };
     }
-    const block = await client.getBlock({ blockNumber: to });
-    head = { number: to, hash: block.hash };
-    await store.setHead(head);
     log(`indexed to block ${to}`);
     from = to + 1n;
   }

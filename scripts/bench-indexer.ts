@@ -6,10 +6,11 @@
  * events the subgraph handles. Then, in a child process, the indexer indexes the whole chain into a fresh PGlite
  * directory (`--once`: events per second, peak RSS of that process); then it serves GraphQL and the dashboard
  * queries (the README's for analysts) run `--rounds` times each: p50 and p95 latency. Prints a table, then one
- * JSON line: {"events","eventsPerSecond","peakRssMB","graphqlP50Ms","graphqlP95Ms",...}.
+ * JSON line: {"events","eventsPerSecond","peakRssMB","graphqlP50Ms","graphqlP95Ms",...}. `--cpu-prof <dir>` writes a CPU
+ * profile of the indexing run there; `--chain-only` builds the chain and leaves it running, to index it by hand.
  */
 import { execFile, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
@@ -22,6 +23,7 @@ import { playScenario } from "./devnet/scenario.ts";
 import { seedVoters } from "./devnet/seedVoters.ts";
 import { ensureSubgraphBuilt } from "./codegen/subgraph.ts";
 import { readmeQueries } from "./readmeQueries.ts";
+import { loadSubgraph, withDeployment } from "../indexer/manifest.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -30,6 +32,8 @@ const { values } = parseArgs({
     events: { type: "string", default: "100000" },
     rounds: { type: "string", default: "30" },
     port: { type: "string", default: "18700" },
+    "cpu-prof": { type: "string" },
+    "chain-only": { type: "boolean", default: false },
   },
 });
 const targetEvents = Number(values.events);
@@ -75,23 +79,39 @@ async function main() {
     await usdc.write.mint([depositor.account.address, parseUnits("10000000", 6)]);
     await usdc.write.approve([stack.vault.address, maxUint256], { account: depositor.account });
   }
-  let events = await countHandledEvents();
+  // Events the subgraph handles: logs of its data sources' addresses with a handler for their topic.
+  const deploymentFile = path.join(deploymentsDir, "localhost.json");
+  const subgraph = withDeployment(
+    await loadSubgraph(path.join(root, "subgraph", "build", "default")),
+    JSON.parse(await readFile(deploymentFile, "utf8")),
+  );
+  const handled = new Set(
+    subgraph.dataSources.flatMap((ds) => ds.eventHandlers.map((h) => `${ds.address.toLowerCase()}:${h.topic0}`)),
+  );
+  const scenarioLogs = await client.getLogs({
+    address: subgraph.dataSources.map((ds) => ds.address),
+    fromBlock: 0n,
+    toBlock: "latest",
+  });
+  let events = scenarioLogs.filter((l) => handled.has(`${l.address.toLowerCase()}:${l.topics[0]}`)).length;
   console.log(`The scenario emitted ${events} handled events; adding activity up to ${targetEvents}…`);
   await client.request({ method: "evm_setAutomine" as never, params: [false] as never });
   let i = 0;
   while (events < targetEvents) {
-    const hashes: Hash[] = [];
+    // Sent concurrently (the node assigns each sender's nonces in arrival order), mined together.
+    const sends: Promise<Hash>[] = [];
     for (let k = 0; k < 120; k++, i++) {
       const from = senders[i % senders.length]!;
       const to = senders[(i + 1) % senders.length]!;
       const args = [to.account.address, 1n] as const;
-      hashes.push(await stack.token.write.transfer(args, { account: from.account, gas: 120_000n }));
+      sends.push(stack.token.write.transfer(args, { account: from.account, gas: 120_000n }));
     }
     for (let k = 0; k < 25; k++, i++) {
       const depositor = depositors[i % depositors.length]!;
       const args = [parseUnits("10", 6), depositor.account.address] as const;
-      hashes.push(await stack.vault.write.deposit(args, { account: depositor.account, gas: 400_000n }));
+      sends.push(stack.vault.write.deposit(args, { account: depositor.account, gas: 400_000n }));
     }
+    const hashes = await Promise.all(sends);
     // Mine until every transaction is in (a block holds what fits under its gas limit).
     let pending = hashes;
     while (pending.length) {
@@ -100,20 +120,26 @@ async function main() {
         pending.map((hash) => client.getTransactionReceipt({ hash }).catch(() => null)),
       );
       if (receipts.some((r) => r && r.status !== "success")) throw new Error("an activity transaction reverted");
+      for (const receipt of receipts) {
+        for (const l of receipt?.logs ?? []) if (handled.has(`${l.address.toLowerCase()}:${l.topics[0]}`)) events++;
+      }
       pending = pending.filter((_, k) => !receipts[k]);
     }
-    events += 120 * 3 + 25 * 3;
-    if (i % 4_350 < 145) console.log(`  ~${events} events`);
+    if (i % 4_350 < 145) console.log(`  ${events} events`);
   }
   await client.request({ method: "evm_setAutomine" as never, params: [true] as never });
   const head = await client.getBlockNumber();
-  const deploymentFile = path.join(deploymentsDir, "localhost.json");
 
+  if (values["chain-only"]) {
+    console.log(`The chain is ready at ${rpcUrl} (deployment ${deploymentFile}); Ctrl-C stops it.`);
+    await new Promise(() => {});
+  }
   console.log(`Indexing ${head} blocks into a fresh PGlite…`);
   const dataDir = await mkdtemp(path.join(tmpdir(), "trimtab-bench-index-"));
-  const { stdout } = await run(
+  const { stdout, stderr } = await run(
     process.execPath,
     [
+      ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(values["cpu-prof"])] : []),
       path.join(root, "indexer", "cli.ts"),
       "--once",
       "--rpc",
@@ -125,6 +151,7 @@ async function main() {
     ],
     { cwd: root, maxBuffer: 256 * 1024 * 1024 },
   );
+  process.stderr.write(stderr);
   const summary = JSON.parse(stdout.trim().split("\n").at(-1)!) as {
     events: number;
     seconds: number;
@@ -176,19 +203,6 @@ async function main() {
     ].join("\n"),
   );
   console.log(JSON.stringify(result));
-
-  async function countHandledEvents(): Promise<number> {
-    // The subgraph's events so far, counted by indexing them once (quick at the scenario's size).
-    const dir = await mkdtemp(path.join(tmpdir(), "trimtab-bench-count-"));
-    const file = path.join(deploymentsDir, "localhost.json");
-    const { stdout: out } = await run(
-      process.execPath,
-      [path.join(root, "indexer", "cli.ts"), "--once", "--rpc", rpcUrl, "--deployment", file, "--data-dir", dir],
-      { cwd: root, maxBuffer: 256 * 1024 * 1024 },
-    );
-    await rm(dir, { recursive: true, force: true });
-    return (JSON.parse(out.trim().split("\n").at(-1)!) as { events: number }).events;
-  }
 }
 
 main()

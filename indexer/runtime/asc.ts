@@ -62,11 +62,12 @@ export type MappingExports = {
 export type Asc = ReturnType<typeof ascMemory>;
 
 /**
- * The memory helpers of one mapping instance. Views are taken afresh on every access: an allocation may grow the
- * memory and detach the previous buffer.
+ * The memory helpers of one mapping instance. Views are cached per buffer: an allocation may grow the memory and
+ * detach the previous one, which `memory.buffer` then no longer returns. `typeIds` may be shared by the instances
+ * of one module (runtime ids are the module's constants).
  */
-export function ascMemory(exports: MappingExports) {
-  const ids = new Map<TypeIdName, number>();
+export function ascMemory(exports: MappingExports, typeIds: Map<TypeIdName, number> = new Map()) {
+  const ids = typeIds;
   const runtimeId = (type: TypeIdName): number => {
     let id = ids.get(type);
     if (id === undefined) {
@@ -77,31 +78,54 @@ export function ascMemory(exports: MappingExports) {
     }
     return id;
   };
-  const view = () => new DataView(exports.memory.buffer);
-  const u8 = () => new Uint8Array(exports.memory.buffer);
+  let buffer: ArrayBuffer | null = null;
+  let dataView = new DataView(new ArrayBuffer(0));
+  let bytes = new Uint8Array(0);
+  let units = new Uint16Array(0);
+  const refresh = () => {
+    const current = exports.memory.buffer;
+    if (current !== buffer) {
+      buffer = current;
+      dataView = new DataView(current);
+      bytes = new Uint8Array(current);
+      units = new Uint16Array(current);
+    }
+  };
+  const view = () => {
+    refresh();
+    return dataView;
+  };
+  const u8 = () => {
+    refresh();
+    return bytes;
+  };
 
   const u32 = (ptr: number): number => view().getUint32(ptr, true);
   const setU32 = (ptr: number, value: number): void => view().setUint32(ptr, value, true);
   const size = (ptr: number): number => u32(ptr - 4);
   const alloc = (bytes: number, type: TypeIdName): number => exports.__new(bytes, runtimeId(type));
 
+  /** UTF-16 code units as they are (objects are 16-byte aligned, so the string starts on a unit boundary). */
   function readString(ptr: number): string {
     if (ptr === 0) throw new Error("null string pointer");
     const length = size(ptr) / 2;
-    const units = new Uint16Array(exports.memory.buffer.slice(ptr, ptr + length * 2));
+    refresh();
+    const start = ptr / 2;
     let out = "";
-    for (let i = 0; i < units.length; i += 4096) out += String.fromCharCode(...units.subarray(i, i + 4096));
+    for (let i = 0; i < length; i += 4096) {
+      out += String.fromCharCode.apply(null, units.subarray(start + i, start + Math.min(length, i + 4096)) as never);
+    }
     return out;
   }
 
   function writeString(value: string): number {
     const ptr = alloc(value.length * 2, "String");
-    const v = view();
-    for (let i = 0; i < value.length; i++) v.setUint16(ptr + i * 2, value.charCodeAt(i), true);
+    refresh();
+    const start = ptr / 2;
+    for (let i = 0; i < value.length; i++) units[start + i] = value.charCodeAt(i);
     return ptr;
   }
 
-  /** The bytes of a Uint8Array (Bytes, Address, BigInt), copied out. */
   function readBytes(ptr: number): Uint8Array {
     if (ptr === 0) throw new Error("null bytes pointer");
     const dataStart = u32(ptr + 4);

@@ -66,6 +66,29 @@ export type HostContext = {
   log(level: number, message: string): void;
 };
 
+/** graph-node's largest BigInt: 435,412 bits including the sign (`BigInt::MAX_BITS`). */
+export const maxBigIntBits = 435_412;
+
+/** A BigInt graph-node would build with `BigInt::new`, or its error when it has too many bits. */
+export function checkedBigInt(value: bigint): bigint {
+  const bits = (value < 0n ? -value : value).toString(2).length + (value === 0n ? 0 : 1);
+  if (bits > maxBigIntBits) throw new HandlerError(`BigInt is too big, total bits ${bits} (max ${maxBigIntBits})`);
+  return value;
+}
+
+/** graph-node's `abort` message: a null pointer or a zero line/column is left out. */
+export function abortMessage(message: string | null, file: string | null, line: number, column: number): string {
+  const location =
+    file === null
+      ? "an unknown location"
+      : line === 0
+        ? file
+        : column === 0
+          ? `${file}, line ${line}`
+          : `${file}, line ${line}, column ${column}`;
+  return `Mapping aborted at ${location}, with ${message === null ? "no message" : `message: ${message}`}`;
+}
+
 const logLevels = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"];
 
 /** The import object for a mapping instance; `exports` is filled in once the instance exists. */
@@ -114,9 +137,7 @@ export function hostImports(context: HostContext, instance: { asc?: Asc; exports
   return {
     env: {
       abort: (message: number, file: number, line: number, column: number) => {
-        const text = message ? str(message) : "(no message)";
-        const where = file ? str(file) : "(unknown file)";
-        throw new HandlerError(`Mapping aborted at ${where}, line ${line}, column ${column}, with message: ${text}`);
+        throw new HandlerError(abortMessage(message ? str(message) : null, file ? str(file) : null, line, column));
       },
     },
     index: {
@@ -144,7 +165,7 @@ export function hostImports(context: HostContext, instance: { asc?: Asc; exports
       "log.log": guard((level: number, message: number) => {
         const text = str(message);
         context.log(level, text);
-        if (level === 0) throw new HandlerError(`Critical error logged in mapping: ${text}`);
+        if (level === 0) throw new HandlerError(`Critical error logged in mapping with log message: ${text}`);
       }),
       "ipfs.cat": () => {
         throw new HandlerError("ipfs.cat is not available in the local indexer (no IPFS node)");
@@ -160,7 +181,7 @@ export function hostImports(context: HostContext, instance: { asc?: Asc; exports
       "bigInt.times": guard((x: number, y: number) => outBig(big(x) * big(y))),
       "bigInt.dividedBy": guard((x: number, y: number) => {
         const divisor = big(y);
-        if (divisor === 0n) throw new HandlerError("Division by zero");
+        if (divisor === 0n) throw new HandlerError(`attempted to divide BigInt \`${big(x)}\` by zero`);
         return outBig(big(x) / divisor);
       }),
       "bigInt.dividedByDecimal": guard((x: number, y: number) =>
@@ -168,14 +189,15 @@ export function hostImports(context: HostContext, instance: { asc?: Asc; exports
       ),
       "bigInt.mod": guard((x: number, y: number) => {
         const divisor = big(y);
-        if (divisor === 0n) throw new HandlerError("Mod by zero");
+        if (divisor === 0n)
+          throw new HandlerError(`attempted to calculate the remainder of \`${big(x)}\` with a divisor of zero`);
         return outBig(big(x) % divisor);
       }),
-      "bigInt.pow": guard((x: number, exp: number) => outBig(big(x) ** BigInt(exp))),
+      "bigInt.pow": guard((x: number, exp: number) => outBig(checkedBigInt(big(x) ** BigInt(exp)))),
       "bigInt.fromString": guard((s: number) => {
         const text = str(s);
-        if (!/^[+-]?\d+$/.test(text)) throw new HandlerError(`failed to parse BigInt from "${text}"`);
-        return outBig(BigInt(text));
+        if (!/^[+-]?\d+$/.test(text)) throw new HandlerError(`string is not a BigInt: \`${text}\``);
+        return outBig(checkedBigInt(BigInt(text)));
       }),
       "bigInt.bitOr": guard((x: number, y: number) => outBig(big(x) | big(y))),
       "bigInt.bitAnd": guard((x: number, y: number) => outBig(big(x) & big(y))),
@@ -184,20 +206,32 @@ export function hostImports(context: HostContext, instance: { asc?: Asc; exports
       "bigDecimal.plus": guard((x: number, y: number) => outDec(decimal.plus(dec(x), dec(y)))),
       "bigDecimal.minus": guard((x: number, y: number) => outDec(decimal.minus(dec(x), dec(y)))),
       "bigDecimal.times": guard((x: number, y: number) => outDec(decimal.times(dec(x), dec(y)))),
-      "bigDecimal.dividedBy": guard((x: number, y: number) => outDec(decimal.dividedBy(dec(x), dec(y)))),
+      "bigDecimal.dividedBy": guard((x: number, y: number) => {
+        const divisor = dec(y);
+        if (divisor.digits === 0n)
+          throw new HandlerError(`attempted to divide BigDecimal \`${decimal.toString(dec(x))}\` by zero`);
+        return outDec(decimal.dividedBy(dec(x), divisor));
+      }),
       "bigDecimal.equals": guard((x: number, y: number) => (decimal.equals(dec(x), dec(y)) ? 1 : 0)),
       "bigDecimal.toString": guard((x: number) => asc().writeString(decimal.toString(dec(x)))),
-      "bigDecimal.fromString": guard((s: number) => outDec(decimal.fromString(str(s)))),
+      "bigDecimal.fromString": guard((s: number) => {
+        const text = str(s);
+        try {
+          return outDec(decimal.fromString(text));
+        } catch {
+          throw new HandlerError(`string  is not a BigDecimal: '${text}'`); // two spaces, as graph-node
+        }
+      }),
     },
     conversion: {
       "typeConversion.bytesToString": guard((bytes: number) =>
-        asc().writeString(new TextDecoder().decode(asc().readBytes(bytes)).replaceAll("\u0000", "")),
+        asc().writeString(new TextDecoder().decode(asc().readBytes(bytes)).replace(/\u0000+$/, "")),
       ),
       "typeConversion.bytesToHex": guard((bytes: number) => asc().writeString(readHex(asc(), bytes))),
       "typeConversion.bigIntToString": guard((x: number) => asc().writeString(big(x).toString())),
       "typeConversion.bigIntToHex": guard((x: number) => {
         const v = big(x);
-        return asc().writeString(v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
+        return asc().writeString(`0x${(v < 0n ? -v : v).toString(16)}`); // the magnitude, as graph-node
       }),
       "typeConversion.stringToH160": guard((s: number) => {
         const text = str(s);

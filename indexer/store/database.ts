@@ -2,8 +2,14 @@
  * The indexer's database: PGlite in a data directory by default (embedded PostgreSQL: nothing to install), or a
  * PostgreSQL server when a connection URL is given (`DATABASE_URL`).
  */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+
+const run = promisify(execFile);
 
 export type Sql = {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -13,10 +19,22 @@ export type Sql = {
   kind: "pglite" | "postgres";
 };
 
-/** Opens PGlite at `dataDir` (in memory when omitted), or PostgreSQL at `url`. */
+/**
+ * PGlite's settings: shared buffers of 32 MB instead of 128 MB, which PGlite touches at start and would be most of
+ * its memory; the operating system caches the data directory's files anyway, so a smaller pool costs little speed.
+ */
+export const pgliteOptions = { postgresqlconf: ["shared_buffers = 32MB"] };
+
+/**
+ * Opens PGlite at `dataDir` (in memory when omitted), or PostgreSQL at `url`. A new data directory is created by a
+ * child process first (see `initPglite.ts`).
+ */
 export async function openDatabase(options: { dataDir?: string; url?: string }): Promise<Sql> {
   if (options.url) return openPostgres(options.url);
-  const db = new PGlite(options.dataDir);
+  if (options.dataDir && !existsSync(path.join(options.dataDir, "PG_VERSION"))) {
+    await run(process.execPath, [path.join(import.meta.dirname, "initPglite.ts"), options.dataDir]);
+  }
+  const db = new PGlite(options.dataDir, pgliteOptions);
   await db.waitReady;
   return {
     kind: "pglite",

@@ -4,6 +4,16 @@ import type { Entity, StoreValue } from "../runtime/values.ts";
 
 export type BlockPointer = { number: bigint; hash: Hex };
 
+/** A deterministic failure of the subgraph at `block`: the deployment is failed there, as graph-node fails it. */
+export class DeploymentFailure extends Error {
+  override name = "DeploymentFailure";
+  readonly block: bigint;
+  constructor(message: string, block: bigint) {
+    super(message);
+    this.block = block;
+  }
+}
+
 /** A store the processor writes a block at a time into. */
 export type BlockStore = HostStore & {
   /** Starts collecting the writes of block `number`. */
