@@ -7,7 +7,7 @@ if ! command -v pg_ctlcluster >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 read -r version cluster _ < <(pg_lsclusters --no-header | head -n 1)
-pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
+pg_ctlcluster "$version" "$cluster" start >/dev/null 2>&1 || true # "already running" is fine
 for _ in $(seq 1 50); do
   su postgres -c "pg_isready -q" && break
   sleep 0.2
