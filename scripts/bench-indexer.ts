@@ -24,6 +24,7 @@ import { seedVoters } from "./devnet/seedVoters.ts";
 import { ensureSubgraphBuilt } from "./codegen/subgraph.ts";
 import { readmeQueries } from "./readmeQueries.ts";
 import { loadSubgraph, withDeployment } from "../indexer/manifest.ts";
+import { indexerNodeOptions } from "../indexer/nodeOptions.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -139,6 +140,7 @@ async function main() {
   const { stdout, stderr } = await run(
     process.execPath,
     [
+      ...indexerNodeOptions,
       ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(values["cpu-prof"])] : []),
       path.join(root, "indexer", "cli.ts"),
       "--once",

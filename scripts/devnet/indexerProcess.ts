@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { ensureSubgraphBuilt } from "../codegen/subgraph.ts";
+import { indexerNodeOptions } from "../../indexer/nodeOptions.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -41,6 +42,7 @@ export async function startIndexerProcess(
   const indexer = spawn(
     process.execPath,
     [
+      ...indexerNodeOptions,
       path.join(root, "indexer", "cli.ts"),
       ...["--rpc", options.rpcUrl, "--subgraph", await ensureSubgraphBuilt()],
       ...["--deployment", options.deploymentFile, "--data-dir", options.dataDir, "--port", String(options.port)],

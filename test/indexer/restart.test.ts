@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadSubgraph } from "../../indexer/manifest.ts";
+import { indexerNodeOptions } from "../../indexer/nodeOptions.ts";
 import { toString as decimalString } from "../../indexer/runtime/bigDecimal.ts";
 import type { Entity, StoreValue } from "../../indexer/runtime/values.ts";
 import { openDatabase } from "../../indexer/store/database.ts";
@@ -28,7 +29,15 @@ const canonical = (entities: Entity[]) =>
 
 /** An indexer run to the chain's head, in ranges of 25 blocks (it logs each range it commits). */
 function indexOnce(deployment: string, dataDir: string): ChildProcess & { progress: () => number } {
-  const args = ["indexer/cli.ts", "--once", "--rpc", `http://127.0.0.1:${port}`, "--deployment", deployment];
+  const args = [
+    ...indexerNodeOptions,
+    "indexer/cli.ts",
+    "--once",
+    "--rpc",
+    `http://127.0.0.1:${port}`,
+    "--deployment",
+    deployment,
+  ];
   const child = spawn(node, [...args, "--data-dir", dataDir, "--range-blocks", "25"], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
