@@ -170,8 +170,9 @@ export class TriggerFailed extends DeploymentFailure {
 
 /**
  * The logs of the subgraph's data sources from block `from` on: up to `to`, or, when the node refuses that as too
- * much (its result cap, or a response over the client's size limit), up to where a range it serves ends (halving,
- * as graph-node reduces its range). `to` is the last block the logs cover.
+ * much (its result cap, or a response over the client's size limit), up to where a range it serves ends (cut in
+ * proportion to how far over the limit the response was, at least halved, as graph-node reduces its range). `to` is
+ * the last block the logs cover.
  */
 export async function subgraphLogs(
   client: PublicClient,
@@ -191,7 +192,6 @@ export async function subgraphLogs(
       return { logs: logs.map((l) => formatLog(l)), to: end };
     } catch (error) {
       if (end === from || !tooManyLogs(error)) throw error;
-      // Shrink in proportion to how far over the limit the response was (when the client says), at least halve.
       const { size, maxSize } = error as { size?: number; maxSize?: number };
       const share = size && maxSize ? Math.min(0.5, (0.8 * maxSize) / size) : 0.5;
       end = from + BigInt(Math.floor(Number(end - from) * share));
@@ -253,9 +253,8 @@ export async function processBlocks(options: {
   }
   const result: ProcessResult = { blocks: 0, events: 0, handlerRuns: 0 };
   const numbers = [...blocks.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  // One call per block for the block and its transactions (a handler gets its event's transaction), a few blocks
-  // ahead of the one being processed.
-  // With each block, the calls its handlers will likely make: those of the last block processed.
+  // Requested ahead of the block being processed: each block with its transactions in one call (a handler gets its
+  // event's transaction), and the calls its handlers will likely make (those of the last block processed).
   const fetched = new Map<bigint, { block: Promise<FullBlock>; calls: ReturnType<typeof callResolver> }>();
   let expectedCalls: CallRequest[] = [];
   const fetchBlock = (n: bigint) => {

@@ -52,6 +52,14 @@ async function commonAncestor(client: PublicClient, store: DatabaseStore): Promi
 export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   const { client, subgraph, store } = options;
   const log = options.log ?? (() => {});
+  // Blocks a previous call processed before an error it could not handle (the node unreachable mid-range) are
+  // complete: written now, they are not indexed twice.
+  try {
+    await store.flush();
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    await store.markFailed(error.message, error.block);
+  }
   const status = await store.status();
   if (status.failed) return { head: status.head, failed: status.error ?? "failed", events: 0 };
   let head = status.head;

@@ -4,8 +4,10 @@
  * instance put back into its instantiated state (memory and mutable globals), which costs far less than a new one.
  *
  * Host functions are synchronous but `eth_call` is not: when a handler asks for a call the host has not fetched
- * yet (or an entity the store must read from its database), the attempt stops ({@link NeedsFetch}), its store writes
- * are dropped, the value is fetched, and the handler runs again from the start. Handlers are deterministic, so the final run is the run graph-node would make.
+ * yet (or an entity the store must read from its database, {@link NeedsFetch}), the attempt goes on with a stand-in
+ * (a reverted call, no entity) to find whatever else it needs; then its store writes and logs are dropped, all of it
+ * is fetched at once, and the handler runs again from the start. Handlers are deterministic, so the final run, the
+ * one that needed nothing unfetched, is the run graph-node would make.
  */
 import { ascMemory, type Asc, type MappingExports, type TypeIdName } from "./asc.ts";
 import { writeEvent, type EventData } from "./event.ts";
@@ -109,7 +111,7 @@ function freshInstance(module: WasmModule): PooledInstance {
 function stagedStore(
   base: HostStore,
   validate: HandlerRun["validate"],
-  speculate: <T>(read: () => T, stand_in: T) => T,
+  speculate: <T>(read: () => T, standIn: T) => T,
 ) {
   const writes = new Map<string, { type: string; id: string; entity: Entity | null }>();
   const key = (type: string, id: string) => `${type}\u0000${id}`;

@@ -85,6 +85,28 @@ describe.each(backends)("indexing into the database ($name)", ({ open }) => {
     expect(again.events).toBe(0);
   });
 
+  it("after the node fails mid-range, the next sync writes each block once and ends as an uninterrupted run", async () => {
+    const memory = memoryStore(subgraph.schema);
+    await processBlocks({ client, subgraph, store: memory, from: 0n, to: await client.getBlockNumber() });
+    // The node stops answering block requests after a few (mid-range, with blocks committed and not yet written).
+    let blocksServed = 0;
+    const failing = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== "getBlock") return Reflect.get(target, property, receiver) as unknown;
+        return (args: Parameters<PublicClient["getBlock"]>[0]) => {
+          if (++blocksServed > 4) return Promise.reject(new Error("the node went away"));
+          return target.getBlock(args);
+        };
+      },
+    });
+    const store = await freshStore(subgraph);
+    await expect(syncOnce({ client: failing, subgraph, store })).rejects.toThrow("the node went away");
+    await syncOnce({ client, subgraph, store });
+    for (const type of subgraph.schema.entities.keys()) {
+      expect(canonical(await store.latest(type)), type).toEqual(canonical(memory.all(type)));
+    }
+  });
+
   it("rewinds a chain reorganisation and re-indexes the new branch, as a fresh index of it would", async () => {
     const store = await freshStore(subgraph);
     const fork = await connection.networkHelpers.takeSnapshot();
