@@ -164,9 +164,9 @@ function shown(value: StoreValue): string {
 }
 
 /** graph-node's `Value::type_name`. */
-function typeName(value: StoreValue): string {
+function valueTypeName(value: StoreValue): string {
   if (value.kind === "Bool") return "Boolean";
-  if (value.kind === "Array") return value.value[0] ? `[${typeName(value.value[0])}]` : "[Any]";
+  if (value.kind === "Array") return value.value[0] ? `[${valueTypeName(value.value[0])}]` : "[Any]";
   return value.kind;
 }
 
@@ -176,14 +176,14 @@ function typeName(value: StoreValue): string {
  * for list fields), non-null fields are present. Stricter than graph-node in two ways, both of which graph-node only
  * reports later when PostgreSQL refuses the row: a null for a non-null field and an undeclared enum value.
  */
-export function validateEntity(schema: SubgraphSchema, typeName_: string, id: string, entity: Entity): void {
-  const type = schema.entities.get(typeName_);
-  const where = `Entity ${typeName_}[${id}]`;
-  if (!type) throw new Error(`${where}: unknown entity type \`${typeName_}\``);
+export function validateEntity(schema: SubgraphSchema, typeName: string, id: string, entity: Entity): void {
+  const type = schema.entities.get(typeName);
+  const where = `Entity ${typeName}[${id}]`;
+  if (!type) throw new Error(`${where}: unknown entity type \`${typeName}\``);
   const undefinedFields = [...entity.keys()].filter((name) => !type.fields.some((f) => f.name === name)).sort();
   if (undefinedFields.length) {
     throw new Error(
-      `Attempted to set undefined fields [${undefinedFields.join(", ")}] for the entity type \`${typeName_}\`. Make sure those fields are defined in the schema.`,
+      `Attempted to set undefined fields [${undefinedFields.join(", ")}] for the entity type \`${typeName}\`. Make sure those fields are defined in the schema.`,
     );
   }
   for (const field of type.fields) {
@@ -199,7 +199,7 @@ export function validateEntity(schema: SubgraphSchema, typeName_: string, id: st
     const kinds = acceptedKinds(schema, field.type);
     const mismatch = () =>
       new Error(
-        `${where}: the value \`${shown(value)}\` for field \`${field.name}\` must have type ${field.declared} but has type ${typeName(value)}`,
+        `${where}: the value \`${shown(value)}\` for field \`${field.name}\` must have type ${field.declared} but has type ${valueTypeName(value)}`,
       );
     if (field.list !== (value.kind === "Array")) throw mismatch();
     const items = value.kind === "Array" ? value.value : [value];
@@ -207,7 +207,7 @@ export function validateEntity(schema: SubgraphSchema, typeName_: string, id: st
       if (!kinds.includes(item.kind)) {
         if (!field.list) throw mismatch();
         throw new Error(
-          `${where}: field \`${field.name}\` is of type ${field.declared}, but the value \`${shown(value)}\` contains a ${typeName(item)} at index ${index}`,
+          `${where}: field \`${field.name}\` is of type ${field.declared}, but the value \`${shown(value)}\` contains a ${valueTypeName(item)} at index ${index}`,
         );
       }
       const values = schema.enums.get(field.type);
@@ -226,13 +226,13 @@ export function validateEntity(schema: SubgraphSchema, typeName_: string, id: st
  */
 export function entityToStore(
   schema: SubgraphSchema,
-  typeName_: string,
+  typeName: string,
   id: string,
   entity: Entity,
   existing: () => Entity | null = () => null,
 ): Entity {
-  const type = schema.entities.get(typeName_);
-  if (!type) throw new Error(`Entity ${typeName_}[${id}]: unknown entity type \`${typeName_}\``);
+  const type = schema.entities.get(typeName);
+  if (!type) throw new Error(`Entity ${typeName}[${id}]: unknown entity type \`${typeName}\``);
   const expected: StoreValue =
     type.idType === "Bytes"
       ? { kind: "Bytes", value: id.toLowerCase() as `0x${string}` }
@@ -244,7 +244,7 @@ export function entityToStore(
   if (!actual) stored = new Map([["id", expected], ...entity]);
   else if (actual.kind !== expected.kind || String(actual.value) !== String(expected.value)) {
     const shownId = "value" in actual ? String(actual.value) : "null";
-    throw new Error(`Entity ${typeName_}[${id}]: the id field (${shownId}) differs from the id it is saved under`);
+    throw new Error(`Entity ${typeName}[${id}]: the id field (${shownId}) differs from the id it is saved under`);
   }
   const prior = type.immutable ? null : existing();
   if (prior) {
@@ -255,7 +255,7 @@ export function entityToStore(
     }
     stored = merged;
   }
-  validateEntity(schema, typeName_, id, stored);
+  validateEntity(schema, typeName, id, stored);
   // A field set to null is stored as no value: a version is a whole row, so the field is cleared.
   return new Map([...stored].filter(([, value]) => value.kind !== "Null"));
 }

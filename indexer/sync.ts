@@ -48,18 +48,25 @@ async function commonAncestor(client: PublicClient, store: DatabaseStore): Promi
   return null;
 }
 
+/** Writes the blocks the store holds; the failure the store met doing so, if any. */
+async function flushed(store: DatabaseStore): Promise<StoreError | null> {
+  try {
+    await store.flush();
+    return null;
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    return error;
+  }
+}
+
 /** Indexes up to the chain's current head (once). */
 export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   const { client, subgraph, store } = options;
   const log = options.log ?? (() => {});
   // Blocks a previous call processed before an error it could not handle (the node unreachable mid-range) are
   // complete: written now, they are not indexed twice.
-  try {
-    await store.flush();
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-    await store.markFailed(error.message, error.block);
-  }
+  const refused = await flushed(store);
+  if (refused) await store.markFailed(refused.message, refused.block);
   const status = await store.status();
   if (status.failed) return { head: status.head, failed: status.error ?? "failed", events: 0 };
   let head = status.head;
@@ -118,13 +125,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     } catch (error) {
       if (!(error instanceof DeploymentFailure)) throw error;
       // The blocks before the failing one are committed; an earlier store failure among them comes first.
-      let failure = error;
-      try {
-        await store.flush();
-      } catch (flushError) {
-        if (!(flushError instanceof StoreError)) throw flushError;
-        failure = flushError;
-      }
+      const failure = (await flushed(store)) ?? error;
       await store.markFailed(failure.message, failure.block);
       log(`indexing failed: ${failure.message}`);
       return { head: (await store.status()).head, failed: failure.message, events };

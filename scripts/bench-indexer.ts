@@ -94,7 +94,9 @@ async function main() {
     fromBlock: 0n,
     toBlock: "latest",
   });
-  let events = scenarioLogs.filter((l) => handled.has(`${l.address.toLowerCase()}:${l.topics[0]}`)).length;
+  const isHandled = (l: { address: string; topics: readonly string[] }) =>
+    handled.has(`${l.address.toLowerCase()}:${l.topics[0]}`);
+  let events = scenarioLogs.filter(isHandled).length;
   console.log(`The scenario emitted ${events} handled events; adding activity up to ${targetEvents}…`);
   await client.request({ method: "evm_setAutomine" as never, params: [false] as never });
   let i = 0;
@@ -122,7 +124,7 @@ async function main() {
       );
       if (receipts.some((r) => r && r.status !== "success")) throw new Error("an activity transaction reverted");
       for (const receipt of receipts) {
-        for (const l of receipt?.logs ?? []) if (handled.has(`${l.address.toLowerCase()}:${l.topics[0]}`)) events++;
+        events += (receipt?.logs ?? []).filter(isHandled).length;
       }
       pending = pending.filter((_, k) => !receipts[k]);
     }

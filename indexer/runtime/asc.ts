@@ -63,11 +63,10 @@ export type Asc = ReturnType<typeof ascMemory>;
 
 /**
  * The memory helpers of one mapping instance. Views are cached per buffer: an allocation may grow the memory and
- * detach the previous one, which `memory.buffer` then no longer returns. `typeIds` may be shared by the instances
+ * detach the previous one, which `memory.buffer` then no longer returns. `ids` (runtime type ids) may be shared by the instances
  * of one module (runtime ids are the module's constants).
  */
-export function ascMemory(exports: MappingExports, typeIds: Map<TypeIdName, number> = new Map()) {
-  const ids = typeIds;
+export function ascMemory(exports: MappingExports, ids: Map<TypeIdName, number> = new Map()) {
   const runtimeId = (type: TypeIdName): number => {
     let id = ids.get(type);
     if (id === undefined) {

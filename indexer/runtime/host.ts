@@ -207,10 +207,10 @@ export function hostImports(context: HostContext, instance: { asc?: Asc; exports
       "bigDecimal.minus": guard((x: number, y: number) => outDec(decimal.minus(dec(x), dec(y)))),
       "bigDecimal.times": guard((x: number, y: number) => outDec(decimal.times(dec(x), dec(y)))),
       "bigDecimal.dividedBy": guard((x: number, y: number) => {
-        const divisor = dec(y);
+        const [dividend, divisor] = [dec(x), dec(y)];
         if (divisor.digits === 0n)
-          throw new HandlerError(`attempted to divide BigDecimal \`${decimal.toString(dec(x))}\` by zero`);
-        return outDec(decimal.dividedBy(dec(x), divisor));
+          throw new HandlerError(`attempted to divide BigDecimal \`${decimal.toString(dividend)}\` by zero`);
+        return outDec(decimal.dividedBy(dividend, divisor));
       }),
       "bigDecimal.equals": guard((x: number, y: number) => (decimal.equals(dec(x), dec(y)) ? 1 : 0)),
       "bigDecimal.toString": guard((x: number) => asc().writeString(decimal.toString(dec(x)))),

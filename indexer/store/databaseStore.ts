@@ -217,6 +217,11 @@ export async function databaseStore(sql: Sql, schema: SubgraphSchema, namespace 
         );
       }
     }
+    await recordBlocks(tx, blocks);
+  }
+
+  /** Records the blocks' hashes (for reorganisation checks) and the last of them as the head. */
+  async function recordBlocks(tx: Pick<Sql, "query">, blocks: { number: number; hash: Hex }[]): Promise<void> {
     const params: unknown[] = [];
     const tuples = blocks.map(({ number, hash }) => {
       params.push(number, hexToBytes(hash));
@@ -318,17 +323,7 @@ export async function databaseStore(sql: Sql, schema: SubgraphSchema, namespace 
     },
     async setHead(head) {
       await store.flush();
-      await sql.transaction(async (tx) => {
-        await tx.query(
-          `insert into ${ns}.block_hashes (number, hash) values ($1, $2)
-            on conflict (number) do update set hash = excluded.hash`,
-          [head.number.toString(), hexToBytes(head.hash)],
-        );
-        await tx.query(`update ${ns}.meta set head_number = $1, head_hash = $2 where id = 1`, [
-          head.number.toString(),
-          hexToBytes(head.hash),
-        ]);
-      });
+      await sql.transaction((tx) => recordBlocks(tx, [{ number: Number(head.number), hash: head.hash }]));
     },
     async status() {
       const { rows } = await sql.query<{
