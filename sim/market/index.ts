@@ -1,0 +1,38 @@
+/**
+ * Market simulation: price-history calibration, market models (correlated GBM, stationary block bootstrap), stress
+ * overlays and the allocation-free path generator of the Monte-Carlo kernel.
+ */
+export {
+  calibrateBootstrap,
+  calibrateGbm,
+  cholesky,
+  historicalLogReturns,
+  validateMarketModel,
+  type CalibrateBootstrapOptions,
+  type CalibrateGbmOptions,
+  type HistoryOptions,
+} from "./calibrate.ts";
+export { createPathGenerator } from "./paths.ts";
+export {
+  crashScenario,
+  stressScenarioNames,
+  stressScenarios,
+  usdcDepegScenario,
+  volSpikeScenario,
+  type StressScenario,
+  type StressScenarioName,
+  type StressScenarioOptions,
+} from "./stress.ts";
+export {
+  secondsPerYear,
+  type BootstrapModel,
+  type CrashOverlay,
+  type DepegOverlay,
+  type GbmModel,
+  type MarketModel,
+  type PathGenerator,
+  type PathOptions,
+  type PriceHistory,
+  type StressOverlay,
+  type VolSpikeOverlay,
+} from "./types.ts";

@@ -1,0 +1,223 @@
+/**
+ * Price path generation: the Monte-Carlo kernel's inner loop. A generator is built once per (model, overlays,
+ * options), with everything that does not depend on the random draws precomputed into typed arrays, and then writes
+ * one path per call into a caller's Float64Array without allocating.
+ *
+ * Determinism: a path depends only on its inputs and on the numbers drawn from `random`, in the order documented on
+ * {@link createPathGenerator}; transcendental functions come from `detMath.ts` (basic IEEE operations only), so the
+ * same seed gives the same bits in Node and in a browser.
+ */
+import { exp, ln } from "../detMath.ts";
+import type { Random } from "../random.ts";
+import { checkPerAsset, cholesky, show, validateMarketModel } from "./calibrate.ts";
+import {
+  secondsPerYear,
+  type BootstrapModel,
+  type GbmModel,
+  type MarketModel,
+  type PathGenerator,
+  type PathOptions,
+  type StressOverlay,
+} from "./types.ts";
+
+/**
+ * Everything a path needs besides the model's own randomness, indexed by step (row `step × assets + asset`):
+ * the volatility multiplier of each step, the log shift crashes add to each return, and pinned prices (0 = none).
+ */
+type OverlayTables = {
+  volatilityMultiplier: Float64Array;
+  crashLogShift: Float64Array;
+  pinnedPriceUsd: Float64Array;
+};
+
+/**
+ * Builds a generator of price paths for `model` with `overlays` applied, after checking all three inputs (errors
+ * name the offending field: `options.steps`, `overlays[2].toStep`, `model.correlation`…).
+ *
+ * Each call writes `(steps + 1) × assets` prices at `out[offset + step × assets + asset]`, step 0 being
+ * `initialPricesUsd`. Prices are `initialPriceUsd × exp(sum of the log returns so far)`, except where a depeg pins
+ * them. Random numbers are drawn in this fixed order, and only these:
+ * - gbm: one `random.fillNormals(z, 0, steps × assets)` call per path; the normals of step k (1-based) are
+ *   `z[(k − 1) × assets + asset]`, in asset order, and are correlated by the Cholesky factor of `model.correlation`.
+ * - bootstrap: for step 1, `random.int(0, observations − 1)` picks the historical row; for each later step,
+ *   `random.next()` decides whether a new run starts (value < 1 / blockLength), and only if so a further
+ *   `random.int(0, observations − 1)` picks its first row; otherwise the next row is replayed, wrapping around.
+ * Overlays draw nothing, so a stressed path and an unstressed one from the same seed share their randomness.
+ *
+ * Overlays of the same kind combine: crashes at the same step add their log drops, overlapping volatility spikes
+ * multiply, and where depegs of one asset overlap the later one in `overlays` wins.
+ *
+ * The generator keeps scratch arrays of its own: one generator must not be used by two paths at once (it is not
+ * re-entrant), but it is cheap to build one per worker.
+ */
+export function createPathGenerator(
+  model: MarketModel,
+  overlays: readonly StressOverlay[],
+  options: PathOptions,
+): PathGenerator {
+  validateMarketModel(model);
+  checkPathOptions(model, options);
+  const tables = overlayTables(model.symbols, overlays, options.steps);
+  return model.kind === "gbm" ? gbmGenerator(model, tables, options) : bootstrapGenerator(model, tables, options);
+}
+
+function gbmGenerator(model: GbmModel, tables: OverlayTables, options: PathOptions): PathGenerator {
+  const { steps } = options;
+  const assets = model.symbols.length;
+  const size = (steps + 1) * assets;
+  const dtYears = options.stepSeconds / secondsPerYear;
+  const sqrtDt = Math.sqrt(dtYears);
+  const initialPricesUsd = Float64Array.from(options.initialPricesUsd);
+  /** Deterministic part of each asset's log return per step: (μ − σ²/2)·dt. */
+  const driftPerStep = Float64Array.from(model.volatilityPerYear, (sigma, i) => {
+    const mu = model.driftPerYear[i]!;
+    return (mu - (sigma * sigma) / 2) * dtYears;
+  });
+  /** σᵢ·√dt·L, row-major and lower triangular: the random part of the returns is `shock · ε`. */
+  const shock = new Float64Array(assets * assets);
+  cholesky(model.correlation, "model.correlation").forEach((row, i) => {
+    const scale = model.volatilityPerYear[i]! * sqrtDt;
+    for (let j = 0; j <= i; j++) shock[i * assets + j] = scale * row[j]!;
+  });
+  const { volatilityMultiplier, crashLogShift, pinnedPriceUsd } = tables;
+  const normals = new Float64Array(steps * assets);
+  const cumulativeLogReturn = new Float64Array(assets);
+
+  return (random: Random, out: Float64Array, offset: number) => {
+    checkRoom(out, offset, size);
+    random.fillNormals(normals, 0, steps * assets);
+    cumulativeLogReturn.fill(0);
+    for (let i = 0; i < assets; i++) out[offset + i] = initialPricesUsd[i]!;
+    for (let step = 1; step <= steps; step++) {
+      const multiplier = volatilityMultiplier[step]!;
+      const normalsRow = (step - 1) * assets;
+      const row = step * assets;
+      for (let i = 0; i < assets; i++) {
+        let shockLogReturn = 0;
+        const shockRow = i * assets;
+        for (let j = 0; j <= i; j++) shockLogReturn += shock[shockRow + j]! * normals[normalsRow + j]!;
+        const logPrice =
+          cumulativeLogReturn[i]! + driftPerStep[i]! + multiplier * shockLogReturn + crashLogShift[row + i]!;
+        cumulativeLogReturn[i] = logPrice;
+        const pinned = pinnedPriceUsd[row + i]!;
+        out[offset + row + i] = pinned > 0 ? pinned : initialPricesUsd[i]! * exp(logPrice);
+      }
+    }
+  };
+}
+
+function bootstrapGenerator(model: BootstrapModel, tables: OverlayTables, options: PathOptions): PathGenerator {
+  const { steps } = options;
+  const assets = model.symbols.length;
+  const size = (steps + 1) * assets;
+  const observations = model.logReturns.length;
+  const initialPricesUsd = Float64Array.from(options.initialPricesUsd);
+  const logReturns = new Float64Array(observations * assets);
+  model.logReturns.forEach((row, t) => logReturns.set(row, t * assets));
+  /** Each asset's mean historical log return: volatility spikes scale the deviation from it. */
+  const meanLogReturn = new Float64Array(assets);
+  for (let t = 0; t < observations; t++)
+    for (let i = 0; i < assets; i++) meanLogReturn[i]! += logReturns[t * assets + i]!;
+  for (let i = 0; i < assets; i++) meanLogReturn[i]! /= observations;
+  const restartProbability = 1 / model.blockLength;
+  const { volatilityMultiplier, crashLogShift, pinnedPriceUsd } = tables;
+  const cumulativeLogReturn = new Float64Array(assets);
+
+  return (random: Random, out: Float64Array, offset: number) => {
+    checkRoom(out, offset, size);
+    cumulativeLogReturn.fill(0);
+    for (let i = 0; i < assets; i++) out[offset + i] = initialPricesUsd[i]!;
+    let observation = random.int(0, observations - 1);
+    for (let step = 1; step <= steps; step++) {
+      if (step > 1) {
+        if (random.next() < restartProbability) observation = random.int(0, observations - 1);
+        else observation = observation + 1 === observations ? 0 : observation + 1;
+      }
+      const multiplier = volatilityMultiplier[step]!;
+      const historyRow = observation * assets;
+      const row = step * assets;
+      for (let i = 0; i < assets; i++) {
+        const historical = logReturns[historyRow + i]!;
+        // A multiplier of 1 replays the historical return bit for bit.
+        const logReturn =
+          multiplier === 1 ? historical : meanLogReturn[i]! + multiplier * (historical - meanLogReturn[i]!);
+        const logPrice = cumulativeLogReturn[i]! + logReturn + crashLogShift[row + i]!;
+        cumulativeLogReturn[i] = logPrice;
+        const pinned = pinnedPriceUsd[row + i]!;
+        out[offset + row + i] = pinned > 0 ? pinned : initialPricesUsd[i]! * exp(logPrice);
+      }
+    }
+  };
+}
+
+function checkPathOptions(model: MarketModel, options: PathOptions): void {
+  const { steps, stepSeconds, initialPricesUsd } = options;
+  if (!(Number.isInteger(steps) && steps >= 1))
+    throw new Error(`options.steps must be an integer >= 1, got ${show(steps)}`);
+  if (!(Number.isFinite(stepSeconds) && stepSeconds > 0))
+    throw new Error(`options.stepSeconds must be a positive finite number, got ${show(stepSeconds)}`);
+  if (model.kind === "bootstrap" && stepSeconds !== model.stepSeconds)
+    throw new Error(
+      `options.stepSeconds must equal the bootstrap history's spacing model.stepSeconds (${model.stepSeconds}), got ${stepSeconds}`,
+    );
+  checkPerAsset(initialPricesUsd, model.symbols.length, "options.initialPricesUsd");
+  initialPricesUsd.forEach((price, i) => {
+    if (!(Number.isFinite(price) && price > 0))
+      throw new Error(`options.initialPricesUsd[${i}] must be a positive finite number, got ${show(price)}`);
+  });
+}
+
+/** Checks the overlays against the symbols and horizon and tabulates them by step. */
+function overlayTables(symbols: readonly string[], overlays: readonly StressOverlay[], steps: number): OverlayTables {
+  const assets = symbols.length;
+  const volatilityMultiplier = new Float64Array(steps + 1).fill(1);
+  const crashLogShift = new Float64Array((steps + 1) * assets);
+  const pinnedPriceUsd = new Float64Array((steps + 1) * assets);
+  const checkStep = (value: number, min: number, name: string) => {
+    if (!(Number.isInteger(value) && value >= min && value <= steps))
+      throw new Error(`${name} must be an integer in [${min}, ${steps}], got ${show(value)}`);
+  };
+  const symbolList = `the model's symbols (${symbols.join(", ")})`;
+
+  overlays.forEach((overlay, k) => {
+    const name = `overlays[${k}]`;
+    if (overlay.kind === "crash") {
+      checkStep(overlay.step, 1, `${name}.step`);
+      for (const [symbol, dropBps] of Object.entries(overlay.dropBps)) {
+        const i = symbols.indexOf(symbol);
+        if (i < 0) throw new Error(`${name}.dropBps has ${show(symbol)}, which is not one of ${symbolList}`);
+        if (!(dropBps >= 0 && dropBps < 10_000))
+          throw new Error(`${name}.dropBps.${symbol} must be a number in [0, 10000), got ${show(dropBps)}`);
+        crashLogShift[overlay.step * assets + i]! += ln(1 - dropBps / 10_000);
+      }
+    } else if (overlay.kind === "volSpike") {
+      checkStep(overlay.fromStep, 1, `${name}.fromStep`);
+      checkStep(overlay.toStep, overlay.fromStep, `${name}.toStep`);
+      if (!(Number.isFinite(overlay.multiplier) && overlay.multiplier >= 0))
+        throw new Error(`${name}.multiplier must be a finite number >= 0, got ${show(overlay.multiplier)}`);
+      for (let step = overlay.fromStep; step <= overlay.toStep; step++)
+        volatilityMultiplier[step]! *= overlay.multiplier;
+    } else if (overlay.kind === "depeg") {
+      const i = symbols.indexOf(overlay.symbol);
+      if (i < 0) throw new Error(`${name}.symbol must be one of ${symbolList}, got ${show(overlay.symbol)}`);
+      checkStep(overlay.fromStep, 1, `${name}.fromStep`);
+      checkStep(overlay.toStep, overlay.fromStep, `${name}.toStep`);
+      if (!(Number.isFinite(overlay.priceUsd) && overlay.priceUsd > 0))
+        throw new Error(`${name}.priceUsd must be a positive finite number, got ${show(overlay.priceUsd)}`);
+      for (let step = overlay.fromStep; step <= overlay.toStep; step++)
+        pinnedPriceUsd[step * assets + i] = overlay.priceUsd;
+    } else {
+      const kind: unknown = (overlay as { kind: unknown }).kind;
+      throw new Error(`${name}.kind must be "crash", "volSpike" or "depeg", got ${show(kind)}`);
+    }
+  });
+  return { volatilityMultiplier, crashLogShift, pinnedPriceUsd };
+}
+
+/** Throws unless `out` has room for `size` values from `offset`. Builds its message only when it throws. */
+function checkRoom(out: Float64Array, offset: number, size: number): void {
+  if (!(Number.isInteger(offset) && offset >= 0 && offset + size <= out.length))
+    throw new Error(
+      `out (length ${out.length}) has no room at offset ${offset} for a path of ${size} prices ((steps + 1) × assets)`,
+    );
+}

@@ -1,0 +1,77 @@
+/**
+ * Named stress scenarios: recipes that turn a list of symbols and a horizon into overlays for
+ * `createPathGenerator`. Each is sized for daily steps (a "one-day" crash is a one-step crash) and clamped to the
+ * horizon, so any scenario can be applied to any simulation length.
+ */
+import { checkSymbols, show } from "./calibrate.ts";
+import type { StressOverlay } from "./types.ts";
+
+/** Where a scenario starts. */
+export type StressScenarioOptions = {
+  /**
+   * The step at which the stress begins, an integer ≥ 1; clamped to the horizon. Default: the middle of the
+   * horizon, `ceil(steps / 2)`, so the path has history before the stress and time to react after it.
+   */
+  startStep?: number;
+};
+
+/** A stress scenario: the overlays it puts on paths of `steps` steps of assets `symbols` (base asset first). */
+export type StressScenario = (
+  symbols: readonly string[],
+  steps: number,
+  options?: StressScenarioOptions,
+) => StressOverlay[];
+
+/**
+ * One-step drops of the `crash` scenario, in basis points: Bitcoin-like assets (symbol containing "BTC", e.g. WBTC,
+ * cbBTC) fall 30%, every other non-base asset 35% (Ether-like).
+ */
+export const crashScenario = { btcLikeDropBps: 3_000, otherDropBps: 3_500 } as const;
+
+/** Length of the `vol-spike` scenario in steps, and its multiplier on the random part of returns. */
+export const volSpikeScenario = { steps: 30, multiplier: 3 } as const;
+
+/** Length of the `usdc-depeg` scenario in steps, and the base asset's price meanwhile (USDC fell to about $0.88 in March 2023). */
+export const usdcDepegScenario = { steps: 10, priceUsd: 0.9 } as const;
+
+/** The names of the stress scenarios, in the order a report lists them. */
+export const stressScenarioNames = ["crash", "vol-spike", "usdc-depeg"] as const;
+
+/** The name of a stress scenario. */
+export type StressScenarioName = (typeof stressScenarioNames)[number];
+
+/** The named stress scenarios. */
+export const stressScenarios: Readonly<Record<StressScenarioName, StressScenario>> = {
+  /** Every non-base asset drops at once, in one step (see {@link crashScenario}). */
+  crash: (symbols, steps, options) => {
+    const step = startStep(symbols, steps, options);
+    const dropBps: Record<string, number> = {};
+    for (const symbol of symbols.slice(1))
+      dropBps[symbol] = symbol.toUpperCase().includes("BTC")
+        ? crashScenario.btcLikeDropBps
+        : crashScenario.otherDropBps;
+    return [{ kind: "crash", step, dropBps }];
+  },
+  /** The random part of every return is tripled for 30 steps (fewer if the horizon ends first). */
+  "vol-spike": (symbols, steps, options) => {
+    const fromStep = startStep(symbols, steps, options);
+    const toStep = Math.min(steps, fromStep + volSpikeScenario.steps - 1);
+    return [{ kind: "volSpike", fromStep, toStep, multiplier: volSpikeScenario.multiplier }];
+  },
+  /** The base asset (symbols[0], USDC for Trimtab) trades at $0.90 for 10 steps (fewer if the horizon ends first). */
+  "usdc-depeg": (symbols, steps, options) => {
+    const fromStep = startStep(symbols, steps, options);
+    const toStep = Math.min(steps, fromStep + usdcDepegScenario.steps - 1);
+    return [{ kind: "depeg", symbol: symbols[0]!, fromStep, toStep, priceUsd: usdcDepegScenario.priceUsd }];
+  },
+};
+
+/** Checks a scenario's arguments and returns its first step, clamped to the horizon. */
+function startStep(symbols: readonly string[], steps: number, options: StressScenarioOptions = {}): number {
+  checkSymbols(symbols, "symbols");
+  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`steps must be an integer >= 1, got ${show(steps)}`);
+  const step = options.startStep ?? Math.ceil(steps / 2);
+  if (!(Number.isInteger(step) && step >= 1))
+    throw new Error(`options.startStep must be an integer >= 1, got ${show(step)}`);
+  return Math.min(step, steps);
+}

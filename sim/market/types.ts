@@ -1,0 +1,123 @@
+/**
+ * Types of the market simulation: price histories, the market models that generate price paths, and the stress
+ * overlays applied on top of them.
+ *
+ * Conventions shared by every module of `sim/market`:
+ * - Assets are named by symbol, in a fixed order with the base asset (a stablecoin, USDC for Trimtab) first, e.g.
+ *   `["USDC", "WETH", "WBTC"]`. Every per-asset array follows that order.
+ * - Prices are USD per whole token.
+ * - A path has `steps + 1` rows: step 0 holds the initial prices, step k the prices `k × stepSeconds` later. The
+ *   log return "of step k" (k ≥ 1) is the one that takes step k − 1 to step k; overlays are addressed by that k.
+ * - Rates are per year of {@link secondsPerYear} seconds (365 days: crypto markets trade every day).
+ */
+import type { Random } from "../random.ts";
+
+/** Seconds in the year that `…PerYear` rates refer to: 365 days. */
+export const secondsPerYear = 31_536_000;
+
+/** Observed USD prices of a list of assets at regularly spaced times. */
+export type PriceHistory = {
+  /** Asset symbols, base asset first. */
+  symbols: readonly string[];
+  /** Observation times in unix seconds, increasing, one per observation. */
+  timestamps: readonly number[];
+  /** USD price per whole token, `[observation][asset]`. */
+  pricesUsd: readonly (readonly number[])[];
+};
+
+/**
+ * Correlated geometric Brownian motion. Over a step of `dt` years the log price of asset i moves by
+ * `(driftPerYear[i] − volatilityPerYear[i]² / 2)·dt + volatilityPerYear[i]·√dt·Zᵢ`, where Z = L·ε, L is the
+ * Cholesky factor of `correlation` and ε independent standard normals; so `driftPerYear` is the drift of the price
+ * itself (E[price_t] = price_0·e^(drift·t)). An asset with volatility 0 moves at its drift only.
+ */
+export type GbmModel = {
+  kind: "gbm";
+  symbols: readonly string[];
+  /** Annualised drift μ of each asset's price (not of its log price). */
+  driftPerYear: readonly number[];
+  /** Annualised volatility σ of each asset's log returns, ≥ 0. */
+  volatilityPerYear: readonly number[];
+  /** Correlation matrix of the assets' log returns: symmetric, unit diagonal, positive semi-definite. */
+  correlation: readonly (readonly number[])[];
+};
+
+/**
+ * Stationary block bootstrap (Politis & Romano, 1994) of historical log returns: a path replays runs of consecutive
+ * historical returns (whole rows, so the assets' co-movement is kept), each run starting at a uniformly random
+ * observation, wrapping around at the end of the history, and ending after each step with probability
+ * `1 / blockLength` (so runs have a geometric length with mean `blockLength`).
+ */
+export type BootstrapModel = {
+  kind: "bootstrap";
+  symbols: readonly string[];
+  /** Historical log returns at the history's spacing, `[observation][asset]`. */
+  logReturns: readonly (readonly number[])[];
+  /** The history's spacing; a simulation must use the same step. */
+  stepSeconds: number;
+  /** Mean length of a run of consecutive returns, in steps, ≥ 1 (1 = independent draws of single returns). */
+  blockLength: number;
+};
+
+/** A model that generates price paths. */
+export type MarketModel = GbmModel | BootstrapModel;
+
+/**
+ * A one-step crash: the log return of `step` of each listed asset gets `ln(1 − dropBps / 10_000)` added, so that
+ * asset's price at `step` and every later step is `1 − dropBps / 10_000` times what it would have been.
+ */
+export type CrashOverlay = {
+  kind: "crash";
+  /** The step whose return carries the drop, in [1, steps]. */
+  step: number;
+  /** Drop per symbol in basis points, in [0, 10_000); unlisted assets are untouched. */
+  dropBps: Readonly<Record<string, number>>;
+};
+
+/**
+ * A volatility spike: over steps [fromStep, toStep] the random part of every asset's log return is multiplied by
+ * `multiplier` (for GBM the σ·√dt·Z term; for the bootstrap the return's deviation from its historical mean).
+ */
+export type VolSpikeOverlay = {
+  kind: "volSpike";
+  /** First step affected, in [1, steps]. */
+  fromStep: number;
+  /** Last step affected, in [fromStep, steps]. */
+  toStep: number;
+  /** Factor on the random part of the return, ≥ 0. */
+  multiplier: number;
+};
+
+/**
+ * A depeg: the asset's price is pinned at `priceUsd` at every step of [fromStep, toStep]; from `toStep + 1` on it is
+ * back on the path it would have followed without the depeg.
+ */
+export type DepegOverlay = {
+  kind: "depeg";
+  symbol: string;
+  /** First pinned step, in [1, steps]. */
+  fromStep: number;
+  /** Last pinned step, in [fromStep, steps]. */
+  toStep: number;
+  /** The pinned price, > 0. */
+  priceUsd: number;
+};
+
+/** A stress applied on top of a model's path. */
+export type StressOverlay = CrashOverlay | VolSpikeOverlay | DepegOverlay;
+
+/** The shape of the paths a generator writes. */
+export type PathOptions = {
+  /** Number of steps after the initial prices, an integer ≥ 1. */
+  steps: number;
+  /** Length of a step in seconds, > 0. */
+  stepSeconds: number;
+  /** USD prices at step 0, one per symbol, > 0. */
+  initialPricesUsd: readonly number[];
+};
+
+/**
+ * Writes one path of `(steps + 1) × assets` USD prices into `out`, row-major from `offset`:
+ * `out[offset + step × assets + asset]`. Draws its random numbers from `random` in the order the generator documents.
+ */
+export type PathGenerator = (random: Random, out: Float64Array, offset: number) => void;
