@@ -1,0 +1,59 @@
+/**
+ * A simulation start point shaped like the devnet right after its first $1,000,000 deposit is invested at the
+ * target weights (before the collateral manager and the hedge act), built from the devnet's own constants and the
+ * parameter catalog's first values, without a chain: for benchmarks and unit tests of the simulation. The
+ * differential tests read the real thing from the devnet with `readStartPoint`.
+ */
+import { devnetInitialPrices, devnetLltv } from "../../ignition/modules/Devnet.ts";
+import { devnetWeights } from "../../ignition/stack.ts";
+import { parameterCatalog } from "../../parameters/catalog.ts";
+import type { StartPoint } from "../../sim/chain.ts";
+import { paramsFromRegistry } from "../../sim/model/params.ts";
+import { devnetLiquidity, devnetPoolFee } from "./seedMarkets.ts";
+
+const symbols = ["USDC", "WETH", "WBTC"] as const;
+const decimals = [6, 18, 8];
+
+export function devnetStartPoint(navUsd = 1_000_000, timeSeconds = 1_780_000_000): StartPoint {
+  const pricesUsd = symbols.map((s) => Number(devnetInitialPrices[s]) / 1e8);
+  const values: Record<string, bigint> = Object.fromEntries(parameterCatalog.map((p) => [p.name, p.value]));
+  for (const s of symbols) values[`weight.${s}`] = devnetWeights[s];
+  for (const s of symbols.slice(1)) values[`poolFee.${s}`] = BigInt(devnetPoolFee);
+  const params = paramsFromRegistry(values, symbols);
+  const pool = (symbol: "WETH" | "WBTC") => {
+    const { amounts } = devnetLiquidity.pools.find((p) => p.pair[0] === symbol)!;
+    // Full-range liquidity is √(x·y) of the reserves; token order only decides which side is token0.
+    return { liquidity: Math.sqrt(Number(amounts[0]) * Number(amounts[1])), riskIsToken0: symbol === "WETH" };
+  };
+  const lending = (collateral: string, loan: string) => {
+    const supply = Number(devnetLiquidity.lending.find((l) => l.collateral === collateral && l.loan === loan)!.amount);
+    return {
+      totalSupplyAssets: supply,
+      totalBorrowAssets: 0,
+      lastUpdateSeconds: timeSeconds,
+      rate: { kind: "utilization" } as const,
+      lltv: Number(devnetLltv) / 1e18,
+    };
+  };
+  const balances = symbols.map((s, i) => (navUsd * (Number(devnetWeights[s]) / 10_000)) / pricesUsd[i]!);
+  return {
+    setup: {
+      symbols,
+      decimals,
+      pools: [pool("WETH"), pool("WBTC")],
+      collateral: { assetIndex: 1, market: lending("WETH", "USDC") },
+      hedge: { assetIndex: 1, market: lending("USDC", "WETH") },
+    },
+    state: {
+      timeSeconds,
+      balances,
+      supply: navUsd,
+      highWaterMark: 1,
+      lastFeeAccrualSeconds: timeSeconds,
+      lastRebalanceSeconds: timeSeconds,
+    },
+    params,
+    pricesUsd,
+    source: { chainId: 31_337, blockNumber: "0", vault: "0x0000000000000000000000000000000000000000" },
+  };
+}

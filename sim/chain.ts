@@ -1,0 +1,222 @@
+/**
+ * The simulation's starting point read from the chain with viem (browser, Node and CLI alike): the vault's holdings
+ * and share accounting, its registry parameters, its pools' liquidity, its modules' positions and their Morpho
+ * Blue markets, and the feeds' prices now.
+ */
+import { parseAbi, type Address, type PublicClient } from "viem";
+import { parameterKey } from "../parameters/parameterKey.ts";
+import { modelParameterNames, paramsFromRegistry } from "./model/params.ts";
+import type {
+  BorrowRateModel,
+  LendingMarket,
+  ModulePosition,
+  StrategyParams,
+  VaultSetup,
+  VaultState,
+} from "./model/types.ts";
+
+const vaultAbi = parseAbi([
+  "function asset() view returns (address)",
+  "function riskAssets() view returns (address[])",
+  "function registry() view returns (address)",
+  "function uniswapFactory() view returns (address)",
+  "function totalSupply() view returns (uint256)",
+  "function decimals() view returns (uint8)",
+  "function highWaterMarkWad() view returns (uint256)",
+  "function lastFeeAccrualAt() view returns (uint48)",
+  "function lastRebalanceAt() view returns (uint48)",
+  "function totalAssets() view returns (uint256)",
+]);
+const erc20Abi = parseAbi([
+  "function symbol() view returns (string)",
+  "function decimals() view returns (uint8)",
+  "function balanceOf(address) view returns (uint256)",
+]);
+const registryAbi = parseAbi([
+  "function valueOf(bytes32 key) view returns (uint256)",
+  "function getAddress(bytes32 key) view returns (address)",
+]);
+const feedAbi = parseAbi([
+  "function decimals() view returns (uint8)",
+  "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
+]);
+const factoryAbi = parseAbi(["function getPool(address, address, uint24) view returns (address)"]);
+const poolAbi = parseAbi(["function liquidity() view returns (uint128)", "function token0() view returns (address)"]);
+const moduleAbi = parseAbi(["function morpho() view returns (address)", "function marketId() view returns (bytes32)"]);
+const morphoAbi = parseAbi([
+  "function market(bytes32 id) view returns (uint128 totalSupplyAssets, uint128 totalSupplyShares, uint128 totalBorrowAssets, uint128 totalBorrowShares, uint128 lastUpdate, uint128 fee)",
+  "function position(bytes32 id, address user) view returns (uint256 supplyShares, uint128 borrowShares, uint128 collateral)",
+  "function idToMarketParams(bytes32 id) view returns (address loanToken, address collateralToken, address oracle, address irm, uint256 lltv)",
+]);
+const irmAbi = parseAbi([
+  "function borrowRateView((address loanToken, address collateralToken, address oracle, address irm, uint256 lltv) marketParams, (uint128 totalSupplyAssets, uint128 totalSupplyShares, uint128 totalBorrowAssets, uint128 totalBorrowShares, uint128 lastUpdate, uint128 fee) market) view returns (uint256)",
+]);
+
+/** Everything a simulation starts from. */
+export type StartPoint = {
+  setup: VaultSetup;
+  state: VaultState;
+  params: StrategyParams;
+  /** The feeds' USD prices now, base first. */
+  pricesUsd: number[];
+  /** Where it was read: chain id, block and the vault's address. */
+  source: { chainId: number; blockNumber: string; vault: Address };
+};
+
+const YEAR_SECONDS = 365 * 86_400;
+const toNumber = (value: bigint, decimals: number) => Number(value) / 10 ** decimals;
+
+/** Reads the vault at `vault` at the latest block. `symbols` overrides the tokens' own `symbol()` (registry names). */
+export async function readStartPoint(
+  client: PublicClient,
+  vault: Address,
+  options: { symbols?: readonly string[]; blockNumber?: bigint } = {},
+): Promise<StartPoint> {
+  const block = await client.getBlock(options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber });
+  const at = { blockNumber: block.number };
+  const read = <const abi extends readonly unknown[]>(
+    address: Address,
+    abi: abi,
+    functionName: string,
+    args: unknown[] = [],
+  ) =>
+    client.readContract({
+      address,
+      abi: abi as never,
+      functionName: functionName as never,
+      args: args as never,
+      ...at,
+    }) as Promise<never>;
+
+  const [base, risks, registry, factory] = await Promise.all([
+    read(vault, vaultAbi, "asset") as Promise<Address>,
+    read(vault, vaultAbi, "riskAssets") as Promise<Address[]>,
+    read(vault, vaultAbi, "registry") as Promise<Address>,
+    read(vault, vaultAbi, "uniswapFactory") as Promise<Address>,
+  ]);
+  const tokens = [base, ...risks];
+  const decimals = await Promise.all(tokens.map((t) => read(t, erc20Abi, "decimals") as Promise<number>));
+  const symbols =
+    options.symbols ?? (await Promise.all(tokens.map((t) => read(t, erc20Abi, "symbol") as Promise<string>)));
+  if (symbols.length !== tokens.length)
+    throw new Error(`symbols must name the vault's ${tokens.length} assets, got ${symbols.length}`);
+
+  const names = [...modelParameterNames(symbols)];
+  const values = await Promise.all(
+    names.map((name) => read(registry, registryAbi, "valueOf", [parameterKey(name)]) as Promise<bigint>),
+  );
+  const params = paramsFromRegistry(Object.fromEntries(names.map((n, i) => [n, values[i]!])), symbols);
+
+  const pricesUsd = await Promise.all(
+    symbols.map(async (symbol) => {
+      const feed = (await read(registry, registryAbi, "getAddress", [parameterKey(`feed.${symbol}`)])) as Address;
+      const [feedDecimals, round] = await Promise.all([
+        read(feed, feedAbi, "decimals") as Promise<number>,
+        read(feed, feedAbi, "latestRoundData") as Promise<readonly [bigint, bigint, bigint, bigint, bigint]>,
+      ]);
+      return toNumber(round[1], feedDecimals);
+    }),
+  );
+
+  const pools = await Promise.all(
+    risks.map(async (risk, i) => {
+      const pool = (await read(factory, factoryAbi, "getPool", [risk, base, params.poolFeesPpm[i]!])) as Address;
+      const [liquidity, token0] = await Promise.all([
+        read(pool, poolAbi, "liquidity") as Promise<bigint>,
+        read(pool, poolAbi, "token0") as Promise<Address>,
+      ]);
+      const riskIsToken0 = token0.toLowerCase() === risk.toLowerCase();
+      const [d0, d1] = riskIsToken0 ? [decimals[i + 1]!, decimals[0]!] : [decimals[0]!, decimals[i + 1]!];
+      return { liquidity: Number(liquidity) / Math.sqrt(10 ** d0 * 10 ** d1), riskIsToken0 };
+    }),
+  );
+
+  const balances = await Promise.all(
+    tokens.map(async (t, i) => toNumber((await read(t, erc20Abi, "balanceOf", [vault])) as bigint, decimals[i]!)),
+  );
+  const [supply, shareDecimals, hwm, lastFee, lastRebalance] = await Promise.all([
+    read(vault, vaultAbi, "totalSupply") as Promise<bigint>,
+    read(vault, vaultAbi, "decimals") as Promise<number>,
+    read(vault, vaultAbi, "highWaterMarkWad") as Promise<bigint>,
+    read(vault, vaultAbi, "lastFeeAccrualAt") as Promise<number>,
+    read(vault, vaultAbi, "lastRebalanceAt") as Promise<number>,
+  ]);
+
+  const readModule = async (name: "module.collateral" | "module.hedge") => {
+    const address = (await read(registry, registryAbi, "getAddress", [parameterKey(name)])) as Address;
+    if (BigInt(address) === 0n) return undefined;
+    const [morpho, id] = await Promise.all([
+      read(address, moduleAbi, "morpho") as Promise<Address>,
+      read(address, moduleAbi, "marketId") as Promise<`0x${string}`>,
+    ]);
+    const [marketParams, market, position] = await Promise.all([
+      read(morpho, morphoAbi, "idToMarketParams", [id]) as Promise<
+        readonly [Address, Address, Address, Address, bigint]
+      >,
+      read(morpho, morphoAbi, "market", [id]) as Promise<readonly [bigint, bigint, bigint, bigint, bigint, bigint]>,
+      read(morpho, morphoAbi, "position", [id, address]) as Promise<readonly [bigint, bigint, bigint]>,
+    ]);
+    const [loanToken, collateralToken, , irm, lltv] = marketParams;
+    const [totalSupplyAssets, totalSupplyShares, totalBorrowAssets, totalBorrowShares, lastUpdate, fee] = market;
+    const loanIndex = tokens.findIndex((t) => t.toLowerCase() === loanToken.toLowerCase());
+    const collateralIndex = tokens.findIndex((t) => t.toLowerCase() === collateralToken.toLowerCase());
+    if (loanIndex < 0 || collateralIndex < 0)
+      throw new Error(`${name}'s market trades a token the vault does not hold`);
+    const rateWad = (await read(irm, irmAbi, "borrowRateView", [
+      { loanToken, collateralToken, oracle: marketParams[2], irm, lltv },
+      { totalSupplyAssets, totalSupplyShares, totalBorrowAssets, totalBorrowShares, lastUpdate, fee },
+    ])) as bigint;
+    const utilizationRateWad =
+      totalSupplyAssets === 0n ? 0n : (totalBorrowAssets * 10n ** 18n) / totalSupplyAssets / BigInt(YEAR_SECONDS);
+    // Morpho's IrmMock sets the yearly rate to utilization: model it as such; any other IRM at today's rate.
+    const rate: BorrowRateModel =
+      rateWad === utilizationRateWad
+        ? { kind: "utilization" }
+        : { kind: "fixed", ratePerYear: (Number(rateWad) / 1e18) * YEAR_SECONDS };
+    const loanDecimals = decimals[loanIndex]!;
+    const lending: LendingMarket = {
+      totalSupplyAssets: toNumber(totalSupplyAssets, loanDecimals),
+      totalBorrowAssets: toNumber(totalBorrowAssets, loanDecimals),
+      lastUpdateSeconds: Number(lastUpdate),
+      rate,
+      lltv: Number(lltv) / 1e18,
+    };
+    const [, borrowShares, collateral] = position;
+    const debtAssets =
+      totalBorrowShares === 0n ? 0 : (Number(borrowShares) / Number(totalBorrowShares)) * lending.totalBorrowAssets;
+    const modulePosition: ModulePosition = {
+      collateral: toNumber(collateral, decimals[collateralIndex]!),
+      debt: debtAssets,
+      marketSupplyAssets: lending.totalSupplyAssets,
+      marketBorrowAssets: lending.totalBorrowAssets,
+      marketLastUpdateSeconds: lending.lastUpdateSeconds,
+    };
+    return { lending, position: modulePosition, loanIndex, collateralIndex };
+  };
+  const [collateral, hedge] = await Promise.all([readModule("module.collateral"), readModule("module.hedge")]);
+
+  const setup: VaultSetup = {
+    symbols,
+    decimals,
+    pools,
+    ...(collateral ? { collateral: { assetIndex: collateral.collateralIndex, market: collateral.lending } } : {}),
+    ...(hedge ? { hedge: { assetIndex: hedge.loanIndex, market: hedge.lending } } : {}),
+  };
+  const state: VaultState = {
+    timeSeconds: Number(block.timestamp),
+    balances,
+    supply: toNumber(supply, shareDecimals),
+    highWaterMark: Number(hwm) / 1e18,
+    lastFeeAccrualSeconds: lastFee,
+    lastRebalanceSeconds: lastRebalance,
+    ...(collateral ? { collateral: collateral.position } : {}),
+    ...(hedge ? { hedge: hedge.position } : {}),
+  };
+  return {
+    setup,
+    state,
+    params,
+    pricesUsd,
+    source: { chainId: await client.getChainId(), blockNumber: block.number.toString(), vault },
+  };
+}

@@ -1,0 +1,832 @@
+/**
+ * The vault's strategy, step by step, as the contracts take it: PortfolioVault's rebalance (band trigger, minimum
+ * interval, trades capped at `rebalance.maxTradeBps` of NAV, sells before buys, buys limited to the base asset at
+ * hand, fills within the slippage bound on the Uniswap V3 pool), its fees (management streaming, performance above
+ * the high-water mark, minted when a module acts), the CollateralManager's plan (deleverage, post, repay, borrow,
+ * withdraw) and the HedgeModule's (deleverage, increase, decrease), on Morpho Blue markets whose interest accrues
+ * as Morpho's does (Taylor-compounded, at each touch).
+ *
+ * This is Trimtab's one TypeScript home of the strategy's rules: the Monte Carlo, the backtest and the differential
+ * tests against the contracts all run this kernel. It works on a Float64Array state (see `stateLayout`) without
+ * allocating, so that millions of steps run in a second.
+ *
+ * One keeper cycle (`step`) is what the devnet's keeper does each day: feeds move, arbitrageurs realign every pool
+ * to its oracle price, then a rebalance if one is due, up to three collateral actions, and one hedge action.
+ */
+import { actionGas } from "./gas.ts";
+import type { StrategyParams, VaultSetup, VaultState } from "./types.ts";
+import { priceOfSqrt, sqrtPriceOf, swapExactIn, type SwapResult } from "./uniswapV3.ts";
+
+const BPS = 10_000;
+/** Multiplying by these is several times faster than dividing by BPS or 6 (the model's hottest operations). */
+const INV_BPS = 1 / BPS;
+const ONE_SIXTH = 1 / 6;
+const YEAR_SECONDS = 365 * 86_400;
+/** Below this many bps of a leg, amounts count as zero (the contracts' integer amounts round them away). */
+const COLLATERAL_TOLERANCE_BPS = 100;
+
+/** Offsets into a state vector; balances start at `balances` (one per asset, base first). */
+export const stateLayout = {
+  supply: 0,
+  highWaterMark: 1,
+  lastFeeAccrual: 2,
+  lastRebalance: 3,
+  /** Collateral manager: collateral, vault's share of the market's borrow, market supply, market borrow, update. */
+  cmCollateral: 4,
+  cmShare: 5,
+  cmSupply: 6,
+  cmBorrow: 7,
+  cmLastUpdate: 8,
+  /** Hedge: the same five. */
+  hCollateral: 9,
+  hShare: 10,
+  hSupply: 11,
+  hBorrow: 12,
+  hLastUpdate: 13,
+  balances: 14,
+} as const;
+const L = stateLayout;
+
+/** Offsets of the scalar parameters in a kernel's parameter array. */
+const P_BAND_BPS = 0;
+const P_MIN_INTERVAL_SECONDS = 1;
+const P_MAX_TRADE_BPS = 2;
+const P_MAX_SLIPPAGE_BPS = 3;
+const P_MAX_DEVIATION_BPS = 4;
+const P_MANAGEMENT_FEE_BPS = 5;
+const P_PERFORMANCE_FEE_BPS = 6;
+const P_PAUSE_REBALANCE = 7;
+const P_PAUSE_LEVERAGE = 8;
+const P_TARGET_LTV_BPS = 9;
+const P_LTV_BAND_BPS = 10;
+const P_POSTED_BPS = 11;
+const P_HEDGE_RATIO_BPS = 12;
+const P_HEDGE_BAND_BPS = 13;
+const P_HEDGE_LTV_BPS = 14;
+const P_CM_MAX_LTV_BPS = 15;
+const P_H_MAX_LTV_BPS = 16;
+const P_SIZE = 17;
+
+/** Offsets into a path's accumulators. */
+export const accumulatorLayout = {
+  rebalances: 0,
+  trades: 1,
+  /** Base-asset value traded by rebalances and the hedge. */
+  turnover: 2,
+  /** Base-asset value of the fee shares minted. */
+  fees: 3,
+  gas: 4,
+  collateralActions: 5,
+  hedgeActions: 6,
+  liquidations: 7,
+  /** Lowest health factor seen (lltv × collateral value / debt), Infinity while nothing is borrowed. */
+  minHealth: 8,
+  /** Keeper transactions that would revert (a trade past the bounds, a market without liquidity). */
+  reverts: 9,
+  /** Interest accrued on the modules' debts, in base-asset value. */
+  borrowCost: 10,
+  /** Hedge effectiveness sums: Σ(exposure P&L)², Σ(exposure + hedge P&L)², and the last step's exposure and short. */
+  exposurePnlSq: 11,
+  hedgedPnlSq: 12,
+  lastExposure: 13,
+  lastShort: 14,
+  size: 15,
+} as const;
+const A = accumulatorLayout;
+
+/** What one keeper action did, for the differential tests and the backtest's log. */
+export type ActionRecord =
+  | { kind: "rebalance"; trades: number; reverted: boolean }
+  | { kind: "collateral"; action: number; amount: number; reverted: boolean }
+  | { kind: "hedge"; action: number; amount: number; reverted: boolean }
+  | { kind: "liquidation"; module: "collateral" | "hedge"; repaid: number };
+
+export type StepOptions = {
+  /** Liquidate a module's position, as a Morpho liquidator would, when its LTV passes the market's LLTV. */
+  liquidations: boolean;
+  /** Called for each action (only the differential tests and the backtest pass one). */
+  onAction?: (record: ActionRecord) => void;
+};
+
+/** The kernel for one vault setup and one parameter set. */
+export type Strategy = {
+  stateSize: number;
+  /** Switches the kernel to another parameter set (the Monte Carlo runs both sets on one kernel, path by path). */
+  load(params: StrategyParams): void;
+  /** Writes `state` into a state vector. */
+  encode(state: VaultState, into: Float64Array): Float64Array;
+  /** Reads a state vector back (debts accrued to each market's last update). */
+  decode(vector: Float64Array, timeSeconds: number): VaultState;
+  /** One keeper cycle at `timeSeconds`, with USD prices `usd[offset + asset]`. */
+  step(vector: Float64Array, usd: Float64Array, offset: number, timeSeconds: number, acc: Float64Array): void;
+  /** NAV in base-asset tokens at USD prices `usd[offset + asset]`. */
+  nav(vector: Float64Array, usd: Float64Array, offset: number, timeSeconds: number): number;
+  /** Base-asset tokens per share, net of the fees pending at `nav` (what a redemption would convert at). */
+  sharePrice(vector: Float64Array, nav: number, timeSeconds: number): number;
+  /**
+   * `nav` and `sharePrice` written to `navs[index]` and `sharePrices[index]` (a loop over many steps returns no
+   * numbers: each would be a heap allocation).
+   */
+  record(
+    vector: Float64Array,
+    usd: Float64Array,
+    offset: number,
+    timeSeconds: number,
+    navs: Float64Array,
+    sharePrices: Float64Array,
+    index: number,
+  ): void;
+  /** Sets the per-path accumulators to their starting values. */
+  resetAccumulators(acc: Float64Array): void;
+};
+
+/** Builds the kernel, loaded with `params`. Parameter sets must have passed `validateParams` (see params.ts). */
+export function createStrategy(setup: VaultSetup, params: StrategyParams, options: StepOptions): Strategy {
+  const n = setup.symbols.length;
+  const risks = n - 1;
+  const stateSize = L.balances + n;
+  const virtualUnit = 10 ** -(setup.decimals[0] ?? 6);
+  const onAction = options.onAction;
+
+  // Parameters, as plain numbers for the optimiser.
+
+  // Pools.
+  const poolLiquidity = Float64Array.from(setup.pools.map((p) => p.liquidity));
+  const riskIsToken0 = setup.pools.map((p) => p.riskIsToken0);
+  const units = Float64Array.from(setup.decimals.map((d) => 10 ** -d));
+
+  // Modules.
+  const cm = setup.collateral;
+  const hedge = setup.hedge;
+  const cmAsset = cm ? cm.assetIndex : -1;
+  const hAsset = hedge ? hedge.assetIndex : -1;
+  const cmLltv = cm ? cm.market.lltv : 0;
+  const hLltv = hedge ? hedge.market.lltv : 0;
+  const cmLltvBps = Math.floor(cmLltv * BPS + 1e-9);
+  const hLltvBps = Math.floor(hLltv * BPS + 1e-9);
+  const cmFixedRate = cm?.market.rate.kind === "fixed" ? cm.market.rate.ratePerYear / YEAR_SECONDS : -1;
+  const hFixedRate = hedge?.market.rate.kind === "fixed" ? hedge.market.rate.ratePerYear / YEAR_SECONDS : -1;
+
+  // The parameter set, in typed arrays that `load` overwrites: one kernel runs any number of sets (a second kernel
+  // for the same code would halve V8's speed on both, as its call sites turn polymorphic).
+  const P = new Float64Array(P_SIZE);
+  const weights = new Float64Array(n);
+  const poolFees = new Float64Array(risks);
+  const load = (next: StrategyParams) => {
+    weights.set(next.weightsBps);
+    poolFees.set(next.poolFeesPpm);
+    const c = next.collateral;
+    const h = next.hedge;
+    P[P_BAND_BPS] = next.bandBps;
+    P[P_MIN_INTERVAL_SECONDS] = next.minIntervalSeconds;
+    P[P_MAX_TRADE_BPS] = next.maxTradeBps;
+    P[P_MAX_SLIPPAGE_BPS] = next.maxSlippageBps;
+    P[P_MAX_DEVIATION_BPS] = next.maxDeviationBps;
+    P[P_MANAGEMENT_FEE_BPS] = next.managementFeeBps;
+    P[P_PERFORMANCE_FEE_BPS] = next.performanceFeeBps;
+    P[P_PAUSE_REBALANCE] = next.pauseRebalance ? 1 : 0;
+    P[P_PAUSE_LEVERAGE] = next.pauseLeverage ? 1 : 0;
+    P[P_TARGET_LTV_BPS] = c.targetLtvBps;
+    P[P_LTV_BAND_BPS] = c.ltvBandBps;
+    P[P_POSTED_BPS] = c.postedBps;
+    P[P_HEDGE_RATIO_BPS] = h.ratioBps;
+    P[P_HEDGE_BAND_BPS] = h.bandBps;
+    P[P_HEDGE_LTV_BPS] = h.ltvBps;
+    // Deleverage above the maximum LTV, or within the health buffer of the market's liquidation LTV.
+    P[P_CM_MAX_LTV_BPS] = Math.min(c.maxLtvBps, cmLltvBps > c.healthBufferBps ? cmLltvBps - c.healthBufferBps : 0);
+    P[P_H_MAX_LTV_BPS] = hLltvBps > c.healthBufferBps ? hLltvBps - c.healthBufferBps : 0;
+  };
+  load(params);
+
+  // Scratch, reused by every step.
+  const rel = new Float64Array(n);
+  const values = new Float64Array(n);
+  const sqrtPrices = new Float64Array(risks);
+  const trialBalances = new Float64Array(n);
+  const trialSqrt = new Float64Array(risks);
+  const planAsset = new Int32Array(risks);
+  const planAmount = new Float64Array(risks);
+  const planSell = new Uint8Array(risks);
+  const swap: SwapResult = { amountIn: 0, amountOut: 0, sqrtPriceAfter: 0 };
+  /**
+   * Scalars shared between the kernel's functions. They live in a typed array because a mutable number captured by
+   * closures is boxed on the heap at every write, which made the garbage collector a third of the run time.
+   */
+  const scratch = new Float64Array(10);
+  const FEE_SHARES = 0;
+  const FEE_HWM = 1;
+  const PLANNED = 2;
+  /** The collateral manager's debt and the hedge's short now (see `refreshDebts`). */
+  const DEBT = 5;
+  /** The time of the last step (`nav` right after it may use its cached debts). */
+  const STEP_TIME = 7;
+  /** Where `rel` was read from (`usd` offset), and whether the pools still sit at those prices. */
+  const PRICE_OFFSET = 8;
+  const POOLS_ALIGNED = 9;
+
+  /* MORPHO BLUE */
+
+  /** Morpho's `wTaylorCompounded`: e^x − 1 to the third order. */
+  const growth = (x: number) => x + x * x * 0.5 + x * x * x * ONE_SIXTH;
+  const ratePerSecond = (v: Float64Array, o: number, fixed: number) => {
+    if (fixed >= 0) return fixed;
+    const supply = v[o + 2]!;
+    return supply > 0 ? v[o + 3]! / (supply * YEAR_SECONDS) : 0;
+  };
+  /** Accrues the market's interest to `t` (what any borrow, repay or withdrawal does first); returns the interest. */
+  const accrue = (v: Float64Array, o: number, fixed: number, t: number) => {
+    const elapsed = t - v[o + 4]!;
+    if (elapsed <= 0) return 0;
+    const interest = v[o + 3]! * growth(ratePerSecond(v, o, fixed) * elapsed);
+    v[o + 3] = v[o + 3]! + interest;
+    v[o + 2] = v[o + 2]! + interest;
+    v[o + 4] = t;
+    return interest * v[o + 1]!;
+  };
+  /** The module's debt at `t`, interest included, without touching the market (`expectedBorrowAssets`). */
+  const expectedDebt = (v: Float64Array, o: number, fixed: number, t: number) => {
+    const share = v[o + 1]!;
+    if (share === 0) return 0;
+    const elapsed = t - v[o + 4]!;
+    const borrow = v[o + 3]!;
+    return share * (elapsed > 0 ? borrow + borrow * growth(ratePerSecond(v, o, fixed) * elapsed) : borrow);
+  };
+  /**
+   * Both modules' debts at `t`, kept in `scratch` for the rest of the step: every read of a debt is a load, and
+   * every borrow, repay or accrual (which leave the market accrued to `t`) updates its copy.
+   */
+  const refreshDebts = (v: Float64Array, t: number) => {
+    scratch[DEBT] = cm ? expectedDebt(v, L.cmCollateral, cmFixedRate, t) : 0;
+    scratch[DEBT + 1] = hedge ? expectedDebt(v, L.hCollateral, hFixedRate, t) : 0;
+  };
+  /** Records the debt of a module whose market was just accrued to now. */
+  const settled = (v: Float64Array, o: number) => {
+    scratch[DEBT + (o === L.cmCollateral ? 0 : 1)] = v[o + 1]! * v[o + 3]!;
+  };
+  const cmDebt = () => scratch[DEBT]!;
+  const hedgeShort = () => scratch[DEBT + 1]!;
+  /** Borrows `amount` (after accruing); false when the market lacks the liquidity. */
+  const borrow = (v: Float64Array, o: number, fixed: number, t: number, amount: number, price: number) => {
+    acc_borrowCost(accrue(v, o, fixed, t) * price);
+    const total = v[o + 3]!;
+    if (total + amount > v[o + 2]!) return false;
+    const debt = v[o + 1]! * total;
+    v[o + 3] = total + amount;
+    v[o + 1] = (debt + amount) / (total + amount);
+    settled(v, o);
+    return true;
+  };
+  /** Repays `amount` (all of the debt when it covers it); returns what was left over. */
+  const repay = (v: Float64Array, o: number, fixed: number, t: number, amount: number, price: number) => {
+    acc_borrowCost(accrue(v, o, fixed, t) * price);
+    const total = v[o + 3]!;
+    const debt = v[o + 1]! * total;
+    if (amount >= debt) {
+      v[o + 3] = total - debt > 0 ? total - debt : 0;
+      v[o + 1] = 0;
+      settled(v, o);
+      return amount - debt;
+    }
+    v[o + 3] = total - amount;
+    v[o + 1] = (debt - amount) / (total - amount);
+    settled(v, o);
+    return 0;
+  };
+  let accCurrent: Float64Array = new Float64Array(A.size);
+  const acc_borrowCost = (value: number) => {
+    accCurrent[A.borrowCost] = accCurrent[A.borrowCost]! + value;
+  };
+
+  /* VALUES AND FEES */
+
+  /** Fills `values` (each holding in base, collateral included) and returns their sum. */
+  const fillValues = (v: Float64Array) => {
+    let gross = v[L.balances]!;
+    values[0] = gross;
+    for (let i = 1; i < n; i++) {
+      let amount = v[L.balances + i]!;
+      if (i === cmAsset) amount += v[L.cmCollateral]!;
+      const value = amount * rel[i]!;
+      values[i] = value;
+      gross += value;
+    }
+    return gross;
+  };
+  /** Fills `values` and returns NAV. */
+  const valuesAndNav = (v: Float64Array, t: number) => navOf(v, fillValues(v), t);
+  /** NAV from the holdings' gross value: less the collateral manager's debt, plus the hedge's net value. */
+  const navOf = (v: Float64Array, gross: number, t: number) => {
+    const debt = cm ? cmDebt() : 0;
+    let nav = gross > debt ? gross - debt : 0;
+    if (hedge) {
+      const value = nav + v[L.hCollateral]!;
+      const shortValue = hedgeShort() * rel[hAsset]!;
+      nav = value > shortValue ? value - shortValue : 0;
+    }
+    return nav;
+  };
+
+  /** PortfolioVault._pendingFees: sets the fee shares due and the high-water mark after them in `scratch`. */
+  const pendingFees = (v: Float64Array, nav: number, t: number) => {
+    scratch[FEE_SHARES] = 0;
+    const mark = v[L.highWaterMark]!;
+    scratch[FEE_HWM] = mark;
+    const supply = v[L.supply]!;
+    if (supply === 0) return;
+    let feeTime = P[P_MANAGEMENT_FEE_BPS]! * (t - v[L.lastFeeAccrual]!);
+    const whole = BPS * YEAR_SECONDS;
+    if (feeTime >= whole) feeTime = whole * 0.99;
+    const management = (supply * feeTime) / (whole - feeTime);
+    const after = supply + management;
+    const price = (nav + virtualUnit) / (after + virtualUnit);
+    scratch[FEE_SHARES] = management;
+    if (price <= mark) return;
+    const performanceAssets =
+      P[P_PERFORMANCE_FEE_BPS]! === 0 ? 0 : ((nav * (price - mark)) / price) * P[P_PERFORMANCE_FEE_BPS]! * INV_BPS;
+    const performance =
+      performanceAssets === 0 || performanceAssets >= nav ? 0 : (performanceAssets * after) / (nav - performanceAssets);
+    scratch[FEE_SHARES] = management + performance;
+    scratch[FEE_HWM] = (nav + virtualUnit) / (after + performance + virtualUnit);
+  };
+
+  /** PortfolioVault.accrueFees, as each module action calls it. */
+  const accrueFees = (v: Float64Array, t: number, acc: Float64Array) => {
+    const nav = valuesAndNav(v, t);
+    pendingFees(v, nav, t);
+    v[L.lastFeeAccrual] = t;
+    v[L.highWaterMark] = scratch[FEE_HWM]!;
+    const feeShares = scratch[FEE_SHARES]!;
+    if (feeShares > 0) {
+      const supply = v[L.supply]! + feeShares;
+      v[L.supply] = supply;
+      acc[A.fees] = acc[A.fees]! + (feeShares * (nav + virtualUnit)) / (supply + virtualUnit);
+    }
+  };
+
+  /* TRADES */
+
+  /**
+   * SwapLib.swapWithinSlippage on risk asset `i`'s pool against `trialSqrt`: fills up to `amountIn` until the pool's
+   * marginal price is the slippage bound less the pool fee away from the oracle. Sets `swap`; returns false when the
+   * transaction would revert (pool price past the deviation bound, or a fill below the minimum output).
+   */
+  const swapWithinSlippage = (i: number, sellRisk: boolean, amountIn: number) => {
+    swap.amountIn = 0;
+    swap.amountOut = 0;
+    const oracle = rel[i + 1]!;
+    const token0 = riskIsToken0[i]!;
+    const sqrtNow = trialSqrt[i]!;
+    const poolPrice = priceOfSqrt(sqrtNow, token0);
+    const gap = poolPrice > oracle ? poolPrice - oracle : oracle - poolPrice;
+    if (gap * BPS > oracle * P[P_MAX_DEVIATION_BPS]!) return false;
+    const feeBps = Math.floor(poolFees[i]! / 100);
+    if (P[P_MAX_SLIPPAGE_BPS]! <= feeBps || amountIn <= 0) return true;
+    const limit = sellRisk
+      ? oracle * (BPS - (P[P_MAX_SLIPPAGE_BPS]! - feeBps)) * INV_BPS
+      : oracle * (BPS + P[P_MAX_SLIPPAGE_BPS]! - feeBps) * INV_BPS;
+    if (sellRisk ? poolPrice <= limit : poolPrice >= limit) return true;
+    // Selling the risk asset lowers its price: token0 in when it is token0, token1 in otherwise.
+    const zeroForOne = sellRisk === token0;
+    swapExactIn(poolLiquidity[i]!, sqrtNow, zeroForOne, amountIn, poolFees[i]!, sqrtPriceOf(limit, token0), swap);
+    trialSqrt[i] = swap.sqrtPriceAfter;
+    const fair = sellRisk ? swap.amountIn * oracle : swap.amountIn / oracle;
+    return swap.amountOut >= fair * (BPS - P[P_MAX_SLIPPAGE_BPS]!) * INV_BPS;
+  };
+
+  /** PortfolioVault.rebalance: false when not due (or too soon, or paused); otherwise runs it or records a revert. */
+  const rebalance = (v: Float64Array, t: number, acc: Float64Array) => {
+    if (P[P_PAUSE_REBALANCE] === 1 || t < v[L.lastRebalance]! + P[P_MIN_INTERVAL_SECONDS]!) return;
+    const total = fillValues(v);
+    let due = false;
+    for (let i = 0; i < n; i++) {
+      const target = total * weights[i]! * INV_BPS;
+      const gap = values[i]! > target ? values[i]! - target : target - values[i]!;
+      if (gap * BPS > P[P_BAND_BPS]! * total) due = true;
+    }
+    if (!due) return;
+    const nav = navOf(v, total, t);
+    if (nav === 0) return;
+
+    // Plan: sells first (they fund the buys), then buys limited to the base asset at hand.
+    const maxTrade = nav * P[P_MAX_TRADE_BPS]! * INV_BPS;
+    let baseAvailable = values[0]!;
+    let count = 0;
+    for (let i = 1; i < n; i++) {
+      const target = total * weights[i]! * INV_BPS;
+      if (values[i]! <= target) continue;
+      const sellValue = Math.min(values[i]! - target, maxTrade);
+      const amountIn = Math.min(sellValue / rel[i]!, v[L.balances + i]!);
+      if (amountIn < units[i]!) continue;
+      baseAvailable += amountIn * rel[i]! * (BPS - P[P_MAX_SLIPPAGE_BPS]!) * INV_BPS;
+      planAsset[count] = i;
+      planAmount[count] = amountIn;
+      planSell[count++] = 1;
+    }
+    for (let i = 1; i < n; i++) {
+      const target = total * weights[i]! * INV_BPS;
+      if (values[i]! >= target) continue;
+      const buyValue = Math.min(target - values[i]!, maxTrade, baseAvailable);
+      if (buyValue < units[0]!) continue;
+      baseAvailable -= buyValue;
+      planAsset[count] = i;
+      planAmount[count] = buyValue;
+      planSell[count++] = 0;
+    }
+
+    // Execute on trial balances and pool prices: a revert anywhere undoes the whole transaction.
+    for (let i = 0; i < n; i++) trialBalances[i] = v[L.balances + i]!;
+    ensurePools();
+    for (let i = 0; i < risks; i++) trialSqrt[i] = sqrtPrices[i]!;
+    let executed = 0;
+    let traded = 0;
+    for (let k = 0; k < count; k++) {
+      const i = planAsset[k]!;
+      const sell = planSell[k] === 1;
+      if (!swapWithinSlippage(i - 1, sell, planAmount[k]!)) return revert(acc, "rebalance");
+      if (swap.amountIn <= 0) continue;
+      const inIndex = sell ? i : 0;
+      if (swap.amountIn > trialBalances[inIndex]! * (1 + 1e-12)) return revert(acc, "rebalance");
+      trialBalances[inIndex] = trialBalances[inIndex]! - swap.amountIn;
+      trialBalances[sell ? 0 : i] = trialBalances[sell ? 0 : i]! + swap.amountOut;
+      traded += sell ? swap.amountOut : swap.amountIn;
+      executed++;
+    }
+    for (let i = 0; i < n; i++) v[L.balances + i] = trialBalances[i]!;
+    for (let i = 0; i < risks; i++) sqrtPrices[i] = trialSqrt[i]!;
+    v[L.lastRebalance] = t;
+    acc[A.rebalances] = acc[A.rebalances]! + 1;
+    acc[A.trades] = acc[A.trades]! + executed;
+    acc[A.turnover] = acc[A.turnover]! + traded;
+    acc[A.gas] = acc[A.gas]! + actionGas.rebalanceBase + executed * actionGas.rebalancePerTrade;
+    onAction?.({ kind: "rebalance", trades: executed, reverted: false });
+  };
+
+  const revert = (acc: Float64Array, kind: "rebalance" | "collateral" | "hedge", action = 0) => {
+    acc[A.reverts] = acc[A.reverts]! + 1;
+    if (onAction) {
+      if (kind === "rebalance") onAction({ kind, trades: 0, reverted: true });
+      else onAction({ kind, action, amount: 0, reverted: true });
+    }
+    return false;
+  };
+
+  /* COLLATERAL MANAGER */
+
+  /** CollateralManager.plan: returns the action code and sets `scratch[PLANNED]` to its amount. */
+  const collateralPlan = (v: Float64Array, t: number) => {
+    scratch[PLANNED] = 0;
+    const collateral = v[L.cmCollateral]!;
+    const debt = cmDebt();
+    const price = rel[cmAsset]!;
+    const value = collateral * price;
+    const targetDebt = value * P[P_TARGET_LTV_BPS]! * INV_BPS;
+    if (debt > 0 && debt * BPS > P[P_CM_MAX_LTV_BPS]! * value) {
+      scratch[PLANNED] = debt - targetDebt;
+      return 1;
+    }
+    const spot = v[L.balances + cmAsset]!;
+    const posted = (spot + collateral) * P[P_POSTED_BPS]! * INV_BPS;
+    const tolerance = posted * COLLATERAL_TOLERANCE_BPS * INV_BPS;
+    if (posted > collateral + tolerance) {
+      scratch[PLANNED] = Math.min(posted - collateral, spot);
+      return 2;
+    }
+    if (debt * BPS > (P[P_TARGET_LTV_BPS]! + P[P_LTV_BAND_BPS]!) * value) {
+      scratch[PLANNED] = debt - targetDebt;
+      return 3;
+    }
+    if (
+      P[P_PAUSE_LEVERAGE] === 0 &&
+      P[P_TARGET_LTV_BPS]! > P[P_LTV_BAND_BPS]! &&
+      debt * BPS < (P[P_TARGET_LTV_BPS]! - P[P_LTV_BAND_BPS]!) * value
+    ) {
+      scratch[PLANNED] = targetDebt - debt;
+      return 4;
+    }
+    const backing =
+      P[P_TARGET_LTV_BPS]! === 0
+        ? debt === 0
+          ? 0
+          : Infinity
+        : (debt * BPS) / P[P_TARGET_LTV_BPS]! / price + units[cmAsset]!;
+    const keep = Math.max(posted, backing);
+    if (collateral > keep + tolerance) {
+      scratch[PLANNED] = collateral - keep;
+      return 5;
+    }
+    return 0;
+  };
+
+  /** CollateralManager.manage: false when nothing is due or the transaction would revert. */
+  const collateralManage = (v: Float64Array, t: number, acc: Float64Array) => {
+    const action = collateralPlan(v, t);
+    if (action === 0) return false;
+    let amount = scratch[PLANNED]!;
+    const price = rel[cmAsset]!;
+    if (action === 1 || action === 3) {
+      amount = Math.min(amount, v[L.balances]!);
+      if (!(amount > 0)) return revert(acc, "collateral", action);
+      v[L.balances] = v[L.balances]! - amount + repay(v, L.cmCollateral, cmFixedRate, t, amount, 1);
+    } else if (action === 2) {
+      if (!(amount > 0)) return revert(acc, "collateral", action);
+      v[L.balances + cmAsset] = v[L.balances + cmAsset]! - amount;
+      v[L.cmCollateral] = v[L.cmCollateral]! + amount;
+    } else if (action === 4) {
+      // Morpho refuses a borrow past the market's LLTV, or beyond its liquidity.
+      const unhealthy = cmDebt() + amount > v[L.cmCollateral]! * price * cmLltv;
+      if (!(amount > 0) || unhealthy || !borrow(v, L.cmCollateral, cmFixedRate, t, amount, 1))
+        return revert(acc, "collateral", action);
+      v[L.balances] = v[L.balances]! + amount;
+    } else {
+      acc_borrowCost(accrue(v, L.cmCollateral, cmFixedRate, t));
+      v[L.cmCollateral] = v[L.cmCollateral]! - amount;
+      v[L.balances + cmAsset] = v[L.balances + cmAsset]! + amount;
+    }
+    accrueFees(v, t, acc);
+    acc[A.collateralActions] = acc[A.collateralActions]! + 1;
+    acc[A.gas] = acc[A.gas]! + (action === 2 || action === 5 ? actionGas.collateralPost : actionGas.collateralLoan);
+    onAction?.({ kind: "collateral", action, amount, reverted: false });
+    return true;
+  };
+
+  /* HEDGE */
+
+  const exposure = (v: Float64Array) => v[L.balances + hAsset]! + (cmAsset === hAsset ? v[L.cmCollateral]! : 0);
+
+  /** HedgeModule.plan: returns the action code and sets `scratch[PLANNED]`. */
+  const hedgePlan = (v: Float64Array, t: number) => {
+    scratch[PLANNED] = 0;
+    const collateral = v[L.hCollateral]!;
+    const short = hedgeShort();
+    const price = rel[hAsset]!;
+    if (short > 0 && short * price * BPS > P[P_H_MAX_LTV_BPS]! * collateral) {
+      scratch[PLANNED] = short - Math.min(short, (collateral * P[P_HEDGE_LTV_BPS]! * INV_BPS) / price);
+      return 1;
+    }
+    const held = exposure(v);
+    const target = held * P[P_HEDGE_RATIO_BPS]! * INV_BPS;
+    const gap = target > short ? target - short : short - target;
+    if (gap * BPS <= P[P_HEDGE_BAND_BPS]! * held || gap === 0) return 0;
+    scratch[PLANNED] = gap;
+    return target > short ? 2 : 3;
+  };
+
+  /** HedgeModule.manage. */
+  const hedgeManage = (v: Float64Array, t: number, acc: Float64Array) => {
+    const action = hedgePlan(v, t);
+    if (action === 0) return;
+    const i = hAsset - 1;
+    const price = rel[hAsset]!;
+    ensurePools();
+    for (let k = 0; k < risks; k++) trialSqrt[k] = sqrtPrices[k]!;
+    let amount = scratch[PLANNED]!;
+    let traded = 0;
+    if (action === 2) {
+      const collateral = v[L.hCollateral]!;
+      const short = hedgeShort();
+      const needed = ((short + amount) * price * BPS) / P[P_HEDGE_LTV_BPS]!;
+      const margin = needed > collateral ? Math.min(needed - collateral, v[L.balances]!) : 0;
+      if (margin < needed - Math.min(needed, collateral)) {
+        const affordable = ((collateral + margin) * P[P_HEDGE_LTV_BPS]! * INV_BPS) / price;
+        amount = affordable > short ? affordable - short : 0;
+      }
+      if (amount > 0) {
+        // Work on a copy: a swap that reverts undoes the margin and the borrow.
+        const saved = v.slice(L.hCollateral, L.hLastUpdate + 1);
+        const savedBase = v[L.balances]!;
+        const savedCost = accCurrent[A.borrowCost]!;
+        v[L.balances] = v[L.balances]! - margin;
+        v[L.hCollateral] = collateral + margin;
+        if (!borrow(v, L.hCollateral, hFixedRate, t, amount, price) || !swapWithinSlippage(i, true, amount)) {
+          v.set(saved, L.hCollateral);
+          scratch[DEBT + 1] = expectedDebt(v, L.hCollateral, hFixedRate, t);
+          v[L.balances] = savedBase;
+          accCurrent[A.borrowCost] = savedCost;
+          return revert(acc, "hedge", action);
+        }
+        const sold = swap.amountIn;
+        if (sold < amount) {
+          v[L.balances + hAsset] =
+            v[L.balances + hAsset]! + repay(v, L.hCollateral, hFixedRate, t, amount - sold, price);
+        }
+        v[L.balances] = v[L.balances]! + swap.amountOut;
+        traded = swap.amountOut;
+        amount = sold;
+      }
+    } else {
+      let cost = amount * price * (BPS + P[P_MAX_SLIPPAGE_BPS]!) * INV_BPS;
+      cost = Math.min(cost, v[L.balances]!);
+      let bought = 0;
+      let spent = 0;
+      if (cost > 0) {
+        if (!swapWithinSlippage(i, false, cost)) return revert(acc, "hedge", action);
+        spent = swap.amountIn;
+        bought = swap.amountOut;
+        v[L.balances] = v[L.balances]! - spent;
+        if (bought > 0) {
+          v[L.balances + hAsset] = v[L.balances + hAsset]! + repay(v, L.hCollateral, hFixedRate, t, bought, price);
+        }
+      }
+      const short = hedgeShort();
+      const needed = (short * price * BPS) / P[P_HEDGE_LTV_BPS]!;
+      const collateral = v[L.hCollateral]!;
+      if (collateral > needed + units[0]!) {
+        acc_borrowCost(accrue(v, L.hCollateral, hFixedRate, t) * price);
+        const released = collateral - needed - units[0]!;
+        v[L.hCollateral] = collateral - released;
+        v[L.balances] = v[L.balances]! + released;
+      }
+      traded = spent;
+      amount = bought;
+    }
+    sqrtPrices[i] = trialSqrt[i]!;
+    accrueFees(v, t, acc);
+    acc[A.turnover] = acc[A.turnover]! + traded;
+    acc[A.hedgeActions] = acc[A.hedgeActions]! + 1;
+    acc[A.gas] = acc[A.gas]! + actionGas.hedge;
+    onAction?.({ kind: "hedge", action, amount, reverted: false });
+  };
+
+  /* LIQUIDATIONS (Monte Carlo only: nobody liquidates on the differential tests' devnet) */
+
+  /** Morpho's liquidation incentive factor for a market's LLTV: min(1.15, 1 / (1 − 0.3 · (1 − lltv))). */
+  const incentive = (lltv: number) => Math.min(1.15, 1 / (1 - 0.3 * (1 - lltv)));
+
+  const liquidate = (v: Float64Array, t: number, acc: Float64Array) => {
+    if (cm && v[L.cmShare]! > 0) {
+      const debt = cmDebt();
+      const price = rel[cmAsset]!;
+      const collateralValue = v[L.cmCollateral]! * price;
+      if (debt > 0 && debt > collateralValue * cmLltv) {
+        const seized = Math.min(debt * incentive(cmLltv), collateralValue);
+        acc_borrowCost(accrue(v, L.cmCollateral, cmFixedRate, t));
+        v[L.cmCollateral] = v[L.cmCollateral]! - seized / price;
+        // What the collateral does not cover is bad debt, written off by the market.
+        repay(v, L.cmCollateral, cmFixedRate, t, Infinity, 1);
+        acc[A.liquidations] = acc[A.liquidations]! + 1;
+        onAction?.({ kind: "liquidation", module: "collateral", repaid: debt });
+      }
+    }
+    if (hedge && v[L.hShare]! > 0) {
+      const short = hedgeShort();
+      const price = rel[hAsset]!;
+      const collateral = v[L.hCollateral]!;
+      if (short > 0 && short * price > collateral * hLltv) {
+        const seized = Math.min(short * price * incentive(hLltv), collateral);
+        acc_borrowCost(accrue(v, L.hCollateral, hFixedRate, t) * price);
+        v[L.hCollateral] = collateral - seized;
+        repay(v, L.hCollateral, hFixedRate, t, Infinity, price);
+        acc[A.liquidations] = acc[A.liquidations]! + 1;
+        onAction?.({ kind: "liquidation", module: "hedge", repaid: short });
+      }
+    }
+  };
+
+  /** Health factors now; tracks the minimum and the hedge's P&L against the exposure it offsets. */
+  const track = (v: Float64Array, t: number, acc: Float64Array) => {
+    if (cm) {
+      const debt = cmDebt();
+      // health = lltv × collateral value / debt; divided only when it is a new low.
+      const covered = v[L.cmCollateral]! * rel[cmAsset]! * cmLltv;
+      if (debt > 0 && covered < acc[A.minHealth]! * debt) acc[A.minHealth] = covered / debt;
+    }
+    if (hedge) {
+      const short = hedgeShort();
+      const price = rel[hAsset]!;
+      const covered = v[L.hCollateral]! * hLltv;
+      if (short > 0 && covered < acc[A.minHealth]! * short * price) acc[A.minHealth] = covered / (short * price);
+    }
+  };
+
+  /** Oracle prices in the base asset; the pools are realigned to them (their prices computed when a trade needs them). */
+  let pricesFrom: Float64Array | undefined;
+  const setPrices = (usd: Float64Array, offset: number) => {
+    if (pricesFrom === usd && scratch[PRICE_OFFSET] === offset) return;
+    pricesFrom = usd;
+    scratch[PRICE_OFFSET] = offset;
+    scratch[POOLS_ALIGNED] = 1;
+    const perBase = 1 / usd[offset]!;
+    rel[0] = 1;
+    for (let i = 1; i < n; i++) rel[i] = usd[offset + i]! * perBase;
+  };
+  const ensurePools = () => {
+    if (scratch[POOLS_ALIGNED] === 0) return;
+    scratch[POOLS_ALIGNED] = 0;
+    for (let i = 1; i < n; i++) sqrtPrices[i - 1] = sqrtPriceOf(rel[i]!, riskIsToken0[i - 1]!);
+  };
+
+  const step = (v: Float64Array, usd: Float64Array, offset: number, t: number, acc: Float64Array) => {
+    accCurrent = acc;
+    refreshDebts(v, t);
+    scratch[STEP_TIME] = t;
+    if (hedge) {
+      // The hedge's P&L over the step against the P&L of the exposure it offsets, at the old positions.
+      const move = usd[offset + hAsset]! / usd[offset]! - rel[hAsset]!;
+      if (acc[A.lastExposure]! > 0 && rel[hAsset]! > 0) {
+        const exposurePnl = acc[A.lastExposure]! * move;
+        const hedgedPnl = exposurePnl - acc[A.lastShort]! * move;
+        acc[A.exposurePnlSq] = acc[A.exposurePnlSq]! + exposurePnl * exposurePnl;
+        acc[A.hedgedPnlSq] = acc[A.hedgedPnlSq]! + hedgedPnl * hedgedPnl;
+      }
+    }
+    pricesFrom = undefined;
+    setPrices(usd, offset);
+    track(v, t, acc);
+    if (options.liquidations) liquidate(v, t, acc);
+    const before = acc[A.rebalances]! + acc[A.collateralActions]! + acc[A.hedgeActions]!;
+    rebalance(v, t, acc);
+    if (cm) for (let k = 0; k < 3 && collateralManage(v, t, acc); k++);
+    if (hedge) hedgeManage(v, t, acc);
+    if (acc[A.rebalances]! + acc[A.collateralActions]! + acc[A.hedgeActions]! !== before) track(v, t, acc);
+    if (hedge) {
+      acc[A.lastExposure] = exposure(v);
+      acc[A.lastShort] = hedgeShort();
+    }
+  };
+
+  const nav = (v: Float64Array, usd: Float64Array, offset: number, t: number) => {
+    // The step at `t` just before leaves its cached debts and prices current; at any other time, start afresh.
+    if (scratch[STEP_TIME] !== t) {
+      refreshDebts(v, t);
+      pricesFrom = undefined;
+    }
+    setPrices(usd, offset);
+    return valuesAndNav(v, t);
+  };
+
+  const sharePrice = (v: Float64Array, navNow: number, t: number) => {
+    pendingFees(v, navNow, t);
+    return (navNow + virtualUnit) / (v[L.supply]! + scratch[FEE_SHARES]! + virtualUnit);
+  };
+
+  const record = (
+    v: Float64Array,
+    usd: Float64Array,
+    offset: number,
+    t: number,
+    navs: Float64Array,
+    sharePrices: Float64Array,
+    index: number,
+  ) => {
+    const value = nav(v, usd, offset, t);
+    navs[index] = value;
+    sharePrices[index] = sharePrice(v, value, t);
+  };
+
+  const encode = (state: VaultState, into: Float64Array) => {
+    scratch[STEP_TIME] = NaN;
+    pricesFrom = undefined;
+    into.fill(0);
+    into[L.supply] = state.supply;
+    into[L.highWaterMark] = state.highWaterMark;
+    into[L.lastFeeAccrual] = state.lastFeeAccrualSeconds;
+    into[L.lastRebalance] = state.lastRebalanceSeconds;
+    for (const [o, position, market] of [
+      [L.cmCollateral, state.collateral, cm?.market],
+      [L.hCollateral, state.hedge, hedge?.market],
+    ] as const) {
+      if (!market) continue;
+      const p = position ?? {
+        collateral: 0,
+        debt: 0,
+        marketSupplyAssets: market.totalSupplyAssets,
+        marketBorrowAssets: market.totalBorrowAssets,
+        marketLastUpdateSeconds: market.lastUpdateSeconds,
+      };
+      into[o] = p.collateral;
+      into[o + 1] = p.marketBorrowAssets > 0 ? p.debt / p.marketBorrowAssets : 0;
+      into[o + 2] = p.marketSupplyAssets;
+      into[o + 3] = p.marketBorrowAssets;
+      into[o + 4] = p.marketLastUpdateSeconds;
+    }
+    state.balances.forEach((b, i) => (into[L.balances + i] = b));
+    return into;
+  };
+
+  const decode = (v: Float64Array, timeSeconds: number): VaultState => {
+    const position = (o: number) => ({
+      collateral: v[o]!,
+      debt: v[o + 1]! * v[o + 3]!,
+      marketSupplyAssets: v[o + 2]!,
+      marketBorrowAssets: v[o + 3]!,
+      marketLastUpdateSeconds: v[o + 4]!,
+    });
+    return {
+      timeSeconds,
+      balances: Array.from(v.subarray(L.balances, L.balances + n)),
+      supply: v[L.supply]!,
+      highWaterMark: v[L.highWaterMark]!,
+      lastFeeAccrualSeconds: v[L.lastFeeAccrual]!,
+      lastRebalanceSeconds: v[L.lastRebalance]!,
+      ...(cm ? { collateral: position(L.cmCollateral) } : {}),
+      ...(hedge ? { hedge: position(L.hCollateral) } : {}),
+    };
+  };
+
+  const resetAccumulators = (acc: Float64Array) => {
+    acc.fill(0);
+    acc[A.minHealth] = Infinity;
+  };
+
+  return { stateSize, load, encode, decode, step, nav, sharePrice, record, resetAccumulators };
+}

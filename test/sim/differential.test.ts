@@ -1,0 +1,152 @@
+import hre from "hardhat";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parameterCatalog, parameterKey } from "../../parameters/index.ts";
+import { readStartPoint } from "../../sim/chain.ts";
+import { accumulatorLayout, createStrategy, type ActionRecord } from "../../sim/model/strategy.ts";
+import { createRandom } from "../../sim/random.ts";
+import type { Connection } from "../helpers/governance.ts";
+import { deployInvestedVault, type VaultStack } from "../helpers/vault.ts";
+import { keeperOffset, prepareArbitrageur, replayOnChain, type ChainAction } from "./replay.ts";
+
+const scenarios = Number(process.env.TRIMTAB_DIFFERENTIAL_SCENARIOS ?? "50");
+const stepSeconds = 86_400;
+
+/**
+ * A random scenario: a parameter set within one step of the defaults' rules, and a daily price path (8-decimal feed
+ * answers for USDC, WETH, WBTC) with high volatility, and in some scenarios a crash (to make the collateral manager
+ * deleverage) or a rally (to make the hedge deleverage).
+ */
+function scenario(seed: number) {
+  const random = createRandom(seed);
+  const pick = (min: number, max: number) => random.int(min, max);
+  const changes: Record<string, bigint> = {
+    "rebalance.bandBps": BigInt(pick(300, 700)),
+    "rebalance.maxTradeBps": BigInt(pick(600, 1_500)),
+    "rebalance.maxSlippageBps": BigInt(pick(40, 75)),
+    "collateral.targetLtvBps": BigInt(pick(2_500, 3_500)),
+    "collateral.ltvBandBps": BigInt(pick(300, 700)),
+    "hedge.ratioBps": BigInt(pick(4_000, 6_000)),
+    "hedge.bandBps": BigInt(pick(600, 1_400)),
+    "hedge.ltvBps": BigInt(pick(4_500, 6_000)),
+  };
+  const steps = pick(10, 16);
+  const volatility = [0.002, 0.6 + random.next(), 0.5 + random.next()];
+  const shock = random.next();
+  const shockStep = pick(3, steps - 2);
+  const prices = [1, 3_000, 60_000];
+  const answers: bigint[][] = [];
+  for (let k = 0; k < steps; k++) {
+    const z = [random.normal(), random.normal(), random.normal()];
+    const z2 = 0.7 * z[1]! + Math.sqrt(1 - 0.49) * z[2]!;
+    const moves = [z[0]!, z[1]!, z2];
+    for (let a = 0; a < 3; a++) {
+      prices[a] =
+        a === 0
+          ? 1 + volatility[0]! * moves[a]!
+          : prices[a]! * Math.exp(volatility[a]! * Math.sqrt(1 / 365) * moves[a]!);
+    }
+    if (k === shockStep && shock < 0.3) {
+      prices[1] = prices[1]! * 0.6; // a crash: the collateral manager's LTV passes its maximum
+      prices[2] = prices[2]! * 0.7;
+    } else if (k === shockStep && shock < 0.5) {
+      prices[1] = prices[1]! * 1.6; // a rally: the hedge's short nears the liquidation LTV
+    }
+    answers.push(prices.map((p) => BigInt(Math.round(p * 1e8))));
+  }
+  return { changes, answers };
+}
+
+describe("The strategy model takes the contracts' decisions (differential replay on the devnet)", () => {
+  let connection: Connection;
+  let fixture: () => Promise<VaultStack>;
+  beforeAll(async () => {
+    connection = await hre.network.create();
+    fixture = async function replayFixture() {
+      const v = await deployInvestedVault(connection);
+      await connection.networkHelpers.time.increase(2 * stepSeconds);
+      return v;
+    };
+  });
+
+  it(`acts on the same steps and keeps NAV within 1e-6 of the chain's at every step, over ${scenarios} random scenarios`, async () => {
+    const coverage = { rebalance: 0, deleverage: 0, hedgeDeleverage: 0, borrow: 0, repay: 0, hedge: 0, steps: 0 };
+    let worst = 0;
+    let worstSupply = 0;
+    for (let seed = 1; seed <= scenarios; seed++) {
+      const v = await connection.networkHelpers.loadFixture(fixture);
+      const arbitrageur = await prepareArbitrageur(connection, v);
+      const { changes, answers } = scenario(seed);
+      const defaults = new Map(parameterCatalog.map((p) => [p.name, p.value]));
+      await v.registry.write.setParameters(
+        [
+          Object.entries(changes)
+            .filter(([name, value]) => defaults.get(name) !== value)
+            .map(([name, value]) => ({ key: parameterKey(name), value })),
+        ],
+        { account: v.asGov.account },
+      );
+      const publicClient = await connection.viem.getPublicClient();
+      const start = await readStartPoint(publicClient, v.vault.address);
+      const startSeconds = Math.ceil(start.state.timeSeconds / stepSeconds) * stepSeconds;
+
+      // The model.
+      const modelActions: ChainAction[][] = answers.map(() => []);
+      let current: ChainAction[] = [];
+      const onAction = (r: ActionRecord) => {
+        if (r.kind === "liquidation") throw new Error(`seed ${seed}: the model liquidated, the devnet cannot`);
+        if (r.reverted) return;
+        current.push(r.kind === "rebalance" ? { kind: r.kind, trades: r.trades } : { kind: r.kind, action: r.action });
+      };
+      const strategy = createStrategy(start.setup, start.params, { liquidations: false, onAction });
+      const vector = strategy.encode(start.state, new Float64Array(strategy.stateSize));
+      const acc = new Float64Array(accumulatorLayout.size);
+      strategy.resetAccumulators(acc);
+      const usd = Float64Array.from(answers.flat().map((a) => Number(a) / 1e8));
+      const modelNav: number[] = [];
+      const modelSupply: number[] = [];
+      answers.forEach((_, k) => {
+        current = modelActions[k]!;
+        const t = startSeconds + (k + 1) * stepSeconds + keeperOffset;
+        strategy.step(vector, usd, k * 3, t, acc);
+        modelNav.push(strategy.nav(vector, usd, k * 3, t));
+        modelSupply.push(strategy.decode(vector, t).supply);
+      });
+
+      // The chain.
+      const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds);
+      chain.forEach((step, k) => {
+        const context = `seed ${seed}, step ${k + 1} (params ${JSON.stringify(changes, (_, x) => (typeof x === "bigint" ? Number(x) : x))})`;
+        expect(modelActions[k], context).toEqual(step.actions);
+        const relative = Math.abs(modelNav[k]! - step.navBase) / step.navBase;
+        worst = Math.max(worst, relative);
+        expect(relative, `${context}: NAV model ${modelNav[k]} vs chain ${step.navBase}`).toBeLessThan(1e-6);
+        // Fees are shares: the same supply means the same management and performance fees were minted.
+        const supplyGap = Math.abs(modelSupply[k]! - step.supplyShares) / step.supplyShares;
+        worstSupply = Math.max(worstSupply, supplyGap);
+        expect(supplyGap, `${context}: supply model ${modelSupply[k]} vs chain ${step.supplyShares}`).toBeLessThan(
+          1e-6,
+        );
+        for (const a of step.actions) {
+          if (a.kind === "rebalance") coverage.rebalance++;
+          else if (a.kind === "collateral") {
+            if (a.action === 1) coverage.deleverage++;
+            if (a.action === 3) coverage.repay++;
+            if (a.action === 4) coverage.borrow++;
+          } else {
+            coverage.hedge++;
+            if (a.action === 1) coverage.hedgeDeleverage++;
+          }
+        }
+        coverage.steps++;
+      });
+    }
+    console.log(
+      `differential replay: ${scenarios} scenarios, worst NAV difference ${worst.toExponential(2)}, worst supply difference ${worstSupply.toExponential(2)}`,
+      coverage,
+    );
+    expect(coverage.rebalance).toBeGreaterThan(0);
+    expect(coverage.deleverage).toBeGreaterThan(0);
+    expect(coverage.hedgeDeleverage).toBeGreaterThan(0);
+    expect(coverage.hedge).toBeGreaterThan(0);
+  });
+});

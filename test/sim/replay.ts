@@ -1,0 +1,156 @@
+/**
+ * Replays a price path on the devnet contracts, the way the devnet's keeper runs: at each step the feeds post the
+ * path's prices, an arbitrageur realigns both pools to them, then the keeper tries a rebalance, up to three
+ * collateral actions and one hedge action. Every transaction gets an explicit timestamp (step start + a fixed
+ * offset), so that the model can take the same decisions at the same times.
+ */
+import { decodeEventLog, maxUint256, type Address, type Hex } from "viem";
+import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
+import { sqrtPriceX96FromUsd } from "../../sdk/uniswap/sqrtPriceX96.ts";
+import type { Connection } from "../helpers/governance.ts";
+import type { VaultStack } from "../helpers/vault.ts";
+
+/** Offsets (seconds after a step's start) of the keeper's transactions; the model acts at `keeperOffset`. */
+export const keeperOffset = 20;
+
+export type ChainAction =
+  { kind: "rebalance"; trades: number } | { kind: "collateral"; action: number } | { kind: "hedge"; action: number };
+
+export type ReplayStep = { timeSeconds: number; actions: ChainAction[]; navBase: number; supplyShares: number };
+
+const symbols = ["USDC", "WETH", "WBTC"] as const;
+
+/** Prepares the arbitrageur (account 0): funded with every token and approved on the router, once. */
+export async function prepareArbitrageur(connection: Connection, v: VaultStack) {
+  const { uniswap, tokens } = v.devnet.record;
+  const [operator] = await connection.viem.getWalletClients();
+  if (!operator) throw new Error("no operator account");
+  const publicClient = await connection.viem.getPublicClient();
+  for (const symbol of symbols) {
+    const token = await connection.viem.getContractAt("DevnetToken", tokens[symbol].address);
+    await token.write.mint([operator.account.address, 10n ** BigInt(tokens[symbol].decimals + 15)]);
+    await token.write.approve([uniswap.swapRouter, maxUint256]);
+  }
+  const pools = await Promise.all(
+    (["WETH", "WBTC"] as const).map(async (symbol) => {
+      const pool = (await publicClient.readContract({
+        address: uniswap.factory,
+        abi: uniswapV3FactoryAbi,
+        functionName: "getPool",
+        args: [tokens[symbol].address, tokens.USDC.address, uniswap.poolFee],
+      })) as Address;
+      return { symbol, pool };
+    }),
+  );
+  return { operator, pools };
+}
+
+/**
+ * Plays `answers[step][asset]` (8-decimal feed answers, USDC, WETH, WBTC) from `startSeconds`, one step every
+ * `stepSeconds`; returns what the keeper did and NAV (base tokens) after each step.
+ */
+export async function replayOnChain(
+  connection: Connection,
+  v: VaultStack,
+  arbitrageur: Awaited<ReturnType<typeof prepareArbitrageur>>,
+  answers: readonly (readonly bigint[])[],
+  startSeconds: number,
+  stepSeconds: number,
+): Promise<ReplayStep[]> {
+  const { networkHelpers } = connection;
+  const publicClient = await connection.viem.getPublicClient();
+  const { tokens, uniswap } = v.devnet.record;
+  const keeper = v.accounts.eve.account;
+  const steps: ReplayStep[] = [];
+  /** Sends a transaction mined at `at`; a revert is a result here (Hardhat throws it, the block is mined anyway). */
+  const send = async (at: number, hash: () => Promise<Hex>) => {
+    await networkHelpers.time.setNextBlockTimestamp(at);
+    try {
+      return await publicClient.waitForTransactionReceipt({ hash: await hash() });
+    } catch (error) {
+      if (!String(error).includes("reverted")) throw error;
+      return { status: "reverted" as const, logs: [] };
+    }
+  };
+  const gas = 6_000_000n;
+
+  for (let k = 0; k < answers.length; k++) {
+    const t = startSeconds + (k + 1) * stepSeconds;
+    const row = answers[k]!;
+    let at = t;
+    for (let a = 0; a < symbols.length; a++) {
+      await send(at++, () => v.feeds[symbols[a]!].write.setAnswer([row[a]!]));
+    }
+    for (const { symbol, pool } of arbitrageur.pools) {
+      const risk = tokens[symbol];
+      const base = tokens.USDC;
+      const riskIsToken0 = BigInt(risk.address) < BigInt(base.address);
+      const riskAnswer = row[symbols.indexOf(symbol)]!;
+      const target = sqrtPriceX96FromUsd(
+        riskIsToken0
+          ? { price0Usd: riskAnswer, decimals0: risk.decimals, price1Usd: row[0]!, decimals1: base.decimals }
+          : { price0Usd: row[0]!, decimals0: base.decimals, price1Usd: riskAnswer, decimals1: risk.decimals },
+      );
+      const [current] = await publicClient.readContract({
+        address: pool,
+        abi: uniswapV3PoolAbi,
+        functionName: "slot0",
+      });
+      if (current === target) continue;
+      const [t0, t1] = riskIsToken0 ? [risk, base] : [base, risk];
+      const [tokenIn, tokenOut] = current < target ? [t1, t0] : [t0, t1];
+      const receipt = await send(at++, () =>
+        arbitrageur.operator.writeContract({
+          address: uniswap.swapRouter,
+          abi: swapRouterAbi,
+          functionName: "exactInputSingle",
+          args: [
+            {
+              tokenIn: tokenIn.address,
+              tokenOut: tokenOut.address,
+              fee: uniswap.poolFee,
+              recipient: arbitrageur.operator.account.address,
+              deadline: maxUint256,
+              amountIn: 10n ** BigInt(tokenIn.decimals + 12),
+              amountOutMinimum: 0n,
+              sqrtPriceLimitX96: target,
+            },
+          ],
+        }),
+      );
+      if (receipt.status !== "success") throw new Error(`step ${k}: aligning the ${symbol} pool reverted`);
+    }
+
+    const actions: ChainAction[] = [];
+    const keeperAt = t + keeperOffset;
+    const rebalance = await send(keeperAt, () => v.vault.write.rebalance({ account: keeper, gas }));
+    if (rebalance.status === "success") {
+      const trades = rebalance.logs.filter((log) => eventName(v.vault.abi, log) === "TradeExecuted").length;
+      actions.push({ kind: "rebalance", trades });
+    }
+    for (let i = 0; i < 3; i++) {
+      const receipt = await send(keeperAt + 1 + i, () => v.collateralManager.write.manage({ account: keeper, gas }));
+      if (receipt.status !== "success") break;
+      const log = receipt.logs.find((l) => eventName(v.collateralManager.abi, l) === "CollateralManaged");
+      const decoded = decodeEventLog({ abi: v.collateralManager.abi, data: log!.data, topics: log!.topics });
+      actions.push({ kind: "collateral", action: Number((decoded.args as { action: number }).action) });
+    }
+    const hedge = await send(keeperAt + 4, () => v.hedgeModule.write.manage({ account: keeper, gas }));
+    if (hedge.status === "success") {
+      const log = hedge.logs.find((l) => eventName(v.hedgeModule.abi, l) === "HedgeManaged");
+      const decoded = decodeEventLog({ abi: v.hedgeModule.abi, data: log!.data, topics: log!.topics });
+      actions.push({ kind: "hedge", action: Number((decoded.args as { action: number }).action) });
+    }
+    const [nav, supply] = await Promise.all([v.vault.read.totalAssets(), v.vault.read.totalSupply()]);
+    steps.push({ timeSeconds: keeperAt, actions, navBase: Number(nav) / 1e6, supplyShares: Number(supply) / 1e12 });
+  }
+  return steps;
+}
+
+function eventName(abi: readonly unknown[], log: { data: Hex; topics: readonly Hex[] }): string | undefined {
+  try {
+    return String(decodeEventLog({ abi: abi as never, data: log.data, topics: log.topics as never }).eventName);
+  } catch {
+    return undefined;
+  }
+}
