@@ -8,7 +8,9 @@ import { devnetInitialPrices, devnetLltv } from "../../ignition/modules/Devnet.t
 import { devnetWeights } from "../../ignition/stack.ts";
 import { parameterCatalog } from "../../parameters/catalog.ts";
 import type { StartPoint } from "../../sim/chain.ts";
+import type { GbmModel } from "../../sim/market/types.ts";
 import { paramsFromRegistry } from "../../sim/model/params.ts";
+import { scenarioMarket } from "./scenario.ts";
 import { devnetLiquidity, devnetPoolFee } from "./seedMarkets.ts";
 
 const symbols = ["USDC", "WETH", "WBTC"] as const;
@@ -55,5 +57,21 @@ export function devnetStartPoint(navUsd = 1_000_000, timeSeconds = 1_780_000_000
     params,
     pricesUsd,
     source: { chainId: 31_337, blockNumber: "0", vault: "0x0000000000000000000000000000000000000000" },
+  };
+}
+
+/** The devnet scenario's market as a GBM (USDC nearly fixed at $1), for benchmarks and tests of the simulation. */
+export function devnetMarketModel(): GbmModel {
+  const { WETH, WBTC, correlation } = scenarioMarket;
+  return {
+    kind: "gbm",
+    symbols,
+    driftPerYear: [0, WETH.mu, WBTC.mu],
+    volatilityPerYear: [0.002, WETH.sigma, WBTC.sigma],
+    correlation: [
+      [1, 0, 0],
+      [0, 1, correlation],
+      [0, correlation, 1],
+    ],
   };
 }

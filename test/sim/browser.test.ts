@@ -1,7 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bundleForBrowser, bundleGlobal, evaluateInChromium, launchChromium } from "../helpers/chromium.ts";
+import { devnetMarketModel, devnetStartPoint } from "../../scripts/devnet/startPoint.ts";
+import { simulateNow, type SimulationRequest } from "../../sim/simulate.ts";
 import { determinismDigests, type DeterminismResult } from "./fixtures/determinismEntry.ts";
+import type { WorkerRun } from "./fixtures/workerPageEntry.ts";
 
 const entryFile = fileURLToPath(new URL("./fixtures/determinismEntry.ts", import.meta.url));
 const seeds = [1, 7, 20_240_601];
@@ -35,4 +38,43 @@ describe("the simulation library in Chromium", () => {
       expect(Number.isFinite(first.ln) && Number.isFinite(first.exp)).toBe(true);
     }
   });
+
+  it(
+    "runs the impact simulation in a Web Worker with progress and cancellation, to the same report hash as Node",
+    { timeout: 60_000 },
+    async () => {
+      const workerScript = await bundleForBrowser(fileURLToPath(new URL("../../sim/worker.ts", import.meta.url)));
+      const pageScript = await bundleForBrowser(
+        fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)),
+      );
+      const start = devnetStartPoint();
+      const request: SimulationRequest = {
+        start,
+        changes: { "rebalance.bandBps": 350, "hedge.ratioBps": 6_000 },
+        market: devnetMarketModel(),
+        stress: ["crash"],
+        paths: 600,
+        steps: 120,
+        seed: 3,
+      };
+      const run = (cancelAfter?: number) =>
+        `${bundleGlobal}.runInWebWorker(${JSON.stringify(workerScript)}, ${JSON.stringify(request)}, ${cancelAfter})`;
+      const browser = await launchChromium();
+      let finished: WorkerRun;
+      let cancelled: WorkerRun;
+      try {
+        finished = await evaluateInChromium(browser, pageScript, run());
+        cancelled = await evaluateInChromium(browser, pageScript, run(250));
+      } finally {
+        await browser.close();
+      }
+      expect(finished.error).toBeUndefined();
+      expect(finished.progress).toEqual([250, 500, 600]);
+      expect(finished.contentHash).toBe(simulateNow(request).contentHash);
+      // The cancel message reaches the worker between two chunks: the run stops there, short of its 600 paths.
+      expect(cancelled.error).toBe("cancelled");
+      expect(cancelled.contentHash).toBeUndefined();
+      expect(Math.max(...cancelled.progress)).toBeLessThan(600);
+    },
+  );
 });

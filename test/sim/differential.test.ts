@@ -2,6 +2,7 @@ import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parameterCatalog, parameterKey } from "../../parameters/index.ts";
 import { readStartPoint } from "../../sim/chain.ts";
+import { readPriceHistory } from "../../sim/history.ts";
 import { accumulatorLayout, createStrategy, type ActionRecord } from "../../sim/model/strategy.ts";
 import { createRandom } from "../../sim/random.ts";
 import type { Connection } from "../helpers/governance.ts";
@@ -114,6 +115,14 @@ describe("The strategy model takes the contracts' decisions (differential replay
 
       // The chain.
       const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds);
+      if (seed === 1) {
+        // The feeds' answers come back as a daily price history, one row per replayed day.
+        const history = await readPriceHistory(publicClient, v.registry.address, start.setup.symbols, {
+          fromSeconds: chain[0]!.timeSeconds,
+        });
+        expect(history.pricesUsd).toEqual(answers.map((row) => row.map((a) => Number(a) / 1e8)));
+        expect(history.timestamps).toEqual(chain.map((step) => step.timeSeconds));
+      }
       chain.forEach((step, k) => {
         const context = `seed ${seed}, step ${k + 1} (params ${JSON.stringify(changes, (_, x) => (typeof x === "bigint" ? Number(x) : x))})`;
         expect(modelActions[k], context).toEqual(step.actions);

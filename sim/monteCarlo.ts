@@ -1,0 +1,394 @@
+/**
+ * Monte Carlo of the vault's strategy under two parameter sets on the same price paths (common random numbers):
+ * each path is drawn once and both sets run on it, so their difference is measured path by path, without the
+ * noise of two independent samples.
+ *
+ * A run is a session of chunks (`runPaths`), so that a Web Worker can report progress and stop between them; its
+ * results do not depend on the chunk sizes.
+ */
+import { bandProbabilities, quantilesOfFloat32 } from "./bands.ts";
+import { createPathGenerator } from "./market/paths.ts";
+import { stressScenarios, type StressScenarioName } from "./market/stress.ts";
+import { secondsPerYear, type MarketModel } from "./market/types.ts";
+import { validateParams } from "./model/params.ts";
+import { accumulatorLayout as A, createStrategy, type Strategy } from "./model/strategy.ts";
+import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import { createRandom } from "./random.ts";
+import { cvar, mean, quantile, standardDeviation } from "./stats.ts";
+
+/** Everything a Monte Carlo run depends on (and all a report needs to reproduce it). */
+export type MonteCarloInputs = {
+  setup: VaultSetup;
+  state: VaultState;
+  /** USD prices at the start, one per asset (base first). */
+  pricesUsd: readonly number[];
+  params: { current: StrategyParams; proposed: StrategyParams };
+  market: MarketModel;
+  /** Named stress scenarios applied to every path. */
+  stress: readonly StressScenarioName[];
+  paths: number;
+  steps: number;
+  stepSeconds: number;
+  seed: number;
+  /** Gas price the keeper pays, to value `gas` in the base asset. */
+  gasPriceGwei: number;
+};
+
+/** Largest number of NAV points (paths × (steps + 1), per parameter set) a run keeps for its bands: 100 MB each. */
+export const maxNavPoints = 25_000_000;
+
+/** Per-path outcomes of one parameter set. */
+export const pathMetrics = [
+  "return",
+  "volatility",
+  "sharpe",
+  "sortino",
+  "maxDrawdown",
+  "turnover",
+  "rebalances",
+  "trades",
+  "feesBase",
+  "gasUnits",
+  "liquidated",
+  "minHealth",
+  "hedgeEffectiveness",
+  "reverts",
+  "borrowCostBase",
+  "collateralActions",
+  "hedgeActions",
+] as const;
+export type PathMetric = (typeof pathMetrics)[number];
+const M = Object.fromEntries(pathMetrics.map((m, i) => [m, i])) as Record<PathMetric, number>;
+
+/** A set's results over all paths. Ratios are fractions (0.05 = 5%), values in base-asset tokens. */
+export type SetSummary = {
+  returnMean: number;
+  returnMedian: number;
+  /** Annualised volatility of the share price's step returns, mean over paths. */
+  volatility: number;
+  sharpe: number;
+  sortino: number;
+  maxDrawdownP50: number;
+  maxDrawdownP95: number;
+  /** Expected loss of the horizon return in the worst 5% (1%) of paths, as a positive fraction. */
+  cvar95: number;
+  cvar99: number;
+  /** Value traded (rebalances and hedge) over the horizon as a share of the starting NAV, mean over paths. */
+  turnover: number;
+  rebalances: number;
+  trades: number;
+  feesBase: number;
+  gasUnits: number;
+  /** `gasUnits` at `gasPriceGwei` and the paths' ETH price, in base-asset tokens (paid by the keeper). */
+  gasCostBase: number;
+  liquidationProbability: number;
+  /** 5th percentile and minimum over paths of the lowest health factor seen; null when nothing was borrowed. */
+  minHealthP5: number | null;
+  minHealthWorst: number | null;
+  /** 1 − Σ(hedged P&L)² / Σ(exposure P&L)², mean over paths; null without a hedge. */
+  hedgeEffectiveness: number | null;
+  reverts: number;
+  borrowCostBase: number;
+  collateralActions: number;
+  hedgeActions: number;
+  finalNavMedian: number;
+};
+
+/** Proposed less current, path by path: the mean and its 95% confidence interval. */
+export type Difference = { mean: number; low95: number; high95: number };
+
+export type MonteCarloResults = {
+  startNav: number;
+  current: SetSummary;
+  proposed: SetSummary;
+  /** Path-by-path differences of the per-path metrics. */
+  difference: Record<PathMetric, Difference>;
+  /** NAV quantiles (p5, p25, p50, p75, p95) at each step 0..steps, in base-asset tokens. */
+  bands: { current: number[][]; proposed: number[][] };
+};
+
+/** Checks the inputs; each error names the input. */
+export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
+  const { setup, paths, steps, stepSeconds, seed } = inputs;
+  const whole = (name: string, value: number, min: number, max: number) => {
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  };
+  whole("paths", paths, 1, 1_000_000);
+  whole("steps", steps, 1, 3_650);
+  if (!(Number.isFinite(stepSeconds) && stepSeconds > 0))
+    throw new Error(`stepSeconds must be a positive number of seconds, got ${stepSeconds}`);
+  if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+  if (!(Number.isFinite(inputs.gasPriceGwei) && inputs.gasPriceGwei >= 0))
+    throw new Error(`gasPriceGwei must be a number ≥ 0, got ${inputs.gasPriceGwei}`);
+  const points = paths * (steps + 1);
+  if (points > maxNavPoints)
+    throw new Error(
+      `paths × (steps + 1) = ${points.toLocaleString("en-US")} NAV points per parameter set is more than the ` +
+        `${maxNavPoints.toLocaleString("en-US")} a run keeps in memory (${Math.round((points * 8) / 1e6)} MB for both ` +
+        `sets): use fewer paths or a shorter horizon`,
+    );
+  if (inputs.market.symbols.join() !== setup.symbols.join())
+    throw new Error(
+      `market.symbols (${inputs.market.symbols.join(", ")}) must be the vault's assets (${setup.symbols.join(", ")})`,
+    );
+  inputs.pricesUsd.forEach((p, i) => {
+    if (!(Number.isFinite(p) && p > 0))
+      throw new Error(`pricesUsd[${i}] (${setup.symbols[i]}) must be a positive price, got ${p}`);
+  });
+  inputs.state.balances.forEach((b, i) => {
+    if (!(Number.isFinite(b) && b >= 0))
+      throw new Error(`state.balances[${i}] (${setup.symbols[i]}) must be a non-negative amount, got ${b}`);
+  });
+  for (const name of inputs.stress)
+    if (!(name in stressScenarios))
+      throw new Error(`stress scenario "${name}" is unknown: use ${Object.keys(stressScenarios).join(", ")}`);
+  validateParams(inputs.params.current, setup, "current parameters");
+  validateParams(inputs.params.proposed, setup, "proposed parameters");
+}
+
+/** One path under one parameter set: its NAV and share price at each step, and its accumulators. */
+export type PathRun = { nav: Float64Array; sharePrice: Float64Array; acc: Float64Array };
+
+/**
+ * Runs `strategy` from `startVector` along the USD prices `usd` ((steps + 1) × assets, row 0 the start), writing
+ * each step's NAV and share price (net of pending fees) into `run`. The one loop the Monte Carlo and the backtest
+ * share.
+ */
+export function runPath(
+  strategy: Strategy,
+  startVector: Float64Array,
+  vector: Float64Array,
+  usd: Float64Array,
+  assets: number,
+  steps: number,
+  startSeconds: number,
+  stepSeconds: number,
+  run: PathRun,
+): void {
+  vector.set(startVector);
+  strategy.resetAccumulators(run.acc);
+  strategy.record(vector, usd, 0, startSeconds, run.nav, run.sharePrice, 0);
+  for (let k = 1; k <= steps; k++) {
+    const t = startSeconds + k * stepSeconds;
+    strategy.step(vector, usd, k * assets, t, run.acc);
+    strategy.record(vector, usd, k * assets, t, run.nav, run.sharePrice, k);
+  }
+}
+
+/** Fills `out[M.*]` from a path's run (see `pathMetrics`). */
+export function summarisePath(
+  run: PathRun,
+  steps: number,
+  stepsPerYear: number,
+  startNav: number,
+  out: Float64Array,
+  column: number,
+  stride: number,
+): void {
+  const prices = run.sharePrice;
+  let sum = 0;
+  let sumSq = 0;
+  let downSq = 0;
+  let peak = prices[0]!;
+  let drawdown = 0;
+  for (let k = 1; k <= steps; k++) {
+    const p = prices[k]!;
+    const r = prices[k - 1]! > 0 ? p / prices[k - 1]! - 1 : 0;
+    sum += r;
+    sumSq += r * r;
+    if (r < 0) downSq += r * r;
+    if (p > peak) peak = p;
+    else if (peak > 0 && (peak - p) / peak > drawdown) drawdown = (peak - p) / peak;
+  }
+  const meanStep = sum / steps;
+  const variance = steps > 1 ? Math.max(0, (sumSq - steps * meanStep * meanStep) / (steps - 1)) : 0;
+  const sd = Math.sqrt(variance);
+  const downside = Math.sqrt(downSq / steps);
+  const acc = run.acc;
+  const set = (m: number, value: number) => (out[m * stride + column] = value);
+  set(M.return, prices[0]! > 0 ? prices[steps]! / prices[0]! - 1 : 0);
+  set(M.volatility, sd * Math.sqrt(stepsPerYear));
+  set(M.sharpe, sd > 0 ? (meanStep / sd) * Math.sqrt(stepsPerYear) : 0);
+  set(M.sortino, downside > 0 ? (meanStep / downside) * Math.sqrt(stepsPerYear) : 0);
+  set(M.maxDrawdown, drawdown);
+  set(M.turnover, startNav > 0 ? acc[A.turnover]! / startNav : 0);
+  set(M.rebalances, acc[A.rebalances]!);
+  set(M.trades, acc[A.trades]!);
+  set(M.feesBase, acc[A.fees]!);
+  set(M.gasUnits, acc[A.gas]!);
+  set(M.liquidated, acc[A.liquidations]! > 0 ? 1 : 0);
+  set(M.minHealth, acc[A.minHealth]!);
+  const exposureSq = acc[A.exposurePnlSq]!;
+  set(M.hedgeEffectiveness, exposureSq > 0 ? 1 - acc[A.hedgedPnlSq]! / exposureSq : 0);
+  set(M.reverts, acc[A.reverts]!);
+  set(M.borrowCostBase, acc[A.borrowCost]!);
+  set(M.collateralActions, acc[A.collateralActions]!);
+  set(M.hedgeActions, acc[A.hedgeActions]!);
+}
+
+/** A Monte Carlo session: run paths in chunks, then read the results. */
+export type MonteCarlo = {
+  /** Paths simulated so far. */
+  readonly done: () => number;
+  /** Simulates up to `count` more paths; returns how many are done in all. */
+  runPaths(count: number): number;
+  /** The results, once every path is done. */
+  results(): MonteCarloResults;
+};
+
+export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
+  validateMonteCarloInputs(inputs);
+  const { setup, state, paths, steps, stepSeconds } = inputs;
+  const assets = setup.symbols.length;
+  const startSeconds = state.timeSeconds;
+  const stepsPerYear = secondsPerYear / stepSeconds;
+  const overlays = inputs.stress.flatMap((name) => stressScenarios[name](setup.symbols, steps));
+  const generate = createPathGenerator(inputs.market, overlays, {
+    steps,
+    stepSeconds,
+    initialPricesUsd: inputs.pricesUsd,
+  });
+  const random = createRandom(inputs.seed);
+  // One kernel for both sets (see `Strategy.load`); each set keeps its own state and results.
+  const strategy = createStrategy(setup, inputs.params.current, { liquidations: true });
+  const startVector = strategy.encode(state, new Float64Array(strategy.stateSize));
+  const sets = [inputs.params.current, inputs.params.proposed].map((params) => {
+    return {
+      params,
+      vector: new Float64Array(strategy.stateSize),
+      run: {
+        nav: new Float64Array(steps + 1),
+        sharePrice: new Float64Array(steps + 1),
+        acc: new Float64Array(A.size),
+      },
+      metrics: new Float64Array(pathMetrics.length * paths),
+      /** NAV by path, then step (written as each path runs; `bands` reads it back a block of steps at a time). */
+      navs: new Float32Array((steps + 1) * paths),
+    };
+  });
+  const usd = new Float64Array((steps + 1) * assets);
+  usd.set(inputs.pricesUsd);
+  const startNav = strategy.nav(startVector, usd, 0, startSeconds);
+  if (!(startNav > 0))
+    throw new Error(`state: the vault's NAV at the start is ${startNav}: there is nothing to simulate`);
+  // Gas is valued at the path's ETH price when an asset is ETH, else at the start's (a vault without ETH still pays
+  // gas in ETH: at $3,000 when no price is known).
+  const ethIndex = setup.symbols.findIndex((s) => s === "WETH" || s === "ETH");
+  const gasWeiToEth = inputs.gasPriceGwei * 1e-9;
+
+  let done = 0;
+  const runPaths = (count: number) => {
+    const end = Math.min(paths, done + count);
+    for (let p = done; p < end; p++) {
+      generate(random, usd, 0);
+      for (const set of sets) {
+        strategy.load(set.params);
+        runPath(strategy, startVector, set.vector, usd, assets, steps, startSeconds, stepSeconds, set.run);
+        summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths);
+        set.navs.set(set.run.nav, p * (steps + 1));
+      }
+      // Gas in base tokens at the path's mean ETH price.
+      if (gasWeiToEth > 0) {
+        let ethUsd = 3_000;
+        if (ethIndex > 0) {
+          let sum = 0;
+          for (let k = 0; k <= steps; k++) sum += usd[k * assets + ethIndex]! / usd[k * assets]!;
+          ethUsd = sum / (steps + 1);
+        }
+        for (const set of sets)
+          gasCost[sets.indexOf(set)]![p] = set.metrics[M.gasUnits * paths + p]! * gasWeiToEth * ethUsd;
+      }
+    }
+    done = end;
+    return done;
+  };
+  const gasCost = sets.map(() => new Float64Array(paths));
+
+  const column = (set: (typeof sets)[number], m: PathMetric) => set.metrics.subarray(M[m] * paths, (M[m] + 1) * paths);
+
+  const summary = (index: number): SetSummary => {
+    const set = sets[index]!;
+    const col = (m: PathMetric) => column(set, m);
+    const health = Float64Array.from(col("minHealth")).filter((h) => Number.isFinite(h));
+    return {
+      returnMean: mean(col("return")),
+      returnMedian: quantile(col("return"), 0.5),
+      volatility: mean(col("volatility")),
+      sharpe: mean(col("sharpe")),
+      sortino: mean(col("sortino")),
+      maxDrawdownP50: quantile(col("maxDrawdown"), 0.5),
+      maxDrawdownP95: quantile(col("maxDrawdown"), 0.95),
+      cvar95: cvar(col("return"), 0.95),
+      cvar99: cvar(col("return"), 0.99),
+      turnover: mean(col("turnover")),
+      rebalances: mean(col("rebalances")),
+      trades: mean(col("trades")),
+      feesBase: mean(col("feesBase")),
+      gasUnits: mean(col("gasUnits")),
+      gasCostBase: mean(gasCost[index]!),
+      liquidationProbability: mean(col("liquidated")),
+      minHealthP5: health.length > 0 ? quantile(health, 0.05) : null,
+      minHealthWorst: health.length > 0 ? health.reduce((a, b) => Math.min(a, b)) : null,
+      hedgeEffectiveness: setup.hedge ? mean(col("hedgeEffectiveness")) : null,
+      reverts: mean(col("reverts")),
+      borrowCostBase: mean(col("borrowCostBase")),
+      collateralActions: mean(col("collateralActions")),
+      hedgeActions: mean(col("hedgeActions")),
+      finalNavMedian: quantile(
+        Float64Array.from({ length: paths }, (_, p) => set.navs[p * (steps + 1) + steps]!),
+        0.5,
+      ),
+    };
+  };
+
+  const difference = (m: PathMetric): Difference => {
+    const a = column(sets[0]!, m);
+    const b = column(sets[1]!, m);
+    // Paths where a metric is undefined (a health factor with nothing borrowed) count as no difference.
+    const diff = new Float64Array(paths);
+    for (let p = 0; p < paths; p++) {
+      const d = b[p]! - a[p]!;
+      diff[p] = Number.isFinite(d) ? d : 0;
+    }
+    const m0 = mean(diff);
+    const half = paths > 1 ? (1.96 * standardDeviation(diff)) / Math.sqrt(paths) : 0;
+    return { mean: m0, low95: m0 - half, high95: m0 + half };
+  };
+
+  const bands = (index: number) => {
+    // NAVs are never negative, so their float32 bits order like them (see `quantilesOfFloat32`).
+    const navs = new Uint32Array(sets[index]!.navs.buffer);
+    const width = steps + 1;
+    // Columns are gathered a block of steps at a time, so that each path's row is read once per block.
+    const block = 32;
+    const columns = Array.from({ length: block }, () => new Uint32Array(paths));
+    const out = new Float64Array(bandProbabilities.length);
+    const rows: number[][] = [];
+    for (let first = 0; first < width; first += block) {
+      const count = Math.min(block, width - first);
+      for (let p = 0; p < paths; p++) {
+        const row = p * width + first;
+        for (let j = 0; j < count; j++) columns[j]![p] = navs[row + j]!;
+      }
+      for (let j = 0; j < count; j++)
+        rows.push(Array.from(quantilesOfFloat32(columns[j]!, paths, bandProbabilities, out)));
+    }
+    return rows;
+  };
+
+  return {
+    done: () => done,
+    runPaths,
+    results() {
+      if (done < paths) throw new Error(`the run is not finished: ${done} of ${paths} paths done`);
+      return {
+        startNav,
+        current: summary(0),
+        proposed: summary(1),
+        difference: Object.fromEntries(pathMetrics.map((m) => [m, difference(m)])) as Record<PathMetric, Difference>,
+        bands: { current: bands(0), proposed: bands(1) },
+      };
+    },
+  };
+}
