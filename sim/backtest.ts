@@ -4,9 +4,9 @@
  */
 import { historicalLogReturns } from "./market/calibrate.ts";
 import { secondsPerYear, type PriceHistory } from "./market/types.ts";
-import { pathMetrics, runPath, summarisePath, type MonteCarloInputs, type PathMetric } from "./monteCarlo.ts";
+import { pathMetrics, summarisePath, type MonteCarloInputs, type PathMetric } from "./monteCarlo.ts";
 import { validateParams } from "./model/params.ts";
-import { accumulatorLayout, createStrategy } from "./model/strategy.ts";
+import { accumulatorLayout, sharedStrategy } from "./model/strategy.ts";
 import type { StrategyParams } from "./model/types.ts";
 
 export type BacktestInputs = Pick<MonteCarloInputs, "setup" | "state" | "pricesUsd" | "params"> & {
@@ -49,7 +49,7 @@ export function runBacktest(inputs: BacktestInputs): BacktestResults {
   history.pricesUsd.forEach((row, k) =>
     row.forEach((price, a) => (usd[k * assets + a] = (inputs.pricesUsd[a]! * price) / first[a]!)),
   );
-  const strategy = createStrategy(setup, inputs.params.current, { liquidations: true });
+  const strategy = sharedStrategy(setup, inputs.params.current);
   const start = strategy.encode(state, new Float64Array(strategy.stateSize));
   const run = (params: StrategyParams): BacktestRun => {
     strategy.load(params);
@@ -58,17 +58,8 @@ export function runBacktest(inputs: BacktestInputs): BacktestResults {
       sharePrice: new Float64Array(steps + 1),
       acc: new Float64Array(accumulatorLayout.size),
     };
-    runPath(
-      strategy,
-      start,
-      new Float64Array(strategy.stateSize),
-      usd,
-      assets,
-      steps,
-      state.timeSeconds,
-      stepSeconds,
-      path,
-    );
+    const vector = new Float64Array(strategy.stateSize);
+    strategy.runPath(start, vector, usd, steps, state.timeSeconds, stepSeconds, path.nav, path.sharePrice, path.acc);
     const metrics = new Float64Array(pathMetrics.length);
     summarisePath(path, steps, secondsPerYear / stepSeconds, path.nav[0]!, metrics, 0, 1);
     return {

@@ -11,7 +11,7 @@ import { createPathGenerator } from "./market/paths.ts";
 import { stressScenarios, type StressScenarioName } from "./market/stress.ts";
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
 import { validateParams } from "./model/params.ts";
-import { accumulatorLayout as A, createStrategy, type Strategy } from "./model/strategy.ts";
+import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { createRandom } from "./random.ts";
 import { cvar, mean, quantile, standardDeviation } from "./stats.ts";
@@ -150,32 +150,6 @@ export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
 /** One path under one parameter set: its NAV and share price at each step, and its accumulators. */
 export type PathRun = { nav: Float64Array; sharePrice: Float64Array; acc: Float64Array };
 
-/**
- * Runs `strategy` from `startVector` along the USD prices `usd` ((steps + 1) × assets, row 0 the start), writing
- * each step's NAV and share price (net of pending fees) into `run`. The one loop the Monte Carlo and the backtest
- * share.
- */
-export function runPath(
-  strategy: Strategy,
-  startVector: Float64Array,
-  vector: Float64Array,
-  usd: Float64Array,
-  assets: number,
-  steps: number,
-  startSeconds: number,
-  stepSeconds: number,
-  run: PathRun,
-): void {
-  vector.set(startVector);
-  strategy.resetAccumulators(run.acc);
-  strategy.record(vector, usd, 0, startSeconds, run.nav, run.sharePrice, 0);
-  for (let k = 1; k <= steps; k++) {
-    const t = startSeconds + k * stepSeconds;
-    strategy.step(vector, usd, k * assets, t, run.acc);
-    strategy.record(vector, usd, k * assets, t, run.nav, run.sharePrice, k);
-  }
-}
-
 /** Fills `out[M.*]` from a path's run (see `pathMetrics`). */
 export function summarisePath(
   run: PathRun,
@@ -251,7 +225,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   });
   const random = createRandom(inputs.seed);
   // One kernel for both sets (see `Strategy.load`); each set keeps its own state and results.
-  const strategy = createStrategy(setup, inputs.params.current, { liquidations: true });
+  const strategy = sharedStrategy(setup, inputs.params.current);
   const startVector = strategy.encode(state, new Float64Array(strategy.stateSize));
   const sets = [inputs.params.current, inputs.params.proposed].map((params) => {
     return {
@@ -284,7 +258,18 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       generate(random, usd, 0);
       for (const set of sets) {
         strategy.load(set.params);
-        runPath(strategy, startVector, set.vector, usd, assets, steps, startSeconds, stepSeconds, set.run);
+        const { run } = set;
+        strategy.runPath(
+          startVector,
+          set.vector,
+          usd,
+          steps,
+          startSeconds,
+          stepSeconds,
+          run.nav,
+          run.sharePrice,
+          run.acc,
+        );
         summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths);
         set.navs.set(set.run.nav, p * (steps + 1));
       }

@@ -138,6 +138,23 @@ export type Strategy = {
   ): void;
   /** Sets the per-path accumulators to their starting values. */
   resetAccumulators(acc: Float64Array): void;
+  /**
+   * A whole path: from `start` (copied into `vector`), `steps` keeper cycles along the USD prices `usd` ((steps + 1)
+   * rows of one price per asset, row 0 the start), writing NAV and share price at every step into `navs` and
+   * `sharePrices` (index 0 the start) and the path's totals into `acc`. The same cycles as `step` and `record`,
+   * with the loop inside the kernel, where the optimiser can see it whole.
+   */
+  runPath(
+    start: Float64Array,
+    vector: Float64Array,
+    usd: Float64Array,
+    steps: number,
+    startSeconds: number,
+    stepSeconds: number,
+    navs: Float64Array,
+    sharePrices: Float64Array,
+    acc: Float64Array,
+  ): void;
 };
 
 /** Builds the kernel, loaded with `params`. Parameter sets must have passed `validateParams` (see params.ts). */
@@ -503,18 +520,15 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       scratch[PLANNED] = targetDebt - debt;
       return 4;
     }
-    const backing =
-      P[P_TARGET_LTV_BPS]! === 0
-        ? debt === 0
-          ? 0
-          : Infinity
-        : (debt * BPS) / P[P_TARGET_LTV_BPS]! / price + units[cmAsset]!;
-    const keep = Math.max(posted, backing);
-    if (collateral > keep + tolerance) {
-      scratch[PLANNED] = collateral - keep;
-      return 5;
-    }
-    return 0;
+    // Withdraw above what the target share and the target LTV need: collateral > max(posted, backing) + tolerance,
+    // with backing = debt / target LTV / price (+ one unit), compared without dividing (this runs every step).
+    const target = P[P_TARGET_LTV_BPS]!;
+    const spare = collateral - tolerance;
+    if (spare <= posted) return 0;
+    if (target === 0 ? debt > 0 : (spare - units[cmAsset]!) * target * price <= debt * BPS) return 0;
+    const keep = Math.max(posted, target === 0 ? 0 : (debt * BPS) / target / price + units[cmAsset]!);
+    scratch[PLANNED] = collateral - keep;
+    return 5;
   };
 
   /** CollateralManager.manage: false when nothing is due or the transaction would revert. */
@@ -828,5 +842,49 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     acc[A.minHealth] = Infinity;
   };
 
-  return { stateSize, load, encode, decode, step, nav, sharePrice, record, resetAccumulators };
+  const runPath = (
+    start: Float64Array,
+    v: Float64Array,
+    usd: Float64Array,
+    steps: number,
+    startSeconds: number,
+    stepSeconds: number,
+    navs: Float64Array,
+    sharePrices: Float64Array,
+    acc: Float64Array,
+  ) => {
+    v.set(start);
+    resetAccumulators(acc);
+    scratch[STEP_TIME] = NaN;
+    pricesFrom = undefined;
+    record(v, usd, 0, startSeconds, navs, sharePrices, 0);
+    for (let k = 1; k <= steps; k++) {
+      const t = startSeconds + k * stepSeconds;
+      step(v, usd, k * n, t, acc);
+      record(v, usd, k * n, t, navs, sharePrices, k);
+    }
+  };
+
+  return { stateSize, load, encode, decode, step, nav, sharePrice, record, resetAccumulators, runPath };
+}
+
+/** Kernels by setup: reused across runs (see `sharedStrategy`). */
+const kernels = new Map<string, Strategy>();
+
+/**
+ * A Monte Carlo kernel (liquidations on, no action log) for `setup`, loaded with `params`: the same kernel for the
+ * same setup every time. V8 optimises a kernel's code for the closures it has seen, and a second kernel of the same
+ * code halves the speed of both; reusing one keeps every run as fast as the first. Runs use it one path at a time
+ * (each `runPath` starts afresh), so runs that take turns, as chunked runs in one worker do, share it safely.
+ */
+export function sharedStrategy(setup: VaultSetup, params: StrategyParams): Strategy {
+  const key = JSON.stringify(setup);
+  let kernel = kernels.get(key);
+  if (!kernel) {
+    if (kernels.size >= 8) kernels.delete(kernels.keys().next().value!);
+    kernel = createStrategy(setup, params, { liquidations: true });
+    kernels.set(key, kernel);
+  }
+  kernel.load(params);
+  return kernel;
 }
