@@ -73,46 +73,40 @@ export async function readStartPoint(
   options: { symbols?: readonly string[]; blockNumber?: bigint } = {},
 ): Promise<StartPoint> {
   const block = await client.getBlock(options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber });
-  const at = { blockNumber: block.number };
-  const read = <const abi extends readonly unknown[]>(
-    address: Address,
-    abi: abi,
-    functionName: string,
-    args: unknown[] = [],
-  ) =>
-    client.readContract({
-      address,
-      abi: abi as never,
-      functionName: functionName as never,
-      args: args as never,
-      ...at,
-    }) as Promise<never>;
-
+  const blockNumber = block.number;
+  const vaultRead = { address: vault, abi: vaultAbi, blockNumber } as const;
+  const erc20 = (address: Address) => ({ address, abi: erc20Abi, blockNumber }) as const;
   const [base, risks, registry, factory] = await Promise.all([
-    read(vault, vaultAbi, "asset") as Promise<Address>,
-    read(vault, vaultAbi, "riskAssets") as Promise<Address[]>,
-    read(vault, vaultAbi, "registry") as Promise<Address>,
-    read(vault, vaultAbi, "uniswapFactory") as Promise<Address>,
+    client.readContract({ ...vaultRead, functionName: "asset" }),
+    client.readContract({ ...vaultRead, functionName: "riskAssets" }),
+    client.readContract({ ...vaultRead, functionName: "registry" }),
+    client.readContract({ ...vaultRead, functionName: "uniswapFactory" }),
   ]);
   const tokens = [base, ...risks];
-  const decimals = await Promise.all(tokens.map((t) => read(t, erc20Abi, "decimals") as Promise<number>));
+  const registryRead = { address: registry, abi: registryAbi, blockNumber } as const;
+  const decimals = await Promise.all(tokens.map((t) => client.readContract({ ...erc20(t), functionName: "decimals" })));
   const symbols =
-    options.symbols ?? (await Promise.all(tokens.map((t) => read(t, erc20Abi, "symbol") as Promise<string>)));
+    options.symbols ??
+    (await Promise.all(tokens.map((t) => client.readContract({ ...erc20(t), functionName: "symbol" }))));
   if (symbols.length !== tokens.length)
     throw new Error(`symbols must name the vault's ${tokens.length} assets, got ${symbols.length}`);
 
   const names = [...modelParameterNames(symbols)];
   const values = await Promise.all(
-    names.map((name) => read(registry, registryAbi, "valueOf", [parameterKey(name)]) as Promise<bigint>),
+    names.map((name) => client.readContract({ ...registryRead, functionName: "valueOf", args: [parameterKey(name)] })),
   );
   const params = paramsFromRegistry(Object.fromEntries(names.map((n, i) => [n, values[i]!])), symbols);
 
   const pricesUsd = await Promise.all(
     symbols.map(async (symbol) => {
-      const feed = (await read(registry, registryAbi, "getAddress", [parameterKey(`feed.${symbol}`)])) as Address;
+      const feed = await client.readContract({
+        ...registryRead,
+        functionName: "getAddress",
+        args: [parameterKey(`feed.${symbol}`)],
+      });
       const [feedDecimals, round] = await Promise.all([
-        read(feed, feedAbi, "decimals") as Promise<number>,
-        read(feed, feedAbi, "latestRoundData") as Promise<readonly [bigint, bigint, bigint, bigint, bigint]>,
+        client.readContract({ address: feed, abi: feedAbi, functionName: "decimals", blockNumber }),
+        client.readContract({ address: feed, abi: feedAbi, functionName: "latestRoundData", blockNumber }),
       ]);
       return toNumber(round[1], feedDecimals);
     }),
@@ -120,10 +114,16 @@ export async function readStartPoint(
 
   const pools = await Promise.all(
     risks.map(async (risk, i) => {
-      const pool = (await read(factory, factoryAbi, "getPool", [risk, base, params.poolFeesPpm[i]!])) as Address;
+      const pool = await client.readContract({
+        address: factory,
+        abi: factoryAbi,
+        functionName: "getPool",
+        args: [risk, base, params.poolFeesPpm[i]!],
+        blockNumber,
+      });
       const [liquidity, token0] = await Promise.all([
-        read(pool, poolAbi, "liquidity") as Promise<bigint>,
-        read(pool, poolAbi, "token0") as Promise<Address>,
+        client.readContract({ address: pool, abi: poolAbi, functionName: "liquidity", blockNumber }),
+        client.readContract({ address: pool, abi: poolAbi, functionName: "token0", blockNumber }),
       ]);
       const riskIsToken0 = token0.toLowerCase() === risk.toLowerCase();
       const [d0, d1] = riskIsToken0 ? [decimals[i + 1]!, decimals[0]!] : [decimals[0]!, decimals[i + 1]!];
@@ -132,29 +132,34 @@ export async function readStartPoint(
   );
 
   const balances = await Promise.all(
-    tokens.map(async (t, i) => toNumber((await read(t, erc20Abi, "balanceOf", [vault])) as bigint, decimals[i]!)),
+    tokens.map(async (t, i) =>
+      toNumber(await client.readContract({ ...erc20(t), functionName: "balanceOf", args: [vault] }), decimals[i]!),
+    ),
   );
   const [supply, shareDecimals, hwm, lastFee, lastRebalance] = await Promise.all([
-    read(vault, vaultAbi, "totalSupply") as Promise<bigint>,
-    read(vault, vaultAbi, "decimals") as Promise<number>,
-    read(vault, vaultAbi, "highWaterMarkWad") as Promise<bigint>,
-    read(vault, vaultAbi, "lastFeeAccrualAt") as Promise<number>,
-    read(vault, vaultAbi, "lastRebalanceAt") as Promise<number>,
+    client.readContract({ ...vaultRead, functionName: "totalSupply" }),
+    client.readContract({ ...vaultRead, functionName: "decimals" }),
+    client.readContract({ ...vaultRead, functionName: "highWaterMarkWad" }),
+    client.readContract({ ...vaultRead, functionName: "lastFeeAccrualAt" }),
+    client.readContract({ ...vaultRead, functionName: "lastRebalanceAt" }),
   ]);
 
   const readModule = async (name: "module.collateral" | "module.hedge") => {
-    const address = (await read(registry, registryAbi, "getAddress", [parameterKey(name)])) as Address;
+    const address = await client.readContract({
+      ...registryRead,
+      functionName: "getAddress",
+      args: [parameterKey(name)],
+    });
     if (BigInt(address) === 0n) return undefined;
     const [morpho, id] = await Promise.all([
-      read(address, moduleAbi, "morpho") as Promise<Address>,
-      read(address, moduleAbi, "marketId") as Promise<`0x${string}`>,
+      client.readContract({ address, abi: moduleAbi, functionName: "morpho", blockNumber }),
+      client.readContract({ address, abi: moduleAbi, functionName: "marketId", blockNumber }),
     ]);
+    const morphoRead = { address: morpho, abi: morphoAbi, blockNumber } as const;
     const [marketParams, market, position] = await Promise.all([
-      read(morpho, morphoAbi, "idToMarketParams", [id]) as Promise<
-        readonly [Address, Address, Address, Address, bigint]
-      >,
-      read(morpho, morphoAbi, "market", [id]) as Promise<readonly [bigint, bigint, bigint, bigint, bigint, bigint]>,
-      read(morpho, morphoAbi, "position", [id, address]) as Promise<readonly [bigint, bigint, bigint]>,
+      client.readContract({ ...morphoRead, functionName: "idToMarketParams", args: [id] }),
+      client.readContract({ ...morphoRead, functionName: "market", args: [id] }),
+      client.readContract({ ...morphoRead, functionName: "position", args: [id, address] }),
     ]);
     const [loanToken, collateralToken, , irm, lltv] = marketParams;
     const [totalSupplyAssets, totalSupplyShares, totalBorrowAssets, totalBorrowShares, lastUpdate, fee] = market;
@@ -162,10 +167,16 @@ export async function readStartPoint(
     const collateralIndex = tokens.findIndex((t) => t.toLowerCase() === collateralToken.toLowerCase());
     if (loanIndex < 0 || collateralIndex < 0)
       throw new Error(`${name}'s market trades a token the vault does not hold`);
-    const rateWad = (await read(irm, irmAbi, "borrowRateView", [
-      { loanToken, collateralToken, oracle: marketParams[2], irm, lltv },
-      { totalSupplyAssets, totalSupplyShares, totalBorrowAssets, totalBorrowShares, lastUpdate, fee },
-    ])) as bigint;
+    const rateWad = await client.readContract({
+      address: irm,
+      abi: irmAbi,
+      functionName: "borrowRateView",
+      args: [
+        { loanToken, collateralToken, oracle: marketParams[2], irm, lltv },
+        { totalSupplyAssets, totalSupplyShares, totalBorrowAssets, totalBorrowShares, lastUpdate, fee },
+      ],
+      blockNumber,
+    });
     const utilizationRateWad =
       totalSupplyAssets === 0n ? 0n : (totalBorrowAssets * 10n ** 18n) / totalSupplyAssets / BigInt(YEAR_SECONDS);
     // Morpho's IrmMock sets the yearly rate to utilization: model it as such; any other IRM at today's rate.

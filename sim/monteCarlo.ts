@@ -34,6 +34,9 @@ export type MonteCarloInputs = {
   gasPriceGwei: number;
 };
 
+/** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
+const ethInBaseWithoutEth = 3_000;
+
 /** Largest number of NAV points (paths × (steps + 1), per parameter set) a run keeps for its bands: 100 MB each. */
 export const maxNavPoints = 25_000_000;
 
@@ -246,10 +249,10 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const startNav = strategy.nav(startVector, usd, 0, startSeconds);
   if (!(startNav > 0))
     throw new Error(`state: the vault's NAV at the start is ${startNav}: there is nothing to simulate`);
-  // Gas is valued at the path's ETH price when an asset is ETH, else at the start's (a vault without ETH still pays
-  // gas in ETH: at $3,000 when no price is known).
+  // Gas is paid in ETH: valued at the path's mean ETH price when the vault holds ETH, else at `ethInBaseWithoutEth`.
   const ethIndex = setup.symbols.findIndex((s) => s === "WETH" || s === "ETH");
-  const gasWeiToEth = inputs.gasPriceGwei * 1e-9;
+  const ethPerGas = inputs.gasPriceGwei * 1e-9;
+  const gasCost = sets.map(() => new Float64Array(paths));
 
   let done = 0;
   const runPaths = (count: number) => {
@@ -273,22 +276,19 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths);
         set.navs.set(set.run.nav, p * (steps + 1));
       }
-      // Gas in base tokens at the path's mean ETH price.
-      if (gasWeiToEth > 0) {
-        let ethUsd = 3_000;
+      if (ethPerGas > 0) {
+        let ethInBase = ethInBaseWithoutEth;
         if (ethIndex > 0) {
           let sum = 0;
           for (let k = 0; k <= steps; k++) sum += usd[k * assets + ethIndex]! / usd[k * assets]!;
-          ethUsd = sum / (steps + 1);
+          ethInBase = sum / (steps + 1);
         }
-        for (const set of sets)
-          gasCost[sets.indexOf(set)]![p] = set.metrics[M.gasUnits * paths + p]! * gasWeiToEth * ethUsd;
+        sets.forEach((set, i) => (gasCost[i]![p] = set.metrics[M.gasUnits * paths + p]! * ethPerGas * ethInBase));
       }
     }
     done = end;
     return done;
   };
-  const gasCost = sets.map(() => new Float64Array(paths));
 
   const column = (set: (typeof sets)[number], m: PathMetric) => set.metrics.subarray(M[m] * paths, (M[m] + 1) * paths);
 

@@ -22,7 +22,7 @@ const BPS = 10_000;
 const INV_BPS = 1 / BPS;
 const ONE_SIXTH = 1 / 6;
 const YEAR_SECONDS = 365 * 86_400;
-/** Below this many bps of a leg, amounts count as zero (the contracts' integer amounts round them away). */
+/** CollateralManager's COLLATERAL_TOLERANCE_BPS: posting or withdrawing less than this share is not worth it. */
 const COLLATERAL_TOLERANCE_BPS = 100;
 
 /** Offsets into a state vector; balances start at `balances` (one per asset, base first). */
@@ -104,11 +104,11 @@ export type ActionRecord =
 export type StepOptions = {
   /** Liquidate a module's position, as a Morpho liquidator would, when its LTV passes the market's LLTV. */
   liquidations: boolean;
-  /** Called for each action (only the differential tests and the backtest pass one). */
+  /** Called for each action (the differential and unit tests pass one; the Monte Carlo does not). */
   onAction?: (record: ActionRecord) => void;
 };
 
-/** The kernel for one vault setup and one parameter set. */
+/** The kernel for one vault setup; it runs whichever parameter set was loaded last. */
 export type Strategy = {
   stateSize: number;
   /** Switches the kernel to another parameter set (the Monte Carlo runs both sets on one kernel, path by path). */
@@ -164,8 +164,6 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const stateSize = L.balances + n;
   const virtualUnit = 10 ** -(setup.decimals[0] ?? 6);
   const onAction = options.onAction;
-
-  // Parameters, as plain numbers for the optimiser.
 
   // Pools.
   const poolLiquidity = Float64Array.from(setup.pools.map((p) => p.liquidity));
@@ -227,19 +225,19 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const swap: SwapResult = { amountIn: 0, amountOut: 0, sqrtPriceAfter: 0 };
   /**
    * Scalars shared between the kernel's functions. They live in a typed array because a mutable number captured by
-   * closures is boxed on the heap at every write, which made the garbage collector a third of the run time.
+   * closures is boxed on the heap at every write: millions of allocations per second for the garbage collector.
    */
-  const scratch = new Float64Array(10);
+  const scratch = new Float64Array(8);
   const FEE_SHARES = 0;
   const FEE_HWM = 1;
   const PLANNED = 2;
-  /** The collateral manager's debt and the hedge's short now (see `refreshDebts`). */
-  const DEBT = 5;
+  /** The collateral manager's debt and the hedge's short now, in two slots (see `refreshDebts`). */
+  const DEBT = 3;
   /** The time of the last step (`nav` right after it may use its cached debts). */
-  const STEP_TIME = 7;
+  const STEP_TIME = 5;
   /** Where `rel` was read from (`usd` offset), and whether the pools still sit at those prices. */
-  const PRICE_OFFSET = 8;
-  const POOLS_ALIGNED = 9;
+  const PRICE_OFFSET = 6;
+  const POOLS_ALIGNED = 7;
 
   /* MORPHO BLUE */
 
@@ -284,7 +282,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const hedgeShort = () => scratch[DEBT + 1]!;
   /** Borrows `amount` (after accruing); false when the market lacks the liquidity. */
   const borrow = (v: Float64Array, o: number, fixed: number, t: number, amount: number, price: number) => {
-    acc_borrowCost(accrue(v, o, fixed, t) * price);
+    addBorrowCost(accrue(v, o, fixed, t) * price);
     const total = v[o + 3]!;
     if (total + amount > v[o + 2]!) return false;
     const debt = v[o + 1]! * total;
@@ -295,7 +293,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   };
   /** Repays `amount` (all of the debt when it covers it); returns what was left over. */
   const repay = (v: Float64Array, o: number, fixed: number, t: number, amount: number, price: number) => {
-    acc_borrowCost(accrue(v, o, fixed, t) * price);
+    addBorrowCost(accrue(v, o, fixed, t) * price);
     const total = v[o + 3]!;
     const debt = v[o + 1]! * total;
     if (amount >= debt) {
@@ -310,7 +308,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return 0;
   };
   let accCurrent: Float64Array = new Float64Array(A.size);
-  const acc_borrowCost = (value: number) => {
+  const addBorrowCost = (value: number) => {
     accCurrent[A.borrowCost] = accCurrent[A.borrowCost]! + value;
   };
 
@@ -330,9 +328,9 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return gross;
   };
   /** Fills `values` and returns NAV. */
-  const valuesAndNav = (v: Float64Array, t: number) => navOf(v, fillValues(v), t);
+  const valuesAndNav = (v: Float64Array) => navOf(v, fillValues(v));
   /** NAV from the holdings' gross value: less the collateral manager's debt, plus the hedge's net value. */
-  const navOf = (v: Float64Array, gross: number, t: number) => {
+  const navOf = (v: Float64Array, gross: number) => {
     const debt = cm ? cmDebt() : 0;
     let nav = gross > debt ? gross - debt : 0;
     if (hedge) {
@@ -368,7 +366,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
 
   /** PortfolioVault.accrueFees, as each module action calls it. */
   const accrueFees = (v: Float64Array, t: number, acc: Float64Array) => {
-    const nav = valuesAndNav(v, t);
+    const nav = valuesAndNav(v);
     pendingFees(v, nav, t);
     v[L.lastFeeAccrual] = t;
     v[L.highWaterMark] = scratch[FEE_HWM]!;
@@ -410,7 +408,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return swap.amountOut >= fair * (BPS - P[P_MAX_SLIPPAGE_BPS]!) * INV_BPS;
   };
 
-  /** PortfolioVault.rebalance: false when not due (or too soon, or paused); otherwise runs it or records a revert. */
+  /** PortfolioVault.rebalance: nothing when not due, too soon or paused; otherwise runs it, or records a revert. */
   const rebalance = (v: Float64Array, t: number, acc: Float64Array) => {
     if (P[P_PAUSE_REBALANCE] === 1 || t < v[L.lastRebalance]! + P[P_MIN_INTERVAL_SECONDS]!) return;
     const total = fillValues(v);
@@ -421,7 +419,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       if (gap * BPS > P[P_BAND_BPS]! * total) due = true;
     }
     if (!due) return;
-    const nav = navOf(v, total, t);
+    const nav = navOf(v, total);
     if (nav === 0) return;
 
     // Plan: sells first (they fund the buys), then buys limited to the base asset at hand.
@@ -552,7 +550,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
         return revert(acc, "collateral", action);
       v[L.balances] = v[L.balances]! + amount;
     } else {
-      acc_borrowCost(accrue(v, L.cmCollateral, cmFixedRate, t));
+      addBorrowCost(accrue(v, L.cmCollateral, cmFixedRate, t));
       v[L.cmCollateral] = v[L.cmCollateral]! - amount;
       v[L.balances + cmAsset] = v[L.balances + cmAsset]! + amount;
     }
@@ -645,7 +643,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       const needed = (short * price * BPS) / P[P_HEDGE_LTV_BPS]!;
       const collateral = v[L.hCollateral]!;
       if (collateral > needed + units[0]!) {
-        acc_borrowCost(accrue(v, L.hCollateral, hFixedRate, t) * price);
+        addBorrowCost(accrue(v, L.hCollateral, hFixedRate, t) * price);
         const released = collateral - needed - units[0]!;
         v[L.hCollateral] = collateral - released;
         v[L.balances] = v[L.balances]! + released;
@@ -673,7 +671,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       const collateralValue = v[L.cmCollateral]! * price;
       if (debt > 0 && debt > collateralValue * cmLltv) {
         const seized = Math.min(debt * incentive(cmLltv), collateralValue);
-        acc_borrowCost(accrue(v, L.cmCollateral, cmFixedRate, t));
+        addBorrowCost(accrue(v, L.cmCollateral, cmFixedRate, t));
         v[L.cmCollateral] = v[L.cmCollateral]! - seized / price;
         // What the collateral does not cover is bad debt, written off by the market.
         repay(v, L.cmCollateral, cmFixedRate, t, Infinity, 1);
@@ -687,7 +685,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       const collateral = v[L.hCollateral]!;
       if (short > 0 && short * price > collateral * hLltv) {
         const seized = Math.min(short * price * incentive(hLltv), collateral);
-        acc_borrowCost(accrue(v, L.hCollateral, hFixedRate, t) * price);
+        addBorrowCost(accrue(v, L.hCollateral, hFixedRate, t) * price);
         v[L.hCollateral] = collateral - seized;
         repay(v, L.hCollateral, hFixedRate, t, Infinity, price);
         acc[A.liquidations] = acc[A.liquidations]! + 1;
@@ -765,7 +763,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       pricesFrom = undefined;
     }
     setPrices(usd, offset);
-    return valuesAndNav(v, t);
+    return valuesAndNav(v);
   };
 
   const sharePrice = (v: Float64Array, navNow: number, t: number) => {
