@@ -111,6 +111,32 @@ describe("npm start: the local stack", () => {
     expect(data.vaults).toEqual([{ rebalanceCount: rebalances.length }]);
     expect(data.proposals.map((p) => p.state)).toContain("Executed");
 
+    // A delegate checks proposal files against this chain with the CLI: exit 0 when they pass, 1 when one fails.
+    const check = (file: string) =>
+      run(
+        node,
+        ["cli/trimtab.ts", "proposal", "check", file, "--rpc", `http://127.0.0.1:${port}`, "--deployment"].concat(
+          path.join(deploymentsDir, "localhost.json"),
+        ),
+        { cwd: root },
+      ).then(
+        ({ stdout }) => ({ code: 0, output: stdout }),
+        (error: { code: number; stdout: string; stderr: string }) => ({
+          code: error.code,
+          output: error.stdout + error.stderr,
+        }),
+      );
+    const hedge = await check("proposals/examples/hedge-more.yaml");
+    expect(hedge.output).toMatch(/PASS\s+max step\s+proposals\/examples\/hedge-more.yaml: changes."hedge.ratioBps"/);
+    expect(hedge).toMatchObject({ code: 0, output: expect.stringMatching(/\nPASS\n$/) });
+    // The scenario's own proposal already set the band to 4%: the example proposing it now fails.
+    const sameBand = await check("proposals/examples/tighter-rebalance-band.yaml");
+    expect(sameBand.code).toBe(1);
+    expect(sameBand.output).toContain(
+      'changes."rebalance.bandBps": is already 4%: the registry refuses an unchanged value',
+    );
+    expect(sameBand.output).toMatch(/\nFAIL\n$/);
+
     const second = await run(node, args, { cwd: root });
     expect(second.stdout).toContain("already running");
     expect(await client.getChainId()).toBe(record.chainId);

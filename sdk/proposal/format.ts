@@ -1,0 +1,126 @@
+/**
+ * Proposals as code: a proposal is a YAML file in `proposals/`, or a folder holding `proposal.yaml` and its body in
+ * `body.md`. It has a title, a markdown body, parameter changes by registry name in human units, and optional raw
+ * calls. This module reads one and checks its shape; every error names the file and the field.
+ */
+import { isAddress, isHex, type Address, type Hex } from "viem";
+import { parse as parseYaml } from "yaml";
+
+/** A raw call a proposal makes besides its parameter changes. */
+export type RawCall = { target: Address; data: Hex; value: bigint; note?: string };
+
+/** A proposal as written. `changes` values are still in human units (see units.ts). */
+export type ProposalDraft = {
+  title: string;
+  body: string;
+  changes: Readonly<Record<string, string | number | boolean>>;
+  calls: readonly RawCall[];
+  /** Simulation settings for its impact report (paths, steps, seed, stress scenarios). */
+  simulation: { paths?: number; steps?: number; seed?: number; stress?: readonly string[] };
+};
+
+/** An error in a proposal file: the file, the field (a path such as `changes."rebalance.bandBps"`) and why. */
+export class ProposalError extends Error {
+  readonly file: string;
+  readonly field: string;
+  readonly reason: string;
+  constructor(file: string, field: string, reason: string) {
+    super(`${file}: ${field ? `${field}: ` : ""}${reason}`);
+    this.name = "ProposalError";
+    this.file = file;
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+const topLevel = ["title", "body", "changes", "calls", "simulation"] as const;
+
+/**
+ * A proposal from the text of its YAML file (`file` names it in errors). `body` may come from a separate
+ * `body.md`; a body in both places is refused.
+ */
+export function parseProposal(file: string, yamlText: string, bodyFromFile?: string): ProposalDraft {
+  let document: unknown;
+  try {
+    document = parseYaml(yamlText);
+  } catch (error) {
+    throw new ProposalError(file, "", `is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  return readProposal(file, document, bodyFromFile);
+}
+
+/** A proposal from an already parsed object (a YAML document, or a TypeScript module's default export). */
+export function readProposal(file: string, document: unknown, bodyFromFile?: string): ProposalDraft {
+  const fail = (field: string, reason: string): never => {
+    throw new ProposalError(file, field, reason);
+  };
+  if (!isRecord(document)) return fail("", "must be a mapping with title, body and changes");
+  for (const key of Object.keys(document)) {
+    if (!(topLevel as readonly string[]).includes(key))
+      fail(key, `is not a proposal field (expected ${topLevel.join(", ")})`);
+  }
+  const title = document.title;
+  if (typeof title !== "string" || title.trim() === "") fail("title", "must be a non-empty line of text");
+  if ((title as string).length > 120 || (title as string).includes("\n"))
+    fail("title", "must be one line of at most 120 characters");
+  if (document.body !== undefined && bodyFromFile !== undefined)
+    fail("body", "is given both in the file and in body.md: keep one");
+  const body = bodyFromFile ?? document.body;
+  if (typeof body !== "string" || body.trim() === "") fail("body", "must be markdown text (or a body.md beside it)");
+
+  const changes = document.changes ?? {};
+  if (!isRecord(changes)) fail("changes", "must map parameter names to new values");
+  for (const [name, value] of Object.entries(changes as Record<string, unknown>)) {
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
+      fail(`changes."${name}"`, `must be a value such as "2.5%", "6h" or true, got ${JSON.stringify(value)}`);
+  }
+
+  const callsInput = document.calls ?? [];
+  if (!Array.isArray(callsInput)) fail("calls", "must be a list of { target, data, value } calls");
+  const calls = (callsInput as unknown[]).map((call, i): RawCall => {
+    const field = `calls[${i}]`;
+    if (!isRecord(call)) return fail(field, "must be a mapping with target and data");
+    if (typeof call.target !== "string" || !isAddress(call.target, { strict: false }))
+      fail(`${field}.target`, "must be an address");
+    if (typeof call.data !== "string" || !isHex(call.data) || call.data.length % 2 !== 0)
+      fail(`${field}.data`, "must be calldata as 0x-prefixed hex");
+    const value = call.value ?? "0";
+    if (!(typeof value === "string" || typeof value === "number") || !/^\d+$/.test(String(value)))
+      fail(`${field}.value`, "must be a whole number of wei");
+    if (call.note !== undefined && typeof call.note !== "string") fail(`${field}.note`, "must be text");
+    return {
+      target: call.target as Address,
+      data: call.data as Hex,
+      value: BigInt(value as string | number),
+      ...(call.note ? { note: call.note as string } : {}),
+    };
+  });
+  if (Object.keys(changes as object).length === 0 && calls.length === 0)
+    fail("changes", "a proposal must change at least one parameter or make one call");
+
+  const simulation = document.simulation ?? {};
+  if (!isRecord(simulation)) fail("simulation", "must be a mapping of paths, steps, seed and stress");
+  const sim = simulation as Record<string, unknown>;
+  for (const key of Object.keys(sim)) {
+    if (!["paths", "steps", "seed", "stress"].includes(key))
+      fail(`simulation.${key}`, "is not a simulation setting (expected paths, steps, seed, stress)");
+  }
+  for (const key of ["paths", "steps", "seed"] as const) {
+    if (sim[key] !== undefined && !(typeof sim[key] === "number" && Number.isInteger(sim[key])))
+      fail(`simulation.${key}`, "must be a whole number");
+  }
+  if (sim.stress !== undefined && !(Array.isArray(sim.stress) && sim.stress.every((s) => typeof s === "string")))
+    fail("simulation.stress", "must be a list of scenario names");
+
+  return {
+    title: (title as string).trim(),
+    body: body as string,
+    changes: changes as Record<string, string | number | boolean>,
+    calls,
+    simulation: sim as ProposalDraft["simulation"],
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,21 @@
+/**
+ * Reads a proposal from disk (Node only): a `.yaml`/`.yml` file, or a folder holding `proposal.yaml` and `body.md`.
+ */
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { parseProposal, ProposalError, type ProposalDraft } from "./format.ts";
+
+export async function loadProposal(file: string): Promise<ProposalDraft> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw new ProposalError(file, "", "no such file or folder");
+  if (info.isDirectory()) {
+    const yamlFile = path.join(file, "proposal.yaml");
+    const yamlText = await readFile(yamlFile, "utf8").catch(() => {
+      throw new ProposalError(file, "", "a proposal folder must hold proposal.yaml (and body.md)");
+    });
+    const body = await readFile(path.join(file, "body.md"), "utf8").catch(() => undefined);
+    return parseProposal(yamlFile, yamlText, body);
+  }
+  if (!/\.ya?ml$/.test(file)) throw new ProposalError(file, "", "a proposal is a .yaml file or a folder");
+  return parseProposal(file, await readFile(file, "utf8"));
+}

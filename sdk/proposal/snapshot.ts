@@ -1,0 +1,105 @@
+/**
+ * The registry as a proposal is checked against: every parameter with its value, rules and last update, read from
+ * the chain with viem; the governor's and the timelock's delays, which decide the earliest execution; and the
+ * guardian's mandate.
+ */
+import { parseAbi, type Address, type PublicClient } from "viem";
+import { parameterName } from "../../parameters/parameterKey.ts";
+import { parameterKinds, riskDirections, stepKinds, type ParameterSpec } from "../../parameters/types.ts";
+import type { RegistryParameter, RegistrySnapshot } from "./check.ts";
+
+const registryAbi = parseAbi([
+  "function parameterKeys() view returns (bytes32[])",
+  "function parameter(bytes32 key) view returns ((bytes32 key, uint8 kind, uint8 saferDirection, uint256 value, (uint256 min, uint256 max, uint8 stepKind, uint256 maxStep, uint48 minIntervalSeconds) rules, uint48 updatedAt))",
+  "function guardianExpiresAt() view returns (uint48)",
+]);
+const governorAbi = parseAbi([
+  "function votingDelay() view returns (uint256)",
+  "function votingPeriod() view returns (uint256)",
+  "function timelock() view returns (address)",
+]);
+const timelockAbi = parseAbi(["function getMinDelay() view returns (uint256)"]);
+
+/** The registry and timing at the latest block. `base` names the vault's base asset for amounts. */
+export async function readRegistrySnapshot(
+  client: PublicClient,
+  addresses: { registry: Address; governor: Address },
+  base: { symbol: string; decimals: number },
+): Promise<RegistrySnapshot> {
+  const block = await client.getBlock();
+  const blockNumber = block.number;
+  const registry = { address: addresses.registry, abi: registryAbi, blockNumber } as const;
+  const governor = { address: addresses.governor, abi: governorAbi, blockNumber } as const;
+  const [keys, guardianExpiresAt, votingDelay, votingPeriod, timelock] = await Promise.all([
+    client.readContract({ ...registry, functionName: "parameterKeys" }),
+    client.readContract({ ...registry, functionName: "guardianExpiresAt" }),
+    client.readContract({ ...governor, functionName: "votingDelay" }),
+    client.readContract({ ...governor, functionName: "votingPeriod" }),
+    client.readContract({ ...governor, functionName: "timelock" }),
+  ]);
+  const minDelay = await client.readContract({
+    address: timelock,
+    abi: timelockAbi,
+    functionName: "getMinDelay",
+    blockNumber,
+  });
+  const infos = await Promise.all(
+    keys.map((key) => client.readContract({ ...registry, functionName: "parameter", args: [key] })),
+  );
+  const parameters: Record<string, RegistryParameter> = {};
+  for (const info of infos) {
+    const name = parameterName(info.key);
+    parameters[name] = {
+      name,
+      kind: parameterKinds[info.kind] as RegistryParameter["kind"],
+      saferDirection: riskDirections[info.saferDirection]!,
+      value: info.value,
+      rules: {
+        min: info.rules.min,
+        max: info.rules.max,
+        stepKind: stepKinds[info.rules.stepKind]!,
+        maxStep: info.rules.maxStep,
+        minIntervalSeconds: info.rules.minIntervalSeconds,
+      },
+      updatedAtSeconds: info.updatedAt,
+    };
+  }
+  return {
+    parameters,
+    // The governor's clock is timestamps (TrimtabToken votes on a timestamp clock), so delays are seconds.
+    earliestExecutionSeconds: Number(block.timestamp + votingDelay + votingPeriod + minDelay),
+    guardianExpiresAtSeconds: guardianExpiresAt,
+    baseSymbol: base.symbol,
+    baseDecimals: base.decimals,
+  };
+}
+
+/**
+ * A snapshot of parameters as a catalog defines them (first values and rules, never updated): for checking a
+ * proposal without a chain, and in tests.
+ */
+export function catalogSnapshot(
+  specs: readonly ParameterSpec[],
+  timing: { earliestExecutionSeconds: number; guardianExpiresAtSeconds: number; updatedAtSeconds?: number },
+  base: { symbol: string; decimals: number },
+): RegistrySnapshot {
+  return {
+    parameters: Object.fromEntries(
+      specs.map((spec) => [
+        spec.name,
+        {
+          name: spec.name,
+          kind: spec.kind,
+          saferDirection: spec.saferDirection,
+          value: spec.value,
+          rules: spec.rules,
+          updatedAtSeconds: timing.updatedAtSeconds ?? 0,
+        },
+      ]),
+    ),
+    earliestExecutionSeconds: timing.earliestExecutionSeconds,
+    guardianExpiresAtSeconds: timing.guardianExpiresAtSeconds,
+    baseSymbol: base.symbol,
+    baseDecimals: base.decimals,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Parameter values in human units, as delegates write them in proposal files: "2.5%" or "250 bps" for basis
+ * points, "6h" or "2 days" for seconds, "1_000_000 USDC" for base-asset amounts, true/false for flags, an address
+ * for modules and feeds. Each is turned into the registry's integer in the parameter's own unit, exactly (no float
+ * arithmetic), or refused with a message that says what was expected.
+ */
+import { getAddress, isAddress } from "viem";
+import type { ParameterKind } from "../../parameters/types.ts";
+
+/** What a value's unit depends on beyond the parameter's kind. */
+export type UnitContext = {
+  /** The vault's base asset, for amounts ("1_000_000 USDC"). */
+  baseSymbol: string;
+  baseDecimals: number;
+};
+
+/** How a parameter's value is written; `ppm` is Uniswap's fee tier (hundredths of a bp). */
+export type ValueUnit = "bps" | "seconds" | "amount" | "ppm" | "bool" | "address";
+
+/** The unit a parameter's values are written in: its kind, except pool fees (amounts in hundredths of a bp). */
+export function valueUnit(name: string, kind: ParameterKind): ValueUnit {
+  if (kind === "amount" && name.startsWith("poolFee.")) return "ppm";
+  return kind;
+}
+
+const durations: Record<string, bigint> = {
+  s: 1n,
+  sec: 1n,
+  second: 1n,
+  seconds: 1n,
+  m: 60n,
+  min: 60n,
+  minute: 60n,
+  minutes: 60n,
+  h: 3_600n,
+  hour: 3_600n,
+  hours: 3_600n,
+  d: 86_400n,
+  day: 86_400n,
+  days: 86_400n,
+  w: 604_800n,
+  week: 604_800n,
+  weeks: 604_800n,
+};
+
+/** A decimal number written as digits, `_` separators and at most one point: its digits and decimals, exactly. */
+function decimal(text: string): { digits: bigint; decimals: number } | undefined {
+  const clean = text.replaceAll("_", "");
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(clean);
+  if (!match || /^_|_$|__/.test(text)) return undefined;
+  const fraction = match[2] ?? "";
+  return { digits: BigInt(match[1]! + fraction), decimals: fraction.length };
+}
+
+/** `value × 10^scale` when it is a whole number, else undefined. */
+function scaled(value: { digits: bigint; decimals: number }, scale: number): bigint | undefined {
+  const shift = scale - value.decimals;
+  if (shift >= 0) return value.digits * 10n ** BigInt(shift);
+  const divisor = 10n ** BigInt(-shift);
+  return value.digits % divisor === 0n ? value.digits / divisor : undefined;
+}
+
+/**
+ * The registry value a human-unit input means for parameter `name` of `kind`. Throws an Error whose message says
+ * what was expected (the caller prefixes the file and field).
+ */
+export function parseValue(name: string, kind: ParameterKind, input: unknown, context: UnitContext): bigint {
+  const unit = valueUnit(name, kind);
+  const shown = typeof input === "string" ? `"${input}"` : String(input);
+  if (unit === "bool") {
+    if (input === true || input === "true") return 1n;
+    if (input === false || input === "false") return 0n;
+    throw new Error(`expected true or false, got ${shown}`);
+  }
+  if (unit === "address") {
+    if (typeof input !== "string" || !isAddress(input, { strict: false }))
+      throw new Error(`expected an address (0x followed by 40 hex digits), got ${shown}`);
+    return BigInt(getAddress(input));
+  }
+  if (typeof input !== "string" && typeof input !== "number")
+    throw new Error(`expected ${describeUnit(unit, context)}, got ${shown}`);
+  const text = String(input).trim();
+  const fail = (why: string): never => {
+    throw new Error(`${why}: expected ${describeUnit(unit, context)}, got ${shown}`);
+  };
+  const [, amountText = "", unitText = ""] = /^([\d_.]+)\s*([A-Za-z%]*)$/.exec(text) ?? [];
+  const amount = decimal(amountText);
+  if (!amount) return fail(text.startsWith("-") ? "negative values are not parameters" : "not a number");
+  const whole = (value: bigint | undefined, of: string) => value ?? fail(`${text} is not a whole number of ${of}`);
+
+  if (unit === "bps") {
+    if (unitText === "%") return whole(scaled(amount, 2), "bps");
+    if (unitText === "bps") return whole(scaled(amount, 0), "bps");
+    if (unitText === "") {
+      // A bare number is a fraction of one (0.65 = 65%): a number above 1 is almost surely bps or percent.
+      const bps = whole(scaled(amount, 4), "bps");
+      if (bps > 10_000n) fail(`${text} as a fraction is above 100%; write "${text} bps" or "${text}%"`);
+      return bps;
+    }
+    return fail(`unknown unit "${unitText}"`);
+  }
+  if (unit === "seconds") {
+    const factor = durations[unitText.toLowerCase()];
+    if (unitText === "") return fail("a duration needs a unit (s, m, h, d or w)");
+    if (factor === undefined) return fail(`unknown unit "${unitText}"`);
+    return whole(scaled({ digits: amount.digits * factor, decimals: amount.decimals }, 0), "seconds");
+  }
+  if (unit === "ppm") {
+    if (unitText === "%") return whole(scaled(amount, 4), "hundredths of a bp");
+    if (unitText === "") return whole(scaled(amount, 0), "hundredths of a bp");
+    return fail(`unknown unit "${unitText}"`);
+  }
+  // An amount of the base asset.
+  if (unitText === context.baseSymbol) return whole(scaled(amount, context.baseDecimals), `${context.baseSymbol} wei`);
+  if (unitText === "") return fail(`an amount needs its token (${context.baseSymbol})`);
+  return fail(`unknown unit "${unitText}"`);
+}
+
+/** The registry value written back in the unit a delegate would use (for reports and `proposal new`). */
+export function formatValue(name: string, kind: ParameterKind, value: bigint, context: UnitContext): string {
+  const unit = valueUnit(name, kind);
+  const fixed = (v: bigint, decimals: number) => {
+    const scale = 10n ** BigInt(decimals);
+    const fraction = (v % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
+    return `${(v / scale).toLocaleString("en-US").replaceAll(",", "_")}${fraction ? `.${fraction}` : ""}`;
+  };
+  if (unit === "bool") return value === 0n ? "false" : "true";
+  if (unit === "address") return getAddress(`0x${value.toString(16).padStart(40, "0")}`);
+  if (unit === "bps") return `${fixed(value, 2)}%`;
+  if (unit === "ppm") return `${fixed(value, 4)}%`;
+  if (unit === "amount") return `${fixed(value, context.baseDecimals)} ${context.baseSymbol}`;
+  for (const [suffix, factor] of [
+    ["d", 86_400n],
+    ["h", 3_600n],
+    ["m", 60n],
+  ] as const) {
+    if (value !== 0n && value % factor === 0n) return `${value / factor}${suffix}`;
+  }
+  return `${value}s`;
+}
+
+function describeUnit(unit: ValueUnit, context: UnitContext): string {
+  if (unit === "bps") return 'a percentage ("2.5%"), basis points ("250 bps") or a fraction ("0.65")';
+  if (unit === "seconds") return 'a duration ("90s", "30m", "6h", "2d", "1w")';
+  if (unit === "ppm") return 'a fee tier ("0.3%" or 3000)';
+  if (unit === "amount") return `an amount of ${context.baseSymbol} ("1_000_000 ${context.baseSymbol}")`;
+  if (unit === "bool") return "true or false";
+  return "an address";
+}

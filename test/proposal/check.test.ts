@@ -1,0 +1,165 @@
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parameterCatalog, vaultAssetParameters } from "../../parameters/index.ts";
+import { checkProposal, type RegistrySnapshot } from "../../sdk/proposal/check.ts";
+import { parseProposal, type ProposalDraft } from "../../sdk/proposal/format.ts";
+import { loadProposal } from "../../sdk/proposal/load.ts";
+import { catalogSnapshot } from "../../sdk/proposal/snapshot.ts";
+
+const day = 86_400;
+const now = 1_800_000_000;
+const assets = vaultAssetParameters([
+  { symbol: "USDC", feed: "0x0000000000000000000000000000000000000001", weightBps: 4_000n },
+  { symbol: "WETH", feed: "0x0000000000000000000000000000000000000002", weightBps: 4_000n, poolFee: 3_000 },
+  { symbol: "WBTC", feed: "0x0000000000000000000000000000000000000003", weightBps: 2_000n, poolFee: 3_000 },
+]);
+/** The catalog's first values, last changed 60 days ago; a proposal could execute in 6 days. */
+const snapshot: RegistrySnapshot = catalogSnapshot(
+  [...parameterCatalog, ...assets],
+  {
+    earliestExecutionSeconds: now + 6 * day,
+    guardianExpiresAtSeconds: now + 365 * day,
+    updatedAtSeconds: now - 60 * day,
+  },
+  { symbol: "USDC", decimals: 6 },
+);
+const draft = (changes: ProposalDraft["changes"]): ProposalDraft => ({
+  title: "t",
+  body: "b",
+  changes,
+  calls: [],
+  simulation: {},
+});
+const failures = (changes: ProposalDraft["changes"], at: RegistrySnapshot = snapshot) =>
+  checkProposal("p.yaml", draft(changes), at).checks.filter((c) => c.status !== "pass");
+
+describe("Proposal files", () => {
+  it("read title, body, changes, calls and simulation settings, and name the file and field of any error", () => {
+    const proposal = parseProposal(
+      "proposals/x.yaml",
+      'title: Band\nbody: "Why"\nchanges:\n  rebalance.bandBps: 4%\ncalls:\n  - target: "0x00000000000000000000000000000000000000aa"\n    data: "0x1234"\nsimulation:\n  paths: 500\n',
+    );
+    expect(proposal.changes).toEqual({ "rebalance.bandBps": "4%" });
+    expect(proposal.calls).toEqual([
+      { target: "0x00000000000000000000000000000000000000aa", data: "0x1234", value: 0n },
+    ]);
+    expect(proposal.simulation).toEqual({ paths: 500 });
+    const fails = (text: string) => () => parseProposal("proposals/x.yaml", text);
+    expect(fails("title: [unclosed")).toThrow(/^proposals\/x.yaml: is not valid YAML: /);
+    expect(fails("title: t\nbody: b\nchange:\n  a: 1")).toThrow(
+      "proposals/x.yaml: change: is not a proposal field (expected title, body, changes, calls, simulation)",
+    );
+    expect(fails("title: t\nchanges:\n  rebalance.bandBps: 4%")).toThrow(
+      "proposals/x.yaml: body: must be markdown text (or a body.md beside it)",
+    );
+    expect(fails("title: t\nbody: b\nchanges:\n  rebalance.bandBps: [4]")).toThrow(
+      'proposals/x.yaml: changes."rebalance.bandBps": must be a value such as "2.5%", "6h" or true, got [4]',
+    );
+    expect(fails('title: t\nbody: b\ncalls:\n  - target: "0x12"\n    data: "0x"')).toThrow(
+      "proposals/x.yaml: calls[0].target: must be an address",
+    );
+    expect(fails("title: t\nbody: b")).toThrow(
+      "proposals/x.yaml: changes: a proposal must change at least one parameter or make one call",
+    );
+    expect(fails("title: t\nbody: b\nchanges:\n  fees.managementBps: 1%\nsimulation:\n  paths: many")).toThrow(
+      "proposals/x.yaml: simulation.paths: must be a whole number",
+    );
+  });
+
+  it("come as a YAML file or a folder with proposal.yaml and body.md, and every example passes its checks", async () => {
+    const root = path.resolve(import.meta.dirname, "../../proposals/examples");
+    const entries = await readdir(root);
+    expect(entries.length).toBeGreaterThanOrEqual(6);
+    for (const entry of entries) {
+      const proposal = await loadProposal(path.join(root, entry));
+      expect(proposal.body.length, entry).toBeGreaterThan(20);
+      const result = checkProposal(entry, proposal, snapshot);
+      expect(
+        result.checks.filter((c) => c.status === "fail"),
+        entry,
+      ).toEqual([]);
+    }
+    await expect(loadProposal(path.join(root, "missing.yaml"))).rejects.toThrow("missing.yaml: no such file or folder");
+  });
+});
+
+describe("Pre-vote checks: each rule with a failing and a passing case", () => {
+  it("known parameter: a typo is refused with the name it probably meant", () => {
+    expect(failures({ "rebalance.bandbps": "4%" })).toEqual([
+      {
+        rule: "known parameter",
+        field: 'changes."rebalance.bandbps"',
+        status: "fail",
+        message:
+          'p.yaml: changes."rebalance.bandbps": no such parameter in the registry (did you mean rebalance.bandBps?)',
+      },
+    ]);
+    expect(failures({ "rebalance.bandBps": "4%" })).toEqual([]);
+  });
+
+  it("units: a value that is not in the parameter's units", () => {
+    expect(failures({ "rebalance.minIntervalSec": 3_600 })[0]).toMatchObject({
+      rule: "units",
+      message: expect.stringContaining('changes."rebalance.minIntervalSec": a duration needs a unit'),
+    });
+    expect(failures({ "rebalance.minIntervalSec": "18h" })).toEqual([]);
+  });
+
+  it("changes the value: the registry refuses to set what is already there", () => {
+    expect(failures({ "rebalance.bandBps": "5%" })[0]).toMatchObject({ rule: "changes the value", status: "fail" });
+  });
+
+  it("bounds: outside the rules' min and max", () => {
+    const [failure] = failures({ "rebalance.maxSlippageBps": "4 bps" });
+    expect(failure).toMatchObject({ rule: "bounds", status: "fail" });
+    expect(failure!.message).toContain("0.04% is outside the rules' range 0.05% to 3%");
+    expect(failures({ "rebalance.maxSlippageBps": "0.4%" })).toEqual([]);
+  });
+
+  it("max step: an absolute step and a relative one", () => {
+    expect(failures({ "rebalance.bandBps": "2%" })[0]).toMatchObject({
+      rule: "max step",
+      message: expect.stringContaining("5% → 2% moves 3%; one update may move it at most 2.5%"),
+    });
+    expect(failures({ "rebalance.bandBps": "2.5%" })).toEqual([]);
+    // rebalance.minIntervalSec may move 50% of its value (1 day) at once.
+    expect(failures({ "rebalance.minIntervalSec": "11h" })[0]).toMatchObject({ rule: "max step" });
+    expect(failures({ "rebalance.minIntervalSec": "12h" })).toEqual([]);
+  });
+
+  it("min interval: a parameter changed too recently for the earliest execution", () => {
+    const recent = { ...snapshot, parameters: { ...snapshot.parameters } };
+    recent.parameters["fees.managementBps"] = {
+      ...recent.parameters["fees.managementBps"]!,
+      updatedAtSeconds: now - day,
+    };
+    expect(failures({ "fees.managementBps": "1.5%" }, recent)[0]).toMatchObject({
+      rule: "min interval",
+      status: "fail",
+      message: expect.stringContaining("it may change again from 2027-02-13T08:00:00Z"),
+    });
+    expect(failures({ "fees.managementBps": "1.5%" })).toEqual([]);
+  });
+
+  it("guardian: a move toward more risk warns that the guardian can tighten it back", () => {
+    const [warning] = failures({ "rebalance.maxSlippageBps": "0.75%" });
+    expect(warning).toMatchObject({ rule: "guardian", status: "warn" });
+    expect(checkProposal("p.yaml", draft({ "rebalance.maxSlippageBps": "0.75%" }), snapshot).verdict).toBe("WARN");
+    const expired = { ...snapshot, guardianExpiresAtSeconds: now };
+    expect(failures({ "rebalance.maxSlippageBps": "0.75%" }, expired)).toEqual([]);
+    expect(failures({ "rebalance.maxSlippageBps": "0.25%" })).toEqual([]);
+  });
+
+  it("weights sum: target weights must still sum to 10,000 bps", () => {
+    expect(failures({ "weight.WETH": "45%" })[0]).toMatchObject({
+      rule: "weights sum",
+      message:
+        "p.yaml: changes: weight.USDC 4000 + weight.WETH 4500 + weight.WBTC 2000 = 10500 bps: the weights must sum to 10000 bps",
+    });
+    expect(failures({ "weight.WETH": "45%", "weight.USDC": "35%" })).toEqual([]);
+    expect(checkProposal("p.yaml", draft({ "weight.WETH": "45%", "weight.USDC": "35%" }), snapshot).verdict).toBe(
+      "PASS",
+    );
+  });
+});

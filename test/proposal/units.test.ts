@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { formatValue, parseValue } from "../../sdk/proposal/units.ts";
+
+const usdc = { baseSymbol: "USDC", baseDecimals: 6 };
+const parse = (name: string, kind: Parameters<typeof parseValue>[1], input: unknown) =>
+  parseValue(name, kind, input, usdc);
+
+describe("Parameter values in human units", () => {
+  it("reads basis points as a percentage, as bps or as a fraction, exactly", () => {
+    expect(parse("rebalance.bandBps", "bps", "2.5%")).toBe(250n);
+    expect(parse("rebalance.bandBps", "bps", "250 bps")).toBe(250n);
+    expect(parse("collateral.targetLtvBps", "bps", 0.65)).toBe(6_500n);
+    expect(parse("collateral.targetLtvBps", "bps", "0.0001")).toBe(1n);
+    expect(parse("hedge.ratioBps", "bps", 1)).toBe(10_000n);
+  });
+
+  it("reads durations with their unit, amounts with their token, fee tiers, flags and addresses", () => {
+    expect(parse("rebalance.minIntervalSec", "seconds", "6h")).toBe(21_600n);
+    expect(parse("rebalance.minIntervalSec", "seconds", "1.5 days")).toBe(129_600n);
+    expect(parse("oracle.maxStalenessSec", "seconds", "45m")).toBe(2_700n);
+    expect(parse("caps.depositCap", "amount", "1_000_000 USDC")).toBe(1_000_000_000_000n);
+    expect(parse("caps.depositCap", "amount", "2.5 USDC")).toBe(2_500_000n);
+    expect(parse("poolFee.WETH", "amount", "0.3%")).toBe(3_000n);
+    expect(parse("poolFee.WETH", "amount", 500)).toBe(500n);
+    expect(parse("pause.deposits", "bool", true)).toBe(1n);
+    expect(parse("pause.deposits", "bool", "false")).toBe(0n);
+    expect(parse("module.hedge", "address", "0x00000000000000000000000000000000000000aa")).toBe(0xaan);
+  });
+
+  it("refuses what it cannot read exactly, saying what it expected", () => {
+    const bps = 'expected a percentage ("2.5%"), basis points ("250 bps") or a fraction ("0.65")';
+    expect(() => parse("rebalance.bandBps", "bps", 400)).toThrow(
+      `400 as a fraction is above 100%; write "400 bps" or "400%": ${bps}, got 400`,
+    );
+    expect(() => parse("rebalance.bandBps", "bps", "2.555%")).toThrow(`2.555% is not a whole number of bps: ${bps}`);
+    expect(() => parse("rebalance.bandBps", "bps", "-1%")).toThrow(`negative values are not parameters: ${bps}`);
+    expect(() => parse("rebalance.bandBps", "bps", "5 percent")).toThrow(`unknown unit "percent": ${bps}`);
+    expect(() => parse("rebalance.minIntervalSec", "seconds", "3600")).toThrow(
+      'a duration needs a unit (s, m, h, d or w): expected a duration ("90s", "30m", "6h", "2d", "1w"), got "3600"',
+    );
+    expect(() => parse("caps.depositCap", "amount", "1_000_000 DAI")).toThrow(
+      'unknown unit "DAI": expected an amount of USDC ("1_000_000 USDC"), got "1_000_000 DAI"',
+    );
+    expect(() => parse("caps.depositCap", "amount", "0.0000001 USDC")).toThrow(
+      "0.0000001 USDC is not a whole number of USDC wei",
+    );
+    expect(() => parse("pause.deposits", "bool", "yes")).toThrow('expected true or false, got "yes"');
+    expect(() => parse("module.hedge", "address", "0x1234")).toThrow(
+      'expected an address (0x followed by 40 hex digits), got "0x1234"',
+    );
+    expect(() => parse("rebalance.bandBps", "bps", "1__000 bps")).toThrow("not a number");
+  });
+
+  it("writes values back in the same units", () => {
+    expect(formatValue("rebalance.bandBps", "bps", 250n, usdc)).toBe("2.5%");
+    expect(formatValue("rebalance.minIntervalSec", "seconds", 86_400n, usdc)).toBe("1d");
+    expect(formatValue("oracle.maxStalenessSec", "seconds", 2_700n, usdc)).toBe("45m");
+    expect(formatValue("caps.depositCap", "amount", 10_000_000_000_000n, usdc)).toBe("10_000_000 USDC");
+    expect(formatValue("poolFee.WETH", "amount", 3_000n, usdc)).toBe("0.3%");
+    for (const [name, kind, text] of [
+      ["hedge.ratioBps", "bps", "62.5%"],
+      ["rebalance.minIntervalSec", "seconds", "90s"],
+      ["caps.depositCap", "amount", "1_234.5 USDC"],
+    ] as const) {
+      expect(formatValue(name, kind, parse(name, kind, text), usdc)).toBe(text);
+    }
+  });
+});
