@@ -4,24 +4,37 @@
  *
  *   trimtab proposal new <name> [--dir proposals]       scaffold proposals/<name>.yaml
  *   trimtab proposal check <file> [options]             pre-vote checks against the live registry
+ *   trimtab proposal simulate <file> [options]          checks, a dry run on the chain (reverted after) and the
+ *                                                       impact simulation, as one report
  *     --rpc <url>            JSON-RPC of the chain (default http://127.0.0.1:8545)
  *     --deployment <file>    its deployment record (default deployments/localhost.json)
  *     --json                 print the result as JSON only
+ *     --out <file>           also write the report (JSON) there
  *
  * Exit codes: 0 when every check passes (or only warns), 1 when one fails, 2 on bad usage or an unreadable file.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createPublicClient, http, parseAbi, type Address } from "viem";
+import { createPublicClient, createTestClient, createWalletClient, http, parseAbi, type Address } from "viem";
+import { loadStackAbi } from "../sdk/proposal/abis.ts";
+import { proposalActions } from "../sdk/proposal/actions.ts";
 import { checkProposal, type CheckResult } from "../sdk/proposal/check.ts";
-import { ProposalError } from "../sdk/proposal/format.ts";
+import { dryRun } from "../sdk/proposal/dryRun.ts";
 import { loadProposal } from "../sdk/proposal/load.ts";
+import { buildProposalReport, renderProposalReport, type ProposalReport } from "../sdk/proposal/report.ts";
 import { readRegistrySnapshot } from "../sdk/proposal/snapshot.ts";
+import { readStartPoint } from "../sim/chain.ts";
+import { readPriceHistory } from "../sim/history.ts";
+import { calibrateGbm } from "../sim/market/calibrate.ts";
+import type { StressScenarioName } from "../sim/market/stress.ts";
+import { modelParameterNames } from "../sim/model/params.ts";
+import { simulateNow } from "../sim/simulate.ts";
 
 const usage = `usage:
   trimtab proposal new <name> [--dir proposals]
-  trimtab proposal check <file> [--rpc <url>] [--deployment <file>] [--json]`;
+  trimtab proposal check <file> [--rpc <url>] [--deployment <file>] [--json]
+  trimtab proposal simulate <file> [--rpc <url>] [--deployment <file>] [--json] [--out <file>]`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -32,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       deployment: { type: "string", default: "deployments/localhost.json" },
       dir: { type: "string", default: "proposals" },
       json: { type: "boolean", default: false },
+      out: { type: "string" },
     },
   });
   const [group, command, target] = positionals;
@@ -41,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "new") return scaffold(target, values.dir);
   if (command === "check") return check(target, values.rpc, values.deployment, values.json);
+  if (command === "simulate") return simulateProposal(target, values.rpc, values.deployment, values.json, values.out);
   console.error(`unknown command "proposal ${command}"\n${usage}`);
   return 2;
 }
@@ -73,35 +88,40 @@ simulation:
   return 0;
 }
 
+/** The chain a proposal is checked against: clients, the deployment's addresses and the registry snapshot. */
+async function connect(rpc: string, deploymentFile: string) {
+  const record = JSON.parse(
+    await readFile(deploymentFile, "utf8").catch(() => {
+      throw new Error(`${deploymentFile}: no deployment record (start the stack with npm start, or pass --deployment)`);
+    }),
+  ) as { contracts: Record<string, Address | undefined> };
+  const transport = http(rpc);
+  const publicClient = createPublicClient({ transport });
+  const { ParameterRegistry: registry, TrimtabGovernor: governor, PortfolioVault: vault } = record.contracts;
+  if (!registry || !governor || !vault)
+    throw new Error(`${deploymentFile}: the record lacks the registry, governor or vault`);
+  const erc20 = parseAbi(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
+  const base = await publicClient.readContract({
+    address: vault,
+    abi: parseAbi(["function asset() view returns (address)"]),
+    functionName: "asset",
+  });
+  const [symbol, decimals] = await Promise.all([
+    publicClient.readContract({ address: base, abi: erc20, functionName: "symbol" }),
+    publicClient.readContract({ address: base, abi: erc20, functionName: "decimals" }),
+  ]);
+  const readSnapshot = () => readRegistrySnapshot(publicClient, { registry, governor }, { symbol, decimals });
+  return { record, transport, publicClient, registry, vault, base, readSnapshot };
+}
+
 async function check(file: string, rpc: string, deploymentFile: string, json: boolean): Promise<number> {
   let result: CheckResult;
   try {
     const proposal = await loadProposal(file);
-    const record = JSON.parse(
-      await readFile(deploymentFile, "utf8").catch(() => {
-        throw new Error(
-          `${deploymentFile}: no deployment record (start the stack with npm start, or pass --deployment)`,
-        );
-      }),
-    ) as { contracts: Record<string, Address> };
-    const client = createPublicClient({ transport: http(rpc) });
-    const { ParameterRegistry: registry, TrimtabGovernor: governor, PortfolioVault: vault } = record.contracts;
-    if (!registry || !governor || !vault)
-      throw new Error(`${deploymentFile}: the record lacks the registry, governor or vault`);
-    const erc20 = parseAbi(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
-    const base = await client.readContract({
-      address: vault,
-      abi: parseAbi(["function asset() view returns (address)"]),
-      functionName: "asset",
-    });
-    const [symbol, decimals] = await Promise.all([
-      client.readContract({ address: base, abi: erc20, functionName: "symbol" }),
-      client.readContract({ address: base, abi: erc20, functionName: "decimals" }),
-    ]);
-    const snapshot = await readRegistrySnapshot(client, { registry, governor }, { symbol, decimals });
-    result = checkProposal(file, proposal, snapshot);
+    const chain = await connect(rpc, deploymentFile);
+    result = checkProposal(file, proposal, await chain.readSnapshot());
   } catch (error) {
-    console.error(error instanceof ProposalError || error instanceof Error ? error.message : String(error));
+    console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
   if (json) console.log(JSON.stringify(result, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2));
@@ -111,6 +131,78 @@ async function check(file: string, rpc: string, deploymentFile: string, json: bo
     console.log(`\n${result.verdict}`);
   }
   return result.verdict === "FAIL" ? 1 : 0;
+}
+
+async function simulateProposal(
+  file: string,
+  rpc: string,
+  deploymentFile: string,
+  json: boolean,
+  out: string | undefined,
+): Promise<number> {
+  let report: ProposalReport;
+  try {
+    const started = performance.now();
+    const proposal = await loadProposal(file);
+    const chain = await connect(rpc, deploymentFile);
+    const checked = checkProposal(file, proposal, await chain.readSnapshot());
+    const contracts = chain.record.contracts;
+    const timelock = contracts.TimelockController;
+    if (!timelock) throw new Error(`${deploymentFile}: the record lacks the timelock`);
+    // The impact simulation starts from the chain as it is now, before the proposal.
+    const start = await readStartPoint(chain.publicClient, chain.vault);
+    const history = await readPriceHistory(chain.publicClient, chain.registry, start.setup.symbols);
+    if (history.pricesUsd.length < 31)
+      throw new Error(
+        `the feeds' history holds ${history.pricesUsd.length} daily prices; calibrating the market needs 31 ` +
+          `(play a longer scenario: npm start -- --days 60)`,
+      );
+    const modelled = new Set(modelParameterNames(start.setup.symbols));
+    const changes = Object.fromEntries(
+      checked.changes.filter((c) => modelled.has(c.name)).map((c) => [c.name, c.after]),
+    );
+    const notSimulated = checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name);
+    const impact = simulateNow({
+      start,
+      changes,
+      market: calibrateGbm(history, { baseSymbol: start.setup.symbols[0] }),
+      history,
+      paths: proposal.simulation.paths ?? 2_000,
+      steps: proposal.simulation.steps ?? 365,
+      seed: proposal.simulation.seed ?? 1,
+      stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
+    });
+    const walletClient = createWalletClient({ transport: chain.transport });
+    const accounts = await walletClient.getAddresses();
+    const keeper = accounts[accounts.length - 1];
+    if (!keeper) throw new Error(`${rpc} offers no unlocked account to run the keeper cycle`);
+    const dry = await dryRun(
+      {
+        publicClient: chain.publicClient,
+        testClient: createTestClient({ mode: "hardhat", transport: chain.transport }),
+        walletClient,
+        abi: await loadStackAbi(process.cwd()),
+        addresses: {
+          timelock,
+          vault: chain.vault,
+          base: chain.base,
+          ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
+          ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
+        },
+        keeper,
+        readSnapshot: chain.readSnapshot,
+      },
+      proposalActions(proposal, checked.changes, chain.registry),
+    );
+    report = buildProposalReport({ file, title: proposal.title, checked, dryRun: dry, impact, notSimulated });
+    if (!json) console.error(`simulated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  if (out) await writeFile(out, JSON.stringify(report, null, 2));
+  console.log(json ? JSON.stringify(report, null, 2) : renderProposalReport(report));
+  return report.verdict === "FAIL" ? 1 : 0;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPublicClient, http } from "viem";
+import { createPublicClient, http, parseAbi } from "viem";
 import type { DeploymentRecord } from "../../ignition/deploy.ts";
 import { parameterKey } from "../../parameters/index.ts";
+import type { ProposalReport } from "../../sdk/proposal/report.ts";
+import { verifyReport } from "../../sim/report.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const node = path.join(root, "node_modules", ".bin", "node");
@@ -62,20 +64,15 @@ describe("npm start: the local stack", () => {
     }
 
     expect(output).toContain("proposal executed");
-    const band = await client.readContract({
-      address: record.contracts.ParameterRegistry,
-      abi: [
-        {
-          type: "function",
-          name: "valueOf",
-          stateMutability: "view",
-          inputs: [{ type: "bytes32" }],
-          outputs: [{ type: "uint256" }],
-        },
-      ],
-      functionName: "valueOf",
-      args: [parameterKey("rebalance.bandBps")],
-    });
+    /** A registry parameter's value on the started chain. */
+    const registryValue = (name: string) =>
+      client.readContract({
+        address: record.contracts.ParameterRegistry,
+        abi: parseAbi(["function valueOf(bytes32 key) view returns (uint256)"]),
+        functionName: "valueOf",
+        args: [parameterKey(name)],
+      });
+    const band = await registryValue("rebalance.bandBps");
     expect(band).toBe(400n);
 
     // The local indexer has caught up with the scenario: its GraphQL answers with what the chain holds.
@@ -136,6 +133,28 @@ describe("npm start: the local stack", () => {
       'changes."rebalance.bandBps": is already 4%: the registry refuses an unchanged value',
     );
     expect(sameBand.output).toMatch(/\nFAIL\n$/);
+
+    // The dry run and impact simulation of a proposal, on this chain, which it leaves untouched.
+    const simulated = await run(
+      node,
+      ["cli/trimtab.ts", "proposal", "simulate", "proposals/examples/hedge-more.yaml", "--json", "--rpc"].concat(
+        `http://127.0.0.1:${port}`,
+        "--deployment",
+        path.join(deploymentsDir, "localhost.json"),
+      ),
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const report = JSON.parse(simulated.stdout) as ProposalReport;
+    expect(report.verdict).toBe("PASS");
+    expect(report.dryRun.parameters).toEqual([
+      { name: "hedge.ratioBps", before: "5000", after: "6000" },
+      { name: "hedge.bandBps", before: "1000", after: "800" },
+    ]);
+    expect(report.dryRun.keeper.map((k) => k.action)).toEqual(["rebalance", "collateral", "hedge"]);
+    expect(verifyReport(report.impact)).toBe(true);
+    expect(report.impact.inputs.changes).toEqual({ "hedge.ratioBps": 6_000, "hedge.bandBps": 800 });
+    const ratio = await registryValue("hedge.ratioBps");
+    expect(ratio).toBe(5_000n);
 
     const second = await run(node, args, { cwd: root });
     expect(second.stdout).toContain("already running");

@@ -1,0 +1,40 @@
+/**
+ * What a checked proposal sends on chain: one `setParameters` call on the registry with every parameter change (an
+ * atomic batch), then its raw calls; and its description, the title and body with the impact report's hash, so
+ * that voters can verify the numbers they are shown.
+ */
+import { encodeFunctionData, parseAbi, type Address, type Hex } from "viem";
+import { parameterKey } from "../../parameters/parameterKey.ts";
+import type { ProposalAction } from "../proposalArgs.ts";
+import type { ParameterChange } from "./check.ts";
+import type { ProposalDraft } from "./format.ts";
+
+const registryAbi = parseAbi(["function setParameters((bytes32 key, uint256 value)[] updates)"]);
+
+export function proposalActions(
+  proposal: ProposalDraft,
+  changes: readonly ParameterChange[],
+  registry: Address,
+): ProposalAction[] {
+  const actions: ProposalAction[] = [];
+  if (changes.length > 0) {
+    actions.push({
+      target: registry,
+      data: encodeFunctionData({
+        abi: registryAbi,
+        functionName: "setParameters",
+        args: [changes.map((c) => ({ key: parameterKey(c.name), value: c.after }))],
+      }),
+    });
+  }
+  for (const call of proposal.calls) actions.push({ target: call.target, value: call.value, data: call.data });
+  return actions;
+}
+
+/** The on-chain description: `# title`, the body, and the impact report's content hash when there is one. */
+export function proposalDescription(proposal: ProposalDraft, reportHash?: Hex): string {
+  const body = proposal.body.trim().startsWith("# ")
+    ? proposal.body.trim()
+    : `# ${proposal.title}\n\n${proposal.body.trim()}`;
+  return reportHash ? `${body}\n\nImpact report: ${reportHash}\n` : `${body}\n`;
+}

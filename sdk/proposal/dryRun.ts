@@ -1,0 +1,234 @@
+/**
+ * A proposal's dry run on a running development chain (Hardhat's JSON-RPC): under an `evm_snapshot`, its calls are
+ * sent as the timelock would send them, their events and reverts decoded; parameters are compared before and
+ * after; the vault's invariants are checked on the new settings; one keeper cycle runs (rebalance, collateral,
+ * hedge) and its trades are reported with gas and slippage; then the chain is reverted to the snapshot, untouched.
+ */
+import {
+  decodeErrorResult,
+  decodeEventLog,
+  encodeFunctionData,
+  parseEther,
+  type Abi,
+  type Address,
+  type Hex,
+  type PublicClient,
+  type TestClient,
+  type WalletClient,
+} from "viem";
+import type { ProposalAction } from "../proposalArgs.ts";
+import { readStartPoint } from "../../sim/chain.ts";
+import { validateParams } from "../../sim/model/params.ts";
+import type { Check, RegistrySnapshot } from "./check.ts";
+
+/** An event, decoded with the stack's ABIs (or left raw when no ABI knows it). */
+export type DecodedEvent = { address: Address; name: string; args: Record<string, unknown> };
+
+export type CallResult = {
+  target: Address;
+  status: "success" | "reverted";
+  gasUsed: bigint;
+  /** The revert, decoded (error name and arguments) when an ABI knows it. */
+  error?: string;
+  events: DecodedEvent[];
+};
+
+/** One keeper transaction of the cycle run after the proposal. */
+export type KeeperAction = {
+  action: "rebalance" | "collateral" | "hedge";
+  status: "executed" | "not due" | "reverted";
+  gasUsed: bigint;
+  detail: string;
+  trades: { tokenIn: Address; tokenOut: Address; amountIn: bigint; amountOut: bigint; slippageBps: number }[];
+};
+
+export type DryRun = {
+  calls: CallResult[];
+  parameters: { name: string; before: bigint; after: bigint }[];
+  /** Role, ownership and guardian changes the calls made. */
+  authority: DecodedEvent[];
+  invariants: Check[];
+  keeper: KeeperAction[];
+};
+
+export type DryRunContext = {
+  publicClient: PublicClient;
+  testClient: TestClient;
+  walletClient: WalletClient;
+  abi: Abi;
+  addresses: {
+    timelock: Address;
+    vault: Address;
+    /** The vault's base asset: a trade paying it out sold the risk asset. */
+    base: Address;
+    collateralManager?: Address;
+    hedgeModule?: Address;
+  };
+  /** Who runs the keeper cycle. */
+  keeper: Address;
+  /** The registry before and after, read by the caller's `readSnapshot`. */
+  readSnapshot: () => Promise<RegistrySnapshot>;
+};
+
+const authorityEvents = new Set(["RoleGranted", "RoleRevoked", "OwnershipTransferred", "GuardianSet", "RulesSet"]);
+
+export async function dryRun(context: DryRunContext, actions: readonly ProposalAction[]): Promise<DryRun> {
+  const { publicClient, testClient, walletClient, abi, addresses } = context;
+  const snapshotId = await testClient.snapshot();
+  try {
+    const before = await context.readSnapshot();
+    await testClient.impersonateAccount({ address: addresses.timelock });
+    await testClient.setBalance({ address: addresses.timelock, value: parseEther("10") });
+    const calls: CallResult[] = [];
+    for (const action of actions) {
+      calls.push(await send(context, addresses.timelock, action.target, action.data, action.value ?? 0n));
+    }
+    await testClient.stopImpersonatingAccount({ address: addresses.timelock });
+    const after = await context.readSnapshot();
+    const parameters = Object.values(after.parameters)
+      .map((p) => ({ name: p.name, before: before.parameters[p.name]?.value ?? 0n, after: p.value }))
+      .filter((p) => p.before !== p.after);
+
+    const invariants: Check[] = [];
+    try {
+      const start = await readStartPoint(publicClient, addresses.vault);
+      validateParams(start.params, start.setup, "parameters after the proposal");
+      invariants.push({
+        rule: "settings",
+        field: "registry",
+        status: "pass",
+        message: "weights, LTVs and intervals are valid",
+      });
+      const nav = await publicClient.readContract({
+        address: addresses.vault,
+        abi,
+        functionName: "totalAssets",
+      });
+      invariants.push({
+        rule: "solvency",
+        field: "vault",
+        status: "pass",
+        message: `NAV reads ${String(nav)} base wei`,
+      });
+    } catch (error) {
+      invariants.push({
+        rule: "settings",
+        field: "registry",
+        status: "fail",
+        message: (error as Error).message.split("\n")[0]!,
+      });
+    }
+
+    const keeper: KeeperAction[] = [];
+    keeper.push(await keep(context, "rebalance", addresses.vault, "rebalance"));
+    for (let i = 0; i < 3 && addresses.collateralManager; i++) {
+      const result = await keep(context, "collateral", addresses.collateralManager, "manage");
+      keeper.push(result);
+      if (result.status !== "executed") break;
+    }
+    if (addresses.hedgeModule) keeper.push(await keep(context, "hedge", addresses.hedgeModule, "manage"));
+    const authority = calls.flatMap((c) => c.events).filter((e) => authorityEvents.has(e.name));
+    return { calls, parameters, authority, invariants, keeper };
+  } finally {
+    await testClient.revert({ id: snapshotId });
+  }
+
+  async function send(ctx: DryRunContext, from: Address, to: Address, data: Hex, value: bigint): Promise<CallResult> {
+    // Simulate first: a revert's data is only available from a call.
+    try {
+      await publicClient.call({ account: from, to, data, value });
+    } catch (error) {
+      return { target: to, status: "reverted", gasUsed: 0n, error: revertOf(ctx.abi, error), events: [] };
+    }
+    const hash = await walletClient.sendTransaction({ account: from, to, data, value, chain: null, gas: 15_000_000n });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    return {
+      target: to,
+      status: receipt.status,
+      gasUsed: receipt.gasUsed,
+      events: receipt.logs.map((log) => decode(ctx.abi, log)),
+    };
+  }
+}
+
+/** Runs one keeper transaction (`functionName` on `target`), or records why it is not due. */
+async function keep(
+  context: DryRunContext,
+  action: KeeperAction["action"],
+  target: Address,
+  functionName: string,
+): Promise<KeeperAction> {
+  const { publicClient, walletClient, abi, keeper } = context;
+  const data = encodeFunctionData({ abi, functionName, args: [] });
+  try {
+    await publicClient.call({ account: keeper, to: target, data });
+  } catch (error) {
+    const reason = revertOf(abi, error);
+    const idle = /NotDue|NothingDue|TooSoon|Paused/.test(reason);
+    return { action, status: idle ? "not due" : "reverted", gasUsed: 0n, detail: reason, trades: [] };
+  }
+  const hash = await walletClient.sendTransaction({ account: keeper, to: target, data, chain: null, gas: 15_000_000n });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  const events = receipt.logs.map((log) => decode(abi, log));
+  const trades = events
+    .filter((e) => e.name === "TradeExecuted")
+    .map((e) => {
+      const a = e.args as {
+        tokenIn: Address;
+        tokenOut: Address;
+        amountIn: bigint;
+        amountOut: bigint;
+        oraclePriceWad: bigint;
+        executionPriceWad: bigint;
+      };
+      const sellsRisk = a.tokenOut.toLowerCase() === context.addresses.base.toLowerCase();
+      const gap = Number(a.oraclePriceWad - a.executionPriceWad) / Number(a.oraclePriceWad);
+      return {
+        tokenIn: a.tokenIn,
+        tokenOut: a.tokenOut,
+        amountIn: a.amountIn,
+        amountOut: a.amountOut,
+        // Selling the risk asset below the oracle, or buying it above, costs: positive bps.
+        slippageBps: Math.round((sellsRisk ? gap : -gap) * 10_000 * 100) / 100,
+      };
+    });
+  const managed = events.find(
+    (e) => e.name === "CollateralManaged" || e.name === "HedgeManaged" || e.name === "Rebalanced",
+  );
+  return {
+    action,
+    status: receipt.status === "success" ? "executed" : "reverted",
+    gasUsed: receipt.gasUsed,
+    detail: managed
+      ? `${managed.name} ${JSON.stringify(managed.args, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`
+      : "",
+    trades,
+  };
+}
+
+function decode(abi: Abi, log: { address: Address; data: Hex; topics: readonly Hex[] }): DecodedEvent {
+  try {
+    const event = decodeEventLog({ abi, data: log.data, topics: log.topics as [Hex, ...Hex[]] });
+    return { address: log.address, name: String(event.eventName), args: (event.args ?? {}) as Record<string, unknown> };
+  } catch {
+    return { address: log.address, name: log.topics[0] ?? "anonymous", args: { data: log.data } };
+  }
+}
+
+/** A revert as `ErrorName(args)` when the ABIs know it, else the node's message. */
+function revertOf(abi: Abi, error: unknown): string {
+  let cause: unknown = error;
+  while (cause && typeof cause === "object") {
+    const data = (cause as { data?: unknown }).data;
+    if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) {
+      try {
+        const decoded = decodeErrorResult({ abi, data: data as Hex });
+        return `${decoded.errorName}(${(decoded.args ?? []).map((a) => String(a)).join(", ")})`;
+      } catch {
+        return data;
+      }
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return error instanceof Error ? error.message.split("\n")[0]! : String(error);
+}

@@ -1,0 +1,109 @@
+/**
+ * A proposal's report before the vote: its pre-vote checks, its dry run and its economic impact, with one verdict
+ * (FAIL when a check fails, a call reverts or an invariant breaks; WARN when a check warns; PASS otherwise), sealed
+ * by a content hash like the impact report it embeds; and its markdown rendering.
+ */
+import { sha256, stringToBytes, type Hex } from "viem";
+import { canonicalJson, renderMarkdown, type ImpactReport } from "../../sim/report.ts";
+import type { Check, CheckResult } from "./check.ts";
+import type { DryRun } from "./dryRun.ts";
+
+export const proposalReportSchema = "trimtab.proposal-report/1";
+
+export type ProposalReport = {
+  schema: typeof proposalReportSchema;
+  file: string;
+  title: string;
+  verdict: "PASS" | "WARN" | "FAIL";
+  checks: Check[];
+  /** Registry parameters the impact simulation does not model (their effect is not in the numbers). */
+  notSimulated: string[];
+  dryRun: DryRun;
+  impact: ImpactReport;
+  contentHash: Hex;
+};
+
+/** Bigints (wei, registry values) as decimal strings, so that the report is JSON. */
+function plain<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+}
+
+export function buildProposalReport(args: {
+  file: string;
+  title: string;
+  checked: CheckResult;
+  dryRun: DryRun;
+  impact: ImpactReport;
+  notSimulated: string[];
+}): ProposalReport {
+  const { dryRun } = args;
+  const checks: Check[] = [
+    ...args.checked.checks,
+    ...dryRun.calls.map((call, i): Check => ({
+      rule: "dry run",
+      field: `calls[${i}]`,
+      status: call.status === "success" ? "pass" : "fail",
+      message:
+        call.status === "success"
+          ? `executes as the timelock (${call.gasUsed} gas, ${call.events.length} events)`
+          : `reverts: ${call.error ?? "no reason given"}`,
+    })),
+    ...dryRun.invariants,
+    ...dryRun.keeper
+      .filter((k) => k.status === "reverted")
+      .map((k): Check => ({ rule: "keeper cycle", field: k.action, status: "fail", message: `reverts: ${k.detail}` })),
+  ];
+  const verdict = checks.some((c) => c.status === "fail")
+    ? "FAIL"
+    : checks.some((c) => c.status === "warn")
+      ? "WARN"
+      : "PASS";
+  const unsealed = {
+    schema: proposalReportSchema,
+    file: args.file,
+    title: args.title,
+    verdict,
+    checks,
+    notSimulated: args.notSimulated,
+    dryRun: plain(dryRun) as DryRun,
+    impact: args.impact,
+  } as const;
+  return { ...unsealed, contentHash: sha256(stringToBytes(canonicalJson(unsealed))) };
+}
+
+export function renderProposalReport(report: ProposalReport): string {
+  const lines = [
+    `# ${report.title}: ${report.verdict}`,
+    "",
+    `\`${report.file}\`, report \`${report.contentHash}\`.`,
+    "",
+    "## Checks",
+    "",
+    "| Status | Rule | Field | Detail |",
+    "|---|---|---|---|",
+    ...report.checks.map(
+      (c) => `| ${c.status.toUpperCase()} | ${c.rule} | \`${c.field}\` | ${c.message.replaceAll("|", "\\|")} |`,
+    ),
+    "",
+    "## Dry run",
+    "",
+    ...report.dryRun.parameters.map((p) => `- \`${p.name}\`: ${String(p.before)} → ${String(p.after)}`),
+    ...report.dryRun.authority.map((e) => `- ${e.name} on ${e.address}`),
+    "",
+    "One keeper cycle after it:",
+    "",
+    ...report.dryRun.keeper.map(
+      (k) =>
+        `- ${k.action}: ${k.status}${k.status === "executed" ? ` (${String(k.gasUsed)} gas)` : ""}` +
+        k.trades
+          .map((t) => `; trade ${String(t.amountIn)} → ${String(t.amountOut)}, slippage ${t.slippageBps} bps`)
+          .join(""),
+    ),
+    "",
+    ...(report.notSimulated.length
+      ? [`Not in the simulation: ${report.notSimulated.map((n) => `\`${n}\``).join(", ")}.`, ""]
+      : []),
+    renderMarkdown(report.impact).replace(/^# /, "## "),
+  ];
+  return lines.join("\n");
+}
