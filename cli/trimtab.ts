@@ -4,8 +4,12 @@
  *
  *   trimtab proposal new <name> [--dir proposals]       scaffold proposals/<name>.yaml
  *   trimtab proposal check <file> [options]             pre-vote checks against the live registry
- *   trimtab proposal simulate <file> [options]          checks, a dry run on the chain (reverted after) and the
- *                                                       impact simulation, as one report
+ *   trimtab proposal simulate <file | id> [options]     checks, a dry run on the chain (reverted after) and the
+ *                                                       impact simulation, as one report; an id decodes a
+ *                                                       proposal already on chain, whoever made it
+ *   trimtab proposal submit <file> [--account <n>]      the report, then propose with its hash in the description
+ *   trimtab proposal queue|execute <id> [--account <n>] the governor's next step
+ *     --account <n>          sign with the node's n-th unlocked account; or set TRIMTAB_PRIVATE_KEY
  *     --rpc <url>            JSON-RPC of the chain (default http://127.0.0.1:8545)
  *     --deployment <file>    its deployment record (default deployments/localhost.json)
  *     --json                 print the result as JSON only
@@ -16,14 +20,18 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createPublicClient, createTestClient, createWalletClient, http, parseAbi, type Address } from "viem";
+import { createPublicClient, createTestClient, createWalletClient, http, parseAbi, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { loadStackAbi } from "../sdk/proposal/abis.ts";
-import { proposalActions } from "../sdk/proposal/actions.ts";
+import { proposalActions, proposalDescription } from "../sdk/proposal/actions.ts";
 import { checkProposal, type CheckResult } from "../sdk/proposal/check.ts";
 import { dryRun } from "../sdk/proposal/dryRun.ts";
+import type { ProposalDraft } from "../sdk/proposal/format.ts";
 import { loadProposal } from "../sdk/proposal/load.ts";
 import { buildProposalReport, renderProposalReport, type ProposalReport } from "../sdk/proposal/report.ts";
+import { decodeOnchainProposal, readOnchainProposal, reportHashOf } from "../sdk/proposal/onchain.ts";
 import { readRegistrySnapshot } from "../sdk/proposal/snapshot.ts";
+import { proposalArgs } from "../sdk/proposalArgs.ts";
 import { readStartPoint } from "../sim/chain.ts";
 import { readPriceHistory } from "../sim/history.ts";
 import { calibrateGbm } from "../sim/market/calibrate.ts";
@@ -34,7 +42,10 @@ import { simulateNow } from "../sim/simulate.ts";
 const usage = `usage:
   trimtab proposal new <name> [--dir proposals]
   trimtab proposal check <file> [--rpc <url>] [--deployment <file>] [--json]
-  trimtab proposal simulate <file> [--rpc <url>] [--deployment <file>] [--json] [--out <file>]`;
+  trimtab proposal simulate <file | id> [--rpc <url>] [--deployment <file>] [--json] [--out <file>]
+  trimtab proposal submit <file> [--account <n>]   (or TRIMTAB_PRIVATE_KEY)
+  trimtab proposal queue <id> [--account <n>]
+  trimtab proposal execute <id> [--account <n>]`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -46,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       dir: { type: "string", default: "proposals" },
       json: { type: "boolean", default: false },
       out: { type: "string" },
+      account: { type: "string" },
     },
   });
   const [group, command, target] = positionals;
@@ -56,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === "new") return scaffold(target, values.dir);
   if (command === "check") return check(target, values.rpc, values.deployment, values.json);
   if (command === "simulate") return simulateProposal(target, values.rpc, values.deployment, values.json, values.out);
+  if (command === "submit" || command === "queue" || command === "execute")
+    return lifecycle(command, target, values.rpc, values.deployment, values.account);
   console.error(`unknown command "proposal ${command}"\n${usage}`);
   return 2;
 }
@@ -133,76 +147,199 @@ async function check(file: string, rpc: string, deploymentFile: string, json: bo
   return result.verdict === "FAIL" ? 1 : 0;
 }
 
+type Chain = Awaited<ReturnType<typeof connect>>;
+
+/**
+ * A proposal to report on: a file in proposals/, or the id of a proposal already on chain (decoded back into
+ * parameter changes and raw calls).
+ */
+async function proposalFrom(
+  source: string,
+  chain: Chain,
+): Promise<{ name: string; proposal: ProposalDraft; cited?: Hex }> {
+  if (!/^\d+$/.test(source)) return { name: source, proposal: await loadProposal(source) };
+  const governor = chain.record.contracts.TrimtabGovernor!;
+  const onchain = await readOnchainProposal(chain.publicClient, governor, BigInt(source));
+  const proposal = decodeOnchainProposal(onchain, chain.registry, await chain.readSnapshot());
+  const cited = reportHashOf(onchain.description);
+  return { name: `proposal ${source}`, proposal, ...(cited ? { cited } : {}) };
+}
+
+/** Checks, dry run and impact simulation of a proposal, as one report. */
+async function reportOn(name: string, proposal: ProposalDraft, chain: Chain, deploymentFile: string) {
+  const checked = checkProposal(name, proposal, await chain.readSnapshot());
+  const contracts = chain.record.contracts;
+  const timelock = contracts.TimelockController;
+  if (!timelock) throw new Error(`${deploymentFile}: the record lacks the timelock`);
+  // The impact simulation starts from the chain as it is now, before the proposal.
+  const start = await readStartPoint(chain.publicClient, chain.vault);
+  const history = await readPriceHistory(chain.publicClient, chain.registry, start.setup.symbols);
+  if (history.pricesUsd.length < 31)
+    throw new Error(
+      `the feeds' history holds ${history.pricesUsd.length} daily prices; calibrating the market needs 31 ` +
+        `(play a longer scenario: npm start -- --days 60)`,
+    );
+  const modelled = new Set(modelParameterNames(start.setup.symbols));
+  const changes = Object.fromEntries(checked.changes.filter((c) => modelled.has(c.name)).map((c) => [c.name, c.after]));
+  const notSimulated = checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name);
+  const impact = simulateNow({
+    start,
+    changes,
+    market: calibrateGbm(history, { baseSymbol: start.setup.symbols[0] }),
+    history,
+    paths: proposal.simulation.paths ?? 2_000,
+    steps: proposal.simulation.steps ?? 365,
+    seed: proposal.simulation.seed ?? 1,
+    stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
+  });
+  const walletClient = createWalletClient({ transport: chain.transport });
+  const accounts = await walletClient.getAddresses();
+  const keeper = accounts[accounts.length - 1];
+  if (!keeper) throw new Error("the node offers no unlocked account to run the keeper cycle");
+  const actions = proposalActions(proposal, checked.changes, chain.registry);
+  const dry = await dryRun(
+    {
+      publicClient: chain.publicClient,
+      testClient: createTestClient({ mode: "hardhat", transport: chain.transport }),
+      walletClient,
+      abi: await loadStackAbi(process.cwd()),
+      addresses: {
+        timelock,
+        vault: chain.vault,
+        base: chain.base,
+        ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
+        ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
+      },
+      keeper,
+      readSnapshot: chain.readSnapshot,
+    },
+    actions,
+  );
+  const report = buildProposalReport({ file: name, title: proposal.title, checked, dryRun: dry, impact, notSimulated });
+  return { report, actions };
+}
+
 async function simulateProposal(
-  file: string,
+  source: string,
   rpc: string,
   deploymentFile: string,
   json: boolean,
   out: string | undefined,
 ): Promise<number> {
   let report: ProposalReport;
+  let cited: Hex | undefined;
   try {
     const started = performance.now();
-    const proposal = await loadProposal(file);
     const chain = await connect(rpc, deploymentFile);
-    const checked = checkProposal(file, proposal, await chain.readSnapshot());
-    const contracts = chain.record.contracts;
-    const timelock = contracts.TimelockController;
-    if (!timelock) throw new Error(`${deploymentFile}: the record lacks the timelock`);
-    // The impact simulation starts from the chain as it is now, before the proposal.
-    const start = await readStartPoint(chain.publicClient, chain.vault);
-    const history = await readPriceHistory(chain.publicClient, chain.registry, start.setup.symbols);
-    if (history.pricesUsd.length < 31)
-      throw new Error(
-        `the feeds' history holds ${history.pricesUsd.length} daily prices; calibrating the market needs 31 ` +
-          `(play a longer scenario: npm start -- --days 60)`,
-      );
-    const modelled = new Set(modelParameterNames(start.setup.symbols));
-    const changes = Object.fromEntries(
-      checked.changes.filter((c) => modelled.has(c.name)).map((c) => [c.name, c.after]),
-    );
-    const notSimulated = checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name);
-    const impact = simulateNow({
-      start,
-      changes,
-      market: calibrateGbm(history, { baseSymbol: start.setup.symbols[0] }),
-      history,
-      paths: proposal.simulation.paths ?? 2_000,
-      steps: proposal.simulation.steps ?? 365,
-      seed: proposal.simulation.seed ?? 1,
-      stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
-    });
-    const walletClient = createWalletClient({ transport: chain.transport });
-    const accounts = await walletClient.getAddresses();
-    const keeper = accounts[accounts.length - 1];
-    if (!keeper) throw new Error(`${rpc} offers no unlocked account to run the keeper cycle`);
-    const dry = await dryRun(
-      {
-        publicClient: chain.publicClient,
-        testClient: createTestClient({ mode: "hardhat", transport: chain.transport }),
-        walletClient,
-        abi: await loadStackAbi(process.cwd()),
-        addresses: {
-          timelock,
-          vault: chain.vault,
-          base: chain.base,
-          ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
-          ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
-        },
-        keeper,
-        readSnapshot: chain.readSnapshot,
-      },
-      proposalActions(proposal, checked.changes, chain.registry),
-    );
-    report = buildProposalReport({ file, title: proposal.title, checked, dryRun: dry, impact, notSimulated });
+    const { name, proposal, ...rest } = await proposalFrom(source, chain);
+    cited = rest.cited;
+    ({ report } = await reportOn(name, proposal, chain, deploymentFile));
     if (!json) console.error(`simulated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
   if (out) await writeFile(out, JSON.stringify(report, null, 2));
-  console.log(json ? JSON.stringify(report, null, 2) : renderProposalReport(report));
+  console.log(
+    json
+      ? JSON.stringify({ ...report, ...(cited ? { citedImpactReport: cited } : {}) }, null, 2)
+      : renderProposalReport(report),
+  );
+  if (!json && cited)
+    console.log(
+      `\nThe description cites impact report ${cited}; this run's is ${report.impact.contentHash}` +
+        (cited === report.impact.contentHash
+          ? " (the same)."
+          : " (the chain has moved on since, or the numbers differ)."),
+    );
   return report.verdict === "FAIL" ? 1 : 0;
 }
+
+/** The account that signs: `--account <n>` of the node's unlocked accounts, or the key in TRIMTAB_PRIVATE_KEY. */
+async function signer(chain: Chain, accountIndex: string | undefined) {
+  const key = process.env.TRIMTAB_PRIVATE_KEY;
+  if (key) return createWalletClient({ account: privateKeyToAccount(key as Hex), transport: chain.transport });
+  const walletClient = createWalletClient({ transport: chain.transport });
+  const accounts = await walletClient.getAddresses();
+  const account = accounts[Number(accountIndex ?? "0")];
+  if (!account) throw new Error(`--account ${accountIndex}: the node has ${accounts.length} unlocked accounts`);
+  return createWalletClient({ account, transport: chain.transport });
+}
+
+const governorAbi = parseAbi([
+  "function propose(address[] targets, uint256[] values, bytes[] calldatas, string description) returns (uint256)",
+  "function queue(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) returns (uint256)",
+  "function execute(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) payable returns (uint256)",
+  "function hashProposal(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) view returns (uint256)",
+  "function state(uint256 proposalId) view returns (uint8)",
+]);
+
+/**
+ * `proposal submit <file>`: the report first (a FAIL verdict stops here), then `propose` with the impact report's
+ * hash in the description. `proposal queue|execute <id>`: the governor's next step for a proposal on chain.
+ */
+async function lifecycle(
+  command: "submit" | "queue" | "execute",
+  source: string,
+  rpc: string,
+  deploymentFile: string,
+  accountIndex: string | undefined,
+): Promise<number> {
+  try {
+    const chain = await connect(rpc, deploymentFile);
+    const governor = chain.record.contracts.TrimtabGovernor!;
+    const wallet = await signer(chain, accountIndex);
+    const send = async (functionName: "propose" | "queue" | "execute", args: readonly unknown[]) => {
+      const hash = await wallet.writeContract({
+        address: governor,
+        abi: governorAbi,
+        functionName,
+        args,
+        chain: null,
+      } as never);
+      const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`${functionName} reverted in ${hash}`);
+      return hash;
+    };
+    if (command === "submit") {
+      const proposal = await loadProposal(source);
+      const { report, actions } = await reportOn(source, proposal, chain, deploymentFile);
+      if (report.verdict === "FAIL") {
+        console.error(renderProposalReport(report));
+        console.error(`\n${source}: not submitted, the report's verdict is FAIL`);
+        return 1;
+      }
+      const description = proposalDescription(proposal, report.impact.contentHash);
+      const { targets, values, calldatas, descriptionHash } = proposalArgs(actions, description);
+      await send("propose", [targets, values, calldatas, description]);
+      const id = await chain.publicClient.readContract({
+        address: governor,
+        abi: governorAbi,
+        functionName: "hashProposal",
+        args: [targets, values, calldatas, descriptionHash],
+      });
+      console.log(`proposed ${id} (${report.verdict}); impact report ${report.impact.contentHash}`);
+      return 0;
+    }
+    const onchain = await readOnchainProposal(chain.publicClient, governor, BigInt(source));
+    await send(command, [onchain.targets, onchain.values, onchain.calldatas, onchain.descriptionHash]);
+    const state = await chain.publicClient.readContract({
+      address: governor,
+      abi: governorAbi,
+      functionName: "state",
+      args: [onchain.id],
+    });
+    console.log(
+      `${command === "queue" ? "queued" : "executed"} ${onchain.id}; state ${proposalStates[state] ?? state}`,
+    );
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message.split("\n")[0] : String(error));
+    return 2;
+  }
+}
+
+/** OpenZeppelin's ProposalState, by value. */
+const proposalStates = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
 
 process.exitCode = await main(process.argv.slice(2));

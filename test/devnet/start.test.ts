@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPublicClient, http, parseAbi } from "viem";
+import { createPublicClient, createTestClient, createWalletClient, http, parseAbi } from "viem";
 import type { DeploymentRecord } from "../../ignition/deploy.ts";
 import { parameterKey } from "../../parameters/index.ts";
 import type { ProposalReport } from "../../sdk/proposal/report.ts";
@@ -155,6 +155,49 @@ describe("npm start: the local stack", () => {
     expect(report.impact.inputs.changes).toEqual({ "hedge.ratioBps": 6_000, "hedge.bandBps": 800 });
     const ratio = await registryValue("hedge.ratioBps");
     expect(ratio).toBe(5_000n);
+
+    // A delegate (dev account 1 holds TRIM) submits it; its description cites the impact report; the same proposal,
+    // read back from the chain by id and decoded, simulates to the same changes; voted, it is queued and executed.
+    const cli = (...more: string[]) =>
+      run(
+        node,
+        ["cli/trimtab.ts", "proposal", ...more, "--rpc", `http://127.0.0.1:${port}`, "--deployment"].concat(
+          path.join(deploymentsDir, "localhost.json"),
+        ),
+        { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      );
+    const submitted = await cli("submit", "proposals/examples/hedge-more.yaml", "--account", "1");
+    const [, id, cited] = /^proposed (\d+) \(PASS\); impact report (0x[0-9a-f]{64})/.exec(submitted.stdout) ?? [];
+    expect(id, submitted.stdout).toBeDefined();
+    const decoded = JSON.parse((await cli("simulate", id!, "--json")).stdout) as ProposalReport & {
+      citedImpactReport: string;
+    };
+    expect(decoded.dryRun.parameters).toEqual(report.dryRun.parameters);
+    expect(decoded.citedImpactReport).toBe(cited);
+    const testClient = createTestClient({ mode: "hardhat", transport: http(`http://127.0.0.1:${port}`) });
+    const walletClient = createWalletClient({ transport: http(`http://127.0.0.1:${port}`) });
+    const [, ...voters] = await walletClient.getAddresses();
+    await testClient.increaseTime({ seconds: 86_400 + 1 });
+    await testClient.mine({ blocks: 1 });
+    for (const voter of voters.slice(0, 3)) {
+      const hash = await walletClient.writeContract({
+        account: voter,
+        chain: null,
+        address: record.contracts.TrimtabGovernor,
+        abi: parseAbi(["function castVote(uint256 proposalId, uint8 support) returns (uint256)"]),
+        functionName: "castVote",
+        args: [BigInt(id!), 1],
+      });
+      await client.waitForTransactionReceipt({ hash });
+    }
+    await testClient.increaseTime({ seconds: 3 * 86_400 + 1 });
+    await testClient.mine({ blocks: 1 });
+    expect((await cli("queue", id!)).stdout).toContain(`queued ${id}; state Queued`);
+    await testClient.increaseTime({ seconds: 2 * 86_400 + 1 });
+    await testClient.mine({ blocks: 1 });
+    expect((await cli("execute", id!)).stdout).toContain(`executed ${id}; state Executed`);
+    expect(await registryValue("hedge.ratioBps")).toBe(6_000n);
+    await expect(cli("execute", id!)).rejects.toMatchObject({ code: 2 });
 
     const second = await run(node, args, { cwd: root });
     expect(second.stdout).toContain("already running");

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { decodeFunctionData, parseAbi } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
+import { parameterCatalog } from "../../parameters/index.ts";
 import { proposalActions, proposalDescription } from "../../sdk/proposal/actions.ts";
+import { decodeOnchainProposal, reportHashOf } from "../../sdk/proposal/onchain.ts";
+import { catalogSnapshot } from "../../sdk/proposal/snapshot.ts";
+import { keccak256, stringToHex } from "viem";
 import type { ProposalDraft } from "../../sdk/proposal/format.ts";
 
 const registry = "0x00000000000000000000000000000000000000aa";
@@ -43,5 +47,50 @@ describe("What a proposal sends on chain", () => {
       `# Hedge more\n\nRaise the hedge ratio.\n\nImpact report: ${hash}\n`,
     );
     expect(proposalDescription({ ...proposal, body: "# Own heading\n\nText" })).toBe("# Own heading\n\nText\n");
+  });
+
+  it("decodes a proposal on chain back into parameter changes in human units, and finds the report it cites", () => {
+    const hash = `0x${"cd".repeat(32)}` as const;
+    const description = proposalDescription(proposal, hash);
+    const [setParameters, raw] = proposalActions(
+      proposal,
+      [{ name: "hedge.ratioBps", kind: "bps", before: 5_000n, after: 6_000n }],
+      registry,
+    );
+    const snapshot = catalogSnapshot(
+      parameterCatalog,
+      { earliestExecutionSeconds: 0, guardianExpiresAtSeconds: 0 },
+      {
+        symbol: "USDC",
+        decimals: 6,
+      },
+    );
+    const decoded = decodeOnchainProposal(
+      {
+        id: 7n,
+        proposer: registry,
+        targets: [setParameters!.target, raw!.target],
+        values: [0n, 5n],
+        calldatas: [setParameters!.data, raw!.data],
+        description,
+        descriptionHash: keccak256(stringToHex(description)),
+        voteStart: 0n,
+        voteEnd: 0n,
+      },
+      registry,
+      snapshot,
+    );
+    expect(decoded.title).toBe("Hedge more");
+    expect(decoded.changes).toEqual({ "hedge.ratioBps": "60%" });
+    expect(decoded.calls).toEqual([
+      {
+        target: "0x00000000000000000000000000000000000000bb",
+        data: "0x1234",
+        value: 5n,
+        note: "decoded from the proposal",
+      },
+    ]);
+    expect(reportHashOf(description)).toBe(hash);
+    expect(reportHashOf("# No report")).toBeUndefined();
   });
 });

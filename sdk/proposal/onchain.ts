@@ -1,0 +1,110 @@
+/**
+ * Proposals on chain: reading one back from the governor's `ProposalCreated` event, decoding its calls into
+ * parameter changes (any proposal, whoever made it), and the governor calls that take it through its life.
+ */
+import {
+  decodeFunctionData,
+  keccak256,
+  parseAbi,
+  parseAbiItem,
+  stringToHex,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
+import { parameterName } from "../../parameters/parameterKey.ts";
+import type { RegistrySnapshot } from "./check.ts";
+import type { ProposalDraft, RawCall } from "./format.ts";
+import { formatValue } from "./units.ts";
+
+const proposalCreated = parseAbiItem(
+  "event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)",
+);
+const registryAbi = parseAbi([
+  "function setParameters((bytes32 key, uint256 value)[] updates)",
+  "function setParameter(bytes32 key, uint256 newValue)",
+]);
+
+/** A proposal as the governor recorded it. */
+export type OnchainProposal = {
+  id: bigint;
+  proposer: Address;
+  targets: readonly Address[];
+  values: readonly bigint[];
+  calldatas: readonly Hex[];
+  description: string;
+  descriptionHash: Hex;
+  voteStart: bigint;
+  voteEnd: bigint;
+};
+
+/** Reads proposal `id` from the governor's events; an error when it never was proposed. */
+export async function readOnchainProposal(
+  client: PublicClient,
+  governor: Address,
+  id: bigint,
+): Promise<OnchainProposal> {
+  const logs = await client.getLogs({ address: governor, event: proposalCreated, fromBlock: 0n });
+  const log = logs.find((l) => l.args.proposalId === id);
+  if (!log) throw new Error(`proposal ${id} was never proposed to the governor at ${governor}`);
+  const a = log.args;
+  return {
+    id,
+    proposer: a.proposer!,
+    targets: a.targets!,
+    values: a.values!,
+    calldatas: a.calldatas!,
+    description: a.description!,
+    descriptionHash: keccak256(stringToHex(a.description!)),
+    voteStart: a.voteStart!,
+    voteEnd: a.voteEnd!,
+  };
+}
+
+/**
+ * The proposal as a draft: calls to the registry's `setParameters`/`setParameter` become parameter changes in human
+ * units, every other call stays a raw call. The title is the description's first heading (or line).
+ */
+export function decodeOnchainProposal(
+  proposal: OnchainProposal,
+  registry: Address,
+  snapshot: RegistrySnapshot,
+): ProposalDraft {
+  const changes: Record<string, string | boolean> = {};
+  const calls: RawCall[] = [];
+  proposal.targets.forEach((target, i) => {
+    const data = proposal.calldatas[i]!;
+    const value = proposal.values[i] ?? 0n;
+    if (target.toLowerCase() === registry.toLowerCase() && value === 0n) {
+      try {
+        const decoded = decodeFunctionData({ abi: registryAbi, data });
+        const updates =
+          decoded.functionName === "setParameters"
+            ? decoded.args[0]
+            : [{ key: decoded.args[0], value: decoded.args[1] }];
+        for (const { key, value: newValue } of updates) {
+          const name = parameterName(key);
+          const parameter = snapshot.parameters[name];
+          changes[name] = parameter ? formatValue(name, parameter.kind, newValue, snapshot) : `${newValue}`;
+        }
+        return;
+      } catch {
+        // Another registry function: kept as a raw call.
+      }
+    }
+    calls.push({ target, data, value, note: "decoded from the proposal" });
+  });
+  const firstLine = proposal.description.split("\n").find((line) => line.trim() !== "") ?? `Proposal ${proposal.id}`;
+  return {
+    title: firstLine.replace(/^#+\s*/, "").slice(0, 120),
+    body: proposal.description,
+    changes,
+    calls,
+    simulation: {},
+  };
+}
+
+/** The impact report hash a description carries (`Impact report: 0x…`), if any. */
+export function reportHashOf(description: string): Hex | undefined {
+  return /Impact report: (0x[0-9a-f]{64})/.exec(description)?.[1] as Hex | undefined;
+}
