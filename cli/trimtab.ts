@@ -9,6 +9,13 @@
  *                                                       proposal already on chain, whoever made it
  *   trimtab proposal submit <file> [--account <n>]      the report, then propose with its hash in the description
  *   trimtab proposal queue|execute <id> [--account <n>] the governor's next step
+ *   trimtab proposal signal <file> --space <s> [--hub <url>] [--days <n>] [--out <file>]
+ *                                                       a Snapshot signalling proposal, EIP-712 signed
+ *   trimtab proposal vote <snapshot id> --choice For|Against|Abstain --space <s> [--snapshot-block <n>]
+ *                         [--reason <text>] [--hub <url>] [--out <file>]
+ *                                                       a Snapshot vote, with its erc20-votes voting power
+ *     --hub <url>            a Snapshot hub (sequencer) to send to; without one, or when it cannot be reached,
+ *                            the signed envelope is written to --out (default proposals/signals/…json)
  *     --account <n>          sign with the node's n-th unlocked account; or set TRIMTAB_PRIVATE_KEY
  *     --rpc <url>            JSON-RPC of the chain (default http://127.0.0.1:8545)
  *     --deployment <file>    its deployment record (default deployments/localhost.json)
@@ -17,10 +24,19 @@
  *
  * Exit codes: 0 when every check passes (or only warns), 1 when one fails, 2 on bad usage or an unreadable file.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createPublicClient, createTestClient, createWalletClient, http, parseAbi, type Address, type Hex } from "viem";
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  formatUnits,
+  http,
+  parseAbi,
+  type Address,
+  type Hex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { loadStackAbi } from "../sdk/proposal/abis.ts";
 import { proposalActions, proposalDescription } from "../sdk/proposal/actions.ts";
@@ -32,6 +48,14 @@ import { buildProposalReport, renderProposalReport, type ProposalReport } from "
 import { decodeOnchainProposal, readOnchainProposal, reportHashOf } from "../sdk/proposal/onchain.ts";
 import { readRegistrySnapshot } from "../sdk/proposal/snapshot.ts";
 import { proposalArgs } from "../sdk/proposalArgs.ts";
+import { erc20VotesPower, sendToHub } from "../sdk/snapshot/hub.ts";
+import {
+  signalMessage,
+  signSnapshot,
+  voteMessage,
+  type SnapshotProposalMessage,
+  type SnapshotVoteMessage,
+} from "../sdk/snapshot/messages.ts";
 import { readStartPoint } from "../sim/chain.ts";
 import { readPriceHistory } from "../sim/history.ts";
 import { calibrateGbm } from "../sim/market/calibrate.ts";
@@ -45,7 +69,10 @@ const usage = `usage:
   trimtab proposal simulate <file | id> [--rpc <url>] [--deployment <file>] [--json] [--out <file>]
   trimtab proposal submit <file> [--account <n>]   (or TRIMTAB_PRIVATE_KEY)
   trimtab proposal queue <id> [--account <n>]
-  trimtab proposal execute <id> [--account <n>]`;
+  trimtab proposal execute <id> [--account <n>]
+  trimtab proposal signal <file> --space <s> [--hub <url>] [--days <n>] [--account <n>] [--out <file>]
+  trimtab proposal vote <snapshot id> --choice For|Against|Abstain --space <s> [--snapshot-block <n>] [--reason <text>]
+                        [--hub <url>] [--account <n>] [--out <file>]`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -58,6 +85,12 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       out: { type: "string" },
       account: { type: "string" },
+      space: { type: "string" },
+      hub: { type: "string" },
+      days: { type: "string", default: "3" },
+      choice: { type: "string" },
+      reason: { type: "string" },
+      "snapshot-block": { type: "string" },
     },
   });
   const [group, command, target] = positionals;
@@ -70,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "simulate") return simulateProposal(target, values.rpc, values.deployment, values.json, values.out);
   if (command === "submit" || command === "queue" || command === "execute")
     return lifecycle(command, target, values.rpc, values.deployment, values.account);
+  if (command === "signal" || command === "vote") return signalOrVote(command, target, values);
   console.error(`unknown command "proposal ${command}"\n${usage}`);
   return 2;
 }
@@ -332,6 +366,84 @@ async function lifecycle(
     console.log(
       `${command === "queue" ? "queued" : "executed"} ${onchain.id}; state ${proposalStates[state] ?? state}`,
     );
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message.split("\n")[0] : String(error));
+    return 2;
+  }
+}
+
+/**
+ * `proposal signal <file>` / `proposal vote <snapshot id>`: a Snapshot message signed with EIP-712 (Snapshot's
+ * domain and types), sent to `--hub` or written as a signed envelope file.
+ */
+async function signalOrVote(
+  command: "signal" | "vote",
+  target: string,
+  options: {
+    rpc: string;
+    deployment: string;
+    account?: string | undefined;
+    space?: string | undefined;
+    hub?: string | undefined;
+    days: string;
+    choice?: string | undefined;
+    reason?: string | undefined;
+    out?: string | undefined;
+    "snapshot-block"?: string | undefined;
+  },
+): Promise<number> {
+  try {
+    if (!options.space) throw new Error("--space names the Snapshot space, e.g. --space trimtab.eth");
+    const chain = await connect(options.rpc, options.deployment);
+    const wallet = await signer(chain, options.account);
+    const from = wallet.account!.address;
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    let message: SnapshotProposalMessage | SnapshotVoteMessage;
+    if (command === "signal") {
+      const proposal = await loadProposal(target);
+      const days = Number(options.days);
+      if (!(Number.isInteger(days) && days >= 1))
+        throw new Error(`--days must be a whole number of days, got ${options.days}`);
+      message = signalMessage({
+        from,
+        space: options.space,
+        title: proposal.title,
+        body: proposalDescription(proposal),
+        startSeconds: nowSeconds,
+        endSeconds: nowSeconds + days * 86_400,
+        snapshotBlock: Number(await chain.publicClient.getBlockNumber()),
+        timestampSeconds: nowSeconds,
+      });
+    } else {
+      const token = chain.record.contracts.TrimtabToken;
+      if (!token) throw new Error(`${options.deployment}: the record lacks the token`);
+      const block = BigInt(options["snapshot-block"] ?? (await chain.publicClient.getBlockNumber()));
+      const power = await erc20VotesPower(chain.publicClient, token, from, block);
+      if (power === 0n) throw new Error(`${from} has no voting power at block ${block} (delegate TRIM to it first)`);
+      message = voteMessage({
+        from,
+        space: options.space,
+        proposal: target,
+        choice: options.choice ?? "",
+        ...(options.reason ? { reason: options.reason } : {}),
+        timestampSeconds: nowSeconds,
+      });
+      console.log(`voting power at block ${block}: ${formatUnits(power, 18)} TRIM`);
+    }
+    const envelope = await signSnapshot(wallet, wallet.account!, message);
+    if (options.hub) {
+      try {
+        console.log(`sent to ${options.hub}: ${JSON.stringify(await sendToHub(options.hub, envelope))}`);
+        return 0;
+      } catch (error) {
+        console.error(`${error instanceof Error ? error.message : String(error)}; writing the signed envelope instead`);
+      }
+    }
+    const file = options.out ?? path.join("proposals", "signals", `${command}-${nowSeconds}.json`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(envelope, null, 2));
+    console.log(`signed by ${from}; envelope written to ${file}`);
     return 0;
   } catch (error) {
     console.error(error instanceof Error ? error.message.split("\n")[0] : String(error));

@@ -75,6 +75,10 @@ const authorityEvents = new Set(["RoleGranted", "RoleRevoked", "OwnershipTransfe
 export async function dryRun(context: DryRunContext, actions: readonly ProposalAction[]): Promise<DryRun> {
   const { publicClient, testClient, walletClient, abi, addresses } = context;
   const snapshotId = await testClient.snapshot();
+  // Each transaction one second after the one before, from the latest block: the same proposal on the same chain
+  // gives the same dry run, interest and fees included (wall-clock timestamps would not).
+  let nextTimestamp = (await publicClient.getBlock()).timestamp;
+  const mineNext = () => testClient.setNextBlockTimestamp({ timestamp: ++nextTimestamp });
   try {
     const before = await context.readSnapshot();
     await testClient.impersonateAccount({ address: addresses.timelock });
@@ -120,13 +124,13 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
     }
 
     const keeper: KeeperAction[] = [];
-    keeper.push(await keep(context, "rebalance", addresses.vault, "rebalance"));
+    keeper.push(await keep(context, "rebalance", addresses.vault, "rebalance", mineNext));
     for (let i = 0; i < 3 && addresses.collateralManager; i++) {
-      const result = await keep(context, "collateral", addresses.collateralManager, "manage");
+      const result = await keep(context, "collateral", addresses.collateralManager, "manage", mineNext);
       keeper.push(result);
       if (result.status !== "executed") break;
     }
-    if (addresses.hedgeModule) keeper.push(await keep(context, "hedge", addresses.hedgeModule, "manage"));
+    if (addresses.hedgeModule) keeper.push(await keep(context, "hedge", addresses.hedgeModule, "manage", mineNext));
     const authority = calls.flatMap((c) => c.events).filter((e) => authorityEvents.has(e.name));
     return { calls, parameters, authority, invariants, keeper };
   } finally {
@@ -140,6 +144,7 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
     } catch (error) {
       return { target: to, status: "reverted", gasUsed: 0n, error: revertOf(ctx.abi, error), events: [] };
     }
+    await mineNext();
     const hash = await walletClient.sendTransaction({ account: from, to, data, value, chain: null, gas: 15_000_000n });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     return {
@@ -157,6 +162,7 @@ async function keep(
   action: KeeperAction["action"],
   target: Address,
   functionName: string,
+  mineNext: () => Promise<void>,
 ): Promise<KeeperAction> {
   const { publicClient, walletClient, abi, keeper } = context;
   const data = encodeFunctionData({ abi, functionName, args: [] });
@@ -167,6 +173,7 @@ async function keep(
     const idle = /NotDue|NothingDue|TooSoon|Paused/.test(reason);
     return { action, status: idle ? "not due" : "reverted", gasUsed: 0n, detail: reason, trades: [] };
   }
+  await mineNext();
   const hash = await walletClient.sendTransaction({ account: keeper, to: target, data, chain: null, gas: 15_000_000n });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   const events = receipt.logs.map((log) => decode(abi, log));

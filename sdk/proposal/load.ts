@@ -1,9 +1,11 @@
 /**
- * Reads a proposal from disk (Node only): a `.yaml`/`.yml` file, or a folder holding `proposal.yaml` and `body.md`.
+ * Reads a proposal from disk (Node only): a `.yaml`/`.yml` file, a `.ts` module whose default export is the same
+ * object, or a folder holding `proposal.yaml` and `body.md`.
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { parseProposal, ProposalError, type ProposalDraft } from "./format.ts";
+import { pathToFileURL } from "node:url";
+import { parseProposal, ProposalError, readProposal, type ProposalDraft } from "./format.ts";
 
 export async function loadProposal(file: string): Promise<ProposalDraft> {
   const info = await stat(file).catch(() => undefined);
@@ -16,6 +18,14 @@ export async function loadProposal(file: string): Promise<ProposalDraft> {
     const body = await readFile(path.join(file, "body.md"), "utf8").catch(() => undefined);
     return parseProposal(yamlFile, yamlText, body);
   }
-  if (!/\.ya?ml$/.test(file)) throw new ProposalError(file, "", "a proposal is a .yaml file or a folder");
+  if (file.endsWith(".ts")) {
+    const module = (await import(pathToFileURL(path.resolve(file)).href).catch((error: unknown) => {
+      throw new ProposalError(file, "", `is not valid TypeScript: ${(error as Error).message.split("\n")[0]}`);
+    })) as { default?: unknown };
+    if (module.default === undefined)
+      throw new ProposalError(file, "", "must export the proposal as its default export");
+    return readProposal(file, module.default);
+  }
+  if (!/\.ya?ml$/.test(file)) throw new ProposalError(file, "", "a proposal is a .yaml or .ts file, or a folder");
   return parseProposal(file, await readFile(file, "utf8"));
 }

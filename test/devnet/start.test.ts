@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createPublicClient, createTestClient, createWalletClient, http, parseAbi } from "viem";
 import type { DeploymentRecord } from "../../ignition/deploy.ts";
 import { parameterKey } from "../../parameters/index.ts";
+import snapshot from "@snapshot-labs/snapshot.js";
 import type { ProposalReport } from "../../sdk/proposal/report.ts";
 import { verifyReport } from "../../sim/report.ts";
 
@@ -134,17 +135,20 @@ describe("npm start: the local stack", () => {
     );
     expect(sameBand.output).toMatch(/\nFAIL\n$/);
 
+    const cli = (...more: string[]) =>
+      run(
+        node,
+        ["cli/trimtab.ts", "proposal", ...more, "--rpc", `http://127.0.0.1:${port}`, "--deployment"].concat(
+          path.join(deploymentsDir, "localhost.json"),
+        ),
+        { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      );
     // The dry run and impact simulation of a proposal, on this chain, which it leaves untouched.
-    const simulated = await run(
-      node,
-      ["cli/trimtab.ts", "proposal", "simulate", "proposals/examples/hedge-more.yaml", "--json", "--rpc"].concat(
-        `http://127.0.0.1:${port}`,
-        "--deployment",
-        path.join(deploymentsDir, "localhost.json"),
-      ),
-      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-    );
+    const simulated = await cli("simulate", "proposals/examples/hedge-more.yaml", "--json");
     const report = JSON.parse(simulated.stdout) as ProposalReport;
+    // The same proposal on the same chain gives the same report, to the hash (the dry run left nothing behind).
+    const again = await cli("simulate", "proposals/examples/hedge-more.yaml", "--json");
+    expect((JSON.parse(again.stdout) as ProposalReport).contentHash).toBe(report.contentHash);
     expect(report.verdict).toBe("PASS");
     expect(report.dryRun.parameters).toEqual([
       { name: "hedge.ratioBps", before: "5000", after: "6000" },
@@ -158,14 +162,6 @@ describe("npm start: the local stack", () => {
 
     // A delegate (dev account 1 holds TRIM) submits it; its description cites the impact report; the same proposal,
     // read back from the chain by id and decoded, simulates to the same changes; voted, it is queued and executed.
-    const cli = (...more: string[]) =>
-      run(
-        node,
-        ["cli/trimtab.ts", "proposal", ...more, "--rpc", `http://127.0.0.1:${port}`, "--deployment"].concat(
-          path.join(deploymentsDir, "localhost.json"),
-        ),
-        { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-      );
     const submitted = await cli("submit", "proposals/examples/hedge-more.yaml", "--account", "1");
     const [, id, cited] = /^proposed (\d+) \(PASS\); impact report (0x[0-9a-f]{64})/.exec(submitted.stdout) ?? [];
     expect(id, submitted.stdout).toBeDefined();
@@ -198,6 +194,53 @@ describe("npm start: the local stack", () => {
     expect((await cli("execute", id!)).stdout).toContain(`executed ${id}; state Executed`);
     expect(await registryValue("hedge.ratioBps")).toBe(6_000n);
     await expect(cli("execute", id!)).rejects.toMatchObject({ code: 2 });
+
+    // Snapshot: a signalling proposal and a vote, signed by dev account 1, written as envelopes (no hub here) that
+    // snapshot.js verifies; an account without TRIM is refused a vote.
+    const signalFile = path.join(deploymentsDir, "signal.json");
+    expect(
+      (
+        await cli(
+          "signal",
+          "proposals/examples/hedge-more.yaml",
+          "--space",
+          "trimtab.eth",
+          "--account",
+          "1",
+          "--out",
+          signalFile,
+        )
+      ).stdout,
+    ).toContain(`envelope written to ${signalFile}`);
+    const voteFile = path.join(deploymentsDir, "vote.json");
+    const voted = await cli(
+      "vote",
+      "0x1234",
+      "--choice",
+      "For",
+      "--space",
+      "trimtab.eth",
+      "--account",
+      "1",
+      "--out",
+      voteFile,
+    );
+    expect(voted.stdout).toMatch(/voting power at block \d+: [1-9][\d.]* TRIM/);
+    const { utils } = snapshot as unknown as typeof snapshot.default;
+    for (const file of [signalFile, voteFile]) {
+      const envelope = JSON.parse(await readFile(file, "utf8")) as {
+        address: string;
+        sig: string;
+        data: Parameters<typeof utils.verify>[2];
+      };
+      expect(await utils.verify(envelope.address, envelope.sig, envelope.data), file).toBe(true);
+    }
+    await expect(
+      cli("vote", "0x1234", "--choice", "For", "--space", "trimtab.eth", "--account", "7"),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("has no voting power at block"),
+    });
 
     const second = await run(node, args, { cwd: root });
     expect(second.stdout).toContain("already running");

@@ -1,4 +1,5 @@
-import { readdir } from "node:fs/promises";
+import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parameterCatalog, vaultAssetParameters } from "../../parameters/index.ts";
@@ -81,6 +82,30 @@ describe("Proposal files", () => {
       ).toEqual([]);
     }
     await expect(loadProposal(path.join(root, "missing.yaml"))).rejects.toThrow("missing.yaml: no such file or folder");
+  });
+
+  it("come as TypeScript too, and a broken module names the file", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "trimtab-proposal-"));
+    const write = async (name: string, text: string) => {
+      await writeFile(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const broken = await write("broken.ts", 'export default { title: "t", changes: {');
+    await expect(loadProposal(broken)).rejects.toThrow(`${broken}: is not valid TypeScript: `);
+    const noDefault = await write("no-default.ts", 'export const proposal = { title: "t" };\n');
+    await expect(loadProposal(noDefault)).rejects.toThrow(
+      `${noDefault}: must export the proposal as its default export`,
+    );
+    const badUnits = await write(
+      "bad-units.ts",
+      'export default { title: "t", body: "b", changes: { "rebalance.bandBps": [4] } };\n',
+    );
+    await expect(loadProposal(badUnits)).rejects.toThrow(
+      `${badUnits}: changes."rebalance.bandBps": must be a value such as "2.5%", "6h" or true, got [4]`,
+    );
+    await expect(loadProposal(await write("notes.txt", "hi"))).rejects.toThrow(
+      "a proposal is a .yaml or .ts file, or a folder",
+    );
   });
 });
 
