@@ -1,0 +1,82 @@
+/**
+ * `npm run bench:proposal`: how long `trimtab proposal simulate` takes for a three-change proposal on the devnet,
+ * its 2,000-path impact simulation included. Starts the local stack with a 40-day scenario (so that the feeds hold
+ * enough history to calibrate the market), times the CLI end to end (process start to report) a few times, stops
+ * the stack, and prints one JSON line last.
+ *
+ * Options: --repeat N (default 3), --proposal <file> (default proposals/examples/oracle-and-cap.yaml).
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs, promisify } from "node:util";
+import type { ProposalReport } from "../sdk/proposal/report.ts";
+
+const { values } = parseArgs({ options: { repeat: { type: "string" }, proposal: { type: "string" } } });
+const repeat = Number(values.repeat ?? "3");
+const proposal = values.proposal ?? "proposals/examples/oracle-and-cap.yaml";
+const root = path.resolve(import.meta.dirname, "..");
+const node = process.execPath;
+const port = 18_720;
+const run = promisify(execFile);
+
+const deployments = await mkdtemp(path.join(tmpdir(), "trimtab-bench-proposal-"));
+const stack = spawn(
+  node,
+  ["scripts/start.ts", "--port", String(port), "--graphql-port", String(port + 1), "--days", "40"].concat(
+    "--deployments-dir",
+    deployments,
+  ),
+  { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+);
+try {
+  let output = "";
+  stack.stdout.on("data", (chunk) => (output += chunk));
+  stack.stderr.on("data", (chunk) => (output += chunk));
+  console.log("starting the stack (40-day scenario)…");
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes("Ready.")) {
+        clearInterval(timer);
+        resolve();
+      } else if (stack.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`npm start exited ${stack.exitCode}:\n${output}`));
+      }
+    }, 200);
+  });
+  const args = ["cli/trimtab.ts", "proposal", "simulate", proposal, "--json", "--rpc", `http://127.0.0.1:${port}`];
+  args.push("--deployment", path.join(deployments, "localhost.json"));
+  let best = Infinity;
+  let report: ProposalReport | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const started = performance.now();
+    const { stdout } = await run(node, args, { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch(
+      (error: { stdout: string }) => ({ stdout: error.stdout }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    report = JSON.parse(stdout) as ProposalReport;
+    console.log(`run ${i + 1}: ${seconds.toFixed(2)} s (verdict ${report.verdict})`);
+    best = Math.min(best, seconds);
+  }
+  const changes = Object.keys(report!.impact.inputs.changes).length + report!.notSimulated.length;
+  console.log(
+    `\n${proposal}: ${changes} changes, checks + dry run + ${report!.impact.model.paths.toLocaleString("en-US")}-path ` +
+      `simulation in ${best.toFixed(2)} s (target 10 s)`,
+  );
+  console.log(
+    JSON.stringify({
+      proposal,
+      changes,
+      paths: report!.impact.model.paths,
+      steps: report!.impact.model.steps,
+      seconds: Number(best.toFixed(3)),
+      verdict: report!.verdict,
+    }),
+  );
+} finally {
+  stack.kill("SIGINT");
+  await new Promise((resolve) => stack.on("exit", resolve));
+  await rm(deployments, { recursive: true, force: true });
+}
