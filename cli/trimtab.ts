@@ -75,7 +75,31 @@ const usage = `usage:
                         [--hub <url>] [--account <n>] [--out <file>]`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
+  let parsed;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
+  const [group, command, target] = positionals;
+  if (group !== "proposal" || !command || !target) {
+    console.error(usage);
+    return 2;
+  }
+  if (command === "new") return scaffold(target, values.dir);
+  if (command === "check") return check(target, values.rpc, values.deployment, values.json);
+  if (command === "simulate") return simulateProposal(target, values.rpc, values.deployment, values.json, values.out);
+  if (command === "submit" || command === "queue" || command === "execute")
+    return lifecycle(command, target, values.rpc, values.deployment, values.account);
+  if (command === "signal" || command === "vote") return signalOrVote(command, target, values);
+  console.error(`unknown command "proposal ${command}"\n${usage}`);
+  return 2;
+}
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -93,19 +117,6 @@ async function main(argv: string[]): Promise<number> {
       "snapshot-block": { type: "string" },
     },
   });
-  const [group, command, target] = positionals;
-  if (group !== "proposal" || !command || !target) {
-    console.error(usage);
-    return 2;
-  }
-  if (command === "new") return scaffold(target, values.dir);
-  if (command === "check") return check(target, values.rpc, values.deployment, values.json);
-  if (command === "simulate") return simulateProposal(target, values.rpc, values.deployment, values.json, values.out);
-  if (command === "submit" || command === "queue" || command === "execute")
-    return lifecycle(command, target, values.rpc, values.deployment, values.account);
-  if (command === "signal" || command === "vote") return signalOrVote(command, target, values);
-  console.error(`unknown command "proposal ${command}"\n${usage}`);
-  return 2;
 }
 
 async function scaffold(name: string, dir: string): Promise<number> {

@@ -1,0 +1,61 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { parseProposal } from "../../sdk/proposal/format.ts";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const node = path.join(root, "node_modules", ".bin", "node");
+const run = promisify(execFile);
+/** Runs the CLI; its exit code and everything it printed. */
+const trimtab = (...args: string[]) =>
+  run(node, ["cli/trimtab.ts", ...args], { cwd: root }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      output: error.stdout + error.stderr,
+    }),
+  );
+
+describe("trimtab, the delegates' command line", () => {
+  it("scaffolds a proposal that parses, and never overwrites one", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "trimtab-cli-"));
+    const created = await trimtab("proposal", "new", "tighter-band", "--dir", dir);
+    expect(created.code).toBe(0);
+    const file = path.join(dir, "tighter-band.yaml");
+    const proposal = parseProposal(file, await readFile(file, "utf8"));
+    expect(proposal.changes).toEqual({ "rebalance.bandBps": "4%" });
+    expect(await trimtab("proposal", "new", "tighter-band", "--dir", dir)).toEqual({
+      code: 2,
+      output: `${file}: already exists\n`,
+    });
+    expect((await trimtab("proposal", "new", "Tighter Band", "--dir", dir)).output).toContain(
+      'proposal names are lowercase words joined by dashes, e.g. tighter-band; got "Tighter Band"',
+    );
+  });
+
+  it("answers bad usage with exit code 2 and says what was wrong", async () => {
+    const unknown = await trimtab("proposal", "check", "x.yaml", "--rcp", "http://127.0.0.1:1");
+    expect(unknown.code).toBe(2);
+    expect(unknown.output).toMatch(/^Unknown option '--rcp'/);
+    expect((await trimtab("proposal", "frobnicate", "x")).output).toContain('unknown command "proposal frobnicate"');
+    const noRecord = await trimtab(
+      "proposal",
+      "check",
+      "proposals/examples/hedge-more.yaml",
+      "--deployment",
+      "/nonexistent.json",
+    );
+    expect(noRecord).toEqual({
+      code: 2,
+      output: "/nonexistent.json: no deployment record (start the stack with npm start, or pass --deployment)\n",
+    });
+    const badFile = await trimtab("proposal", "check", "proposals/README.md");
+    expect(badFile).toEqual({
+      code: 2,
+      output: "proposals/README.md: a proposal is a .yaml or .ts file, or a folder\n",
+    });
+  });
+});
