@@ -128,130 +128,46 @@ const money = (x: number | null) =>
   x === null ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: 0, minimumFractionDigits: 0 });
 const signed = (text: string) => (text.startsWith("-") || text === "–" ? text : `+${text}`);
 
-type Row = { label: string; current: string; proposed: string; difference: string };
-
 /** The report for humans: what changes, the metrics side by side with the path-by-path difference, the backtest. */
 export function renderMarkdown(report: ImpactReport): string {
   const { results, model, inputs } = report;
   const { current, proposed, difference } = results;
   const base = inputs.setup.symbols[0] ?? "base";
-  const diff = (metric: PathMetric, format: (x: number) => string) => {
-    const d = difference[metric];
-    return `${signed(format(d.mean))} (95%: ${format(d.low95)} to ${format(d.high95)})`;
-  };
-  const rows: Row[] = [
-    {
-      label: "Mean return",
-      current: percent(current.returnMean),
-      proposed: percent(proposed.returnMean),
-      difference: diff("return", (x) => percent(x)),
-    },
-    {
-      label: "Median return",
-      current: percent(current.returnMedian),
-      proposed: percent(proposed.returnMedian),
-      difference: signed(percent(proposed.returnMedian - current.returnMedian)),
-    },
-    {
-      label: "Volatility (yearly)",
-      current: percent(current.volatility),
-      proposed: percent(proposed.volatility),
-      difference: diff("volatility", (x) => percent(x)),
-    },
-    {
-      label: "Sharpe",
-      current: fixed(current.sharpe),
-      proposed: fixed(proposed.sharpe),
-      difference: diff("sharpe", (x) => fixed(x)),
-    },
-    {
-      label: "Sortino",
-      current: fixed(current.sortino),
-      proposed: fixed(proposed.sortino),
-      difference: diff("sortino", (x) => fixed(x)),
-    },
-    {
-      label: "Max drawdown p50",
-      current: percent(current.maxDrawdownP50),
-      proposed: percent(proposed.maxDrawdownP50),
-      difference: signed(percent(proposed.maxDrawdownP50 - current.maxDrawdownP50)),
-    },
-    {
-      label: "Max drawdown p95",
-      current: percent(current.maxDrawdownP95),
-      proposed: percent(proposed.maxDrawdownP95),
-      difference: signed(percent(proposed.maxDrawdownP95 - current.maxDrawdownP95)),
-    },
-    {
-      label: "CVaR 95 (loss)",
-      current: percent(current.cvar95),
-      proposed: percent(proposed.cvar95),
-      difference: signed(percent(proposed.cvar95 - current.cvar95)),
-    },
-    {
-      label: "CVaR 99 (loss)",
-      current: percent(current.cvar99),
-      proposed: percent(proposed.cvar99),
-      difference: signed(percent(proposed.cvar99 - current.cvar99)),
-    },
-    {
-      label: "Turnover (of NAV)",
-      current: percent(current.turnover, 1),
-      proposed: percent(proposed.turnover, 1),
-      difference: diff("turnover", (x) => percent(x, 1)),
-    },
-    {
-      label: "Rebalances",
-      current: fixed(current.rebalances, 1),
-      proposed: fixed(proposed.rebalances, 1),
-      difference: diff("rebalances", (x) => fixed(x, 1)),
-    },
-    {
-      label: `Fees (${base})`,
-      current: money(current.feesBase),
-      proposed: money(proposed.feesBase),
-      difference: diff("feesBase", money),
-    },
-    {
-      label: "Gas (units)",
-      current: money(current.gasUnits),
-      proposed: money(proposed.gasUnits),
-      difference: diff("gasUnits", money),
-    },
-    {
-      label: `Gas cost (${base}, keeper)`,
-      current: money(current.gasCostBase),
-      proposed: money(proposed.gasCostBase),
-      difference: signed(money(proposed.gasCostBase - current.gasCostBase)),
-    },
-    {
-      label: `Borrow cost (${base})`,
-      current: money(current.borrowCostBase),
-      proposed: money(proposed.borrowCostBase),
-      difference: diff("borrowCostBase", money),
-    },
-    {
-      label: "P(liquidation)",
-      current: percent(current.liquidationProbability),
-      proposed: percent(proposed.liquidationProbability),
-      difference: diff("liquidated", (x) => percent(x)),
-    },
-    {
-      label: "Min health p5",
-      current: fixed(current.minHealthP5),
-      proposed: fixed(proposed.minHealthP5),
-      difference:
-        current.minHealthP5 === null || proposed.minHealthP5 === null
-          ? "–"
-          : signed(fixed(proposed.minHealthP5 - current.minHealthP5)),
-    },
-    {
-      label: "Hedge effectiveness",
-      current: percent(current.hedgeEffectiveness, 1),
-      proposed: percent(proposed.hedgeEffectiveness, 1),
-      difference: current.hedgeEffectiveness === null ? "–" : diff("hedgeEffectiveness", (x) => percent(x, 1)),
-    },
+  const percent1 = (x: number | null) => percent(x, 1);
+  const fixed1 = (x: number | null) => fixed(x, 1);
+  /**
+   * The metrics: label, summary field, format, and the per-path metric whose path-by-path difference (with its 95%
+   * interval) is shown; without one, the difference of the two summaries.
+   */
+  const metrics: [string, keyof SetSummary, (x: number | null) => string, PathMetric?][] = [
+    ["Mean return", "returnMean", percent, "return"],
+    ["Median return", "returnMedian", percent],
+    ["Volatility (yearly)", "volatility", percent, "volatility"],
+    ["Sharpe", "sharpe", fixed, "sharpe"],
+    ["Sortino", "sortino", fixed, "sortino"],
+    ["Max drawdown p50", "maxDrawdownP50", percent],
+    ["Max drawdown p95", "maxDrawdownP95", percent],
+    ["CVaR 95 (loss)", "cvar95", percent],
+    ["CVaR 99 (loss)", "cvar99", percent],
+    ["Turnover (of NAV)", "turnover", percent1, "turnover"],
+    ["Rebalances", "rebalances", fixed1, "rebalances"],
+    [`Fees (${base})`, "feesBase", money, "feesBase"],
+    ["Gas (units)", "gasUnits", money, "gasUnits"],
+    [`Gas cost (${base}, keeper)`, "gasCostBase", money],
+    [`Borrow cost (${base})`, "borrowCostBase", money, "borrowCostBase"],
+    ["P(liquidation)", "liquidationProbability", percent, "liquidated"],
+    ["Min health p5", "minHealthP5", fixed],
+    ["Hedge effectiveness", "hedgeEffectiveness", percent1, "hedgeEffectiveness"],
   ];
+  const rows = metrics.map(([label, key, format, metric]) => {
+    const [a, b] = [current[key], proposed[key]];
+    let change = "–";
+    if (a !== null && b !== null) {
+      const d = metric ? difference[metric] : undefined;
+      change = d ? `${signed(format(d.mean))} (95%: ${format(d.low95)} to ${format(d.high95)})` : signed(format(b - a));
+    }
+    return `| ${label} | ${format(a)} | ${format(b)} | ${change} |`;
+  });
   const changes = Object.entries(inputs.changes);
   const lines = [
     `# Impact of the proposal`,
@@ -267,7 +183,7 @@ export function renderMarkdown(report: ImpactReport): string {
     "",
     "| Metric | Current | Proposed | Difference (path by path) |",
     "|---|---:|---:|---|",
-    ...rows.map((r) => `| ${r.label} | ${r.current} | ${r.proposed} | ${r.difference} |`),
+    ...rows,
   ];
   const backtest = results.backtest;
   if (backtest) {
