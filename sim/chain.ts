@@ -3,6 +3,7 @@
  * and share accounting, its registry parameters, its pools' liquidity, its modules' positions and their Morpho
  * Blue markets, and the feeds' prices now.
  */
+import { secondsPerYear as YEAR_SECONDS } from "./market/types.ts";
 import { parseAbi, type Address, type PublicClient } from "viem";
 import { parameterKey } from "../parameters/parameterKey.ts";
 import { modelParameterNames, paramsFromRegistry } from "./model/params.ts";
@@ -63,7 +64,6 @@ export type StartPoint = {
   source: { chainId: number; blockNumber: string; vault: Address };
 };
 
-const YEAR_SECONDS = 365 * 86_400;
 const toNumber = (value: bigint, decimals: number) => Number(value) / 10 ** decimals;
 
 /** Reads the vault at `vault` at the latest block. `symbols` overrides the tokens' own `symbol()` (registry names). */

@@ -91,8 +91,7 @@ export function checkProposal(file: string, proposal: ProposalDraft, snapshot: R
         "max step",
         field,
         delta > maxDelta ? "fail" : "pass",
-        `${show(before)} → ${show(after)} moves ${formatDelta(name, parameter.kind, delta, snapshot)}; ` +
-          `one update may move it at most ${formatDelta(name, parameter.kind, maxDelta, snapshot)}`,
+        `${show(before)} → ${show(after)} moves ${show(delta)}; ` + `one update may move it at most ${show(maxDelta)}`,
       );
     }
     const nextUpdate = parameter.updatedAtSeconds + rules.minIntervalSeconds;
@@ -138,10 +137,6 @@ export function checkProposal(file: string, proposal: ProposalDraft, snapshot: R
       ? "WARN"
       : "PASS";
   return { verdict, checks, changes };
-}
-
-function formatDelta(name: string, kind: ParameterKind, delta: bigint, context: UnitContext) {
-  return formatValue(name, kind, delta, context);
 }
 
 function isoTime(seconds: number): string {

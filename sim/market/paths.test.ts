@@ -64,6 +64,20 @@ function correlationOf(xs: number[], ys: number[]): number {
   return sxy / (xs.length - 1) / (standardDeviation(xs) * standardDeviation(ys));
 }
 
+/** 50 historical days whose rows are told apart by their WETH return (0.001·(t + 1)). */
+const history = Array.from({ length: 50 }, (_, t) => [
+  0.0001 * ((t % 3) - 1),
+  0.001 * (t + 1),
+  0.0005 * ((t * 7) % 50) - 0.01,
+]);
+const bootstrap: BootstrapModel = {
+  kind: "bootstrap",
+  symbols,
+  logReturns: history,
+  stepSeconds: day,
+  blockLength: 5,
+};
+
 describe("createPathGenerator: layout and determinism", () => {
   it("writes (steps + 1) × assets prices row-major from the offset, step 0 being the initial prices", () => {
     const options = { steps: 4, stepSeconds: day, initialPricesUsd: [1, 3_000, 60_000] };
@@ -113,18 +127,6 @@ describe("createPathGenerator: layout and determinism", () => {
     // with it every seeded result ever reported.
     const last = (path: Float64Array) => Array.from(path.subarray(daily.steps * assets));
     expect(last(generate(gbm, [], daily, 1))).toEqual([0.9882732257485147, 5542.466763755411, 62284.06943833435]);
-    const history = Array.from({ length: 50 }, (_, t) => [
-      0.0001 * ((t % 3) - 1),
-      0.001 * (t + 1),
-      0.0005 * ((t * 7) % 50) - 0.01,
-    ]);
-    const bootstrap: BootstrapModel = {
-      kind: "bootstrap",
-      symbols,
-      logReturns: history,
-      stepSeconds: day,
-      blockLength: 5,
-    };
     expect(last(generate(bootstrap, [], daily, 1))).toEqual([1.0001000050001667, 45324920.8193359, 137324.20118189423]);
   });
 
@@ -218,19 +220,6 @@ describe("createPathGenerator: correlated GBM", () => {
 });
 
 describe("createPathGenerator: stationary block bootstrap", () => {
-  /** 50 historical days whose rows are told apart by their WETH return (0.001·(t + 1)). */
-  const history = Array.from({ length: 50 }, (_, t) => [
-    0.0001 * ((t % 3) - 1),
-    0.001 * (t + 1),
-    0.0005 * ((t * 7) % 50) - 0.01,
-  ]);
-  const bootstrap: BootstrapModel = {
-    kind: "bootstrap",
-    symbols,
-    logReturns: history,
-    stepSeconds: day,
-    blockLength: 5,
-  };
   /** Which historical row produced the return into `step`, after checking that every asset's return is that row's. */
   const rowOf = (path: Float64Array, step: number, offset = 0) => {
     const row = Math.round(logReturn(path, step, 1, offset) / 0.001) - 1;

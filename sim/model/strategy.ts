@@ -13,6 +13,7 @@
  * One keeper cycle (`step`) is what the devnet's keeper does each day: feeds move, arbitrageurs realign every pool
  * to its oracle price, then a rebalance if one is due, up to three collateral actions, and one hedge action.
  */
+import { secondsPerYear as YEAR_SECONDS } from "../market/types.ts";
 import { actionGas } from "./gas.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./types.ts";
 import { priceOfSqrt, sqrtPriceOf, swapExactIn, type SwapResult } from "./uniswapV3.ts";
@@ -21,7 +22,6 @@ const BPS = 10_000;
 /** Multiplying by these is several times faster than dividing by BPS or 6 (the model's hottest operations). */
 const INV_BPS = 1 / BPS;
 const ONE_SIXTH = 1 / 6;
-const YEAR_SECONDS = 365 * 86_400;
 /** CollateralManager's COLLATERAL_TOLERANCE_BPS: posting or withdrawing less than this share is not worth it. */
 const COLLATERAL_TOLERANCE_BPS = 100;
 
