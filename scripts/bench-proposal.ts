@@ -6,12 +6,13 @@
  *
  * Options: --repeat N (default 3), --proposal <file> (default proposals/examples/oracle-and-cap.yaml).
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import type { ProposalReport } from "../sdk/proposal/report.ts";
+import { startStackProcess } from "./devnet/startProcess.ts";
 
 const { values } = parseArgs({ options: { repeat: { type: "string" }, proposal: { type: "string" } } });
 const repeat = Number(values.repeat ?? "3");
@@ -22,30 +23,19 @@ const port = 18_720;
 const run = promisify(execFile);
 
 const deployments = await mkdtemp(path.join(tmpdir(), "trimtab-bench-proposal-"));
-const stack = spawn(
-  node,
-  ["scripts/start.ts", "--port", String(port), "--graphql-port", String(port + 1), "--days", "40"].concat(
-    "--deployments-dir",
-    deployments,
-  ),
-  { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-);
+console.log("starting the stack (40-day scenario)…");
+const stack = startStackProcess(node, root, [
+  "--port",
+  String(port),
+  "--graphql-port",
+  String(port + 1),
+  "--days",
+  "40",
+  "--deployments-dir",
+  deployments,
+]);
 try {
-  let output = "";
-  stack.stdout.on("data", (chunk) => (output += chunk));
-  stack.stderr.on("data", (chunk) => (output += chunk));
-  console.log("starting the stack (40-day scenario)…");
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes("Ready.")) {
-        clearInterval(timer);
-        resolve();
-      } else if (stack.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`npm start exited ${stack.exitCode}:\n${output}`));
-      }
-    }, 200);
-  });
+  await stack.ready;
   const args = ["cli/trimtab.ts", "proposal", "simulate", proposal, "--json", "--rpc", `http://127.0.0.1:${port}`];
   args.push("--deployment", path.join(deployments, "localhost.json"));
   let best = Infinity;
@@ -76,7 +66,7 @@ try {
     }),
   );
 } finally {
-  stack.kill("SIGINT");
-  await new Promise((resolve) => stack.on("exit", resolve));
+  stack.child.kill("SIGINT");
+  await new Promise((resolve) => stack.child.on("exit", resolve));
   await rm(deployments, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPublicClient, createTestClient, createWalletClient, http, parseAbi } from "viem";
 import type { DeploymentRecord } from "../../ignition/deploy.ts";
+import { startStackProcess } from "../../scripts/devnet/startProcess.ts";
+import { trimtab } from "../helpers/trimtab.ts";
 import { parameterKey } from "../../parameters/index.ts";
 import snapshot from "@snapshot-labs/snapshot.js";
 import type { ProposalReport } from "../../sdk/proposal/report.ts";
@@ -18,14 +20,13 @@ const graphqlPort = 18_000;
 const run = promisify(execFile);
 
 describe("npm start: the local stack", () => {
-  const children: ReturnType<typeof spawn>[] = [];
+  const children: ChildProcess[] = [];
   afterAll(() => children.forEach((child) => child.kill("SIGTERM")));
 
   it("starts a node on 127.0.0.1, deploys everything, plays the scenario with its proposal, and a second start leaves it running", async () => {
     const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-start-"));
     // 32 days: long enough for the scenario's governance proposal to be executed (day 29).
     const args = [
-      "scripts/start.ts",
       "--port",
       String(port),
       "--graphql-port",
@@ -35,22 +36,10 @@ describe("npm start: the local stack", () => {
       "--days",
       "32",
     ];
-    const first = spawn(node, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    children.push(first);
-    let output = "";
-    first.stdout.on("data", (chunk) => (output += chunk));
-    first.stderr.on("data", (chunk) => (output += chunk));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (output.includes("Ready.")) {
-          clearInterval(timer);
-          resolve();
-        } else if (first.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`npm start exited ${first.exitCode}:\n${output}`));
-        }
-      }, 200);
-    });
+    const first = startStackProcess(node, root, args);
+    children.push(first.child);
+    await first.ready;
+    const output = first.output();
 
     const record = JSON.parse(await readFile(path.join(deploymentsDir, "localhost.json"), "utf8")) as DeploymentRecord;
     const client = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });
@@ -110,20 +99,9 @@ describe("npm start: the local stack", () => {
     expect(data.proposals.map((p) => p.state)).toContain("Executed");
 
     // A delegate checks proposal files against this chain with the CLI: exit 0 when they pass, 1 when one fails.
+    const deployment = path.join(deploymentsDir, "localhost.json");
     const check = (file: string) =>
-      run(
-        node,
-        ["cli/trimtab.ts", "proposal", "check", file, "--rpc", `http://127.0.0.1:${port}`, "--deployment"].concat(
-          path.join(deploymentsDir, "localhost.json"),
-        ),
-        { cwd: root },
-      ).then(
-        ({ stdout }) => ({ code: 0, output: stdout }),
-        (error: { code: number; stdout: string; stderr: string }) => ({
-          code: error.code,
-          output: error.stdout + error.stderr,
-        }),
-      );
+      trimtab("proposal", "check", file, "--rpc", `http://127.0.0.1:${port}`, "--deployment", deployment);
     const hedge = await check("proposals/examples/hedge-more.yaml");
     expect(hedge.output).toMatch(/PASS\s+max step\s+proposals\/examples\/hedge-more.yaml: changes."hedge.ratioBps"/);
     expect(hedge).toMatchObject({ code: 0, output: expect.stringMatching(/\nPASS\n$/) });
@@ -242,12 +220,12 @@ describe("npm start: the local stack", () => {
       stderr: expect.stringContaining("has no voting power at block"),
     });
 
-    const second = await run(node, args, { cwd: root });
+    const second = await run(node, ["scripts/start.ts", ...args], { cwd: root });
     expect(second.stdout).toContain("already running");
     expect(await client.getChainId()).toBe(record.chainId);
 
-    first.kill("SIGINT");
-    await new Promise((resolve) => first.on("exit", resolve));
+    first.child.kill("SIGINT");
+    await new Promise((resolve) => first.child.on("exit", resolve));
     await expect(client.getChainId()).rejects.toThrow();
   }, 180_000);
 });

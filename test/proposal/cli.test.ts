@@ -1,23 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseProposal } from "../../sdk/proposal/format.ts";
-
-const root = path.resolve(import.meta.dirname, "..", "..");
-const node = path.join(root, "node_modules", ".bin", "node");
-const run = promisify(execFile);
-/** Runs the CLI; its exit code and everything it printed. */
-const trimtab = (...args: string[]) =>
-  run(node, ["cli/trimtab.ts", ...args], { cwd: root }).then(
-    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({
-      code: error.code,
-      output: error.stdout + error.stderr,
-    }),
-  );
+import { trimtab } from "../helpers/trimtab.ts";
 
 describe("trimtab, the delegates' command line", () => {
   it("scaffolds a proposal that parses, and never overwrites one", async () => {
