@@ -12,7 +12,9 @@ export type * from "./model/types.ts";
 export { createRandom, type Random } from "./random.ts";
 export {
   canonicalJson,
+  metricRows,
   renderMarkdown,
+  type MetricRow,
   reportSchema,
   engineVersion,
   verifyReport,
@@ -26,4 +28,5 @@ export {
   type SimulateOptions,
   type SimulationRequest,
 } from "./simulate.ts";
+export { drawdownBinEdges, type Difference, type SetSummary } from "./monteCarlo.ts";
 export { runInWorker, type WorkerLike } from "./workerClient.ts";

@@ -73,6 +73,9 @@ export type SetSummary = {
   sortino: number;
   maxDrawdownP50: number;
   maxDrawdownP95: number;
+  /** Share of paths whose maximum drawdown falls in each bin of `drawdownBinEdges` (below the first edge, between
+   * two edges, at or above the last). */
+  maxDrawdownHistogram: number[];
   /** Expected loss of the horizon return in the worst 5% (1%) of paths, as a positive fraction. */
   cvar95: number;
   cvar99: number;
@@ -98,6 +101,19 @@ export type SetSummary = {
 };
 
 /** Proposed less current, path by path: the mean and its 95% confidence interval. */
+/** The maximum-drawdown bins of the distribution a summary carries (fractions): under 5%, 5–10%, …, 50% or more. */
+export const drawdownBinEdges = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5] as const;
+
+function histogram(values: Float64Array, edges: readonly number[]): number[] {
+  const counts = new Array<number>(edges.length + 1).fill(0);
+  for (const v of values) {
+    let bin = 0;
+    while (bin < edges.length && v >= edges[bin]!) bin++;
+    counts[bin]!++;
+  }
+  return counts.map((c) => (values.length > 0 ? c / values.length : 0));
+}
+
 export type Difference = { mean: number; low95: number; high95: number };
 
 export type MonteCarloResults = {
@@ -304,6 +320,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       sortino: mean(col("sortino")),
       maxDrawdownP50: quantile(col("maxDrawdown"), 0.5),
       maxDrawdownP95: quantile(col("maxDrawdown"), 0.95),
+      maxDrawdownHistogram: histogram(col("maxDrawdown"), drawdownBinEdges),
       cvar95: cvar(col("return"), 0.95),
       cvar99: cvar(col("return"), 0.99),
       turnover: mean(col("turnover")),

@@ -11,8 +11,8 @@ import type { Difference, MonteCarloResults, PathMetric, SetSummary } from "./mo
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
-export const reportSchema = "trimtab.impact-report/1";
-export const engineVersion = "trimtab-sim/1.0.0";
+export const reportSchema = "trimtab.impact-report/2";
+export const engineVersion = "trimtab-sim/1.1.0";
 
 export type ImpactReport = {
   schema: typeof reportSchema;
@@ -47,6 +47,11 @@ export type ImpactReport = {
   /** SHA-256 of the canonical JSON of every other field. */
   contentHash: Hex;
 };
+
+/** The fields of a summary that hold one number (not a distribution). */
+type ScalarSummaryField = {
+  [K in keyof SetSummary]: SetSummary[K] extends number | null ? K : never;
+}[keyof SetSummary];
 
 export type UnsealedReport = Omit<ImpactReport, "contentHash">;
 
@@ -128,18 +133,19 @@ const money = (x: number | null) =>
   x === null ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: 0, minimumFractionDigits: 0 });
 const signed = (text: string) => (text.startsWith("-") || text === "–" ? text : `+${text}`);
 
-/** The report for humans: what changes, the metrics side by side with the path-by-path difference, the backtest. */
-export function renderMarkdown(report: ImpactReport): string {
-  const { results, model, inputs } = report;
-  const { current, proposed, difference } = results;
-  const base = inputs.setup.symbols[0] ?? "base";
+/** One metric of a report, current and proposed side by side, formatted. */
+export type MetricRow = { label: string; current: string; proposed: string; change: string };
+
+/**
+ * The report's metrics for humans (the markdown table and the web app's): each with the path-by-path difference and
+ * its 95% interval where the metric is per path; otherwise the difference of the two summaries.
+ */
+export function metricRows(report: ImpactReport): MetricRow[] {
+  const { current, proposed, difference } = report.results;
+  const base = report.inputs.setup.symbols[0] ?? "base";
   const percent1 = (x: number | null) => percent(x, 1);
   const fixed1 = (x: number | null) => fixed(x, 1);
-  /**
-   * The metrics: label, summary field, format, and the per-path metric whose path-by-path difference (with its 95%
-   * interval) is shown; without one, the difference of the two summaries.
-   */
-  const metrics: [string, keyof SetSummary, (x: number | null) => string, PathMetric?][] = [
+  const metrics: [string, ScalarSummaryField, (x: number | null) => string, PathMetric?][] = [
     ["Mean return", "returnMean", percent, "return"],
     ["Median return", "returnMedian", percent],
     ["Volatility (yearly)", "volatility", percent, "volatility"],
@@ -159,15 +165,22 @@ export function renderMarkdown(report: ImpactReport): string {
     ["Min health p5", "minHealthP5", fixed],
     ["Hedge effectiveness", "hedgeEffectiveness", percent1, "hedgeEffectiveness"],
   ];
-  const rows = metrics.map(([label, key, format, metric]) => {
+  return metrics.map(([label, key, format, metric]) => {
     const [a, b] = [current[key], proposed[key]];
     let change = "–";
     if (a !== null && b !== null) {
       const d = metric ? difference[metric] : undefined;
       change = d ? `${signed(format(d.mean))} (95%: ${format(d.low95)} to ${format(d.high95)})` : signed(format(b - a));
     }
-    return `| ${label} | ${format(a)} | ${format(b)} | ${change} |`;
+    return { label, current: format(a), proposed: format(b), change };
   });
+}
+
+/** The report for humans: what changes, the metrics side by side with the path-by-path difference, the backtest. */
+export function renderMarkdown(report: ImpactReport): string {
+  const { results, model, inputs } = report;
+  const base = inputs.setup.symbols[0] ?? "base";
+  const rows = metricRows(report).map((r) => `| ${r.label} | ${r.current} | ${r.proposed} | ${r.change} |`);
   const changes = Object.entries(inputs.changes);
   const lines = [
     `# Impact of the proposal`,

@@ -81,6 +81,6 @@ describe("the simulation library in Chromium", () => {
   it("bundles the whole library for the browser: no Node-only module anywhere in it", async () => {
     // esbuild refuses `node:` modules and Node built-ins on the browser platform.
     const script = await bundleForBrowser(fileURLToPath(new URL("../../sim/index.ts", import.meta.url)));
-    expect(script).toContain("trimtab.impact-report/1");
+    expect(script).toContain("trimtab.impact-report/2");
   });
 });
