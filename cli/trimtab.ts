@@ -27,26 +27,22 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import {
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  formatUnits,
-  http,
-  parseAbi,
-  type Address,
-  type Hex,
-} from "viem";
+import { createWalletClient, formatUnits, http, parseAbi, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { loadStackAbi } from "../sdk/proposal/abis.ts";
 import { proposalActions, proposalDescription } from "../sdk/proposal/actions.ts";
 import { checkProposal, type CheckResult } from "../sdk/proposal/check.ts";
-import { dryRun } from "../sdk/proposal/dryRun.ts";
 import type { ProposalDraft } from "../sdk/proposal/format.ts";
 import { loadProposal } from "../sdk/proposal/load.ts";
 import { buildProposalReport, renderProposalReport, type ProposalReport } from "../sdk/proposal/report.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportHashOf } from "../sdk/proposal/onchain.ts";
-import { readRegistrySnapshot } from "../sdk/proposal/snapshot.ts";
+import {
+  connectStack,
+  dryRunProposal,
+  impactRequest,
+  simulationBase,
+  type StackContracts,
+} from "../sdk/proposal/stack.ts";
 import { proposalArgs } from "../sdk/proposalArgs.ts";
 import { erc20VotesPower, sendToHub } from "../sdk/snapshot/hub.ts";
 import {
@@ -56,11 +52,6 @@ import {
   type SnapshotProposalMessage,
   type SnapshotVoteMessage,
 } from "../sdk/snapshot/messages.ts";
-import { readStartPoint } from "../sim/chain.ts";
-import { readPriceHistory } from "../sim/history.ts";
-import { calibrateGbm } from "../sim/market/calibrate.ts";
-import type { StressScenarioName } from "../sim/market/stress.ts";
-import { modelParameterNames } from "../sim/model/params.ts";
 import { simulateNow } from "../sim/simulate.ts";
 
 const usage = `usage:
@@ -153,24 +144,8 @@ async function connect(rpc: string, deploymentFile: string) {
     await readFile(deploymentFile, "utf8").catch(() => {
       throw new Error(`${deploymentFile}: no deployment record (start the stack with npm start, or pass --deployment)`);
     }),
-  ) as { contracts: Record<string, Address | undefined> };
-  const transport = http(rpc);
-  const publicClient = createPublicClient({ transport });
-  const { ParameterRegistry: registry, TrimtabGovernor: governor, PortfolioVault: vault } = record.contracts;
-  if (!registry || !governor || !vault)
-    throw new Error(`${deploymentFile}: the record lacks the registry, governor or vault`);
-  const erc20 = parseAbi(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
-  const base = await publicClient.readContract({
-    address: vault,
-    abi: parseAbi(["function asset() view returns (address)"]),
-    functionName: "asset",
-  });
-  const [symbol, decimals] = await Promise.all([
-    publicClient.readContract({ address: base, abi: erc20, functionName: "symbol" }),
-    publicClient.readContract({ address: base, abi: erc20, functionName: "decimals" }),
-  ]);
-  const readSnapshot = () => readRegistrySnapshot(publicClient, { registry, governor }, { symbol, decimals });
-  return { record, transport, publicClient, registry, vault, base, readSnapshot };
+  ) as { contracts: StackContracts };
+  return connectStack(http(rpc), record.contracts, deploymentFile);
 }
 
 async function check(file: string, rpc: string, deploymentFile: string, json: boolean): Promise<number> {
@@ -203,7 +178,7 @@ async function proposalFrom(
   chain: Chain,
 ): Promise<{ name: string; proposal: ProposalDraft; cited?: Hex }> {
   if (!/^\d+$/.test(source)) return { name: source, proposal: await loadProposal(source) };
-  const governor = chain.record.contracts.TrimtabGovernor!;
+  const governor = chain.governor;
   const onchain = await readOnchainProposal(chain.publicClient, governor, BigInt(source));
   const proposal = decodeOnchainProposal(onchain, chain.registry, await chain.readSnapshot());
   const cited = reportHashOf(onchain.description);
@@ -211,57 +186,14 @@ async function proposalFrom(
 }
 
 /** Checks, dry run and impact simulation of a proposal, as one report. */
-async function reportOn(name: string, proposal: ProposalDraft, chain: Chain, deploymentFile: string) {
+async function reportOn(name: string, proposal: ProposalDraft, chain: Chain) {
   const checked = checkProposal(name, proposal, await chain.readSnapshot());
-  const contracts = chain.record.contracts;
-  const timelock = contracts.TimelockController;
-  if (!timelock) throw new Error(`${deploymentFile}: the record lacks the timelock`);
   // The impact simulation starts from the chain as it is now, before the proposal.
-  const start = await readStartPoint(chain.publicClient, chain.vault);
-  const history = await readPriceHistory(chain.publicClient, chain.registry, start.setup.symbols);
-  if (history.pricesUsd.length < 31)
-    throw new Error(
-      `the feeds' history holds ${history.pricesUsd.length} daily prices; calibrating the market needs 31 ` +
-        `(play a longer scenario: npm start -- --days 60)`,
-    );
-  const modelled = new Set(modelParameterNames(start.setup.symbols));
-  const changes = Object.fromEntries(checked.changes.filter((c) => modelled.has(c.name)).map((c) => [c.name, c.after]));
-  const notSimulated = checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name);
-  const impact = simulateNow({
-    start,
-    changes,
-    market: calibrateGbm(history, { baseSymbol: start.setup.symbols[0] }),
-    history,
-    paths: proposal.simulation.paths ?? 2_000,
-    steps: proposal.simulation.steps ?? 365,
-    seed: proposal.simulation.seed ?? 1,
-    stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
-  });
-  const walletClient = createWalletClient({ transport: chain.transport });
-  const accounts = await walletClient.getAddresses();
-  const keeper = accounts[accounts.length - 1];
-  if (!keeper) throw new Error("the node offers no unlocked account to run the keeper cycle");
-  const actions = proposalActions(proposal, checked.changes, chain.registry);
-  const dry = await dryRun(
-    {
-      publicClient: chain.publicClient,
-      testClient: createTestClient({ mode: "hardhat", transport: chain.transport }),
-      walletClient,
-      abi: await loadStackAbi(process.cwd()),
-      addresses: {
-        timelock,
-        vault: chain.vault,
-        base: chain.base,
-        ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
-        ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
-      },
-      keeper,
-      readSnapshot: chain.readSnapshot,
-    },
-    actions,
-  );
+  const { request, notSimulated } = impactRequest(await simulationBase(chain), proposal, checked);
+  const impact = simulateNow(request);
+  const dry = await dryRunProposal(chain, proposal, checked, await loadStackAbi(process.cwd()));
   const report = buildProposalReport({ file: name, title: proposal.title, checked, dryRun: dry, impact, notSimulated });
-  return { report, actions };
+  return { report, actions: proposalActions(proposal, checked.changes, chain.registry) };
 }
 
 async function simulateProposal(
@@ -278,7 +210,7 @@ async function simulateProposal(
     const chain = await connect(rpc, deploymentFile);
     const { name, proposal, ...rest } = await proposalFrom(source, chain);
     cited = rest.cited;
-    ({ report } = await reportOn(name, proposal, chain, deploymentFile));
+    ({ report } = await reportOn(name, proposal, chain));
     if (!json) console.error(`simulated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
@@ -332,7 +264,7 @@ async function lifecycle(
 ): Promise<number> {
   try {
     const chain = await connect(rpc, deploymentFile);
-    const governor = chain.record.contracts.TrimtabGovernor!;
+    const governor = chain.governor;
     const wallet = await signer(chain, accountIndex);
     const send = async (functionName: "propose" | "queue" | "execute", args: readonly unknown[]) => {
       const hash = await wallet.writeContract({
@@ -348,7 +280,7 @@ async function lifecycle(
     };
     if (command === "submit") {
       const proposal = await loadProposal(source);
-      const { report, actions } = await reportOn(source, proposal, chain, deploymentFile);
+      const { report, actions } = await reportOn(source, proposal, chain);
       if (report.verdict === "FAIL") {
         console.error(renderProposalReport(report));
         console.error(`\n${source}: not submitted, the report's verdict is FAIL`);
@@ -427,7 +359,7 @@ async function signalOrVote(
         timestampSeconds: nowSeconds,
       });
     } else {
-      const token = chain.record.contracts.TrimtabToken;
+      const token = chain.contracts.TrimtabToken;
       if (!token) throw new Error(`${options.deployment}: the record lacks the token`);
       const block = BigInt(options["snapshot-block"] ?? (await chain.publicClient.getBlockNumber()));
       const power = await erc20VotesPower(chain.publicClient, token, from, block);

@@ -3,28 +3,10 @@ import path from "node:path";
 import { getAddress, type Address } from "viem";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { ParameterDefinitionTuple } from "../parameters/index.ts";
-import type { DevnetRecord } from "./devnet.ts";
+import type { DeploymentRecord } from "./record.ts";
 import GovernanceModule from "./modules/Governance.ts";
 
-/** What `deployments/<network>.json` holds: where each contract lives on that network. */
-export type DeploymentRecord = {
-  network: string;
-  chainId: number;
-  /** The block before the first deployment transaction: indexers start here. */
-  startBlock: number;
-  deployedAt: string;
-  contracts: {
-    TrimtabToken: Address;
-    TimelockController: Address;
-    TrimtabGovernor: Address;
-    ParameterRegistry: Address;
-    PortfolioVault?: Address;
-    CollateralManager?: Address;
-    HedgeModule?: Address;
-  };
-  /** On local chains only: the stand-in tokens, feeds, Uniswap V3 and Morpho Blue deployments. */
-  devnet?: DevnetRecord;
-};
+export type { DeploymentRecord } from "./record.ts";
 
 /** Ignition parameters of the Governance module; durations in seconds, amounts in token wei. */
 export type GovernanceParameters = Partial<{

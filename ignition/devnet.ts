@@ -1,19 +1,10 @@
+import type { DevnetRecord } from "./record.ts";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { getAddress, type Address } from "viem";
 import { seedMarkets } from "../scripts/devnet/seedMarkets.ts";
 import DevnetModule, { devnetLltv } from "./modules/Devnet.ts";
 
-/** Addresses of the devnet's protocols, as recorded in deployments/<network>.json under `devnet`. */
-export type DevnetRecord = {
-  tokens: Record<"USDC" | "WETH" | "WBTC", { address: Address; decimals: number; feed: Address }>;
-  uniswap: { factory: Address; swapRouter: Address; positionManager: Address; poolFee: number };
-  morpho: {
-    morpho: Address;
-    irm: Address;
-    lltv: string;
-    oracles: { WETH_USDC: Address; WBTC_USDC: Address; USDC_WETH: Address; USDC_WBTC: Address };
-  };
-};
+export type { DevnetRecord } from "./record.ts";
 
 /**
  * Deploys the devnet world (tokens, feeds, Uniswap V3, Morpho Blue and its markets) with Ignition, then creates

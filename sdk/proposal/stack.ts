@@ -1,0 +1,137 @@
+/**
+ * A deployed stack as the proposal tools see it, shared by the CLI and the web app's server: the clients, the
+ * addresses, the base asset and the registry snapshot; and from it a proposal's impact simulation request (the
+ * chain's start point, the feeds' history, a calibrated market) and its dry run.
+ */
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  parseAbi,
+  type Abi,
+  type Address,
+  type PublicClient,
+  type Transport,
+} from "viem";
+import { readStartPoint } from "../../sim/chain.ts";
+import { readPriceHistory } from "../../sim/history.ts";
+import { calibrateGbm } from "../../sim/market/calibrate.ts";
+import type { StressScenarioName } from "../../sim/market/stress.ts";
+import type { PriceHistory } from "../../sim/market/types.ts";
+import { modelParameterNames } from "../../sim/model/params.ts";
+import type { SimulationRequest } from "../../sim/simulate.ts";
+import { proposalActions } from "./actions.ts";
+import type { CheckResult } from "./check.ts";
+import { dryRun, type DryRun } from "./dryRun.ts";
+import type { ProposalDraft } from "./format.ts";
+import { readRegistrySnapshot } from "./snapshot.ts";
+
+/** The contracts of a deployment record the proposal tools use. */
+export type StackContracts = {
+  TrimtabToken?: Address;
+  ParameterRegistry?: Address;
+  TrimtabGovernor?: Address;
+  PortfolioVault?: Address;
+  TimelockController?: Address;
+  CollateralManager?: Address;
+  HedgeModule?: Address;
+};
+
+export type Stack = Awaited<ReturnType<typeof connectStack>>;
+
+/** Connects to the stack of `contracts` over `transport`; `source` names the record in errors. */
+export async function connectStack(transport: Transport, contracts: StackContracts, source: string) {
+  const publicClient = createPublicClient({ transport }) as PublicClient;
+  const { ParameterRegistry: registry, TrimtabGovernor: governor, PortfolioVault: vault } = contracts;
+  if (!registry || !governor || !vault) throw new Error(`${source}: the record lacks the registry, governor or vault`);
+  const erc20 = parseAbi(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
+  const base = await publicClient.readContract({
+    address: vault,
+    abi: parseAbi(["function asset() view returns (address)"]),
+    functionName: "asset",
+  });
+  const [symbol, decimals] = await Promise.all([
+    publicClient.readContract({ address: base, abi: erc20, functionName: "symbol" }),
+    publicClient.readContract({ address: base, abi: erc20, functionName: "decimals" }),
+  ]);
+  const readSnapshot = () => readRegistrySnapshot(publicClient, { registry, governor }, { symbol, decimals });
+  return { contracts, source, transport, publicClient, registry, governor, vault, base, readSnapshot };
+}
+
+/** Daily feed prices the market calibration needs (30 returns). */
+export const minimumHistoryDays = 31;
+
+/** The market and start point a simulation of this chain starts from (no proposal in it yet). */
+export async function simulationBase(
+  stack: Stack,
+): Promise<Omit<SimulationRequest, "changes"> & { history: PriceHistory }> {
+  const start = await readStartPoint(stack.publicClient, stack.vault);
+  const history = await readPriceHistory(stack.publicClient, stack.registry, start.setup.symbols);
+  if (history.pricesUsd.length < minimumHistoryDays)
+    throw new Error(
+      `the feeds' history holds ${history.pricesUsd.length} daily prices; calibrating the market needs ` +
+        `${minimumHistoryDays} (play a longer scenario: npm start -- --days 60)`,
+    );
+  return { start, history, market: calibrateGbm(history, { baseSymbol: start.setup.symbols[0] }) };
+}
+
+/**
+ * The impact simulation of a checked proposal: its modelled changes on `base`, with the proposal's own simulation
+ * settings; and the changed parameters the model does not cover.
+ */
+export function impactRequest(
+  base: Omit<SimulationRequest, "changes">,
+  proposal: ProposalDraft,
+  checked: CheckResult,
+): { request: SimulationRequest; notSimulated: string[] } {
+  const modelled = new Set(modelParameterNames(base.start.setup.symbols));
+  const changes = Object.fromEntries(checked.changes.filter((c) => modelled.has(c.name)).map((c) => [c.name, c.after]));
+  return {
+    request: {
+      ...base,
+      changes,
+      paths: proposal.simulation.paths ?? 2_000,
+      steps: proposal.simulation.steps ?? 365,
+      seed: proposal.simulation.seed ?? 1,
+      stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
+    },
+    notSimulated: checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name),
+  };
+}
+
+/**
+ * The proposal executed as the timelock on the devnet and rewound (evm_snapshot/evm_revert), then one keeper
+ * cycle, run by the node's last unlocked account. Devnets only: a real chain needs a fork.
+ */
+export async function dryRunProposal(
+  stack: Stack,
+  proposal: ProposalDraft,
+  checked: CheckResult,
+  abi: Abi,
+): Promise<DryRun> {
+  const { contracts, transport } = stack;
+  const timelock = contracts.TimelockController;
+  if (!timelock) throw new Error(`${stack.source}: the record lacks the timelock`);
+  const walletClient = createWalletClient({ transport });
+  const accounts = await walletClient.getAddresses();
+  const keeper = accounts[accounts.length - 1];
+  if (!keeper) throw new Error("the node offers no unlocked account to run the keeper cycle");
+  return dryRun(
+    {
+      publicClient: stack.publicClient,
+      testClient: createTestClient({ mode: "hardhat", transport }),
+      walletClient,
+      abi,
+      addresses: {
+        timelock,
+        vault: stack.vault,
+        base: stack.base,
+        ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
+        ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
+      },
+      keeper,
+      readSnapshot: stack.readSnapshot,
+    },
+    proposalActions(proposal, checked.changes, stack.registry),
+  );
+}
