@@ -10,8 +10,11 @@
  * proposal end to end), and starts the local indexer on the subgraph (GraphQL on 127.0.0.1:8000), which catches up
  * with the scenario before the stack is reported ready and then follows the chain.
  *
+ * Last it serves the web app (SvelteKit, built when stale) on 127.0.0.1:3000.
+ *
  * Options: --port <n> (default 8545), --deployments-dir <dir> (default deployments/), --days <n> of scenario
- * (default 180; 0 skips it), --seed <n> (default 1), --graphql-port <n> (default 8000).
+ * (default 180; 0 skips it), --seed <n> (default 1), --graphql-port <n> (default 8000), --web-port <n>
+ * (default 3000).
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
@@ -23,6 +26,8 @@ import { defaultDeploymentsDir, readDeployment, type DeploymentRecord } from "..
 import { deployStack } from "../ignition/stack.ts";
 import { chainIdAt, startHardhatNode } from "./devnet/hardhatNode.ts";
 import { startIndexerProcess } from "./devnet/indexerProcess.ts";
+import { openProposal } from "./devnet/openProposal.ts";
+import { startWebProcess } from "./devnet/webProcess.ts";
 import { parseScenarioOptions, playScenario } from "./devnet/scenario.ts";
 import { seedVoters } from "./devnet/seedVoters.ts";
 
@@ -34,6 +39,7 @@ const { values: options } = parseArgs({
     days: { type: "string", default: "180" },
     seed: { type: "string", default: "1" },
     "graphql-port": { type: "string", default: "8000" },
+    "web-port": { type: "string", default: "3000" },
   },
 });
 let scenario: ReturnType<typeof parseScenarioOptions>;
@@ -53,6 +59,14 @@ if (!Number.isInteger(graphqlPort) || graphqlPort <= 0 || graphqlPort > 65_535 |
   console.error(`--graphql-port must be a TCP port number other than --port, got "${options["graphql-port"]}"`);
   process.exit(2);
 }
+const webPort = Number(options["web-port"]);
+if (!Number.isInteger(webPort) || webPort <= 0 || webPort > 65_535 || webPort === port || webPort === graphqlPort) {
+  console.error(
+    `--web-port must be a TCP port number other than --port and --graphql-port, got "${options["web-port"]}"`,
+  );
+  process.exit(2);
+}
+const webUrl = `http://127.0.0.1:${webPort}`;
 const graphqlUrl = `http://127.0.0.1:${graphqlPort}/subgraphs/name/trimtab`;
 const deploymentsDir = path.resolve(options["deployments-dir"]);
 const rpcUrl = `http://127.0.0.1:${port}`;
@@ -85,6 +99,7 @@ function printSummary(record: DeploymentRecord, file: string) {
       : []),
     "",
     `  GraphQL      ${graphqlUrl} (local indexer of subgraph/)`,
+    `  Web app      ${webUrl}`,
     "",
     "  Dev accounts 1-4 hold delegated TRIM and can propose and vote; account 1 is the guardian.",
   ];
@@ -111,10 +126,14 @@ async function main() {
   }
 
   await mkdir(path.join(root, ".trimtab"), { recursive: true });
+  console.log("Compiling the contracts…");
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true }); // a fresh clone has no artifacts yet
   const logFile = path.join(root, ".trimtab", `hardhat-node-${port}.log`);
   const node = await startHardhatNode(port, logFile);
   let indexer: ChildProcess | undefined;
+  let web: ChildProcess | undefined;
   const stop = () => {
+    web?.kill("SIGTERM");
     indexer?.kill("SIGTERM");
     node.kill("SIGTERM");
   };
@@ -151,8 +170,23 @@ async function main() {
           `${result.inKind} in-kind redemptions`,
       );
     }
+    if (scenario.days >= 31) {
+      // Open for a vote when the stack is ready: what the web app's proposal page and the voters need.
+      const file = "proposals/examples/reweight.yaml";
+      console.log(`Submitting ${file} for a vote…`);
+      const id = await openProposal(connection, deployed.record, { file, rpcUrl, deploymentFile: deployed.file! });
+      console.log(`  proposal ${id} is open for voting`);
+    }
     console.log("Indexing the chain…");
     indexer = await startIndexer(deployed.file!, await publicClient.getBlockNumber());
+    console.log("Starting the web app…");
+    web = await startWebProcess({
+      port: webPort,
+      rpcUrl,
+      graphqlUrl,
+      deploymentFile: deployed.file!,
+      logFile: path.join(root, ".trimtab", `web-${webPort}.log`),
+    });
     printSummary(deployed.record, deployed.file!);
     console.log(`  node log     ${path.relative(root, logFile)}\n\nReady. Ctrl-C stops the chain.`);
   } catch (error) {
@@ -160,6 +194,7 @@ async function main() {
     throw error;
   }
   await new Promise<void>((resolve) => node.on("exit", () => resolve()));
+  web?.kill("SIGTERM");
   indexer?.kill("SIGTERM");
 }
 

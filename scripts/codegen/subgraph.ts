@@ -11,6 +11,7 @@ import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { newest } from "./newest.ts";
 import { parseArgs, promisify } from "node:util";
 import { defaultDeploymentsDir, type DeploymentRecord } from "../../ignition/deploy.ts";
 
@@ -134,19 +135,6 @@ export async function buildSubgraph(
 }
 
 /** The newest modification time of the files under `dir` (0 when it does not exist). */
-async function newest(dir: string): Promise<number> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch {
-    return 0;
-  }
-  const times = await Promise.all(
-    entries.filter((e) => e.isFile()).map(async (e) => (await stat(path.join(e.parentPath, e.name))).mtimeMs),
-  );
-  return Math.max(0, ...times);
-}
-
 /** Builds the default subgraph when its sources (mappings, schema, manifest) are newer than its build. */
 export async function ensureSubgraphBuilt(): Promise<string> {
   const outputDir = path.join(subgraphDir, "build", "default");

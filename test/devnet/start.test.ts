@@ -17,6 +17,7 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 const node = path.join(root, "node_modules", ".bin", "node");
 const port = 18_545;
 const graphqlPort = 18_000;
+const webPort = 13_000;
 const run = promisify(execFile);
 
 describe("npm start: the local stack", () => {
@@ -31,6 +32,8 @@ describe("npm start: the local stack", () => {
       String(port),
       "--graphql-port",
       String(graphqlPort),
+      "--web-port",
+      String(webPort),
       "--deployments-dir",
       deploymentsDir,
       "--days",
@@ -97,6 +100,13 @@ describe("npm start: the local stack", () => {
     });
     expect(data.vaults).toEqual([{ rebalanceCount: rebalances.length }]);
     expect(data.proposals.map((p) => p.state)).toContain("Executed");
+    // A second proposal (reweight.yaml) is left open for a vote.
+    expect(output).toMatch(/proposal \d+ is open for voting/);
+
+    // The web app serves the dashboard, rendered on the server from the subgraph.
+    const page = await fetch(`http://127.0.0.1:${webPort}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/data-testid="nav">[\d,.]+ USDC/);
 
     // A delegate checks proposal files against this chain with the CLI: exit 0 when they pass, 1 when one fails.
     const deployment = path.join(deploymentsDir, "localhost.json");

@@ -1,0 +1,70 @@
+/** The web app in a child process: built when its sources are newer than its build, then served with Node. */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { open, stat } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { newest } from "../codegen/newest.ts";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const webDir = path.join(root, "web");
+/** Everything the app bundles: its own sources and the repository's modules it imports. */
+const sources = ["web/src", "web/vite.config.ts", "sim", "sdk", "parameters", "README.md"];
+
+/** Builds web/ (vite build, SvelteKit's Node adapter) when any of its sources changed since the last build. */
+export async function ensureWebBuilt(): Promise<string> {
+  const output = path.join(webDir, "build");
+  const times = await Promise.all(
+    sources.map(async (s) => {
+      const full = path.join(root, s);
+      return (await stat(full)).isDirectory() ? newest(full) : (await stat(full)).mtimeMs;
+    }),
+  );
+  if ((await newest(output)) < Math.max(...times)) {
+    const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
+    await promisify(execFile)(process.execPath, [vite, "build", "--logLevel", "warn"], {
+      cwd: webDir,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  }
+  return output;
+}
+
+export type WebProcessOptions = {
+  port: number;
+  rpcUrl: string;
+  graphqlUrl: string;
+  deploymentFile: string;
+  logFile: string;
+};
+
+/** Starts the built app on 127.0.0.1:`port` and waits until it answers. */
+export async function startWebProcess(options: WebProcessOptions, timeoutMs = 60_000): Promise<ChildProcess> {
+  const build = await ensureWebBuilt();
+  const log = await open(options.logFile, "w");
+  const web = spawn(process.execPath, [build], {
+    cwd: root,
+    stdio: ["ignore", log.fd, log.fd],
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: String(options.port),
+      ORIGIN: `http://127.0.0.1:${options.port}`,
+      TRIMTAB_ROOT: root,
+      TRIMTAB_RPC_URL: options.rpcUrl,
+      TRIMTAB_GRAPHQL_URL: options.graphqlUrl,
+      TRIMTAB_DEPLOYMENT: options.deploymentFile,
+    },
+  });
+  await log.close();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (web.exitCode !== null) throw new Error(`the web app exited with code ${web.exitCode}`);
+    const answered = await fetch(`http://127.0.0.1:${options.port}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (answered) return web;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  web.kill("SIGTERM");
+  throw new Error(`the web app did not answer on port ${options.port} within ${timeoutMs / 1000} s`);
+}
