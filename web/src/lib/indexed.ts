@@ -1,0 +1,21 @@
+/** Waiting for the subgraph to index what a transaction did, from the browser (through the app's relay). */
+import { graphqlRequest } from "./graphql.ts";
+
+/**
+ * Polls `query` until `done` accepts its data (the indexer has caught up), or `timeoutMs` passes; returns whether
+ * it caught up.
+ */
+export async function waitForIndexed<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  done: (data: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const data = await graphqlRequest<T>(fetch, "/api/graphql", query, variables).catch(() => undefined);
+    if (data && done(data)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  return false;
+}

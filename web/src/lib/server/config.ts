@@ -1,0 +1,39 @@
+/**
+ * Where the web server finds the stack: the chain's JSON-RPC, the subgraph's GraphQL and the deployment record.
+ * Set by `npm start`; on another machine through the environment:
+ * TRIMTAB_RPC_URL, TRIMTAB_GRAPHQL_URL, TRIMTAB_DEPLOYMENT (a deployments/<network>.json file) and TRIMTAB_ROOT
+ * (the repository, for the contracts' build artifacts the dry run decodes with).
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { DeploymentRecord } from "../../../../ignition/record.ts";
+
+/** A deployment record (deployments/<network>.json), as Ignition writes it. */
+export type Deployment = DeploymentRecord;
+
+export type ServerConfig = { rpcUrl: string; graphqlUrl: string; deploymentFile: string; root: string };
+
+export function serverConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const root = path.resolve(env.TRIMTAB_ROOT ?? process.cwd());
+  return {
+    rpcUrl: env.TRIMTAB_RPC_URL ?? "http://127.0.0.1:8545",
+    graphqlUrl: env.TRIMTAB_GRAPHQL_URL ?? "http://127.0.0.1:8000/subgraphs/name/trimtab",
+    deploymentFile: path.resolve(root, env.TRIMTAB_DEPLOYMENT ?? "deployments/localhost.json"),
+    root,
+  };
+}
+
+let cached: { file: string; text: string; deployment: Deployment } | undefined;
+
+/** The deployment record, re-read when the file changes (a new `npm start` writes a new one). */
+export async function readDeployment(config: ServerConfig): Promise<Deployment> {
+  const text = await readFile(config.deploymentFile, "utf8").catch(() => {
+    throw new Error(`${config.deploymentFile}: no deployment record (start the stack with npm start)`);
+  });
+  if (cached?.file === config.deploymentFile && cached.text === text) return cached.deployment;
+  const deployment = JSON.parse(text) as Deployment;
+  if (!deployment.contracts?.TrimtabGovernor || !deployment.contracts.ParameterRegistry)
+    throw new Error(`${config.deploymentFile}: the record lacks the governor or the registry`);
+  cached = { file: config.deploymentFile, text, deployment };
+  return deployment;
+}

@@ -1,0 +1,68 @@
+/**
+ * The stack as the proposal tools see it (sdk/proposal/stack.ts), from the web server: over the shared chain lock
+ * for reads, and alone on the chain (no lock inside, the caller holds it) for a dry run.
+ */
+import { custom, http } from "viem";
+import { loadStackAbi } from "../../../../sdk/proposal/abis.ts";
+import { checkProposal, type CheckResult } from "../../../../sdk/proposal/check.ts";
+import type { DryRun } from "../../../../sdk/proposal/dryRun.ts";
+import type { ProposalDraft } from "../../../../sdk/proposal/format.ts";
+import { connectStack, dryRunProposal, simulationBase, type Stack } from "../../../../sdk/proposal/stack.ts";
+import { withExclusiveChain, withSharedChain } from "./chainLock.ts";
+import { readDeployment, serverConfig } from "./config.ts";
+
+let cached: { key: string; stack: Promise<Stack> } | undefined;
+
+/** The stack of the current deployment record, its requests sharing the chain lock. */
+export async function sharedStack(): Promise<Stack> {
+  const config = serverConfig();
+  const deployment = await readDeployment(config);
+  const key = `${config.rpcUrl}|${JSON.stringify(deployment.contracts)}`;
+  if (cached?.key !== key) {
+    const transport = http(config.rpcUrl, { retryCount: 0 });
+    const locked = custom({ request: (args) => withSharedChain(() => transport({}).request(args)) });
+    const stack = connectStack(locked, deployment.contracts, config.deploymentFile);
+    stack.catch(() => (cached = undefined));
+    cached = { key, stack };
+  }
+  return cached.stack;
+}
+
+let base: { block: bigint; value: ReturnType<typeof simulationBase> } | undefined;
+
+/** What a simulation of the chain starts from, read once per block. */
+export async function sharedSimulationBase(): ReturnType<typeof simulationBase> {
+  const stack = await sharedStack();
+  const block = await stack.publicClient.getBlockNumber();
+  if (base?.block !== block) {
+    const value = simulationBase(stack);
+    value.catch(() => (base = undefined));
+    base = { block, value };
+  }
+  return base.value;
+}
+
+let abi: ReturnType<typeof loadStackAbi> | undefined;
+
+/**
+ * The proposal's dry run on the devnet, alone on the chain: every other request of this server waits until the
+ * chain is rewound.
+ */
+export async function exclusiveDryRun(
+  proposal: ProposalDraft,
+  name: string,
+): Promise<{ checked: CheckResult; dryRun: DryRun }> {
+  const config = serverConfig();
+  const deployment = await readDeployment(config);
+  abi ??= loadStackAbi(config.root);
+  const stackAbi = await abi;
+  return withExclusiveChain(async () => {
+    const stack = await connectStack(
+      http(config.rpcUrl, { retryCount: 0 }),
+      deployment.contracts,
+      config.deploymentFile,
+    );
+    const checked = checkProposal(name, proposal, await stack.readSnapshot());
+    return { checked, dryRun: await dryRunProposal(stack, proposal, checked, stackAbi) };
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * The connected wallet, shared by every page: an EIP-1193 injected wallet (MetaMask and friends) through viem, or
+ * on the devnet one of the Hardhat dev accounts signing in the page and sending through the app's RPC relay.
+ */
+import {
+  createPublicClient,
+  createWalletClient,
+  custom,
+  defineChain,
+  http,
+  type Address,
+  type Chain,
+  type EIP1193Provider,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
+import { devAccount, devnetChainId } from "./devAccounts.ts";
+
+export type Network = { name: string; chainId: number };
+type Connection =
+  | { kind: "injected"; account: Address; chainId: number; provider: EIP1193Provider }
+  | { kind: "dev"; account: Address; chainId: number; index: number };
+
+export const wallet = $state<{ connection: Connection | undefined; error: string | undefined }>({
+  connection: undefined,
+  error: undefined,
+});
+
+const storageKey = "trimtab.wallet";
+
+function appChain(network: Network): Chain {
+  const rpc = `${location.origin}/api/rpc`;
+  return defineChain({
+    id: network.chainId,
+    name: network.name,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpc] } },
+  });
+}
+
+/** Reads of the chain from the browser, through the app's relay. */
+export function browserPublicClient(network: Network): PublicClient {
+  return createPublicClient({ chain: appChain(network), transport: http(`${location.origin}/api/rpc`) });
+}
+
+function injectedProvider(): EIP1193Provider | undefined {
+  return (globalThis as { ethereum?: EIP1193Provider }).ethereum;
+}
+
+export function hasInjectedWallet(): boolean {
+  return injectedProvider() !== undefined;
+}
+
+export async function connectInjected(): Promise<void> {
+  const provider = injectedProvider();
+  if (!provider) throw new Error("No browser wallet found: install one (MetaMask, Rabby…) or use a dev account.");
+  const client = createWalletClient({ transport: custom(provider) });
+  const [account] = await client.requestAddresses();
+  if (!account) throw new Error("The wallet shared no account.");
+  const chainId = await client.getChainId();
+  wallet.connection = { kind: "injected", account, chainId, provider };
+  wallet.error = undefined;
+  localStorage.setItem(storageKey, JSON.stringify({ kind: "injected" }));
+  provider.on?.("accountsChanged", (accounts: Address[]) => {
+    if (wallet.connection?.kind !== "injected") return;
+    if (accounts[0]) wallet.connection = { ...wallet.connection, account: accounts[0] };
+    else disconnect();
+  });
+  provider.on?.("chainChanged", (id: string) => {
+    if (wallet.connection?.kind === "injected") wallet.connection = { ...wallet.connection, chainId: Number(id) };
+  });
+}
+
+export async function connectDev(index: number, network: Network): Promise<void> {
+  const account = await devAccount(index, network.chainId);
+  // The chain the relay serves must be the devnet too, whatever the deployment record says.
+  const served = await browserPublicClient(network).getChainId();
+  if (served !== devnetChainId) throw new Error(`the chain here is ${served}: dev accounts are for the devnet only`);
+  wallet.connection = { kind: "dev", account: account.address, chainId: served, index };
+  wallet.error = undefined;
+  localStorage.setItem(storageKey, JSON.stringify({ kind: "dev", index }));
+}
+
+export function disconnect(): void {
+  wallet.connection = undefined;
+  localStorage.removeItem(storageKey);
+}
+
+/** Reconnects the wallet of the previous visit, without prompting (an injected wallet only if already allowed). */
+export async function restore(network: Network): Promise<void> {
+  const saved = localStorage.getItem(storageKey);
+  if (!saved || wallet.connection) return;
+  try {
+    const choice = JSON.parse(saved) as { kind: string; index?: number };
+    if (choice.kind === "dev" && network.chainId === devnetChainId) await connectDev(choice.index ?? 0, network);
+    if (choice.kind === "injected") {
+      const provider = injectedProvider();
+      const accounts = (await provider?.request({ method: "eth_accounts" })) as Address[] | undefined;
+      if (accounts?.[0]) await connectInjected();
+    }
+  } catch {
+    localStorage.removeItem(storageKey);
+  }
+}
+
+/** Why the connected wallet cannot act on `network` now, or undefined when it can. */
+export function networkProblem(network: Network): string | undefined {
+  const c = wallet.connection;
+  if (!c) return "Connect a wallet first.";
+  if (c.chainId !== network.chainId)
+    return `Your wallet is on chain ${c.chainId}; Trimtab here runs on ${network.name} (chain ${network.chainId}). Switch networks in your wallet.`;
+  return undefined;
+}
+
+/** A client that signs as the connected account on `network`, or throws with what is wrong. */
+export async function signer(network: Network): Promise<WalletClient & { account: { address: Address } }> {
+  const problem = networkProblem(network);
+  if (problem) throw new Error(problem);
+  const c = wallet.connection!;
+  const chain = appChain(network);
+  if (c.kind === "dev") {
+    const account = await devAccount(c.index, network.chainId);
+    return createWalletClient({ account, chain, transport: http(chain.rpcUrls.default.http[0]) }) as WalletClient & {
+      account: { address: Address };
+    };
+  }
+  return createWalletClient({ account: c.account, chain, transport: custom(c.provider) }) as WalletClient & {
+    account: { address: Address };
+  };
+}
+
+/** Asks the injected wallet to switch to `network`. */
+export async function switchNetwork(network: Network): Promise<void> {
+  const c = wallet.connection;
+  if (c?.kind !== "injected") return;
+  const client = createWalletClient({ transport: custom(c.provider) });
+  await client.switchChain({ id: network.chainId });
+  wallet.connection = { ...c, chainId: network.chainId };
+}
+
+/** Waits until transaction `hash` is mined; throws when it reverted, naming `what` it was. */
+export async function confirmed(network: Network, hash: `0x${string}`, what: string): Promise<void> {
+  const receipt = await browserPublicClient(network).waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`The ${what} (transaction ${hash}) reverted.`);
+}

@@ -1,0 +1,121 @@
+import { error } from "@sveltejs/kit";
+import { checkProposal } from "../../../../../sdk/proposal/check.ts";
+import { decodeOnchainProposal, readOnchainProposal, reportHashOf } from "../../../../../sdk/proposal/onchain.ts";
+import { impactRequest } from "../../../../../sdk/proposal/stack.ts";
+import { formatValue } from "../../../../../sdk/proposal/units.ts";
+import { governorAbi, proposalStates } from "../../../lib/governance.ts";
+import { describeRules } from "../../../lib/rules.ts";
+import { readDeployment, serverConfig } from "../../../lib/server/config.ts";
+import { exclusiveDryRun, sharedSimulationBase, sharedStack } from "../../../lib/server/stack.ts";
+import { querySubgraph } from "../../../lib/server/subgraph.ts";
+import type { PageServerLoad } from "./$types";
+
+type SubgraphProposal = {
+  id: string;
+  title: string;
+  description: string;
+  proposer: { id: string };
+  createdTimestamp: string;
+  voteStart: string;
+  voteEnd: string;
+  extendedDeadline: string | null;
+  eta: string | null;
+  voteCount: number;
+  stateChanges: { state: string; timestamp: string }[];
+  votes: { voter: { id: string }; supportLabel: string; weight: string; reason: string; timestamp: string }[];
+  parameterChanges: { name: string; oldValue: string; newValue: string }[];
+};
+
+/** States in which the proposal has not changed anything yet: its checks, dry run and simulation still apply. */
+const upcoming = new Set(["Pending", "Active", "Succeeded", "Queued"]);
+
+export const load: PageServerLoad = async ({ params }) => {
+  if (!/^\d{1,78}$/.test(params.id)) error(404, `"${params.id}" is not a proposal id (a decimal number)`);
+  const id = BigInt(params.id);
+  const deployment = await readDeployment(serverConfig());
+  const stack = await sharedStack();
+  const { proposal } = await querySubgraph<{ proposal: SubgraphProposal | null }>(
+    `query ($id: ID!) {
+      proposal(id: $id) {
+        id title description proposer { id } createdTimestamp voteStart voteEnd extendedDeadline eta voteCount
+        stateChanges(orderBy: timestamp) { state timestamp }
+        votes(first: 100, orderBy: weight, orderDirection: desc) { voter { id } supportLabel weight reason timestamp }
+        parameterChanges { name oldValue newValue }
+      }
+    }`,
+    { id: params.id },
+  );
+  if (!proposal) error(404, `proposal ${params.id} is not indexed (yet): check the id, or wait for the indexer`);
+
+  const governor = { address: stack.governor, abi: governorAbi } as const;
+  const client = stack.publicClient;
+  const [stateIndex, snapshotTime, deadline, eta, votes, block] = await Promise.all([
+    client.readContract({ ...governor, functionName: "state", args: [id] }),
+    client.readContract({ ...governor, functionName: "proposalSnapshot", args: [id] }),
+    client.readContract({ ...governor, functionName: "proposalDeadline", args: [id] }),
+    client.readContract({ ...governor, functionName: "proposalEta", args: [id] }),
+    client.readContract({ ...governor, functionName: "proposalVotes", args: [id] }),
+    client.getBlock(),
+  ]);
+  // The quorum at the snapshot, once the snapshot is in the past (before, the governor cannot say).
+  const quorum =
+    snapshotTime < block.timestamp
+      ? await client.readContract({ ...governor, functionName: "quorum", args: [snapshotTime] })
+      : undefined;
+  const state = proposalStates[stateIndex] ?? "Pending";
+
+  const registry = await stack.readSnapshot();
+  const onchain = await readOnchainProposal(client, stack.governor, id);
+  const draft = decodeOnchainProposal(onchain, stack.registry, registry);
+  const name = `proposal ${params.id}`;
+  const checked = checkProposal(name, draft, registry);
+  const changes = checked.changes.map((c) => ({
+    name: c.name,
+    before: formatValue(c.name, c.kind, c.before, registry),
+    after: formatValue(c.name, c.kind, c.after, registry),
+    rules: registry.parameters[c.name] && describeRules(registry.parameters[c.name]!, registry),
+    checks: checked.checks.filter((k) => k.field === `changes."${c.name}"`),
+  }));
+  const live = upcoming.has(state);
+  const devnet = deployment.chainId === 31_337;
+
+  return {
+    id: params.id,
+    proposal,
+    state,
+    chain: {
+      now: Number(block.timestamp),
+      snapshot: Number(snapshotTime),
+      deadline: Number(deadline),
+      eta: Number(eta),
+      quorum: quorum?.toString(),
+      forVotes: votes[1].toString(),
+      againstVotes: votes[0].toString(),
+      abstainVotes: votes[2].toString(),
+    },
+    live,
+    changes,
+    rawCalls: draft.calls.map((c) => ({ target: c.target, data: c.data, value: c.value.toString() })),
+    checks: checked.checks,
+    verdict: checked.verdict,
+    citedReport: reportHashOf(onchain.description),
+    // Streamed: the page renders first, then these arrive.
+    dryRun: live
+      ? devnet
+        ? exclusiveDryRun(draft, name).then(
+            ({ dryRun }) => ({ ok: true as const, dryRun }),
+            (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
+          )
+        : Promise.resolve({
+            ok: false as const,
+            message: "The dry run needs the devnet; on a real chain run `trimtab proposal simulate` against a fork.",
+          })
+      : Promise.resolve({ ok: false as const, message: `The proposal is ${state}: there is nothing left to dry-run.` }),
+    simulation: live
+      ? sharedSimulationBase().then(
+          (base) => ({ ok: true as const, ...impactRequest(base, draft, checked) }),
+          (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
+        )
+      : Promise.resolve({ ok: false as const, message: `The proposal is ${state}: its changes are no longer ahead.` }),
+  };
+};
