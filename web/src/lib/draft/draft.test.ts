@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { RegistrySnapshot } from "../../../../sdk/proposal/check.ts";
+import { parseProposal } from "../../../../sdk/proposal/format.ts";
+import { checkDraft, checkReason, draftFileName, draftYaml, type DraftForm } from "./draft.ts";
+
+const day = 86_400;
+const now = 1_800_000_000;
+const snapshot: RegistrySnapshot = {
+  baseSymbol: "USDC",
+  baseDecimals: 6,
+  earliestExecutionSeconds: now + 6 * day,
+  guardianExpiresAtSeconds: now + 365 * day,
+  parameters: {
+    "rebalance.bandBps": {
+      name: "rebalance.bandBps",
+      kind: "bps",
+      saferDirection: "none",
+      value: 500n,
+      rules: { min: 100n, max: 2_000n, stepKind: "absolute", maxStep: 250n, minIntervalSeconds: day },
+      updatedAtSeconds: now - 10 * day,
+    },
+    "caps.depositCap": {
+      name: "caps.depositCap",
+      kind: "amount",
+      saferDirection: "lower",
+      value: 10_000_000_000_000n,
+      rules: { min: 0n, max: 10n ** 15n, stepKind: "absolute", maxStep: 5_000_000_000_000n, minIntervalSeconds: day },
+      updatedAtSeconds: now - 10 * day,
+    },
+  },
+};
+
+const form = (changes: DraftForm["changes"], title = "Tighter band"): DraftForm => ({
+  title,
+  body: "Why it helps.",
+  changes,
+  simulation: { paths: 500, seed: 3 },
+});
+
+describe("a proposal drafted in the web app", () => {
+  it("is checked by the registry's rules, each failure attached to its parameter", () => {
+    const checked = checkDraft(form([{ name: "rebalance.bandBps", value: "25%" }]), snapshot);
+    expect(checked.ok).toBe(true);
+    if (!checked.ok) return;
+    expect(checked.result.verdict).toBe("FAIL");
+    const failures = checked.byParameter["rebalance.bandBps"]!.filter((c) => c.status === "fail");
+    expect(failures.map((c) => c.rule)).toEqual(["bounds", "max step"]);
+    expect(checkReason(failures[0]!)).toBe("25% is outside the rules' range 1% to 20%");
+  });
+
+  it("passes a change within the bounds, the step and the interval", () => {
+    const checked = checkDraft(form([{ name: "rebalance.bandBps", value: "4%" }]), snapshot);
+    expect(checked.ok && checked.result.verdict).toBe("PASS");
+    expect(checked.ok && checked.result.changes).toEqual([
+      { name: "rebalance.bandBps", kind: "bps", before: 500n, after: 400n },
+    ]);
+  });
+
+  it("names a value it cannot read, and an unknown parameter", () => {
+    const checked = checkDraft(
+      form([
+        { name: "caps.depositCap", value: "lots" },
+        { name: "rebalance.band", value: "4%" },
+      ]),
+      snapshot,
+    );
+    if (!checked.ok) throw new Error("expected a checked draft");
+    expect(checked.byParameter["caps.depositCap"]![0]).toMatchObject({ rule: "units", status: "fail" });
+    expect(checkReason(checked.byParameter["rebalance.band"]![0]!)).toContain("did you mean rebalance.bandBps?");
+  });
+
+  it("refuses a draft without a title or without a change, naming the field", () => {
+    expect(checkDraft(form([{ name: "rebalance.bandBps", value: "4%" }], "  "), snapshot)).toEqual({
+      ok: false,
+      field: "title",
+      message: "must be a non-empty line of text",
+    });
+    expect(checkDraft(form([]), snapshot)).toMatchObject({ ok: false, field: "changes" });
+  });
+
+  it("exports the proposals/ file the CLI reads back to the same proposal", () => {
+    const draft = form([
+      { name: "rebalance.bandBps", value: "4%" },
+      { name: "caps.depositCap", value: "12_000_000 USDC" },
+    ]);
+    const text = draftYaml(draft);
+    expect(text).toMatch(/^# proposals\/tighter-band\.yaml/);
+    const read = parseProposal(draftFileName(draft.title), text);
+    expect(read).toEqual({
+      title: "Tighter band",
+      body: "Why it helps.\n",
+      changes: { "rebalance.bandBps": "4%", "caps.depositCap": "12_000_000 USDC" },
+      calls: [],
+      simulation: { paths: 500, seed: 3 },
+    });
+    expect(parse(text).changes["caps.depositCap"]).toBe("12_000_000 USDC");
+  });
+
+  it("names its file after the title", () => {
+    expect(draftFileName("Hedge 60% of WETH!")).toBe("proposals/hedge-60-of-weth.yaml");
+    expect(draftFileName("???")).toBe("proposals/draft.yaml");
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * A proposal drafted in the browser: the form's fields become the same document a delegate writes in proposals/
+ * (read by sdk/proposal/format.ts, checked by sdk/proposal/check.ts), so that the page, the exported file and the
+ * CLI agree on every rule.
+ */
+import { stringify } from "yaml";
+import { checkProposal, type Check, type CheckResult, type RegistrySnapshot } from "../../../../sdk/proposal/check.ts";
+import { ProposalError, readProposal, type ProposalDraft } from "../../../../sdk/proposal/format.ts";
+
+export type DraftForm = {
+  title: string;
+  body: string;
+  /** Parameter changes in the order picked, values as typed ("4%", "12h", "12_000_000 USDC", "true"). */
+  changes: { name: string; value: string }[];
+  simulation: { paths: number; seed: number };
+};
+
+/** The file name the draft is checked and exported as. */
+export function draftFileName(title: string): string {
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return `proposals/${slug || "draft"}.yaml`;
+}
+
+/** The proposals/ document of a form: title, body, changes by name, the simulation settings. */
+export function draftDocument(form: DraftForm): Record<string, unknown> {
+  return {
+    title: form.title.trim(),
+    body: form.body.trim() ? `${form.body.trim()}\n` : "",
+    changes: Object.fromEntries(form.changes.map((c) => [c.name, c.value.trim()])),
+    simulation: { paths: form.simulation.paths, seed: form.simulation.seed },
+  };
+}
+
+/** The form as a proposals/ YAML file, ready for `trimtab proposal check`. */
+export function draftYaml(form: DraftForm): string {
+  const header = `# ${draftFileName(form.title)}: drafted in the Trimtab web app.\n# Check it with: npm run trimtab -- proposal check ${draftFileName(form.title)}\n`;
+  return header + stringify(draftDocument(form), { lineWidth: 0 });
+}
+
+export type DraftCheck =
+  /** The document itself is malformed (no title, no change…): `field` names what is wrong. */
+  | { ok: false; field: string; message: string }
+  | { ok: true; proposal: ProposalDraft; result: CheckResult; byParameter: Record<string, Check[]> };
+
+/** The draft read as a proposal file and checked against the registry: every rule, grouped by parameter. */
+export function checkDraft(form: DraftForm, snapshot: RegistrySnapshot): DraftCheck {
+  const file = draftFileName(form.title);
+  let proposal: ProposalDraft;
+  try {
+    proposal = readProposal(file, draftDocument(form));
+  } catch (error) {
+    if (error instanceof ProposalError) return { ok: false, field: error.field, message: error.reason };
+    throw error;
+  }
+  const result = checkProposal(file, proposal, snapshot);
+  const byParameter: Record<string, Check[]> = {};
+  for (const check of result.checks) {
+    const name = /^changes\."(.+)"$/.exec(check.field)?.[1];
+    if (name) (byParameter[name] ??= []).push(check);
+  }
+  return { ok: true, proposal, result, byParameter };
+}
+
+/** The reason of a check, without the "file: field: " its message starts with. */
+export function checkReason(check: Check): string {
+  const prefix = `: ${check.field}: `;
+  const at = check.message.indexOf(prefix);
+  return at >= 0 ? check.message.slice(at + prefix.length) : check.message;
+}

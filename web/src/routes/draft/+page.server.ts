@@ -1,0 +1,31 @@
+import { formatValue } from "../../../../sdk/proposal/units.ts";
+import { governorAbi } from "../../lib/governance.ts";
+import { describeRules } from "../../lib/rules.ts";
+import { sharedSimulationBase, sharedStack } from "../../lib/server/stack.ts";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async () => {
+  const stack = await sharedStack();
+  const [registry, threshold] = await Promise.all([
+    stack.readSnapshot(),
+    stack.publicClient.readContract({ address: stack.governor, abi: governorAbi, functionName: "proposalThreshold" }),
+  ]);
+  return {
+    registry,
+    registryAddress: stack.registry,
+    threshold,
+    parameters: Object.values(registry.parameters)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((p) => ({
+        name: p.name,
+        kind: p.kind,
+        value: formatValue(p.name, p.kind, p.value, registry),
+        rules: describeRules(p, registry),
+      })),
+    // Streamed: the form works before the feeds' history is read.
+    simulationBase: sharedSimulationBase().then(
+      (base) => ({ ok: true as const, base }),
+      (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
+    ),
+  };
+};
