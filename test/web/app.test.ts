@@ -1,0 +1,205 @@
+/**
+ * The web app end to end, in Debian's Chromium against the real stack (`npm start`: chain, indexer, web): what a
+ * token holder, a delegate and an analyst do there. Each page is checked with axe and screenshotted into
+ * test-results/web/. Set TRIMTAB_E2E_URL (and TRIMTAB_E2E_GRAPHQL) to run against a stack already up.
+ */
+import type { ChildProcess } from "node:child_process";
+import { mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStackProcess } from "../../scripts/devnet/startProcess.ts";
+import { launchChromium, type Chromium } from "../helpers/chromium.ts";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const node = path.join(root, "node_modules", ".bin", "node");
+const screenshots = path.join(root, "test-results", "web");
+const ports = { chain: 18_645, graphql: 18_100, web: 13_100 };
+
+let base = process.env.TRIMTAB_E2E_URL ?? `http://127.0.0.1:${ports.web}`;
+let graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? `http://127.0.0.1:${ports.graphql}/subgraphs/name/trimtab`;
+let stack: ChildProcess | undefined;
+let browser: Chromium;
+let page: Page;
+
+/** The subgraph's answer to `query`, straight from its GraphQL API. */
+async function subgraph<T>(query: string): Promise<T> {
+  const response = await fetch(graphql, { method: "POST", body: JSON.stringify({ query }) });
+  return ((await response.json()) as { data: T }).data;
+}
+
+/** No accessibility violation axe-core can find on the page as it is. */
+async function expectAccessible(name: string) {
+  const axe = await readFile(path.join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  await page.addScriptTag({ content: axe });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      globalThis as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe.run();
+    return result.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`,
+    );
+  });
+  expect(violations, `axe on ${name}`).toEqual([]);
+}
+
+async function screenshot(name: string) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Connects the built-in devnet signer as dev account `index`. */
+async function useDevAccount(index: number) {
+  await page.locator("[data-testid=wallet][data-restored=true]").waitFor();
+  const disconnect = page.getByRole("button", { name: "Disconnect" });
+  if (await disconnect.isVisible()) await disconnect.click();
+  await page.getByLabel("Dev account").selectOption(String(index));
+  await page.getByRole("button", { name: "Use dev account" }).click();
+  await expect.poll(() => page.getByTestId("wallet-account").textContent()).toContain(`Dev #${index}`);
+}
+
+describe("the web app", () => {
+  beforeAll(async () => {
+    await mkdir(screenshots, { recursive: true });
+    if (!process.env.TRIMTAB_E2E_URL) {
+      const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-web-"));
+      // 40 days: enough feed history to calibrate the simulation, and reweight.yaml left open for a vote.
+      const started = startStackProcess(node, root, [
+        ...["--port", String(ports.chain), "--graphql-port", String(ports.graphql), "--web-port", String(ports.web)],
+        ...["--deployments-dir", deploymentsDir, "--days", "40"],
+      ]);
+      stack = started.child;
+      await started.ready;
+    }
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    stack?.kill("SIGTERM");
+  });
+
+  it("shows the portfolio on the dashboard: NAV, allocation against targets, positions, rebalances, freshness", async () => {
+    const { vaults } = await subgraph<{ vaults: { totalAssets: string }[] }>("{ vaults { totalAssets } }");
+    const nav = Number(BigInt(vaults[0]!.totalAssets) / 10n ** 6n).toLocaleString("en-US");
+    await page.goto(base);
+    await expect.poll(() => page.getByTestId("nav").textContent()).toContain(nav);
+    await expect.poll(() => page.getByTestId("freshness").textContent()).toMatch(/Indexed to block \d+/);
+    for (const heading of ["Allocation vs targets", "Collateral on the lending market", "Hedge", "Recent rebalances"])
+      expect(await page.getByRole("heading", { name: heading }).isVisible(), heading).toBe(true);
+    expect(await page.locator("svg[aria-label='NAV over time'] path").count()).toBeGreaterThan(0);
+    await expectAccessible("the dashboard");
+    await screenshot("dashboard");
+  });
+
+  it("lists every parameter with its value and rules", async () => {
+    await page.goto(`${base}/parameters`);
+    const row = page.getByRole("row").filter({ hasText: "rebalance.bandBps" });
+    expect(await row.textContent()).toMatch(/4%.*1% – 20%.*2\.5%.*1d/);
+    await expectAccessible("the parameters");
+    await screenshot("parameters");
+  });
+
+  it("opens the active proposal and shows its changes, checks, dry run and simulated impact", async () => {
+    await page.goto(`${base}/proposals`);
+    const row = page.getByRole("row").filter({ hasText: "Move 5% from USDC to WBTC" });
+    expect(await row.textContent()).toContain("Active");
+    await row.getByRole("link").click();
+    await page.waitForURL(/\/proposals\/\d+$/);
+    expect(await page.getByTestId("changes").textContent()).toMatch(/weight\.USDC.*40%.*35%/);
+    expect(await page.getByTestId("verdict").textContent()).toBe("PASS");
+    await page.getByTestId("dry-run").waitFor();
+    expect(await page.getByTestId("dry-run").textContent()).toContain("Call 1: executes");
+    // The simulation runs in a Web Worker; its report's hash is compared with the one the description cites.
+    await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId("metrics").textContent()).toContain("Max drawdown p95");
+    expect(await page.getByTestId("report-hash").textContent()).toMatch(/Report 0x[0-9a-f]{64}: (matches|differs)/);
+    await expectAccessible("a proposal");
+    await screenshot("proposal");
+  });
+
+  it("votes as a dev account and shows the tally the subgraph indexed", async () => {
+    const proposalUrl = page.url();
+    const id = proposalUrl.split("/").pop()!;
+    // An account without voting power is told so before it signs anything.
+    await useDevAccount(7);
+    await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
+    await expect.poll(() => page.getByTestId("vote-error").textContent()).toContain("no voting power");
+
+    await useDevAccount(2);
+    await page.getByLabel("Against").check();
+    await page.getByLabel("Reason (optional, public)").fill("WBTC is the more volatile asset");
+    await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
+    await expect.poll(() => page.getByTestId("vote-status").textContent(), { timeout: 60_000 }).toContain("is counted");
+    const { proposal } = await subgraph<{ proposal: { againstVotes: string; votes: { reason: string }[] } }>(
+      `{ proposal(id: "${id}") { againstVotes votes { reason } } }`,
+    );
+    expect(BigInt(proposal.againstVotes)).toBeGreaterThan(0n);
+    expect(proposal.votes.map((v) => v.reason)).toContain("WBTC is the more volatile asset");
+    const against = Number(BigInt(proposal.againstVotes) / 10n ** 18n).toLocaleString("en-US");
+    await expect.poll(() => page.getByTestId("tally-against").textContent()).toContain(against);
+
+    // A second vote from the same account is refused with a message, not a raw revert.
+    await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
+    await expect.poll(() => page.getByTestId("vote-error").textContent()).toContain("already voted");
+    await screenshot("proposal-voted");
+  });
+
+  it("drafts a proposal: an out-of-range value is flagged inline, a valid one is simulated and submitted", async () => {
+    await page.goto(`${base}/draft`);
+    await useDevAccount(1);
+    await page.getByLabel("Title").fill("Tighter band after the reweight");
+    await page.getByLabel("Why (markdown)").fill("Rebalance at 3% drift: the portfolio stays closer to its weights.");
+    await page.getByLabel("Parameter", { exact: true }).selectOption("rebalance.bandBps");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    const value = page.getByLabel("New value of rebalance.bandBps");
+    await value.fill("25%");
+    const change = page.getByTestId("change-rebalance.bandBps");
+    await expect.poll(() => change.textContent()).toContain("25% is outside the rules' range 1% to 20%");
+    expect(await value.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByTestId("draft-verdict").textContent()).toBe("FAIL");
+    await screenshot("draft-invalid");
+    await page.getByRole("button", { name: "Submit on chain" }).click();
+    await expect.poll(() => page.getByTestId("draft-error").textContent()).toContain("fails its checks");
+
+    await value.fill("3%");
+    await expect.poll(() => page.getByTestId("draft-verdict").textContent()).toBe("PASS");
+    expect(await value.getAttribute("aria-invalid")).toBeNull();
+    await page.getByRole("button", { name: "Run the simulation" }).click();
+    await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
+    await expectAccessible("the draft");
+    await screenshot("draft");
+    await page.getByRole("button", { name: "Submit on chain" }).click();
+    await page.waitForURL(/\/proposals\/\d+$/, { timeout: 60_000 });
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Tighter band after the reweight");
+    expect(await page.getByTestId("proposal-state").textContent()).toBe("Pending");
+    expect(await page.getByTestId("changes").textContent()).toMatch(/rebalance\.bandBps.*4%.*3%/);
+  });
+
+  it("delegates voting power to another account", async () => {
+    await page.goto(`${base}/delegates`);
+    await useDevAccount(4);
+    await expect.poll(() => page.getByTestId("my-delegate").textContent()).toContain("yourself");
+    await page.getByLabel("to another account").check();
+    await page.getByLabel("Delegate's address").fill("0x1234");
+    await expect.poll(() => page.locator("#other-error").textContent()).toContain("Not an address");
+    const dev3 = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+    await page.getByLabel("Delegate's address").fill(dev3);
+    await page.getByTestId("delegate-form").getByRole("button", { name: "Delegate" }).click();
+    await expect
+      .poll(() => page.getByTestId("delegate-status").textContent(), { timeout: 60_000 })
+      .toContain("now votes through");
+    await expect.poll(() => page.getByTestId("my-delegate").textContent()).toContain("0x90F7");
+    const { delegate } = await subgraph<{ delegate: { delegatingTo: { id: string } } }>(
+      `{ delegate(id: "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65") { delegatingTo { id } } }`,
+    );
+    expect(delegate.delegatingTo.id).toBe(dev3.toLowerCase());
+    expect(await page.getByTestId("delegations").textContent()).toContain("0x15d3");
+    await expectAccessible("the delegates");
+    await screenshot("delegates");
+  });
+});
