@@ -202,4 +202,32 @@ describe("the web app", () => {
     await expectAccessible("the delegates");
     await screenshot("delegates");
   });
+
+  it("runs an analyst's GraphQL query from the README's examples and exports its table as CSV", async () => {
+    await page.goto(`${base}/analytics`);
+    await page.getByLabel("Example").selectOption({ label: "Rebalances and the slippage of their trades" });
+    expect(await page.getByLabel("Query (GraphQL)").inputValue()).toContain("rebalances(first: 10");
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    const table = page.getByTestId("result-table");
+    await table.waitFor();
+    expect(await table.getByRole("columnheader").allTextContents()).toContain("navChange");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      table
+        .getByRole("button", { name: /Download CSV/ })
+        .first()
+        .click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("rebalances.csv");
+    const csv = await readFile((await download.path())!, "utf8");
+    expect(csv.split("\r\n")[0]).toMatch(/^timestamp,navBefore,navAfter,navChange/);
+    expect(csv.split("\r\n").length).toBeGreaterThan(2);
+    await expectAccessible("the analytics console");
+    await screenshot("analytics");
+
+    // A query the subgraph refuses: its own message, shown as an alert.
+    await page.getByLabel("Query (GraphQL)").fill("{ vaults { nope } }");
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await expect.poll(() => page.getByTestId("analytics-errors").textContent()).toContain("nope");
+  });
 });

@@ -2,14 +2,15 @@
  * How the app writes numbers, with the unit in the name of each function: token amounts from wei, basis points,
  * seconds, timestamps. Pure and locale-fixed (en-US, UTC), so that the server's and the browser's renderings agree.
  */
-import { formatUnits } from "viem";
-
 const grouped = (digits: number) =>
   new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** `wei` of a token with `decimals`, grouped, with `fractionDigits` decimals: 5169719123456n, 6 → "5,169,719.12". */
 export function formatTokenAmount(wei: bigint | string, decimals: number, fractionDigits = 2): string {
-  const value = Number(formatUnits(BigInt(wei), decimals));
+  const v = BigInt(wei);
+  const scale = 10n ** BigInt(decimals);
+  const magnitude = v < 0n ? -v : v;
+  const value = (v < 0n ? -1 : 1) * (Number(magnitude / scale) + Number(magnitude % scale) / Number(scale));
   return grouped(fractionDigits).format(value);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The connected wallet, shared by every page: an EIP-1193 injected wallet (MetaMask and friends) through viem, or
- * on the devnet one of the Hardhat dev accounts signing in the page and sending through the app's RPC relay.
+ * Connecting, signing and sending: an EIP-1193 injected wallet (MetaMask and friends) through viem, or on the devnet
+ * one of the Hardhat dev accounts signing in the page and sending through the app's RPC relay.
  */
 import {
   createPublicClient,
@@ -10,23 +10,11 @@ import {
   http,
   type Address,
   type Chain,
-  type EIP1193Provider,
   type PublicClient,
   type WalletClient,
 } from "viem";
 import { devAccount, devnetChainId } from "./devAccounts.ts";
-
-export type Network = { name: string; chainId: number };
-type Connection =
-  | { kind: "injected"; account: Address; chainId: number; provider: EIP1193Provider }
-  | { kind: "dev"; account: Address; chainId: number; index: number };
-
-export const wallet = $state<{ connection: Connection | undefined; error: string | undefined }>({
-  connection: undefined,
-  error: undefined,
-});
-
-const storageKey = "trimtab.wallet";
+import { disconnect, injectedProvider, networkProblem, storageKey, wallet, type Network } from "./state.svelte.ts";
 
 function appChain(network: Network): Chain {
   const rpc = `${location.origin}/api/rpc`;
@@ -41,14 +29,6 @@ function appChain(network: Network): Chain {
 /** Reads of the chain from the browser, through the app's relay. */
 export function browserPublicClient(network: Network): PublicClient {
   return createPublicClient({ chain: appChain(network), transport: http(`${location.origin}/api/rpc`) });
-}
-
-function injectedProvider(): EIP1193Provider | undefined {
-  return (globalThis as { ethereum?: EIP1193Provider }).ethereum;
-}
-
-export function hasInjectedWallet(): boolean {
-  return injectedProvider() !== undefined;
 }
 
 export async function connectInjected(): Promise<void> {
@@ -81,11 +61,6 @@ export async function connectDev(index: number, network: Network): Promise<void>
   localStorage.setItem(storageKey, JSON.stringify({ kind: "dev", index }));
 }
 
-export function disconnect(): void {
-  wallet.connection = undefined;
-  localStorage.removeItem(storageKey);
-}
-
 /** Reconnects the wallet of the previous visit, without prompting (an injected wallet only if already allowed). */
 export async function restore(network: Network): Promise<void> {
   const saved = localStorage.getItem(storageKey);
@@ -101,15 +76,6 @@ export async function restore(network: Network): Promise<void> {
   } catch {
     localStorage.removeItem(storageKey);
   }
-}
-
-/** Why the connected wallet cannot act on `network` now, or undefined when it can. */
-export function networkProblem(network: Network): string | undefined {
-  const c = wallet.connection;
-  if (!c) return "Connect a wallet first.";
-  if (c.chainId !== network.chainId)
-    return `Your wallet is on chain ${c.chainId}; Trimtab here runs on ${network.name} (chain ${network.chainId}). Switch networks in your wallet.`;
-  return undefined;
 }
 
 /** A client that signs as the connected account on `network`, or throws with what is wrong. */

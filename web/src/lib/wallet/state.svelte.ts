@@ -1,0 +1,37 @@
+/**
+ * The connected wallet, shared by every page (no viem here: the layout's button must stay light; what signs and
+ * sends lives in connect.ts, loaded by the pages that act and on demand by the button).
+ */
+import type { Address, EIP1193Provider } from "viem";
+
+export type Network = { name: string; chainId: number };
+export type Connection =
+  | { kind: "injected"; account: Address; chainId: number; provider: EIP1193Provider }
+  | { kind: "dev"; account: Address; chainId: number; index: number };
+
+export const wallet = $state<{ connection: Connection | undefined; error: string | undefined }>({
+  connection: undefined,
+  error: undefined,
+});
+
+/** Where the choice of wallet is kept between visits. */
+export const storageKey = "trimtab.wallet";
+
+export function disconnect(): void {
+  wallet.connection = undefined;
+  localStorage.removeItem(storageKey);
+}
+
+/** Why the connected wallet cannot act on `network` now, or undefined when it can. */
+export function networkProblem(network: Network): string | undefined {
+  const c = wallet.connection;
+  if (!c) return "Connect a wallet first.";
+  if (c.chainId !== network.chainId)
+    return `Your wallet is on chain ${c.chainId}; Trimtab here runs on ${network.name} (chain ${network.chainId}). Switch networks in your wallet.`;
+  return undefined;
+}
+
+/** Whether the browser has an EIP-1193 wallet (MetaMask and friends). */
+export function injectedProvider(): EIP1193Provider | undefined {
+  return (globalThis as { ethereum?: EIP1193Provider }).ethereum;
+}
