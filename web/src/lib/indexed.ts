@@ -13,7 +13,11 @@ export async function waitForIndexed<T>(
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const data = await graphqlRequest<T>(fetch, "/api/graphql", query, variables).catch(() => undefined);
+    // A subgraph that does not answer (yet) is waited for; a query it refuses is a mistake to report.
+    const data = await graphqlRequest<T>(fetch, "/api/graphql", query, variables).catch((error: unknown) => {
+      if (error instanceof Error && /does not answer|HTTP 5\d\d/.test(error.message)) return undefined;
+      throw error;
+    });
     if (data && done(data)) return true;
     await new Promise((resolve) => setTimeout(resolve, 400));
   }
