@@ -9,7 +9,6 @@ export const governorAbi = parseAbi([
   "function proposalSnapshot(uint256 proposalId) view returns (uint256)",
   "function proposalDeadline(uint256 proposalId) view returns (uint256)",
   "function proposalEta(uint256 proposalId) view returns (uint256)",
-  "function proposalVotes(uint256 proposalId) view returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes)",
   "function quorum(uint256 timepoint) view returns (uint256)",
   "function proposalThreshold() view returns (uint256)",
   "function hasVoted(uint256 proposalId, address account) view returns (bool)",

@@ -44,9 +44,11 @@ export async function sharedSimulationBase(): ReturnType<typeof simulationBase> 
 
 let abi: ReturnType<typeof loadStackAbi> | undefined;
 
+const dryRuns = new Map<string, Promise<{ checked: CheckResult; dryRun: DryRun }>>();
+
 /**
  * The proposal's dry run on the devnet, alone on the chain: every other request of this server waits until the
- * chain is rewound.
+ * chain is rewound. One run per proposal (`name` says which) and block: page views in between share it.
  */
 export async function exclusiveDryRun(
   proposal: ProposalDraft,
@@ -54,9 +56,14 @@ export async function exclusiveDryRun(
 ): Promise<{ checked: CheckResult; dryRun: DryRun }> {
   const config = serverConfig();
   const deployment = await readDeployment(config);
+  const block = await (await sharedStack()).publicClient.getBlockNumber();
+  const key = `${config.deploymentFile}|${name}|${block}`;
+  const cached = dryRuns.get(key);
+  if (cached) return cached;
+  if (dryRuns.size >= 64) dryRuns.clear();
   abi ??= loadStackAbi(config.root);
   const stackAbi = await abi;
-  return withExclusiveChain(async () => {
+  const run = withExclusiveChain(async () => {
     const stack = await connectStack(
       http(config.rpcUrl, { retryCount: 0 }),
       deployment.contracts,
@@ -65,4 +72,7 @@ export async function exclusiveDryRun(
     const checked = checkProposal(name, proposal, await stack.readSnapshot());
     return { checked, dryRun: await dryRunProposal(stack, proposal, checked, stackAbi) };
   });
+  dryRuns.set(key, run);
+  run.catch(() => dryRuns.delete(key));
+  return run;
 }

@@ -21,6 +21,9 @@ type SubgraphProposal = {
   extendedDeadline: string | null;
   eta: string | null;
   voteCount: number;
+  forVotes: string;
+  againstVotes: string;
+  abstainVotes: string;
   stateChanges: { state: string; timestamp: string }[];
   votes: { voter: { id: string }; supportLabel: string; weight: string; reason: string; timestamp: string }[];
   parameterChanges: { name: string; oldValue: string; newValue: string }[];
@@ -37,7 +40,7 @@ export const load: PageServerLoad = async ({ params }) => {
   const { proposal } = await querySubgraph<{ proposal: SubgraphProposal | null }>(
     `query ($id: ID!) {
       proposal(id: $id) {
-        id title description proposer { id } createdTimestamp voteStart voteEnd extendedDeadline eta voteCount
+        id title description proposer { id } createdTimestamp voteStart voteEnd extendedDeadline eta voteCount forVotes againstVotes abstainVotes
         stateChanges(orderBy: timestamp) { state timestamp }
         votes(first: 100, orderBy: weight, orderDirection: desc) { voter { id } supportLabel weight reason timestamp }
         parameterChanges { name oldValue newValue }
@@ -49,12 +52,11 @@ export const load: PageServerLoad = async ({ params }) => {
 
   const governor = { address: stack.governor, abi: governorAbi } as const;
   const client = stack.publicClient;
-  const [stateIndex, snapshotTime, deadline, eta, votes, block] = await Promise.all([
+  const [stateIndex, snapshotTime, deadline, eta, block] = await Promise.all([
     client.readContract({ ...governor, functionName: "state", args: [id] }),
     client.readContract({ ...governor, functionName: "proposalSnapshot", args: [id] }),
     client.readContract({ ...governor, functionName: "proposalDeadline", args: [id] }),
     client.readContract({ ...governor, functionName: "proposalEta", args: [id] }),
-    client.readContract({ ...governor, functionName: "proposalVotes", args: [id] }),
     client.getBlock(),
   ]);
   // The quorum at the snapshot, once the snapshot is in the past (before, the governor cannot say).
@@ -89,9 +91,10 @@ export const load: PageServerLoad = async ({ params }) => {
       deadline: Number(deadline),
       eta: Number(eta),
       quorum: quorum?.toString(),
-      forVotes: votes[1].toString(),
-      againstVotes: votes[0].toString(),
-      abstainVotes: votes[2].toString(),
+      // The tally as the subgraph indexed it (what analysts query too); the page reloads it after a vote.
+      forVotes: proposal.forVotes,
+      againstVotes: proposal.againstVotes,
+      abstainVotes: proposal.abstainVotes,
     },
     live,
     changes,
