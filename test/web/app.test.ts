@@ -108,6 +108,8 @@ describe("the web app", () => {
     await page.goto(`${base}/proposals`);
     const row = page.getByRole("row").filter({ hasText: "Move 5% from USDC to WBTC" });
     expect(await row.textContent()).toContain("Active");
+    await expectAccessible("the proposals");
+    await screenshot("proposals");
     await row.getByRole("link").click();
     await page.waitForURL(/\/proposals\/\d+$/);
     expect(await page.getByTestId("changes").textContent()).toMatch(/weight\.USDC.*40%.*35%/);
@@ -118,6 +120,13 @@ describe("the web app", () => {
     await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
     expect(await page.getByTestId("metrics").textContent()).toContain("Max drawdown p95");
     expect(await page.getByTestId("report-hash").textContent()).toMatch(/Report 0x[0-9a-f]{64}: (matches|differs)/);
+    // A run can be cancelled while it is in progress.
+    await page.getByRole("button", { name: "Run again" }).click();
+    await page.getByTestId("simulation-progress").waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => page.getByTestId("impact").getByRole("status").textContent()).toBe("Simulation cancelled.");
+    await page.getByRole("button", { name: "Run again" }).click();
+    await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
     await expectAccessible("a proposal");
     await screenshot("proposal");
   });
