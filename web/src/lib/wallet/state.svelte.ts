@@ -3,8 +3,10 @@
  * sends lives in connect.ts, loaded by the pages that act and on demand by the button).
  */
 import type { Address, EIP1193Provider } from "viem";
+import { connectionProblem, type Network } from "./network.ts";
 
-export type Network = { name: string; chainId: number };
+export type { Network } from "./network.ts";
+
 export type Connection =
   | { kind: "injected"; account: Address; chainId: number; provider: EIP1193Provider }
   | { kind: "dev"; account: Address; chainId: number; index: number };
@@ -24,11 +26,7 @@ export function disconnect(): void {
 
 /** Why the connected wallet cannot act on `network` now, or undefined when it can. */
 export function networkProblem(network: Network): string | undefined {
-  const c = wallet.connection;
-  if (!c) return "Connect a wallet first.";
-  if (c.chainId !== network.chainId)
-    return `Your wallet is on chain ${c.chainId}; Trimtab here runs on ${network.name} (chain ${network.chainId}). Switch networks in your wallet.`;
-  return undefined;
+  return connectionProblem(wallet.connection, network);
 }
 
 /** Whether the browser has an EIP-1193 wallet (MetaMask and friends). */
