@@ -35,7 +35,7 @@ import { checkProposal, type CheckResult } from "../sdk/proposal/check.ts";
 import type { ProposalDraft } from "../sdk/proposal/format.ts";
 import { loadProposal } from "../sdk/proposal/load.ts";
 import { buildProposalReport, renderProposalReport, type ProposalReport } from "../sdk/proposal/report.ts";
-import { decodeOnchainProposal, readOnchainProposal, reportHashOf } from "../sdk/proposal/onchain.ts";
+import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../sdk/proposal/onchain.ts";
 import {
   connectStack,
   dryRunProposal,
@@ -176,20 +176,23 @@ type Chain = Awaited<ReturnType<typeof connect>>;
 async function proposalFrom(
   source: string,
   chain: Chain,
-): Promise<{ name: string; proposal: ProposalDraft; cited?: Hex }> {
+): Promise<{ name: string; proposal: ProposalDraft; cited?: { hash: Hex; blockNumber?: bigint } }> {
   if (!/^\d+$/.test(source)) return { name: source, proposal: await loadProposal(source) };
   const governor = chain.governor;
   const onchain = await readOnchainProposal(chain.publicClient, governor, BigInt(source));
   const proposal = decodeOnchainProposal(onchain, chain.registry, await chain.readSnapshot());
-  const cited = reportHashOf(onchain.description);
+  const cited = reportCitationOf(onchain.description);
   return { name: `proposal ${source}`, proposal, ...(cited ? { cited } : {}) };
 }
 
-/** Checks, dry run and impact simulation of a proposal, as one report. */
-async function reportOn(name: string, proposal: ProposalDraft, chain: Chain) {
+/**
+ * Checks, dry run and impact simulation of a proposal, as one report. The simulation starts from the chain as it is
+ * now, before the proposal, or from `simulateAt` (the block a cited report started from, to reproduce it).
+ */
+async function reportOn(name: string, proposal: ProposalDraft, chain: Chain, simulateAt?: bigint) {
   const checked = checkProposal(name, proposal, await chain.readSnapshot());
-  // The impact simulation starts from the chain as it is now, before the proposal.
-  const { request, notSimulated } = impactRequest(await simulationBase(chain), proposal, checked);
+  const base = await simulationBase(chain, simulateAt === undefined ? {} : { blockNumber: simulateAt });
+  const { request, notSimulated } = impactRequest(base, proposal, checked);
   const impact = simulateNow(request);
   const dry = await dryRunProposal(chain, proposal, checked, await loadStackAbi(process.cwd()));
   const report = buildProposalReport({ file: name, title: proposal.title, checked, dryRun: dry, impact, notSimulated });
@@ -204,13 +207,13 @@ async function simulateProposal(
   out: string | undefined,
 ): Promise<number> {
   let report: ProposalReport;
-  let cited: Hex | undefined;
+  let cited: { hash: Hex; blockNumber?: bigint } | undefined;
   try {
     const started = performance.now();
     const chain = await connect(rpc, deploymentFile);
     const { name, proposal, ...rest } = await proposalFrom(source, chain);
     cited = rest.cited;
-    ({ report } = await reportOn(name, proposal, chain));
+    ({ report } = await reportOn(name, proposal, chain, cited?.blockNumber));
     if (!json) console.error(`simulated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
@@ -219,15 +222,19 @@ async function simulateProposal(
   if (out) await writeFile(out, JSON.stringify(report, null, 2));
   console.log(
     json
-      ? JSON.stringify({ ...report, ...(cited ? { citedImpactReport: cited } : {}) }, null, 2)
+      ? JSON.stringify({ ...report, ...(cited ? { citedImpactReport: cited.hash } : {}) }, null, 2)
       : renderProposalReport(report),
   );
   if (!json && cited)
     console.log(
-      `\nThe description cites impact report ${cited}; this run's is ${report.impact.contentHash}` +
-        (cited === report.impact.contentHash
+      `\nThe description cites impact report ${cited.hash}` +
+        (cited.blockNumber === undefined ? "" : ` of block ${cited.blockNumber}`) +
+        `; this run's${cited.blockNumber === undefined ? "" : ", from the same block,"} is ${report.impact.contentHash}` +
+        (cited.hash === report.impact.contentHash
           ? " (the same)."
-          : " (the chain has moved on since, or the numbers differ)."),
+          : cited.blockNumber === undefined
+            ? " (the chain has moved on since, or the numbers differ)."
+            : " (the numbers differ: another engine version, or another report)."),
     );
   return report.verdict === "FAIL" ? 1 : 0;
 }
@@ -286,7 +293,11 @@ async function lifecycle(
         console.error(`\n${source}: not submitted, the report's verdict is FAIL`);
         return 1;
       }
-      const description = proposalDescription(proposal, report.impact.contentHash);
+      const description = proposalDescription(
+        proposal,
+        report.impact.contentHash,
+        report.impact.inputs.source?.blockNumber,
+      );
       const { targets, values, calldatas, descriptionHash } = proposalArgs(actions, description);
       await send("propose", [targets, values, calldatas, description]);
       const id = await chain.publicClient.readContract({

@@ -14,18 +14,19 @@ const feedAbi = parseAbi(["function decimals() view returns (uint8)"]);
 
 /**
  * Each feed's last answer at or before every grid time, one every `stepSeconds` from `fromSeconds` (default: the
- * first moment all feeds have an answer) up to the latest block. `symbols` name the vault's assets as the registry does (`feed.<SYMBOL>`).
+ * first moment all feeds have an answer) up to the latest block, or up to `blockNumber` (the chain as it was then).
+ * `symbols` name the vault's assets as the registry does (`feed.<SYMBOL>`).
  */
 export async function readPriceHistory(
   client: PublicClient,
   registry: Address,
   symbols: readonly string[],
-  options: { stepSeconds?: number; fromBlock?: bigint; fromSeconds?: number } = {},
+  options: { stepSeconds?: number; fromBlock?: bigint; fromSeconds?: number; blockNumber?: bigint } = {},
 ): Promise<PriceHistory> {
   const stepSeconds = options.stepSeconds ?? 86_400;
   if (!(Number.isInteger(stepSeconds) && stepSeconds > 0))
     throw new Error(`stepSeconds must be a positive whole number of seconds, got ${stepSeconds}`);
-  const latest = await client.getBlock();
+  const latest = await client.getBlock(options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber });
   const series = await Promise.all(
     symbols.map(async (symbol) => {
       const feed = await client.readContract({
@@ -33,8 +34,14 @@ export async function readPriceHistory(
         abi: registryAbi,
         functionName: "getAddress",
         args: [parameterKey(`feed.${symbol}`)],
+        blockNumber: latest.number,
       });
-      const decimals = await client.readContract({ address: feed, abi: feedAbi, functionName: "decimals" });
+      const decimals = await client.readContract({
+        address: feed,
+        abi: feedAbi,
+        functionName: "decimals",
+        blockNumber: latest.number,
+      });
       const logs = await client.getLogs({
         address: feed,
         event: answerUpdated,

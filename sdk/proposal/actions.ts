@@ -31,10 +31,14 @@ export function proposalActions(
   return actions;
 }
 
-/** The on-chain description: `# title`, the body, and the impact report's content hash when there is one. */
-export function proposalDescription(proposal: ProposalDraft, reportHash?: Hex): string {
+/**
+ * The on-chain description: `# title`, the body, and the impact report's content hash when there is one, with the
+ * block its simulation started from (so that anyone can reproduce it from the chain as it was then).
+ */
+export function proposalDescription(proposal: ProposalDraft, reportHash?: Hex, reportBlock?: bigint | string): string {
   const body = proposal.body.trim().startsWith("# ")
     ? proposal.body.trim()
     : `# ${proposal.title}\n\n${proposal.body.trim()}`;
-  return reportHash ? `${body}\n\nImpact report: ${reportHash}\n` : `${body}\n`;
+  if (!reportHash) return `${body}\n`;
+  return `${body}\n\nImpact report: ${reportHash}${reportBlock === undefined ? "" : ` (block ${reportBlock})`}\n`;
 }

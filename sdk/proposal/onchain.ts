@@ -104,7 +104,14 @@ export function decodeOnchainProposal(
   };
 }
 
-/** The impact report hash a description carries (`Impact report: 0x…`), if any. */
+/** The impact report a description cites (`Impact report: 0x… (block N)`): its hash and, when given, its block. */
+export function reportCitationOf(description: string): { hash: Hex; blockNumber?: bigint } | undefined {
+  const match = /Impact report: (0x[0-9a-f]{64})(?: \(block (\d+)\))?/.exec(description);
+  if (!match) return undefined;
+  return { hash: match[1] as Hex, ...(match[2] ? { blockNumber: BigInt(match[2]) } : {}) };
+}
+
+/** The impact report hash a description carries, if any. */
 export function reportHashOf(description: string): Hex | undefined {
-  return /Impact report: (0x[0-9a-f]{64})/.exec(description)?.[1] as Hex | undefined;
+  return reportCitationOf(description)?.hash;
 }

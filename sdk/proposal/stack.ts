@@ -61,12 +61,16 @@ export async function connectStack(transport: Transport, contracts: StackContrac
 /** Daily feed prices the market calibration needs (30 returns). */
 export const minimumHistoryDays = 31;
 
-/** The market and start point a simulation of this chain starts from (no proposal in it yet). */
+/**
+ * The market and start point a simulation of this chain starts from (no proposal in it yet): at the latest block, or
+ * at `blockNumber` (to reproduce a report made then).
+ */
 export async function simulationBase(
   stack: Stack,
+  options: { blockNumber?: bigint } = {},
 ): Promise<Omit<SimulationRequest, "changes"> & { history: PriceHistory }> {
-  const start = await readStartPoint(stack.publicClient, stack.vault);
-  const history = await readPriceHistory(stack.publicClient, stack.registry, start.setup.symbols);
+  const start = await readStartPoint(stack.publicClient, stack.vault, options);
+  const history = await readPriceHistory(stack.publicClient, stack.registry, start.setup.symbols, options);
   if (history.pricesUsd.length < minimumHistoryDays)
     throw new Error(
       `the feeds' history holds ${history.pricesUsd.length} daily prices; calibrating the market needs ` +

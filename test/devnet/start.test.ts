@@ -149,7 +149,8 @@ describe("npm start: the local stack", () => {
     expect(ratio).toBe(5_000n);
 
     // A delegate (dev account 1 holds TRIM) submits it; its description cites the impact report; the same proposal,
-    // read back from the chain by id and decoded, simulates to the same changes; voted, it is queued and executed.
+    // read back from the chain by id and decoded, simulates to the same changes and the same report; voted, it is
+    // queued and executed.
     const submitted = await cli("submit", "proposals/examples/hedge-more.yaml", "--account", "1");
     const [, id, cited] = /^proposed (\d+) \(PASS\); impact report (0x[0-9a-f]{64})/.exec(submitted.stdout) ?? [];
     expect(id, submitted.stdout).toBeDefined();
@@ -158,6 +159,8 @@ describe("npm start: the local stack", () => {
     };
     expect(decoded.dryRun.parameters).toEqual(report.dryRun.parameters);
     expect(decoded.citedImpactReport).toBe(cited);
+    // The description names the block the report's simulation started from: from it, the report is reproduced.
+    expect(decoded.impact.contentHash).toBe(cited);
     const testClient = createTestClient({ mode: "hardhat", transport: http(`http://127.0.0.1:${port}`) });
     const walletClient = createWalletClient({ transport: http(`http://127.0.0.1:${port}`) });
     const [, ...voters] = await walletClient.getAddresses();

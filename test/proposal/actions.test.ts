@@ -3,7 +3,7 @@ import { decodeFunctionData, parseAbi } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { parameterCatalog } from "../../parameters/index.ts";
 import { proposalActions, proposalDescription } from "../../sdk/proposal/actions.ts";
-import { decodeOnchainProposal, reportHashOf } from "../../sdk/proposal/onchain.ts";
+import { decodeOnchainProposal, reportCitationOf, reportHashOf } from "../../sdk/proposal/onchain.ts";
 import { catalogSnapshot } from "../../sdk/proposal/snapshot.ts";
 import { keccak256, stringToHex } from "viem";
 import type { ProposalDraft } from "../../sdk/proposal/format.ts";
@@ -47,6 +47,9 @@ describe("What a proposal sends on chain", () => {
       `# Hedge more\n\nRaise the hedge ratio.\n\nImpact report: ${hash}\n`,
     );
     expect(proposalDescription({ ...proposal, body: "# Own heading\n\nText" })).toBe("# Own heading\n\nText\n");
+    expect(proposalDescription(proposal, hash, 1234n)).toBe(
+      `# Hedge more\n\nRaise the hedge ratio.\n\nImpact report: ${hash} (block 1234)\n`,
+    );
   });
 
   it("decodes a proposal on chain back into parameter changes in human units, and finds the report it cites", () => {
@@ -92,5 +95,7 @@ describe("What a proposal sends on chain", () => {
     ]);
     expect(reportHashOf(description)).toBe(hash);
     expect(reportHashOf("# No report")).toBeUndefined();
+    expect(reportCitationOf(description)).toEqual({ hash });
+    expect(reportCitationOf(proposalDescription(proposal, hash, "1234"))).toEqual({ hash, blockNumber: 1234n });
   });
 });
