@@ -28,18 +28,23 @@ export async function sharedStack(): Promise<Stack> {
   return cached.stack;
 }
 
-let base: { block: bigint; value: ReturnType<typeof simulationBase> } | undefined;
+const bases = new Map<string, ReturnType<typeof simulationBase>>();
 
-/** What a simulation of the chain starts from, read once per block. */
-export async function sharedSimulationBase(): ReturnType<typeof simulationBase> {
+/** What a simulation of the chain starts from, at the latest block or at `blockNumber`; read once per block. */
+export async function sharedSimulationBase(blockNumber?: bigint): ReturnType<typeof simulationBase> {
+  const config = serverConfig();
+  const { deployedAt } = await readDeployment(config);
   const stack = await sharedStack();
-  const block = await stack.publicClient.getBlockNumber();
-  if (base?.block !== block) {
-    const value = simulationBase(stack);
-    value.catch(() => (base = undefined));
-    base = { block, value };
+  const block = blockNumber ?? (await stack.publicClient.getBlockNumber());
+  const key = `${config.deploymentFile}|${deployedAt}|${block}`; // a new deployment restarts the block numbers
+  let value = bases.get(key);
+  if (!value) {
+    if (bases.size >= 16) bases.clear();
+    value = simulationBase(stack, { blockNumber: block });
+    bases.set(key, value);
+    value.catch(() => bases.delete(key));
   }
-  return base.value;
+  return value;
 }
 
 let abi: ReturnType<typeof loadStackAbi> | undefined;

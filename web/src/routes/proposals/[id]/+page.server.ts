@@ -1,6 +1,6 @@
 import { error } from "@sveltejs/kit";
 import { checkProposal } from "../../../../../sdk/proposal/check.ts";
-import { decodeOnchainProposal, readOnchainProposal, reportHashOf } from "../../../../../sdk/proposal/onchain.ts";
+import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
 import { impactRequest } from "../../../../../sdk/proposal/stack.ts";
 import { formatValue } from "../../../../../sdk/proposal/units.ts";
 import { governorAbi, proposalStates } from "../../../lib/governance.ts";
@@ -15,6 +15,7 @@ type SubgraphProposal = {
   title: string;
   description: string;
   proposer: { id: string };
+  createdBlockNumber: string;
   createdTimestamp: string;
   voteStart: string;
   voteEnd: string;
@@ -40,7 +41,7 @@ export const load: PageServerLoad = async ({ params }) => {
   const { proposal } = await querySubgraph<{ proposal: SubgraphProposal | null }>(
     `query ($id: ID!) {
       proposal(id: $id) {
-        id title description proposer { id } createdTimestamp voteStart voteEnd extendedDeadline eta voteCount forVotes againstVotes abstainVotes
+        id title description proposer { id } createdBlockNumber createdTimestamp voteStart voteEnd extendedDeadline eta voteCount forVotes againstVotes abstainVotes
         stateChanges(orderBy: timestamp) { state timestamp }
         votes(first: 100, orderBy: weight, orderDirection: desc) { voter { id } supportLabel weight reason timestamp }
         parameterChanges { name oldValue newValue }
@@ -79,6 +80,16 @@ export const load: PageServerLoad = async ({ params }) => {
     checks: checked.checks.filter((k) => k.field === `changes."${c.name}"`),
   }));
   const live = upcoming.has(state);
+  const cited = reportCitationOf(onchain.description);
+  const simulationAt = (blockNumber: bigint | undefined) =>
+    sharedSimulationBase(blockNumber).then(
+      (base) => ({
+        ok: true as const,
+        block: base.start.source?.blockNumber ?? "latest",
+        ...impactRequest(base, draft, checked),
+      }),
+      (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
+    );
   const devnet = deployment.chainId === 31_337;
 
   return {
@@ -101,7 +112,7 @@ export const load: PageServerLoad = async ({ params }) => {
     rawCalls: draft.calls.map((c) => ({ target: c.target, data: c.data, value: c.value.toString() })),
     checks: checked.checks,
     verdict: checked.verdict,
-    citedReport: reportHashOf(onchain.description),
+    citedReport: cited?.hash,
     // Streamed: the page renders first, then these arrive.
     dryRun: live
       ? devnet
@@ -114,11 +125,19 @@ export const load: PageServerLoad = async ({ params }) => {
             message: "The dry run needs the devnet; on a real chain run `trimtab proposal simulate` against a fork.",
           })
       : Promise.resolve({ ok: false as const, message: `The proposal is ${state}: there is nothing left to dry-run.` }),
-    simulation: live
-      ? sharedSimulationBase().then(
-          (base) => ({ ok: true as const, ...impactRequest(base, draft, checked) }),
-          (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
-        )
-      : Promise.resolve({ ok: false as const, message: `The proposal is ${state}: its changes are no longer ahead.` }),
+    // The report the description cites is reproduced from the chain as it was when it was made (the block the
+    // description names, or the one before the proposal's); the impact from the chain as it is now is offered while
+    // the changes are ahead.
+    simulations: {
+      asSubmitted: cited
+        ? simulationAt(cited.blockNumber ?? BigInt(proposal.createdBlockNumber) - 1n)
+        : Promise.resolve({ ok: false as const, message: "The description cites no impact report to reproduce." }),
+      now: live
+        ? simulationAt(undefined)
+        : Promise.resolve({
+            ok: false as const,
+            message: `The proposal is ${state}: its changes are no longer ahead.`,
+          }),
+    },
   };
 };
