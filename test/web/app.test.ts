@@ -1,13 +1,15 @@
 /**
  * The web app end to end, in Debian's Chromium against the real stack (`npm start`: chain, indexer, web): what a
  * token holder, a delegate and an analyst do there. Each page is checked with axe and screenshotted into
- * test-results/web/. Set TRIMTAB_E2E_URL (and TRIMTAB_E2E_GRAPHQL) to run against a stack already up.
+ * test-results/web/. Set TRIMTAB_E2E_URL (with TRIMTAB_E2E_GRAPHQL and TRIMTAB_E2E_RPC) to run against a stack already
+ * up; the tests vote, propose and move its clock.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
+import { createTestClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStackProcess } from "../../scripts/devnet/startProcess.ts";
 import { launchChromium, type Chromium } from "../helpers/chromium.ts";
@@ -17,8 +19,9 @@ const node = path.join(root, "node_modules", ".bin", "node");
 const screenshots = path.join(root, "test-results", "web");
 const ports = { chain: 18_645, graphql: 18_100, web: 13_100 };
 
-let base = process.env.TRIMTAB_E2E_URL ?? `http://127.0.0.1:${ports.web}`;
-let graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? `http://127.0.0.1:${ports.graphql}/subgraphs/name/trimtab`;
+const base = process.env.TRIMTAB_E2E_URL ?? `http://127.0.0.1:${ports.web}`;
+const graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? `http://127.0.0.1:${ports.graphql}/subgraphs/name/trimtab`;
+const rpc = process.env.TRIMTAB_E2E_RPC ?? `http://127.0.0.1:${ports.chain}`;
 let stack: ChildProcess | undefined;
 let browser: Chromium;
 let page: Page;
@@ -198,6 +201,46 @@ describe("the web app", () => {
     expect(await page.getByTestId("report-hash").textContent()).toContain(
       "matches the report cited in the description",
     );
+  });
+
+  it("takes the drafted proposal through its vote, queue and execution from its page", async () => {
+    const proposalUrl = page.url();
+    const chain = createTestClient({ mode: "hardhat", transport: http(rpc) });
+    /** Moves the devnet's clock (the voting delay, the voting period, the timelock's delay) and reloads the page. */
+    const warp = async (seconds: number) => {
+      // The page's dry run rewinds the devnet when done: the clock must not move under it (see README, "Web app").
+      await page.getByTestId("dry-run-pending").waitFor({ state: "detached" });
+      await chain.increaseTime({ seconds });
+      await chain.mine({ blocks: 1 });
+      await page.goto(proposalUrl);
+      await page.locator("[data-testid=wallet][data-restored=true]").waitFor(); // the dev account reconnected
+    };
+    await warp(86_400 + 1);
+    expect(await page.getByTestId("proposal-state").textContent()).toBe("Active");
+    await useDevAccount(1);
+    await page.getByLabel("For", { exact: true }).check();
+    await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
+    await expect.poll(() => page.getByTestId("vote-status").textContent(), { timeout: 60_000 }).toContain("is counted");
+
+    await warp(3 * 86_400 + 1);
+    expect(await page.getByTestId("proposal-state").textContent()).toBe("Succeeded");
+    await page.getByTestId("lifecycle").getByRole("button", { name: "Queue" }).click();
+    await expect
+      .poll(() => page.getByTestId("lifecycle").textContent(), { timeout: 60_000 })
+      .toContain("The proposal is Queued.");
+    // Before the timelock's delay, the page says when it may execute instead of sending a doomed transaction.
+    await page.getByTestId("lifecycle").getByRole("button", { name: "Execute" }).click();
+    await expect.poll(() => page.getByTestId("lifecycle-error").textContent()).toContain("lets it execute from");
+
+    await warp(2 * 86_400 + 1);
+    await page.getByTestId("lifecycle").getByRole("button", { name: "Execute" }).click();
+    // Once the subgraph has the execution, the page reloads its data: the proposal is Executed, nothing left to do.
+    await expect.poll(() => page.getByTestId("proposal-state").textContent(), { timeout: 60_000 }).toBe("Executed");
+    expect(await page.getByTestId("lifecycle").count()).toBe(0);
+    await page.goto(`${base}/parameters`);
+    const row = page.getByRole("row").filter({ hasText: "rebalance.bandBps" });
+    expect(await row.textContent()).toMatch(/rebalance\.bandBps.*3%/);
+    expect(await row.textContent()).toContain("Tighter band after the reweight");
   });
 
   it("delegates voting power to another account", async () => {

@@ -17,6 +17,8 @@ export const governorAbi = parseAbi([
   "function castVote(uint256 proposalId, uint8 support) returns (uint256)",
   "function castVoteWithReason(uint256 proposalId, uint8 support, string reason) returns (uint256)",
   "function propose(address[] targets, uint256[] values, bytes[] calldatas, string description) returns (uint256)",
+  "function queue(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) returns (uint256)",
+  "function execute(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) payable returns (uint256)",
   "function hashProposal(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) view returns (uint256)",
   "error GovernorUnexpectedProposalState(uint256 proposalId, uint8 current, bytes32 expectedStates)",
   "error GovernorAlreadyCastVote(address voter)",

@@ -109,6 +109,13 @@ export const load: PageServerLoad = async ({ params }) => {
     },
     live,
     changes,
+    // What queue and execute take: the proposal's calls as proposed.
+    calls: {
+      targets: [...onchain.targets],
+      values: [...onchain.values],
+      calldatas: [...onchain.calldatas],
+      descriptionHash: onchain.descriptionHash,
+    },
     rawCalls: draft.calls.map((c) => ({ target: c.target, data: c.data, value: c.value.toString() })),
     checks: checked.checks,
     verdict: checked.verdict,
