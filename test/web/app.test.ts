@@ -18,6 +18,12 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 const node = path.join(root, "node_modules", ".bin", "node");
 const screenshots = path.join(root, "test-results", "web");
 const ports = { chain: 18_645, graphql: 18_100, web: 13_100 };
+/**
+ * How long to wait for what the page shows: its reads of the chain wait while a dry run has the devnet (seconds),
+ * and a transaction's effect waits for the indexer.
+ */
+const ui = { timeout: 30_000 };
+const slow = { timeout: 60_000 };
 
 const base = process.env.TRIMTAB_E2E_URL ?? `http://127.0.0.1:${ports.web}`;
 const graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? `http://127.0.0.1:${ports.graphql}/subgraphs/name/trimtab`;
@@ -60,7 +66,7 @@ async function useDevAccount(index: number) {
   if (await disconnect.isVisible()) await disconnect.click();
   await page.getByLabel("Dev account").selectOption(String(index));
   await page.getByRole("button", { name: "Use dev account" }).click();
-  await expect.poll(() => page.getByTestId("wallet-account").textContent()).toContain(`Dev #${index}`);
+  await expect.poll(() => page.getByTestId("wallet-account").textContent(), ui).toContain(`Dev #${index}`);
 }
 
 describe("the web app", () => {
@@ -90,8 +96,8 @@ describe("the web app", () => {
     const { vaults } = await subgraph<{ vaults: { totalAssets: string }[] }>("{ vaults { totalAssets } }");
     const nav = Number(BigInt(vaults[0]!.totalAssets) / 10n ** 6n).toLocaleString("en-US");
     await page.goto(base);
-    await expect.poll(() => page.getByTestId("nav").textContent()).toContain(nav);
-    await expect.poll(() => page.getByTestId("freshness").textContent()).toMatch(/Indexed to block \d+/);
+    await expect.poll(() => page.getByTestId("nav").textContent(), ui).toContain(nav);
+    await expect.poll(() => page.getByTestId("freshness").textContent(), ui).toMatch(/Indexed to block \d+/);
     for (const heading of ["Allocation vs targets", "Collateral on the lending market", "Hedge", "Recent rebalances"])
       expect(await page.getByRole("heading", { name: heading }).isVisible(), heading).toBe(true);
     expect(await page.locator("svg[aria-label='NAV over time'] path").count()).toBeGreaterThan(0);
@@ -120,7 +126,7 @@ describe("the web app", () => {
     await page.getByTestId("dry-run").waitFor();
     expect(await page.getByTestId("dry-run").textContent()).toContain("Call 1: executes");
     // The simulation runs in a Web Worker; its report's hash is compared with the one the description cites.
-    await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
+    await page.getByTestId("metrics").waitFor(slow);
     expect(await page.getByTestId("metrics").textContent()).toContain("Max drawdown p95");
     // From the chain as it was when the proposal was submitted, the page reproduces the report the description cites.
     expect(await page.getByTestId("report-hash").textContent()).toMatch(
@@ -130,12 +136,14 @@ describe("the web app", () => {
     await page.getByRole("button", { name: "Run again" }).click();
     await page.getByTestId("simulation-progress").waitFor();
     await page.getByRole("button", { name: "Cancel" }).click();
-    await expect.poll(() => page.getByTestId("impact").getByRole("status").textContent()).toBe("Simulation cancelled.");
+    await expect
+      .poll(() => page.getByTestId("impact").getByRole("status").textContent(), ui)
+      .toBe("Simulation cancelled.");
     await page.getByRole("button", { name: "Run again" }).click();
-    await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
+    await page.getByTestId("metrics").waitFor(slow);
     await expectAccessible("a proposal");
     await page.getByLabel("the chain as it is now").check();
-    await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
+    await page.getByTestId("metrics").waitFor(slow);
     expect(await page.getByTestId("report-hash").textContent()).toContain("computed on the chain as it is now");
     await screenshot("proposal");
   });
@@ -146,24 +154,24 @@ describe("the web app", () => {
     // An account without voting power is told so before it signs anything.
     await useDevAccount(7);
     await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
-    await expect.poll(() => page.getByTestId("vote-error").textContent()).toContain("no voting power");
+    await expect.poll(() => page.getByTestId("vote-error").textContent(), ui).toContain("no voting power");
 
     await useDevAccount(2);
     await page.getByLabel("Against").check();
     await page.getByLabel("Reason (optional, public)").fill("WBTC is the more volatile asset");
     await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
-    await expect.poll(() => page.getByTestId("vote-status").textContent(), { timeout: 60_000 }).toContain("is counted");
+    await expect.poll(() => page.getByTestId("vote-status").textContent(), slow).toContain("is counted");
     const { proposal } = await subgraph<{ proposal: { againstVotes: string; votes: { reason: string }[] } }>(
       `{ proposal(id: "${id}") { againstVotes votes { reason } } }`,
     );
     expect(BigInt(proposal.againstVotes)).toBeGreaterThan(0n);
     expect(proposal.votes.map((v) => v.reason)).toContain("WBTC is the more volatile asset");
     const against = Number(BigInt(proposal.againstVotes) / 10n ** 18n).toLocaleString("en-US");
-    await expect.poll(() => page.getByTestId("tally-against").textContent()).toContain(against);
+    await expect.poll(() => page.getByTestId("tally-against").textContent(), ui).toContain(against);
 
     // A second vote from the same account is refused with a message, not a raw revert.
     await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
-    await expect.poll(() => page.getByTestId("vote-error").textContent()).toContain("already voted");
+    await expect.poll(() => page.getByTestId("vote-error").textContent(), ui).toContain("already voted");
     await screenshot("proposal-voted");
   });
 
@@ -177,27 +185,27 @@ describe("the web app", () => {
     const value = page.getByLabel("New value of rebalance.bandBps");
     await value.fill("25%");
     const change = page.getByTestId("change-rebalance.bandBps");
-    await expect.poll(() => change.textContent()).toContain("25% is outside the rules' range 1% to 20%");
+    await expect.poll(() => change.textContent(), ui).toContain("25% is outside the rules' range 1% to 20%");
     expect(await value.getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByTestId("draft-verdict").textContent()).toBe("FAIL");
     await screenshot("draft-invalid");
     await page.getByRole("button", { name: "Submit on chain" }).click();
-    await expect.poll(() => page.getByTestId("draft-error").textContent()).toContain("fails its checks");
+    await expect.poll(() => page.getByTestId("draft-error").textContent(), ui).toContain("fails its checks");
 
     await value.fill("3%");
-    await expect.poll(() => page.getByTestId("draft-verdict").textContent()).toBe("PASS");
+    await expect.poll(() => page.getByTestId("draft-verdict").textContent(), ui).toBe("PASS");
     expect(await value.getAttribute("aria-invalid")).toBeNull();
     await page.getByRole("button", { name: "Run the simulation" }).click();
-    await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
+    await page.getByTestId("metrics").waitFor(slow);
     await expectAccessible("the draft");
     await screenshot("draft");
     await page.getByRole("button", { name: "Submit on chain" }).click();
-    await page.waitForURL(/\/proposals\/\d+$/, { timeout: 60_000 });
+    await page.waitForURL(/\/proposals\/\d+$/, slow);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Tighter band after the reweight");
     expect(await page.getByTestId("proposal-state").textContent()).toBe("Pending");
     expect(await page.getByTestId("changes").textContent()).toMatch(/rebalance\.bandBps.*4%.*3%/);
     // Its description cites the report simulated in the draft, with its block: the proposal page reproduces it.
-    await page.getByTestId("metrics").waitFor({ timeout: 60_000 });
+    await page.getByTestId("metrics").waitFor(slow);
     expect(await page.getByTestId("report-hash").textContent()).toContain(
       "matches the report cited in the description",
     );
@@ -220,22 +228,20 @@ describe("the web app", () => {
     await useDevAccount(1);
     await page.getByLabel("For", { exact: true }).check();
     await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
-    await expect.poll(() => page.getByTestId("vote-status").textContent(), { timeout: 60_000 }).toContain("is counted");
+    await expect.poll(() => page.getByTestId("vote-status").textContent(), slow).toContain("is counted");
 
     await warp(3 * 86_400 + 1);
     expect(await page.getByTestId("proposal-state").textContent()).toBe("Succeeded");
     await page.getByTestId("lifecycle").getByRole("button", { name: "Queue" }).click();
-    await expect
-      .poll(() => page.getByTestId("lifecycle").textContent(), { timeout: 60_000 })
-      .toContain("The proposal is Queued.");
+    await expect.poll(() => page.getByTestId("lifecycle").textContent(), slow).toContain("The proposal is Queued.");
     // Before the timelock's delay, the page says when it may execute instead of sending a doomed transaction.
     await page.getByTestId("lifecycle").getByRole("button", { name: "Execute" }).click();
-    await expect.poll(() => page.getByTestId("lifecycle-error").textContent()).toContain("lets it execute from");
+    await expect.poll(() => page.getByTestId("lifecycle-error").textContent(), ui).toContain("lets it execute from");
 
     await warp(2 * 86_400 + 1);
     await page.getByTestId("lifecycle").getByRole("button", { name: "Execute" }).click();
     // Once the subgraph has the execution, the page reloads its data: the proposal is Executed, nothing left to do.
-    await expect.poll(() => page.getByTestId("proposal-state").textContent(), { timeout: 60_000 }).toBe("Executed");
+    await expect.poll(() => page.getByTestId("proposal-state").textContent(), slow).toBe("Executed");
     expect(await page.getByTestId("lifecycle").count()).toBe(0);
     await page.goto(`${base}/parameters`);
     const row = page.getByRole("row").filter({ hasText: "rebalance.bandBps" });
@@ -246,17 +252,15 @@ describe("the web app", () => {
   it("delegates voting power to another account", async () => {
     await page.goto(`${base}/delegates`);
     await useDevAccount(4);
-    await expect.poll(() => page.getByTestId("my-delegate").textContent()).toContain("yourself");
+    await expect.poll(() => page.getByTestId("my-delegate").textContent(), ui).toContain("yourself");
     await page.getByLabel("to another account").check();
     await page.getByLabel("Delegate's address").fill("0x1234");
-    await expect.poll(() => page.locator("#other-error").textContent()).toContain("Not an address");
+    await expect.poll(() => page.locator("#other-error").textContent(), ui).toContain("Not an address");
     const dev3 = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
     await page.getByLabel("Delegate's address").fill(dev3);
     await page.getByTestId("delegate-form").getByRole("button", { name: "Delegate" }).click();
-    await expect
-      .poll(() => page.getByTestId("delegate-status").textContent(), { timeout: 60_000 })
-      .toContain("now votes through");
-    await expect.poll(() => page.getByTestId("my-delegate").textContent()).toContain("0x90F7");
+    await expect.poll(() => page.getByTestId("delegate-status").textContent(), slow).toContain("now votes through");
+    await expect.poll(() => page.getByTestId("my-delegate").textContent(), ui).toContain("0x90F7");
     const { delegate } = await subgraph<{ delegate: { delegatingTo: { id: string } } }>(
       `{ delegate(id: "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65") { delegatingTo { id } } }`,
     );
@@ -291,6 +295,6 @@ describe("the web app", () => {
     // A query the subgraph refuses: its own message, shown as an alert.
     await page.getByLabel("Query (GraphQL)").fill("{ vaults { nope } }");
     await page.getByRole("button", { name: "Run", exact: true }).click();
-    await expect.poll(() => page.getByTestId("analytics-errors").textContent()).toContain("nope");
+    await expect.poll(() => page.getByTestId("analytics-errors").textContent(), ui).toContain("nope");
   });
 });
