@@ -38,13 +38,22 @@ export type OnchainProposal = {
   voteEnd: bigint;
 };
 
-/** Reads proposal `id` from the governor's events; an error when it never was proposed. */
+/**
+ * Reads proposal `id` from the governor's events; an error when it never was proposed. `createdAt`, the block it
+ * was proposed in when known (an indexer knows it), spares a search of the whole chain.
+ */
 export async function readOnchainProposal(
   client: PublicClient,
   governor: Address,
   id: bigint,
+  createdAt?: bigint,
 ): Promise<OnchainProposal> {
-  const logs = await client.getLogs({ address: governor, event: proposalCreated, fromBlock: 0n });
+  const logs = await client.getLogs({
+    address: governor,
+    event: proposalCreated,
+    fromBlock: createdAt ?? 0n,
+    toBlock: createdAt ?? "latest",
+  });
   const log = logs.find((l) => l.args.proposalId === id);
   if (!log) throw new Error(`proposal ${id} was never proposed to the governor at ${governor}`);
   const a = log.args;

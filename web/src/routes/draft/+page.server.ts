@@ -1,6 +1,7 @@
 import { formatValue } from "../../../../sdk/proposal/units.ts";
 import { governorAbi } from "../../lib/governance.ts";
 import { describeRules } from "../../lib/rules.ts";
+import { settled } from "../../lib/server/settled.ts";
 import { sharedSimulationBase, sharedStack } from "../../lib/server/stack.ts";
 import type { PageServerLoad } from "./$types";
 
@@ -23,9 +24,6 @@ export const load: PageServerLoad = async () => {
         rules: describeRules(p, registry),
       })),
     // Streamed: the form works before the feeds' history is read.
-    simulationBase: sharedSimulationBase().then(
-      (base) => ({ ok: true as const, base }),
-      (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
-    ),
+    simulationBase: settled(sharedSimulationBase().then((base) => ({ base }))),
   };
 };

@@ -6,6 +6,7 @@ import { formatValue } from "../../../../../sdk/proposal/units.ts";
 import { governorAbi, proposalStates } from "../../../lib/governance.ts";
 import { describeRules } from "../../../lib/rules.ts";
 import { readDeployment, serverConfig } from "../../../lib/server/config.ts";
+import { settled, unavailable } from "../../../lib/server/settled.ts";
 import { exclusiveDryRun, sharedSimulationBase, sharedStack } from "../../../lib/server/stack.ts";
 import { querySubgraph } from "../../../lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
@@ -68,7 +69,7 @@ export const load: PageServerLoad = async ({ params }) => {
   const state = proposalStates[stateIndex] ?? "Pending";
 
   const registry = await stack.readSnapshot();
-  const onchain = await readOnchainProposal(client, stack.governor, id);
+  const onchain = await readOnchainProposal(client, stack.governor, id, BigInt(proposal.createdBlockNumber));
   const draft = decodeOnchainProposal(onchain, stack.registry, registry);
   const name = `proposal ${params.id}`;
   const checked = checkProposal(name, draft, registry);
@@ -82,13 +83,11 @@ export const load: PageServerLoad = async ({ params }) => {
   const live = upcoming.has(state);
   const cited = reportCitationOf(onchain.description);
   const simulationAt = (blockNumber: bigint | undefined) =>
-    sharedSimulationBase(blockNumber).then(
-      (base) => ({
-        ok: true as const,
+    settled(
+      sharedSimulationBase(blockNumber).then((base) => ({
         block: base.start.source?.blockNumber ?? "latest",
         ...impactRequest(base, draft, checked),
-      }),
-      (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
+      })),
     );
   const devnet = deployment.chainId === 31_337;
 
@@ -123,28 +122,17 @@ export const load: PageServerLoad = async ({ params }) => {
     // Streamed: the page renders first, then these arrive.
     dryRun: live
       ? devnet
-        ? exclusiveDryRun(draft, name).then(
-            ({ dryRun }) => ({ ok: true as const, dryRun }),
-            (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
-          )
-        : Promise.resolve({
-            ok: false as const,
-            message: "The dry run needs the devnet; on a real chain run `trimtab proposal simulate` against a fork.",
-          })
-      : Promise.resolve({ ok: false as const, message: `The proposal is ${state}: there is nothing left to dry-run.` }),
+        ? settled(exclusiveDryRun(draft, name))
+        : unavailable("The dry run needs the devnet; on a real chain run `trimtab proposal simulate` against a fork.")
+      : unavailable(`The proposal is ${state}: there is nothing left to dry-run.`),
     // The report the description cites is reproduced from the chain as it was when it was made (the block the
     // description names, or the one before the proposal's); the impact from the chain as it is now is offered while
     // the changes are ahead.
     simulations: {
       asSubmitted: cited
         ? simulationAt(cited.blockNumber ?? BigInt(proposal.createdBlockNumber) - 1n)
-        : Promise.resolve({ ok: false as const, message: "The description cites no impact report to reproduce." }),
-      now: live
-        ? simulationAt(undefined)
-        : Promise.resolve({
-            ok: false as const,
-            message: `The proposal is ${state}: its changes are no longer ahead.`,
-          }),
+        : unavailable("The description cites no impact report to reproduce."),
+      now: live ? simulationAt(undefined) : unavailable(`The proposal is ${state}: its changes are no longer ahead.`),
     },
   };
 };
