@@ -28,17 +28,13 @@ function plain<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
-export function buildProposalReport(args: {
-  file: string;
-  title: string;
-  checked: CheckResult;
-  dryRun: DryRun;
-  impact: ImpactReport;
-  notSimulated: string[];
-}): ProposalReport {
-  const { dryRun } = args;
-  const checks: Check[] = [
-    ...args.checked.checks,
+/**
+ * Every check of a proposal before the vote: the registry's rules, then the dry run's (each call executing as the
+ * timelock, the vault's invariants after it, the keeper cycle not reverting).
+ */
+export function proposalChecks(checked: CheckResult, dryRun: DryRun): Check[] {
+  return [
+    ...checked.checks,
     ...dryRun.calls.map((call, i): Check => ({
       rule: "dry run",
       field: `calls[${i}]`,
@@ -53,11 +49,24 @@ export function buildProposalReport(args: {
       .filter((k) => k.status === "reverted")
       .map((k): Check => ({ rule: "keeper cycle", field: k.action, status: "fail", message: `reverts: ${k.detail}` })),
   ];
-  const verdict = checks.some((c) => c.status === "fail")
-    ? "FAIL"
-    : checks.some((c) => c.status === "warn")
-      ? "WARN"
-      : "PASS";
+}
+
+/** FAIL when a check fails, WARN when one warns, PASS otherwise. */
+export function verdictOf(checks: readonly Check[]): "PASS" | "WARN" | "FAIL" {
+  return checks.some((c) => c.status === "fail") ? "FAIL" : checks.some((c) => c.status === "warn") ? "WARN" : "PASS";
+}
+
+export function buildProposalReport(args: {
+  file: string;
+  title: string;
+  checked: CheckResult;
+  dryRun: DryRun;
+  impact: ImpactReport;
+  notSimulated: string[];
+}): ProposalReport {
+  const { dryRun } = args;
+  const checks = proposalChecks(args.checked, dryRun);
+  const verdict = verdictOf(checks);
   const unsealed = {
     schema: proposalReportSchema,
     file: args.file,

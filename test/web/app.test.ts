@@ -125,6 +125,7 @@ describe("the web app", () => {
     expect(await page.getByTestId("verdict").textContent()).toBe("PASS");
     await page.getByTestId("dry-run").waitFor();
     expect(await page.getByTestId("dry-run").textContent()).toContain("Call 1: executes");
+    expect(await page.getByTestId("dry-run-verdict").textContent()).toBe("PASS");
     // The simulation runs in a Web Worker; its report's hash is compared with the one the description cites.
     await page.getByTestId("metrics").waitFor(slow);
     expect(await page.getByTestId("metrics").textContent()).toContain("Max drawdown p95");
