@@ -9,9 +9,10 @@ import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { createTestClient, http } from "viem";
+import { createTestClient, http, verifyTypedData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStackProcess } from "../../scripts/devnet/startProcess.ts";
+import { snapshotProposalTypes, type SnapshotEnvelope } from "../../sdk/snapshot/messages.ts";
 import { launchChromium, type Chromium } from "../helpers/chromium.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -200,6 +201,28 @@ describe("the web app", () => {
     await page.getByTestId("metrics").waitFor(slow);
     await expectAccessible("the draft");
     await screenshot("draft");
+    // Signalled on Snapshot instead: signed in the page with Snapshot's EIP-712 domain and types (no snapshot.js).
+    await page.getByRole("button", { name: "Sign the signal" }).click();
+    await expect.poll(() => page.getByTestId("draft-status").textContent(), ui).toContain("Signed.");
+    const [envelopeFile] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download the signed envelope" }).click(),
+    ]);
+    const envelope = JSON.parse(await readFile((await envelopeFile.path())!, "utf8")) as SnapshotEnvelope;
+    expect(envelope.address).toBe("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+    expect(envelope.data.message).toMatchObject({ space: "trimtab.eth", title: "Tighter band after the reweight" });
+    expect(envelope.data.types).toEqual(snapshotProposalTypes);
+    expect(
+      await verifyTypedData({
+        address: envelope.address,
+        domain: envelope.data.domain,
+        types: snapshotProposalTypes,
+        primaryType: "Proposal",
+        message: envelope.data.message as never,
+        signature: envelope.sig,
+      }),
+    ).toBe(true);
+
     await page.getByRole("button", { name: "Submit on chain" }).click();
     await page.waitForURL(/\/proposals\/\d+$/, slow);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Tighter band after the reweight");
