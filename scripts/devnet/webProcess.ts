@@ -8,7 +8,7 @@ import { newest } from "../codegen/newest.ts";
 const root = path.resolve(import.meta.dirname, "..", "..");
 const webDir = path.join(root, "web");
 /** Everything the app bundles: its own sources and the repository's modules it imports. */
-const sources = ["web/src", "web/vite.config.ts", "sim", "sdk", "parameters", "README.md"];
+const sources = ["web/src", "web/vite.config.ts", "sim", "sdk", "parameters"];
 
 /** Builds web/ (vite build, SvelteKit's Node adapter) when any of its sources changed since the last build. */
 export async function ensureWebBuilt(): Promise<string> {

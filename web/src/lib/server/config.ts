@@ -31,7 +31,12 @@ export async function readDeployment(config: ServerConfig): Promise<Deployment> 
     throw new Error(`${config.deploymentFile}: no deployment record (start the stack with npm start)`);
   });
   if (cached?.file === config.deploymentFile && cached.text === text) return cached.deployment;
-  const deployment = JSON.parse(text) as Deployment;
+  let deployment: Deployment;
+  try {
+    deployment = JSON.parse(text) as Deployment;
+  } catch (error) {
+    throw new Error(`${config.deploymentFile}: not a deployment record (${(error as Error).message})`);
+  }
   if (!deployment.contracts?.TrimtabGovernor || !deployment.contracts.ParameterRegistry)
     throw new Error(`${config.deploymentFile}: the record lacks the governor or the registry`);
   cached = { file: config.deploymentFile, text, deployment };

@@ -18,15 +18,20 @@ export const POST: RequestHandler = async ({ request }) => {
   const parsed = parseRpcBody(body);
   if (typeof parsed === "string")
     return json({ jsonrpc: "2.0", id: null, error: { code: -32601, message: parsed } }, { status: 400 });
-  const response = await withSharedChain(() =>
-    fetch(serverConfig().rpcUrl, {
-      method: "POST",
+  try {
+    const response = await withSharedChain(() =>
+      fetch(serverConfig().rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+    return new Response(await response.text(), {
+      status: response.status,
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-  );
-  return new Response(await response.text(), {
-    status: response.status,
-    headers: { "content-type": "application/json" },
-  });
+    });
+  } catch (error) {
+    const message = `the chain does not answer (${(error as Error).message})`;
+    return json({ jsonrpc: "2.0", id: null, error: { code: -32603, message } }, { status: 502 });
+  }
 };
