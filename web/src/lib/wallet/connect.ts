@@ -10,6 +10,7 @@ import {
   http,
   type Address,
   type Chain,
+  type EIP1193Provider,
   type PublicClient,
   type WalletClient,
 } from "viem";
@@ -31,6 +32,9 @@ export function browserPublicClient(network: Network): PublicClient {
   return createPublicClient({ chain: appChain(network), transport: http(`${location.origin}/api/rpc`) });
 }
 
+/** The injected providers whose account and chain changes are followed (once each, however often one connects). */
+const listening = new WeakSet<EIP1193Provider>();
+
 export async function connectInjected(): Promise<void> {
   const provider = injectedProvider();
   if (!provider) throw new Error("No browser wallet found: install one (MetaMask, Rabby…) or use a dev account.");
@@ -41,6 +45,8 @@ export async function connectInjected(): Promise<void> {
   wallet.connection = { kind: "injected", account, chainId, provider };
   wallet.error = undefined;
   localStorage.setItem(storageKey, JSON.stringify({ kind: "injected" }));
+  if (listening.has(provider)) return;
+  listening.add(provider);
   provider.on?.("accountsChanged", (accounts: Address[]) => {
     if (wallet.connection?.kind !== "injected") return;
     if (accounts[0]) wallet.connection = { ...wallet.connection, account: accounts[0] };
