@@ -1,9 +1,9 @@
 /** The local indexer in a child process, serving GraphQL, and what its `_meta` reports. */
-import { spawn, type ChildProcess } from "node:child_process";
-import { open } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { ensureSubgraphBuilt } from "../codegen/subgraph.ts";
 import { indexerNodeOptions } from "../../indexer/nodeOptions.ts";
+import { startLoggedProcess } from "./loggedProcess.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -38,30 +38,23 @@ export async function startIndexerProcess(
   head: bigint,
   timeoutMs: number,
 ): Promise<ChildProcess> {
-  const log = await open(options.logFile, "w");
-  const indexer = spawn(
-    process.execPath,
-    [
+  const url = `http://127.0.0.1:${options.port}/subgraphs/name/trimtab`;
+  return startLoggedProcess({
+    args: [
       ...indexerNodeOptions,
       path.join(root, "indexer", "cli.ts"),
       ...["--rpc", options.rpcUrl, "--subgraph", await ensureSubgraphBuilt()],
       ...["--deployment", options.deploymentFile, "--data-dir", options.dataDir, "--port", String(options.port)],
     ],
-    { cwd: root, stdio: ["ignore", log.fd, log.fd] },
-  );
-  await log.close(); // the child holds its own copy of the descriptor
-  const url = `http://127.0.0.1:${options.port}/subgraphs/name/trimtab`;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (indexer.exitCode !== null) throw new Error(`the indexer exited with code ${indexer.exitCode}`);
-    const indexed = await indexedHead(url);
-    if (indexed?.failed) {
-      indexer.kill("SIGTERM");
-      throw new Error(`the indexer failed: see ${path.relative(root, options.logFile)}`);
-    }
-    if (indexed && BigInt(indexed.number) >= head) return indexer;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  indexer.kill("SIGTERM");
-  throw new Error(`the indexer did not reach block ${head} within ${timeoutMs / 1000} s`);
+    logFile: options.logFile,
+    what: "the indexer",
+    ready: async () => {
+      const indexed = await indexedHead(url);
+      if (indexed?.failed) throw new Error(`the indexer failed: see ${path.relative(root, options.logFile)}`);
+      return indexed !== undefined && BigInt(indexed.number) >= head;
+    },
+    pollMs: 500,
+    timeoutMs,
+    timeoutMessage: `the indexer did not reach block ${head} within ${timeoutMs / 1000} s`,
+  });
 }

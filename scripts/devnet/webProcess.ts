@@ -1,9 +1,10 @@
 /** The web app in a child process: built when its sources are newer than its build, then served with Node. */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { open, stat } from "node:fs/promises";
+import { execFile, type ChildProcess } from "node:child_process";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { newest } from "../codegen/newest.ts";
+import { startLoggedProcess } from "./loggedProcess.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const webDir = path.join(root, "web");
@@ -40,10 +41,8 @@ export type WebProcessOptions = {
 /** Starts the built app on 127.0.0.1:`port` and waits until it answers. */
 export async function startWebProcess(options: WebProcessOptions, timeoutMs = 60_000): Promise<ChildProcess> {
   const build = await ensureWebBuilt();
-  const log = await open(options.logFile, "w");
-  const web = spawn(process.execPath, [build], {
-    cwd: root,
-    stdio: ["ignore", log.fd, log.fd],
+  return startLoggedProcess({
+    args: [build],
     env: {
       ...process.env,
       HOST: "127.0.0.1",
@@ -54,17 +53,14 @@ export async function startWebProcess(options: WebProcessOptions, timeoutMs = 60
       TRIMTAB_GRAPHQL_URL: options.graphqlUrl,
       TRIMTAB_DEPLOYMENT: options.deploymentFile,
     },
+    logFile: options.logFile,
+    what: "the web app",
+    ready: () =>
+      fetch(`http://127.0.0.1:${options.port}/api/health`)
+        .then((r) => r.ok)
+        .catch(() => false),
+    pollMs: 250,
+    timeoutMs,
+    timeoutMessage: `the web app did not answer on port ${options.port} within ${timeoutMs / 1000} s`,
   });
-  await log.close();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (web.exitCode !== null) throw new Error(`the web app exited with code ${web.exitCode}`);
-    const answered = await fetch(`http://127.0.0.1:${options.port}/api/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (answered) return web;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  web.kill("SIGTERM");
-  throw new Error(`the web app did not answer on port ${options.port} within ${timeoutMs / 1000} s`);
 }
