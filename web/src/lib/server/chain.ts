@@ -1,17 +1,25 @@
-/** The chain from the web server: a viem public client whose every request shares the chain lock. */
-import { createPublicClient, custom, http, type PublicClient } from "viem";
+/** The chain from the web server: a viem transport whose every request shares the chain lock, and a client on it. */
+import { createPublicClient, custom, http, type CustomTransport, type PublicClient } from "viem";
 import { withSharedChain } from "./chainLock.ts";
 import { serverConfig } from "./config.ts";
 
-let client: { url: string; client: PublicClient } | undefined;
+let shared: { url: string; transport: CustomTransport; client: PublicClient } | undefined;
+
+function sharedChain() {
+  const { rpcUrl } = serverConfig();
+  if (shared?.url !== rpcUrl) {
+    const direct = http(rpcUrl, { retryCount: 0 })({});
+    const transport = custom({ request: (args) => withSharedChain(() => direct.request(args)) });
+    shared = { url: rpcUrl, transport, client: createPublicClient({ transport }) as PublicClient };
+  }
+  return shared;
+}
+
+/** The transport to the configured chain, over the shared chain lock. */
+export function sharedTransport(): CustomTransport {
+  return sharedChain().transport;
+}
 
 export function publicClient(): PublicClient {
-  const { rpcUrl } = serverConfig();
-  if (client?.url === rpcUrl) return client.client;
-  const transport = http(rpcUrl, { retryCount: 0 })({});
-  const shared = createPublicClient({
-    transport: custom({ request: (args) => withSharedChain(() => transport.request(args)) }),
-  }) as PublicClient;
-  client = { url: rpcUrl, client: shared };
-  return shared;
+  return sharedChain().client;
 }

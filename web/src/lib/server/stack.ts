@@ -2,13 +2,14 @@
  * The stack as the proposal tools see it (sdk/proposal/stack.ts), from the web server: over the shared chain lock
  * for reads, and alone on the chain (no lock inside, the caller holds it) for a dry run.
  */
-import { custom, http } from "viem";
+import { http } from "viem";
 import { loadStackAbi } from "../../../../sdk/proposal/abis.ts";
 import { checkProposal, type CheckResult } from "../../../../sdk/proposal/check.ts";
 import type { DryRun } from "../../../../sdk/proposal/dryRun.ts";
 import type { ProposalDraft } from "../../../../sdk/proposal/format.ts";
 import { connectStack, dryRunProposal, simulationBase, type Stack } from "../../../../sdk/proposal/stack.ts";
-import { withExclusiveChain, withSharedChain } from "./chainLock.ts";
+import { sharedTransport } from "./chain.ts";
+import { withExclusiveChain } from "./chainLock.ts";
 import { readDeployment, serverConfig } from "./config.ts";
 
 let cached: { key: string; stack: Promise<Stack> } | undefined;
@@ -19,9 +20,7 @@ export async function sharedStack(): Promise<Stack> {
   const deployment = await readDeployment(config);
   const key = `${config.rpcUrl}|${JSON.stringify(deployment.contracts)}`;
   if (cached?.key !== key) {
-    const transport = http(config.rpcUrl, { retryCount: 0 });
-    const locked = custom({ request: (args) => withSharedChain(() => transport({}).request(args)) });
-    const stack = connectStack(locked, deployment.contracts, config.deploymentFile);
+    const stack = connectStack(sharedTransport(), deployment.contracts, config.deploymentFile);
     stack.catch(() => (cached = undefined));
     cached = { key, stack };
   }
