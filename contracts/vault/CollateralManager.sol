@@ -105,13 +105,16 @@ contract CollateralManager is ICollateralManager {
         (, s.collateral, s.debt) = position();
         s.price = _priceWad();
         s.value = _collateralValue(s.collateral, s.price);
-        s.target = _registry.getUint(TARGET_LTV);
+        uint256 maxLtv = _maxLtv();
+        // A target above the maximum (the guardian may lower the maximum past it) steers to the maximum instead:
+        // deleveraging to a target above the current LTV would be no deleveraging, and borrowing back above the
+        // maximum would undo it at the next call.
+        s.target = Math.min(_registry.getUint(TARGET_LTV), maxLtv);
         s.band = _registry.getUint(LTV_BAND);
         s.targetDebt = Math.mulDiv(s.value, s.target, BPS);
 
         // 1. Deleverage first: LTV above the maximum, or too close to the market's liquidation LTV.
-        if (s.debt > 0 && s.debt * BPS > _maxLtv() * s.value)
-            return (CollateralAction.Deleverage, s.debt - s.targetDebt);
+        if (s.debt > 0 && s.debt * BPS > maxLtv * s.value) return (CollateralAction.Deleverage, s.debt - s.targetDebt);
 
         // 2. Post the target share of the vault's exposure to the collateral asset.
         uint256 spot = _collateralToken.balanceOf(vault);
@@ -170,7 +173,10 @@ contract CollateralManager is ICollateralManager {
     function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external {
         if (msg.sender != vault) revert CollateralNotVault(msg.sender);
         MarketParams memory market = _market();
-        if (repayAssets > 0) _repay(market, repayAssets);
+        if (repayAssets > 0) {
+            IERC20(market.loanToken).safeTransferFrom(vault, address(this), repayAssets);
+            _repay(market, repayAssets);
+        }
         if (collateralAssets > 0) morpho.withdrawCollateral(market, collateralAssets, address(this), receiver);
         emit CollateralReleased(repayAssets, collateralAssets, receiver);
     }

@@ -150,7 +150,10 @@ contract HedgeModule is IHedgeModule {
     function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external {
         if (msg.sender != vault) revert HedgeNotVault(msg.sender);
         MarketParams memory market = _market();
-        if (repayAssets > 0) _repay(market, repayAssets);
+        if (repayAssets > 0) {
+            IERC20(market.loanToken).safeTransferFrom(vault, address(this), repayAssets);
+            _repay(market, repayAssets);
+        }
         if (collateralAssets > 0) morpho.withdrawCollateral(market, collateralAssets, address(this), receiver);
         emit HedgeReleased(repayAssets, collateralAssets, receiver);
     }

@@ -17,6 +17,11 @@ import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {Holding, IPortfolioVault, Trade} from "./interfaces/IPortfolioVault.sol";
 import {FeeMathLib} from "./libraries/FeeMathLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
+import {
+    VaultAssetConfig as AssetConfig,
+    VaultConfig as Config,
+    VaultSettingsLib
+} from "./libraries/VaultSettingsLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 
 /// @title PortfolioVault
@@ -35,34 +40,6 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         bytes11 symbol;
     }
 
-    /// @dev The registry's scalar settings the vault acts on, cached in three slots against the registry's
-    /// `version`. Narrow fields saturate: the registry's rules bound every one far below its width.
-    struct Config {
-        uint48 version;
-        uint48 minIntervalSec;
-        uint48 maxStalenessSec;
-        uint16 bandBps;
-        uint16 maxTradeBps;
-        uint16 maxSlippageBps;
-        uint16 maxDeviationBps;
-        uint16 managementFeeBps;
-        uint16 performanceFeeBps;
-        bool pauseDeposits;
-        bool pauseRebalance;
-        address collateralModule;
-        uint96 depositCap;
-        address hedgeModule;
-    }
-
-    /// @dev An asset's registry settings (one slot each, cached with {Config}): its feed, the feed's decimals, its
-    /// target weight and, for a risk asset, the fee tier of its Uniswap V3 pool against the base asset.
-    struct AssetConfig {
-        AggregatorV3Interface feed;
-        uint8 feedDecimals;
-        uint16 weightBps;
-        uint24 poolFee;
-    }
-
     /// @dev What an action reads once: the settings, each asset's settings (base first) and each risk asset's
     /// oracle price in the base asset (see {PriceLib}).
     struct Snapshot {
@@ -71,25 +48,34 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         uint256[] priceWad;
     }
 
-    bytes32 internal constant PAUSE_DEPOSITS = "pause.deposits";
-    bytes32 internal constant PAUSE_REBALANCE = "pause.rebalance";
-    bytes32 internal constant DEPOSIT_CAP = "caps.depositCap";
-    bytes32 internal constant MANAGEMENT_FEE = "fees.managementBps";
-    bytes32 internal constant PERFORMANCE_FEE = "fees.performanceBps";
-    bytes32 internal constant BAND = "rebalance.bandBps";
-    bytes32 internal constant MIN_INTERVAL = "rebalance.minIntervalSec";
-    bytes32 internal constant MAX_TRADE = "rebalance.maxTradeBps";
-    bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
-    bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
-    bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
-    bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
-    bytes32 internal constant HEDGE_MODULE = "module.hedge";
-    bytes32 internal constant WEIGHT_PREFIX = "weight.";
-    bytes32 internal constant FEED_PREFIX = "feed.";
-    bytes32 internal constant POOL_FEE_PREFIX = "poolFee.";
+    /// @dev A module's part in a redemption: `repaid` of its debt token from the redeemer's amounts (at
+    /// `debtIndex`), `released` of its collateral back into them (at `collateralIndex`).
+    struct Release {
+        address module;
+        address debtToken;
+        uint256 debtIndex;
+        uint256 collateralIndex;
+        uint256 repaid;
+        uint256 released;
+    }
+
+    /// @dev What a redemption takes: every token (base first), the redeemer's amount of each once the modules'
+    /// releases are counted in, and those releases (the collateral manager's, then the hedge's).
+    struct ExitPlan {
+        address[] tokens;
+        uint256[] amounts;
+        Release[2] releases;
+    }
+
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
     uint8 internal constant DECIMALS_OFFSET = 6;
+    /// @dev A cash exit's trades accept at least the pool fee plus this much below the oracle price, whatever
+    /// `rebalance.maxSlippageBps` says: the guardian's tightening of that bound slows rebalancing, never exits.
+    uint256 internal constant EXIT_SLIPPAGE_OVER_FEE_BPS = 20;
+    /// @dev A cash exit accepts feed answers up to this old when `oracle.maxStalenessSec` is shorter (a day's
+    /// heartbeat and an hour's grace): the guardian's tightening of staleness cannot close exits.
+    uint256 internal constant EXIT_MAX_STALENESS_FLOOR_SEC = 25 hours;
 
     IParameterRegistry internal immutable _registry;
     address public immutable treasury;
@@ -160,9 +146,12 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         return _highWaterMarkWad;
     }
 
-    /// @notice NAV: every holding at oracle prices, in base-asset wei. Reverts if a feed is stale or invalid.
+    /// @notice NAV: every holding at the feeds' latest answers, in base-asset wei. Never reverts (EIP-4626): a stale
+    /// answer counts as it is, and a feed that reverts or answers zero or less values its asset at zero (the base
+    /// asset at one dollar). Actions price with fresh answers only: see `maxDeposit` and `maxRedeem`.
     function totalAssets() public view override returns (uint256 nav) {
-        (, nav) = _values(_snapshot());
+        (Snapshot memory s, , ) = _viewSnapshot();
+        nav = _nav(s);
     }
 
     /// @inheritdoc IPortfolioVault
@@ -187,12 +176,14 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         }
     }
 
-    /// @notice Zero while `pause.deposits` is set or a price cannot be read; otherwise room under `caps.depositCap`.
+    /// @notice Zero while `pause.deposits` is set or a price is stale or invalid; otherwise room under
+    /// `caps.depositCap`.
     function maxDeposit(address) public view override returns (uint256) {
         Config memory c = _config();
         if (c.pauseDeposits) return 0;
-        (bool ok, uint256 nav) = _tryNav();
-        if (!ok) return 0;
+        (Snapshot memory s, bool valid, uint256 oldestUpdateAt) = _viewSnapshot();
+        if (!valid || block.timestamp > oldestUpdateAt + c.maxStalenessSec) return 0;
+        uint256 nav = _nav(s);
         return c.depositCap > nav ? c.depositCap - nav : 0;
     }
 
@@ -202,22 +193,32 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         return assets == 0 ? 0 : previewDeposit(assets);
     }
 
-    /// @notice Assets `owner` can withdraw: the conservative value of their shares (risk assets less max slippage).
+    /// @notice Assets `owner` can withdraw in cash: what `previewRedeem` gives for all their shares, or zero while a
+    /// cash exit cannot price (`redeemInKind` never needs to).
     function maxWithdraw(address owner) public view override returns (uint256) {
+        if (!_cashExitPrices()) return 0;
         return previewRedeem(balanceOf(owner));
     }
 
-    /// @notice Base-asset wei a redemption of `shares` yields at least: the base part plus the risk part valued at
-    /// oracle prices less the maximum slippage.
-    function previewRedeem(uint256 shares) public view override returns (uint256) {
-        Snapshot memory s = _snapshot();
-        (uint256 value, uint256 nav) = _liquidationValue(s);
-        return _convertToAssetsWith(shares, value, _supplyAfterFees(s.config, nav), Math.Rounding.Floor);
+    /// @notice Shares `owner` can redeem in cash: all of them, or zero while a cash exit cannot price
+    /// (`redeemInKind` never needs to).
+    function maxRedeem(address owner) public view override returns (uint256) {
+        return _cashExitPrices() ? balanceOf(owner) : 0;
     }
 
-    /// @notice Shares a withdrawal of `assets` burns, valuing risk assets less the maximum slippage.
+    /// @notice Base-asset wei a redemption of `shares` pays at least, computed as `redeem` does: the shares' part of
+    /// each token once their part of each module's position is released, each risk asset valued at the oracle price
+    /// less the exit's slippage bound, after the fees due now.
+    function previewRedeem(uint256 shares) public view override returns (uint256) {
+        Snapshot memory s = _exitSnapshot();
+        uint256 supply = _supplyAfterFees(s.config, _nav(s));
+        ExitPlan memory e = _exitPlan(s.config, shares, supply + 10 ** DECIMALS_OFFSET);
+        return _exitValueDown(s, e.amounts);
+    }
+
+    /// @notice Shares a withdrawal of `assets` burns at most, valuing risk assets less the exit's slippage bound.
     function previewWithdraw(uint256 assets) public view override returns (uint256) {
-        Snapshot memory s = _snapshot();
+        Snapshot memory s = _exitSnapshot();
         (uint256 value, uint256 nav) = _liquidationValue(s);
         return _sharesForWithdraw(assets, s, value, _supplyAfterFees(s.config, nav));
     }
@@ -251,25 +252,28 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         Snapshot memory s = _syncedSnapshot();
         uint256 nav = _accrueFees(s);
         _checkDeposit(s.config, assets, nav);
-        shares = _convertToSharesWith(assets, nav, totalSupply(), Math.Rounding.Floor);
+        uint256 supply = totalSupply();
+        shares = _convertToSharesWith(assets, nav, supply, Math.Rounding.Floor);
         _deposit(_msgSender(), receiver, assets, shares);
-        _emitNav(nav + assets);
+        _afterEntry(supply, nav + assets);
     }
 
     /// @notice Mints exactly `shares` for the base asset they are worth (rounded up).
     function mint(uint256 shares, address receiver) public override nonReentrant returns (uint256 assets) {
         Snapshot memory s = _syncedSnapshot();
         uint256 nav = _accrueFees(s);
-        assets = _convertToAssetsWith(shares, nav, totalSupply(), Math.Rounding.Ceil);
+        uint256 supply = totalSupply();
+        assets = _convertToAssetsWith(shares, nav, supply, Math.Rounding.Ceil);
         _checkDeposit(s.config, assets, nav);
         _deposit(_msgSender(), receiver, assets, shares);
-        _emitNav(nav + assets);
+        _afterEntry(supply, nav + assets);
     }
 
     /// @notice Redeems `shares` for the base asset: sells the shares' pro-rata part of each risk asset within the
-    /// slippage bound and pays it out with their part of the base asset. Never paused.
+    /// exit's slippage bound and pays it out with their part of the base asset. Never paused, and no parameter the
+    /// guardian can reach closes it (see `EXIT_SLIPPAGE_OVER_FEE_BPS`, `EXIT_MAX_STALENESS_FLOOR_SEC`).
     function redeem(uint256 shares, address receiver, address owner) public override nonReentrant returns (uint256) {
-        Snapshot memory s = _syncedSnapshot();
+        Snapshot memory s = _syncedExitSnapshot();
         _accrueFees(s);
         _checkRedeem(owner, shares);
         uint256 assets = _unwind(shares, s);
@@ -278,16 +282,23 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         return assets;
     }
 
-    /// @notice Withdraws exactly `assets` of the base asset, burning the shares `previewWithdraw` gives; reverts if
-    /// the unwind yields less. Never paused.
+    /// @notice Withdraws exactly `assets` of the base asset, burning at most the shares `previewWithdraw` gives
+    /// (all of the owner's when those suffice); reverts if the unwind yields less. Never paused.
     function withdraw(uint256 assets, address receiver, address owner) public override nonReentrant returns (uint256) {
-        Snapshot memory s = _syncedSnapshot();
+        Snapshot memory s = _syncedExitSnapshot();
         _accrueFees(s);
         (uint256 liquidationValue, ) = _liquidationValue(s);
         uint256 shares = _sharesForWithdraw(assets, s, liquidationValue, totalSupply());
+        // The estimate carries a margin for rounding: when it exceeds the owner's shares, all of them may suffice.
+        uint256 balance = balanceOf(owner);
+        bool clamped = shares > balance && balance > 0;
+        if (clamped) shares = balance;
         _checkRedeem(owner, shares);
         uint256 delivered = _unwind(shares, s);
-        if (delivered < assets) revert VaultWithdrawShortfall(assets, delivered);
+        if (delivered < assets) {
+            if (clamped) revert VaultExceededMaxRedeem(owner, shares + 1, balance);
+            revert VaultWithdrawShortfall(assets, delivered);
+        }
         _withdraw(_msgSender(), receiver, owner, assets, shares);
         _emitNav(_nav(s));
         return shares;
@@ -302,18 +313,12 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         Config memory c = _syncConfig();
         _accrueManagementFee(c);
         _checkRedeem(owner, shares);
-        uint256 supplyWithVirtual = totalSupply() + 10 ** DECIMALS_OFFSET;
-        tokens = new address[](_risk.length + 1);
-        amounts = new uint256[](tokens.length);
-        for (uint256 i; i < tokens.length; ++i) {
-            IERC20 token = i == 0 ? IERC20(asset()) : _risk[i - 1].token;
-            tokens[i] = address(token);
-            amounts[i] = Math.mulDiv(token.balanceOf(address(this)), shares, supplyWithVirtual);
-        }
+        ExitPlan memory e = _exitPlan(c, shares, totalSupply() + 10 ** DECIMALS_OFFSET);
+        (tokens, amounts) = (e.tokens, e.amounts);
 
         if (_msgSender() != owner) _spendAllowance(owner, _msgSender(), shares);
         _burn(owner, shares);
-        _releaseModules(c, shares, supplyWithVirtual, tokens, amounts);
+        _executeReleases(e);
         for (uint256 i; i < tokens.length; ++i) {
             if (amounts[i] > 0) IERC20(tokens[i]).safeTransfer(receiver, amounts[i]);
         }
@@ -337,25 +342,30 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         if (c.pauseRebalance) revert VaultRebalancePaused();
         uint256 nextAt = uint256(lastRebalanceAt) + c.minIntervalSec;
         if (block.timestamp < nextAt) revert VaultRebalanceTooSoon(lastRebalanceAt, nextAt);
-        Snapshot memory s = _withPrices(c, _cachedAssets());
+        Snapshot memory s = _withPrices(c, _cachedAssets(), c.maxStalenessSec);
         (uint256[] memory values, uint256 navBefore) = _values(s);
         bool due;
         (due, trades) = _planFrom(s, values, navBefore);
         if (!due) revert VaultRebalanceNotDue();
 
-        lastRebalanceAt = uint48(block.timestamp);
         uint256 executed;
+        bool complete = true;
         // NAV after = NAV before plus what each trade gained or lost at the oracle price: no second valuation.
         uint256 gained;
         uint256 lost;
         for (uint256 i; i < trades.length; ++i) {
             (uint256 used, uint256 amountOut) = _swapWithinSlippage(s, trades[i]);
+            if (used < trades[i].amountIn) complete = false;
             if (used == 0) continue;
             ++executed;
             (uint256 valueIn, uint256 valueOut) = _tradeValues(trades[i], used, amountOut);
             if (valueOut > valueIn) gained += valueOut - valueIn;
             else lost += valueIn - valueOut;
         }
+        if (executed == 0) revert VaultRebalanceNoFill();
+        // Only a plan carried out in full starts the interval: a pool pushed past the slippage bound (by a trader
+        // or a griefer) leaves the rebalance open for the next keeper, so that nobody can lock rebalancing.
+        if (complete) lastRebalanceAt = uint48(block.timestamp);
         uint256 navAfter = navBefore + gained > lost ? navBefore + gained - lost : 0;
         emit Rebalanced(_msgSender(), executed, navBefore, navAfter);
         _emitNav(navAfter);
@@ -405,69 +415,87 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         for (uint256 i; i < assets.length; ++i) assets[i] = _assetCache[i];
     }
 
-    function _registrySettings(uint256 version) internal view returns (Config memory c, AssetConfig[] memory assets) {
-        IParameterRegistry r = _registry;
-        c.version = uint48(version);
-        c.minIntervalSec = uint48(Math.min(r.getUint(MIN_INTERVAL), type(uint48).max));
-        c.maxStalenessSec = uint48(Math.min(r.getUint(MAX_STALENESS), type(uint48).max));
-        c.bandBps = uint16(r.getUint(BAND));
-        c.maxTradeBps = uint16(r.getUint(MAX_TRADE));
-        c.maxSlippageBps = uint16(r.getUint(MAX_SLIPPAGE));
-        c.maxDeviationBps = uint16(r.getUint(MAX_DEVIATION));
-        c.managementFeeBps = uint16(r.getUint(MANAGEMENT_FEE));
-        c.performanceFeeBps = uint16(r.getUint(PERFORMANCE_FEE));
-        c.pauseDeposits = r.getBool(PAUSE_DEPOSITS);
-        c.pauseRebalance = r.getBool(PAUSE_REBALANCE);
-        c.collateralModule = r.getAddress(COLLATERAL_MODULE);
-        c.depositCap = uint96(Math.min(r.getUint(DEPOSIT_CAP), type(uint96).max));
-        c.hedgeModule = r.getAddress(HEDGE_MODULE);
-        assets = new AssetConfig[](_risk.length + 1);
-        for (uint256 i; i < assets.length; ++i) {
-            bytes11 symbol = i == 0 ? _baseSymbol : _risk[i - 1].symbol;
-            AggregatorV3Interface feed = AggregatorV3Interface(r.getAddress(_key(FEED_PREFIX, 5, symbol)));
-            assets[i] = AssetConfig({
-                feed: feed,
-                feedDecimals: feed.decimals(),
-                weightBps: uint16(r.getUint(_key(WEIGHT_PREFIX, 7, symbol))),
-                poolFee: i == 0 ? 0 : uint24(r.getUint(_key(POOL_FEE_PREFIX, 8, symbol)))
-            });
-        }
+    function _registrySettings(uint256 version) internal view returns (Config memory, AssetConfig[] memory) {
+        bytes11[] memory symbols = new bytes11[](_risk.length + 1);
+        symbols[0] = _baseSymbol;
+        for (uint256 i = 1; i < symbols.length; ++i) symbols[i] = _risk[i - 1].symbol;
+        return VaultSettingsLib.read(address(_registry), version, symbols);
     }
 
     /* INTERNAL: PRICES AND VALUES */
 
     function _snapshot() internal view returns (Snapshot memory) {
         (Config memory c, AssetConfig[] memory assets) = _settings();
-        return _withPrices(c, assets);
+        return _withPrices(c, assets, c.maxStalenessSec);
     }
 
     function _syncedSnapshot() internal returns (Snapshot memory) {
         Config memory c = _syncConfig();
-        return _withPrices(c, _cachedAssets());
+        return _withPrices(c, _cachedAssets(), c.maxStalenessSec);
     }
 
-    /// @dev Each risk asset's oracle price in the base asset, every feed held to `oracle.maxStalenessSec`.
-    function _withPrices(Config memory c, AssetConfig[] memory assets) internal view returns (Snapshot memory s) {
+    /// @dev A cash exit's prices: answers up to `_exitStaleness` old.
+    function _exitSnapshot() internal view returns (Snapshot memory) {
+        (Config memory c, AssetConfig[] memory assets) = _settings();
+        return _withPrices(c, assets, _exitStaleness(c));
+    }
+
+    function _syncedExitSnapshot() internal returns (Snapshot memory) {
+        Config memory c = _syncConfig();
+        return _withPrices(c, _cachedAssets(), _exitStaleness(c));
+    }
+
+    function _exitStaleness(Config memory c) internal pure returns (uint256) {
+        return Math.max(c.maxStalenessSec, EXIT_MAX_STALENESS_FLOOR_SEC);
+    }
+
+    /// @dev Each risk asset's oracle price in the base asset, every feed held to `maxStalenessSec`.
+    function _withPrices(
+        Config memory c,
+        AssetConfig[] memory assets,
+        uint256 maxStalenessSec
+    ) internal view returns (Snapshot memory s) {
         s.config = c;
         s.assets = assets;
-        uint256 baseUsdWad = _usdPriceWad(assets[0], c.maxStalenessSec);
+        uint256 baseUsdWad = _usdPriceWad(assets[0], maxStalenessSec);
         s.priceWad = new uint256[](assets.length - 1);
         for (uint256 i; i < s.priceWad.length; ++i) {
-            s.priceWad[i] = PriceLib.relativePriceWad(_usdPriceWad(assets[i + 1], c.maxStalenessSec), baseUsdWad);
+            s.priceWad[i] = PriceLib.relativePriceWad(_usdPriceWad(assets[i + 1], maxStalenessSec), baseUsdWad);
         }
+    }
+
+    /// @dev Prices for views that must not revert: each feed's latest answer whatever its age; a feed that reverts or
+    /// answers zero or less prices its risk asset at zero (the base asset at one dollar). `valid` is false when some
+    /// feed did; `oldestUpdateAt` is the oldest answer's time.
+    function _viewSnapshot() internal view returns (Snapshot memory s, bool valid, uint256 oldestUpdateAt) {
+        (s.config, s.assets) = _settings();
+        uint256 baseUsdWad;
+        (valid, baseUsdWad, oldestUpdateAt) = PriceLib.tryUsdPriceWad(
+            AggregatorV3Interface(s.assets[0].feed),
+            s.assets[0].feedDecimals
+        );
+        if (!valid) baseUsdWad = WAD;
+        s.priceWad = new uint256[](s.assets.length - 1);
+        for (uint256 i; i < s.priceWad.length; ++i) {
+            AssetConfig memory a = s.assets[i + 1];
+            (bool ok, uint256 usdWad, uint256 updatedAt) = PriceLib.tryUsdPriceWad(
+                AggregatorV3Interface(a.feed),
+                a.feedDecimals
+            );
+            valid = valid && ok;
+            oldestUpdateAt = Math.min(oldestUpdateAt, updatedAt);
+            s.priceWad[i] = PriceLib.relativePriceWad(usdWad, baseUsdWad);
+        }
+    }
+
+    /// @dev Whether a cash exit can price now (every feed valid and within the exit's staleness).
+    function _cashExitPrices() internal view returns (bool) {
+        (Snapshot memory s, bool valid, uint256 oldestUpdateAt) = _viewSnapshot();
+        return valid && block.timestamp <= oldestUpdateAt + _exitStaleness(s.config);
     }
 
     function _usdPriceWad(AssetConfig memory a, uint256 maxStalenessSec) internal view returns (uint256) {
-        return PriceLib.usdPriceWad(a.feed, a.feedDecimals, maxStalenessSec);
-    }
-
-    /// @dev NAV without reverting: false when a price cannot be read (for ERC-4626 `max*` views).
-    function _tryNav() internal view returns (bool ok, uint256 nav) {
-        try this.totalAssets() returns (uint256 value) {
-            return (true, value);
-        } catch {
-            return (false, 0);
-        }
+        return PriceLib.usdPriceWad(AggregatorV3Interface(a.feed), a.feedDecimals, maxStalenessSec);
     }
 
     /// @dev Each holding's value in base-asset wei (base first), collateral on the lending market included, and
@@ -516,7 +544,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         (, nav) = _values(s);
     }
 
-    /// @dev NAV with every risk asset valued less the maximum slippage: what an unwind yields at least.
+    /// @dev NAV with every risk asset valued less the exit's slippage bound: about what an unwind yields at least.
     function _liquidationValue(Snapshot memory s) internal view returns (uint256 value, uint256 nav) {
         uint256[] memory values;
         (values, nav) = _values(s);
@@ -524,7 +552,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         value = values[0];
         for (uint256 i = 1; i < values.length; ++i) {
             gross += values[i];
-            value += PriceLib.lessBpsDown(values[i], s.config.maxSlippageBps);
+            value += PriceLib.lessBpsDown(values[i], _exitSlippageBps(s, i - 1));
         }
         // NAV is gross less debt plus the hedge's net value: apply the same difference to the discounted holdings.
         value = value + nav > gross ? value + nav - gross : 0;
@@ -666,17 +694,11 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @dev Sells the pro-rata part of each risk asset for `shares` and returns the base asset they are owed.
     function _unwind(uint256 shares, Snapshot memory s) internal returns (uint256 assets) {
-        uint256 supplyWithVirtual = totalSupply() + 10 ** DECIMALS_OFFSET;
-        address[] memory tokens = new address[](_risk.length + 1);
-        uint256[] memory amounts = new uint256[](tokens.length);
-        for (uint256 i; i < tokens.length; ++i) {
-            tokens[i] = i == 0 ? asset() : address(_risk[i - 1].token);
-            amounts[i] = Math.mulDiv(IERC20(tokens[i]).balanceOf(address(this)), shares, supplyWithVirtual);
-        }
-        _releaseModules(s.config, shares, supplyWithVirtual, tokens, amounts);
-        assets = amounts[0];
+        ExitPlan memory e = _exitPlan(s.config, shares, totalSupply() + 10 ** DECIMALS_OFFSET);
+        _executeReleases(e);
+        assets = e.amounts[0];
         for (uint256 i; i < _risk.length; ++i) {
-            uint256 amountIn = amounts[i + 1];
+            uint256 amountIn = e.amounts[i + 1];
             if (amountIn == 0) continue;
             RiskAsset storage r = _risk[i];
             uint256 fairOut = PriceLib.toBaseDown(amountIn, s.priceWad[i], r.decimals, _baseDecimals);
@@ -684,70 +706,133 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
                 address(r.token),
                 asset(),
                 amountIn,
-                PriceLib.lessBpsDown(fairOut, s.config.maxSlippageBps),
+                PriceLib.lessBpsDown(fairOut, _exitSlippageBps(s, i)),
                 s.priceWad[i]
             );
             assets += _swap(s, t);
         }
     }
 
-    /// @dev Takes the redeemed shares' pro-rata part of each module's position into `amounts` (the shares' part of
-    /// each token, base first), without prices: the collateral manager's debt part is repaid from their base and
-    /// its collateral part comes back; the hedge's short part is repaid from their part of the shorted asset and its
-    /// collateral part comes back. Where their part of the repaying token falls short, the collateral comes back
-    /// in proportion to what was repaid.
-    function _releaseModules(
+    /// @dev The slippage bound of a cash exit's sale of risk asset `i`: `rebalance.maxSlippageBps`, but never less
+    /// than the pool's fee plus `EXIT_SLIPPAGE_OVER_FEE_BPS` (a bound below the fee would refuse every sale).
+    function _exitSlippageBps(Snapshot memory s, uint256 i) internal pure returns (uint256) {
+        return Math.max(s.config.maxSlippageBps, s.assets[i + 1].poolFee / 100 + EXIT_SLIPPAGE_OVER_FEE_BPS);
+    }
+
+    /// @dev What a cash exit of `amounts` (base first) pays at least: the base part and each risk part at the
+    /// oracle price less the exit's slippage bound, each rounded down as the unwind's minimum outputs are.
+    function _exitValueDown(Snapshot memory s, uint256[] memory amounts) internal view returns (uint256 value) {
+        value = amounts[0];
+        for (uint256 i; i < _risk.length; ++i) {
+            RiskAsset storage r = _risk[i];
+            uint256 fairOut = PriceLib.toBaseDown(amounts[i + 1], s.priceWad[i], r.decimals, _baseDecimals);
+            value += PriceLib.lessBpsDown(fairOut, _exitSlippageBps(s, i));
+        }
+    }
+
+    /// @dev What a redemption of `shares` takes, without prices: their part of each token the vault holds (base
+    /// first), and their part of each module's position, released into those amounts: the collateral manager's
+    /// debt part is repaid from their base and its collateral part comes back; the hedge's short part is repaid from
+    /// their part of the shorted asset and its collateral part comes back. Where their part of the repaying token
+    /// falls short, the collateral comes back in proportion to what is repaid.
+    function _exitPlan(
         Config memory c,
         uint256 shares,
-        uint256 supplyWithVirtual,
-        address[] memory tokens,
-        uint256[] memory amounts
-    ) internal {
+        uint256 supplyWithVirtual
+    ) internal view returns (ExitPlan memory e) {
+        e.tokens = new address[](_risk.length + 1);
+        e.amounts = new uint256[](e.tokens.length);
+        for (uint256 i; i < e.tokens.length; ++i) {
+            IERC20 token = i == 0 ? IERC20(asset()) : _risk[i - 1].token;
+            e.tokens[i] = address(token);
+            e.amounts[i] = Math.mulDiv(token.balanceOf(address(this)), shares, supplyWithVirtual);
+        }
         address manager = c.collateralModule;
         if (manager != address(0)) {
             (address collateralToken, uint256 collateral, uint256 debt) = ICollateralManager(manager).position();
-            _release(manager, shares, supplyWithVirtual, tokens, amounts, asset(), debt, collateralToken, collateral);
+            e.releases[0] = _planRelease(
+                e,
+                manager,
+                asset(),
+                debt,
+                collateralToken,
+                collateral,
+                shares,
+                supplyWithVirtual
+            );
         }
         address hedge = c.hedgeModule;
         if (hedge != address(0)) {
             (address collateralToken, uint256 collateral, address shortToken, uint256 short) = IHedgeModule(hedge)
                 .position();
-            _release(hedge, shares, supplyWithVirtual, tokens, amounts, shortToken, short, collateralToken, collateral);
+            e.releases[1] = _planRelease(
+                e,
+                hedge,
+                shortToken,
+                short,
+                collateralToken,
+                collateral,
+                shares,
+                supplyWithVirtual
+            );
         }
     }
 
-    function _release(
+    function _planRelease(
+        ExitPlan memory e,
         address module,
-        uint256 shares,
-        uint256 supplyWithVirtual,
-        address[] memory tokens,
-        uint256[] memory amounts,
         address debtToken,
         uint256 debt,
         address collateralToken,
-        uint256 collateral
-    ) internal {
-        uint256 debtIndex = _indexOf(tokens, debtToken);
+        uint256 collateral,
+        uint256 shares,
+        uint256 supplyWithVirtual
+    ) internal pure returns (Release memory r) {
+        (bool debtFound, uint256 debtIndex) = _indexOf(e.tokens, debtToken);
+        (bool collateralFound, uint256 collateralIndex) = _indexOf(e.tokens, collateralToken);
+        // A module over tokens the vault does not hold cannot be released into the redeemer's amounts.
+        if (!debtFound || !collateralFound) return r;
         uint256 released = Math.mulDiv(collateral, shares, supplyWithVirtual);
         uint256 debtShare = Math.mulDiv(debt, shares, supplyWithVirtual, Math.Rounding.Ceil);
-        uint256 repaid = Math.min(amounts[debtIndex], debtShare);
+        uint256 repaid = Math.min(e.amounts[debtIndex], debtShare);
         if (repaid < debtShare) released = Math.mulDiv(released, repaid, debtShare);
-        if (released == 0 && repaid == 0) return;
-        amounts[debtIndex] -= repaid;
-        amounts[_indexOf(tokens, collateralToken)] += released;
-        if (repaid > 0) IERC20(debtToken).safeTransfer(module, repaid);
-        IVaultModule(module).release(repaid, released, address(this));
+        if (released == 0 && repaid == 0) return r;
+        e.amounts[debtIndex] -= repaid;
+        e.amounts[collateralIndex] += released;
+        return Release(module, debtToken, debtIndex, collateralIndex, repaid, released);
     }
 
-    function _indexOf(address[] memory tokens, address token) internal pure returns (uint256 i) {
-        while (tokens[i] != token) ++i;
+    /// @dev Carries out the plan's releases. A release the lending market refuses (the position past its
+    /// liquidation LTV, or its oracle failing) does not block the exit: the redeemer keeps their part of the
+    /// repaying token, their part of that position stays with the vault, and `ModuleReleaseFailed` says so.
+    function _executeReleases(ExitPlan memory e) internal {
+        for (uint256 k; k < e.releases.length; ++k) {
+            Release memory r = e.releases[k];
+            if (r.module == address(0)) continue;
+            if (r.repaid > 0) IERC20(r.debtToken).forceApprove(r.module, r.repaid);
+            try IVaultModule(r.module).release(r.repaid, r.released, address(this)) {} catch (bytes memory reason) {
+                // Out of gas leaves no reason: that is the caller's doing, not the market's, and must not cost the
+                // redeemer their part of the position.
+                if (reason.length == 0) revert VaultModuleReleaseFailed(r.module, reason);
+                if (r.repaid > 0) IERC20(r.debtToken).forceApprove(r.module, 0);
+                e.amounts[r.debtIndex] += r.repaid;
+                e.amounts[r.collateralIndex] -= r.released;
+                emit ModuleReleaseFailed(r.module, r.repaid, r.released, reason);
+            }
+        }
     }
 
-    /// @dev A withdrawal's trade: swaps exactly `t.amountIn` for at least `t.minAmountOut` (all or nothing: the
+    function _indexOf(address[] memory tokens, address token) internal pure returns (bool found, uint256 i) {
+        for (; i < tokens.length; ++i) {
+            if (tokens[i] == token) return (true, i);
+        }
+    }
+
+    /// @dev A cash exit's trade: swaps exactly `t.amountIn` for at least `t.minAmountOut` (all or nothing: the
     /// redeemer can take their share in kind instead).
     function _swap(Snapshot memory s, Trade memory t) internal returns (uint256 amountOut) {
         SwapLib.Leg memory leg = _leg(s, t);
-        amountOut = SwapLib.swapExact(leg, t.amountIn, t.minAmountOut, s.config.maxDeviationBps);
+        amountOut = SwapLib.swapExact(leg, t.amountIn, t.minAmountOut);
         _emitTrade(t, leg, t.amountIn, amountOut);
     }
 
@@ -860,9 +945,13 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     function _accrueFees(Snapshot memory s) internal returns (uint256) {
         PendingFees memory f = _pendingFees(s.config, _nav(s));
         lastFeeAccrualAt = uint48(block.timestamp);
-        _highWaterMarkWad = f.highWaterMarkWad;
         uint256 minted = f.managementShares + f.performanceShares;
-        if (minted == 0) return f.nav;
+        if (minted == 0) {
+            // A gain at a zero performance rate still moves the mark: say so, as an accrual of nothing.
+            _setHighWaterMark(f.highWaterMarkWad);
+            return f.nav;
+        }
+        _highWaterMarkWad = f.highWaterMarkWad;
         _mint(treasury, minted);
         emit FeesAccrued(
             f.managementShares,
@@ -872,6 +961,21 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
             f.highWaterMarkWad
         );
         return f.nav;
+    }
+
+    /// @dev Sets the high-water mark and, when it moves without fees, reports it as an accrual of nothing.
+    function _setHighWaterMark(uint256 markWad) internal {
+        if (markWad == _highWaterMarkWad) return;
+        _highWaterMarkWad = markWad;
+        emit FeesAccrued(0, 0, 0, 0, markWad);
+    }
+
+    /// @dev After a deposit or mint into a vault that had no shares (`supplyBefore` zero), the high-water mark starts
+    /// at the price the first holders paid: whatever the vault held before (a donation, the dust of earlier exits)
+    /// belonged to nobody, so it is no gain to charge a performance fee on. Then reports NAV.
+    function _afterEntry(uint256 supplyBefore, uint256 nav) internal {
+        if (supplyBefore == 0) _setHighWaterMark(_sharePriceWad(nav, totalSupply()));
+        _emitNav(nav);
     }
 
     /// @dev Management fee only, without prices: keeps in-kind redemptions fair when an oracle is down.
@@ -936,10 +1040,5 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     function _symbol(string memory symbol) internal pure returns (bytes11) {
         if (bytes(symbol).length > 11) revert VaultSymbolTooLong(symbol);
         return bytes11(bytes(symbol));
-    }
-
-    /// @dev The key `<prefix><SYMBOL>` (keys are ASCII, left-aligned): the symbol shifted past the prefix.
-    function _key(bytes32 prefix, uint256 prefixLength, bytes11 symbol) internal pure returns (bytes32) {
-        return prefix | (bytes32(symbol) >> (8 * prefixLength));
     }
 }

@@ -170,7 +170,8 @@ async function keep(
     await publicClient.call({ account: keeper, to: target, data });
   } catch (error) {
     const reason = revertOf(abi, error);
-    const idle = /NotDue|NothingDue|TooSoon|Paused/.test(reason);
+    // Nothing due, or nothing fillable now (a rebalance whose pools sit at the slippage bound): the cycle idles.
+    const idle = /NotDue|NothingDue|TooSoon|Paused|NoFill/.test(reason);
     return { action, status: idle ? "not due" : "reverted", gasUsed: 0n, detail: reason, trades: [] };
   }
   await mineNext();

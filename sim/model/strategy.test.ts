@@ -54,13 +54,28 @@ describe("The strategy model: one keeper cycle a step, as the contracts decide",
     expect(usdc).toBeGreaterThan(start.state.balances[0]!);
   });
 
-  it("waits out rebalance.minIntervalSec between rebalances", () => {
-    const params = withChanges(start.params, { "rebalance.minIntervalSec": 3 * day }, start.setup.symbols);
+  it("waits out rebalance.minIntervalSec between rebalances that fill their whole plan", () => {
+    // Trades of at most 1% of NAV fill in full in the pools: each rebalance completes its plan.
+    const params = withChanges(
+      start.params,
+      { "rebalance.minIntervalSec": 3 * day, "rebalance.maxTradeBps": 100 },
+      start.setup.symbols,
+    );
     // The start was rebalanced at its own time: days 1 and 2 are too soon, whatever the drift.
     const prices = [at(4_200), at(2_000), at(4_500), at(2_000), at(4_500), at(2_000), at(4_500)];
     const run = play({ setup: withoutModules, params, prices, days: 7 });
+    const rebalances = run.actions.filter((a) => a.record.kind === "rebalance");
+    expect(rebalances.map((a) => a.day)).toEqual([3, 6]);
+  });
+
+  it("starts no interval after a rebalance the pools filled only in part: it carries on at the next cycle", () => {
+    const params = withChanges(start.params, { "rebalance.minIntervalSec": 3 * day }, start.setup.symbols);
+    // Trades of up to 10% of NAV after swings this large hit the slippage bound in the pools and fill in part.
+    const prices = [at(4_200), at(2_000), at(4_500), at(2_000), at(4_500), at(2_000), at(4_500)];
+    const run = play({ setup: withoutModules, params, prices, days: 7 });
     const days = run.actions.filter((a) => a.record.kind === "rebalance").map((a) => a.day);
-    expect(days).toEqual([3, 6]);
+    expect(days[0]).toBe(3);
+    expect(days).toContain(4);
   });
 
   it("caps each trade at rebalance.maxTradeBps of NAV, and pays slippage on the pool", () => {

@@ -447,10 +447,12 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     for (let i = 0; i < risks; i++) trialSqrt[i] = sqrtPrices[i]!;
     let executed = 0;
     let traded = 0;
+    let complete = true;
     for (let k = 0; k < count; k++) {
       const i = planAsset[k]!;
       const sell = planSell[k] === 1;
       if (!swapWithinSlippage(i - 1, sell, planAmount[k]!)) return revert(acc, "rebalance");
+      if (!(swap.amountIn >= planAmount[k]!)) complete = false;
       if (swap.amountIn <= 0) continue;
       const inIndex = sell ? i : 0;
       if (swap.amountIn > trialBalances[inIndex]! * (1 + 1e-12)) return revert(acc, "rebalance");
@@ -459,9 +461,11 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       traded += sell ? swap.amountOut : swap.amountIn;
       executed++;
     }
+    // Nothing filled: the transaction reverts (VaultRebalanceNoFill). Only a plan filled in full starts the interval.
+    if (executed === 0) return revert(acc, "rebalance");
     for (let i = 0; i < n; i++) v[L.balances + i] = trialBalances[i]!;
     for (let i = 0; i < risks; i++) sqrtPrices[i] = trialSqrt[i]!;
-    v[L.lastRebalance] = t;
+    if (complete) v[L.lastRebalance] = t;
     acc[A.rebalances] = acc[A.rebalances]! + 1;
     acc[A.trades] = acc[A.trades]! + executed;
     acc[A.turnover] = acc[A.turnover]! + traded;
@@ -705,7 +709,8 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
         const debt = cmDebt();
         const price = rel[cmAsset]!;
         const value = collateral * price;
-        const targetLtv = P[P_TARGET_LTV_BPS]!;
+        // CollateralManager.plan steers to the maximum when the target is above it.
+        const targetLtv = Math.min(P[P_TARGET_LTV_BPS]!, P[P_CM_MAX_LTV_BPS]!);
         const band = P[P_LTV_BAND_BPS]!;
         const targetDebt = value * targetLtv * INV_BPS;
         const spot = v[L.balances + cmAsset]!;

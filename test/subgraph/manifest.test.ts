@@ -12,6 +12,8 @@ const fakeAddress = (i: number) => `0x${(i + 1).toString(16).padStart(40, "0")}`
 const notIndexed: Record<string, string> = {
   "PortfolioVault.Approval": "share allowances are not analytics",
   "PortfolioVault.Transfer": "share balances per holder are not indexed; NavUpdated carries the supply",
+  "PortfolioVault.ModuleReleaseFailed":
+    "the redemption's own event (RedeemedInKind, Withdraw) carries what the redeemer received; the module's position is read from the chain",
   "TrimtabToken.Approval": "token allowances are not governance",
   "TrimtabToken.EIP712DomainChanged": "never emitted: the domain is fixed",
   "TrimtabGovernor.EIP712DomainChanged": "never emitted: the domain is fixed",

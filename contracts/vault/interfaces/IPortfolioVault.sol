@@ -69,7 +69,8 @@ interface IPortfolioVault {
 
     /// @notice Emitted when a rebalance completes.
     /// @param keeper Who called it.
-    /// @param trades Number of trades executed (a planned trade is skipped when its pool is past the slippage bound).
+    /// @param trades Number of trades executed (a planned trade is skipped when its pool is past the slippage bound;
+    /// the interval starts only when every planned trade filled in full).
     /// @param navBefore NAV before, base-asset wei.
     /// @param navAfter NAV after, base-asset wei.
     event Rebalanced(address indexed keeper, uint256 trades, uint256 navBefore, uint256 navAfter);
@@ -85,6 +86,13 @@ interface IPortfolioVault {
         address[] tokens,
         uint256[] amounts
     );
+
+    /// @notice Emitted when a redemption could not take its part of a module's position because the lending market
+    /// refused the release (the position past its liquidation LTV, or the market's oracle failing): the redeemer
+    /// kept their part of the repaying token, and their part of the position stays with the vault.
+    /// @param module The module; @param repaid what was to be repaid; @param released what was to come back.
+    /// @param reason The module's revert data.
+    event ModuleReleaseFailed(address indexed module, uint256 repaid, uint256 released, bytes reason);
 
     /* ERRORS */
 
@@ -114,6 +122,13 @@ interface IPortfolioVault {
 
     /// @notice Thrown when `rebalance` is called while every holding is within its band.
     error VaultRebalanceNotDue();
+
+    /// @notice Thrown when a rebalance could fill none of its trades (none to make, or every pool past the slippage
+    /// bound): nothing happened, and the next keeper may try again at once.
+    error VaultRebalanceNoFill();
+
+    /// @notice Thrown when a module's release failed without a reason (out of gas): retry with more gas.
+    error VaultModuleReleaseFailed(address module, bytes reason);
 
     /// @notice Thrown when the registry's target weights do not sum to 10,000 bps.
     error VaultWeightsInvalid(uint256 sumBps);
@@ -167,7 +182,8 @@ interface IPortfolioVault {
     function highWaterMarkWad() external view returns (uint256);
 
     /// @notice Whether a rebalance is due now and the trades it would make, for keepers, indexers and simulators.
-    /// @dev `due` is false while paused, within the interval, or when every holding is within its band.
+    /// @dev `due` is false while paused, within the interval, or when every holding is within its band. The interval
+    /// runs from the last rebalance that filled its whole plan.
     function rebalancePlan() external view returns (bool due, Trade[] memory trades);
 
     /* ACTIONS */

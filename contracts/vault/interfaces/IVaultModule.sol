@@ -7,7 +7,8 @@ interface IVaultModule {
     /// @notice The vault this module serves.
     function vault() external view returns (address);
 
-    /// @notice For a redemption: repays `repayAssets` of the module's debt with the tokens the vault sent, and
-    /// withdraws `collateralAssets` of its collateral to `receiver`. Only the vault.
+    /// @notice For a redemption: takes `repayAssets` of the debt token from the vault (which approves exactly that
+    /// much first) to repay that much of the module's debt, and withdraws `collateralAssets` of its collateral to
+    /// `receiver`. Only the vault. Reverts when the lending market refuses (the vault then leaves the position be).
     function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external;
 }

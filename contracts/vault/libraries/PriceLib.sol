@@ -36,6 +36,20 @@ library PriceLib {
         return Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals);
     }
 
+    /// @notice A feed's latest answer as a USD price with 18 decimals, without reverting: `valid` is false (and the
+    /// price zero) when the feed reverts or answers zero or less. `updatedAt` is the answer's time, whatever its age.
+    function tryUsdPriceWad(
+        AggregatorV3Interface feed,
+        uint8 feedDecimals
+    ) internal view returns (bool valid, uint256 priceWad, uint256 updatedAt) {
+        try feed.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updated, uint80) {
+            if (answer <= 0) return (false, 0, updated);
+            return (true, Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals), updated);
+        } catch {
+            return (false, 0, 0);
+        }
+    }
+
     /// @notice A risk asset's relative price from the feeds the registry names, each held to
     /// `oracle.maxStalenessSec`.
     function registryPriceWad(

@@ -32,9 +32,17 @@ library SwapLib {
 
     /// @notice The pool's relative price, after checking the pool exists and prices within `maxDeviationBps`.
     function checkedPoolPrice(Leg memory leg, uint256 maxDeviationBps) internal view returns (uint256 poolPrice) {
+        (poolPrice, ) = _checkedPoolPrice(leg, maxDeviationBps);
+    }
+
+    /// @dev {checkedPoolPrice} and the pool's sqrtPriceX96.
+    function _checkedPoolPrice(
+        Leg memory leg,
+        uint256 maxDeviationBps
+    ) private view returns (uint256 poolPrice, uint160 sqrtPriceX96) {
         address pool = PriceLib.poolAddress(leg.factory, leg.risk, leg.base, leg.fee);
         if (pool.code.length == 0) revert IPortfolioVault.VaultPoolMissing(leg.risk, leg.fee);
-        (uint160 sqrtPriceX96, , , , , , ) = IUniswapV3PoolState(pool).slot0();
+        (sqrtPriceX96, , , , , , ) = IUniswapV3PoolState(pool).slot0();
         poolPrice = PriceLib.poolPriceWad(sqrtPriceX96, leg.risk < leg.base, leg.riskDecimals, leg.baseDecimals);
         PriceLib.checkDeviation(pool, poolPrice, leg.oraclePriceWad, maxDeviationBps);
     }
@@ -48,13 +56,11 @@ library SwapLib {
     }
 
     /// @notice Swaps exactly `amountIn` for at least `minAmountOut`, or reverts (all or nothing).
-    function swapExact(
-        Leg memory leg,
-        uint256 amountIn,
-        uint256 minAmountOut,
-        uint256 maxDeviationBps
-    ) internal returns (uint256 amountOut) {
-        checkedPoolPrice(leg, maxDeviationBps);
+    /// @dev No deviation guard: the minimum output, set from the oracle, already bounds what the trade can lose, and
+    /// a guard the guardian can tighten must not close the exits this serves. The pool must exist.
+    function swapExact(Leg memory leg, uint256 amountIn, uint256 minAmountOut) internal returns (uint256 amountOut) {
+        address pool = PriceLib.poolAddress(leg.factory, leg.risk, leg.base, leg.fee);
+        if (pool.code.length == 0) revert IPortfolioVault.VaultPoolMissing(leg.risk, leg.fee);
         amountOut = _swap(leg, amountIn, minAmountOut, 0);
     }
 
@@ -68,7 +74,7 @@ library SwapLib {
         uint256 maxSlippageBps,
         uint256 maxDeviationBps
     ) internal returns (uint256 used, uint256 amountOut) {
-        uint256 poolPrice = checkedPoolPrice(leg, maxDeviationBps);
+        (uint256 poolPrice, uint160 sqrtNow) = _checkedPoolPrice(leg, maxDeviationBps);
         uint256 feeBps = leg.fee / 100;
         if (maxSlippageBps <= feeBps || amountIn == 0) return (0, 0);
         uint256 limitPrice =
@@ -76,15 +82,15 @@ library SwapLib {
                 ? PriceLib.lessBpsDown(leg.oraclePriceWad, maxSlippageBps - feeBps)
                 : Math.mulDiv(leg.oraclePriceWad, BPS + maxSlippageBps - feeBps, BPS);
         if (leg.sellRisk ? poolPrice <= limitPrice : poolPrice >= limitPrice) return (0, 0);
+        bool riskIsToken0 = leg.risk < leg.base;
+        uint160 sqrtLimit = PriceLib.sqrtPriceX96(limitPrice, riskIsToken0, leg.riskDecimals, leg.baseDecimals);
+        // Compared in the pool's own terms too: a pool left at the limit by an earlier partial fill can read a wei
+        // above it in price terms while its sqrtPriceX96 is already there, and the pool refuses such a limit.
+        if (leg.sellRisk == riskIsToken0 ? sqrtLimit >= sqrtNow : sqrtLimit <= sqrtNow) return (0, 0);
 
         (address tokenIn, ) = tokens(leg);
         uint256 balanceBefore = IERC20(tokenIn).balanceOf(address(this));
-        amountOut = _swap(
-            leg,
-            amountIn,
-            0,
-            PriceLib.sqrtPriceX96(limitPrice, leg.risk < leg.base, leg.riskDecimals, leg.baseDecimals)
-        );
+        amountOut = _swap(leg, amountIn, 0, sqrtLimit);
         used = balanceBefore - IERC20(tokenIn).balanceOf(address(this));
         uint256 minOut = PriceLib.lessBpsDown(fairOutDown(leg, used), maxSlippageBps);
         if (amountOut < minOut) {

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "../../oracles/interfaces/AggregatorV3Interface.sol";
+import {IParameterRegistry} from "../../registry/interfaces/IParameterRegistry.sol";
+
+/// @notice The registry's scalar settings the vault acts on, cached in three slots against the registry's `version`.
+/// Narrow fields saturate: a value the registry's rules allow beyond a field's width reads as the field's maximum.
+struct VaultConfig {
+    uint48 version;
+    uint48 minIntervalSec;
+    uint48 maxStalenessSec;
+    uint16 bandBps;
+    uint16 maxTradeBps;
+    uint16 maxSlippageBps;
+    uint16 maxDeviationBps;
+    uint16 managementFeeBps;
+    uint16 performanceFeeBps;
+    bool pauseDeposits;
+    bool pauseRebalance;
+    address collateralModule;
+    uint96 depositCap;
+    address hedgeModule;
+}
+
+/// @notice An asset's registry settings (one slot each, cached with {VaultConfig}): its feed, the feed's decimals,
+/// its target weight and, for a risk asset, the fee tier of its Uniswap V3 pool against the base asset.
+struct VaultAssetConfig {
+    address feed;
+    uint8 feedDecimals;
+    uint16 weightBps;
+    uint24 poolFee;
+}
+
+/// @title VaultSettingsLib
+/// @notice Reads the vault's settings from the ParameterRegistry by name.
+/// @dev Deployed once and linked (its entry point is public): the vault reads the registry afresh only when the
+/// registry's version moved, so the call's small overhead is rare, and the code stays out of the vault, which keeps
+/// it under the contract size limit.
+library VaultSettingsLib {
+    bytes32 internal constant PAUSE_DEPOSITS = "pause.deposits";
+    bytes32 internal constant PAUSE_REBALANCE = "pause.rebalance";
+    bytes32 internal constant DEPOSIT_CAP = "caps.depositCap";
+    bytes32 internal constant MANAGEMENT_FEE = "fees.managementBps";
+    bytes32 internal constant PERFORMANCE_FEE = "fees.performanceBps";
+    bytes32 internal constant BAND = "rebalance.bandBps";
+    bytes32 internal constant MIN_INTERVAL = "rebalance.minIntervalSec";
+    bytes32 internal constant MAX_TRADE = "rebalance.maxTradeBps";
+    bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
+    bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
+    bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
+    bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
+    bytes32 internal constant HEDGE_MODULE = "module.hedge";
+    bytes32 internal constant WEIGHT_PREFIX = "weight.";
+    bytes32 internal constant FEED_PREFIX = "feed.";
+    bytes32 internal constant POOL_FEE_PREFIX = "poolFee.";
+
+    /// @notice The vault's settings at the registry's `version`, and each asset's (base first), for the assets whose
+    /// registry symbols are `symbols` (base first).
+    /// @dev Plain types in the signature (an address, not the registry's interface): a linked library's ABI names
+    /// contract types by their Solidity names, which ABI tools reject.
+    function read(
+        address registry,
+        uint256 version,
+        bytes11[] memory symbols
+    ) public view returns (VaultConfig memory c, VaultAssetConfig[] memory assets) {
+        IParameterRegistry r = IParameterRegistry(registry);
+        c.version = uint48(version);
+        c.minIntervalSec = uint48(_uint(r, MIN_INTERVAL, type(uint48).max));
+        c.maxStalenessSec = uint48(_uint(r, MAX_STALENESS, type(uint48).max));
+        c.bandBps = uint16(_uint(r, BAND, type(uint16).max));
+        c.maxTradeBps = uint16(_uint(r, MAX_TRADE, type(uint16).max));
+        c.maxSlippageBps = uint16(_uint(r, MAX_SLIPPAGE, type(uint16).max));
+        c.maxDeviationBps = uint16(_uint(r, MAX_DEVIATION, type(uint16).max));
+        c.managementFeeBps = uint16(_uint(r, MANAGEMENT_FEE, type(uint16).max));
+        c.performanceFeeBps = uint16(_uint(r, PERFORMANCE_FEE, type(uint16).max));
+        c.pauseDeposits = r.getBool(PAUSE_DEPOSITS);
+        c.pauseRebalance = r.getBool(PAUSE_REBALANCE);
+        c.collateralModule = r.getAddress(COLLATERAL_MODULE);
+        c.depositCap = uint96(_uint(r, DEPOSIT_CAP, type(uint96).max));
+        c.hedgeModule = r.getAddress(HEDGE_MODULE);
+        assets = new VaultAssetConfig[](symbols.length);
+        for (uint256 i; i < assets.length; ++i) {
+            address feed = r.getAddress(key(FEED_PREFIX, 5, symbols[i]));
+            assets[i] = VaultAssetConfig({
+                feed: feed,
+                feedDecimals: AggregatorV3Interface(feed).decimals(),
+                weightBps: uint16(_uint(r, key(WEIGHT_PREFIX, 7, symbols[i]), type(uint16).max)),
+                poolFee: i == 0 ? 0 : uint24(_uint(r, key(POOL_FEE_PREFIX, 8, symbols[i]), type(uint24).max))
+            });
+        }
+    }
+
+    /// @notice The key `<prefix><SYMBOL>` (keys are ASCII, left-aligned): the symbol shifted past the prefix.
+    function key(bytes32 prefix, uint256 prefixLength, bytes11 symbol) internal pure returns (bytes32) {
+        return prefix | (bytes32(symbol) >> (8 * prefixLength));
+    }
+
+    /// @dev A registry value, saturated at `max`.
+    function _uint(IParameterRegistry r, bytes32 name, uint256 max) private view returns (uint256) {
+        return Math.min(r.getUint(name), max);
+    }
+}

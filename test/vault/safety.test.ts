@@ -1,0 +1,262 @@
+import hre from "hardhat";
+import { beforeAll, describe, expect, it } from "vitest";
+import { maxUint256, parseEventLogs, parseUnits, type Address, type Hash } from "viem";
+import { parameterKey as key } from "../../parameters/index.ts";
+import { swapRouterAbi } from "../../sdk/abis/uniswap.ts";
+import { daySeconds, type Connection } from "../helpers/governance.ts";
+import { expectRevert } from "../helpers/revert.ts";
+import { deployInvestedVault, deployVault, type VaultStack } from "../helpers/vault.ts";
+
+const usd = (n: string) => parseUnits(n, 6);
+/** CollateralAction enum values. */
+const Action = { None: 0, Deleverage: 1, PostCollateral: 2, Repay: 3, Borrow: 4, WithdrawCollateral: 5 } as const;
+
+/**
+ * The vault's promises to its holders, each against the attack or accident a security review found breaking it:
+ * fees only on real gains, rebalancing nobody can lock, exits the guardian cannot close, exits that a module's
+ * failing position cannot block, ERC-4626 views that never overpromise.
+ */
+describe("Vault safety: what the vault promises holders", () => {
+  let connection: Connection;
+  let fresh: () => Promise<VaultStack>;
+  let invested: () => Promise<VaultStack>;
+
+  beforeAll(async () => {
+    connection = await hre.network.create();
+    fresh = async function freshVault() {
+      return deployVault(connection);
+    };
+    invested = async function investedVault() {
+      return deployInvestedVault(connection);
+    };
+  });
+  const increase = (s: number) => connection.networkHelpers.time.increase(s);
+  const receipt = async (hash: Promise<Hash>) =>
+    (await connection.viem.getPublicClient()).waitForTransactionReceipt({ hash: await hash });
+
+  /** Eve swaps `amountIn` of `tokenIn` for `tokenOut` in its 0.3% pool (to push a pool's price). */
+  async function push(v: VaultStack, tokenIn: Address, tokenOut: Address, amountIn: bigint) {
+    const { eve } = v.accounts;
+    const token = await connection.viem.getContractAt("DevnetToken", tokenIn);
+    await token.write.mint([eve.account.address, amountIn]);
+    await token.write.approve([v.devnet.record.uniswap.swapRouter, maxUint256], { account: eve.account });
+    await eve.writeContract({
+      address: v.devnet.record.uniswap.swapRouter,
+      abi: swapRouterAbi,
+      functionName: "exactInputSingle",
+      args: [
+        {
+          tokenIn,
+          tokenOut,
+          fee: 3_000,
+          recipient: eve.account.address,
+          deadline: maxUint256,
+          amountIn,
+          amountOutMinimum: 0n,
+          sqrtPriceLimitX96: 0n,
+        },
+      ],
+    });
+  }
+
+  describe("fees only on real gains", () => {
+    for (const donation of [1n, 999n]) {
+      it(`a ${donation}-wei donation before the first deposit takes no performance fee from a $1M deposit`, async () => {
+        const v = await connection.networkHelpers.loadFixture(fresh);
+        const { alice, eve } = v.accounts;
+        await v.usdc.write.transfer([v.vault.address, donation], { account: eve.account });
+        await v.vault.write.deposit([usd("1000000"), alice.account.address], { account: alice.account });
+        await increase(daySeconds);
+        await v.setPrices();
+        const { logs } = await receipt(v.vault.write.accrueFees());
+        const [fees] = parseEventLogs({ abi: v.vault.abi, logs, eventName: "FeesAccrued" });
+        expect(fees?.args.performanceShares).toBe(0n);
+        // Alice keeps her deposit less a day of the 2% management fee (and the virtual shares' sliver).
+        const worth = await v.vault.read.convertToAssets([await v.vault.read.balanceOf([alice.account.address])]);
+        expect(worth).toBeGreaterThan((usd("1000000") * 99_994n) / 100_000n);
+      });
+    }
+
+    it("after every holder left, a new $1M deposit pays no performance fee on the dust left behind", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice, bob } = v.accounts;
+      // The treasury's fee shares leave too, so that the supply reaches zero with the unwind's dust in the vault.
+      const treasury = v.timelock.address;
+      await connection.networkHelpers.impersonateAccount(treasury);
+      await connection.networkHelpers.setBalance(treasury, 10n ** 18n);
+      await v.vault.write.redeemInKind(
+        [await v.vault.read.balanceOf([alice.account.address]), alice.account.address, alice.account.address],
+        { account: alice.account },
+      );
+      // Each exit first mints the management fee due since the last one to the treasury: it leaves last.
+      for (let shares = await v.vault.read.balanceOf([treasury]); shares > 0n;) {
+        await v.vault.write.redeemInKind([shares, treasury, treasury], { account: treasury });
+        shares = await v.vault.read.balanceOf([treasury]);
+      }
+      expect(await v.vault.read.totalSupply()).toBe(0n);
+      expect(await v.usdc.read.balanceOf([v.vault.address])).toBeGreaterThan(0n);
+
+      await v.vault.write.deposit([usd("1000000"), bob.account.address], { account: bob.account });
+      await increase(daySeconds);
+      await v.setPrices();
+      const { logs } = await receipt(v.vault.write.accrueFees());
+      const [fees] = parseEventLogs({ abi: v.vault.abi, logs, eventName: "FeesAccrued" });
+      expect(fees?.args.performanceShares).toBe(0n);
+      const worth = await v.vault.read.convertToAssets([await v.vault.read.balanceOf([bob.account.address])]);
+      expect(worth).toBeGreaterThan((usd("1000000") * 99_99n) / 100_00n);
+    });
+  });
+
+  describe("nobody can lock rebalancing", () => {
+    it("a rebalance that fills nothing reverts and starts no interval; after the pool comes back a keeper rebalances at once", async () => {
+      const v = await connection.networkHelpers.loadFixture(fresh);
+      const { alice, eve } = v.accounts;
+      await v.vault.write.deposit([usd("200000"), alice.account.address], { account: alice.account });
+      const last = await v.vault.read.lastRebalanceAt();
+      // The griefer lifts both risk pools past the 0.5% slippage bound (within the 2% deviation bound).
+      await push(v, v.usdc.address, v.weth.address, usd("450000"));
+      await push(v, v.usdc.address, v.wbtc.address, usd("450000"));
+      await expectRevert(v.vault.write.rebalance({ account: eve.account }), "VaultRebalanceNoFill");
+      expect(await v.vault.read.lastRebalanceAt()).toBe(last);
+
+      // The pools come back (arbitrage): the next keeper's rebalance goes through in the same hour.
+      await v.setPrices();
+      const { logs } = await receipt(v.vault.write.rebalance({ account: eve.account }));
+      expect(parseEventLogs({ abi: v.vault.abi, logs, eventName: "TradeExecuted" }).length).toBe(2);
+    });
+
+    it("a trade skipped for a pushed pool leaves the interval unstarted, so the skipped asset is bought as soon as the pool returns", async () => {
+      const v = await connection.networkHelpers.loadFixture(fresh);
+      const { alice, eve } = v.accounts;
+      await v.vault.write.deposit([usd("200000"), alice.account.address], { account: alice.account });
+      const last = await v.vault.read.lastRebalanceAt();
+      await push(v, v.usdc.address, v.weth.address, usd("450000"));
+      const first = await receipt(v.vault.write.rebalance({ account: eve.account }));
+      const bought = parseEventLogs({ abi: v.vault.abi, logs: first.logs, eventName: "TradeExecuted" });
+      expect(bought.map((t) => t.args.tokenOut.toLowerCase())).toEqual([v.wbtc.address.toLowerCase()]);
+      expect(await v.vault.read.lastRebalanceAt()).toBe(last);
+
+      await v.setPrices();
+      const second = await receipt(v.vault.write.rebalance({ account: eve.account }));
+      const next = parseEventLogs({ abi: v.vault.abi, logs: second.logs, eventName: "TradeExecuted" });
+      expect(next.map((t) => t.args.tokenOut.toLowerCase())).toContain(v.weth.address.toLowerCase());
+    });
+  });
+
+  describe("the guardian cannot close the exit", () => {
+    it("a slippage bound tightened below the pool fee (50 → 25 bps with 30 bps pools) leaves cash redemptions open", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice, guardian } = v.accounts;
+      await v.registry.write.tighten([[{ key: key("rebalance.maxSlippageBps"), value: 25n }]], {
+        account: guardian.account,
+      });
+      const shares = (await v.vault.read.balanceOf([alice.account.address])) / 10n;
+      const preview = await v.vault.read.previewRedeem([shares]);
+      const before = await v.usdc.read.balanceOf([alice.account.address]);
+      await v.vault.write.redeem([shares, alice.account.address, alice.account.address], { account: alice.account });
+      const paid = (await v.usdc.read.balanceOf([alice.account.address])) - before;
+      expect(paid).toBeGreaterThanOrEqual(preview);
+      // The exit's bound is the pool fee plus 20 bps: a tenth of the vault comes out within 0.6% of its value.
+      expect(paid).toBeGreaterThan((usd("100000") * 994n) / 1_000n);
+    });
+
+    it("a staleness limit tightened to half an hour leaves cash redemptions open on answers an hour old", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice, guardian } = v.accounts;
+      await v.registry.write.tighten([[{ key: key("oracle.maxStalenessSec"), value: 1_800n }]], {
+        account: guardian.account,
+      });
+      await increase(3_600);
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
+      const shares = (await v.vault.read.balanceOf([alice.account.address])) / 10n;
+      expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(shares * 10n);
+      await v.vault.write.redeem([shares, alice.account.address, alice.account.address], { account: alice.account });
+    });
+  });
+
+  describe("a module's failing position cannot block an exit", () => {
+    it("with the lending market's oracle failing, an in-kind exit still pays, and reports the release it could not make", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice, eve } = v.accounts;
+      for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
+      expect((await v.collateralManager.read.position())[2]).toBeGreaterThan(0n);
+      await v.feeds.WETH.write.setAnswer([0n]); // Morpho's oracle reverts: no collateral can be withdrawn
+      const shares = (await v.vault.read.balanceOf([alice.account.address])) / 4n;
+      const wethBefore = await v.weth.read.balanceOf([alice.account.address]);
+      const { logs } = await receipt(
+        v.vault.write.redeemInKind([shares, alice.account.address, alice.account.address], { account: alice.account }),
+      );
+      const [failed] = parseEventLogs({ abi: v.vault.abi, logs, eventName: "ModuleReleaseFailed" });
+      expect(failed?.args.module.toLowerCase()).toBe(v.collateralManager.address.toLowerCase());
+      const [redeemed] = parseEventLogs({ abi: v.vault.abi, logs, eventName: "RedeemedInKind" });
+      // She keeps her part of the USDC that would have repaid the debt, and her part of the spot WETH.
+      expect(redeemed?.args.amounts[0]).toBeGreaterThan(0n);
+      expect((await v.weth.read.balanceOf([alice.account.address])) - wethBefore).toBe(redeemed?.args.amounts[1]);
+      expect(await v.vault.read.balanceOf([alice.account.address])).toBeGreaterThan(0n);
+    });
+  });
+
+  describe("the collateral manager under a maximum below its target", () => {
+    it("deleverages to the maximum (no underflow) and does not borrow back above it", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { eve, guardian } = v.accounts;
+      for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
+      expect(await v.collateralManager.read.ltvBps()).toBeGreaterThan(2_500n);
+      // The guardian lowers the maximum LTV (its safer direction) from 45% to 25%, below the 30% target.
+      for (const max of [4_000n, 3_500n, 3_000n, 2_500n]) {
+        await v.registry.write.tighten([[{ key: key("collateral.maxLtvBps"), value: max }]], {
+          account: guardian.account,
+        });
+        await increase(daySeconds);
+        await v.setPrices();
+      }
+      const [action] = await v.collateralManager.read.plan();
+      expect(action).toBe(Action.Deleverage);
+      await v.collateralManager.write.manage({ account: eve.account });
+      const ltv = await v.collateralManager.read.ltvBps();
+      expect(ltv).toBeLessThanOrEqual(2_500n);
+      expect(ltv).toBeGreaterThan(2_400n);
+      const [next] = await v.collateralManager.read.plan();
+      expect(next).not.toBe(Action.Borrow);
+    });
+  });
+
+  describe("ERC-4626 views", () => {
+    it("previewRedeem, convertToAssets and maxWithdraw of a 1 USDC vault say what redeem pays, and withdraw(maxWithdraw) succeeds", async () => {
+      const v = await connection.networkHelpers.loadFixture(fresh);
+      const { alice, bob } = v.accounts;
+      await v.vault.write.deposit([usd("1"), alice.account.address], { account: alice.account });
+      const shares = await v.vault.read.balanceOf([alice.account.address]);
+      const preview = await v.vault.read.previewRedeem([shares]);
+      const paid = await v.vault.simulate.redeem([shares, alice.account.address, alice.account.address], {
+        account: alice.account.address,
+      });
+      expect(preview).toBe(paid.result);
+      expect(await v.vault.read.maxWithdraw([alice.account.address])).toBe(preview);
+
+      await v.vault.write.deposit([usd("1000"), bob.account.address], { account: bob.account });
+      // Read as of the block the withdrawal lands in (a second later: a second more of management fee).
+      await connection.networkHelpers.time.setNextBlockTimestamp((await connection.networkHelpers.time.latest()) + 1);
+      const max = await v.vault.read.maxWithdraw([bob.account.address], { blockTag: "pending" });
+      const before = await v.usdc.read.balanceOf([bob.account.address]);
+      await v.vault.write.withdraw([max, bob.account.address, bob.account.address], { account: bob.account });
+      expect((await v.usdc.read.balanceOf([bob.account.address])) - before).toBe(max);
+    });
+
+    it("on an invested vault with collateral and a hedge, redeem pays at least previewRedeem for any part of a holding", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice, eve } = v.accounts;
+      for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
+      await v.hedgeModule.write.manage({ account: eve.account });
+      await v.setPrices(); // arbitrageurs bring the pools back to the feeds after the hedge's sale
+      const held = await v.vault.read.balanceOf([alice.account.address]);
+      for (const shares of [1n, 10n ** 6n + 7n, held / 1_000n, held / 100n, held / 30n]) {
+        const preview = await v.vault.read.previewRedeem([shares]);
+        const { result } = await v.vault.simulate.redeem([shares, alice.account.address, alice.account.address], {
+          account: alice.account.address,
+        });
+        expect(result, `${shares} shares`).toBeGreaterThanOrEqual(preview);
+      }
+    });
+  });
+});
