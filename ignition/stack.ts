@@ -67,6 +67,8 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
         oracle: morpho.oracles.WETH_USDC,
         irm: morpho.irm,
         lltv: BigInt(morpho.lltv),
+        swapRouter: uniswap.swapRouter,
+        uniswapFactory: uniswap.factory,
       },
     },
   });

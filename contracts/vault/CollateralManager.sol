@@ -2,21 +2,24 @@
 pragma solidity 0.8.34;
 
 import {IMorpho, Id, MarketParams, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
+import {IMorphoRepayCallback} from "@morpho-org/morpho-blue/src/interfaces/IMorphoCallbacks.sol";
 import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
 import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery/MorphoBalancesLib.sol";
 import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {CollateralAction, ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {IPortfolioVault} from "./interfaces/IPortfolioVault.sol";
 import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {LendingLib} from "./libraries/LendingLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
+import {SwapLib} from "./libraries/SwapLib.sol";
 
 /// @title CollateralManager
 /// @notice Trimtab's leverage module on Morpho Blue. See {ICollateralManager}.
-contract CollateralManager is ICollateralManager {
+contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     using SafeERC20 for IERC20;
     using MarketParamsLib for MarketParams;
     using MorphoBalancesLib for IMorpho;
@@ -27,6 +30,7 @@ contract CollateralManager is ICollateralManager {
     bytes32 internal constant LTV_BAND = "collateral.ltvBandBps";
     bytes32 internal constant POSTED = "collateral.postedBps";
     bytes32 internal constant PAUSE_LEVERAGE = "pause.leverage";
+    bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
     uint256 internal constant BPS = 10_000;
     /// @dev Posting or withdrawing less than this share of the posted target is not worth a transaction.
     uint256 internal constant COLLATERAL_TOLERANCE_BPS = 100;
@@ -34,6 +38,8 @@ contract CollateralManager is ICollateralManager {
     address public immutable vault;
     IParameterRegistry internal immutable _registry;
     IMorpho public immutable morpho;
+    ISwapRouter public immutable swapRouter;
+    address public immutable uniswapFactory;
     Id public immutable marketId;
     IERC20 internal immutable _collateralToken;
     IERC20 internal immutable _loanToken;
@@ -44,19 +50,27 @@ contract CollateralManager is ICollateralManager {
     uint8 internal immutable _loanDecimals;
     bytes32 internal immutable _collateralFeedKey;
     bytes32 internal immutable _loanFeedKey;
+    bytes32 internal immutable _poolFeeKey;
 
     /// @param market The Morpho Blue market: collateral a vault risk asset, loan the vault's base asset.
-    /// @param collateralSymbol, loanSymbol Registry symbols of the two tokens (for `feed.<SYMBOL>`).
+    /// @param collateralSymbol, loanSymbol Registry symbols of the two tokens (for `feed.<SYMBOL>`, and
+    /// `poolFee.<SYMBOL>` of the collateral's Uniswap V3 pool against the loan token).
+    /// @param swapRouter_, uniswapFactory_ Uniswap V3, where a deleverage sells collateral when the vault's base
+    /// asset cannot cover it.
     constructor(
         address vault_,
         IMorpho morpho_,
         MarketParams memory market,
         string memory collateralSymbol,
-        string memory loanSymbol
+        string memory loanSymbol,
+        ISwapRouter swapRouter_,
+        address uniswapFactory_
     ) {
         vault = vault_;
         _registry = IParameterRegistry(IPortfolioVault(vault_).registry());
         morpho = morpho_;
+        swapRouter = swapRouter_;
+        uniswapFactory = uniswapFactory_;
         marketId = market.id();
         _collateralToken = IERC20(market.collateralToken);
         _loanToken = IERC20(market.loanToken);
@@ -67,7 +81,9 @@ contract CollateralManager is ICollateralManager {
         _loanDecimals = IERC20Metadata(market.loanToken).decimals();
         _collateralFeedKey = bytes32(abi.encodePacked("feed.", collateralSymbol));
         _loanFeedKey = bytes32(abi.encodePacked("feed.", loanSymbol));
+        _poolFeeKey = bytes32(abi.encodePacked("poolFee.", collateralSymbol));
         _collateralToken.forceApprove(address(morpho_), type(uint256).max);
+        _collateralToken.forceApprove(address(swapRouter_), type(uint256).max);
         _loanToken.forceApprove(address(morpho_), type(uint256).max);
     }
 
@@ -151,9 +167,13 @@ contract CollateralManager is ICollateralManager {
         MarketParams memory market = _market();
         if (action == CollateralAction.None) revert CollateralNothingDue();
         if (action == CollateralAction.Deleverage || action == CollateralAction.Repay) {
-            amount = Math.min(amount, _loanToken.balanceOf(vault));
-            IPortfolioVault(vault).moduleTransfer(address(_loanToken), amount);
-            _repay(market, amount);
+            // The vault's base asset first; what it cannot cover, collateral sold within the de-risking bound.
+            uint256 fromVault = Math.min(amount, _loanToken.balanceOf(vault));
+            if (fromVault > 0) {
+                IPortfolioVault(vault).moduleTransfer(address(_loanToken), fromVault);
+                _repay(market, fromVault);
+            }
+            if (amount > fromVault) amount = fromVault + _repayFromCollateral(market, amount - fromVault);
         } else if (action == CollateralAction.PostCollateral) {
             IPortfolioVault(vault).moduleTransfer(address(_collateralToken), amount);
             morpho.supplyCollateral(market, amount, address(this), "");
@@ -181,7 +201,69 @@ contract CollateralManager is ICollateralManager {
         emit CollateralReleased(repayAssets, collateralAssets, receiver);
     }
 
+    /// @notice Morpho's repay callback, during a repayment from collateral: the debt is already reduced, so the
+    /// collateral to sell can be withdrawn; it is sold for at least the `assets` Morpho then takes.
+    function onMorphoRepay(uint256 assets, bytes calldata data) external {
+        if (msg.sender != address(morpho)) revert CollateralNotMorpho(msg.sender);
+        (uint256 collateralIn, uint256 priceWad, uint256 slippageBps) = abi.decode(data, (uint256, uint256, uint256));
+        morpho.withdrawCollateral(_market(), collateralIn, address(this), address(this));
+        uint256 minOut = Math.max(
+            assets,
+            PriceLib.lessBpsDown(
+                PriceLib.toBaseDown(collateralIn, priceWad, _collateralDecimals, _loanDecimals),
+                slippageBps
+            )
+        );
+        SwapLib.swapExact(_leg(priceWad), collateralIn, minOut);
+    }
+
     /* INTERNAL */
+
+    /// @dev Repays with collateral what the vault's base asset could not, `shortfall` of the plan's repayment:
+    /// Morpho's repay callback withdraws the collateral worth the repayment at the oracle price over the
+    /// de-risking slippage bound and sells it; leftovers go to the vault. Selling collateral lowers the value the
+    /// target LTV applies to, so the repayment is the shortfall scaled by (1 - s) / (1 - s - target): the LTV
+    /// lands on the target. Returns what was repaid.
+    function _repayFromCollateral(MarketParams memory market, uint256 shortfall) internal returns (uint256 assets) {
+        uint256 priceWad = _priceWad();
+        uint256 slippage = SwapLib.deriskSlippageBps(_registry.getUint(MAX_SLIPPAGE), _poolFee());
+        uint256 target = Math.min(_registry.getUint(TARGET_LTV), _maxLtv());
+        (, uint256 collateral, uint256 debt) = position();
+        assets = BPS > slippage + target ? Math.mulDiv(shortfall, BPS - slippage, BPS - slippage - target) : debt;
+        assets = Math.min(assets, debt);
+        uint256 collateralIn = Math.min(
+            PriceLib.fromBaseDown(
+                Math.mulDiv(assets, BPS, BPS - slippage),
+                priceWad,
+                _collateralDecimals,
+                _loanDecimals
+            ) + 1,
+            collateral
+        );
+        morpho.repay(market, assets, 0, address(this), abi.encode(collateralIn, priceWad, slippage));
+        uint256 left = _loanToken.balanceOf(address(this));
+        if (left > 0) _loanToken.safeTransfer(vault, left);
+    }
+
+    function _poolFee() internal view returns (uint24) {
+        return uint24(Math.min(_registry.getUint(_poolFeeKey), type(uint24).max));
+    }
+
+    /// @dev The Uniswap V3 leg that sells collateral for the loan token at `priceWad`.
+    function _leg(uint256 priceWad) internal view returns (SwapLib.Leg memory) {
+        return
+            SwapLib.Leg({
+                router: swapRouter,
+                factory: uniswapFactory,
+                risk: address(_collateralToken),
+                base: address(_loanToken),
+                riskDecimals: _collateralDecimals,
+                baseDecimals: _loanDecimals,
+                fee: _poolFee(),
+                sellRisk: true,
+                oraclePriceWad: priceWad
+            });
+    }
 
     /// @dev Repays `assets` of the debt (all of it when they cover it); leftovers go back to the vault.
     function _repay(MarketParams memory market, uint256 assets) internal {

@@ -70,9 +70,6 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
     uint8 internal constant DECIMALS_OFFSET = 6;
-    /// @dev A cash exit's trades accept at least the pool fee plus this much below the oracle price, whatever
-    /// `rebalance.maxSlippageBps` says: the guardian's tightening of that bound slows rebalancing, never exits.
-    uint256 internal constant EXIT_SLIPPAGE_OVER_FEE_BPS = 20;
     /// @dev A cash exit accepts feed answers up to this old when `oracle.maxStalenessSec` is shorter (a day's
     /// heartbeat and an hour's grace): the guardian's tightening of staleness cannot close exits.
     uint256 internal constant EXIT_MAX_STALENESS_FLOOR_SEC = 25 hours;
@@ -271,7 +268,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @notice Redeems `shares` for the base asset: sells the shares' pro-rata part of each risk asset within the
     /// exit's slippage bound and pays it out with their part of the base asset. Never paused, and no parameter the
-    /// guardian can reach closes it (see `EXIT_SLIPPAGE_OVER_FEE_BPS`, `EXIT_MAX_STALENESS_FLOOR_SEC`).
+    /// guardian can reach closes it (see {SwapLib-deriskSlippageBps}, `EXIT_MAX_STALENESS_FLOOR_SEC`).
     function redeem(uint256 shares, address receiver, address owner) public override nonReentrant returns (uint256) {
         Snapshot memory s = _syncedExitSnapshot();
         _accrueFees(s);
@@ -713,10 +710,9 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         }
     }
 
-    /// @dev The slippage bound of a cash exit's sale of risk asset `i`: `rebalance.maxSlippageBps`, but never less
-    /// than the pool's fee plus `EXIT_SLIPPAGE_OVER_FEE_BPS` (a bound below the fee would refuse every sale).
+    /// @dev The slippage bound of a cash exit's sale of risk asset `i` (see {SwapLib-deriskSlippageBps}).
     function _exitSlippageBps(Snapshot memory s, uint256 i) internal pure returns (uint256) {
-        return Math.max(s.config.maxSlippageBps, s.assets[i + 1].poolFee / 100 + EXIT_SLIPPAGE_OVER_FEE_BPS);
+        return SwapLib.deriskSlippageBps(s.config.maxSlippageBps, s.assets[i + 1].poolFee);
     }
 
     /// @dev What a cash exit of `amounts` (base first) pays at least: the base part and each risk part at the

@@ -24,6 +24,8 @@ const INV_BPS = 1 / BPS;
 const ONE_SIXTH = 1 / 6;
 /** CollateralManager's COLLATERAL_TOLERANCE_BPS: posting or withdrawing less than this share is not worth it. */
 const COLLATERAL_TOLERANCE_BPS = 100;
+/** SwapLib's DERISK_SLIPPAGE_OVER_FEE_BPS: exits and deleverages accept at least the pool fee plus this. */
+const DERISK_SLIPPAGE_OVER_FEE_BPS = 20;
 
 /** Offsets into a state vector; balances start at `balances` (one per asset, base first). */
 export const stateLayout = {
@@ -227,7 +229,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
    * Scalars shared between the kernel's functions. They live in a typed array because a mutable number captured by
    * closures is boxed on the heap at every write: millions of allocations per second for the garbage collector.
    */
-  const scratch = new Float64Array(8);
+  const scratch = new Float64Array(10);
   const FEE_SHARES = 0;
   const FEE_HWM = 1;
   /** The collateral manager's debt and the hedge's short now, in two slots (see `refreshDebts`). */
@@ -237,6 +239,9 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   /** Where `rel` was read from (`usd` offset), and whether the pools still sit at those prices. */
   const PRICE_OFFSET = 6;
   const POOLS_ALIGNED = 7;
+  /** A repayment from collateral: the collateral sold and what it fetched (see `sellCollateralFor`). */
+  const SOLD_COLLATERAL = 8;
+  const SALE_PROCEEDS = 9;
 
   /* MORPHO BLUE */
 
@@ -489,9 +494,23 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     let amount = planned;
     const price = rel[cmAsset]!;
     if (action === 1 || action === 3) {
-      amount = Math.min(amount, v[L.balances]!);
+      // The vault's base asset first; what it cannot cover, collateral sold in the pool (Morpho's repay callback).
       if (!(amount > 0)) return revert(acc, "collateral", action);
-      v[L.balances] = v[L.balances]! - amount + repay(v, L.cmCollateral, cmFixedRate, t, amount, 1);
+      const fromVault = Math.min(amount, v[L.balances]!);
+      let fromCollateral = 0;
+      if (amount > fromVault) {
+        fromCollateral = sellCollateralFor(v, amount - fromVault, fromVault);
+        if (fromCollateral < 0) return revert(acc, "collateral", action);
+      }
+      if (fromVault > 0)
+        v[L.balances] = v[L.balances]! - fromVault + repay(v, L.cmCollateral, cmFixedRate, t, fromVault, 1);
+      if (fromCollateral > 0) {
+        v[L.cmCollateral] = v[L.cmCollateral]! - scratch[SOLD_COLLATERAL]!;
+        sqrtPrices[cmAsset - 1] = trialSqrt[cmAsset - 1]!;
+        v[L.balances] = v[L.balances]! + scratch[SALE_PROCEEDS]! - fromCollateral;
+        v[L.balances] = v[L.balances]! + repay(v, L.cmCollateral, cmFixedRate, t, fromCollateral, 1);
+      }
+      amount = fromVault + fromCollateral;
     } else if (action === 2) {
       if (!(amount > 0)) return revert(acc, "collateral", action);
       v[L.balances + cmAsset] = v[L.balances + cmAsset]! - amount;
@@ -512,6 +531,42 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     acc[A.gas] = acc[A.gas]! + (action === 2 || action === 5 ? actionGas.collateralPost : actionGas.collateralLoan);
     onAction?.({ kind: "collateral", action, amount, reverted: false });
     return true;
+  };
+
+  /**
+   * CollateralManager._repayFromCollateral on trial pool prices: the repayment (the `shortfall` scaled so that the
+   * LTV lands on the target once the collateral is sold), the collateral sold (worth it at the oracle price over the
+   * de-risking slippage bound) and its proceeds, left in `scratch`; −1 when the sale would miss its minimum output
+   * (the transaction reverts). `fromVault` is repaid first.
+   */
+  const sellCollateralFor = (v: Float64Array, shortfall: number, fromVault: number) => {
+    const i = cmAsset - 1;
+    const price = rel[cmAsset]!;
+    const slippage = Math.max(P[P_MAX_SLIPPAGE_BPS]!, Math.floor(poolFees[i]! / 100) + DERISK_SLIPPAGE_OVER_FEE_BPS);
+    const target = Math.min(P[P_TARGET_LTV_BPS]!, P[P_CM_MAX_LTV_BPS]!);
+    const debt = Math.max(cmDebt() - fromVault, 0);
+    let assets = BPS > slippage + target ? (shortfall * (BPS - slippage)) / (BPS - slippage - target) : debt;
+    assets = Math.min(assets, debt);
+    const collateralIn = Math.min((assets * BPS) / (BPS - slippage) / price + units[cmAsset]!, v[L.cmCollateral]!);
+    ensurePools();
+    const token0 = riskIsToken0[i]!;
+    const sqrtNow = sqrtPrices[i]!;
+    // An exact-input sale with no price limit (SwapLib.swapExact): the minimum output is the only bound.
+    swapExactIn(
+      poolLiquidity[i]!,
+      sqrtNow,
+      token0,
+      collateralIn,
+      poolFees[i]!,
+      token0 ? sqrtNow * 1e-6 : sqrtNow * 1e6,
+      swap,
+    );
+    const minOut = Math.max(assets, collateralIn * price * (BPS - slippage) * INV_BPS);
+    if (swap.amountOut < minOut) return -1;
+    trialSqrt[i] = swap.sqrtPriceAfter;
+    scratch[SOLD_COLLATERAL] = collateralIn;
+    scratch[SALE_PROCEEDS] = swap.amountOut;
+    return assets;
   };
 
   /* HEDGE */

@@ -46,7 +46,8 @@ type Role =
   | "devnet operator"
   | "collateral module"
   | "hedge module"
-  | "vault";
+  | "vault"
+  | "Morpho Blue";
 type Access =
   | { roles: readonly Role[]; denied: string; args?: (gov: Governance) => Promise<readonly unknown[]> }
   | { anyone: string }
@@ -540,6 +541,8 @@ const stackAccess: Record<
   collateralManager: {
     manage: { anyone: "keepers: only the action due under the registry's LTV rules" },
     release: { roles: ["vault"], denied: "CollateralNotVault" },
+    // Morpho calls back whoever repays: only the manager's own repayment from collateral reaches it.
+    onMorphoRepay: { roles: ["Morpho Blue"], denied: "CollateralNotMorpho" },
   },
   hedgeModule: {
     manage: { anyone: "keepers: only the action due under the registry's hedge rules" },

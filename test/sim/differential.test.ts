@@ -69,85 +69,112 @@ describe("The strategy model takes the contracts' decisions (differential replay
     };
   });
 
+  type Coverage = Record<
+    "rebalance" | "deleverage" | "hedgeDeleverage" | "borrow" | "repay" | "hedge" | "steps",
+    number
+  >;
+  const newCoverage = (): Coverage => ({
+    rebalance: 0,
+    deleverage: 0,
+    hedgeDeleverage: 0,
+    borrow: 0,
+    repay: 0,
+    hedge: 0,
+    steps: 0,
+  });
+
+  /**
+   * Plays `answers` on the model and on the chain from `v`'s state, with `changes` set by governance first; expects
+   * the same actions at every step and NAV and supply within 1e-6. Returns the worst differences.
+   */
+  async function compare(
+    v: VaultStack,
+    seed: number,
+    changes: Record<string, bigint>,
+    answers: bigint[][],
+    coverage: Coverage,
+  ): Promise<{ worst: number; worstSupply: number }> {
+    let worst = 0;
+    let worstSupply = 0;
+    const arbitrageur = await prepareArbitrageur(connection, v);
+    const defaults = new Map(parameterCatalog.map((p) => [p.name, p.value]));
+    const updates = Object.entries(changes)
+      .filter(([name, value]) => defaults.get(name) !== value)
+      .map(([name, value]) => ({ key: parameterKey(name), value }));
+    if (updates.length > 0) await v.registry.write.setParameters([updates], { account: v.asGov.account });
+    const publicClient = await connection.viem.getPublicClient();
+    const start = await readStartPoint(publicClient, v.vault.address);
+    const startSeconds = Math.ceil(start.state.timeSeconds / stepSeconds) * stepSeconds;
+
+    // The model.
+    const modelActions: ChainAction[][] = answers.map(() => []);
+    let current: ChainAction[] = [];
+    const onAction = (r: ActionRecord) => {
+      if (r.kind === "liquidation") throw new Error(`seed ${seed}: the model liquidated, the devnet cannot`);
+      if (r.reverted) return;
+      current.push(r.kind === "rebalance" ? { kind: r.kind, trades: r.trades } : { kind: r.kind, action: r.action });
+    };
+    const strategy = createStrategy(start.setup, start.params, { liquidations: false, onAction });
+    const vector = strategy.encode(start.state, new Float64Array(strategy.stateSize));
+    const acc = new Float64Array(accumulatorLayout.size);
+    strategy.resetAccumulators(acc);
+    const usd = Float64Array.from(answers.flat().map((a) => Number(a) / 1e8));
+    const modelNav: number[] = [];
+    const modelSupply: number[] = [];
+    answers.forEach((_, k) => {
+      current = modelActions[k]!;
+      const t = startSeconds + (k + 1) * stepSeconds + keeperOffset;
+      strategy.step(vector, usd, k * 3, t, acc);
+      modelNav.push(strategy.nav(vector, usd, k * 3, t));
+      modelSupply.push(strategy.decode(vector, t).supply);
+    });
+
+    // The chain.
+    const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds);
+    if (seed === 1) {
+      // The feeds' answers come back as a daily price history, one row per replayed day.
+      const history = await readPriceHistory(publicClient, v.registry.address, start.setup.symbols, {
+        fromSeconds: chain[0]!.timeSeconds,
+      });
+      expect(history.pricesUsd).toEqual(answers.map((row) => row.map((a) => Number(a) / 1e8)));
+      expect(history.timestamps).toEqual(chain.map((step) => step.timeSeconds));
+    }
+    chain.forEach((step, k) => {
+      const context = `seed ${seed}, step ${k + 1} (params ${JSON.stringify(changes, (_, x) => (typeof x === "bigint" ? Number(x) : x))})`;
+      expect(modelActions[k], context).toEqual(step.actions);
+      const relative = Math.abs(modelNav[k]! - step.navBase) / step.navBase;
+      worst = Math.max(worst, relative);
+      expect(relative, `${context}: NAV model ${modelNav[k]} vs chain ${step.navBase}`).toBeLessThan(1e-6);
+      // Fees are shares: the same supply means the same management and performance fees were minted.
+      const supplyGap = Math.abs(modelSupply[k]! - step.supplyShares) / step.supplyShares;
+      worstSupply = Math.max(worstSupply, supplyGap);
+      expect(supplyGap, `${context}: supply model ${modelSupply[k]} vs chain ${step.supplyShares}`).toBeLessThan(1e-6);
+      for (const a of step.actions) {
+        if (a.kind === "rebalance") coverage.rebalance++;
+        else if (a.kind === "collateral") {
+          if (a.action === 1) coverage.deleverage++;
+          if (a.action === 3) coverage.repay++;
+          if (a.action === 4) coverage.borrow++;
+        } else {
+          coverage.hedge++;
+          if (a.action === 1) coverage.hedgeDeleverage++;
+        }
+      }
+      coverage.steps++;
+    });
+    return { worst, worstSupply };
+  }
+
   it(`acts on the same steps and keeps NAV within 1e-6 of the chain's at every step, over ${scenarios} random scenarios`, async () => {
-    const coverage = { rebalance: 0, deleverage: 0, hedgeDeleverage: 0, borrow: 0, repay: 0, hedge: 0, steps: 0 };
+    const coverage = newCoverage();
     let worst = 0;
     let worstSupply = 0;
     for (let seed = 1; seed <= scenarios; seed++) {
       const v = await connection.networkHelpers.loadFixture(fixture);
-      const arbitrageur = await prepareArbitrageur(connection, v);
       const { changes, answers } = scenario(seed);
-      const defaults = new Map(parameterCatalog.map((p) => [p.name, p.value]));
-      await v.registry.write.setParameters(
-        [
-          Object.entries(changes)
-            .filter(([name, value]) => defaults.get(name) !== value)
-            .map(([name, value]) => ({ key: parameterKey(name), value })),
-        ],
-        { account: v.asGov.account },
-      );
-      const publicClient = await connection.viem.getPublicClient();
-      const start = await readStartPoint(publicClient, v.vault.address);
-      const startSeconds = Math.ceil(start.state.timeSeconds / stepSeconds) * stepSeconds;
-
-      // The model.
-      const modelActions: ChainAction[][] = answers.map(() => []);
-      let current: ChainAction[] = [];
-      const onAction = (r: ActionRecord) => {
-        if (r.kind === "liquidation") throw new Error(`seed ${seed}: the model liquidated, the devnet cannot`);
-        if (r.reverted) return;
-        current.push(r.kind === "rebalance" ? { kind: r.kind, trades: r.trades } : { kind: r.kind, action: r.action });
-      };
-      const strategy = createStrategy(start.setup, start.params, { liquidations: false, onAction });
-      const vector = strategy.encode(start.state, new Float64Array(strategy.stateSize));
-      const acc = new Float64Array(accumulatorLayout.size);
-      strategy.resetAccumulators(acc);
-      const usd = Float64Array.from(answers.flat().map((a) => Number(a) / 1e8));
-      const modelNav: number[] = [];
-      const modelSupply: number[] = [];
-      answers.forEach((_, k) => {
-        current = modelActions[k]!;
-        const t = startSeconds + (k + 1) * stepSeconds + keeperOffset;
-        strategy.step(vector, usd, k * 3, t, acc);
-        modelNav.push(strategy.nav(vector, usd, k * 3, t));
-        modelSupply.push(strategy.decode(vector, t).supply);
-      });
-
-      // The chain.
-      const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds);
-      if (seed === 1) {
-        // The feeds' answers come back as a daily price history, one row per replayed day.
-        const history = await readPriceHistory(publicClient, v.registry.address, start.setup.symbols, {
-          fromSeconds: chain[0]!.timeSeconds,
-        });
-        expect(history.pricesUsd).toEqual(answers.map((row) => row.map((a) => Number(a) / 1e8)));
-        expect(history.timestamps).toEqual(chain.map((step) => step.timeSeconds));
-      }
-      chain.forEach((step, k) => {
-        const context = `seed ${seed}, step ${k + 1} (params ${JSON.stringify(changes, (_, x) => (typeof x === "bigint" ? Number(x) : x))})`;
-        expect(modelActions[k], context).toEqual(step.actions);
-        const relative = Math.abs(modelNav[k]! - step.navBase) / step.navBase;
-        worst = Math.max(worst, relative);
-        expect(relative, `${context}: NAV model ${modelNav[k]} vs chain ${step.navBase}`).toBeLessThan(1e-6);
-        // Fees are shares: the same supply means the same management and performance fees were minted.
-        const supplyGap = Math.abs(modelSupply[k]! - step.supplyShares) / step.supplyShares;
-        worstSupply = Math.max(worstSupply, supplyGap);
-        expect(supplyGap, `${context}: supply model ${modelSupply[k]} vs chain ${step.supplyShares}`).toBeLessThan(
-          1e-6,
-        );
-        for (const a of step.actions) {
-          if (a.kind === "rebalance") coverage.rebalance++;
-          else if (a.kind === "collateral") {
-            if (a.action === 1) coverage.deleverage++;
-            if (a.action === 3) coverage.repay++;
-            if (a.action === 4) coverage.borrow++;
-          } else {
-            coverage.hedge++;
-            if (a.action === 1) coverage.hedgeDeleverage++;
-          }
-        }
-        coverage.steps++;
-      });
+      const result = await compare(v, seed, changes, answers, coverage);
+      worst = Math.max(worst, result.worst);
+      worstSupply = Math.max(worstSupply, result.worstSupply);
     }
     console.log(
       `differential replay: ${scenarios} scenarios, worst NAV difference ${worst.toExponential(2)}, worst supply difference ${worstSupply.toExponential(2)}`,
@@ -157,5 +184,35 @@ describe("The strategy model takes the contracts' decisions (differential replay
     expect(coverage.deleverage).toBeGreaterThan(0);
     expect(coverage.hedgeDeleverage).toBeGreaterThan(0);
     expect(coverage.hedge).toBeGreaterThan(0);
+  });
+
+  it("repays from collateral as the chain does when the vault has no USDC at hand (crashes with rebalancing paused)", async () => {
+    const coverage = newCoverage();
+    for (let seed = 1; seed <= 3; seed++) {
+      const v = await connection.networkHelpers.loadFixture(fixture);
+      // The collateral manager posts and borrows first; then the vault's USDC leaves, and the guardian pauses
+      // rebalancing so that nothing brings it back.
+      await v.setPrices();
+      for (let i = 0; i < 3 && (await v.collateralManager.read.plan())[0] !== 0; i++) {
+        await v.collateralManager.write.manage({ account: v.accounts.eve.account });
+      }
+      await connection.networkHelpers.impersonateAccount(v.vault.address);
+      await connection.networkHelpers.setBalance(v.vault.address, 10n ** 18n);
+      await v.usdc.write.transfer([v.accounts.eve.account.address, await v.usdc.read.balanceOf([v.vault.address])], {
+        account: v.vault.address,
+      });
+      await v.registry.write.tighten([[{ key: parameterKey("pause.rebalance"), value: 1n }]], {
+        account: v.accounts.guardian.account,
+      });
+      const random = createRandom(seed);
+      const weth = [3_000, 3_000 * (0.6 + 0.05 * random.next()), 1_700, 1_650];
+      const answers = weth.map((p) => [10n ** 8n, BigInt(Math.round(p * 1e8)), 60_000n * 10n ** 8n]);
+      const [, collateralBefore] = await v.collateralManager.read.position();
+      await compare(v, seed, {}, answers, coverage);
+      // The deleverage sold collateral: the vault had no USDC to repay with.
+      const [, collateralAfter] = await v.collateralManager.read.position();
+      expect(collateralAfter, `seed ${seed}`).toBeLessThan(collateralBefore);
+    }
+    expect(coverage.deleverage).toBeGreaterThan(0);
   });
 });

@@ -83,6 +83,34 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
     expect(Number(managed?.args.ltvBps)).toBeLessThan(8_600);
   });
 
+  it("deleverages with no USDC at hand by selling collateral (through Morpho's repay callback) within the bound", async () => {
+    const v = await load();
+    await manageUntilIdle(v);
+    // Every USDC the vault held leaves (as if all of it were margin or invested elsewhere).
+    const vault = v.vault.address;
+    await connection.networkHelpers.impersonateAccount(vault);
+    await connection.networkHelpers.setBalance(vault, 10n ** 18n);
+    await v.usdc.write.transfer([v.accounts.eve.account.address, await v.usdc.read.balanceOf([vault])], {
+      account: vault,
+    });
+    await connection.networkHelpers.time.increase(3_600);
+    await v.setPrices({ WETH: 1_800n * 10n ** 8n }); // -40%: LTV 30% -> 50%
+    const [, collateralBefore, debtBefore] = await v.collateralManager.read.position();
+    const [action, amount] = await v.collateralManager.read.plan();
+    expect(action).toBe(Action.Deleverage);
+
+    await v.collateralManager.write.manage({ account: v.accounts.eve.account });
+    const [, collateral, debt] = await v.collateralManager.read.position();
+    // Selling collateral shrinks the value the 30% target applies to: it repays the plan's amount scaled by
+    // (1 - 0.5%) / (1 - 0.5% - 30%), and the LTV lands on the target.
+    expect(Number(debtBefore - debt) / Number(amount)).toBeCloseTo(0.995 / 0.695, 3);
+    expect(Number(await v.collateralManager.read.ltvBps())).toBeCloseTo(3_000, -1);
+    // The collateral sold was worth at most the repayment over 1 - 0.5% at the oracle price ($1,800).
+    const soldValue = ((collateralBefore - collateral) * 1_800n) / 10n ** 12n; // WETH wei → USDC wei
+    expect(Number(soldValue) / Number(debtBefore - debt)).toBeLessThanOrEqual(1 / (1 - 0.005) + 1e-6);
+    expect((await v.collateralManager.read.plan())[0]).not.toBe(Action.Deleverage);
+  });
+
   it("deleverages even while an unrelated feed is stale: only the vault's NAV report after it is skipped", async () => {
     const v = await load();
     await manageUntilIdle(v);

@@ -16,7 +16,9 @@ enum CollateralAction {
 /// @title ICollateralManager
 /// @notice The vault's leverage module: posts part of a risk asset as collateral on a Morpho Blue market and borrows
 /// the base asset against it, holding a target LTV within a band, and deleverages when LTV passes the maximum or
-/// the buffer to the market's liquidation LTV shrinks below `collateral.healthBufferBps`.
+/// the buffer to the market's liquidation LTV shrinks below `collateral.healthBufferBps`. A repayment takes the
+/// vault's base asset first and, where it falls short, sells collateral on Uniswap V3 (through Morpho's repay
+/// callback) within the de-risking slippage bound: a position never drifts toward liquidation for want of cash.
 /// @dev Governance plugs it into the vault by setting the registry's `module.collateral` to its address. Borrowed
 /// base goes to the vault, where the rebalancer invests it at the target weights (on gross holdings): that is the
 /// leverage. Its settings: `collateral.targetLtvBps`, `collateral.maxLtvBps`, `collateral.healthBufferBps`,
@@ -39,6 +41,9 @@ interface ICollateralManager is IVaultModule {
 
     /// @notice Thrown when a caller other than the vault calls a vault-only function.
     error CollateralNotVault(address caller);
+
+    /// @notice Thrown when a caller other than Morpho calls the repay callback.
+    error CollateralNotMorpho(address caller);
 
     /// @notice Thrown when `manage` is called while nothing is due.
     error CollateralNothingDue();

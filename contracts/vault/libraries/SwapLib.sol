@@ -14,6 +14,8 @@ import {PriceLib} from "./PriceLib.sol";
 /// @dev The caller holds a standing approval of the router for `tokenIn`.
 library SwapLib {
     uint256 internal constant BPS = 10_000;
+    /// @dev See {deriskSlippageBps}.
+    uint256 internal constant DERISK_SLIPPAGE_OVER_FEE_BPS = 20;
 
     /// @notice One direction of trade on one pool, priced by the oracle.
     /// @param sellRisk True to sell the risk asset for the base asset, false to buy it.
@@ -45,6 +47,13 @@ library SwapLib {
         (sqrtPriceX96, , , , , , ) = IUniswapV3PoolState(pool).slot0();
         poolPrice = PriceLib.poolPriceWad(sqrtPriceX96, leg.risk < leg.base, leg.riskDecimals, leg.baseDecimals);
         PriceLib.checkDeviation(pool, poolPrice, leg.oraclePriceWad, maxDeviationBps);
+    }
+
+    /// @notice The slippage bound of a sale that de-risks or exits (a cash exit, a deleverage): `maxSlippageBps`,
+    /// but never less than the pool's fee plus `DERISK_SLIPPAGE_OVER_FEE_BPS`, so that no bound the guardian can
+    /// tighten (below the fee, every sale would be refused) closes an exit or stops a deleverage.
+    function deriskSlippageBps(uint256 maxSlippageBps, uint24 fee) internal pure returns (uint256) {
+        return Math.max(maxSlippageBps, fee / 100 + DERISK_SLIPPAGE_OVER_FEE_BPS);
     }
 
     /// @notice What `amountIn` is worth in the output token at the oracle price, rounded down.
