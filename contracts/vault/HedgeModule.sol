@@ -201,11 +201,14 @@ contract HedgeModule is IHedgeModule {
         if (proceeds > 0) _base.safeTransfer(vault, proceeds);
     }
 
-    /// @dev Buys back up to `amount` with the vault's base asset within the slippage bound, repays it, and returns
-    /// the margin no longer needed (and anything left over) to the vault. Returns the amount bought.
+    /// @dev Buys back up to `amount` with the vault's base asset within the de-risking slippage bound (see
+    /// {SwapLib-deriskSlippageBps}; no deviation guard: the bound already stops a fill at a price past it, and no
+    /// bound the guardian tightens may turn a deleverage into a no-op), repays it, and returns the margin no longer
+    /// needed (and anything left over) to the vault. Returns the amount bought.
     function _decrease(uint256 amount, uint256 price) internal returns (uint256 bought) {
         MarketParams memory market = _market();
-        uint256 slippage = _registry.getUint(MAX_SLIPPAGE);
+        SwapLib.Leg memory leg = _leg(false, price);
+        uint256 slippage = SwapLib.deriskSlippageBps(_registry.getUint(MAX_SLIPPAGE), leg.fee);
         uint256 cost = Math.mulDiv(
             PriceLib.toBaseDown(amount, price, _riskDecimals, _baseDecimals),
             BPS + slippage,
@@ -214,12 +217,7 @@ contract HedgeModule is IHedgeModule {
         cost = Math.min(cost, _base.balanceOf(vault));
         if (cost > 0) {
             IPortfolioVault(vault).moduleTransfer(address(_base), cost);
-            (, bought) = SwapLib.swapWithinSlippage(
-                _leg(false, price),
-                cost,
-                slippage,
-                _registry.getUint(MAX_DEVIATION)
-            );
+            (, bought) = SwapLib.swapWithinSlippage(leg, cost, slippage, BPS);
             if (bought > 0) _repay(market, bought);
         }
         // Margin above the target LTV goes back to the vault.

@@ -389,7 +389,13 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
    * marginal price is the slippage bound less the pool fee away from the oracle. Sets `swap`; returns false when the
    * transaction would revert (pool price past the deviation bound, or a fill below the minimum output).
    */
-  const swapWithinSlippage = (i: number, sellRisk: boolean, amountIn: number) => {
+  const swapWithinSlippage = (
+    i: number,
+    sellRisk: boolean,
+    amountIn: number,
+    slippageBps = P[P_MAX_SLIPPAGE_BPS]!,
+    deviationBps = P[P_MAX_DEVIATION_BPS]!,
+  ) => {
     swap.amountIn = 0;
     swap.amountOut = 0;
     const oracle = rel[i + 1]!;
@@ -397,19 +403,19 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     const sqrtNow = trialSqrt[i]!;
     const poolPrice = priceOfSqrt(sqrtNow, token0);
     const gap = poolPrice > oracle ? poolPrice - oracle : oracle - poolPrice;
-    if (gap * BPS > oracle * P[P_MAX_DEVIATION_BPS]!) return false;
+    if (gap * BPS > oracle * deviationBps) return false;
     const feeBps = Math.floor(poolFees[i]! / 100);
-    if (P[P_MAX_SLIPPAGE_BPS]! <= feeBps || amountIn <= 0) return true;
+    if (slippageBps <= feeBps || amountIn <= 0) return true;
     const limit = sellRisk
-      ? oracle * (BPS - (P[P_MAX_SLIPPAGE_BPS]! - feeBps)) * INV_BPS
-      : oracle * (BPS + P[P_MAX_SLIPPAGE_BPS]! - feeBps) * INV_BPS;
+      ? oracle * (BPS - (slippageBps - feeBps)) * INV_BPS
+      : oracle * (BPS + slippageBps - feeBps) * INV_BPS;
     if (sellRisk ? poolPrice <= limit : poolPrice >= limit) return true;
     // Selling the risk asset lowers its price: token0 in when it is token0, token1 in otherwise.
     const zeroForOne = sellRisk === token0;
     swapExactIn(poolLiquidity[i]!, sqrtNow, zeroForOne, amountIn, poolFees[i]!, sqrtPriceOf(limit, token0), swap);
     trialSqrt[i] = swap.sqrtPriceAfter;
     const fair = sellRisk ? swap.amountIn * oracle : swap.amountIn / oracle;
-    return swap.amountOut >= fair * (BPS - P[P_MAX_SLIPPAGE_BPS]!) * INV_BPS;
+    return swap.amountOut >= fair * (BPS - slippageBps) * INV_BPS;
   };
 
   /**
@@ -533,6 +539,10 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return true;
   };
 
+  /** SwapLib.deriskSlippageBps for risk asset `i`'s pool: the slippage bound of exits and deleverages. */
+  const deriskSlippage = (i: number) =>
+    Math.max(P[P_MAX_SLIPPAGE_BPS]!, Math.floor(poolFees[i]! / 100) + DERISK_SLIPPAGE_OVER_FEE_BPS);
+
   /**
    * CollateralManager._repayFromCollateral on trial pool prices: the repayment (the `shortfall` scaled so that the
    * LTV lands on the target once the collateral is sold), the collateral sold (worth it at the oracle price over the
@@ -542,7 +552,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const sellCollateralFor = (v: Float64Array, shortfall: number, fromVault: number) => {
     const i = cmAsset - 1;
     const price = rel[cmAsset]!;
-    const slippage = Math.max(P[P_MAX_SLIPPAGE_BPS]!, Math.floor(poolFees[i]! / 100) + DERISK_SLIPPAGE_OVER_FEE_BPS);
+    const slippage = deriskSlippage(i);
     const target = Math.min(P[P_TARGET_LTV_BPS]!, P[P_CM_MAX_LTV_BPS]!);
     const debt = Math.max(cmDebt() - fromVault, 0);
     let assets = BPS > slippage + target ? (shortfall * (BPS - slippage)) / (BPS - slippage - target) : debt;
@@ -614,12 +624,14 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
         amount = sold;
       }
     } else {
-      let cost = amount * price * (BPS + P[P_MAX_SLIPPAGE_BPS]!) * INV_BPS;
+      // HedgeModule._decrease: the de-risking bound (never below the pool fee + 20 bps), no deviation guard.
+      const slippage = deriskSlippage(i);
+      let cost = amount * price * (BPS + slippage) * INV_BPS;
       cost = Math.min(cost, v[L.balances]!);
       let bought = 0;
       let spent = 0;
       if (cost > 0) {
-        if (!swapWithinSlippage(i, false, cost)) return revert(acc, "hedge", action);
+        if (!swapWithinSlippage(i, false, cost, slippage, BPS)) return revert(acc, "hedge", action);
         spent = swap.amountIn;
         bought = swap.amountOut;
         v[L.balances] = v[L.balances]! - spent;

@@ -106,6 +106,21 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
     expect(ltv).toBeLessThan(0.76);
   });
 
+  it("deleverages in a rally even after the guardian tightened the slippage bound below the pool fee", async () => {
+    const v = await load();
+    await hedgeUntilIdle(v);
+    // 50 → 25 bps with 30 bps pools: a fill within 25 bps of the oracle is impossible, a deleverage is not.
+    await v.registry.write.tighten([[{ key: parameterKey("rebalance.maxSlippageBps"), value: 25n }]], {
+      account: v.accounts.guardian.account,
+    });
+    await connection.networkHelpers.time.increase(3_600);
+    await v.setPrices({ WETH: 4_800n * 10n ** 8n });
+    expect((await v.hedgeModule.read.plan())[0]).toBe(Action.Deleverage);
+    await v.hedgeModule.write.manage({ account: v.accounts.eve.account });
+    const [, collateral, , short] = await v.hedgeModule.read.position();
+    expect(((Number(short) / 1e18) * 4_800) / (Number(collateral) / 1e6)).toBeLessThan(0.76);
+  });
+
   it("an in-kind redemption repays its share of the short from its WETH and takes its share of the margin", async () => {
     const v = await load();
     await hedgeUntilIdle(v);
