@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {SlotDerivation} from "@openzeppelin/contracts/utils/SlotDerivation.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {
     IParameterRegistry,
@@ -20,6 +22,10 @@ import {ParameterRulesLib} from "./libraries/ParameterRulesLib.sol";
 /// @dev See {IParameterRegistry}. One parameter takes three storage slots; the first holds the value with its kind
 /// and update time, so that a read costs one slot and an update writes one.
 contract ParameterRegistry is IParameterRegistry {
+    using SlotDerivation for bytes32;
+    using TransientSlot for bytes32;
+    using TransientSlot for TransientSlot.BooleanSlot;
+
     /// @notice The parameter holding the extra delay, in seconds, before a loosening of rules can be accepted.
     bytes32 public constant RULES_DELAY_KEY = "registry.rulesDelay";
 
@@ -36,6 +42,9 @@ contract ParameterRegistry is IParameterRegistry {
         uint128 maxStep;
         uint32 minIntervalSeconds;
     }
+
+    /// @dev Base of the transient (EIP-1153) mapping key => "value changed in this transaction".
+    bytes32 private constant _UPDATED_IN_TRANSACTION = keccak256("trimtab.registry.updatedInTx");
 
     /// @inheritdoc IParameterRegistry
     address public immutable governance;
@@ -252,6 +261,7 @@ contract ParameterRegistry is IParameterRegistry {
     /// @dev Checks every value rule, then writes the value and its update time.
     function _setValue(bytes32 key, uint256 newValue) internal {
         Parameter storage p = _existing(key);
+        _markUpdated(key);
         uint256 oldValue = p.value;
         if (newValue == oldValue) revert ParameterUnchanged(key, newValue);
         ParameterRulesLib.checkBounds(key, p.kind, p.min, p.max, newValue);
@@ -262,6 +272,13 @@ contract ParameterRegistry is IParameterRegistry {
         p.updatedAt = Time.timestamp();
         ++_version;
         emit ParameterSet(key, oldValue, newValue, msg.sender);
+    }
+
+    /// @dev Records that `key`'s value changes in this transaction; reverts if it already did.
+    function _markUpdated(bytes32 key) internal {
+        TransientSlot.BooleanSlot updated = _UPDATED_IN_TRANSACTION.deriveMapping(key).asBoolean();
+        if (updated.tload()) revert ParameterAlreadyUpdated(key);
+        updated.tstore(true);
     }
 
     function _writeRules(bytes32 key, Parameter storage p, ParameterRules memory rules) internal {

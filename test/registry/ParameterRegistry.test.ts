@@ -10,7 +10,14 @@ import {
   type ParameterRules,
   type ParameterSpec,
 } from "../../parameters/index.ts";
-import { daySeconds, deployGovernance, type Connection, type Governance } from "../helpers/governance.ts";
+import {
+  action,
+  daySeconds,
+  deployGovernance,
+  proposeAndExecute,
+  type Connection,
+  type Governance,
+} from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { actAsTimelock } from "../helpers/timelock.ts";
 
@@ -248,20 +255,72 @@ describe("ParameterRegistry", () => {
       expect(await registry.read.valueOf([slippage])).toBe(50n);
     });
 
-    it("the same key twice in a batch is held to its interval", async () => {
+    it("the same key twice in a batch reverts: a value changes once per transaction, one max step at most", async () => {
       const { registry, asGov } = await load();
+      // registry.rulesDelay has no min interval: without the rule, two entries would move it two max steps.
+      const days = (n: number) => BigInt(n * daySeconds);
       await expectRevert(
         registry.write.setParameters(
           [
             [
-              { key: band, value: 700n },
-              { key: band, value: 900n },
+              { key: rulesDelay, value: days(9) },
+              { key: rulesDelay, value: days(16) },
             ],
           ],
           asGov,
         ),
-        "ParameterUpdatedTooSoon",
+        "ParameterAlreadyUpdated",
+        [rulesDelay],
       );
+      expect(await registry.read.valueOf([rulesDelay])).toBe(days(2));
+    });
+  });
+
+  describe("one change per parameter per transaction", () => {
+    const days = (n: number) => BigInt(n * daySeconds);
+
+    it("two setParameter calls of one proposal revert its execution", async () => {
+      const gov = await load();
+      const { registry } = gov;
+      await expectRevert(
+        proposeAndExecute(
+          connection,
+          gov,
+          [
+            action(registry, "setParameter", [rulesDelay, days(9)]),
+            action(registry, "setParameter", [rulesDelay, days(16)]),
+          ],
+          "# Two steps at once",
+        ),
+        "ParameterAlreadyUpdated",
+        [rulesDelay],
+        registry.abi,
+      );
+      expect(await registry.read.valueOf([rulesDelay])).toBe(days(2));
+    });
+
+    it("the guardian cannot tighten one key twice in a batch", async () => {
+      const { registry, accounts } = await load();
+      await expectRevert(
+        registry.write.tighten(
+          [
+            [
+              { key: rulesDelay, value: days(9) },
+              { key: rulesDelay, value: days(16) },
+            ],
+          ],
+          { account: accounts.guardian.account },
+        ),
+        "ParameterAlreadyUpdated",
+        [rulesDelay],
+      );
+    });
+
+    it("the next transaction may change the value again, within its rules", async () => {
+      const { registry, asGov } = await load();
+      await registry.write.setParameter([rulesDelay, days(9)], asGov);
+      await registry.write.setParameter([rulesDelay, days(16)], asGov);
+      expect(await registry.read.valueOf([rulesDelay])).toBe(days(16));
     });
   });
 

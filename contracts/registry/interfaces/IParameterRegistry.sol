@@ -175,6 +175,12 @@ interface IParameterRegistry {
     /// @notice Thrown when an update would leave the value as it is.
     error ParameterUnchanged(bytes32 key, uint256 value);
 
+    /// @notice Thrown when a parameter's value changes a second time in one transaction (by governance or the
+    /// guardian, in one batch or several calls): each change is held to one max step, so a value moves at most once
+    /// per transaction.
+    /// @param key The parameter.
+    error ParameterAlreadyUpdated(bytes32 key);
+
     /// @notice Thrown when the guardian tries to move a parameter other than in its safer direction.
     error ParameterNotDeRisking(bytes32 key, RiskDirection saferDirection, uint256 oldValue, uint256 newValue);
 
@@ -241,11 +247,13 @@ interface IParameterRegistry {
     function addParameters(ParameterDefinition[] calldata definitions) external;
 
     /// @notice Sets one parameter's value within its rules.
-    /// @dev Only governance. Emits `ParameterSet`.
+    /// @dev Only governance. Emits `ParameterSet`. A value changes at most once per transaction
+    /// (`ParameterAlreadyUpdated`).
     function setParameter(bytes32 key, uint256 newValue) external;
 
     /// @notice Sets several values atomically: one entry breaking a rule reverts them all.
-    /// @dev Only governance. Entries apply in order; a key appearing twice must respect its interval.
+    /// @dev Only governance. Entries apply in order; a key appearing twice reverts with `ParameterAlreadyUpdated`,
+    /// as does a second change of a value in the same transaction (two calls of one proposal).
     function setParameters(ParameterUpdate[] calldata updates) external;
 
     /// @notice Sets a parameter's rules: at once when they are at least as tight in every respect,
@@ -268,7 +276,7 @@ interface IParameterRegistry {
 
     /// @notice Moves values in their safer direction (pause flags on, caps down, buffers up), within all
     /// their rules, atomically.
-    /// @dev Only the unexpired guardian.
+    /// @dev Only the unexpired guardian. A value changes at most once per transaction (`ParameterAlreadyUpdated`).
     function tighten(ParameterUpdate[] calldata updates) external;
 
     /// @notice The guardian gives up its power.
