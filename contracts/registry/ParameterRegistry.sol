@@ -29,14 +29,26 @@ contract ParameterRegistry is IParameterRegistry {
     /// @notice The parameter holding the extra delay, in seconds, before a loosening of rules can be accepted.
     bytes32 public constant RULES_DELAY_KEY = "registry.rulesDelay";
 
-    /// @dev A parameter in storage. Slot 0: value, update time, kinds. Slot 1: bounds. Slot 2: step and interval.
-    /// Values fit in 160 bits: addresses by their kind, every other value by its `max` rule (128 bits).
+    /// @dev Governance's baseline of a parameter the guardian moved: the value governance (or the addition) last
+    /// set, and when. One slot.
+    struct Baseline {
+        uint160 value;
+        uint48 updatedAt;
+    }
+
+    /// @dev A parameter in storage. Slot 0: value, update time, kinds, guardian flag. Slot 1: bounds. Slot 2: step
+    /// and interval. Values fit in 160 bits: addresses by their kind, every other value by its `max` rule (128 bits).
+    /// `movedByGuardian`: the guardian changed the value since governance last set it; governance's baseline is
+    /// then in `_baselines`, otherwise it is the value and update time themselves.
+    // Three full slots (30, 32 and 20 bytes); solhint's estimate miscounts the enums and the flag.
+    // solhint-disable-next-line gas-struct-packing
     struct Parameter {
         uint160 value;
         uint48 updatedAt;
         ParameterKind kind;
         StepKind stepKind;
         RiskDirection saferDirection;
+        bool movedByGuardian;
         uint128 min;
         uint128 max;
         uint128 maxStep;
@@ -56,6 +68,8 @@ contract ParameterRegistry is IParameterRegistry {
     bytes32[] private _keys;
     mapping(bytes32 key => Parameter) private _parameters;
     mapping(bytes32 key => PendingRules) private _pendingRules;
+    /// @dev Written only when the guardian first moves a parameter after governance's last update.
+    mapping(bytes32 key => Baseline) private _baselines;
 
     /// @param governance_ The DAO's timelock: the only writer of values and rules.
     /// @param guardian_ The first guardian (zero: none).
@@ -144,6 +158,13 @@ contract ParameterRegistry is IParameterRegistry {
     }
 
     /// @inheritdoc IParameterRegistry
+    function governanceBaseline(bytes32 key) external view returns (uint256 value, uint48 updatedAt) {
+        Parameter storage p = _existing(key);
+        if (p.movedByGuardian) return (_baselines[key].value, _baselines[key].updatedAt);
+        return (p.value, p.updatedAt);
+    }
+
+    /// @inheritdoc IParameterRegistry
     function pendingRules(bytes32 key) external view returns (PendingRules memory) {
         return _pendingRules[key];
     }
@@ -159,13 +180,13 @@ contract ParameterRegistry is IParameterRegistry {
 
     /// @inheritdoc IParameterRegistry
     function setParameter(bytes32 key, uint256 newValue) external onlyGovernance {
-        _setValue(key, newValue);
+        _governanceSetValue(key, newValue);
     }
 
     /// @inheritdoc IParameterRegistry
     function setParameters(ParameterUpdate[] calldata updates) external onlyGovernance {
         for (uint256 i; i < updates.length; ++i) {
-            _setValue(updates[i].key, updates[i].value);
+            _governanceSetValue(updates[i].key, updates[i].value);
         }
     }
 
@@ -216,16 +237,7 @@ contract ParameterRegistry is IParameterRegistry {
     /// @inheritdoc IParameterRegistry
     function tighten(ParameterUpdate[] calldata updates) external onlyActiveGuardian {
         for (uint256 i; i < updates.length; ++i) {
-            bytes32 key = updates[i].key;
-            uint256 newValue = updates[i].value;
-            Parameter storage p = _existing(key);
-            RiskDirection direction = p.saferDirection;
-            uint256 oldValue = p.value;
-            bool safer =
-                (direction == RiskDirection.Lower && newValue < oldValue) ||
-                    (direction == RiskDirection.Higher && newValue > oldValue);
-            if (!safer) revert ParameterNotDeRisking(key, direction, oldValue, newValue);
-            _setValue(key, newValue);
+            _guardianSetValue(updates[i].key, updates[i].value);
         }
     }
 
@@ -253,21 +265,71 @@ contract ParameterRegistry is IParameterRegistry {
             updatedAt: Time.timestamp(),
             kind: d.kind,
             stepKind: d.rules.stepKind,
-            saferDirection: d.saferDirection
+            saferDirection: d.saferDirection,
+            movedByGuardian: false
         });
         emit ParameterAdded(d.key, d.kind, d.saferDirection, d.value, d.rules);
     }
 
-    /// @dev Checks every value rule, then writes the value and its update time.
-    function _setValue(bytes32 key, uint256 newValue) internal {
+    /// @dev Governance's update: the step and interval count from governance's baseline, so that the guardian's
+    /// moves since then neither fail a queued proposal nor restart the interval. Writing re-baselines.
+    function _governanceSetValue(bytes32 key, uint256 newValue) internal {
         Parameter storage p = _existing(key);
         _markUpdated(key);
         uint256 oldValue = p.value;
-        if (newValue == oldValue) revert ParameterUnchanged(key, newValue);
-        ParameterRulesLib.checkBounds(key, p.kind, p.min, p.max, newValue);
-        ParameterRulesLib.checkStep(key, p.stepKind, p.maxStep, oldValue, newValue);
-        ParameterRulesLib.checkInterval(key, p.minIntervalSeconds, p.updatedAt, block.timestamp);
+        bool movedByGuardian = p.movedByGuardian;
+        (uint256 baseValue, uint48 baseAt) = (oldValue, p.updatedAt);
+        if (movedByGuardian) {
+            Baseline storage b = _baselines[key];
+            (baseValue, baseAt) = (b.value, b.updatedAt);
+        } else if (newValue == oldValue) {
+            revert ParameterUnchanged(key, newValue);
+        }
+        _checkValueRules(key, p, baseValue, baseAt, newValue);
 
+        if (movedByGuardian) {
+            p.movedByGuardian = false;
+            delete _baselines[key];
+        }
+        _writeValue(key, p, oldValue, newValue);
+    }
+
+    /// @dev The guardian's update: only in the safer direction, with the step and interval counted from the current
+    /// value and its last change by anyone. Saves governance's baseline on its first move since governance's.
+    function _guardianSetValue(bytes32 key, uint256 newValue) internal {
+        Parameter storage p = _existing(key);
+        _markUpdated(key);
+        RiskDirection direction = p.saferDirection;
+        uint256 oldValue = p.value;
+        bool safer =
+            (direction == RiskDirection.Lower && newValue < oldValue) ||
+                (direction == RiskDirection.Higher && newValue > oldValue);
+        if (!safer) revert ParameterNotDeRisking(key, direction, oldValue, newValue);
+        uint48 updatedAt = p.updatedAt;
+        _checkValueRules(key, p, oldValue, updatedAt, newValue);
+
+        if (!p.movedByGuardian) {
+            _baselines[key] = Baseline(uint160(oldValue), updatedAt);
+            p.movedByGuardian = true;
+        }
+        _writeValue(key, p, oldValue, newValue);
+    }
+
+    /// @dev Bounds, then the step from `fromValue` and the interval from `fromTime`.
+    function _checkValueRules(
+        bytes32 key,
+        Parameter storage p,
+        uint256 fromValue,
+        uint48 fromTime,
+        uint256 newValue
+    ) internal view {
+        ParameterRulesLib.checkBounds(key, p.kind, p.min, p.max, newValue);
+        ParameterRulesLib.checkStep(key, p.stepKind, p.maxStep, fromValue, newValue);
+        ParameterRulesLib.checkInterval(key, p.minIntervalSeconds, fromTime, block.timestamp);
+    }
+
+    /// @dev Writes the value and its update time, moves the version and emits.
+    function _writeValue(bytes32 key, Parameter storage p, uint256 oldValue, uint256 newValue) internal {
         p.value = uint160(newValue);
         p.updatedAt = Time.timestamp();
         ++_version;

@@ -237,6 +237,12 @@ interface IParameterRegistry {
     /// @notice Every parameter key, in the order they were added.
     function parameterKeys() external view returns (bytes32[] memory);
 
+    /// @notice Governance's baseline of a parameter: the value governance (or the parameter's addition) last set,
+    /// and when. Governance's updates move at most one max step from this value and wait the min interval from
+    /// this time, whatever the guardian did since: the guardian can slow risk, never governance.
+    /// @dev Equal to the current value and update time unless the guardian moved the value since.
+    function governanceBaseline(bytes32 key) external view returns (uint256 value, uint48 updatedAt);
+
     /// @notice The loosening waiting for `key`, if any (`executableAt` zero when none).
     function pendingRules(bytes32 key) external view returns (PendingRules memory);
 
@@ -246,12 +252,15 @@ interface IParameterRegistry {
     /// @dev Only governance. Reverts if a key exists or a definition is inconsistent.
     function addParameters(ParameterDefinition[] calldata definitions) external;
 
-    /// @notice Sets one parameter's value within its rules.
-    /// @dev Only governance. Emits `ParameterSet`. A value changes at most once per transaction
-    /// (`ParameterAlreadyUpdated`).
+    /// @notice Sets one parameter's value within its rules, the step and interval counted from
+    /// `governanceBaseline(key)`: a guardian's tightening since then cannot fail the update nor delay it.
+    /// @dev Only governance. Emits `ParameterSet`. Setting the current value is refused (`ParameterUnchanged`)
+    /// unless the guardian moved it since the baseline: then it is accepted and becomes the new baseline. A value
+    /// changes at most once per transaction (`ParameterAlreadyUpdated`).
     function setParameter(bytes32 key, uint256 newValue) external;
 
-    /// @notice Sets several values atomically: one entry breaking a rule reverts them all.
+    /// @notice Sets several values atomically, each as `setParameter` does: one entry breaking a rule reverts
+    /// them all.
     /// @dev Only governance. Entries apply in order; a key appearing twice reverts with `ParameterAlreadyUpdated`,
     /// as does a second change of a value in the same transaction (two calls of one proposal).
     function setParameters(ParameterUpdate[] calldata updates) external;
@@ -275,7 +284,8 @@ interface IParameterRegistry {
     /* GUARDIAN */
 
     /// @notice Moves values in their safer direction (pause flags on, caps down, buffers up), within all
-    /// their rules, atomically.
+    /// their rules, atomically: the step from the current value, the interval from its last change by anyone.
+    /// Governance's baseline stays where governance left it (see `governanceBaseline`).
     /// @dev Only the unexpired guardian. A value changes at most once per transaction (`ParameterAlreadyUpdated`).
     function tighten(ParameterUpdate[] calldata updates) external;
 
