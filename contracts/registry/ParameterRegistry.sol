@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SlotDerivation} from "@openzeppelin/contracts/utils/SlotDerivation.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
@@ -54,6 +55,9 @@ contract ParameterRegistry is IParameterRegistry {
         uint128 maxStep;
         uint32 minIntervalSeconds;
     }
+
+    /// @inheritdoc IParameterRegistry
+    uint256 public constant RULES_ACCEPTANCE_WINDOW = 14 days;
 
     /// @dev Base of the transient (EIP-1153) mapping key => "value changed in this transaction".
     bytes32 private constant _UPDATED_IN_TRANSACTION = keccak256("trimtab.registry.updatedInTx");
@@ -200,7 +204,9 @@ contract ParameterRegistry is IParameterRegistry {
         if (ParameterRulesLib.isTighterOrEqual(_rulesOf(p), rules)) {
             _writeRules(key, p, rules);
         } else {
-            uint48 executableAt = Time.timestamp() + uint48(_parameters[RULES_DELAY_KEY].value);
+            // Saturating: a delay beyond the uint48 clock never becomes executable, rather than wrapping early.
+            uint256 due = block.timestamp + _parameters[RULES_DELAY_KEY].value;
+            uint48 executableAt = uint48(Math.min(due, type(uint48).max));
             _pendingRules[key] = PendingRules(rules, executableAt);
             emit RulesLooseningSubmitted(key, rules, executableAt);
         }
@@ -212,6 +218,8 @@ contract ParameterRegistry is IParameterRegistry {
         PendingRules memory pending = _pendingRules[key];
         if (pending.executableAt == 0) revert RulesNotPending(key);
         if (Time.timestamp() < pending.executableAt) revert RulesNotYetExecutable(key, pending.executableAt);
+        uint256 expiresAt = uint256(pending.executableAt) + RULES_ACCEPTANCE_WINDOW;
+        if (block.timestamp >= expiresAt) revert RulesLooseningExpired(key, expiresAt);
         _checkRulesKeepValue(key, p, pending.rules);
 
         delete _pendingRules[key];

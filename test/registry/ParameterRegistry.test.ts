@@ -472,6 +472,41 @@ describe("ParameterRegistry", () => {
       expect((await registry.read.pendingRules([band])).executableAt).toBe(now + 9 * daySeconds);
     });
 
+    it("a pending loosening lapses RULES_ACCEPTANCE_WINDOW (14 days) after it became executable", async () => {
+      const { registry, asGov, accounts } = await load();
+      expect(await registry.read.RULES_ACCEPTANCE_WINDOW()).toBe(BigInt(14 * daySeconds));
+      await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
+      const { executableAt } = await registry.read.pendingRules([band]);
+      const expiresAt = BigInt(executableAt + 14 * daySeconds);
+      await connection.networkHelpers.time.increaseTo(expiresAt);
+      await expectRevert(
+        registry.write.acceptRules([band], { account: accounts.eve.account }),
+        "RulesLooseningExpired",
+        [band, expiresAt],
+      );
+      // Governance submits it again and it waits the delay again; its last acceptable second is taken.
+      await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
+      const again = await registry.read.pendingRules([band]);
+      await connection.networkHelpers.time.setNextBlockTimestamp(again.executableAt + 14 * daySeconds - 1);
+      await registry.write.acceptRules([band], { account: accounts.eve.account });
+      expect((await registry.read.parameter([band])).rules).toEqual(encodeRules({ ...bandRules, max: 3_000n }));
+    });
+
+    it("a rules delay beyond the 48-bit clock saturates: the loosening never becomes executable early", async () => {
+      const { registry, asGov } = await load();
+      // Governance first frees registry.rulesDelay of its max and step (a loosening, so after the delay)…
+      const unbounded = { ...spec("registry.rulesDelay").rules, max: 2n ** 128n - 1n, stepKind: "none" as const };
+      await registry.write.setRules([rulesDelay, encodeRules({ ...unbounded, maxStep: 0n })], asGov);
+      await increase(2 * daySeconds);
+      await registry.write.acceptRules([rulesDelay]);
+      // …then sets a delay that a 48-bit cast would wrap to one minute.
+      await registry.write.setParameter([rulesDelay, 2n ** 48n + 60n], asGov);
+      await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
+      expect((await registry.read.pendingRules([band])).executableAt).toBe(2 ** 48 - 1);
+      await increase(365 * daySeconds);
+      await expectRevert(registry.write.acceptRules([band]), "RulesNotYetExecutable", [band, 2 ** 48 - 1]);
+    });
+
     it("rules that would exclude the current value are refused", async () => {
       const { registry, asGov } = await load();
       await expectRevert(

@@ -72,7 +72,8 @@ struct ParameterUpdate {
 }
 
 /// @notice A loosening of rules waiting for its delay.
-/// @param executableAt When `acceptRules` may apply it; zero when nothing is pending.
+/// @param executableAt When `acceptRules` may apply it (until `executableAt + RULES_ACCEPTANCE_WINDOW`); zero when
+/// nothing is pending.
 struct PendingRules {
     ParameterRules rules;
     uint48 executableAt;
@@ -203,7 +204,17 @@ interface IParameterRegistry {
     /// @notice Thrown when accepting pending rules before their delay has passed.
     error RulesNotYetExecutable(bytes32 key, uint48 executableAt);
 
+    /// @notice Thrown when accepting a pending loosening after its acceptance window closed: governance must submit
+    /// it again (and wait the delay again).
+    /// @param expiresAt When the window closed: `executableAt + RULES_ACCEPTANCE_WINDOW`.
+    error RulesLooseningExpired(bytes32 key, uint256 expiresAt);
+
     /* GETTERS */
+
+    /// @notice How long a pending loosening stays acceptable after its `executableAt` (14 days): a loosening nobody
+    /// accepted in time lapses rather than waiting, forgotten, for a moment that suits an attacker.
+    // solhint-disable-next-line func-name-mixedcase
+    function RULES_ACCEPTANCE_WINDOW() external view returns (uint256);
 
     /// @notice The only address that adds parameters and writes values and rules: the DAO's timelock.
     function governance() external view returns (address);
@@ -266,12 +277,15 @@ interface IParameterRegistry {
     function setParameters(ParameterUpdate[] calldata updates) external;
 
     /// @notice Sets a parameter's rules: at once when they are at least as tight in every respect,
-    /// otherwise as a pending loosening that anyone may accept after `registry.rulesDelay` seconds.
+    /// otherwise as a pending loosening that anyone may accept after `registry.rulesDelay` seconds, within
+    /// `RULES_ACCEPTANCE_WINDOW` (a delay reaching past the uint48 clock saturates: never acceptable).
     /// @dev Only governance. Replaces any pending loosening of the same key. The current value must satisfy
     /// the new rules.
     function setRules(bytes32 key, ParameterRules calldata rules) external;
 
-    /// @notice Applies a pending loosening once its delay has passed. Anyone may call it.
+    /// @notice Applies a pending loosening once its delay has passed and before `RULES_ACCEPTANCE_WINDOW` more
+    /// seconds have: at or after `executableAt + RULES_ACCEPTANCE_WINDOW` it reverts with `RulesLooseningExpired`.
+    /// Anyone may call it.
     function acceptRules(bytes32 key) external;
 
     /// @notice Revokes a pending loosening. Governance or the (unexpired) guardian.
