@@ -164,8 +164,9 @@ contract ParameterRegistry is IParameterRegistry {
     /// @inheritdoc IParameterRegistry
     function governanceBaseline(bytes32 key) external view returns (uint256 value, uint48 updatedAt) {
         Parameter storage p = _existing(key);
-        if (p.movedByGuardian) return (_baselines[key].value, _baselines[key].updatedAt);
-        return (p.value, p.updatedAt);
+        if (!p.movedByGuardian) return (p.value, p.updatedAt);
+        Baseline storage b = _baselines[key];
+        return (b.value, b.updatedAt);
     }
 
     /// @inheritdoc IParameterRegistry

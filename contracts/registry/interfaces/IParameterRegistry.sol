@@ -173,7 +173,8 @@ interface IParameterRegistry {
     /// @notice Thrown when an update comes before the parameter's `minIntervalSeconds` rule allows.
     error ParameterUpdatedTooSoon(bytes32 key, uint48 updatedAt, uint256 nextUpdateAt);
 
-    /// @notice Thrown when an update would leave the value as it is.
+    /// @notice Thrown when an update would leave the value as it is (for governance: as governance itself left it;
+    /// setting the value the guardian tightened to since is accepted, and re-baselines).
     error ParameterUnchanged(bytes32 key, uint256 value);
 
     /// @notice Thrown when a parameter's value changes a second time in one transaction (by governance or the
