@@ -46,7 +46,7 @@ export default defineConfig({
     solidity: {
       // Fixed seeds keep CI reproducible; change them locally to explore further.
       fuzz: { runs: 1_024, seed: "0x7472696d746162" },
-      invariant: { runs: 128, depth: 64, failOnRevert: true },
+      invariant: { runs: 1_024, depth: 100, failOnRevert: true },
     },
   },
   networks: {

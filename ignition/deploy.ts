@@ -19,6 +19,7 @@ export type GovernanceParameters = Partial<{
   quorumNumerator: bigint;
   lateQuorumExtensionSeconds: bigint;
   proposalGuardian: Address;
+  proposalGuardianTermSeconds: bigint;
   registryGuardian: Address;
   registryGuardianExpiresAt: bigint;
   parameterDefinitions: ParameterDefinitionTuple[];

@@ -21,6 +21,7 @@ const numberKeys = new Set([
   "proposalThreshold",
   "quorumNumerator",
   "lateQuorumExtensionSeconds",
+  "proposalGuardianTermSeconds",
   "registryGuardianExpiresAt",
 ]);
 

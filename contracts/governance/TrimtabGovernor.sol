@@ -11,18 +11,21 @@ import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/Gover
 import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
+import {GovernorProposalGuardianTerm} from "./extensions/GovernorProposalGuardianTerm.sol";
 
 /// @title TrimtabGovernor
 /// @notice The Trimtab DAO: an OpenZeppelin 5 Governor whose proposals execute through a TimelockController.
-/// @dev Composed only of OpenZeppelin extensions, so every event and function signature is the stock one and
-/// Governor indexers (Tally, OpenZeppelin's subgraphs) read it as any OZ Governor:
+/// @dev Composed of OpenZeppelin extensions and one of Trimtab's that keeps their signatures (it only adds a function
+/// and an event), so Governor indexers (Tally, OpenZeppelin's subgraphs) read it as any OZ Governor:
 /// - GovernorSettings: voting delay, voting period and proposal threshold, changed only by proposal;
 /// - GovernorCountingSimple: For / Against / Abstain, with Abstain counting toward quorum;
 /// - GovernorVotes + GovernorVotesQuorumFraction: votes from the token's checkpoints at the proposal snapshot,
 ///   quorum a fraction of the past total supply;
 /// - GovernorTimelockControl: queued in and executed by the timelock, which owns the protocol;
 /// - GovernorPreventLateQuorum: a vote that reaches quorum late extends the deadline;
-/// - GovernorProposalGuardian: a guardian that can only cancel proposals.
+/// - GovernorProposalGuardian: a guardian that can only cancel proposals, with GovernorProposalGuardianTerm: until
+///   an expiry only governance moves, and never a proposal that changes guardians (here or in the registry).
 /// The clock is the token's (timestamps), so every duration here is in seconds.
 contract TrimtabGovernor is
     Governor,
@@ -32,7 +35,7 @@ contract TrimtabGovernor is
     GovernorVotesQuorumFraction,
     GovernorTimelockControl,
     GovernorPreventLateQuorum,
-    GovernorProposalGuardian
+    GovernorProposalGuardianTerm
 {
     /// @notice The governor's settings at deployment; all of them change later only by proposal.
     /// @param votingDelaySeconds Time between a proposal and the start of its vote (the snapshot).
@@ -41,6 +44,8 @@ contract TrimtabGovernor is
     /// @param quorumNumerator Quorum as a percentage of the total supply at the snapshot (denominator 100).
     /// @param lateQuorumExtensionSeconds Minimum time left to vote after quorum is reached.
     /// @param proposalGuardian The address that may cancel any proposal (zero: proposers cancel their own).
+    /// @param proposalGuardianTermSeconds How long from deployment the proposal guardian may cancel; then only
+    /// governance extends it (`setProposalGuardianExpiry`).
     struct Settings {
         uint48 votingDelaySeconds;
         uint32 votingPeriodSeconds;
@@ -48,6 +53,7 @@ contract TrimtabGovernor is
         uint256 quorumNumerator;
         uint48 lateQuorumExtensionSeconds;
         address proposalGuardian;
+        uint48 proposalGuardianTermSeconds;
     }
 
     constructor(
@@ -61,6 +67,7 @@ contract TrimtabGovernor is
         GovernorVotesQuorumFraction(settings.quorumNumerator)
         GovernorTimelockControl(timelock)
         GovernorPreventLateQuorum(settings.lateQuorumExtensionSeconds)
+        GovernorProposalGuardianTerm(settings.proposalGuardianTermSeconds)
     {
         _setProposalGuardian(settings.proposalGuardian);
     }
@@ -99,6 +106,11 @@ contract TrimtabGovernor is
         return super.proposalDeadline(proposalId);
     }
 
+    /// @dev The registry's guardian, too, is changed only by a proposal the proposal guardian cannot cancel.
+    function _isGuardianChange(bytes4 selector) internal view override returns (bool) {
+        return selector == IParameterRegistry.setGuardian.selector || super._isGuardianChange(selector);
+    }
+
     function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
         super._tallyUpdated(proposalId);
     }
@@ -128,6 +140,15 @@ contract TrimtabGovernor is
         bytes32 descriptionHash
     ) internal override(Governor, GovernorTimelockControl) {
         super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) public override(Governor, GovernorProposalGuardianTerm) returns (uint256) {
+        return super.cancel(targets, values, calldatas, descriptionHash);
     }
 
     function _cancel(

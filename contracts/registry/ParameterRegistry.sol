@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SlotDerivation} from "@openzeppelin/contracts/utils/SlotDerivation.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {
     IParameterRegistry,
@@ -20,22 +23,44 @@ import {ParameterRulesLib} from "./libraries/ParameterRulesLib.sol";
 /// @dev See {IParameterRegistry}. One parameter takes three storage slots; the first holds the value with its kind
 /// and update time, so that a read costs one slot and an update writes one.
 contract ParameterRegistry is IParameterRegistry {
+    using SlotDerivation for bytes32;
+    using TransientSlot for bytes32;
+    using TransientSlot for TransientSlot.BooleanSlot;
+
     /// @notice The parameter holding the extra delay, in seconds, before a loosening of rules can be accepted.
     bytes32 public constant RULES_DELAY_KEY = "registry.rulesDelay";
 
-    /// @dev A parameter in storage. Slot 0: value, update time, kinds. Slot 1: bounds. Slot 2: step and interval.
-    /// Values fit in 160 bits: addresses by their kind, every other value by its `max` rule (128 bits).
+    /// @dev Governance's baseline of a parameter the guardian moved: the value governance (or the addition) last
+    /// set, and when. One slot.
+    struct Baseline {
+        uint160 value;
+        uint48 updatedAt;
+    }
+
+    /// @dev A parameter in storage. Slot 0: value, update time, kinds, guardian flag. Slot 1: bounds. Slot 2: step
+    /// and interval. Values fit in 160 bits: addresses by their kind, every other value by its `max` rule (128 bits).
+    /// `movedByGuardian`: the guardian changed the value since governance last set it; governance's baseline is
+    /// then in `_baselines`, otherwise it is the value and update time themselves.
+    // Three full slots (30, 32 and 20 bytes); solhint's estimate miscounts the enums and the flag.
+    // solhint-disable-next-line gas-struct-packing
     struct Parameter {
         uint160 value;
         uint48 updatedAt;
         ParameterKind kind;
         StepKind stepKind;
         RiskDirection saferDirection;
+        bool movedByGuardian;
         uint128 min;
         uint128 max;
         uint128 maxStep;
         uint32 minIntervalSeconds;
     }
+
+    /// @inheritdoc IParameterRegistry
+    uint256 public constant RULES_ACCEPTANCE_WINDOW = 14 days;
+
+    /// @dev Base of the transient (EIP-1153) mapping key => "value changed in this transaction".
+    bytes32 private constant _UPDATED_IN_TRANSACTION = keccak256("trimtab.registry.updatedInTx");
 
     /// @inheritdoc IParameterRegistry
     address public immutable governance;
@@ -47,6 +72,8 @@ contract ParameterRegistry is IParameterRegistry {
     bytes32[] private _keys;
     mapping(bytes32 key => Parameter) private _parameters;
     mapping(bytes32 key => PendingRules) private _pendingRules;
+    /// @dev Written only when the guardian first moves a parameter after governance's last update.
+    mapping(bytes32 key => Baseline) private _baselines;
 
     /// @param governance_ The DAO's timelock: the only writer of values and rules.
     /// @param guardian_ The first guardian (zero: none).
@@ -135,6 +162,14 @@ contract ParameterRegistry is IParameterRegistry {
     }
 
     /// @inheritdoc IParameterRegistry
+    function governanceBaseline(bytes32 key) external view returns (uint256 value, uint48 updatedAt) {
+        Parameter storage p = _existing(key);
+        if (!p.movedByGuardian) return (p.value, p.updatedAt);
+        Baseline storage b = _baselines[key];
+        return (b.value, b.updatedAt);
+    }
+
+    /// @inheritdoc IParameterRegistry
     function pendingRules(bytes32 key) external view returns (PendingRules memory) {
         return _pendingRules[key];
     }
@@ -150,13 +185,13 @@ contract ParameterRegistry is IParameterRegistry {
 
     /// @inheritdoc IParameterRegistry
     function setParameter(bytes32 key, uint256 newValue) external onlyGovernance {
-        _setValue(key, newValue);
+        _governanceSetValue(key, newValue);
     }
 
     /// @inheritdoc IParameterRegistry
     function setParameters(ParameterUpdate[] calldata updates) external onlyGovernance {
         for (uint256 i; i < updates.length; ++i) {
-            _setValue(updates[i].key, updates[i].value);
+            _governanceSetValue(updates[i].key, updates[i].value);
         }
     }
 
@@ -170,7 +205,9 @@ contract ParameterRegistry is IParameterRegistry {
         if (ParameterRulesLib.isTighterOrEqual(_rulesOf(p), rules)) {
             _writeRules(key, p, rules);
         } else {
-            uint48 executableAt = Time.timestamp() + uint48(_parameters[RULES_DELAY_KEY].value);
+            // Saturating: a delay beyond the uint48 clock never becomes executable, rather than wrapping early.
+            uint256 due = block.timestamp + _parameters[RULES_DELAY_KEY].value;
+            uint48 executableAt = uint48(Math.min(due, type(uint48).max));
             _pendingRules[key] = PendingRules(rules, executableAt);
             emit RulesLooseningSubmitted(key, rules, executableAt);
         }
@@ -182,6 +219,8 @@ contract ParameterRegistry is IParameterRegistry {
         PendingRules memory pending = _pendingRules[key];
         if (pending.executableAt == 0) revert RulesNotPending(key);
         if (Time.timestamp() < pending.executableAt) revert RulesNotYetExecutable(key, pending.executableAt);
+        uint256 expiresAt = uint256(pending.executableAt) + RULES_ACCEPTANCE_WINDOW;
+        if (block.timestamp >= expiresAt) revert RulesLooseningExpired(key, expiresAt);
         _checkRulesKeepValue(key, p, pending.rules);
 
         delete _pendingRules[key];
@@ -207,16 +246,7 @@ contract ParameterRegistry is IParameterRegistry {
     /// @inheritdoc IParameterRegistry
     function tighten(ParameterUpdate[] calldata updates) external onlyActiveGuardian {
         for (uint256 i; i < updates.length; ++i) {
-            bytes32 key = updates[i].key;
-            uint256 newValue = updates[i].value;
-            Parameter storage p = _existing(key);
-            RiskDirection direction = p.saferDirection;
-            uint256 oldValue = p.value;
-            bool safer =
-                (direction == RiskDirection.Lower && newValue < oldValue) ||
-                    (direction == RiskDirection.Higher && newValue > oldValue);
-            if (!safer) revert ParameterNotDeRisking(key, direction, oldValue, newValue);
-            _setValue(key, newValue);
+            _guardianSetValue(updates[i].key, updates[i].value);
         }
     }
 
@@ -244,24 +274,82 @@ contract ParameterRegistry is IParameterRegistry {
             updatedAt: Time.timestamp(),
             kind: d.kind,
             stepKind: d.rules.stepKind,
-            saferDirection: d.saferDirection
+            saferDirection: d.saferDirection,
+            movedByGuardian: false
         });
         emit ParameterAdded(d.key, d.kind, d.saferDirection, d.value, d.rules);
     }
 
-    /// @dev Checks every value rule, then writes the value and its update time.
-    function _setValue(bytes32 key, uint256 newValue) internal {
+    /// @dev Governance's update: the step and interval count from governance's baseline, so that the guardian's
+    /// moves since then neither fail a queued proposal nor restart the interval. Writing re-baselines.
+    function _governanceSetValue(bytes32 key, uint256 newValue) internal {
         Parameter storage p = _existing(key);
+        _markUpdated(key);
         uint256 oldValue = p.value;
-        if (newValue == oldValue) revert ParameterUnchanged(key, newValue);
-        ParameterRulesLib.checkBounds(key, p.kind, p.min, p.max, newValue);
-        ParameterRulesLib.checkStep(key, p.stepKind, p.maxStep, oldValue, newValue);
-        ParameterRulesLib.checkInterval(key, p.minIntervalSeconds, p.updatedAt, block.timestamp);
+        bool movedByGuardian = p.movedByGuardian;
+        (uint256 baseValue, uint48 baseAt) = (oldValue, p.updatedAt);
+        if (movedByGuardian) {
+            Baseline storage b = _baselines[key];
+            (baseValue, baseAt) = (b.value, b.updatedAt);
+        } else if (newValue == oldValue) {
+            revert ParameterUnchanged(key, newValue);
+        }
+        _checkValueRules(key, p, baseValue, baseAt, newValue);
 
+        if (movedByGuardian) {
+            p.movedByGuardian = false;
+            delete _baselines[key];
+        }
+        _writeValue(key, p, oldValue, newValue);
+    }
+
+    /// @dev The guardian's update: only in the safer direction, with the step and interval counted from the current
+    /// value and its last change by anyone. Saves governance's baseline on its first move since governance's.
+    function _guardianSetValue(bytes32 key, uint256 newValue) internal {
+        Parameter storage p = _existing(key);
+        _markUpdated(key);
+        RiskDirection direction = p.saferDirection;
+        uint256 oldValue = p.value;
+        bool safer =
+            (direction == RiskDirection.Lower && newValue < oldValue) ||
+                (direction == RiskDirection.Higher && newValue > oldValue);
+        if (!safer) revert ParameterNotDeRisking(key, direction, oldValue, newValue);
+        uint48 updatedAt = p.updatedAt;
+        _checkValueRules(key, p, oldValue, updatedAt, newValue);
+
+        if (!p.movedByGuardian) {
+            _baselines[key] = Baseline(uint160(oldValue), updatedAt);
+            p.movedByGuardian = true;
+        }
+        _writeValue(key, p, oldValue, newValue);
+    }
+
+    /// @dev Bounds, then the step from `fromValue` and the interval from `fromTime`.
+    function _checkValueRules(
+        bytes32 key,
+        Parameter storage p,
+        uint256 fromValue,
+        uint48 fromTime,
+        uint256 newValue
+    ) internal view {
+        ParameterRulesLib.checkBounds(key, p.kind, p.min, p.max, newValue);
+        ParameterRulesLib.checkStep(key, p.stepKind, p.maxStep, fromValue, newValue);
+        ParameterRulesLib.checkInterval(key, p.minIntervalSeconds, fromTime, block.timestamp);
+    }
+
+    /// @dev Writes the value and its update time, moves the version and emits.
+    function _writeValue(bytes32 key, Parameter storage p, uint256 oldValue, uint256 newValue) internal {
         p.value = uint160(newValue);
         p.updatedAt = Time.timestamp();
         ++_version;
         emit ParameterSet(key, oldValue, newValue, msg.sender);
+    }
+
+    /// @dev Records that `key`'s value changes in this transaction; reverts if it already did.
+    function _markUpdated(bytes32 key) internal {
+        TransientSlot.BooleanSlot updated = _UPDATED_IN_TRANSACTION.deriveMapping(key).asBoolean();
+        if (updated.tload()) revert ParameterAlreadyUpdated(key);
+        updated.tstore(true);
     }
 
     function _writeRules(bytes32 key, Parameter storage p, ParameterRules memory rules) internal {

@@ -22,7 +22,8 @@ export const timelockRoles = {
  *
  * Parameters (all optional; durations in seconds, amounts in token wei):
  * tokenRecipient, tokenSupply, timelockMinDelaySeconds, votingDelaySeconds, votingPeriodSeconds,
- * proposalThreshold, quorumNumerator, lateQuorumExtensionSeconds, proposalGuardian,
+ * proposalThreshold, quorumNumerator, lateQuorumExtensionSeconds, proposalGuardian, proposalGuardianTermSeconds (how
+ * long from deployment the proposal guardian may cancel; default one year, then only a proposal extends it),
  * registryGuardian, registryGuardianExpiresAt, parameterDefinitions (the registry's first parameters, encoded;
  * default: the catalog in parameters/catalog.ts).
  */
@@ -51,6 +52,7 @@ export default buildModule("Governance", (m) => {
       quorumNumerator: m.getParameter("quorumNumerator", 4n),
       lateQuorumExtensionSeconds: m.getParameter("lateQuorumExtensionSeconds", dayS),
       proposalGuardian: m.getParameter("proposalGuardian", zeroAddress),
+      proposalGuardianTermSeconds: m.getParameter("proposalGuardianTermSeconds", 365n * dayS),
     },
   ]);
 

@@ -1,6 +1,7 @@
 /**
  * Pre-vote checks of a proposal's parameter changes against the registry as it stands: the registry's own rules
- * (known parameter, value changed, bounds, max step, min interval at the earliest execution) that would make the
+ * (known parameter, value changed, bounds, max step and min interval at the earliest execution, both counted from
+ * governance's baseline, which the guardian's tightenings do not move) that would make the
  * execution revert, the guardian's power to undo a loosening, and the vault's invariants (weights summing to
  * 10,000). Each check passes, warns or fails, naming the file, the field and the rule.
  */
@@ -17,6 +18,12 @@ export type RegistryParameter = {
   rules: ParameterRules;
   /** When it last changed (unix seconds). */
   updatedAtSeconds: number;
+  /**
+   * Governance's baseline (`governanceBaseline(key)`): the value governance (or the parameter's addition) last set,
+   * and when. Governance's updates move at most one max step from it and wait the min interval from its time,
+   * whatever the guardian tightened since. Absent: the current value and update time.
+   */
+  governanceBaseline?: { value: bigint; updatedAtSeconds: number };
 };
 
 /** The registry and governance timing a proposal is checked against. */
@@ -70,7 +77,10 @@ export function checkProposal(file: string, proposal: ProposalDraft, snapshot: R
     const show = (v: bigint) => formatValue(name, parameter.kind, v, snapshot);
     const { rules, value: before } = parameter;
     changes.push({ name, kind: parameter.kind, before, after });
-    if (after === before) {
+    // The guardian's tightenings since governance's last update move neither the step's origin nor the interval's.
+    const baseline = parameter.governanceBaseline ?? { value: before, updatedAtSeconds: parameter.updatedAtSeconds };
+    const movedByGuardian = baseline.value !== before || baseline.updatedAtSeconds !== parameter.updatedAtSeconds;
+    if (after === before && !movedByGuardian) {
       add("changes the value", field, "fail", `is already ${show(before)}: the registry refuses an unchanged value`);
       continue;
     }
@@ -84,23 +94,27 @@ export function checkProposal(file: string, proposal: ProposalDraft, snapshot: R
     } else {
       add("bounds", field, "pass", `${show(after)} is within ${show(rules.min)} to ${show(rules.max)}`);
     }
+    const from = movedByGuardian ? ` (governance set ${show(baseline.value)}; the guardian tightened it since)` : "";
     if (rules.stepKind !== "none") {
-      const maxDelta = rules.stepKind === "absolute" ? rules.maxStep : (before * rules.maxStep) / 10_000n;
-      const delta = after > before ? after - before : before - after;
+      const origin = baseline.value;
+      const maxDelta = rules.stepKind === "absolute" ? rules.maxStep : (origin * rules.maxStep) / 10_000n;
+      const delta = after > origin ? after - origin : origin - after;
       add(
         "max step",
         field,
         delta > maxDelta ? "fail" : "pass",
-        `${show(before)} → ${show(after)} moves ${show(delta)}; ` + `one update may move it at most ${show(maxDelta)}`,
+        `${show(origin)} → ${show(after)} moves ${show(delta)}; one update may move it at most ${show(maxDelta)}` +
+          from,
       );
     }
-    const nextUpdate = parameter.updatedAtSeconds + rules.minIntervalSeconds;
+    const nextUpdate = baseline.updatedAtSeconds + rules.minIntervalSeconds;
+    const lastChange = movedByGuardian ? "last set by governance" : "last changed";
     add(
       "min interval",
       field,
       snapshot.earliestExecutionSeconds < nextUpdate ? "fail" : "pass",
       snapshot.earliestExecutionSeconds < nextUpdate
-        ? `last changed ${isoTime(parameter.updatedAtSeconds)}; it may change again from ${isoTime(nextUpdate)}, ` +
+        ? `${lastChange} ${isoTime(baseline.updatedAtSeconds)}; it may change again from ${isoTime(nextUpdate)}, ` +
             `after the proposal's earliest execution ${isoTime(snapshot.earliestExecutionSeconds)}`
         : `may change from ${isoTime(nextUpdate)}, before the earliest execution ${isoTime(snapshot.earliestExecutionSeconds)}`,
     );

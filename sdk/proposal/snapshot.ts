@@ -1,7 +1,7 @@
 /**
- * The registry as a proposal is checked against: every parameter with its value, rules and last update, read from
- * the chain with viem; the governor's and the timelock's delays, which decide the earliest execution; and the
- * guardian's mandate.
+ * The registry as a proposal is checked against: every parameter with its value, rules, last update and governance's
+ * baseline, read from the chain with viem; the governor's and the timelock's delays, which decide the earliest
+ * execution; and the guardian's mandate.
  */
 import { parseAbi, type Address, type PublicClient } from "viem";
 import { parameterName } from "../../parameters/parameterKey.ts";
@@ -12,6 +12,7 @@ const registryAbi = parseAbi([
   "function parameterKeys() view returns (bytes32[])",
   "function parameter(bytes32 key) view returns ((bytes32 key, uint8 kind, uint8 saferDirection, uint256 value, (uint256 min, uint256 max, uint8 stepKind, uint256 maxStep, uint48 minIntervalSeconds) rules, uint48 updatedAt))",
   "function guardianExpiresAt() view returns (uint48)",
+  "function governanceBaseline(bytes32 key) view returns (uint256 value, uint48 updatedAt)",
 ]);
 const governorAbi = parseAbi([
   "function votingDelay() view returns (uint256)",
@@ -43,11 +44,15 @@ export async function readRegistrySnapshot(
     functionName: "getMinDelay",
     blockNumber,
   });
-  const infos = await Promise.all(
-    keys.map((key) => client.readContract({ ...registry, functionName: "parameter", args: [key] })),
-  );
+  const [infos, baselines] = await Promise.all([
+    Promise.all(keys.map((key) => client.readContract({ ...registry, functionName: "parameter", args: [key] }))),
+    Promise.all(
+      keys.map((key) => client.readContract({ ...registry, functionName: "governanceBaseline", args: [key] })),
+    ),
+  ]);
   const parameters: Record<string, RegistryParameter> = {};
-  for (const info of infos) {
+  for (const [i, info] of infos.entries()) {
+    const [baselineValue, baselineAt] = baselines[i]!;
     const name = parameterName(info.key);
     parameters[name] = {
       name,
@@ -62,6 +67,7 @@ export async function readRegistrySnapshot(
         minIntervalSeconds: info.rules.minIntervalSeconds,
       },
       updatedAtSeconds: info.updatedAt,
+      governanceBaseline: { value: baselineValue, updatedAtSeconds: baselineAt },
     };
   }
   return {

@@ -5,6 +5,7 @@ import {
   ProposalCreated,
   ProposalExecuted,
   ProposalExtended,
+  ProposalGuardianExpirySet,
   ProposalGuardianSet,
   ProposalQueued,
   ProposalThresholdSet,
@@ -282,4 +283,10 @@ export function handleProposalGuardianSet(event: ProposalGuardianSet): void {
     p.oldProposalGuardian.toHexString(),
     p.newProposalGuardian.toHexString(),
   );
+}
+
+export function handleProposalGuardianExpirySet(event: ProposalGuardianExpirySet): void {
+  const governor = loadGovernor(event.address);
+  const p = event.params;
+  recordSetting(event, governor, "proposalGuardianExpiresAt", p.oldExpiresAt.toString(), p.newExpiresAt.toString());
 }

@@ -89,6 +89,7 @@ const access: Record<"token" | "governor" | "timelock" | "registry", Record<stri
     updateQuorumNumerator: { roles: ["governance proposal"], denied: "GovernorOnlyExecutor" },
     setLateQuorumVoteExtension: { roles: ["governance proposal"], denied: "GovernorOnlyExecutor" },
     setProposalGuardian: { roles: ["governance proposal"], denied: "GovernorOnlyExecutor" },
+    setProposalGuardianExpiry: { roles: ["governance proposal"], denied: "GovernorOnlyExecutor" },
     updateTimelock: { roles: ["governance proposal"], denied: "GovernorOnlyExecutor" },
     onERC721Received: { nobody: "the governor holds nothing: the timelock does" },
     onERC1155Received: { nobody: "the governor holds nothing: the timelock does" },
@@ -364,6 +365,7 @@ describe("access control: every state-changing function, enumerated from the ABI
           action(governor, "updateQuorumNumerator", [5n]),
           action(governor, "setLateQuorumVoteExtension", [2 * daySeconds]),
           action(governor, "setProposalGuardian", [eve]),
+          action(governor, "setProposalGuardianExpiry", [2 ** 40]),
           action(governor, "relay", [
             token.address,
             0n,
@@ -379,6 +381,7 @@ describe("access control: every state-changing function, enumerated from the ABI
       expect(await governor.read["quorumNumerator"]()).toBe(5n);
       expect(await governor.read.lateQuorumVoteExtension()).toBe(2 * daySeconds);
       expect(await governor.read.proposalGuardian()).toBe(getAddress(eve));
+      expect(await governor.read.proposalGuardianExpiresAt()).toBe(2 ** 40);
       expect(await token.read.delegates([governor.address])).toBe(getAddress(eve));
       for (const fn of [
         "relay",
@@ -388,6 +391,7 @@ describe("access control: every state-changing function, enumerated from the ABI
         "updateQuorumNumerator",
         "setLateQuorumVoteExtension",
         "setProposalGuardian",
+        "setProposalGuardianExpiry",
         "updateTimelock",
       ])
         prove(`governor.${fn}`);

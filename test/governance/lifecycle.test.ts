@@ -9,12 +9,14 @@ import {
   holdings,
   propose,
   proposalArgs,
+  proposeAndExecute,
   ProposalState,
   settings,
   Vote,
   type Connection,
   type Governance,
 } from "../helpers/governance.ts";
+import { expectRevert } from "../helpers/revert.ts";
 
 const bandKey = parameterKey("rebalance.bandBps");
 
@@ -156,5 +158,71 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
       account: gov.accounts.guardian.account,
     });
     expect(await gov.governor.read.state([proposalId])).toBe(ProposalState.Canceled);
+  });
+
+  describe("the proposal guardian's term and limits", () => {
+    const cancelAs = (gov: Governance, who: "guardian" | "alice", args: ReturnType<typeof proposalArgs>) =>
+      gov.governor.write.cancel([args.targets, args.values, args.calldatas, args.descriptionHash], {
+        account: gov.accounts[who].account,
+      });
+
+    it("serves one year from deployment (ProposalGuardianExpirySet), then cancels nothing", async () => {
+      const gov = await connection.networkHelpers.loadFixture(fixture);
+      const { governor } = gov;
+      const events = await governor.getEvents.ProposalGuardianExpirySet({ fromBlock: 0n });
+      const expiresAt = await governor.read.proposalGuardianExpiresAt();
+      expect(events.map((e) => e.args)).toEqual([{ oldExpiresAt: 0, newExpiresAt: expiresAt }]);
+      const client = await connection.viem.getPublicClient();
+      const deployment = await client.getBlock({ blockNumber: events[0]!.blockNumber });
+      expect(expiresAt).toBe(Number(deployment.timestamp) + 365 * 86_400);
+
+      await connection.networkHelpers.time.increaseTo(expiresAt);
+      // OpenZeppelin's behaviour without a guardian: the guardian reads zero and only the proposer cancels.
+      expect(await governor.read.proposalGuardian()).toBe("0x0000000000000000000000000000000000000000");
+      const actions = [action(gov.registry, "setParameter", [bandKey, 600n])];
+      const args = proposalArgs(actions, "after the term");
+      const proposalId = await propose(gov, actions, "after the term");
+      await expectRevert(cancelAs(gov, "guardian", args), "GovernorUnableToCancel", [
+        proposalId,
+        getAddress(gov.accounts.guardian.account.address),
+      ]);
+      await cancelAs(gov, "alice", args);
+      expect(await governor.read.state([proposalId])).toBe(ProposalState.Canceled);
+    });
+
+    it("cannot cancel a proposal that changes a guardian, of the governor or of the registry", async () => {
+      const gov = await connection.networkHelpers.loadFixture(fixture);
+      const { governor, registry } = gov;
+      const eve = gov.accounts.eve.account.address;
+      const changes = [
+        action(governor, "setProposalGuardian", [eve]),
+        action(governor, "setProposalGuardianExpiry", [0]),
+        action(registry, "setGuardian", [eve, 2 ** 40]),
+      ];
+      for (const [i, change] of changes.entries()) {
+        // The guardian-changing call sits behind an ordinary one: every call is inspected.
+        const actions = [action(registry, "setParameter", [bandKey, 600n]), change];
+        const args = proposalArgs(actions, `guardian change ${i}`);
+        const proposalId = await propose(gov, actions, `guardian change ${i}`);
+        await expectRevert(cancelAs(gov, "guardian", args), "GovernorGuardianCannotCancelGuardianChange", [
+          proposalId,
+          1n,
+          args.calldatas[1]!.slice(0, 10),
+        ]);
+        expect(await governor.read.state([proposalId])).toBe(ProposalState.Pending);
+      }
+    });
+
+    it("governance extends or ends the term by proposal", async () => {
+      const gov = await connection.networkHelpers.loadFixture(fixture);
+      const { governor } = gov;
+      const later = (await governor.read.proposalGuardianExpiresAt()) + 365 * 86_400;
+      await proposeAndExecute(connection, gov, [action(governor, "setProposalGuardianExpiry", [later])], "extend");
+      expect(await governor.read.proposalGuardianExpiresAt()).toBe(later);
+      await expectRevert(
+        governor.write.setProposalGuardianExpiry([0], { account: gov.accounts.guardian.account }),
+        "GovernorOnlyExecutor",
+      );
+    });
   });
 });

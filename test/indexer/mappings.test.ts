@@ -286,6 +286,18 @@ describe("subgraph mappings: the real wasm on real transactions", () => {
       }
     });
 
+    it("the proposal guardian's expiry, set at deployment, is a governor setting change", async () => {
+      const sets = await events((r) => v.governor.getEvents.ProposalGuardianExpirySet(r));
+      expect(sets).toHaveLength(1);
+      for (const e of sets) {
+        expect(byId("GovernorSettingChange", eventId(e.transactionHash, e.logIndex))).toMatchObject({
+          setting: "proposalGuardianExpiresAt",
+          oldValue: "0",
+          newValue: String(await v.governor.read.proposalGuardianExpiresAt()),
+        });
+      }
+    });
+
     it("delegates hold the token's balances, voting power and delegation", async () => {
       for (const delegate of store.all("Delegate").map(plain)) {
         const account = getAddress(delegate!.id as string);

@@ -167,6 +167,44 @@ describe("Pre-vote checks: each rule with a failing and a passing case", () => {
     expect(failures({ "fees.managementBps": "1.5%" })).toEqual([]);
   });
 
+  it("after a guardian's tightening, step and interval count from governance's baseline", () => {
+    const tightened = { ...snapshot, parameters: { ...snapshot.parameters } };
+    // Governance set 50 bps 60 days ago; the guardian tightened it to 30 an hour ago.
+    tightened.parameters["rebalance.maxSlippageBps"] = {
+      ...tightened.parameters["rebalance.maxSlippageBps"]!,
+      value: 30n,
+      updatedAtSeconds: now - 3_600,
+      governanceBaseline: { value: 50n, updatedAtSeconds: now - 60 * day },
+    };
+    const at = (value: string) => failures({ "rebalance.maxSlippageBps": value }, tightened);
+    // 0.75% is 45 from the guardian's 30 but one max step (25) from governance's 50; no interval restarted.
+    expect(at("0.75%").filter((c) => c.status === "fail")).toEqual([]);
+    expect(at("0.76%")).toMatchObject([
+      {
+        rule: "max step",
+        status: "fail",
+        message: expect.stringContaining(
+          "0.5% → 0.76% moves 0.26%; one update may move it at most 0.25% (governance set 0.5%",
+        ),
+      },
+      { rule: "guardian" },
+    ]);
+    // Setting the guardian's value is a change for governance: it becomes the new baseline.
+    expect(at("0.3%").filter((c) => c.status === "fail")).toEqual([]);
+    // Executable in a minute: an hour after the guardian's move, 60 days after governance's: the interval holds.
+    const soon = { ...tightened, earliestExecutionSeconds: now + 60 };
+    const fails = (at: RegistrySnapshot) =>
+      failures({ "rebalance.maxSlippageBps": "0.4%" }, at).filter((c) => c.status === "fail");
+    expect(fails(soon)).toEqual([]);
+    tightened.parameters["rebalance.maxSlippageBps"]!.governanceBaseline = {
+      value: 50n,
+      updatedAtSeconds: now - 7_200,
+    };
+    expect(fails(soon)).toMatchObject([
+      { rule: "min interval", status: "fail", message: expect.stringContaining("last set by governance") },
+    ]);
+  });
+
   it("guardian: a move toward more risk warns that the guardian can tighten it back", () => {
     const [warning] = failures({ "rebalance.maxSlippageBps": "0.75%" });
     expect(warning).toMatchObject({ rule: "guardian", status: "warn" });

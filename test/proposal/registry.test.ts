@@ -69,4 +69,30 @@ describe("Pre-vote checks against the live registry predict what its execution d
       "ParameterUpdatedTooSoon",
     );
   });
+
+  it("after a guardian's tightening, step and interval are predicted from governance's baseline, as executed", async () => {
+    const slippage = parameterKey("rebalance.maxSlippageBps"); // 50 bps, absolute step 25, 1 day, lower is safer
+    await connection.networkHelpers.time.increase(daySeconds);
+    await v.registry.write.tighten([[{ key: slippage, value: 49n }]], { account: v.accounts.guardian.account });
+    const s = await snapshot();
+    expect(s.parameters["rebalance.maxSlippageBps"]!.governanceBaseline).toMatchObject({ value: 50n });
+    const draft = (value: string) => ({
+      title: "t",
+      body: "b",
+      changes: { "rebalance.maxSlippageBps": value },
+      calls: [],
+      simulation: {},
+    });
+    // 0.76% is 27 from the guardian's 49 but also 26 from governance's 50: refused either way.
+    expect(checkProposal("far", draft("0.76%"), s).checks.find((c) => c.status === "fail")).toMatchObject({
+      rule: "max step",
+      message: expect.stringContaining("governance set 0.5%"),
+    });
+    // The guardian's own value is a change governance may make (re-baselining); 0.75% is one step from 50.
+    expect(checkProposal("same", draft("0.49%"), s).checks.filter((c) => c.status === "fail")).toEqual([]);
+    const wider = checkProposal("wider", draft("0.75%"), s);
+    expect(wider.checks.filter((c) => c.status === "fail")).toEqual([]);
+    await execute(wider.changes, s.earliestExecutionSeconds);
+    expect(await v.registry.read.valueOf([slippage])).toBe(75n);
+  });
 });

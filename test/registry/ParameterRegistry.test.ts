@@ -10,7 +10,18 @@ import {
   type ParameterRules,
   type ParameterSpec,
 } from "../../parameters/index.ts";
-import { daySeconds, deployGovernance, type Connection, type Governance } from "../helpers/governance.ts";
+import {
+  action,
+  daySeconds,
+  deployGovernance,
+  propose,
+  proposalArgs,
+  proposeAndExecute,
+  settings,
+  Vote,
+  type Connection,
+  type Governance,
+} from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { actAsTimelock } from "../helpers/timelock.ts";
 
@@ -45,6 +56,11 @@ describe("ParameterRegistry", () => {
 
   const load = () => connection.networkHelpers.loadFixture(fixture);
   const increase = (s: number) => connection.networkHelpers.time.increase(s);
+  /** The ParameterSet events of a transaction, as their arguments. */
+  const parameterSets = async (registry: Governance["registry"], hash: Hex) => {
+    const receipt = await (await connection.viem.getPublicClient()).waitForTransactionReceipt({ hash });
+    return parseEventLogs({ abi: registry.abi, logs: receipt.logs, eventName: "ParameterSet" }).map((l) => l.args);
+  };
 
   describe("deployment", () => {
     it("holds every catalog parameter with its value, rules and kind, readable by name", async () => {
@@ -171,11 +187,8 @@ describe("ParameterRegistry", () => {
 
     it("every change emits ParameterSet with key, old value, new value and caller", async () => {
       const { registry, asGov, timelock } = await load();
-      const publicClient = await connection.viem.getPublicClient();
       const hash = await registry.write.setParameter([band, 650n], asGov);
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      const logs = parseEventLogs({ abi: registry.abi, logs: receipt.logs, eventName: "ParameterSet" });
-      expect(logs.map((l) => l.args)).toEqual([
+      expect(await parameterSets(registry, hash)).toEqual([
         { key: band, oldValue: 500n, newValue: 650n, caller: getAddress(timelock.address) },
       ]);
     });
@@ -248,20 +261,72 @@ describe("ParameterRegistry", () => {
       expect(await registry.read.valueOf([slippage])).toBe(50n);
     });
 
-    it("the same key twice in a batch is held to its interval", async () => {
+    it("the same key twice in a batch reverts: a value changes once per transaction, one max step at most", async () => {
       const { registry, asGov } = await load();
+      // registry.rulesDelay has no min interval: without the rule, two entries would move it two max steps.
+      const days = (n: number) => BigInt(n * daySeconds);
       await expectRevert(
         registry.write.setParameters(
           [
             [
-              { key: band, value: 700n },
-              { key: band, value: 900n },
+              { key: rulesDelay, value: days(9) },
+              { key: rulesDelay, value: days(16) },
             ],
           ],
           asGov,
         ),
-        "ParameterUpdatedTooSoon",
+        "ParameterAlreadyUpdated",
+        [rulesDelay],
       );
+      expect(await registry.read.valueOf([rulesDelay])).toBe(days(2));
+    });
+  });
+
+  describe("one change per parameter per transaction", () => {
+    const days = (n: number) => BigInt(n * daySeconds);
+
+    it("two setParameter calls of one proposal revert its execution", async () => {
+      const gov = await load();
+      const { registry } = gov;
+      await expectRevert(
+        proposeAndExecute(
+          connection,
+          gov,
+          [
+            action(registry, "setParameter", [rulesDelay, days(9)]),
+            action(registry, "setParameter", [rulesDelay, days(16)]),
+          ],
+          "# Two steps at once",
+        ),
+        "ParameterAlreadyUpdated",
+        [rulesDelay],
+        registry.abi,
+      );
+      expect(await registry.read.valueOf([rulesDelay])).toBe(days(2));
+    });
+
+    it("the guardian cannot tighten one key twice in a batch", async () => {
+      const { registry, accounts } = await load();
+      await expectRevert(
+        registry.write.tighten(
+          [
+            [
+              { key: rulesDelay, value: days(9) },
+              { key: rulesDelay, value: days(16) },
+            ],
+          ],
+          { account: accounts.guardian.account },
+        ),
+        "ParameterAlreadyUpdated",
+        [rulesDelay],
+      );
+    });
+
+    it("the next transaction may change the value again, within its rules", async () => {
+      const { registry, asGov } = await load();
+      await registry.write.setParameter([rulesDelay, days(9)], asGov);
+      await registry.write.setParameter([rulesDelay, days(16)], asGov);
+      expect(await registry.read.valueOf([rulesDelay])).toBe(days(16));
     });
   });
 
@@ -407,6 +472,41 @@ describe("ParameterRegistry", () => {
       expect((await registry.read.pendingRules([band])).executableAt).toBe(now + 9 * daySeconds);
     });
 
+    it("a pending loosening lapses RULES_ACCEPTANCE_WINDOW (14 days) after it became executable", async () => {
+      const { registry, asGov, accounts } = await load();
+      expect(await registry.read.RULES_ACCEPTANCE_WINDOW()).toBe(BigInt(14 * daySeconds));
+      await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
+      const { executableAt } = await registry.read.pendingRules([band]);
+      const expiresAt = BigInt(executableAt + 14 * daySeconds);
+      await connection.networkHelpers.time.increaseTo(expiresAt);
+      await expectRevert(
+        registry.write.acceptRules([band], { account: accounts.eve.account }),
+        "RulesLooseningExpired",
+        [band, expiresAt],
+      );
+      // Governance submits it again and it waits the delay again; its last acceptable second is taken.
+      await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
+      const again = await registry.read.pendingRules([band]);
+      await connection.networkHelpers.time.setNextBlockTimestamp(again.executableAt + 14 * daySeconds - 1);
+      await registry.write.acceptRules([band], { account: accounts.eve.account });
+      expect((await registry.read.parameter([band])).rules).toEqual(encodeRules({ ...bandRules, max: 3_000n }));
+    });
+
+    it("a rules delay beyond the 48-bit clock saturates: the loosening never becomes executable early", async () => {
+      const { registry, asGov } = await load();
+      // Governance first frees registry.rulesDelay of its max and step (a loosening, so after the delay)…
+      const unbounded = { ...spec("registry.rulesDelay").rules, max: 2n ** 128n - 1n, stepKind: "none" as const };
+      await registry.write.setRules([rulesDelay, encodeRules({ ...unbounded, maxStep: 0n })], asGov);
+      await increase(2 * daySeconds);
+      await registry.write.acceptRules([rulesDelay]);
+      // …then sets a delay that a 48-bit cast would wrap to one minute.
+      await registry.write.setParameter([rulesDelay, 2n ** 48n + 60n], asGov);
+      await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
+      expect((await registry.read.pendingRules([band])).executableAt).toBe(2 ** 48 - 1);
+      await increase(365 * daySeconds);
+      await expectRevert(registry.write.acceptRules([band]), "RulesNotYetExecutable", [band, 2 ** 48 - 1]);
+    });
+
     it("rules that would exclude the current value are refused", async () => {
       const { registry, asGov } = await load();
       await expectRevert(
@@ -430,6 +530,94 @@ describe("ParameterRegistry", () => {
       await registry.write.revokePendingRules([band], asGov);
       await increase(3 * daySeconds);
       await expectRevert(registry.write.acceptRules([band]), "RulesNotPending", [band]);
+    });
+  });
+
+  describe("governance's baseline: the guardian can slow risk, never governance", () => {
+    it("a guardian's 1-unit tightening in front of a queued proposal does not make it fail", async () => {
+      const gov = await load();
+      const { registry, governor, accounts } = gov;
+      const { time } = connection.networkHelpers;
+      // Slippage 50 → 75 is exactly one max step (25) from governance's value; from the guardian's 49 it is 26.
+      const actions = [action(registry, "setParameter", [slippage, 75n])];
+      const p = proposalArgs(actions, "# Wider slippage");
+      const proposalId = await propose(gov, actions, "# Wider slippage");
+      await time.increase(settings.votingDelaySeconds + 1);
+      await governor.write.castVote([proposalId, Vote.For], { account: accounts.alice.account });
+      await time.increaseTo(Number(await governor.read.proposalDeadline([proposalId])) + 1);
+      await governor.write.queue([p.targets, p.values, p.calldatas, p.descriptionHash]);
+
+      await registry.write.tighten([[{ key: slippage, value: 49n }]], { account: accounts.guardian.account });
+      expect(await registry.read.governanceBaseline([slippage])).toEqual([50n, expect.any(Number)]);
+      await time.increase(settings.timelockMinDelaySeconds);
+      await governor.write.execute([p.targets, p.values, p.calldatas, p.descriptionHash]);
+      expect(await registry.read.valueOf([slippage])).toBe(75n);
+    });
+
+    it("the guardian pauses and governance later unpauses", async () => {
+      const { registry, accounts, asGov } = await load();
+      await registry.write.tighten([[{ key: pauseDeposits, value: 1n }]], { account: accounts.guardian.account });
+      expect(await registry.read.getBool([pauseDeposits])).toBe(true);
+      await registry.write.setParameter([pauseDeposits, 0n], asGov);
+      expect(await registry.read.getBool([pauseDeposits])).toBe(false);
+      await registry.write.tighten([[{ key: pauseDeposits, value: 1n }]], { account: accounts.guardian.account });
+      expect(await registry.read.getBool([pauseDeposits])).toBe(true);
+    });
+
+    it("governance setting the value the guardian already tightened to succeeds and re-baselines", async () => {
+      const { registry, accounts, asGov, timelock } = await load();
+      await registry.write.tighten([[{ key: slippage, value: 40n }]], { account: accounts.guardian.account });
+      const hash = await registry.write.setParameter([slippage, 40n], asGov);
+      expect(await parameterSets(registry, hash)).toEqual([
+        { key: slippage, oldValue: 40n, newValue: 40n, caller: getAddress(timelock.address) },
+      ]);
+      const now = await connection.networkHelpers.time.latest();
+      expect(await registry.read.governanceBaseline([slippage])).toEqual([40n, now]);
+      await increase(daySeconds);
+      await expectRevert(registry.write.setParameter([slippage, 40n], asGov), "ParameterUnchanged", [slippage, 40n]);
+    });
+
+    it("the guardian does not restart the interval governance's own updates obey", async () => {
+      const { registry, accounts, asGov } = await load();
+      await registry.write.setParameter([buffer, 1_200n], asGov);
+      const governedAt = await connection.networkHelpers.time.latest();
+      await increase(daySeconds);
+      await registry.write.tighten([[{ key: buffer, value: 1_300n }]], { account: accounts.guardian.account });
+      // One second after the guardian's move, a day after governance's own.
+      await registry.write.setParameter([buffer, 1_100n], asGov);
+      expect(await registry.read.valueOf([buffer])).toBe(1_100n);
+      await increase(daySeconds - 10);
+      await expectRevert(registry.write.setParameter([buffer, 1_000n], asGov), "ParameterUpdatedTooSoon", [
+        buffer,
+        governedAt + daySeconds + 2,
+        BigInt(governedAt + 2 * daySeconds + 2),
+      ]);
+    });
+
+    it("governance's step counts from its baseline in both directions", async () => {
+      const { registry, accounts, asGov } = await load();
+      await registry.write.tighten([[{ key: buffer, value: 1_400n }]], { account: accounts.guardian.account });
+      // 1,600 is 200 from the guardian's 1,400 but 600 from governance's 1,000 (max step 500).
+      const tooFar = registry.write.setParameter([buffer, 1_600n], asGov);
+      await expectRevert(tooFar, "ParameterStepTooLarge", [buffer, 1_000n, 1_600n, 500n]);
+      await registry.write.setParameter([buffer, 500n], asGov);
+      expect(await registry.read.valueOf([buffer])).toBe(500n);
+    });
+
+    it("the baseline stays where governance left it however often the guardian moves", async () => {
+      const { registry, accounts } = await load();
+      const info = await registry.read.parameter([buffer]);
+      expect(await registry.read.governanceBaseline([buffer])).toEqual([1_000n, info.updatedAt]);
+      const asGuardian = { account: accounts.guardian.account };
+      await registry.write.tighten([[{ key: buffer, value: 1_200n }]], asGuardian);
+      await increase(daySeconds);
+      await registry.write.tighten([[{ key: buffer, value: 1_500n }]], asGuardian);
+      expect(await registry.read.governanceBaseline([buffer])).toEqual([1_000n, info.updatedAt]);
+      // The guardian itself keeps today's limits: step and interval from the current value and last change.
+      await expectRevert(
+        registry.write.tighten([[{ key: buffer, value: 1_600n }]], asGuardian),
+        "ParameterUpdatedTooSoon",
+      );
     });
   });
 

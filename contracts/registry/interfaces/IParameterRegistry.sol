@@ -72,7 +72,8 @@ struct ParameterUpdate {
 }
 
 /// @notice A loosening of rules waiting for its delay.
-/// @param executableAt When `acceptRules` may apply it; zero when nothing is pending.
+/// @param executableAt When `acceptRules` may apply it (until `executableAt + RULES_ACCEPTANCE_WINDOW`); zero when
+/// nothing is pending.
 struct PendingRules {
     ParameterRules rules;
     uint48 executableAt;
@@ -172,8 +173,15 @@ interface IParameterRegistry {
     /// @notice Thrown when an update comes before the parameter's `minIntervalSeconds` rule allows.
     error ParameterUpdatedTooSoon(bytes32 key, uint48 updatedAt, uint256 nextUpdateAt);
 
-    /// @notice Thrown when an update would leave the value as it is.
+    /// @notice Thrown when an update would leave the value as it is (for governance: as governance itself left it;
+    /// setting the value the guardian tightened to since is accepted, and re-baselines).
     error ParameterUnchanged(bytes32 key, uint256 value);
+
+    /// @notice Thrown when a parameter's value changes a second time in one transaction (by governance or the
+    /// guardian, in one batch or several calls): each change is held to one max step, so a value moves at most once
+    /// per transaction.
+    /// @param key The parameter.
+    error ParameterAlreadyUpdated(bytes32 key);
 
     /// @notice Thrown when the guardian tries to move a parameter other than in its safer direction.
     error ParameterNotDeRisking(bytes32 key, RiskDirection saferDirection, uint256 oldValue, uint256 newValue);
@@ -197,7 +205,17 @@ interface IParameterRegistry {
     /// @notice Thrown when accepting pending rules before their delay has passed.
     error RulesNotYetExecutable(bytes32 key, uint48 executableAt);
 
+    /// @notice Thrown when accepting a pending loosening after its acceptance window closed: governance must submit
+    /// it again (and wait the delay again).
+    /// @param expiresAt When the window closed: `executableAt + RULES_ACCEPTANCE_WINDOW`.
+    error RulesLooseningExpired(bytes32 key, uint256 expiresAt);
+
     /* GETTERS */
+
+    /// @notice How long a pending loosening stays acceptable after its `executableAt` (14 days): a loosening nobody
+    /// accepted in time lapses rather than waiting, forgotten, for a moment that suits an attacker.
+    // solhint-disable-next-line func-name-mixedcase
+    function RULES_ACCEPTANCE_WINDOW() external view returns (uint256);
 
     /// @notice The only address that adds parameters and writes values and rules: the DAO's timelock.
     function governance() external view returns (address);
@@ -231,6 +249,12 @@ interface IParameterRegistry {
     /// @notice Every parameter key, in the order they were added.
     function parameterKeys() external view returns (bytes32[] memory);
 
+    /// @notice Governance's baseline of a parameter: the value governance (or the parameter's addition) last set,
+    /// and when. Governance's updates move at most one max step from this value and wait the min interval from
+    /// this time, whatever the guardian did since: the guardian can slow risk, never governance.
+    /// @dev Equal to the current value and update time unless the guardian moved the value since.
+    function governanceBaseline(bytes32 key) external view returns (uint256 value, uint48 updatedAt);
+
     /// @notice The loosening waiting for `key`, if any (`executableAt` zero when none).
     function pendingRules(bytes32 key) external view returns (PendingRules memory);
 
@@ -240,21 +264,29 @@ interface IParameterRegistry {
     /// @dev Only governance. Reverts if a key exists or a definition is inconsistent.
     function addParameters(ParameterDefinition[] calldata definitions) external;
 
-    /// @notice Sets one parameter's value within its rules.
-    /// @dev Only governance. Emits `ParameterSet`.
+    /// @notice Sets one parameter's value within its rules, the step and interval counted from
+    /// `governanceBaseline(key)`: a guardian's tightening since then cannot fail the update nor delay it.
+    /// @dev Only governance. Emits `ParameterSet`. Setting the current value is refused (`ParameterUnchanged`)
+    /// unless the guardian moved it since the baseline: then it is accepted and becomes the new baseline. A value
+    /// changes at most once per transaction (`ParameterAlreadyUpdated`).
     function setParameter(bytes32 key, uint256 newValue) external;
 
-    /// @notice Sets several values atomically: one entry breaking a rule reverts them all.
-    /// @dev Only governance. Entries apply in order; a key appearing twice must respect its interval.
+    /// @notice Sets several values atomically, each as `setParameter` does: one entry breaking a rule reverts
+    /// them all.
+    /// @dev Only governance. Entries apply in order; a key appearing twice reverts with `ParameterAlreadyUpdated`,
+    /// as does a second change of a value in the same transaction (two calls of one proposal).
     function setParameters(ParameterUpdate[] calldata updates) external;
 
     /// @notice Sets a parameter's rules: at once when they are at least as tight in every respect,
-    /// otherwise as a pending loosening that anyone may accept after `registry.rulesDelay` seconds.
+    /// otherwise as a pending loosening that anyone may accept after `registry.rulesDelay` seconds, within
+    /// `RULES_ACCEPTANCE_WINDOW` (a delay reaching past the uint48 clock saturates: never acceptable).
     /// @dev Only governance. Replaces any pending loosening of the same key. The current value must satisfy
     /// the new rules.
     function setRules(bytes32 key, ParameterRules calldata rules) external;
 
-    /// @notice Applies a pending loosening once its delay has passed. Anyone may call it.
+    /// @notice Applies a pending loosening once its delay has passed and before `RULES_ACCEPTANCE_WINDOW` more
+    /// seconds have: at or after `executableAt + RULES_ACCEPTANCE_WINDOW` it reverts with `RulesLooseningExpired`.
+    /// Anyone may call it.
     function acceptRules(bytes32 key) external;
 
     /// @notice Revokes a pending loosening. Governance or the (unexpired) guardian.
@@ -267,8 +299,9 @@ interface IParameterRegistry {
     /* GUARDIAN */
 
     /// @notice Moves values in their safer direction (pause flags on, caps down, buffers up), within all
-    /// their rules, atomically.
-    /// @dev Only the unexpired guardian.
+    /// their rules, atomically: the step from the current value, the interval from its last change by anyone.
+    /// Governance's baseline stays where governance left it (see `governanceBaseline`).
+    /// @dev Only the unexpired guardian. A value changes at most once per transaction (`ParameterAlreadyUpdated`).
     function tighten(ParameterUpdate[] calldata updates) external;
 
     /// @notice The guardian gives up its power.
