@@ -31,6 +31,7 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     bytes32 internal constant POSTED = "collateral.postedBps";
     bytes32 internal constant PAUSE_LEVERAGE = "pause.leverage";
     bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
+    bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
     uint256 internal constant BPS = 10_000;
     /// @dev Posting or withdrawing less than this share of the posted target is not worth a transaction.
     uint256 internal constant COLLATERAL_TOLERANCE_BPS = 100;
@@ -119,6 +120,12 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     function plan() public view returns (CollateralAction, uint256) {
         State memory s;
         (, s.collateral, s.debt) = position();
+        // Retiring (governance named another module): repay everything, then give every collateral back.
+        if (_registry.getAddress(COLLATERAL_MODULE) != address(this)) {
+            if (s.debt > 0) return (CollateralAction.Repay, s.debt);
+            if (s.collateral > 0) return (CollateralAction.WithdrawCollateral, s.collateral);
+            return (CollateralAction.None, 0);
+        }
         s.price = _priceWad();
         s.value = _collateralValue(s.collateral, s.price);
         uint256 maxLtv = _maxLtv();

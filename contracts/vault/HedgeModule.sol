@@ -31,6 +31,7 @@ contract HedgeModule is IHedgeModule {
     bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
     bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
     bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
+    bytes32 internal constant HEDGE_MODULE = "module.hedge";
     uint256 internal constant BPS = 10_000;
 
     address public immutable vault;
@@ -109,6 +110,10 @@ contract HedgeModule is IHedgeModule {
     /// @inheritdoc IHedgeModule
     function plan() public view returns (HedgeAction, uint256) {
         (, uint256 collateral, , uint256 short) = position();
+        // Retiring (governance named another hedge): buy back the whole short, and give every margin back.
+        if (_registry.getAddress(HEDGE_MODULE) != address(this)) {
+            return short > 0 || collateral > 0 ? (HedgeAction.Deleverage, short) : (HedgeAction.None, 0);
+        }
         uint256 price = _priceWad();
         // Deleverage first: the short's LTV within the health buffer of the liquidation LTV.
         uint256 shortValue = PriceLib.toBaseDown(short, price, _riskDecimals, _baseDecimals);
@@ -227,7 +232,9 @@ contract HedgeModule is IHedgeModule {
             BPS,
             _registry.getUint(LTV)
         );
-        if (collateral > needed + 1) morpho.withdrawCollateral(market, collateral - needed - 1, address(this), vault);
+        // One wei more than needed stays while there is a short (rounding); none once it is closed.
+        uint256 keep = short == 0 ? 0 : needed + 1;
+        if (collateral > keep) morpho.withdrawCollateral(market, collateral - keep, address(this), vault);
         uint256 leftover = _base.balanceOf(address(this));
         if (leftover > 0) _base.safeTransfer(vault, leftover);
     }

@@ -378,7 +378,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// @dev Whether the cache holds the registry's current values, and the registry's version.
     function _cacheState() internal view returns (bool current, uint256 version) {
         version = _registry.version();
-        current = version == _configCache.version;
+        current = version == _configCache.version && !_configCache.moduleSwapPending;
     }
 
     /// @dev The registry's scalar settings: from the cache while it is current, else read afresh (views do not
@@ -412,11 +412,29 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         for (uint256 i; i < assets.length; ++i) assets[i] = _assetCache[i];
     }
 
-    function _registrySettings(uint256 version) internal view returns (Config memory, AssetConfig[] memory) {
+    function _registrySettings(uint256 version) internal view returns (Config memory c, AssetConfig[] memory assets) {
         bytes11[] memory symbols = new bytes11[](_risk.length + 1);
         symbols[0] = _baseSymbol;
         for (uint256 i = 1; i < symbols.length; ++i) symbols[i] = _risk[i - 1].symbol;
-        return VaultSettingsLib.read(address(_registry), version, symbols);
+        (c, assets) = VaultSettingsLib.read(address(_registry), version, symbols);
+        _keepRetiringModules(c);
+    }
+
+    /// @dev A module swap loses nothing: while the module the vault last used still holds a position, it stays in
+    /// place (counted in NAV, released by exits, drawing on the vault to repay) whatever the registry now names,
+    /// and unwinds itself (its `plan()` sees it is no longer the registry's module); the registry's new module
+    /// takes over at the first call after the old one is empty.
+    function _keepRetiringModules(Config memory c) internal view {
+        address manager = _configCache.collateralModule;
+        if (manager != c.collateralModule && manager != address(0)) {
+            (, uint256 collateral, uint256 debt) = ICollateralManager(manager).position();
+            if (collateral > 0 || debt > 0) (c.collateralModule, c.moduleSwapPending) = (manager, true);
+        }
+        address hedge = _configCache.hedgeModule;
+        if (hedge != c.hedgeModule && hedge != address(0)) {
+            (, uint256 margin, , uint256 short) = IHedgeModule(hedge).position();
+            if (margin > 0 || short > 0) (c.hedgeModule, c.moduleSwapPending) = (hedge, true);
+        }
     }
 
     /* INTERNAL: PRICES AND VALUES */

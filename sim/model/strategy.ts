@@ -642,9 +642,11 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       const short = hedgeShort();
       const needed = (short * price * BPS) / P[P_HEDGE_LTV_BPS]!;
       const collateral = v[L.hCollateral]!;
-      if (collateral > needed + units[0]!) {
+      // One unit more than needed stays while there is a short; none once it is closed.
+      const keep = short === 0 ? 0 : needed + units[0]!;
+      if (collateral > keep) {
         addBorrowCost(accrue(v, L.hCollateral, hFixedRate, t) * price);
-        const released = collateral - needed - units[0]!;
+        const released = collateral - keep;
         v[L.hCollateral] = collateral - released;
         v[L.balances] = v[L.balances]! + released;
       }

@@ -1,6 +1,6 @@
 import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
-import { maxUint256, parseEventLogs, parseUnits, type Address, type Hash } from "viem";
+import { getAddress, maxUint256, parseEventLogs, parseUnits, type Address, type Hash } from "viem";
 import { parameterKey as key } from "../../parameters/index.ts";
 import { swapRouterAbi } from "../../sdk/abis/uniswap.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
@@ -193,6 +193,98 @@ describe("Vault safety: what the vault promises holders", () => {
       expect(redeemed?.args.amounts[0]).toBeGreaterThan(0n);
       expect((await v.weth.read.balanceOf([alice.account.address])) - wethBefore).toBe(redeemed?.args.amounts[1]);
       expect(await v.vault.read.balanceOf([alice.account.address])).toBeGreaterThan(0n);
+    });
+  });
+
+  describe("a module swap loses nothing", () => {
+    it("a collateral manager replaced while it holds a position stays counted, unwinds, and then hands over", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { eve } = v.accounts;
+      for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
+      const [, collateral, debt] = await v.collateralManager.read.position();
+      expect(debt).toBeGreaterThan(0n);
+      const { morpho, tokens, uniswap } = v.devnet.record;
+      const replacement = await connection.viem.deployContract("CollateralManager", [
+        v.vault.address,
+        morpho.morpho,
+        {
+          loanToken: tokens.USDC.address,
+          collateralToken: tokens.WETH.address,
+          oracle: morpho.oracles.WETH_USDC,
+          irm: morpho.irm,
+          lltv: BigInt(morpho.lltv),
+        },
+        "WETH",
+        "USDC",
+        uniswap.swapRouter,
+        uniswap.factory,
+      ]);
+      const navBefore = await v.vault.read.totalAssets();
+      await v.registry.write.setParameter([key("module.collateral"), BigInt(replacement.address)], v.asGov);
+      // The old position still counts (NAV moves only by a second of the debt's interest), at once and after an
+      // action.
+      const near = (a: bigint, b: bigint) => Math.abs(Number(a - b)) / Number(b);
+      expect(near(await v.vault.read.totalAssets(), navBefore)).toBeLessThan(1e-9);
+      await v.vault.write.accrueFees();
+      expect(near(await v.vault.read.totalAssets(), navBefore)).toBeLessThan(1e-6);
+      // The new manager cannot draw on the vault yet; the old one unwinds: all its debt, then all its collateral.
+      expect((await replacement.read.plan())[0]).toBe(Action.PostCollateral);
+      await expectRevert(
+        replacement.write.manage({ account: eve.account }),
+        "VaultNotModule",
+        [getAddress(replacement.address)],
+        v.vault.abi,
+      );
+      const [repay, owed] = await v.collateralManager.read.plan();
+      expect(repay).toBe(Action.Repay);
+      expect(owed).toBeGreaterThanOrEqual(debt); // all of it, interest included
+      await v.collateralManager.write.manage({ account: eve.account });
+      expect(await v.collateralManager.read.plan()).toEqual([Action.WithdrawCollateral, collateral]);
+      await v.collateralManager.write.manage({ account: eve.account });
+      expect((await v.collateralManager.read.position()).slice(1)).toEqual([0n, 0n]);
+      expect((await v.collateralManager.read.plan())[0]).toBe(Action.None);
+      expect(near(await v.vault.read.totalAssets(), navBefore)).toBeLessThan(1e-5);
+      // The new manager takes over.
+      await replacement.write.manage({ account: eve.account });
+      expect((await replacement.read.position())[1]).toBeGreaterThan(0n);
+    });
+
+    it("a hedge replaced while it holds a short stays counted, buys its short back, returns its margin, then hands over", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { eve } = v.accounts;
+      await v.hedgeModule.write.manage({ account: eve.account });
+      await v.setPrices(); // arbitrageurs realign the pool after the hedge's sale
+      expect((await v.hedgeModule.read.position())[3]).toBeGreaterThan(0n);
+      const { morpho, tokens, uniswap } = v.devnet.record;
+      const replacement = await connection.viem.deployContract("HedgeModule", [
+        v.vault.address,
+        morpho.morpho,
+        {
+          loanToken: tokens.WETH.address,
+          collateralToken: tokens.USDC.address,
+          oracle: morpho.oracles.USDC_WETH,
+          irm: morpho.irm,
+          lltv: BigInt(morpho.lltv),
+        },
+        uniswap.swapRouter,
+        uniswap.factory,
+        "WETH",
+        "USDC",
+      ]);
+      const navBefore = await v.vault.read.totalAssets();
+      await v.registry.write.setParameter([key("module.hedge"), BigInt(replacement.address)], v.asGov);
+      const near = (a: bigint, b: bigint) => Math.abs(Number(a - b)) / Number(b);
+      expect(near(await v.vault.read.totalAssets(), navBefore)).toBeLessThan(1e-9);
+      for (let i = 0; i < 10 && (await v.hedgeModule.read.plan())[0] !== 0; i++) {
+        expect((await v.hedgeModule.read.plan())[0]).toBe(1); // Deleverage: buy back, give the margin back
+        await v.hedgeModule.write.manage({ account: eve.account });
+        await v.setPrices();
+      }
+      expect((await v.hedgeModule.read.position()).slice(1)).toEqual([0n, getAddress(v.weth.address), 0n]);
+      // Buying the short back costs the pool's fee and impact, nothing more.
+      expect(near(await v.vault.read.totalAssets(), navBefore)).toBeLessThan(0.005);
+      await replacement.write.manage({ account: eve.account });
+      expect((await replacement.read.position())[3]).toBeGreaterThan(0n);
     });
   });
 

@@ -19,7 +19,9 @@ enum CollateralAction {
 /// the buffer to the market's liquidation LTV shrinks below `collateral.healthBufferBps`. A repayment takes the
 /// vault's base asset first and, where it falls short, sells collateral on Uniswap V3 (through Morpho's repay
 /// callback) within the de-risking slippage bound: a position never drifts toward liquidation for want of cash.
-/// @dev Governance plugs it into the vault by setting the registry's `module.collateral` to its address. Borrowed
+/// @dev Governance plugs it into the vault by setting the registry's `module.collateral` to its address; once the
+/// registry names another module, `plan()` unwinds it (repay everything, then give all collateral back) while the
+/// vault keeps it in place until it is empty. Borrowed
 /// base goes to the vault, where the rebalancer invests it at the target weights (on gross holdings): that is the
 /// leverage. Its settings: `collateral.targetLtvBps`, `collateral.maxLtvBps`, `collateral.healthBufferBps`,
 /// `collateral.ltvBandBps`, `collateral.postedBps` (share of the vault's exposure to the collateral asset that is

@@ -16,7 +16,9 @@ enum HedgeAction {
 /// sells it on Uniswap V3, so that the short offsets `hedge.ratioBps` of the vault's exposure to that asset, within
 /// `hedge.bandBps`; buys back and repays to shrink it; deleverages when the short's LTV comes within
 /// `collateral.healthBufferBps` of the market's liquidation LTV.
-/// @dev Governance plugs it in by setting the registry's `module.hedge`. The hedge stands outside the vault's
+/// @dev Governance plugs it in by setting the registry's `module.hedge`; once the registry names another hedge,
+/// `plan()` deleverages it fully (buy the short back, return the margin) while the vault keeps it in place until it
+/// is empty. The hedge stands outside the vault's
 /// target weights: its margin (`hedge.ltvBps` sets how much) comes from the vault's base asset, and its net value
 /// (collateral less the short at the oracle price) counts in NAV.
 interface IHedgeModule is IVaultModule {

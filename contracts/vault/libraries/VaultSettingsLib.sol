@@ -22,6 +22,9 @@ struct VaultConfig {
     address collateralModule;
     uint96 depositCap;
     address hedgeModule;
+    /// @dev Set by the vault, never read from the registry: a module the registry no longer names still holds a
+    /// position, so the vault keeps it in place (and re-reads the registry at every call) until it is unwound.
+    bool moduleSwapPending;
 }
 
 /// @notice An asset's registry settings (one slot each, cached with {VaultConfig}): its feed, the feed's decimals,
