@@ -1,4 +1,4 @@
-import { maxUint256, type Address, type Hex } from "viem";
+import { parseEventLogs, type Address, type Hex } from "viem";
 import { parameterKey } from "../../../parameters/index.ts";
 import { swapRouterAbi } from "../../../sdk/abis/uniswap.ts";
 import { alignPool } from "../../../scripts/devnet/alignPool.ts";
@@ -6,6 +6,7 @@ import { daySeconds } from "../../helpers/governance.ts";
 import { marketSwap } from "../../helpers/vault.ts";
 import {
   attempt,
+  BPS,
   decimalsOf,
   expected,
   GAS,
@@ -227,13 +228,35 @@ async function feedsRecover(ctx: Context) {
 
 /* KEEPERS */
 
+/** A keeper rebalances; every trade it made is within the slippage bound of its oracle price. */
 async function rebalance(ctx: Context) {
-  const eve = ctx.v.accounts.eve.account.address;
-  await attempt(ctx, {
-    simulate: () => ctx.v.vault.simulate.rebalance({ account: eve }),
-    write: () => ctx.v.vault.write.rebalance({ account: eve, gas: GAS }),
+  const { v } = ctx;
+  const eve = v.accounts.eve.account.address;
+  const receipt = await attempt(ctx, {
+    simulate: () => v.vault.simulate.rebalance({ account: eve }),
+    write: () => v.vault.write.rebalance({ account: eve, gas: GAS }),
     expected: expected.rebalance,
   });
+  if (!receipt) return;
+  const slippage = await v.registry.read.valueOf([parameterKey("rebalance.maxSlippageBps")]);
+  for (const { args: t } of parseEventLogs({ abi: v.vault.abi, logs: receipt.logs, eventName: "TradeExecuted" })) {
+    const selling = t.tokenOut.toLowerCase() === v.usdc.address.toLowerCase();
+    const risk = (selling ? t.tokenIn : t.tokenOut).toLowerCase() === v.weth.address.toLowerCase() ? "WETH" : "WBTC";
+    // Output at least the input's value at the oracle price less the bound, in exact terms, less the two roundings
+    // down of the vault's own minimum (under two wei of output: a dust trade's price may read far off).
+    const riskUnit = 10n ** BigInt(18 + decimalsOf[risk]);
+    const baseUnit = 10n ** 6n;
+    const within = selling
+      ? (t.amountOut + 2n) * BPS * riskUnit >= t.amountIn * t.oraclePriceWad * baseUnit * (BPS - slippage)
+      : (t.amountOut + 2n) * BPS * t.oraclePriceWad * baseUnit >= t.amountIn * riskUnit * (BPS - slippage);
+    if (!within) {
+      violation(
+        ctx,
+        Invariant.slippage,
+        `${selling ? "sold" : "bought"} ${t.amountIn} for ${t.amountOut} at ${t.executionPriceWad}, oracle ${t.oraclePriceWad}, bound ${slippage} bps`,
+      );
+    }
+  }
 }
 
 async function manageCollateral(ctx: Context) {

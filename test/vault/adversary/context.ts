@@ -22,6 +22,7 @@ export const Invariant = {
   roundTrip: "no actor's round trip gains",
   fees: "fees bounded",
   ltv: "LTV within its maximum",
+  slippage: "rebalance trades within the slippage bound",
   erc4626: "EIP-4626 views",
 } as const;
 

@@ -1,7 +1,8 @@
 /**
  * The adversarial stateful suite's engine (issue 13): on a vault invested at its targets, with its collateral
  * manager and hedge at work, several actors — depositors, traders, the feeds, keepers, the guardian, governance and
- * a full exit — act in a random order (seeded), and after every step every invariant is checked. Violations are
+ * a full exit — act in a random order (seeded), and after every step every invariant is checked (see `Invariant`):
+ * in-kind exits, NAV, round trips, fees, rebalance slippage, LTVs, EIP-4626 views, named errors only. Violations are
  * returned, never thrown, so that a test can assert there are none and a script can count them.
  *
  * Left out, as the README's "Security model" lists them open: module repoints (`module.collateral`/`module.hedge`
