@@ -71,6 +71,20 @@ export async function deployVault(connection: Connection) {
 
 export type VaultStack = Awaited<ReturnType<typeof deployVault>>;
 
+/** A SwapRouter `exactInputSingle` of `amountIn` in a devnet 0.3% pool, at any price (a trader pushing a pool). */
+export function marketSwap(tokenIn: Address, tokenOut: Address, recipient: Address, amountIn: bigint) {
+  return {
+    tokenIn,
+    tokenOut,
+    fee: 3_000,
+    recipient,
+    deadline: maxUint256,
+    amountIn,
+    amountOutMinimum: 0n,
+    sqrtPriceLimitX96: 0n,
+  };
+}
+
 /** Runs rebalances a day apart (feeds refreshed, pools realigned) until none is due; returns how many ran. */
 export async function rebalanceUntilSettled(connection: Connection, v: VaultStack): Promise<number> {
   let runs = 0;

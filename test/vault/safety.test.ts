@@ -5,7 +5,7 @@ import { parameterKey as key } from "../../parameters/index.ts";
 import { swapRouterAbi } from "../../sdk/abis/uniswap.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
-import { deployInvestedVault, deployVault, type VaultStack } from "../helpers/vault.ts";
+import { deployInvestedVault, deployVault, marketSwap, type VaultStack } from "../helpers/vault.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 /** CollateralAction enum values. */
@@ -44,18 +44,7 @@ describe("Vault safety: what the vault promises holders", () => {
       address: v.devnet.record.uniswap.swapRouter,
       abi: swapRouterAbi,
       functionName: "exactInputSingle",
-      args: [
-        {
-          tokenIn,
-          tokenOut,
-          fee: 3_000,
-          recipient: eve.account.address,
-          deadline: maxUint256,
-          amountIn,
-          amountOutMinimum: 0n,
-          sqrtPriceLimitX96: 0n,
-        },
-      ],
+      args: [marketSwap(tokenIn, tokenOut, eve.account.address, amountIn)],
     });
   }
 

@@ -1,0 +1,298 @@
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
+  isHex,
+  parseEventLogs,
+  type Abi,
+  type Address,
+  type Hash,
+  type Hex,
+  type TransactionReceipt,
+} from "viem";
+import type { Random } from "../../../sim/random.ts";
+import type { Connection } from "../../helpers/governance.ts";
+import type { VaultStack } from "../../helpers/vault.ts";
+
+/** The invariants the suite checks after every step, by name (a violation names one of them). */
+export const Invariant = {
+  namedErrors: "actions fail only with named errors",
+  exitInKind: "every holder can exit in kind",
+  nav: "NAV equals the positions at oracle prices",
+  roundTrip: "no actor's round trip gains",
+  fees: "fees bounded",
+  ltv: "LTV within its maximum",
+  slippage: "rebalance trades within the slippage bound",
+  erc4626: "EIP-4626 views",
+} as const;
+
+/** Promises the README lists as open (issue 13): a case of one is recorded apart, never as a violation. */
+export const Known = {
+  oracleLagRoundTrip: "known: oracle-lag round trip",
+  deleverageWithoutUsdc: "known: deleverage without USDC",
+} as const;
+
+/** One broken promise (or, among `known`, a case of an open one), with what replays it. */
+export type Finding = { seed: number; step: number; action: string; invariant: string; detail: string };
+
+/**
+ * A case the committed run leaves out because it is a real, reported violation waiting for a contract fix: the
+ * sequence `seed` is stopped before `step` runs. Each entry names the violation it stands for.
+ */
+export type KnownViolation = { seed: number; step: number; invariant: string; reason: string };
+
+export type Symbol = "USDC" | "WETH" | "WBTC";
+export const symbols: readonly Symbol[] = ["USDC", "WETH", "WBTC"];
+export const riskSymbols = ["WETH", "WBTC"] as const;
+export const decimalsOf: Record<Symbol, number> = { USDC: 6, WETH: 18, WBTC: 8 };
+
+/** The deployed stack the adversaries play on, with what the fixture adds (pools, the newcomer, the errors). */
+export type AdversaryStack = VaultStack & {
+  pools: Record<(typeof riskSymbols)[number], Address>;
+  tokens: Record<Symbol, VaultStack["usdc"]>;
+  /** Every custom error the vault, its modules, the registry and the lending oracle can revert with. */
+  errorAbi: Abi;
+  lltvBps: bigint;
+};
+
+/** What one sequence carries from step to step. */
+export type Context = {
+  connection: Connection;
+  v: AdversaryStack;
+  random: Random;
+  seed: number;
+  step: number;
+  action: string;
+  /** The market's "true" prices (8 decimals), which the feeds post when they work and the pools follow. */
+  truth: Record<Symbol, bigint>;
+  /** The trader's last push, to swap back. */
+  lastPush?: { tokenIn: Address; tokenOut: Address; received: bigint };
+  violations: Finding[];
+  known: Finding[];
+  refused: Map<string, number>;
+};
+
+export const BPS = 10_000n;
+export const YEAR = 31_536_000n;
+/** Transactions carry their own gas limit: each was simulated just before, so no estimate is needed. */
+export const GAS = 12_000_000n;
+
+export function violation(ctx: Context, invariant: string, detail: string): void {
+  ctx.violations.push({ seed: ctx.seed, step: ctx.step, action: ctx.action, invariant, detail });
+}
+
+export function knownCase(ctx: Context, category: string, detail: string): void {
+  ctx.known.push({ seed: ctx.seed, step: ctx.step, action: ctx.action, invariant: category, detail });
+}
+
+/** The name of the error a failed call reverted with: a custom error's name, `Error(reason)`, `Panic(code)`, or
+ * `unnamed: …` when the revert carried nothing decodable. */
+export function revertName(error: unknown, errorAbi: Abi): string {
+  if (!(error instanceof BaseError)) return `unnamed: ${String(error)}`;
+  const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (reverted instanceof ContractFunctionRevertedError) {
+    if (reverted.data?.errorName === "Error") return `Error(${String(reverted.data.args?.[0])})`;
+    if (reverted.data?.errorName === "Panic") return `Panic(${String(reverted.data.args?.[0])})`;
+    if (reverted.data?.errorName) return reverted.data.errorName;
+    if (reverted.reason) return `Error(${reverted.reason})`;
+    if (reverted.raw) return decodeName(reverted.raw, errorAbi) ?? `unnamed: ${reverted.raw}`;
+  }
+  const withData = error.walk((e) => isHex((e as { data?: unknown }).data));
+  const data = withData ? (withData as unknown as { data: Hex }).data : undefined;
+  if (data && data !== "0x") return decodeName(data, errorAbi) ?? `unnamed: ${data}`;
+  const reason = /reverted with reason string '([^']*)'/.exec(error.message)?.[1];
+  if (reason !== undefined) return `Error(${reason})`;
+  const custom = /reverted with custom error '(\w+)\(/.exec(error.message)?.[1];
+  if (custom) return custom;
+  return `unnamed: ${error.shortMessage}`;
+}
+
+/** A revert's decoded arguments, when it has any (for a violation's detail). */
+export function revertArgs(error: unknown): string {
+  if (!(error instanceof BaseError)) return "";
+  const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  const args = reverted instanceof ContractFunctionRevertedError ? reverted.data?.args : undefined;
+  return args && args.length > 0 ? `(${args.map(String).join(", ")})` : "";
+}
+
+/** The Solidity stack trace Hardhat attaches to a revert, where it has one (innermost frames first, up to four). */
+export function solidityTrace(error: unknown): string {
+  let text = "";
+  for (let e: unknown = error; e instanceof Error; e = e.cause) text += `${e.message}\n${e.stack ?? ""}\n`;
+  const frames = [
+    ...new Set(
+      text
+        .split("\n")
+        .filter((l) => /\.sol:\d+/.test(l))
+        .map((l) => l.trim()),
+    ),
+  ];
+  return frames.length > 0 ? ` [${frames.slice(0, 4).join("; ")}]` : "";
+}
+
+function decodeName(data: Hex, abi: Abi): string | undefined {
+  try {
+    const decoded = decodeErrorResult({ abi, data });
+    if (decoded.errorName === "Error") return `Error(${String(decoded.args?.[0])})`;
+    if (decoded.errorName === "Panic") return `Panic(${String(decoded.args?.[0])})`;
+    return decoded.errorName;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Errors an action may legitimately fail with, by action. */
+const oracle = ["VaultOracleStale", "VaultOracleInvalid"];
+export const expected = {
+  deposit: [...oracle, "VaultDepositsPaused", "VaultDepositCapExceeded"],
+  // A cash exit sells within its slippage bound, all or nothing: a pool pushed past it refuses the sale (the
+  // redeemer can take their part in kind instead).
+  cashExit: [
+    ...oracle,
+    "VaultZeroShares",
+    "VaultExceededMaxRedeem",
+    "VaultWithdrawShortfall",
+    "Error(Too little received)",
+  ],
+  inKind: ["VaultZeroShares", "VaultExceededMaxRedeem"],
+  rebalance: [
+    ...oracle,
+    "VaultRebalancePaused",
+    "VaultRebalanceTooSoon",
+    "VaultRebalanceNotDue",
+    "VaultRebalanceNoFill",
+    "VaultPoolPriceDeviates",
+  ],
+  collateral: [...oracle, "CollateralNothingDue", "OracleInvalidAnswer", "Error(insufficient liquidity)"],
+  hedge: [
+    ...oracle,
+    "HedgeNothingDue",
+    "OracleInvalidAnswer",
+    "VaultPoolPriceDeviates",
+    "Error(insufficient liquidity)",
+  ],
+  accrue: oracle,
+  tighten: [
+    "ParameterNotDeRisking",
+    "ParameterStepTooLarge",
+    "ParameterUpdatedTooSoon",
+    "ParameterBelowMin",
+    "ParameterAboveMax",
+    "ParameterUnchanged",
+    "RegistryGuardianExpired",
+  ],
+  govern: [
+    "ParameterStepTooLarge",
+    "ParameterUpdatedTooSoon",
+    "ParameterBelowMin",
+    "ParameterAboveMax",
+    "ParameterUnchanged",
+  ],
+  trade: [] as string[],
+} as const;
+
+/** How a transaction's fee accrual is checked: against NAV before it (entries and exits accrue first), after it
+ * (a module's manage() accrues last), or not at all. */
+export type FeeTiming = "before" | "after" | "none";
+
+type FeeState = { supply: bigint; lastAccrual: bigint; highWaterMark: bigint; nav: bigint; managementBps: bigint };
+
+async function feeState(ctx: Context): Promise<FeeState> {
+  const { vault, registry } = ctx.v;
+  const [supply, lastAccrual, highWaterMark, nav, managementBps] = await Promise.all([
+    vault.read.totalSupply(),
+    vault.read.lastFeeAccrualAt(),
+    vault.read.highWaterMarkWad(),
+    vault.read.totalAssets(),
+    registry.read.valueOf([managementKey]),
+  ]);
+  return { supply, lastAccrual: BigInt(lastAccrual), highWaterMark, nav, managementBps };
+}
+const managementKey = `0x${Buffer.from("fees.managementBps").toString("hex").padEnd(64, "0")}` as Hex;
+
+/** The vault's share price in wad for `nav` and `supply`, as the contract computes it (12-decimal shares). */
+export function sharePriceWad(nav: bigint, supply: bigint): bigint {
+  return ((nav + 1n) * 10n ** 24n) / (supply + 10n ** 6n);
+}
+
+/**
+ * Management shares minted by one accrual stay within the yearly rate for the time since the last one; performance
+ * shares are minted only when the share price after the management fee is above the high-water mark.
+ */
+async function checkFees(ctx: Context, before: FeeState, receipt: TransactionReceipt, timing: FeeTiming) {
+  const accruals = parseEventLogs({ abi: ctx.v.vault.abi, logs: receipt.logs, eventName: "FeesAccrued" });
+  if (accruals.length === 0) return;
+  const publicClient = await ctx.connection.viem.getPublicClient();
+  const [{ timestamp }, navAfter] = await Promise.all([
+    publicClient.getBlock({ blockNumber: receipt.blockNumber }),
+    timing === "after" ? ctx.v.vault.read.totalAssets() : Promise.resolve(before.nav),
+  ]);
+  for (const { args } of accruals) {
+    const feeTime = before.managementBps * (timestamp - before.lastAccrual);
+    const bound = (before.supply * feeTime) / (BPS * YEAR - feeTime);
+    if (args.managementShares > bound) {
+      violation(ctx, Invariant.fees, `management shares ${args.managementShares} > ${bound} for ${feeTime} bps·s`);
+    }
+    if (args.performanceShares > 0n) {
+      // NAV as the accrual saw it, up to a second of interest on the lending positions: a relative slack of 1e-9.
+      const price = sharePriceWad(navAfter, before.supply + args.managementShares);
+      if (price * 1_000_000_000n <= before.highWaterMark * 999_999_999n) {
+        violation(
+          ctx,
+          Invariant.fees,
+          `performance shares ${args.performanceShares} at a price ${price} not above the mark ${before.highWaterMark}`,
+        );
+      }
+    }
+  }
+}
+
+/** A call that may revert: simulated first, then sent when the simulation passed. */
+export type Attempt = {
+  simulate: () => Promise<unknown>;
+  write: () => Promise<Hash>;
+  expected: readonly string[];
+  fees?: FeeTiming;
+};
+
+/**
+ * Simulates the call; a revert with one of its expected errors counts as refused, any other revert is a violation.
+ * Otherwise sends it and checks its fee accruals. Returns the receipt, or undefined when it did not run.
+ */
+export async function attempt(ctx: Context, a: Attempt): Promise<TransactionReceipt | undefined> {
+  const timing = a.fees ?? "none";
+  let before: FeeState | undefined;
+  try {
+    [, before] = await Promise.all([a.simulate(), timing === "none" ? undefined : feeState(ctx)]);
+  } catch (error) {
+    refuse(ctx, error, a.expected);
+    return undefined;
+  }
+  let receipt: TransactionReceipt;
+  try {
+    const publicClient = await ctx.connection.viem.getPublicClient();
+    receipt = await publicClient.waitForTransactionReceipt({ hash: await a.write() });
+  } catch (error) {
+    // Simulated at the previous block: a second later the answer may have gone stale.
+    refuse(ctx, error, a.expected);
+    return undefined;
+  }
+  if (receipt.status !== "success") {
+    violation(ctx, Invariant.namedErrors, `simulated, then reverted on chain without a reason`);
+    return undefined;
+  }
+  if (before) await checkFees(ctx, before, receipt, timing);
+  return receipt;
+}
+
+/** Records a refusal, or a violation when the revert is not one the action may fail with. */
+export function refuse(ctx: Context, error: unknown, allowed: readonly string[]): string {
+  const name = revertName(error, ctx.v.errorAbi);
+  if (allowed.includes(name)) {
+    const key = `${ctx.action}: ${name}`;
+    ctx.refused.set(key, (ctx.refused.get(key) ?? 0) + 1);
+  } else {
+    violation(ctx, Invariant.namedErrors, `reverted with ${name}${revertArgs(error)}${solidityTrace(error)}`);
+  }
+  return name;
+}

@@ -1,0 +1,369 @@
+import { parseEventLogs, type Address } from "viem";
+import { uniswapV3PoolAbi } from "../../../sdk/abis/uniswap.ts";
+import {
+  BPS,
+  decimalsOf,
+  expected,
+  GAS,
+  Invariant,
+  Known,
+  knownCase,
+  refuse,
+  revertName,
+  riskSymbols,
+  solidityTrace,
+  violation,
+  type Context,
+} from "./context.ts";
+
+/** The state every invariant reads, in one batch of calls against the latest block. */
+export type Observation = {
+  timestamp: bigint;
+  balances: { USDC: bigint; WETH: bigint; WBTC: bigint };
+  collateral: bigint;
+  debt: bigint;
+  margin: bigint;
+  short: bigint;
+  answers: { USDC: bigint; WETH: bigint; WBTC: bigint };
+  updatedAt: { USDC: bigint; WETH: bigint; WBTC: bigint };
+  maxStalenessSec: bigint;
+  supply: bigint;
+  nav: bigint;
+  /** Each risk pool's price over its feed's, minus one (a float: only compared with a tolerance). */
+  poolGap: { WETH: number; WBTC: number };
+  holders: { address: Address; shares: bigint }[];
+};
+
+/** The vault's holders: the depositors and the treasury (the newcomer holds only inside a restored snapshot). */
+export function holderAddresses(ctx: Context): Address[] {
+  const { alice, bob, carol } = ctx.v.accounts;
+  return [alice.account.address, bob.account.address, carol.account.address, ctx.v.timelock.address];
+}
+
+export async function observe(ctx: Context): Promise<Observation> {
+  const { v } = ctx;
+  const publicClient = await ctx.connection.viem.getPublicClient();
+  const holders = holderAddresses(ctx);
+  const [block, usdc, weth, wbtc, cm, hedge, fU, fW, fB, staleness, supply, nav, sW, sB, ...shares] = await Promise.all(
+    [
+      publicClient.getBlock(),
+      v.usdc.read.balanceOf([v.vault.address]),
+      v.weth.read.balanceOf([v.vault.address]),
+      v.wbtc.read.balanceOf([v.vault.address]),
+      v.collateralManager.read.position(),
+      v.hedgeModule.read.position(),
+      v.feeds.USDC.read.latestRoundData(),
+      v.feeds.WETH.read.latestRoundData(),
+      v.feeds.WBTC.read.latestRoundData(),
+      v.registry.read.valueOf([stalenessKey]),
+      v.vault.read.totalSupply(),
+      v.vault.read.totalAssets(),
+      publicClient.readContract({ address: v.pools.WETH, abi: uniswapV3PoolAbi, functionName: "slot0" }),
+      publicClient.readContract({ address: v.pools.WBTC, abi: uniswapV3PoolAbi, functionName: "slot0" }),
+      ...holders.map((h) => v.vault.read.balanceOf([h])),
+    ],
+  );
+  const answers = { USDC: fU[1], WETH: fW[1], WBTC: fB[1] };
+  const gap = (symbol: "WETH" | "WBTC", sqrtPriceX96: bigint) => {
+    const token = v.tokens[symbol].address;
+    const riskIsToken0 = BigInt(token) < BigInt(v.usdc.address);
+    const ratio = (Number(sqrtPriceX96) / 2 ** 96) ** 2; // token1 wei per token0 wei
+    const baseWeiPerRiskWei = riskIsToken0 ? ratio : 1 / ratio;
+    const poolUsd = (baseWeiPerRiskWei * 10 ** (decimalsOf[symbol] - 6) * Number(answers.USDC)) / 1e8;
+    const feedUsd = Number(answers[symbol]) / 1e8;
+    return feedUsd > 0 ? poolUsd / feedUsd - 1 : Infinity;
+  };
+  return {
+    timestamp: block.timestamp,
+    balances: { USDC: usdc, WETH: weth, WBTC: wbtc },
+    collateral: cm[1],
+    debt: cm[2],
+    margin: hedge[1],
+    short: hedge[3],
+    answers,
+    updatedAt: { USDC: fU[3], WETH: fW[3], WBTC: fB[3] },
+    maxStalenessSec: staleness,
+    supply,
+    nav,
+    poolGap: { WETH: gap("WETH", sW[0]), WBTC: gap("WBTC", sB[0]) },
+    holders: holders.map((address, i) => ({ address, shares: shares[i]! })),
+  };
+}
+const stalenessKey = `0x${Buffer.from("oracle.maxStalenessSec").toString("hex").padEnd(64, "0")}` as const;
+
+/** Whether every feed answers a positive price no older than `oracle.maxStalenessSec`. */
+export function feedsFresh(o: Observation): boolean {
+  return (["USDC", "WETH", "WBTC"] as const).every(
+    (s) => o.answers[s] > 0n && o.timestamp - o.updatedAt[s] <= o.maxStalenessSec,
+  );
+}
+
+/** Whether a pool's price strays from its feed's by more than a basis point: the feed lags the market. */
+export function feedsLagPools(o: Observation): boolean {
+  return riskSymbols.some((s) => !(Math.abs(o.poolGap[s]) <= 1e-4));
+}
+
+/** A risk asset's price in base-asset wei per whole token, 18 decimals, as the vault derives it from two feeds. */
+export function priceWad(o: Observation, symbol: "WETH" | "WBTC"): bigint {
+  return (o.answers[symbol] * 10n ** 18n) / o.answers.USDC;
+}
+
+/** Base-asset wei that `amount` of `symbol` is worth at the feeds, rounded down as the vault rounds. */
+export function toBase(o: Observation, symbol: "USDC" | "WETH" | "WBTC", amount: bigint): bigint {
+  if (symbol === "USDC") return amount;
+  return (amount * priceWad(o, symbol) * 10n ** 6n) / 10n ** BigInt(18 + decimalsOf[symbol]);
+}
+
+/** Every holder can take their whole balance out in kind, whatever the prices, pools and parameters. */
+export async function checkExitInKind(ctx: Context, o: Observation): Promise<void> {
+  const { vault } = ctx.v;
+  await Promise.all(
+    o.holders
+      .filter((h) => h.shares > 0n)
+      .map((h) =>
+        vault.simulate.redeemInKind([h.shares, h.address, h.address], { account: h.address }).catch((error) => {
+          violation(
+            ctx,
+            Invariant.exitInKind,
+            `${h.address} (${h.shares} shares): ${revertName(error, ctx.v.errorAbi)}${solidityTrace(error)}`,
+          );
+        }),
+      ),
+  );
+}
+
+/** With every feed fresh and valid, NAV is the spot balances, collateral less debt, and the hedge's margin less its
+ * short, each at the feeds' prices (a few wei of rounding). */
+export function checkNav(ctx: Context, o: Observation): void {
+  if (!feedsFresh(o)) return;
+  const gross =
+    o.balances.USDC + toBase(o, "WETH", o.balances.WETH + o.collateral) + toBase(o, "WBTC", o.balances.WBTC);
+  const long = gross > o.debt ? gross - o.debt : 0n;
+  const withMargin = long + o.margin;
+  const shortValue = toBase(o, "WETH", o.short);
+  const positions = withMargin > shortValue ? withMargin - shortValue : 0n;
+  const gap = o.nav > positions ? o.nav - positions : positions - o.nav;
+  if (gap > 3n) violation(ctx, Invariant.nav, `NAV ${o.nav}, positions ${positions}`);
+}
+
+/**
+ * A newcomer deposits and at once redeems everything, in cash and in kind (simulated on the deposit's state, which
+ * is then restored): neither returns more than was put in, valuing tokens at the feeds. A cash gain while a feed
+ * lags its pool is the open oracle-lag case, recorded apart.
+ */
+export async function checkRoundTrip(ctx: Context, o: Observation, maxDeposit: bigint): Promise<void> {
+  const { v, random } = ctx;
+  const dave = v.accounts.dave.account.address;
+  const amount = [1n, 10n ** 6n, BigInt(random.int(1, 250_000)) * 10n ** 6n][random.int(0, 2)]!;
+  if (amount > maxDeposit) return;
+  const snapshot = await ctx.connection.networkHelpers.takeSnapshot();
+  try {
+    // maxDeposit allows it: sent without a simulation (a revert is a violation of EIP-4626's maxDeposit).
+    let shares: bigint;
+    try {
+      const publicClient = await ctx.connection.viem.getPublicClient();
+      const hash = await v.vault.write.deposit([amount, dave], { account: dave, gas: GAS });
+      const { logs } = await publicClient.waitForTransactionReceipt({ hash });
+      shares = parseEventLogs({ abi: v.vault.abi, logs, eventName: "Deposit" })[0]!.args.shares;
+    } catch (error) {
+      violation(
+        ctx,
+        Invariant.erc4626,
+        `deposit(${amount}) ≤ maxDeposit ${maxDeposit} reverted: ${revertName(error, v.errorAbi)}`,
+      );
+      return;
+    }
+    if (shares === 0n) return;
+    const args = [shares, dave, dave] as const;
+    const [cash, inKind] = await Promise.all([
+      v.vault.simulate.redeem(args, { account: dave }).then(
+        (r) => r.result,
+        (error: unknown) => refuse(ctx, error, expected.cashExit),
+      ),
+      v.vault.simulate.redeemInKind(args, { account: dave }).then(
+        (r) => r.result,
+        (error: unknown) => {
+          violation(ctx, Invariant.exitInKind, `newcomer's in-kind exit: ${revertName(error, v.errorAbi)}`);
+          return undefined;
+        },
+      ),
+    ]);
+    if (typeof cash === "bigint" && cash > amount) {
+      const detail = `deposited ${amount}, redeemed in cash ${cash} (pool gaps WETH ${o.poolGap.WETH.toExponential(2)}, WBTC ${o.poolGap.WBTC.toExponential(2)})`;
+      if (feedsLagPools(o)) knownCase(ctx, Known.oracleLagRoundTrip, detail);
+      else violation(ctx, Invariant.roundTrip, detail);
+    }
+    if (inKind) {
+      const [tokens, amounts] = inKind;
+      let value = 0n;
+      tokens.forEach((token, i) => {
+        const symbol = (["USDC", "WETH", "WBTC"] as const).find(
+          (s) => v.tokens[s].address.toLowerCase() === token.toLowerCase(),
+        )!;
+        value += toBase(o, symbol, amounts[i]!);
+      });
+      if (value > amount) {
+        violation(
+          ctx,
+          Invariant.roundTrip,
+          `deposited ${amount}, redeemed in kind ${amounts.join("/")} worth ${value}`,
+        );
+      }
+    }
+  } finally {
+    await snapshot.restore();
+  }
+}
+
+/**
+ * EIP-4626: max* and conversions never revert; conversions round down; previewMint rounds up; previewDeposit and
+ * previewRedeem promise no more than deposit and redeem give. Returns the newcomer's maxDeposit for the round trip.
+ */
+export async function checkErc4626(ctx: Context, o: Observation): Promise<bigint> {
+  const { v, random } = ctx;
+  const vault = v.vault;
+  const dave = v.accounts.dave.account.address;
+  // The views are one code path for every owner: each step asks them of a random holder and of the newcomer.
+  const holder = o.holders[random.int(0, o.holders.length - 1)]!;
+  const who = [holder.address, dave];
+  const failed = (view: string) => (error: unknown) => {
+    violation(ctx, Invariant.erc4626, `${view} reverted: ${revertName(error, v.errorAbi)}`);
+    return 0n;
+  };
+  const assets = BigInt(random.int(0, 1_000_000)) * 10n ** BigInt(random.int(0, 6));
+  const shares = BigInt(random.int(0, 1_000_000)) * 10n ** BigInt(random.int(0, 12));
+  const [maxima, toShares, toAssets] = await Promise.all([
+    Promise.all(
+      who.map((h) =>
+        Promise.all([
+          vault.read.maxDeposit([h]).catch(failed(`maxDeposit(${h})`)),
+          vault.read.maxMint([h]).catch(failed(`maxMint(${h})`)),
+          vault.read.maxWithdraw([h]).catch(failed(`maxWithdraw(${h})`)),
+          vault.read.maxRedeem([h]).catch(failed(`maxRedeem(${h})`)),
+        ]),
+      ),
+    ),
+    vault.read.convertToShares([assets]).catch(failed("convertToShares")),
+    vault.read.convertToAssets([shares]).catch(failed("convertToAssets")),
+  ]);
+  const virtual = 10n ** 6n;
+  const sharesDown = (assets * (o.supply + virtual)) / (o.nav + 1n);
+  if (toShares !== sharesDown) {
+    violation(ctx, Invariant.erc4626, `convertToShares(${assets}) = ${toShares}, rounded down ${sharesDown}`);
+  }
+  const assetsDown = (shares * (o.nav + 1n)) / (o.supply + virtual);
+  if (toAssets !== assetsDown) {
+    violation(ctx, Invariant.erc4626, `convertToAssets(${shares}) = ${toAssets}, rounded down ${assetsDown}`);
+  }
+  const maxDeposit = maxima[who.length - 1]![0];
+
+  const checks: Promise<void>[] = [];
+  if (maxDeposit > 0n) {
+    // previewMint rounds up: its assets buy at least the shares, one wei less buys fewer.
+    const wanted = BigInt(random.int(1, 1_000_000)) * 10n ** BigInt(random.int(0, 12));
+    checks.push(
+      (async () => {
+        const cost = await vault.read.previewMint([wanted]);
+        const [got, gotLess] = await Promise.all([
+          vault.read.previewDeposit([cost]),
+          cost > 0n ? vault.read.previewDeposit([cost - 1n]) : Promise.resolve(-1n),
+        ]);
+        if (got < wanted || gotLess >= wanted) {
+          violation(ctx, Invariant.erc4626, `previewMint(${wanted}) = ${cost} buys ${got}, one wei less ${gotLess}`);
+        }
+      })(),
+    );
+    // previewDeposit promises no more shares than deposit mints.
+    const deposit = BigInt(random.int(1, 200_000)) * 10n ** 6n;
+    const amount = deposit < maxDeposit ? deposit : maxDeposit;
+    checks.push(
+      (async () => {
+        const [preview, minted] = await Promise.all([
+          vault.read.previewDeposit([amount]),
+          vault.simulate.deposit([amount, dave], { account: dave }).then(
+            (r) => r.result,
+            (error: unknown) => {
+              violation(
+                ctx,
+                Invariant.erc4626,
+                `deposit(${amount}) ≤ maxDeposit ${maxDeposit} reverted: ${revertName(error, v.errorAbi)}`,
+              );
+              return undefined;
+            },
+          ),
+        ]);
+        if (minted !== undefined && minted < preview) {
+          violation(ctx, Invariant.erc4626, `previewDeposit(${amount}) = ${preview} > deposit mints ${minted}`);
+        }
+      })(),
+    );
+  }
+  // previewRedeem promises no more than redeem pays, for a random part of that holder's shares.
+  if (maxima[0]![3] > 0n) {
+    const roll = random.next();
+    const part =
+      roll < 0.2 ? holder.shares : roll < 0.35 ? 1n : (holder.shares * BigInt(random.int(1, 10_000))) / 10_000n || 1n;
+    checks.push(
+      (async () => {
+        const [preview, paid] = await Promise.all([
+          vault.read.previewRedeem([part]),
+          vault.simulate.redeem([part, holder.address, holder.address], { account: holder.address }).then(
+            (r) => r.result,
+            (error: unknown) => refuse(ctx, error, expected.cashExit),
+          ),
+        ]);
+        if (typeof paid === "bigint" && paid < preview) {
+          violation(ctx, Invariant.erc4626, `previewRedeem(${part}) = ${preview} > redeem pays ${paid}`);
+        }
+      })(),
+    );
+  }
+  await Promise.all(checks);
+  return maxDeposit;
+}
+
+/** After the collateral manager's own manage(): its LTV is within the maximum, or a deleverage is due (a borrow
+ * never leaves it above). The hedge's short likewise within the market's LTV less the health buffer. */
+export async function checkCollateralLtv(ctx: Context, actionTaken: number): Promise<void> {
+  const { v } = ctx;
+  const [ltv, [due], maxLtv, buffer] = await Promise.all([
+    v.collateralManager.read.ltvBps(),
+    v.collateralManager.read.plan(),
+    v.registry.read.valueOf([key("collateral.maxLtvBps")]),
+    v.registry.read.valueOf([key("collateral.healthBufferBps")]),
+  ]);
+  const max = maxLtv < v.lltvBps - buffer ? maxLtv : v.lltvBps - buffer;
+  const Borrow = 4;
+  const Deleverage = 1;
+  if (ltv > max && (due !== Deleverage || actionTaken === Borrow)) {
+    violation(ctx, Invariant.ltv, `collateral LTV ${ltv} bps > max ${max} after action ${actionTaken}, next ${due}`);
+  }
+}
+
+export async function checkHedgeLtv(ctx: Context): Promise<void> {
+  const { v } = ctx;
+  const [[, margin, , short], [due], buffer, [, wethAnswer], [, usdcAnswer]] = await Promise.all([
+    v.hedgeModule.read.position(),
+    v.hedgeModule.read.plan(),
+    v.registry.read.valueOf([key("collateral.healthBufferBps")]),
+    v.feeds.WETH.read.latestRoundData(),
+    v.feeds.USDC.read.latestRoundData(),
+  ]);
+  if (short === 0n) return;
+  const shortValue = (short * ((wethAnswer * 10n ** 18n) / usdcAnswer) * 10n ** 6n) / 10n ** 36n;
+  const max = v.lltvBps - buffer;
+  const Deleverage = 1;
+  if (shortValue * BPS > max * margin && due !== Deleverage) {
+    violation(ctx, Invariant.ltv, `hedge short ${shortValue} on margin ${margin} above ${max} bps, next ${due}`);
+  }
+}
+
+const key = (name: string) => `0x${Buffer.from(name).toString("hex").padEnd(64, "0")}` as const;
+
+/** Every invariant, after a step. */
+export async function checkInvariants(ctx: Context): Promise<void> {
+  const o = await observe(ctx);
+  checkNav(ctx, o);
+  const [, maxDeposit] = await Promise.all([checkExitInKind(ctx, o), checkErc4626(ctx, o)]);
+  await checkRoundTrip(ctx, o, maxDeposit);
+}
