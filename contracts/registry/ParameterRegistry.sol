@@ -199,10 +199,13 @@ contract ParameterRegistry is IParameterRegistry {
     function setRules(bytes32 key, ParameterRules calldata rules) external onlyGovernance {
         Parameter storage p = _existing(key);
         ParameterRulesLib.validateRules(key, p.kind, p.saferDirection, rules);
-        _checkRulesKeepValue(key, p, rules);
+        bool tighter = ParameterRulesLib.isTighterOrEqual(_rulesOf(p), rules);
+        // A loosening is checked against the value when it is accepted; tighter rules apply now.
+        if (tighter) _fitValueToRules(key, p, rules);
+        else _checkRulesKeepValue(key, p, rules);
 
         delete _pendingRules[key];
-        if (ParameterRulesLib.isTighterOrEqual(_rulesOf(p), rules)) {
+        if (tighter) {
             _writeRules(key, p, rules);
         } else {
             // Saturating: a delay beyond the uint48 clock never becomes executable, rather than wrapping early.
@@ -221,7 +224,7 @@ contract ParameterRegistry is IParameterRegistry {
         if (Time.timestamp() < pending.executableAt) revert RulesNotYetExecutable(key, pending.executableAt);
         uint256 expiresAt = uint256(pending.executableAt) + RULES_ACCEPTANCE_WINDOW;
         if (block.timestamp >= expiresAt) revert RulesLooseningExpired(key, expiresAt);
-        _checkRulesKeepValue(key, p, pending.rules);
+        _fitValueToRules(key, p, pending.rules);
 
         delete _pendingRules[key];
         _writeRules(key, p, pending.rules);
@@ -374,10 +377,22 @@ contract ParameterRegistry is IParameterRegistry {
         if (Time.timestamp() >= _guardianExpiresAt) revert RegistryGuardianExpired(msg.sender, _guardianExpiresAt);
     }
 
+    /// @dev Reverts unless the value lies within `rules`: governance's baseline, where the guardian moved it since.
     function _checkRulesKeepValue(bytes32 key, Parameter storage p, ParameterRules memory rules) internal view {
         if (p.kind == ParameterKind.Address) return;
-        uint256 value = p.value;
+        uint256 value = p.movedByGuardian ? _baselines[key].value : p.value;
         if (value < rules.min || value > rules.max) revert RulesExcludeValue(key, value, rules.min, rules.max);
+    }
+
+    /// @dev Before rules apply: the value must lie within them. Where only the guardian's move put it outside
+    /// (governance's baseline lies within), the value is brought to the nearest bound instead, so that the guardian's
+    /// tightening cannot make governance's rule change fail; the bound is what governance's rules allow.
+    function _fitValueToRules(bytes32 key, Parameter storage p, ParameterRules memory rules) internal {
+        _checkRulesKeepValue(key, p, rules);
+        if (p.kind == ParameterKind.Address) return;
+        uint256 value = p.value;
+        if (value >= rules.min && value <= rules.max) return;
+        _writeValue(key, p, value, value < rules.min ? rules.min : rules.max);
     }
 
     function _existing(bytes32 key) internal view returns (Parameter storage p) {

@@ -554,6 +554,40 @@ describe("ParameterRegistry", () => {
       expect(await registry.read.valueOf([slippage])).toBe(75n);
     });
 
+    const slippageRules = spec("rebalance.maxSlippageBps").rules;
+
+    it("a guardian's move below governance's new minimum cannot fail the rules change: the value rises to it", async () => {
+      const { registry, asGov, accounts } = await load();
+      await registry.write.tighten([[{ key: slippage, value: 40n }]], { account: accounts.guardian.account });
+      // Governance's value (50) lies within the tighter rules; the guardian's 40 does not.
+      const tighter = { ...slippageRules, min: 45n };
+      await registry.write.setRules([slippage, encodeRules(tighter)], asGov);
+      expect((await registry.read.parameter([slippage])).rules).toEqual(encodeRules(tighter));
+      expect(await registry.read.valueOf([slippage])).toBe(45n);
+    });
+
+    it("a guardian's move outside a pending loosening's bounds cannot fail its acceptance", async () => {
+      const { registry, asGov, accounts } = await load();
+      // A higher min and a higher max: a loosening, which waits the rules delay.
+      const looser = { ...slippageRules, min: 45n, max: 400n };
+      await registry.write.setRules([slippage, encodeRules(looser)], asGov);
+      await registry.write.tighten([[{ key: slippage, value: 40n }]], { account: accounts.guardian.account });
+      await increase(2 * daySeconds);
+      await registry.write.acceptRules([slippage], { account: accounts.eve.account });
+      expect((await registry.read.parameter([slippage])).rules).toEqual(encodeRules(looser));
+      expect(await registry.read.valueOf([slippage])).toBe(45n);
+    });
+
+    it("rules excluding governance's own value are still refused, whatever the guardian did", async () => {
+      const { registry, asGov, accounts } = await load();
+      await registry.write.tighten([[{ key: slippage, value: 40n }]], { account: accounts.guardian.account });
+      await expectRevert(
+        registry.write.setRules([slippage, encodeRules({ ...slippageRules, max: 45n })], asGov),
+        "RulesExcludeValue",
+        [slippage, 50n, 5n, 45n],
+      );
+    });
+
     it("the guardian pauses and governance later unpauses", async () => {
       const { registry, accounts, asGov } = await load();
       await registry.write.tighten([[{ key: pauseDeposits, value: 1n }]], { account: accounts.guardian.account });

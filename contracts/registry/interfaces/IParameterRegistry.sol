@@ -280,13 +280,15 @@ interface IParameterRegistry {
     /// @notice Sets a parameter's rules: at once when they are at least as tight in every respect,
     /// otherwise as a pending loosening that anyone may accept after `registry.rulesDelay` seconds, within
     /// `RULES_ACCEPTANCE_WINDOW` (a delay reaching past the uint48 clock saturates: never acceptable).
-    /// @dev Only governance. Replaces any pending loosening of the same key. The current value must satisfy
-    /// the new rules.
+    /// @dev Only governance. Replaces any pending loosening of the same key. Governance's value (its baseline,
+    /// where the guardian has moved the value since) must satisfy the new rules, or `RulesExcludeValue`; a value
+    /// only the guardian's move put outside them is brought to the nearest bound when they apply (`ParameterSet`),
+    /// so that the guardian cannot make a rules change fail.
     function setRules(bytes32 key, ParameterRules calldata rules) external;
 
     /// @notice Applies a pending loosening once its delay has passed and before `RULES_ACCEPTANCE_WINDOW` more
     /// seconds have: at or after `executableAt + RULES_ACCEPTANCE_WINDOW` it reverts with `RulesLooseningExpired`.
-    /// Anyone may call it.
+    /// Anyone may call it. The value is checked and fitted to the rules as in `setRules`.
     function acceptRules(bytes32 key) external;
 
     /// @notice Revokes a pending loosening. Governance or the (unexpired) guardian.
