@@ -351,11 +351,15 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         uint256 gained;
         uint256 lost;
         for (uint256 i; i < trades.length; ++i) {
-            (uint256 used, uint256 amountOut) = _swapWithinSlippage(s, trades[i]);
-            if (used < trades[i].amountIn) complete = false;
+            Trade memory t = trades[i];
+            uint256 planned = t.amountIn;
+            // A buy spends at most the base asset at hand: a sale the slippage bound cut short funds less than planned.
+            if (t.tokenIn == asset()) t.amountIn = Math.min(planned, IERC20(t.tokenIn).balanceOf(address(this)));
+            (uint256 used, uint256 amountOut) = _swapWithinSlippage(s, t);
+            if (used < planned) complete = false;
             if (used == 0) continue;
             ++executed;
-            (uint256 valueIn, uint256 valueOut) = _tradeValues(trades[i], used, amountOut);
+            (uint256 valueIn, uint256 valueOut) = _tradeValues(t, used, amountOut);
             if (valueOut > valueIn) gained += valueOut - valueIn;
             else lost += valueIn - valueOut;
         }
@@ -748,7 +752,9 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// first), and their part of each module's position, released into those amounts: the collateral manager's
     /// debt part is repaid from their base and its collateral part comes back; the hedge's short part is repaid from
     /// their part of the shorted asset and its collateral part comes back. Where their part of the repaying token
-    /// falls short, the collateral comes back in proportion to what is repaid.
+    /// falls short, the collateral comes back in proportion to what is repaid. Every repayment is planned from the
+    /// vault's own tokens before any collateral is counted in: no release is paid with another's collateral, so a
+    /// release that fails takes back only what it added (see {_executeReleases}).
     function _exitPlan(
         Config memory c,
         uint256 shares,
@@ -790,8 +796,13 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
                 supplyWithVirtual
             );
         }
+        for (uint256 k; k < e.releases.length; ++k) {
+            e.amounts[e.releases[k].collateralIndex] += e.releases[k].released;
+        }
     }
 
+    /// @dev A module's part in a redemption: its repayment taken from the redeemer's amounts now, its collateral
+    /// left for {_exitPlan} to count in once every repayment is planned.
     function _planRelease(
         ExitPlan memory e,
         address module,
@@ -812,7 +823,6 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         if (repaid < debtShare) released = Math.mulDiv(released, repaid, debtShare);
         if (released == 0 && repaid == 0) return r;
         e.amounts[debtIndex] -= repaid;
-        e.amounts[collateralIndex] += released;
         return Release(module, debtToken, debtIndex, collateralIndex, repaid, released);
     }
 

@@ -26,6 +26,8 @@ const ONE_SIXTH = 1 / 6;
 const COLLATERAL_TOLERANCE_BPS = 100;
 /** SwapLib's DERISK_SLIPPAGE_OVER_FEE_BPS: exits and deleverages accept at least the pool fee plus this. */
 const DERISK_SLIPPAGE_OVER_FEE_BPS = 20;
+/** SwapLib's ROUNDING_WEI: units of input, and of output, a fill may lose to the pool's roundings. */
+const ROUNDING_UNITS = 2;
 
 /** Offsets into a state vector; balances start at `balances` (one per asset, base first). */
 export const stateLayout = {
@@ -387,7 +389,8 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   /**
    * SwapLib.swapWithinSlippage on risk asset `i`'s pool against `trialSqrt`: fills up to `amountIn` until the pool's
    * marginal price is the slippage bound less the pool fee away from the oracle. Sets `swap`; returns false when the
-   * transaction would revert (pool price past the deviation bound, or a fill below the minimum output).
+   * transaction would revert (pool price past the deviation bound, or a fill below the minimum output less the
+   * pool's roundings: SwapLib.ROUNDING_WEI units of input and of output).
    */
   const swapWithinSlippage = (
     i: number,
@@ -414,8 +417,10 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     const zeroForOne = sellRisk === token0;
     swapExactIn(poolLiquidity[i]!, sqrtNow, zeroForOne, amountIn, poolFees[i]!, sqrtPriceOf(limit, token0), swap);
     trialSqrt[i] = swap.sqrtPriceAfter;
-    const fair = sellRisk ? swap.amountIn * oracle : swap.amountIn / oracle;
-    return swap.amountOut >= fair * (BPS - slippageBps) * INV_BPS;
+    const [unitIn, unitOut] = sellRisk ? [units[i + 1]!, units[0]!] : [units[0]!, units[i + 1]!];
+    const usedLessRounding = Math.max(swap.amountIn - ROUNDING_UNITS * unitIn, 0);
+    const fair = sellRisk ? usedLessRounding * oracle : usedLessRounding / oracle;
+    return swap.amountOut + ROUNDING_UNITS * unitOut >= fair * (BPS - slippageBps) * INV_BPS;
   };
 
   /**
@@ -462,7 +467,9 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     for (let k = 0; k < count; k++) {
       const i = planAsset[k]!;
       const sell = planSell[k] === 1;
-      if (!swapWithinSlippage(i - 1, sell, planAmount[k]!)) return revert(acc, "rebalance");
+      // A buy spends at most the base asset at hand: a sale the slippage bound cut short funds less than planned.
+      const amountIn = sell ? planAmount[k]! : Math.min(planAmount[k]!, trialBalances[0]!);
+      if (!swapWithinSlippage(i - 1, sell, amountIn)) return revert(acc, "rebalance");
       if (!(swap.amountIn >= planAmount[k]!)) complete = false;
       if (swap.amountIn <= 0) continue;
       const inIndex = sell ? i : 0;

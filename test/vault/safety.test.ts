@@ -3,9 +3,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getAddress, maxUint256, parseEventLogs, parseUnits, type Address, type Hash } from "viem";
 import { parameterKey as key } from "../../parameters/index.ts";
 import { swapRouterAbi } from "../../sdk/abis/uniswap.ts";
+import { sqrtFloor } from "../../sdk/uniswap/sqrtPriceX96.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
-import { deployInvestedVault, deployVault, marketSwap, type VaultStack } from "../helpers/vault.ts";
+import {
+  deployInvestedVault,
+  deployVault,
+  marketSwap,
+  rebalanceUntilSettled,
+  type VaultStack,
+} from "../helpers/vault.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 /** CollateralAction enum values. */
@@ -34,8 +41,34 @@ describe("Vault safety: what the vault promises holders", () => {
   const receipt = async (hash: Promise<Hash>) =>
     (await connection.viem.getPublicClient()).waitForTransactionReceipt({ hash: await hash });
 
-  /** Eve swaps `amountIn` of `tokenIn` for `tokenOut` in its 0.3% pool (to push a pool's price). */
-  async function push(v: VaultStack, tokenIn: Address, tokenOut: Address, amountIn: bigint) {
+  /**
+   * Eve moves the WETH/USDC pool to `bps` (signed) off the oracle's price, to the wei of sqrtPriceX96 the vault
+   * computes for that price (PriceLib.sqrtPriceX96), and `nudge` wei of it further toward the oracle.
+   */
+  async function pushWethTo(v: VaultStack, bps: bigint, nudge: bigint) {
+    const [[, weth], [, usdc]] = await Promise.all([
+      v.feeds.WETH.read.latestRoundData(),
+      v.feeds.USDC.read.latestRoundData(),
+    ]);
+    const oracleWad = (weth * 10n ** 18n) / usdc;
+    const priceWad = (oracleWad * (10_000n + bps)) / 10_000n;
+    const wethIsToken0 = v.weth.address.toLowerCase() < v.usdc.address.toLowerCase();
+    const baseScaled = priceWad * 10n ** 6n;
+    const riskScaled = 10n ** 36n;
+    const limit = sqrtFloor(wethIsToken0 ? (baseScaled << 192n) / riskScaled : (riskScaled << 192n) / baseScaled);
+    // The pool's sqrtPriceX96 rises with WETH's price when WETH is token0, and falls with it otherwise.
+    const up = bps > 0n === wethIsToken0;
+    const target = up ? limit - nudge : limit + nudge;
+    const [tokenIn, tokenOut] = bps > 0n ? [v.usdc, v.weth] : [v.weth, v.usdc];
+    const amountIn = bps > 0n ? usd("5000000") : parseUnits("2000", 18);
+    await push(v, tokenIn.address, tokenOut.address, amountIn, target);
+  }
+
+  /**
+   * Eve swaps `amountIn` of `tokenIn` for `tokenOut` in its 0.3% pool (to push a pool's price), stopping at
+   * `sqrtPriceLimitX96` when given.
+   */
+  async function push(v: VaultStack, tokenIn: Address, tokenOut: Address, amountIn: bigint, sqrtPriceLimitX96 = 0n) {
     const { eve } = v.accounts;
     const token = await connection.viem.getContractAt("DevnetToken", tokenIn);
     await token.write.mint([eve.account.address, amountIn]);
@@ -44,7 +77,7 @@ describe("Vault safety: what the vault promises holders", () => {
       address: v.devnet.record.uniswap.swapRouter,
       abi: swapRouterAbi,
       functionName: "exactInputSingle",
-      args: [marketSwap(tokenIn, tokenOut, eve.account.address, amountIn)],
+      args: [{ ...marketSwap(tokenIn, tokenOut, eve.account.address, amountIn), sqrtPriceLimitX96 }],
     });
   }
 
@@ -130,6 +163,70 @@ describe("Vault safety: what the vault promises holders", () => {
       const next = parseEventLogs({ abi: v.vault.abi, logs: second.logs, eventName: "TradeExecuted" });
       expect(next.map((t) => t.args.tokenOut.toLowerCase())).toContain(v.weth.address.toLowerCase());
     });
+
+    it("a pool pushed to a wei inside the slippage limit leaves the vault a fill of a few wei, not a revert", async () => {
+      const v = await connection.networkHelpers.loadFixture(fresh);
+      const { alice, eve } = v.accounts;
+      await v.vault.write.deposit([usd("200000"), alice.account.address], { account: alice.account });
+      // The buy limit is the oracle plus the 50 bps bound less the 30 bps fee: the griefer stops a wei short of it.
+      await pushWethTo(v, 20n, 1n);
+      const { logs } = await receipt(v.vault.write.rebalance({ account: eve.account }));
+      const trades = parseEventLogs({ abi: v.vault.abi, logs, eventName: "TradeExecuted" });
+      const weth = trades.find((t) => t.args.tokenOut.toLowerCase() === v.weth.address.toLowerCase());
+      // The pool's roundings take what the vault gave it (a few wei of USDC), and the WBTC buy goes through.
+      expect(weth?.args.amountIn ?? 0n).toBeLessThan(10n);
+      expect(trades.some((t) => t.args.tokenOut.toLowerCase() === v.wbtc.address.toLowerCase())).toBe(true);
+    });
+
+    it("a buy funded by a sale the slippage bound cut short spends only the base asset the sale brought", async () => {
+      const v = await connection.networkHelpers.loadFixture(fresh);
+      const { alice, eve } = v.accounts;
+      // All in risk assets: USDC's weight moves to WETH, a governance step (10%) a day.
+      const steps: [bigint, bigint][] = [
+        [3_000n, 5_000n],
+        [2_000n, 6_000n],
+        [1_000n, 7_000n],
+        [0n, 8_000n],
+      ];
+      for (const [usdcBps, wethBps] of steps) {
+        await v.registry.write.setParameters(
+          [
+            [
+              { key: key("weight.USDC"), value: usdcBps },
+              { key: key("weight.WETH"), value: wethBps },
+            ],
+          ],
+          v.asGov,
+        );
+        await increase(daySeconds);
+      }
+      await v.setPrices();
+      await v.vault.write.deposit([usd("1000000"), alice.account.address], { account: alice.account });
+      await rebalanceUntilSettled(connection, v);
+      await v.registry.write.setParameters(
+        [
+          [
+            { key: key("weight.WETH"), value: 7_000n },
+            { key: key("weight.WBTC"), value: 3_000n },
+          ],
+        ],
+        v.asGov,
+      );
+      await increase(daySeconds);
+      await v.setPrices();
+      // The pool sits 15 of the 20 bps the sale may move it below the oracle: the WETH sale fills only in part.
+      await pushWethTo(v, -15n, 0n);
+      const usdcBefore = await v.usdc.read.balanceOf([v.vault.address]);
+      const last = await v.vault.read.lastRebalanceAt();
+      const { logs } = await receipt(v.vault.write.rebalance({ account: eve.account }));
+      const trades = parseEventLogs({ abi: v.vault.abi, logs, eventName: "TradeExecuted" });
+      const sold = trades.find((t) => t.args.tokenIn.toLowerCase() === v.weth.address.toLowerCase());
+      const bought = trades.find((t) => t.args.tokenOut.toLowerCase() === v.wbtc.address.toLowerCase());
+      expect(sold?.args.amountOut).toBeGreaterThan(0n);
+      expect(bought?.args.amountIn).toBe(usdcBefore + (sold?.args.amountOut ?? 0n));
+      // Not filled in full: the interval stays open for the rest.
+      expect(await v.vault.read.lastRebalanceAt()).toBe(last);
+    });
   });
 
   describe("the guardian cannot close the exit", () => {
@@ -182,6 +279,40 @@ describe("Vault safety: what the vault promises holders", () => {
       expect(redeemed?.args.amounts[0]).toBeGreaterThan(0n);
       expect((await v.weth.read.balanceOf([alice.account.address])) - wethBefore).toBe(redeemed?.args.amounts[1]);
       expect(await v.vault.read.balanceOf([alice.account.address])).toBeGreaterThan(0n);
+    });
+
+    it("with a feed at zero and the hedge short larger than the spot WETH, an in-kind exit pays her spot part of every token", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice, bob, eve } = v.accounts;
+      // The hedge shorts 60% of the WETH exposure while half of it is posted as collateral: the short exceeds the
+      // spot. Bob's cash, not yet invested, pays the hedge's margin.
+      await v.registry.write.setParameter([key("hedge.ratioBps"), 6_000n], v.asGov);
+      await v.vault.write.deposit([usd("1000000"), bob.account.address], { account: bob.account });
+      for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
+      for (let i = 0; i < 6 && (await v.hedgeModule.read.plan())[0] !== 0; i++) {
+        await v.hedgeModule.write.manage({ account: eve.account });
+        await v.setPrices(); // arbitrageurs realign the pool after the hedge's sale
+      }
+      const [, , , short] = await v.hedgeModule.read.position();
+      const spotWeth = await v.weth.read.balanceOf([v.vault.address]);
+      expect(short).toBeGreaterThan(spotWeth);
+
+      await v.feeds.WETH.write.setAnswer([0n]); // both Morpho markets' oracles revert: no release can be made
+      const shares = (await v.vault.read.balanceOf([alice.account.address])) / 4n;
+      const spot = await Promise.all([v.usdc, v.weth, v.wbtc].map((t) => t.read.balanceOf([v.vault.address])));
+      const { logs } = await receipt(
+        v.vault.write.redeemInKind([shares, alice.account.address, alice.account.address], { account: alice.account }),
+      );
+      const failed = parseEventLogs({ abi: v.vault.abi, logs, eventName: "ModuleReleaseFailed" });
+      expect(failed.map((e) => e.args.module.toLowerCase()).sort()).toEqual(
+        [v.collateralManager.address, v.hedgeModule.address].map((a) => a.toLowerCase()).sort(),
+      );
+      const [redeemed] = parseEventLogs({ abi: v.vault.abi, logs, eventName: "RedeemedInKind" });
+      // Every release failed: she takes her part of each token the vault held, and each position stays whole (the
+      // short only grows by its interest).
+      const supplyAtExit = (await v.vault.read.totalSupply()) + shares + 10n ** 6n; // with the virtual shares
+      expect(redeemed?.args.amounts).toEqual(spot.map((b) => (b * shares) / supplyAtExit));
+      expect((await v.hedgeModule.read.position())[3]).toBeGreaterThanOrEqual(short);
     });
   });
 

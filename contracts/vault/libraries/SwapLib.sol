@@ -16,6 +16,10 @@ library SwapLib {
     uint256 internal constant BPS = 10_000;
     /// @dev See {deriskSlippageBps}.
     uint256 internal constant DERISK_SLIPPAGE_OVER_FEE_BPS = 20;
+    /// @dev Wei of input, and wei of output, that a fill may lose to the pool's roundings beyond its prices (its fee
+    /// and input rounded up, its output rounded down): without this allowance, a fill of a few wei (a dust trade, or
+    /// a pool pushed to just inside the limit) would fail its minimum output and revert the whole rebalance.
+    uint256 internal constant ROUNDING_WEI = 2;
 
     /// @notice One direction of trade on one pool, priced by the oracle.
     /// @param sellRisk True to sell the risk asset for the base asset, false to buy it.
@@ -75,8 +79,9 @@ library SwapLib {
 
     /// @notice Swaps up to `amountIn`, stopping where the pool's marginal price (before its fee) is
     /// `maxSlippageBps` less the pool fee away from the oracle, so that the fill as a whole stays within the
-    /// slippage bound. Fills partly when the pool is too thin, and not at all (0, 0) when its price is already past
-    /// that point, as in a sandwich. Returns the input used and the output.
+    /// slippage bound (less `ROUNDING_WEI` of input and of output, the pool's roundings). Fills partly when the pool
+    /// is too thin, and not at all (0, 0) when its price is already past that point, as in a sandwich. Returns the
+    /// input used and the output.
     function swapWithinSlippage(
         Leg memory leg,
         uint256 amountIn,
@@ -101,17 +106,26 @@ library SwapLib {
         uint256 balanceBefore = IERC20(tokenIn).balanceOf(address(this));
         amountOut = _swap(leg, amountIn, 0, sqrtLimit);
         used = balanceBefore - IERC20(tokenIn).balanceOf(address(this));
-        uint256 minOut = PriceLib.lessBpsDown(fairOutDown(leg, used), maxSlippageBps);
-        if (amountOut < minOut) {
+        uint256 minOut = PriceLib.lessBpsDown(
+            fairOutDown(leg, used > ROUNDING_WEI ? used - ROUNDING_WEI : 0),
+            maxSlippageBps
+        );
+        if (amountOut + ROUNDING_WEI < minOut) {
             (, address tokenOut) = tokens(leg);
             revert IPortfolioVault.VaultSlippageExceeded(tokenIn, tokenOut, used, amountOut, minOut);
         }
     }
 
-    /// @notice Base-asset wei per whole risk token the trade executed at, 18 decimals.
+    /// @notice Base-asset wei per whole risk token the trade executed at, 18 decimals. A buy of a few wei that the
+    /// pool's roundings left with no output is priced as if it had brought one wei.
     function executionPriceWad(Leg memory leg, uint256 amountIn, uint256 amountOut) internal pure returns (uint256) {
         (uint256 riskAmount, uint256 baseAmount) = leg.sellRisk ? (amountIn, amountOut) : (amountOut, amountIn);
-        return Math.mulDiv(baseAmount, 10 ** (18 + uint256(leg.riskDecimals)), riskAmount * 10 ** leg.baseDecimals);
+        return
+            Math.mulDiv(
+                baseAmount,
+                10 ** (18 + uint256(leg.riskDecimals)),
+                Math.max(riskAmount, 1) * 10 ** leg.baseDecimals
+            );
     }
 
     /// @notice The leg's input and output tokens.

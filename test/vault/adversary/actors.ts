@@ -228,6 +228,9 @@ async function feedsRecover(ctx: Context) {
 
 /* KEEPERS */
 
+/** SwapLib.ROUNDING_WEI: wei of input, and of output, a fill may lose to the pool's roundings. */
+const roundingWei = 2n;
+
 /** A keeper rebalances; every trade it made is within the slippage bound of its oracle price. */
 async function rebalance(ctx: Context) {
   const { v } = ctx;
@@ -242,13 +245,16 @@ async function rebalance(ctx: Context) {
   for (const { args: t } of parseEventLogs({ abi: v.vault.abi, logs: receipt.logs, eventName: "TradeExecuted" })) {
     const selling = t.tokenOut.toLowerCase() === v.usdc.address.toLowerCase();
     const risk = (selling ? t.tokenIn : t.tokenOut).toLowerCase() === v.weth.address.toLowerCase() ? "WETH" : "WBTC";
-    // Output at least the input's value at the oracle price less the bound, in exact terms, less the two roundings
-    // down of the vault's own minimum (under two wei of output: a dust trade's price may read far off).
+    // Output at least the input's value at the oracle price less the bound, in exact terms, less the allowance for
+    // the pool's roundings (SwapLib.ROUNDING_WEI of input and of output) and the two roundings down of the vault's
+    // own minimum (under two wei of output): a dust trade's price may read far off.
     const riskUnit = 10n ** BigInt(18 + decimalsOf[risk]);
     const baseUnit = 10n ** 6n;
+    const input = t.amountIn > roundingWei ? t.amountIn - roundingWei : 0n;
+    const output = t.amountOut + roundingWei + 2n;
     const within = selling
-      ? (t.amountOut + 2n) * BPS * riskUnit >= t.amountIn * t.oraclePriceWad * baseUnit * (BPS - slippage)
-      : (t.amountOut + 2n) * BPS * t.oraclePriceWad * baseUnit >= t.amountIn * riskUnit * (BPS - slippage);
+      ? output * BPS * riskUnit >= input * t.oraclePriceWad * baseUnit * (BPS - slippage)
+      : output * BPS * t.oraclePriceWad * baseUnit >= input * riskUnit * (BPS - slippage);
     if (!within) {
       violation(
         ctx,

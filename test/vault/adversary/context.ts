@@ -182,6 +182,7 @@ export const expected = {
     "RegistryGuardianExpired",
   ],
   govern: [
+    "ParameterAlreadyUpdated",
     "ParameterStepTooLarge",
     "ParameterUpdatedTooSoon",
     "ParameterBelowMin",
