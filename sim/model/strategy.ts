@@ -417,7 +417,8 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     const zeroForOne = sellRisk === token0;
     swapExactIn(poolLiquidity[i]!, sqrtNow, zeroForOne, amountIn, poolFees[i]!, sqrtPriceOf(limit, token0), swap);
     trialSqrt[i] = swap.sqrtPriceAfter;
-    const [unitIn, unitOut] = sellRisk ? [units[i + 1]!, units[0]!] : [units[0]!, units[i + 1]!];
+    const unitIn = sellRisk ? units[i + 1]! : units[0]!;
+    const unitOut = sellRisk ? units[0]! : units[i + 1]!;
     const usedLessRounding = Math.max(swap.amountIn - ROUNDING_UNITS * unitIn, 0);
     const fair = sellRisk ? usedLessRounding * oracle : usedLessRounding / oracle;
     return swap.amountOut + ROUNDING_UNITS * unitOut >= fair * (BPS - slippageBps) * INV_BPS;
