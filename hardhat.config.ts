@@ -16,13 +16,14 @@ function solcJs(packageName: string) {
 const settings = { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" };
 /** Trimtab's contracts: solc 0.8.34. Morpho Blue (devnet only, pragma 0.8.19): its own compiler. */
 /**
- * The vault is near the 24 KB limit and, like the hedge module, deep in locals: the IR pipeline packs them smaller
- * and without stack limits (at about twice the compile time, so only for them).
+ * The vault is near the 24 KB limit and, like the hedge module and the vault's exit plan, deep in locals: the IR
+ * pipeline packs them smaller and without stack limits (at about twice the compile time, so only for them).
  */
 const viaIR = { ...solcJs("solc"), settings: { ...settings, viaIR: true } };
 const vaultOverrides = {
   "contracts/vault/PortfolioVault.sol": viaIR,
   "contracts/vault/HedgeModule.sol": viaIR,
+  "contracts/vault/libraries/ExitPlanLib.sol": viaIR,
 };
 const compilers = [
   { ...solcJs("solc"), settings },

@@ -23,6 +23,15 @@ import {
     VaultSettingsLib
 } from "./libraries/VaultSettingsLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
+import {RebalancePlanLib} from "./libraries/RebalancePlanLib.sol";
+import {ExitPlanLib} from "./libraries/ExitPlanLib.sol";
+import {
+    VaultExitPlan as ExitPlan,
+    VaultRelease as Release,
+    VaultRiskAsset as RiskAsset,
+    VaultSnapshot as Snapshot
+} from "./libraries/VaultTypes.sol";
+import {ViewPricesLib} from "./libraries/ViewPricesLib.sol";
 
 /// @title PortfolioVault
 /// @notice Trimtab's multi-asset ERC-4626 vault: holds a base asset and risk assets at governance-set target
@@ -33,46 +42,14 @@ import {PriceLib} from "./libraries/PriceLib.sol";
 contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     using SafeERC20 for IERC20;
 
-    /// @dev A risk asset: its token, its decimals and its registry symbol (one slot).
-    struct RiskAsset {
-        IERC20 token;
-        uint8 decimals;
-        bytes11 symbol;
-    }
-
-    /// @dev What an action reads once: the settings, each asset's settings (base first) and each risk asset's
-    /// oracle price in the base asset (see {PriceLib}).
-    struct Snapshot {
-        Config config;
-        AssetConfig[] assets;
-        uint256[] priceWad;
-    }
-
-    /// @dev A module's part in a redemption: `repaid` of its debt token from the redeemer's amounts (at
-    /// `debtIndex`), `released` of its collateral back into them (at `collateralIndex`).
-    struct Release {
-        address module;
-        address debtToken;
-        uint256 debtIndex;
-        uint256 collateralIndex;
-        uint256 repaid;
-        uint256 released;
-    }
-
-    /// @dev What a redemption takes: every token (base first), the redeemer's amount of each once the modules'
-    /// releases are counted in, and those releases (the collateral manager's, then the hedge's).
-    struct ExitPlan {
-        address[] tokens;
-        uint256[] amounts;
-        Release[2] releases;
-    }
-
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
     uint8 internal constant DECIMALS_OFFSET = 6;
     /// @dev A cash exit accepts feed answers up to this old when `oracle.maxStalenessSec` is shorter (a day's
     /// heartbeat and an hour's grace): the guardian's tightening of staleness cannot close exits.
     uint256 internal constant EXIT_MAX_STALENESS_FLOOR_SEC = 25 hours;
+    /// @dev The most risk assets one vault holds (each is an immutable).
+    uint256 internal constant MAX_RISK_ASSETS = 4;
 
     IParameterRegistry internal immutable _registry;
     address public immutable treasury;
@@ -81,16 +58,23 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     uint8 internal immutable _baseDecimals;
     bytes11 internal immutable _baseSymbol;
 
-    RiskAsset[] internal _risk;
+    /// @dev How many risk assets the vault holds, and each one packed (see {_riskAt}): immutables, so that no
+    /// action pays a storage read to know its assets.
+    uint256 internal immutable _riskCount;
+    uint256 internal immutable _risk0;
+    uint256 internal immutable _risk1;
+    uint256 internal immutable _risk2;
+    uint256 internal immutable _risk3;
     uint256 internal _highWaterMarkWad;
     uint48 public lastFeeAccrualAt;
     uint48 public lastRebalanceAt;
     Config internal _configCache;
-    /// @dev Index 0 is the base asset, index i + 1 the risk asset `_risk[i]`.
+    /// @dev Index 0 is the base asset, index i + 1 the risk asset `_riskAt(i)`.
     mapping(uint256 index => AssetConfig) internal _assetCache;
 
     /// @param base The base asset (a stablecoin) and its registry symbol, e.g. "USDC".
-    /// @param riskTokens The risk assets; their registry symbols are `riskSymbols`, e.g. "WETH".
+    /// @param riskTokens The risk assets (at most `MAX_RISK_ASSETS`); their registry symbols are `riskSymbols`, e.g.
+    /// "WETH".
     constructor(
         IERC20Metadata base,
         string memory baseSymbol,
@@ -104,17 +88,22 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         string memory symbol_
     ) ERC4626(base) ERC20(name_, symbol_) {
         if (riskSymbols.length != riskTokens.length) revert VaultSymbolsMismatch(riskTokens.length, riskSymbols.length);
+        if (riskTokens.length > MAX_RISK_ASSETS) revert VaultTooManyRiskAssets(riskTokens.length, MAX_RISK_ASSETS);
         _registry = registry_;
         treasury = treasury_;
         swapRouter = swapRouter_;
         uniswapFactory = uniswapFactory_;
         _baseDecimals = base.decimals();
         _baseSymbol = _symbol(baseSymbol);
+        uint256[MAX_RISK_ASSETS] memory packed;
         for (uint256 i; i < riskTokens.length; ++i) {
-            _risk.push(
-                RiskAsset({token: riskTokens[i], decimals: riskTokens[i].decimals(), symbol: _symbol(riskSymbols[i])})
-            );
+            packed[i] =
+                uint160(address(riskTokens[i])) |
+                (uint256(riskTokens[i].decimals()) << 160) |
+                (uint256(uint88(_symbol(riskSymbols[i]))) << 168);
         }
+        _riskCount = riskTokens.length;
+        (_risk0, _risk1, _risk2, _risk3) = (packed[0], packed[1], packed[2], packed[3]);
         _highWaterMarkWad = WAD;
         lastFeeAccrualAt = uint48(block.timestamp);
         // The router pulls only during swaps the vault starts (it pays from its caller): one standing approval
@@ -134,8 +123,9 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @inheritdoc IPortfolioVault
     function riskAssets() external view returns (address[] memory tokens) {
-        tokens = new address[](_risk.length);
-        for (uint256 i; i < tokens.length; ++i) tokens[i] = address(_risk[i].token);
+        RiskAsset[] memory risk = _riskAssets();
+        tokens = new address[](risk.length);
+        for (uint256 i; i < tokens.length; ++i) tokens[i] = risk[i].token;
     }
 
     /// @inheritdoc IPortfolioVault
@@ -162,7 +152,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         (uint256[] memory values, uint256 nav) = _values(s);
         list = new Holding[](values.length);
         for (uint256 i; i < values.length; ++i) {
-            IERC20 token = i == 0 ? IERC20(asset()) : _risk[i - 1].token;
+            IERC20 token = i == 0 ? IERC20(asset()) : IERC20(s.risk[i - 1].token);
             list[i] = Holding({
                 token: address(token),
                 balance: token.balanceOf(address(this)),
@@ -173,13 +163,17 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         }
     }
 
-    /// @notice Zero while `pause.deposits` is set or a price is stale or invalid; otherwise room under
-    /// `caps.depositCap`.
+    /// @notice Zero while `pause.deposits` is set, a price is stale or invalid, or a pool prices further than
+    /// `oracle.maxDeviationBps` from its feed; otherwise room under `caps.depositCap`.
     function maxDeposit(address) public view override returns (uint256) {
         Config memory c = _config();
         if (c.pauseDeposits) return 0;
         (Snapshot memory s, bool valid, uint256 oldestUpdateAt) = _viewSnapshot();
         if (!valid || block.timestamp > oldestUpdateAt + c.maxStalenessSec) return 0;
+        // Every other refusal of an entry (a pool missing or off its feed) shows in its preview.
+        try this.previewDeposit(0) returns (uint256) {} catch {
+            return 0;
+        }
         uint256 nav = _nav(s);
         return c.depositCap > nav ? c.depositCap - nav : 0;
     }
@@ -220,18 +214,16 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         return _sharesForWithdraw(assets, s, value, _supplyAfterFees(s.config, nav));
     }
 
-    /// @notice Shares a deposit of `assets` mints now, fees included.
+    /// @notice Shares a deposit of `assets` mints now, fees included, at entry prices (see `deposit`).
     function previewDeposit(uint256 assets) public view override returns (uint256) {
-        Snapshot memory s = _snapshot();
-        uint256 nav = _nav(s);
-        return _convertToSharesWith(assets, nav, _supplyAfterFees(s.config, nav), Math.Rounding.Floor);
+        (uint256 entryNav, uint256 supply) = _previewEntry();
+        return _convertToSharesWith(assets, entryNav, supply, Math.Rounding.Floor);
     }
 
-    /// @notice Assets a mint of `shares` costs now, fees included.
+    /// @notice Assets a mint of `shares` costs now, fees included, at entry prices (see `deposit`).
     function previewMint(uint256 shares) public view override returns (uint256) {
-        Snapshot memory s = _snapshot();
-        uint256 nav = _nav(s);
-        return _convertToAssetsWith(shares, nav, _supplyAfterFees(s.config, nav), Math.Rounding.Ceil);
+        (uint256 entryNav, uint256 supply) = _previewEntry();
+        return _convertToAssetsWith(shares, entryNav, supply, Math.Rounding.Ceil);
     }
 
     /// @inheritdoc IPortfolioVault
@@ -244,26 +236,44 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /* DEPOSITS AND WITHDRAWALS */
 
-    /// @notice Deposits `assets` of the base asset for shares. Needs fresh prices; refused while paused or at cap.
+    /// @notice Deposits `assets` of the base asset for shares. Needs fresh prices; refused while paused, at cap, or
+    /// while a pool prices further than `oracle.maxDeviationBps` from its feed. Shares are priced at entry prices:
+    /// each risk asset at the higher of its feed's and its pool's price (what the hedge owes at the lower), so that
+    /// when the feeds lag the market no deposit followed by an exit takes the lag from holders. Fees accrue at the
+    /// feeds' prices.
     function deposit(uint256 assets, address receiver) public override nonReentrant returns (uint256 shares) {
-        Snapshot memory s = _syncedSnapshot();
-        uint256 nav = _accrueFees(s);
-        _checkDeposit(s.config, assets, nav);
-        uint256 supply = totalSupply();
-        shares = _convertToSharesWith(assets, nav, supply, Math.Rounding.Floor);
+        (Config memory c, uint256 nav, uint256 entryNav, uint256 supply) = _enter();
+        _checkDeposit(c, assets, nav);
+        shares = _convertToSharesWith(assets, entryNav, supply, Math.Rounding.Floor);
         _deposit(_msgSender(), receiver, assets, shares);
         _afterEntry(supply, nav + assets);
     }
 
-    /// @notice Mints exactly `shares` for the base asset they are worth (rounded up).
+    /// @notice Mints exactly `shares` for the base asset they are worth at entry prices (see `deposit`), rounded up.
     function mint(uint256 shares, address receiver) public override nonReentrant returns (uint256 assets) {
-        Snapshot memory s = _syncedSnapshot();
-        uint256 nav = _accrueFees(s);
-        uint256 supply = totalSupply();
-        assets = _convertToAssetsWith(shares, nav, supply, Math.Rounding.Ceil);
-        _checkDeposit(s.config, assets, nav);
+        (Config memory c, uint256 nav, uint256 entryNav, uint256 supply) = _enter();
+        assets = _convertToAssetsWith(shares, entryNav, supply, Math.Rounding.Ceil);
+        _checkDeposit(c, assets, nav);
         _deposit(_msgSender(), receiver, assets, shares);
         _afterEntry(supply, nav + assets);
+    }
+
+    /// @dev An entry's first steps: prices (the feeds' and the entry's), fees accrued at the feeds' prices. Returns
+    /// the settings, NAV at the feeds' prices, NAV at entry prices and the supply to convert with.
+    function _enter() internal returns (Config memory c, uint256 nav, uint256 entryNav, uint256 supply) {
+        Snapshot memory s = _withEntryPrices(_syncedSnapshot());
+        c = s.config;
+        (, nav, entryNav) = _valuesAt(s);
+        _accrueFees(c, nav);
+        supply = totalSupply();
+    }
+
+    /// @dev {_enter} for previews: NAV at entry prices and the supply once pending fees are minted.
+    function _previewEntry() internal view returns (uint256 entryNav, uint256 supply) {
+        Snapshot memory s = _withEntryPrices(_snapshot());
+        uint256 nav;
+        (, nav, entryNav) = _valuesAt(s);
+        supply = _supplyAfterFees(s.config, nav);
     }
 
     /// @notice Redeems `shares` for the base asset: sells the shares' pro-rata part of each risk asset within the
@@ -271,7 +281,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// guardian can reach closes it (see {SwapLib-deriskSlippageBps}, `EXIT_MAX_STALENESS_FLOOR_SEC`).
     function redeem(uint256 shares, address receiver, address owner) public override nonReentrant returns (uint256) {
         Snapshot memory s = _syncedExitSnapshot();
-        _accrueFees(s);
+        _accrueFees(s.config, _nav(s));
         _checkRedeem(owner, shares);
         uint256 assets = _unwind(shares, s);
         _withdraw(_msgSender(), receiver, owner, assets, shares);
@@ -283,7 +293,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// (all of the owner's when those suffice); reverts if the unwind yields less. Never paused.
     function withdraw(uint256 assets, address receiver, address owner) public override nonReentrant returns (uint256) {
         Snapshot memory s = _syncedExitSnapshot();
-        _accrueFees(s);
+        _accrueFees(s.config, _nav(s));
         (uint256 liquidationValue, ) = _liquidationValue(s);
         uint256 shares = _sharesForWithdraw(assets, s, liquidationValue, totalSupply());
         // The estimate carries a margin for rounding: when it exceeds the owner's shares, all of them may suffice.
@@ -359,7 +369,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
             if (used < planned) complete = false;
             if (used == 0) continue;
             ++executed;
-            (uint256 valueIn, uint256 valueOut) = _tradeValues(t, used, amountOut);
+            (uint256 valueIn, uint256 valueOut) = _tradeValues(s, t, used, amountOut);
             if (valueOut > valueIn) gained += valueOut - valueIn;
             else lost += valueIn - valueOut;
         }
@@ -374,7 +384,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @inheritdoc IPortfolioVault
     function accrueFees() external nonReentrant {
-        _emitNav(_accrueFees(_syncedSnapshot()));
+        Snapshot memory s = _syncedSnapshot();
+        _emitNav(_accrueFees(s.config, _nav(s)));
     }
 
     /* INTERNAL: SETTINGS */
@@ -412,33 +423,22 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     }
 
     function _cachedAssets() internal view returns (AssetConfig[] memory assets) {
-        assets = new AssetConfig[](_risk.length + 1);
+        assets = new AssetConfig[](_riskCount + 1);
         for (uint256 i; i < assets.length; ++i) assets[i] = _assetCache[i];
     }
 
     function _registrySettings(uint256 version) internal view returns (Config memory c, AssetConfig[] memory assets) {
-        bytes11[] memory symbols = new bytes11[](_risk.length + 1);
+        bytes11[] memory symbols = new bytes11[](_riskCount + 1);
         symbols[0] = _baseSymbol;
-        for (uint256 i = 1; i < symbols.length; ++i) symbols[i] = _risk[i - 1].symbol;
-        (c, assets) = VaultSettingsLib.read(address(_registry), version, symbols);
-        _keepRetiringModules(c);
-    }
-
-    /// @dev A module swap loses nothing: while the module the vault last used still holds a position, it stays in
-    /// place (counted in NAV, released by exits, drawing on the vault to repay) whatever the registry now names,
-    /// and unwinds itself (its `plan()` sees it is no longer the registry's module); the registry's new module
-    /// takes over at the first call after the old one is empty.
-    function _keepRetiringModules(Config memory c) internal view {
-        address manager = _configCache.collateralModule;
-        if (manager != c.collateralModule && manager != address(0)) {
-            (, uint256 collateral, uint256 debt) = ICollateralManager(manager).position();
-            if (collateral > 0 || debt > 0) (c.collateralModule, c.moduleSwapPending) = (manager, true);
-        }
-        address hedge = _configCache.hedgeModule;
-        if (hedge != c.hedgeModule && hedge != address(0)) {
-            (, uint256 margin, , uint256 short) = IHedgeModule(hedge).position();
-            if (margin > 0 || short > 0) (c.hedgeModule, c.moduleSwapPending) = (hedge, true);
-        }
+        RiskAsset[] memory risk = _riskAssets();
+        for (uint256 i = 1; i < symbols.length; ++i) symbols[i] = risk[i - 1].symbol;
+        (c, assets) = VaultSettingsLib.read(
+            address(_registry),
+            version,
+            symbols,
+            _configCache.collateralModule,
+            _configCache.hedgeModule
+        );
     }
 
     /* INTERNAL: PRICES AND VALUES */
@@ -476,6 +476,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     ) internal view returns (Snapshot memory s) {
         s.config = c;
         s.assets = assets;
+        s.risk = _riskAssets();
         uint256 baseUsdWad = _usdPriceWad(assets[0], maxStalenessSec);
         s.priceWad = new uint256[](assets.length - 1);
         for (uint256 i; i < s.priceWad.length; ++i) {
@@ -488,23 +489,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// feed did; `oldestUpdateAt` is the oldest answer's time.
     function _viewSnapshot() internal view returns (Snapshot memory s, bool valid, uint256 oldestUpdateAt) {
         (s.config, s.assets) = _settings();
-        uint256 baseUsdWad;
-        (valid, baseUsdWad, oldestUpdateAt) = PriceLib.tryUsdPriceWad(
-            AggregatorV3Interface(s.assets[0].feed),
-            s.assets[0].feedDecimals
-        );
-        if (!valid) baseUsdWad = WAD;
-        s.priceWad = new uint256[](s.assets.length - 1);
-        for (uint256 i; i < s.priceWad.length; ++i) {
-            AssetConfig memory a = s.assets[i + 1];
-            (bool ok, uint256 usdWad, uint256 updatedAt) = PriceLib.tryUsdPriceWad(
-                AggregatorV3Interface(a.feed),
-                a.feedDecimals
-            );
-            valid = valid && ok;
-            oldestUpdateAt = Math.min(oldestUpdateAt, updatedAt);
-            s.priceWad[i] = PriceLib.relativePriceWad(usdWad, baseUsdWad);
-        }
+        s.risk = _riskAssets();
+        (s.priceWad, valid, oldestUpdateAt) = ViewPricesLib.latestPricesWad(s.assets);
     }
 
     /// @dev Whether a cash exit can price now (every feed valid and within the exit's staleness).
@@ -520,35 +506,82 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// @dev Each holding's value in base-asset wei (base first), collateral on the lending market included, and
     /// NAV: their sum less the debt.
     function _values(Snapshot memory s) internal view returns (uint256[] memory values, uint256 nav) {
-        values = new uint256[](_risk.length + 1);
+        (values, nav, ) = _valuesAt(s);
+    }
+
+    /// @dev {_values}, and for an entry's snapshot NAV at entry prices (see {_entryPriceWad}).
+    function _valuesAt(
+        Snapshot memory s
+    ) internal view returns (uint256[] memory values, uint256 nav, uint256 entryNav) {
+        bool entry = s.poolPriceWad.length != 0;
+        values = new uint256[](_riskCount + 1);
         values[0] = IERC20(asset()).balanceOf(address(this));
         uint256 gross = values[0];
+        uint256 entryGross = gross;
         (address collateralToken, uint256 collateral, uint256 debt) = _collateralPosition(s.config);
-        for (uint256 i; i < _risk.length; ++i) {
-            RiskAsset storage r = _risk[i];
-            uint256 amount = r.token.balanceOf(address(this));
-            if (address(r.token) == collateralToken) amount += collateral;
+        for (uint256 i; i < _riskCount; ++i) {
+            RiskAsset memory r = s.risk[i];
+            uint256 amount = IERC20(r.token).balanceOf(address(this));
+            if (r.token == collateralToken) amount += collateral;
             uint256 value = PriceLib.toBaseDown(amount, s.priceWad[i], r.decimals, _baseDecimals);
             values[i + 1] = value;
             gross += value;
+            // A holding of nothing needs no price.
+            if (entry && amount != 0) {
+                uint256 price = _entryPriceWad(s, i, true);
+                entryGross +=
+                    price == s.priceWad[i] ? value : PriceLib.toBaseDown(amount, price, r.decimals, _baseDecimals);
+            }
         }
-        nav = gross > debt ? gross - debt : 0;
-        nav = _withHedge(nav, s);
+        nav = _less(gross, debt);
+        entryNav = _less(entryGross, debt);
+        (nav, entryNav) = _withHedge(nav, entryNav, s);
     }
 
-    /// @dev `nav` plus the hedge's net value: its collateral less its short at the oracle price (outside the target
-    /// weights: the hedge is not part of the long book).
-    function _withHedge(uint256 nav, Snapshot memory s) internal view returns (uint256) {
+    /// @dev `nav` and `entryNav` plus the hedge's net value: its collateral less its short, at the oracle price and
+    /// at the entry price (outside the target weights: the hedge is not part of the long book).
+    function _withHedge(uint256 nav, uint256 entryNav, Snapshot memory s) internal view returns (uint256, uint256) {
         address hedge = s.config.hedgeModule;
-        if (hedge == address(0)) return nav;
+        if (hedge == address(0)) return (nav, entryNav);
         (, uint256 collateral, address shortToken, uint256 short) = IHedgeModule(hedge).position();
         uint256 shortValue;
-        for (uint256 i; i < _risk.length; ++i) {
-            if (address(_risk[i].token) != shortToken) continue;
-            shortValue = PriceLib.toBaseDown(short, s.priceWad[i], _risk[i].decimals, _baseDecimals);
+        uint256 entryShortValue;
+        for (uint256 i; i < _riskCount; ++i) {
+            RiskAsset memory r = s.risk[i];
+            if (r.token != shortToken || short == 0) continue;
+            shortValue = PriceLib.toBaseDown(short, s.priceWad[i], r.decimals, _baseDecimals);
+            if (s.poolPriceWad.length != 0) {
+                entryShortValue = PriceLib.toBaseDown(short, _entryPriceWad(s, i, false), r.decimals, _baseDecimals);
+            }
         }
-        uint256 value = nav + collateral;
-        return value > shortValue ? value - shortValue : 0;
+        return (_less(nav + collateral, shortValue), _less(entryNav + collateral, entryShortValue));
+    }
+
+    /// @dev `a - b`, or zero when `b` is larger.
+    function _less(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a > b ? a - b : 0;
+    }
+
+    /// @dev Makes `s` an entry's snapshot (deposits and mints): see {_entryPriceWad}.
+    function _withEntryPrices(Snapshot memory s) internal pure returns (Snapshot memory) {
+        s.poolPriceWad = new uint256[](s.priceWad.length);
+        return s;
+    }
+
+    /// @dev Risk asset `i`'s entry price: the higher of its oracle price and its pool's for what the vault holds
+    /// (`held`), the lower for what its hedge owes. The feeds may lag the market by up to `oracle.maxDeviationBps`,
+    /// and a depositor pays the market where it is dearer, so a deposit followed by any exit (the holdings in kind,
+    /// or sold on the pools) cannot take the lag from holders. The pool is read once per entry; like a trade, an entry
+    /// is refused when it is missing or prices further than the deviation bound from the oracle.
+    function _entryPriceWad(Snapshot memory s, uint256 i, bool held) internal view returns (uint256) {
+        uint256 oraclePrice = s.priceWad[i];
+        uint256 poolPrice = s.poolPriceWad[i];
+        if (poolPrice == 0) {
+            Trade memory buy = Trade(asset(), s.risk[i].token, 0, 0, oraclePrice);
+            poolPrice = SwapLib.checkedPoolPrice(_leg(s, buy), s.config.maxDeviationBps);
+            s.poolPriceWad[i] = poolPrice;
+        }
+        return (poolPrice > oraclePrice) == held ? poolPrice : oraclePrice;
     }
 
     /// @dev The collateral module's position, or nothing when governance has set none.
@@ -590,107 +623,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         uint256[] memory values,
         uint256 nav
     ) internal view returns (bool due, Trade[] memory trades) {
-        if (nav == 0) return (false, trades);
-        // Weights are shares of gross holdings (collateral included, debt not deducted): borrowed base is invested
-        // like any other, which is what makes the collateral manager's borrowing leverage.
-        uint256 gross;
-        for (uint256 i; i < values.length; ++i) gross += values[i];
-        uint256[] memory targets;
-        (due, targets) = _targets(s, values, gross);
-        if (due) trades = _trades(s, values, targets, nav);
-    }
-
-    /// @dev Target values from the registry's weights, and whether any holding is outside the band.
-    function _targets(
-        Snapshot memory s,
-        uint256[] memory values,
-        uint256 gross
-    ) internal pure returns (bool due, uint256[] memory targets) {
-        targets = new uint256[](values.length);
-        uint256 sumBps;
-        for (uint256 i; i < values.length; ++i) {
-            uint256 targetBps = s.assets[i].weightBps;
-            sumBps += targetBps;
-            targets[i] = Math.mulDiv(gross, targetBps, BPS);
-            uint256 gap = values[i] > targets[i] ? values[i] - targets[i] : targets[i] - values[i];
-            if (gap * BPS > s.config.bandBps * gross) due = true;
-        }
-        if (sumBps != BPS) revert VaultWeightsInvalid(sumBps);
-    }
-
-    /// @dev Plan state shared by the sell and buy passes.
-    struct PlanState {
-        uint256 maxTrade;
-        uint256 slippage;
-        uint256 baseAvailable;
-        uint256 count;
-    }
-
-    function _trades(
-        Snapshot memory s,
-        uint256[] memory values,
-        uint256[] memory targets,
-        uint256 nav
-    ) internal view returns (Trade[] memory trades) {
-        trades = new Trade[](_risk.length);
-        PlanState memory plan = PlanState({
-            maxTrade: Math.mulDiv(nav, s.config.maxTradeBps, BPS),
-            slippage: s.config.maxSlippageBps,
-            baseAvailable: values[0],
-            count: 0
-        });
-        // Sells first: they fund the buys.
-        for (uint256 i; i < _risk.length; ++i) {
-            if (values[i + 1] > targets[i + 1])
-                _planSell(trades, plan, i, values[i + 1] - targets[i + 1], s.priceWad[i]);
-        }
-        for (uint256 i; i < _risk.length; ++i) {
-            if (values[i + 1] < targets[i + 1])
-                _planBuy(trades, plan, i, targets[i + 1] - values[i + 1], s.priceWad[i]);
-        }
-        Trade[] memory planned = new Trade[](plan.count);
-        for (uint256 i; i < plan.count; ++i) planned[i] = trades[i];
-        return planned;
-    }
-
-    function _planSell(
-        Trade[] memory trades,
-        PlanState memory s,
-        uint256 i,
-        uint256 excess,
-        uint256 price
-    ) internal view {
-        uint256 sellValue = Math.min(excess, s.maxTrade);
-        RiskAsset storage r = _risk[i];
-        // Only what the vault holds itself can be sold: posted collateral stays with the collateral manager.
-        uint256 amountIn = Math.min(
-            PriceLib.fromBaseDown(sellValue, price, r.decimals, _baseDecimals),
-            r.token.balanceOf(address(this))
-        );
-        if (amountIn == 0) return;
-        uint256 minOut = PriceLib.lessBpsDown(
-            PriceLib.toBaseDown(amountIn, price, r.decimals, _baseDecimals),
-            s.slippage
-        );
-        s.baseAvailable += minOut;
-        trades[s.count] = Trade(address(r.token), asset(), amountIn, minOut, price);
-        ++s.count;
-    }
-
-    function _planBuy(
-        Trade[] memory trades,
-        PlanState memory s,
-        uint256 i,
-        uint256 shortfall,
-        uint256 price
-    ) internal view {
-        uint256 buyValue = Math.min(Math.min(shortfall, s.maxTrade), s.baseAvailable);
-        if (buyValue == 0) return;
-        s.baseAvailable -= buyValue;
-        RiskAsset storage r = _risk[i];
-        uint256 fairOut = PriceLib.fromBaseDown(buyValue, price, r.decimals, _baseDecimals);
-        trades[s.count] = Trade(asset(), address(r.token), buyValue, PriceLib.lessBpsDown(fairOut, s.slippage), price);
-        ++s.count;
+        return RebalancePlanLib.plan(s, values, nav, asset(), _baseDecimals);
     }
 
     /// @dev Shares whose unwind yields at least `assets`: priced at the liquidation value less a margin for the
@@ -702,8 +635,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         uint256 supply
     ) internal view returns (uint256) {
         uint256 margin = 1;
-        for (uint256 i; i < _risk.length; ++i) {
-            margin += PriceLib.toBaseDown(1, s.priceWad[i], _risk[i].decimals, _baseDecimals) + 1;
+        for (uint256 i; i < _riskCount; ++i) {
+            margin += PriceLib.toBaseDown(1, s.priceWad[i], s.risk[i].decimals, _baseDecimals) + 1;
         }
         uint256 value = liquidationValue > margin ? liquidationValue - margin : 0;
         return Math.mulDiv(assets, supply + 10 ** DECIMALS_OFFSET, value + 1, Math.Rounding.Ceil);
@@ -716,13 +649,13 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         ExitPlan memory e = _exitPlan(s.config, shares, totalSupply() + 10 ** DECIMALS_OFFSET);
         _executeReleases(e);
         assets = e.amounts[0];
-        for (uint256 i; i < _risk.length; ++i) {
+        for (uint256 i; i < _riskCount; ++i) {
             uint256 amountIn = e.amounts[i + 1];
             if (amountIn == 0) continue;
-            RiskAsset storage r = _risk[i];
+            RiskAsset memory r = s.risk[i];
             uint256 fairOut = PriceLib.toBaseDown(amountIn, s.priceWad[i], r.decimals, _baseDecimals);
             Trade memory t = Trade(
-                address(r.token),
+                r.token,
                 asset(),
                 amountIn,
                 PriceLib.lessBpsDown(fairOut, _exitSlippageBps(s, i)),
@@ -741,89 +674,24 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// oracle price less the exit's slippage bound, each rounded down as the unwind's minimum outputs are.
     function _exitValueDown(Snapshot memory s, uint256[] memory amounts) internal view returns (uint256 value) {
         value = amounts[0];
-        for (uint256 i; i < _risk.length; ++i) {
-            RiskAsset storage r = _risk[i];
+        for (uint256 i; i < _riskCount; ++i) {
+            RiskAsset memory r = s.risk[i];
             uint256 fairOut = PriceLib.toBaseDown(amounts[i + 1], s.priceWad[i], r.decimals, _baseDecimals);
             value += PriceLib.lessBpsDown(fairOut, _exitSlippageBps(s, i));
         }
     }
 
-    /// @dev What a redemption of `shares` takes, without prices: their part of each token the vault holds (base
-    /// first), and their part of each module's position, released into those amounts: the collateral manager's
-    /// debt part is repaid from their base and its collateral part comes back; the hedge's short part is repaid from
-    /// their part of the shorted asset and its collateral part comes back. Where their part of the repaying token
-    /// falls short, the collateral comes back in proportion to what is repaid. Every repayment is planned from the
-    /// vault's own tokens before any collateral is counted in: no release is paid with another's collateral, so a
-    /// release that fails takes back only what it added (see {_executeReleases}).
+    /// @dev What a redemption of `shares` takes (see {ExitPlanLib-plan}).
     function _exitPlan(
         Config memory c,
         uint256 shares,
         uint256 supplyWithVirtual
-    ) internal view returns (ExitPlan memory e) {
-        e.tokens = new address[](_risk.length + 1);
-        e.amounts = new uint256[](e.tokens.length);
-        for (uint256 i; i < e.tokens.length; ++i) {
-            IERC20 token = i == 0 ? IERC20(asset()) : _risk[i - 1].token;
-            e.tokens[i] = address(token);
-            e.amounts[i] = Math.mulDiv(token.balanceOf(address(this)), shares, supplyWithVirtual);
-        }
-        address manager = c.collateralModule;
-        if (manager != address(0)) {
-            (address collateralToken, uint256 collateral, uint256 debt) = ICollateralManager(manager).position();
-            e.releases[0] = _planRelease(
-                e,
-                manager,
-                asset(),
-                debt,
-                collateralToken,
-                collateral,
-                shares,
-                supplyWithVirtual
-            );
-        }
-        address hedge = c.hedgeModule;
-        if (hedge != address(0)) {
-            (address collateralToken, uint256 collateral, address shortToken, uint256 short) = IHedgeModule(hedge)
-                .position();
-            e.releases[1] = _planRelease(
-                e,
-                hedge,
-                shortToken,
-                short,
-                collateralToken,
-                collateral,
-                shares,
-                supplyWithVirtual
-            );
-        }
-        for (uint256 k; k < e.releases.length; ++k) {
-            e.amounts[e.releases[k].collateralIndex] += e.releases[k].released;
-        }
-    }
-
-    /// @dev A module's part in a redemption: its repayment taken from the redeemer's amounts now, its collateral
-    /// left for {_exitPlan} to count in once every repayment is planned.
-    function _planRelease(
-        ExitPlan memory e,
-        address module,
-        address debtToken,
-        uint256 debt,
-        address collateralToken,
-        uint256 collateral,
-        uint256 shares,
-        uint256 supplyWithVirtual
-    ) internal pure returns (Release memory r) {
-        (bool debtFound, uint256 debtIndex) = _indexOf(e.tokens, debtToken);
-        (bool collateralFound, uint256 collateralIndex) = _indexOf(e.tokens, collateralToken);
-        // A module over tokens the vault does not hold cannot be released into the redeemer's amounts.
-        if (!debtFound || !collateralFound) return r;
-        uint256 released = Math.mulDiv(collateral, shares, supplyWithVirtual);
-        uint256 debtShare = Math.mulDiv(debt, shares, supplyWithVirtual, Math.Rounding.Ceil);
-        uint256 repaid = Math.min(e.amounts[debtIndex], debtShare);
-        if (repaid < debtShare) released = Math.mulDiv(released, repaid, debtShare);
-        if (released == 0 && repaid == 0) return r;
-        e.amounts[debtIndex] -= repaid;
-        return Release(module, debtToken, debtIndex, collateralIndex, repaid, released);
+    ) internal view returns (ExitPlan memory) {
+        RiskAsset[] memory risk = _riskAssets();
+        address[] memory tokens = new address[](risk.length + 1);
+        tokens[0] = asset();
+        for (uint256 i = 1; i < tokens.length; ++i) tokens[i] = risk[i - 1].token;
+        return ExitPlanLib.plan(tokens, c.collateralModule, c.hedgeModule, shares, supplyWithVirtual);
     }
 
     /// @dev Carries out the plan's releases. A release the lending market refuses (the position past its
@@ -843,12 +711,6 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
                 e.amounts[r.collateralIndex] -= r.released;
                 emit ModuleReleaseFailed(r.module, r.repaid, r.released, reason);
             }
-        }
-    }
-
-    function _indexOf(address[] memory tokens, address token) internal pure returns (bool found, uint256 i) {
-        for (; i < tokens.length; ++i) {
-            if (tokens[i] == token) return (true, i);
         }
     }
 
@@ -875,12 +737,13 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @dev A trade's input and output valued in the base asset at its oracle price.
     function _tradeValues(
+        Snapshot memory s,
         Trade memory t,
         uint256 amountIn,
         uint256 amountOut
     ) internal view returns (uint256 valueIn, uint256 valueOut) {
         bool selling = t.tokenOut == asset();
-        uint8 decimals = _risk[_riskIndexOf(selling ? t.tokenIn : t.tokenOut)].decimals;
+        uint8 decimals = s.risk[_riskIndexOf(s, selling ? t.tokenIn : t.tokenOut)].decimals;
         return
             selling
                 ? (PriceLib.toBaseDown(amountIn, t.oraclePriceWad, decimals, _baseDecimals), amountOut)
@@ -890,13 +753,13 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// @dev The pool leg of a trade between a risk asset and the base asset.
     function _leg(Snapshot memory s, Trade memory t) internal view returns (SwapLib.Leg memory) {
         bool selling = t.tokenOut == asset();
-        uint256 i = _riskIndexOf(selling ? t.tokenIn : t.tokenOut);
-        RiskAsset storage r = _risk[i];
+        uint256 i = _riskIndexOf(s, selling ? t.tokenIn : t.tokenOut);
+        RiskAsset memory r = s.risk[i];
         return
             SwapLib.Leg({
                 router: swapRouter,
                 factory: address(uniswapFactory),
-                risk: address(r.token),
+                risk: r.token,
                 base: asset(),
                 riskDecimals: r.decimals,
                 baseDecimals: _baseDecimals,
@@ -917,9 +780,30 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         );
     }
 
-    function _riskIndexOf(address token) internal view returns (uint256) {
-        for (uint256 i; i < _risk.length; ++i) {
-            if (address(_risk[i].token) == token) return i;
+    /// @dev Risk asset `i` (below `_riskCount`), unpacked: token in bits 0–159, decimals in 160–167, symbol above.
+    function _riskAt(uint256 i) internal view returns (RiskAsset memory r) {
+        uint256 packed =
+            i == 0
+                ? _risk0
+                : i == 1
+                    ? _risk1
+                    : i == 2
+                        ? _risk2
+                        : _risk3;
+        r.token = address(uint160(packed));
+        r.decimals = uint8(packed >> 160);
+        r.symbol = bytes11(uint88(packed >> 168));
+    }
+
+    /// @dev Every risk asset, in order.
+    function _riskAssets() internal view returns (RiskAsset[] memory risk) {
+        risk = new RiskAsset[](_riskCount);
+        for (uint256 i; i < risk.length; ++i) risk[i] = _riskAt(i);
+    }
+
+    function _riskIndexOf(Snapshot memory s, address token) internal pure returns (uint256) {
+        for (uint256 i; i < s.risk.length; ++i) {
+            if (s.risk[i].token == token) return i;
         }
         revert VaultPoolMissing(token, 0);
     }
@@ -966,8 +850,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     }
 
     /// @dev Mints management and performance fees; returns NAV (fees are shares, so NAV is unchanged).
-    function _accrueFees(Snapshot memory s) internal returns (uint256) {
-        PendingFees memory f = _pendingFees(s.config, _nav(s));
+    function _accrueFees(Config memory c, uint256 nav) internal returns (uint256) {
+        PendingFees memory f = _pendingFees(c, nav);
         lastFeeAccrualAt = uint48(block.timestamp);
         uint256 minted = f.managementShares + f.performanceShares;
         if (minted == 0) {

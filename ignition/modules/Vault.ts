@@ -7,8 +7,12 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  * parameters (see parameters/catalog.ts, vaultAssetParameters).
  */
 export default buildModule("Vault", (m) => {
-  // The vault's registry reader is a linked library (it keeps the vault under the contract size limit).
+  // The vault's registry reader, its views' prices, its rebalance plan and its exit plan are linked libraries (they
+  // keep the vault under the contract size limit).
   const settingsLib = m.library("VaultSettingsLib");
+  const viewPricesLib = m.library("ViewPricesLib");
+  const rebalancePlanLib = m.library("RebalancePlanLib");
+  const exitPlanLib = m.library("ExitPlanLib");
   const vault = m.contract(
     "PortfolioVault",
     [
@@ -23,7 +27,14 @@ export default buildModule("Vault", (m) => {
       m.getParameter("name", "Trimtab Portfolio"),
       m.getParameter("symbol", "tPORT"),
     ],
-    { libraries: { VaultSettingsLib: settingsLib } },
+    {
+      libraries: {
+        VaultSettingsLib: settingsLib,
+        ViewPricesLib: viewPricesLib,
+        RebalancePlanLib: rebalancePlanLib,
+        ExitPlanLib: exitPlanLib,
+      },
+    },
   );
-  return { vault, settingsLib };
+  return { vault, settingsLib, viewPricesLib, rebalancePlanLib, exitPlanLib };
 });

@@ -38,3 +38,15 @@ export async function expectRevert(
   expect(decoded.errorName, String(caught)).toBe(errorName);
   if (args) expect(decoded.args).toEqual(args);
 }
+
+/** A revert in a word or a line: the custom error's name, the `Error(string)` reason, or else viem's short message. */
+export function revertReason(error: unknown): string {
+  if (!(error instanceof BaseError)) return String(error);
+  const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (reverted instanceof ContractFunctionRevertedError) {
+    const reason = reverted.data?.errorName === "Error" ? String(reverted.data.args?.[0]) : reverted.data?.errorName;
+    if (reason) return reason;
+    if (reverted.reason) return reverted.reason;
+  }
+  return error.shortMessage;
+}

@@ -2,6 +2,7 @@ import { maxUint256, parseUnits, type Address } from "viem";
 import { deployStack } from "../../ignition/stack.ts";
 import { alignPool } from "../../scripts/devnet/alignPool.ts";
 import { daySeconds, holdings, type Connection } from "./governance.ts";
+import { revertReason } from "./revert.ts";
 import { actAsTimelock } from "./timelock.ts";
 
 /** Deploys the whole stack on the in-process network and funds depositors with devnet USDC. */
@@ -105,4 +106,47 @@ export async function deployInvestedVault(connection: Connection): Promise<Vault
   });
   await rebalanceUntilSettled(connection, v);
   return v;
+}
+
+/** How a round trip leaves the vault: its holdings in kind, or sold for the base asset. */
+export type RoundTripExit = "inKind" | "cash";
+
+/**
+ * The oracle-lag round trip: the pools of WETH and WBTC stay at the market (the feeds' answers before the move) while
+ * their feeds move so that the market is `lagBps` above the feeds (negative: below them), measured from the feed as
+ * the vault's deviation bound is; then bob deposits `deposit` USDC and at once exits all his new shares. Returns his gain valued at the market (what he received less what he paid, in
+ * USDC wei; negative is a loss), or the exit's revert when it cannot go through.
+ */
+export async function oracleLagRoundTrip(
+  connection: Connection,
+  v: VaultStack,
+  args: { lagBps: bigint; exit: RoundTripExit; deposit: bigint },
+): Promise<{ gainUsdc: bigint } | { reverted: string }> {
+  const { bob } = v.accounts;
+  const answer = async (symbol: "USDC" | "WETH" | "WBTC") => (await v.feeds[symbol].read.latestRoundData())[1];
+  const market = { USDC: await answer("USDC"), WETH: await answer("WETH"), WBTC: await answer("WBTC") };
+  for (const symbol of ["WETH", "WBTC"] as const) {
+    // Rounded toward the market, so that a lag of exactly the bound stays within it.
+    const divisor = 10_000n + args.lagBps;
+    const feedAnswer = (market[symbol] * 10_000n + (args.lagBps > 0n ? divisor - 1n : 0n)) / divisor;
+    await v.feeds[symbol].write.setAnswer([feedAnswer]);
+  }
+  const balances = async () =>
+    Promise.all([v.usdc, v.weth, v.wbtc].map((token) => token.read.balanceOf([bob.account.address])));
+  const before = await balances();
+  await v.vault.write.deposit([args.deposit, bob.account.address], { account: bob.account });
+  const shares = await v.vault.read.balanceOf([bob.account.address]);
+  const owner = bob.account.address;
+  try {
+    await (args.exit === "inKind"
+      ? v.vault.write.redeemInKind([shares, owner, owner], { account: bob.account })
+      : v.vault.write.redeem([shares, owner, owner], { account: bob.account }));
+  } catch (error) {
+    return { reverted: revertReason(error) };
+  }
+  const [usdc, weth, wbtc] = (await balances()).map((balance, i) => balance - before[i]!) as [bigint, bigint, bigint];
+  // Token wei at the market's USD answers (8 decimals), in USDC wei: WETH has 18 decimals, WBTC 8.
+  const inUsdc = (amount: bigint, usd: bigint, decimals: bigint) =>
+    (amount * usd * 10n ** 6n) / (market.USDC * 10n ** decimals);
+  return { gainUsdc: usdc + inUsdc(weth, market.WETH, 18n) + inUsdc(wbtc, market.WBTC, 8n) };
 }

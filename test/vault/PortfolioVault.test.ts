@@ -1,6 +1,6 @@
 import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getAddress, maxUint256, parseEventLogs, parseUnits } from "viem";
+import { getAddress, maxUint256, parseEventLogs, parseUnits, type Address } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { swapRouterAbi } from "../../sdk/abis/uniswap.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
@@ -88,13 +88,19 @@ describe("PortfolioVault", () => {
       );
     });
 
-    it("refuses a registry symbol its keys cannot hold (longer than 11 bytes) at deployment", async () => {
-      const v = await load();
+    /** Deploys a second vault on the stack's registry and pools with these risk assets; returns the attempt. */
+    async function deployWith(v: VaultStack, riskTokens: Address[], riskSymbols: string[]) {
+      const libraries = {
+        VaultSettingsLib: (await connection.viem.deployContract("VaultSettingsLib")).address,
+        ViewPricesLib: (await connection.viem.deployContract("ViewPricesLib")).address,
+        RebalancePlanLib: (await connection.viem.deployContract("RebalancePlanLib")).address,
+        ExitPlanLib: (await connection.viem.deployContract("ExitPlanLib")).address,
+      };
       const args = [
         v.usdc.address,
         "USDC",
-        [v.weth.address],
-        ["WRAPPEDETHER"],
+        riskTokens,
+        riskSymbols,
         v.registry.address,
         v.timelock.address,
         v.devnet.record.uniswap.swapRouter,
@@ -102,15 +108,31 @@ describe("PortfolioVault", () => {
         "Trimtab Portfolio",
         "TTP",
       ] as const;
-      const settingsLib = await connection.viem.deployContract("VaultSettingsLib");
+      return connection.viem.deployContract("PortfolioVault", [...args], { libraries });
+    }
+
+    it("refuses a registry symbol its keys cannot hold (longer than 11 bytes) at deployment", async () => {
+      const v = await load();
       await expectRevert(
-        connection.viem.deployContract("PortfolioVault", [...args], {
-          libraries: { VaultSettingsLib: settingsLib.address },
-        }),
+        deployWith(v, [v.weth.address], ["WRAPPEDETHER"]),
         "VaultSymbolTooLong",
         ["WRAPPEDETHER"],
         v.vault.abi,
       );
+    });
+
+    it("refuses more risk assets than one vault holds (4: each is an immutable) at deployment", async () => {
+      const v = await load();
+      const five = [v.weth.address, v.wbtc.address, v.weth.address, v.wbtc.address, v.weth.address];
+      await expectRevert(
+        deployWith(v, five, ["A", "B", "C", "D", "E"]),
+        "VaultTooManyRiskAssets",
+        [5n, 4n],
+        v.vault.abi,
+      );
+      // Four is the most, in their order.
+      const four = await deployWith(v, five.slice(0, 4), ["A", "B", "C", "D"]);
+      expect(await four.read.riskAssets()).toEqual(five.slice(0, 4).map((a) => getAddress(a)));
     });
 
     it("reports no room to deposit or mint, without reverting, while a price is stale", async () => {

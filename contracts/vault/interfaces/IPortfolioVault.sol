@@ -154,6 +154,9 @@ interface IPortfolioVault {
     /// @notice Thrown at deployment when the risk assets and their registry symbols do not pair up.
     error VaultSymbolsMismatch(uint256 tokens, uint256 symbols);
 
+    /// @notice Thrown at deployment when more risk assets are given than one vault holds.
+    error VaultTooManyRiskAssets(uint256 count, uint256 max);
+
     /// @notice Thrown at deployment when a registry symbol is longer than 11 bytes (keys such as `poolFee.<SYMBOL>`
     /// must fit in 32).
     error VaultSymbolTooLong(string symbol);

@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "../../oracles/interfaces/AggregatorV3Interface.sol";
 import {IParameterRegistry} from "../../registry/interfaces/IParameterRegistry.sol";
+import {ICollateralManager} from "../interfaces/ICollateralManager.sol";
+import {IHedgeModule} from "../interfaces/IHedgeModule.sol";
 
 /// @notice The registry's scalar settings the vault acts on, cached in three slots against the registry's `version`.
 /// Narrow fields saturate: a value the registry's rules allow beyond a field's width reads as the field's maximum.
@@ -60,13 +62,19 @@ library VaultSettingsLib {
     bytes32 internal constant POOL_FEE_PREFIX = "poolFee.";
 
     /// @notice The vault's settings at the registry's `version`, and each asset's (base first), for the assets whose
-    /// registry symbols are `symbols` (base first).
+    /// registry symbols are `symbols` (base first). A module swap loses nothing: while the module the vault last used
+    /// (`usedCollateral`, `usedHedge`) still holds a position, it stays in place (counted in NAV, released by exits,
+    /// drawing on the vault to repay) whatever the registry now names, `moduleSwapPending` is set, and it unwinds
+    /// itself (its `plan()` sees it is no longer the registry's module); the registry's new module takes over at the
+    /// first call after the old one is empty.
     /// @dev Plain types in the signature (an address, not the registry's interface): a linked library's ABI names
     /// contract types by their Solidity names, which ABI tools reject.
     function read(
         address registry,
         uint256 version,
-        bytes11[] memory symbols
+        bytes11[] memory symbols,
+        address usedCollateral,
+        address usedHedge
     ) public view returns (VaultConfig memory c, VaultAssetConfig[] memory assets) {
         IParameterRegistry r = IParameterRegistry(registry);
         c.version = uint48(version);
@@ -92,6 +100,14 @@ library VaultSettingsLib {
                 weightBps: uint16(_uint(r, key(WEIGHT_PREFIX, 7, symbols[i]), type(uint16).max)),
                 poolFee: i == 0 ? 0 : uint24(_uint(r, key(POOL_FEE_PREFIX, 8, symbols[i]), type(uint24).max))
             });
+        }
+        if (usedCollateral != c.collateralModule && usedCollateral != address(0)) {
+            (, uint256 collateral, uint256 debt) = ICollateralManager(usedCollateral).position();
+            if (collateral > 0 || debt > 0) (c.collateralModule, c.moduleSwapPending) = (usedCollateral, true);
+        }
+        if (usedHedge != c.hedgeModule && usedHedge != address(0)) {
+            (, uint256 margin, , uint256 short) = IHedgeModule(usedHedge).position();
+            if (margin > 0 || short > 0) (c.hedgeModule, c.moduleSwapPending) = (usedHedge, true);
         }
     }
 

@@ -10,8 +10,6 @@ import {
   decimalsOf,
   expected,
   GAS,
-  Known,
-  knownCase,
   refuse,
   revertName,
   riskSymbols,
@@ -268,18 +266,11 @@ async function rebalance(ctx: Context) {
 async function manageCollateral(ctx: Context) {
   const { v } = ctx;
   const eve = v.accounts.eve.account.address;
-  const [[action], usdc] = await Promise.all([
-    v.collateralManager.read.plan().catch(() => [0] as const),
-    v.usdc.read.balanceOf([v.vault.address]),
-  ]);
+  const [action] = await v.collateralManager.read.plan().catch(() => [0] as const);
   try {
     await v.collateralManager.simulate.manage({ account: eve });
   } catch (error) {
-    const name = revertName(error, v.errorAbi);
-    // Deleveraging repays from the vault's USDC: with none, Morpho refuses a repayment of nothing (open item).
-    if ((action === 1 || action === 3) && usdc === 0n && name === "Error(inconsistent input)") {
-      knownCase(ctx, Known.deleverageWithoutUsdc, `plan ${action} with no USDC in the vault`);
-    } else refuse(ctx, error, expected.collateral);
+    refuse(ctx, error, expected.collateral);
     return;
   }
   const receipt = await attempt(ctx, {

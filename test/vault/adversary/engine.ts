@@ -5,10 +5,8 @@
  * in-kind exits, NAV, round trips, fees, rebalance slippage, LTVs, EIP-4626 views, named errors only. Violations are
  * returned, never thrown, so that a test can assert there are none and a script can count them.
  *
- * Left out, as the README's "Security model" lists them open: module repoints (`module.collateral`/`module.hedge`
- * are never set); deposits priced against oracle lag (a cash round trip gaining while a feed lags its pool is
- * recorded as "known: oracle-lag round trip"); deleveraging without the vault's USDC ("known: deleverage without
- * USDC").
+ * Left out, as the README's "Security model" lists it open: module repoints (`module.collateral`/`module.hedge`
+ * are never set).
  */
 import { maxUint256, parseUnits, type Abi, type AbiItem } from "viem";
 import { createRandom } from "../../../sim/random.ts";
@@ -26,11 +24,10 @@ import {
   type KnownViolation,
 } from "./context.ts";
 
-export { Invariant, Known, type Finding, type KnownViolation } from "./context.ts";
+export { Invariant, type Finding, type KnownViolation } from "./context.ts";
 
 export type SequenceReport = {
   violations: Finding[];
-  known: Finding[];
   /** Refusals by action and error: actions that legitimately failed, with a named error. */
   refused: Map<string, number>;
   /** Steps played (fewer than asked when a known violation or an engine failure stopped the sequence). */
@@ -43,7 +40,6 @@ export type AdversaryReport = {
   sequences: number;
   steps: number;
   violations: Finding[];
-  known: Finding[];
   refused: Map<string, number>;
 };
 
@@ -124,7 +120,6 @@ export async function runSequence(
     action: "",
     truth: { USDC: answers[0]![1], WETH: answers[1]![1], WBTC: answers[2]![1] },
     violations: [],
-    known: [],
     refused: new Map(),
   };
   let step = 0;
@@ -150,7 +145,7 @@ export async function runSequence(
       break;
     }
   }
-  return { violations: ctx.violations, known: ctx.known, refused: ctx.refused, played: step, stack: v };
+  return { violations: ctx.violations, refused: ctx.refused, played: step, stack: v };
 }
 
 /**
@@ -172,14 +167,12 @@ export async function runAdversary(
     sequences: options.sequences,
     steps: options.steps,
     violations: [],
-    known: [],
     refused: new Map(),
   };
   for (let i = 0; i < options.sequences; i++) {
     const seed = options.seed + i;
     const sequence = await runSequence(connection, seed, options.steps, options.knownViolations, options.trace);
     report.violations.push(...sequence.violations);
-    report.known.push(...sequence.known);
     for (const [k, n] of sequence.refused) report.refused.set(k, (report.refused.get(k) ?? 0) + n);
     options.onSequence?.(seed, sequence);
   }
