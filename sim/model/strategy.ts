@@ -128,6 +128,19 @@ export type Strategy = {
   /** Base-asset tokens per share, net of the fees pending at `nav` (what a redemption would convert at). */
   sharePrice(vector: Float64Array, nav: number, timeSeconds: number): number;
   /**
+   * PortfolioVault.deposit of `assets` base tokens at `timeSeconds`, with USD prices `usd[offset + asset]` (the
+   * pools realigned to them, as at the start of a keeper cycle): fees accrued at the feeds' prices (into `acc`),
+   * then shares at entry prices. Returns the shares minted.
+   */
+  deposit(
+    vector: Float64Array,
+    usd: Float64Array,
+    offset: number,
+    timeSeconds: number,
+    assets: number,
+    acc: Float64Array,
+  ): number;
+  /**
    * `nav` and `sharePrice` written to `navs[index]` and `sharePrices[index]` (a loop over many steps returns no
    * numbers: each would be a heap allocation).
    */
@@ -860,6 +873,55 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return (navNow + virtualUnit) / (v[L.supply]! + scratch[FEE_SHARES]! + virtualUnit);
   };
 
+  /**
+   * NAV at entry prices (PortfolioVault._entryPriceWad): each risk asset the vault holds at the higher of its oracle
+   * price and its pool's, what the hedge owes at the lower.
+   */
+  const entryNavOf = (v: Float64Array) => {
+    ensurePools();
+    let gross = v[L.balances]!;
+    for (let i = 1; i < n; i++) {
+      let amount = v[L.balances + i]!;
+      if (i === cmAsset) amount += v[L.cmCollateral]!;
+      if (amount === 0) continue;
+      gross += amount * Math.max(rel[i]!, priceOfSqrt(sqrtPrices[i - 1]!, riskIsToken0[i - 1]!));
+    }
+    const debt = cm ? cmDebt() : 0;
+    let entryNav = gross > debt ? gross - debt : 0;
+    if (hedge) {
+      const value = entryNav + v[L.hCollateral]!;
+      const short = hedgeShort();
+      const price =
+        short === 0 ? 0 : Math.min(rel[hAsset]!, priceOfSqrt(sqrtPrices[hAsset - 1]!, riskIsToken0[hAsset - 1]!));
+      entryNav = value > short * price ? value - short * price : 0;
+    }
+    return entryNav;
+  };
+
+  const deposit = (
+    v: Float64Array,
+    usd: Float64Array,
+    offset: number,
+    t: number,
+    assets: number,
+    acc: Float64Array,
+  ) => {
+    refreshDebts(v, t);
+    scratch[STEP_TIME] = t;
+    pricesFrom = undefined;
+    setPrices(usd, offset);
+    accrueFees(v, t, acc);
+    const nav = valuesAndNav(v);
+    const entryNav = entryNavOf(v);
+    const supply = v[L.supply]!;
+    const shares = (assets * (supply + virtualUnit)) / (entryNav + virtualUnit);
+    v[L.balances] = v[L.balances]! + assets;
+    v[L.supply] = supply + shares;
+    // PortfolioVault._afterEntry: the first holders' price starts the high-water mark.
+    if (supply === 0) v[L.highWaterMark] = (nav + assets + virtualUnit) / (shares + virtualUnit);
+    return shares;
+  };
+
   const record = (
     v: Float64Array,
     usd: Float64Array,
@@ -952,7 +1014,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     }
   };
 
-  return { stateSize, load, encode, decode, step, nav, sharePrice, record, resetAccumulators, runPath };
+  return { stateSize, load, encode, decode, step, nav, sharePrice, deposit, record, resetAccumulators, runPath };
 }
 
 /** Kernels by setup: reused across runs (see `sharedStrategy`). */

@@ -7,7 +7,7 @@ import { accumulatorLayout, createStrategy, type ActionRecord } from "../../sim/
 import { createRandom } from "../../sim/random.ts";
 import type { Connection } from "../helpers/governance.ts";
 import { deployInvestedVault, type VaultStack } from "../helpers/vault.ts";
-import { keeperOffset, prepareArbitrageur, replayOnChain, type ChainAction } from "./replay.ts";
+import { depositOffset, keeperOffset, prepareArbitrageur, replayOnChain, type ChainAction } from "./replay.ts";
 
 const scenarios = Number(process.env.TRIMTAB_DIFFERENTIAL_SCENARIOS ?? "50");
 const stepSeconds = 86_400;
@@ -84,8 +84,9 @@ describe("The strategy model takes the contracts' decisions (differential replay
   });
 
   /**
-   * Plays `answers` on the model and on the chain from `v`'s state, with `changes` set by governance first; expects
-   * the same actions at every step and NAV and supply within 1e-6. Returns the worst differences.
+   * Plays `answers` on the model and on the chain from `v`'s state, with `changes` set by governance first and
+   * `deposits` (USDC wei, by step) made between the pools' realignment and the keeper; expects the same actions at
+   * every step, NAV and supply within 1e-6, and each deposit's shares within 1e-6. Returns the worst differences.
    */
   async function compare(
     v: VaultStack,
@@ -93,7 +94,9 @@ describe("The strategy model takes the contracts' decisions (differential replay
     changes: Record<string, bigint>,
     answers: bigint[][],
     coverage: Coverage,
-  ): Promise<{ worst: number; worstSupply: number }> {
+    deposits: readonly (bigint | undefined)[] = [],
+  ): Promise<{ worst: number; worstSupply: number; worstShares: number }> {
+    let worstShares = 0;
     let worst = 0;
     let worstSupply = 0;
     const arbitrageur = await prepareArbitrageur(connection, v);
@@ -121,16 +124,24 @@ describe("The strategy model takes the contracts' decisions (differential replay
     const usd = Float64Array.from(answers.flat().map((a) => Number(a) / 1e8));
     const modelNav: number[] = [];
     const modelSupply: number[] = [];
+    const modelShares: (number | undefined)[] = [];
     answers.forEach((_, k) => {
       current = modelActions[k]!;
-      const t = startSeconds + (k + 1) * stepSeconds + keeperOffset;
+      const stepStart = startSeconds + (k + 1) * stepSeconds;
+      const deposit = deposits[k];
+      modelShares.push(
+        deposit === undefined
+          ? undefined
+          : strategy.deposit(vector, usd, k * 3, stepStart + depositOffset, Number(deposit) / 1e6, acc),
+      );
+      const t = stepStart + keeperOffset;
       strategy.step(vector, usd, k * 3, t, acc);
       modelNav.push(strategy.nav(vector, usd, k * 3, t));
       modelSupply.push(strategy.decode(vector, t).supply);
     });
 
     // The chain.
-    const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds);
+    const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds, deposits);
     if (seed === 1) {
       // The feeds' answers come back as a daily price history, one row per replayed day.
       const history = await readPriceHistory(publicClient, v.registry.address, start.setup.symbols, {
@@ -149,6 +160,17 @@ describe("The strategy model takes the contracts' decisions (differential replay
       const supplyGap = Math.abs(modelSupply[k]! - step.supplyShares) / step.supplyShares;
       worstSupply = Math.max(worstSupply, supplyGap);
       expect(supplyGap, `${context}: supply model ${modelSupply[k]} vs chain ${step.supplyShares}`).toBeLessThan(1e-6);
+      expect(modelShares[k] === undefined, `${context}: a deposit on one side only`).toBe(
+        step.depositedShares === undefined,
+      );
+      if (step.depositedShares !== undefined) {
+        const sharesGap = Math.abs(modelShares[k]! - step.depositedShares) / step.depositedShares;
+        worstShares = Math.max(worstShares, sharesGap);
+        expect(
+          sharesGap,
+          `${context}: deposit's shares model ${modelShares[k]} vs chain ${step.depositedShares}`,
+        ).toBeLessThan(1e-6);
+      }
       for (const a of step.actions) {
         if (a.kind === "rebalance") coverage.rebalance++;
         else if (a.kind === "collateral") {
@@ -162,7 +184,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
       }
       coverage.steps++;
     });
-    return { worst, worstSupply };
+    return { worst, worstSupply, worstShares };
   }
 
   it(`acts on the same steps and keeps NAV within 1e-6 of the chain's at every step, over ${scenarios} random scenarios`, async () => {
@@ -184,6 +206,28 @@ describe("The strategy model takes the contracts' decisions (differential replay
     expect(coverage.deleverage).toBeGreaterThan(0);
     expect(coverage.hedgeDeleverage).toBeGreaterThan(0);
     expect(coverage.hedge).toBeGreaterThan(0);
+  });
+
+  it("mints the same shares for deposits made mid-path, and then takes the same decisions, over 12 scenarios", async () => {
+    const coverage = newCoverage();
+    let worstShares = 0;
+    let deposits = 0;
+    for (let seed = 101; seed <= 112; seed++) {
+      const v = await connection.networkHelpers.loadFixture(fixture);
+      const { changes, answers } = scenario(seed);
+      // Bob deposits on about a third of the steps, from $1 to $200,000 each.
+      const random = createRandom(seed * 7);
+      const amounts = answers.map(() =>
+        random.next() < 0.35 ? BigInt(random.int(1, 200_000)) * 10n ** 6n + BigInt(random.int(0, 999_999)) : undefined,
+      );
+      deposits += amounts.filter((a) => a !== undefined).length;
+      await v.usdc.write.mint([v.accounts.bob.account.address, 5_000_000n * 10n ** 6n]);
+      const result = await compare(v, seed, changes, answers, coverage, amounts);
+      worstShares = Math.max(worstShares, result.worstShares);
+    }
+    console.log(`differential deposits: ${deposits} deposits, worst shares difference ${worstShares.toExponential(2)}`);
+    expect(deposits).toBeGreaterThan(12);
+    expect(coverage.rebalance).toBeGreaterThan(0);
   });
 
   it("repays from collateral as the chain does when the vault has no USDC at hand (crashes with rebalancing paused)", async () => {

@@ -16,7 +16,17 @@ export const keeperOffset = 20;
 export type ChainAction =
   { kind: "rebalance"; trades: number } | { kind: "collateral"; action: number } | { kind: "hedge"; action: number };
 
-export type ReplayStep = { timeSeconds: number; actions: ChainAction[]; navBase: number; supplyShares: number };
+/** One replayed step: its keeper's time and actions, NAV and supply after them, and the shares a deposit minted. */
+export type ReplayStep = {
+  timeSeconds: number;
+  actions: ChainAction[];
+  navBase: number;
+  supplyShares: number;
+  depositedShares?: number;
+};
+
+/** Offset (seconds after a step's start) of a depositor's deposit: after the pools are realigned, before the keeper. */
+export const depositOffset = 10;
 
 const symbols = ["USDC", "WETH", "WBTC"] as const;
 
@@ -56,6 +66,8 @@ export async function replayOnChain(
   answers: readonly (readonly bigint[])[],
   startSeconds: number,
   stepSeconds: number,
+  /** USDC wei bob deposits at each step (at `depositOffset`), or nothing. */
+  deposits: readonly (bigint | undefined)[] = [],
 ): Promise<ReplayStep[]> {
   const { networkHelpers } = connection;
   const publicClient = await connection.viem.getPublicClient();
@@ -121,6 +133,19 @@ export async function replayOnChain(
       if (receipt.status !== "success") throw new Error(`step ${k}: aligning the ${symbol} pool reverted`);
     }
 
+    let depositedShares: number | undefined;
+    const deposit = deposits[k];
+    if (deposit !== undefined) {
+      const bob = v.accounts.bob.account;
+      const receipt = await send(t + depositOffset, () =>
+        v.vault.write.deposit([deposit, bob.address], { account: bob, gas }),
+      );
+      if (receipt.status !== "success") throw new Error(`step ${k}: the deposit of ${deposit} reverted`);
+      const log = receipt.logs.find((l) => eventName(v.vault.abi, l) === "Deposit");
+      const decoded = decodeEventLog({ abi: v.vault.abi, data: log!.data, topics: log!.topics });
+      depositedShares = Number((decoded.args as { shares: bigint }).shares) / 1e12;
+    }
+
     const actions: ChainAction[] = [];
     const keeperAt = t + keeperOffset;
     const rebalance = await send(keeperAt, () => v.vault.write.rebalance({ account: keeper, gas }));
@@ -142,7 +167,13 @@ export async function replayOnChain(
       actions.push({ kind: "hedge", action: Number((decoded.args as { action: number }).action) });
     }
     const [nav, supply] = await Promise.all([v.vault.read.totalAssets(), v.vault.read.totalSupply()]);
-    steps.push({ timeSeconds: keeperAt, actions, navBase: Number(nav) / 1e6, supplyShares: Number(supply) / 1e12 });
+    steps.push({
+      timeSeconds: keeperAt,
+      actions,
+      navBase: Number(nav) / 1e6,
+      supplyShares: Number(supply) / 1e12,
+      depositedShares,
+    });
   }
   return steps;
 }
