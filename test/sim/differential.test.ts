@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parameterCatalog, parameterKey } from "../../parameters/index.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { readPriceHistory } from "../../sim/history.ts";
+import { withChanges } from "../../sim/model/params.ts";
 import { accumulatorLayout, createStrategy, type ActionRecord } from "../../sim/model/strategy.ts";
 import { createRandom } from "../../sim/random.ts";
 import type { Connection } from "../helpers/governance.ts";
@@ -57,6 +58,21 @@ function scenario(seed: number) {
   return { changes, answers };
 }
 
+/** Parameters governance moves mid-path: name, largest move (within the rules' max step), and the rules' bounds. */
+const midPathMoves: readonly (readonly [string, number, bigint, bigint])[] = [
+  ["rebalance.bandBps", 200, 100n, 2_000n],
+  ["rebalance.maxTradeBps", 400, 100n, 5_000n],
+  ["rebalance.maxSlippageBps", 20, 30n, 300n],
+  ["collateral.targetLtvBps", 400, 0n, 6_000n],
+  ["hedge.ratioBps", 800, 0n, 10_000n],
+];
+
+/** The values in force after a scenario's own changes, for the parameters moved mid-path. */
+function defaultsOf(changes: Record<string, bigint>): Record<string, bigint> {
+  const defaults = new Map(parameterCatalog.map((p) => [p.name, p.value]));
+  return Object.fromEntries(midPathMoves.map(([name]) => [name, changes[name] ?? defaults.get(name)!]));
+}
+
 describe("The strategy model takes the contracts' decisions (differential replay on the devnet)", () => {
   let connection: Connection;
   let fixture: () => Promise<VaultStack>;
@@ -85,8 +101,9 @@ describe("The strategy model takes the contracts' decisions (differential replay
 
   /**
    * Plays `answers` on the model and on the chain from `v`'s state, with `changes` set by governance first and
-   * `deposits` (USDC wei, by step) made between the pools' realignment and the keeper; expects the same actions at
-   * every step, NAV and supply within 1e-6, and each deposit's shares within 1e-6. Returns the worst differences.
+   * `deposits` (USDC wei, by step) made, and `midPath` changes (by registry name, by step) voted in, between the
+   * pools' realignment and the keeper; expects the same actions at every step, NAV and supply within 1e-6, and each
+   * deposit's shares within 1e-6. Returns the worst differences.
    */
   async function compare(
     v: VaultStack,
@@ -95,6 +112,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
     answers: bigint[][],
     coverage: Coverage,
     deposits: readonly (bigint | undefined)[] = [],
+    midPath: readonly (Record<string, bigint> | undefined)[] = [],
   ): Promise<{ worst: number; worstSupply: number; worstShares: number }> {
     let worstShares = 0;
     let worst = 0;
@@ -117,7 +135,8 @@ describe("The strategy model takes the contracts' decisions (differential replay
       if (r.reverted) return;
       current.push(r.kind === "rebalance" ? { kind: r.kind, trades: r.trades } : { kind: r.kind, action: r.action });
     };
-    const strategy = createStrategy(start.setup, start.params, { liquidations: false, onAction });
+    let params = start.params;
+    const strategy = createStrategy(start.setup, params, { liquidations: false, onAction });
     const vector = strategy.encode(start.state, new Float64Array(strategy.stateSize));
     const acc = new Float64Array(accumulatorLayout.size);
     strategy.resetAccumulators(acc);
@@ -134,6 +153,11 @@ describe("The strategy model takes the contracts' decisions (differential replay
           ? undefined
           : strategy.deposit(vector, usd, k * 3, stepStart + depositOffset, Number(deposit) / 1e6, acc),
       );
+      const changed = midPath[k];
+      if (changed) {
+        params = withChanges(params, changed, start.setup.symbols);
+        strategy.load(params);
+      }
       const t = stepStart + keeperOffset;
       strategy.step(vector, usd, k * 3, t, acc);
       modelNav.push(strategy.nav(vector, usd, k * 3, t));
@@ -141,7 +165,10 @@ describe("The strategy model takes the contracts' decisions (differential replay
     });
 
     // The chain.
-    const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds, deposits);
+    const votes = midPath.map(
+      (c) => c && Object.entries(c).map(([name, value]) => ({ key: parameterKey(name), value })),
+    );
+    const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds, deposits, votes);
     if (seed === 1) {
       // The feeds' answers come back as a daily price history, one row per replayed day.
       const history = await readPriceHistory(publicClient, v.registry.address, start.setup.symbols, {
@@ -227,6 +254,36 @@ describe("The strategy model takes the contracts' decisions (differential replay
     }
     console.log(`differential deposits: ${deposits} deposits, worst shares difference ${worstShares.toExponential(2)}`);
     expect(deposits).toBeGreaterThan(12);
+    expect(coverage.rebalance).toBeGreaterThan(0);
+  });
+
+  it("follows governance's parameter changes voted in mid-path, over 12 scenarios", async () => {
+    const coverage = newCoverage();
+    let changes = 0;
+    for (let seed = 201; seed <= 212; seed++) {
+      const v = await connection.networkHelpers.loadFixture(fixture);
+      const scenarioOf = scenario(seed);
+      const random = createRandom(seed * 11);
+      // Two votes on the path, a day or more after the scenario's own changes (each parameter's interval is a
+      // day), each moving three parameters within their max step from the values then in force.
+      const current = { ...defaultsOf(scenarioOf.changes) };
+      const midPath = scenarioOf.answers.map((_, k) => {
+        if (k !== 2 && k !== 6) return undefined;
+        const vote: Record<string, bigint> = {};
+        for (const [name, step, min, max] of midPathMoves) {
+          if (random.next() < 0.4) continue;
+          const next = current[name]! + BigInt(random.int(-step, step));
+          vote[name] = next < min ? min : next > max ? max : next;
+          if (vote[name] === current[name]) delete vote[name];
+          else current[name] = vote[name]!;
+        }
+        changes += Object.keys(vote).length;
+        return Object.keys(vote).length > 0 ? vote : undefined;
+      });
+      await compare(v, seed, scenarioOf.changes, scenarioOf.answers, coverage, [], midPath);
+    }
+    console.log(`differential mid-path votes: ${changes} parameter changes`, coverage);
+    expect(changes).toBeGreaterThan(12);
     expect(coverage.rebalance).toBeGreaterThan(0);
   });
 

@@ -68,6 +68,8 @@ export async function replayOnChain(
   stepSeconds: number,
   /** USDC wei bob deposits at each step (at `depositOffset`), or nothing. */
   deposits: readonly (bigint | undefined)[] = [],
+  /** Registry updates governance makes at each step (at `depositOffset` + 1), or none. */
+  updates: readonly (readonly { key: Hex; value: bigint }[] | undefined)[] = [],
 ): Promise<ReplayStep[]> {
   const { networkHelpers } = connection;
   const publicClient = await connection.viem.getPublicClient();
@@ -144,6 +146,14 @@ export async function replayOnChain(
       const log = receipt.logs.find((l) => eventName(v.vault.abi, l) === "Deposit");
       const decoded = decodeEventLog({ abi: v.vault.abi, data: log!.data, topics: log!.topics });
       depositedShares = Number((decoded.args as { shares: bigint }).shares) / 1e12;
+    }
+
+    const update = updates[k];
+    if (update !== undefined && update.length > 0) {
+      const receipt = await send(t + depositOffset + 1, () =>
+        v.registry.write.setParameters([update], { account: v.asGov.account }),
+      );
+      if (receipt.status !== "success") throw new Error(`step ${k}: governance's update reverted`);
     }
 
     const actions: ChainAction[] = [];
