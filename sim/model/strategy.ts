@@ -121,8 +121,19 @@ export type Strategy = {
   encode(state: VaultState, into: Float64Array): Float64Array;
   /** Reads a state vector back (debts accrued to each market's last update). */
   decode(vector: Float64Array, timeSeconds: number): VaultState;
-  /** One keeper cycle at `timeSeconds`, with USD prices `usd[offset + asset]`. */
-  step(vector: Float64Array, usd: Float64Array, offset: number, timeSeconds: number, acc: Float64Array): void;
+  /**
+   * One keeper cycle at `timeSeconds`, with USD prices `usd[offset + asset]`. With `pricesFresh` false (the feeds'
+   * answers are older than `oracle.maxStalenessSec`, and `usd` holds their last answers) the contracts refuse every
+   * action, and so does the cycle: interest accrues, nothing else.
+   */
+  step(
+    vector: Float64Array,
+    usd: Float64Array,
+    offset: number,
+    timeSeconds: number,
+    acc: Float64Array,
+    pricesFresh?: boolean,
+  ): void;
   /** NAV in base-asset tokens at USD prices `usd[offset + asset]`. */
   nav(vector: Float64Array, usd: Float64Array, offset: number, timeSeconds: number): number;
   /** Base-asset tokens per share, net of the fees pending at `nav` (what a redemption would convert at). */
@@ -751,7 +762,14 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
    * is worked out here, written out in this one function, and only the actions it finds due are calls: most cycles
    * act on nothing, and V8 runs these checks several times faster in line than behind calls.
    */
-  const step = (v: Float64Array, usd: Float64Array, offset: number, t: number, acc: Float64Array) => {
+  const step = (
+    v: Float64Array,
+    usd: Float64Array,
+    offset: number,
+    t: number,
+    acc: Float64Array,
+    pricesFresh = true,
+  ) => {
     accCurrent = acc;
     refreshDebts(v, t);
     scratch[STEP_TIME] = t;
@@ -775,6 +793,8 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       if (hedge && hedgeShort() > 0 && hedgeShort() * rel[hAsset]! > v[L.hCollateral]! * hLltv)
         liquidateHedge(v, t, acc);
     }
+    // The vault and its modules price every action with answers no older than `oracle.maxStalenessSec`.
+    if (!pricesFresh) return;
     const before = acc[A.rebalances]! + acc[A.collateralActions]! + acc[A.hedgeActions]!;
 
     // PortfolioVault.rebalance is due when a holding's gross weight is further than the band from its target, once

@@ -113,6 +113,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
     coverage: Coverage,
     deposits: readonly (bigint | undefined)[] = [],
     midPath: readonly (Record<string, bigint> | undefined)[] = [],
+    stale: readonly boolean[] = [],
   ): Promise<{ worst: number; worstSupply: number; worstShares: number }> {
     let worstShares = 0;
     let worst = 0;
@@ -159,7 +160,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
         strategy.load(params);
       }
       const t = stepStart + keeperOffset;
-      strategy.step(vector, usd, k * 3, t, acc);
+      strategy.step(vector, usd, k * 3, t, acc, !stale[k]);
       modelNav.push(strategy.nav(vector, usd, k * 3, t));
       modelSupply.push(strategy.decode(vector, t).supply);
     });
@@ -168,7 +169,17 @@ describe("The strategy model takes the contracts' decisions (differential replay
     const votes = midPath.map(
       (c) => c && Object.entries(c).map(([name, value]) => ({ key: parameterKey(name), value })),
     );
-    const chain = await replayOnChain(connection, v, arbitrageur, answers, startSeconds, stepSeconds, deposits, votes);
+    const chain = await replayOnChain(
+      connection,
+      v,
+      arbitrageur,
+      answers,
+      startSeconds,
+      stepSeconds,
+      deposits,
+      votes,
+      stale,
+    );
     if (seed === 1) {
       // The feeds' answers come back as a daily price history, one row per replayed day.
       const history = await readPriceHistory(publicClient, v.registry.address, start.setup.symbols, {
@@ -284,6 +295,26 @@ describe("The strategy model takes the contracts' decisions (differential replay
     }
     console.log(`differential mid-path votes: ${changes} parameter changes`, coverage);
     expect(changes).toBeGreaterThan(12);
+    expect(coverage.rebalance).toBeGreaterThan(0);
+  });
+
+  it("refuses every action while the feeds are stale, as the contracts do, and then takes the same decisions, over 12 scenarios", async () => {
+    const coverage = newCoverage();
+    let staleSteps = 0;
+    for (let seed = 301; seed <= 312; seed++) {
+      const v = await connection.networkHelpers.loadFixture(fixture);
+      const { changes, answers } = scenario(seed);
+      const random = createRandom(seed * 13);
+      // One or two days on which the feeds post nothing: their answers are then a day old (past the hour allowed).
+      const stale = answers.map((_, k) => k > 0 && random.next() < 0.2);
+      stale.forEach((isStale, k) => {
+        if (isStale) answers[k] = answers[k - 1]!;
+      });
+      staleSteps += stale.filter(Boolean).length;
+      await compare(v, seed, changes, answers, coverage, [], [], stale);
+    }
+    console.log(`differential stale feeds: ${staleSteps} stale steps`, coverage);
+    expect(staleSteps).toBeGreaterThan(6);
     expect(coverage.rebalance).toBeGreaterThan(0);
   });
 

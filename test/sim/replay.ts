@@ -70,6 +70,8 @@ export async function replayOnChain(
   deposits: readonly (bigint | undefined)[] = [],
   /** Registry updates governance makes at each step (at `depositOffset` + 1), or none. */
   updates: readonly (readonly { key: Hex; value: bigint }[] | undefined)[] = [],
+  /** Steps at which the feeds post nothing (their answers a day old: stale), and no arbitrageur acts. */
+  stale: readonly boolean[] = [],
 ): Promise<ReplayStep[]> {
   const { networkHelpers } = connection;
   const publicClient = await connection.viem.getPublicClient();
@@ -92,10 +94,10 @@ export async function replayOnChain(
     const t = startSeconds + (k + 1) * stepSeconds;
     const row = answers[k]!;
     let at = t;
-    for (let a = 0; a < symbols.length; a++) {
+    for (let a = 0; a < symbols.length && !stale[k]; a++) {
       await send(at++, () => v.feeds[symbols[a]!].write.setAnswer([row[a]!]));
     }
-    for (const { symbol, pool } of arbitrageur.pools) {
+    for (const { symbol, pool } of stale[k] ? [] : arbitrageur.pools) {
       const risk = tokens[symbol];
       const base = tokens.USDC;
       const riskIsToken0 = BigInt(risk.address) < BigInt(base.address);
