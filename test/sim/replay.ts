@@ -14,7 +14,16 @@ import type { VaultStack } from "../helpers/vault.ts";
 export const keeperOffset = 20;
 
 export type ChainAction =
-  { kind: "rebalance"; trades: number } | { kind: "collateral"; action: number } | { kind: "hedge"; action: number };
+  | { kind: "rebalance"; trades: number }
+  | { kind: "collateral"; action: number }
+  | { kind: "hedge"; action: number }
+  | { kind: "liquidation"; module: "collateral" | "hedge" };
+
+/**
+ * Offset (seconds after a step's start) of a liquidator's transactions: after the deposit and governance's vote, as
+ * the model liquidates at its cycle's start.
+ */
+const liquidatorOffset = 12;
 
 /** One replayed step: its keeper's time and actions, NAV and supply after them, and the shares a deposit minted. */
 export type ReplayStep = {
@@ -40,6 +49,8 @@ export async function prepareArbitrageur(connection: Connection, v: VaultStack) 
     const token = await connection.viem.getContractAt("DevnetToken", tokens[symbol].address);
     await token.write.mint([operator.account.address, 10n ** BigInt(tokens[symbol].decimals + 15)]);
     await token.write.approve([uniswap.swapRouter, maxUint256]);
+    // It is also the liquidator (see `liquidate`).
+    await token.write.approve([v.devnet.record.morpho.morpho, maxUint256]);
   }
   const pools = await Promise.all(
     (["WETH", "WBTC"] as const).map(async (symbol) => {
@@ -158,7 +169,8 @@ export async function replayOnChain(
       if (receipt.status !== "success") throw new Error(`step ${k}: governance's update reverted`);
     }
 
-    const actions: ChainAction[] = [];
+    // A liquidator takes any module position past its market's LLTV, before the keeper acts.
+    const actions: ChainAction[] = await liquidate(connection, v, arbitrageur, t + liquidatorOffset);
     const keeperAt = t + keeperOffset;
     const rebalance = await send(keeperAt, () => v.vault.write.rebalance({ account: keeper, gas }));
     if (rebalance.status === "success") {
@@ -188,6 +200,65 @@ export async function replayOnChain(
     });
   }
   return steps;
+}
+
+/**
+ * Liquidates, as a Morpho liquidator would, each module's position that Morpho finds unhealthy at `at`: repays the
+ * whole debt for its collateral and Morpho's incentive; when the collateral does not cover that, seizes all of it and
+ * Morpho writes the rest off as bad debt. Returns what it liquidated.
+ */
+async function liquidate(
+  connection: Connection,
+  v: VaultStack,
+  arbitrageur: Awaited<ReturnType<typeof prepareArbitrageur>>,
+  at: number,
+): Promise<ChainAction[]> {
+  const { networkHelpers, viem } = connection;
+  const publicClient = await viem.getPublicClient();
+  const morpho = await viem.getContractAt("Morpho", v.devnet.record.morpho.morpho);
+  const liquidator = arbitrageur.operator.account.address;
+  const done: ChainAction[] = [];
+  const modules = [
+    {
+      module: "collateral" as const,
+      address: v.collateralManager.address,
+      id: await v.collateralManager.read.marketId(),
+    },
+    { module: "hedge" as const, address: v.hedgeModule.address, id: await v.hedgeModule.read.marketId() },
+  ];
+  for (const { module, address, id } of modules) {
+    const [, borrowShares, collateral] = await morpho.read.position([id, address]);
+    if (borrowShares === 0n) continue;
+    const market = await morpho.read.idToMarketParams([id]);
+    const params = {
+      loanToken: market[0],
+      collateralToken: market[1],
+      oracle: market[2],
+      irm: market[3],
+      lltv: market[4],
+    };
+    let refused: unknown;
+    for (const [seized, repaidShares] of [
+      [0n, borrowShares],
+      [collateral, 0n],
+    ] as const) {
+      try {
+        await morpho.simulate.liquidate([params, address, seized, repaidShares, "0x"], { account: liquidator });
+      } catch (error) {
+        if (String(error).includes("position is healthy")) break;
+        refused = error; // the collateral does not cover the whole debt: seize all of it instead
+        continue;
+      }
+      await networkHelpers.time.setNextBlockTimestamp(at++);
+      const hash = await morpho.write.liquidate([params, address, seized, repaidShares, "0x"], { account: liquidator });
+      await publicClient.waitForTransactionReceipt({ hash });
+      done.push({ kind: "liquidation", module });
+      refused = undefined;
+      break;
+    }
+    if (refused !== undefined) throw new Error(`liquidating the ${module}'s position failed: ${String(refused)}`);
+  }
+  return done;
 }
 
 function eventName(abi: readonly unknown[], log: { data: Hex; topics: readonly Hex[] }): string | undefined {
