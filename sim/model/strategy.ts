@@ -152,6 +152,13 @@ export type Strategy = {
     acc: Float64Array,
   ): number;
   /**
+   * PortfolioVault.redeemInKind of `shares` at `timeSeconds`: the management fee accrued (no price needed), then
+   * the shares' part of each token, their part of the collateral manager's debt repaid from their base and of the
+   * hedge's short from their part of the shorted asset, and the collateral those repayments free added in. Writes
+   * the amounts paid out (base first, whole tokens) into `out`.
+   */
+  redeemInKind(vector: Float64Array, timeSeconds: number, shares: number, out: Float64Array): void;
+  /**
    * `nav` and `sharePrice` written to `navs[index]` and `sharePrices[index]` (a loop over many steps returns no
    * numbers: each would be a heap allocation).
    */
@@ -942,6 +949,46 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return shares;
   };
 
+  const redeemInKind = (v: Float64Array, t: number, shares: number, out: Float64Array) => {
+    refreshDebts(v, t);
+    scratch[STEP_TIME] = NaN;
+    // PortfolioVault._accrueManagementFee.
+    const supplyBefore = v[L.supply]!;
+    const elapsed = t - v[L.lastFeeAccrual]!;
+    v[L.lastFeeAccrual] = t;
+    if (supplyBefore > 0 && elapsed > 0) {
+      const whole = BPS * YEAR_SECONDS;
+      const feeTime = Math.min(P[P_MANAGEMENT_FEE_BPS]! * elapsed, whole * 0.99);
+      v[L.supply] = supplyBefore + (supplyBefore * feeTime) / (whole - feeTime);
+    }
+    // ExitPlanLib.plan: every repayment from the redeemer's own amounts before any collateral is counted in.
+    const part = shares / (v[L.supply]! + virtualUnit);
+    for (let i = 0; i < n; i++) {
+      out[i] = v[L.balances + i]! * part;
+      v[L.balances + i] = v[L.balances + i]! - out[i]!;
+    }
+    let released = 0;
+    if (cm) {
+      const debtPart = cmDebt() * part;
+      const repaid = Math.min(out[0]!, debtPart);
+      released = v[L.cmCollateral]! * part * (debtPart > 0 ? repaid / debtPart : 1);
+      out[0] = out[0]! - repaid;
+      if (repaid > 0) repay(v, L.cmCollateral, cmFixedRate, t, repaid, 1);
+      v[L.cmCollateral] = v[L.cmCollateral]! - released;
+    }
+    if (hedge) {
+      const shortPart = hedgeShort() * part;
+      const repaid = Math.min(out[hAsset]!, shortPart);
+      const margin = v[L.hCollateral]! * part * (shortPart > 0 ? repaid / shortPart : 1);
+      out[hAsset] = out[hAsset]! - repaid;
+      if (repaid > 0) repay(v, L.hCollateral, hFixedRate, t, repaid, rel[hAsset]!);
+      v[L.hCollateral] = v[L.hCollateral]! - margin;
+      out[0] = out[0]! + margin;
+    }
+    if (cm) out[cmAsset] = out[cmAsset]! + released;
+    v[L.supply] = v[L.supply]! - shares;
+  };
+
   const record = (
     v: Float64Array,
     usd: Float64Array,
@@ -1034,7 +1081,20 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     }
   };
 
-  return { stateSize, load, encode, decode, step, nav, sharePrice, deposit, record, resetAccumulators, runPath };
+  return {
+    stateSize,
+    load,
+    encode,
+    decode,
+    step,
+    nav,
+    sharePrice,
+    deposit,
+    redeemInKind,
+    record,
+    resetAccumulators,
+    runPath,
+  };
 }
 
 /** Kernels by setup: reused across runs (see `sharedStrategy`). */

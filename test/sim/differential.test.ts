@@ -8,7 +8,14 @@ import { accumulatorLayout, createStrategy, type ActionRecord } from "../../sim/
 import { createRandom } from "../../sim/random.ts";
 import type { Connection } from "../helpers/governance.ts";
 import { deployInvestedVault, type VaultStack } from "../helpers/vault.ts";
-import { depositOffset, keeperOffset, prepareArbitrageur, replayOnChain, type ChainAction } from "./replay.ts";
+import {
+  depositOffset,
+  keeperOffset,
+  prepareArbitrageur,
+  replayOnChain,
+  withdrawOffset,
+  type ChainAction,
+} from "./replay.ts";
 
 const scenarios = Number(process.env.TRIMTAB_DIFFERENTIAL_SCENARIOS ?? "50");
 const stepSeconds = 86_400;
@@ -115,8 +122,10 @@ describe("The strategy model takes the contracts' decisions (differential replay
     deposits: readonly (bigint | undefined)[] = [],
     midPath: readonly (Record<string, bigint> | undefined)[] = [],
     stale: readonly boolean[] = [],
-  ): Promise<{ worst: number; worstSupply: number; worstShares: number }> {
+    withdrawals: readonly (bigint | undefined)[] = [],
+  ): Promise<{ worst: number; worstSupply: number; worstShares: number; worstRedeemed: number }> {
     let worstShares = 0;
+    let worstRedeemed = 0;
     let worst = 0;
     let worstSupply = 0;
     const arbitrageur = await prepareArbitrageur(connection, v);
@@ -149,9 +158,17 @@ describe("The strategy model takes the contracts' decisions (differential replay
     const modelNav: number[] = [];
     const modelSupply: number[] = [];
     const modelShares: (number | undefined)[] = [];
+    const modelRedeemed: (number[] | undefined)[] = [];
     answers.forEach((_, k) => {
       current = modelActions[k]!;
       const stepStart = startSeconds + (k + 1) * stepSeconds;
+      const withdrawal = withdrawals[k];
+      if (withdrawal === undefined) modelRedeemed.push(undefined);
+      else {
+        const out = new Float64Array(3);
+        strategy.redeemInKind(vector, stepStart + withdrawOffset, Number(withdrawal) / 1e12, out);
+        modelRedeemed.push([...out]);
+      }
       const deposit = deposits[k];
       modelShares.push(
         deposit === undefined
@@ -183,6 +200,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
       deposits,
       votes,
       stale,
+      withdrawals,
     );
     if (seed === 1) {
       // The feeds' answers come back as a daily price history, one row per replayed day.
@@ -213,6 +231,19 @@ describe("The strategy model takes the contracts' decisions (differential replay
           `${context}: deposit's shares model ${modelShares[k]} vs chain ${step.depositedShares}`,
         ).toBeLessThan(1e-6);
       }
+      expect(modelRedeemed[k] === undefined, `${context}: a withdrawal on one side only`).toBe(
+        step.redeemed === undefined,
+      );
+      step.redeemed?.forEach((paid, i) => {
+        // Each token within 1e-6, or within two of its smallest units (the chain floors each part).
+        const gap = Math.abs(modelRedeemed[k]![i]! - paid);
+        const dust = 2 * 10 ** -[6, 18, 8][i]!;
+        worstRedeemed = Math.max(worstRedeemed, paid > 0 ? gap / paid : 0);
+        expect(
+          gap,
+          `${context}: token ${i} paid in kind, model ${modelRedeemed[k]![i]} vs chain ${paid}`,
+        ).toBeLessThanOrEqual(1e-6 * paid + dust);
+      });
       for (const a of step.actions) {
         if (a.kind === "rebalance") coverage.rebalance++;
         else if (a.kind === "collateral") {
@@ -226,7 +257,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
       }
       coverage.steps++;
     });
-    return { worst, worstSupply, worstShares };
+    return { worst, worstSupply, worstShares, worstRedeemed };
   }
 
   it(`acts on the same steps and keeps NAV within 1e-6 of the chain's at every step, over ${scenarios} random scenarios`, async () => {
@@ -270,6 +301,31 @@ describe("The strategy model takes the contracts' decisions (differential replay
     console.log(`differential deposits: ${deposits} deposits, worst shares difference ${worstShares.toExponential(2)}`);
     expect(deposits).toBeGreaterThan(12);
     expect(coverage.rebalance).toBeGreaterThan(0);
+  });
+
+  it("pays the same in kind for withdrawals made mid-path, and then takes the same decisions, over 12 scenarios", async () => {
+    const coverage = newCoverage();
+    let withdrawals = 0;
+    let worstRedeemed = 0;
+    for (let seed = 401; seed <= 412; seed++) {
+      const v = await connection.networkHelpers.loadFixture(fixture);
+      const { changes, answers } = scenario(seed);
+      const random = createRandom(seed * 17);
+      // Alice takes 1% to 15% of her first holding out in kind on about a third of the steps.
+      const holding = await v.vault.read.balanceOf([v.accounts.alice.account.address]);
+      const shares = answers.map((_, k) =>
+        k > 0 && random.next() < 0.35 ? (holding * BigInt(random.int(100, 1_500))) / 10_000n : undefined,
+      );
+      withdrawals += shares.filter((a) => a !== undefined).length;
+      const result = await compare(v, seed, changes, answers, coverage, [], [], [], shares);
+      worstRedeemed = Math.max(worstRedeemed, result.worstRedeemed);
+    }
+    console.log(
+      `differential withdrawals: ${withdrawals} in kind, worst amount difference ${worstRedeemed.toExponential(2)}`,
+      coverage,
+    );
+    expect(withdrawals).toBeGreaterThan(12);
+    expect(coverage.hedge).toBeGreaterThan(0);
   });
 
   it("follows governance's parameter changes voted in mid-path, over 12 scenarios", async () => {

@@ -32,12 +32,18 @@ export type ReplayStep = {
   navBase: number;
   supplyShares: number;
   depositedShares?: number;
+  /** What an in-kind withdrawal paid, base first, in whole tokens. */
+  redeemed?: number[];
 };
+
+/** Offset (seconds after a step's start) of a holder's withdrawal in kind: before the deposit. */
+export const withdrawOffset = 9;
 
 /** Offset (seconds after a step's start) of a depositor's deposit: after the pools are realigned, before the keeper. */
 export const depositOffset = 10;
 
 const symbols = ["USDC", "WETH", "WBTC"] as const;
+const decimalsOf = { USDC: 6, WETH: 18, WBTC: 8 } as const;
 
 /** Prepares the arbitrageur (account 0): funded with every token and approved on the router, once. */
 export async function prepareArbitrageur(connection: Connection, v: VaultStack) {
@@ -83,6 +89,8 @@ export async function replayOnChain(
   updates: readonly (readonly { key: Hex; value: bigint }[] | undefined)[] = [],
   /** Steps at which the feeds post nothing (their answers a day old: stale), and no arbitrageur acts. */
   stale: readonly boolean[] = [],
+  /** Shares (wei) alice redeems in kind at each step (at `withdrawOffset`), or none. */
+  withdrawals: readonly (bigint | undefined)[] = [],
 ): Promise<ReplayStep[]> {
   const { networkHelpers } = connection;
   const publicClient = await connection.viem.getPublicClient();
@@ -148,6 +156,20 @@ export async function replayOnChain(
       if (receipt.status !== "success") throw new Error(`step ${k}: aligning the ${symbol} pool reverted`);
     }
 
+    let redeemed: number[] | undefined;
+    const withdrawal = withdrawals[k];
+    if (withdrawal !== undefined) {
+      const alice = v.accounts.alice.account;
+      const receipt = await send(t + withdrawOffset, () =>
+        v.vault.write.redeemInKind([withdrawal, alice.address, alice.address], { account: alice, gas }),
+      );
+      if (receipt.status !== "success") throw new Error(`step ${k}: the withdrawal of ${withdrawal} shares reverted`);
+      const log = receipt.logs.find((l) => eventName(v.vault.abi, l) === "RedeemedInKind");
+      const decoded = decodeEventLog({ abi: v.vault.abi, data: log!.data, topics: log!.topics });
+      const { amounts } = decoded.args as { amounts: readonly bigint[] };
+      redeemed = amounts.map((a, i) => Number(a) / 10 ** decimalsOf[symbols[i]!]);
+    }
+
     let depositedShares: number | undefined;
     const deposit = deposits[k];
     if (deposit !== undefined) {
@@ -197,6 +219,7 @@ export async function replayOnChain(
       navBase: Number(nav) / 1e6,
       supplyShares: Number(supply) / 1e12,
       depositedShares,
+      redeemed,
     });
   }
   return steps;
