@@ -230,7 +230,7 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     /// Morpho's repay callback withdraws the collateral worth the repayment at the oracle price over the
     /// de-risking slippage bound and sells it; leftovers go to the vault. Selling collateral lowers the value the
     /// target LTV applies to, so the repayment is the shortfall scaled by (1 - s) / (1 - s - target): the LTV
-    /// lands on the target. Returns what was repaid.
+    /// lands on the target; the whole debt when the shortfall is that large. Returns what was repaid.
     function _repayFromCollateral(MarketParams memory market, uint256 shortfall) internal returns (uint256 assets) {
         uint256 priceWad = _priceWad();
         uint256 slippage = SwapLib.deriskSlippageBps(_registry.getUint(MAX_SLIPPAGE), _poolFee());
@@ -238,16 +238,24 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
         (, uint256 collateral, uint256 debt) = position();
         assets = BPS > slippage + target ? Math.mulDiv(shortfall, BPS - slippage, BPS - slippage - target) : debt;
         assets = Math.min(assets, debt);
+        // A margin of the pool's roundings: a repayment of a few wei still buys at least what it repays.
         uint256 collateralIn = Math.min(
             PriceLib.fromBaseDown(
-                Math.mulDiv(assets, BPS, BPS - slippage),
+                Math.mulDiv(assets, BPS, BPS - slippage) + SwapLib.ROUNDING_WEI,
                 priceWad,
                 _collateralDecimals,
                 _loanDecimals
             ) + 1,
             collateral
         );
-        morpho.repay(market, assets, 0, address(this), abi.encode(collateralIn, priceWad, slippage));
+        bytes memory data = abi.encode(collateralIn, priceWad, slippage);
+        // The whole debt is repaid by shares: its assets, rounded up, would convert back to more shares than the
+        // position owes (Morpho's repay rounds them down) and underflow it.
+        if (assets == debt) {
+            morpho.repay(market, 0, morpho.position(marketId, address(this)).borrowShares, address(this), data);
+        } else {
+            morpho.repay(market, assets, 0, address(this), data);
+        }
         uint256 left = _loanToken.balanceOf(address(this));
         if (left > 0) _loanToken.safeTransfer(vault, left);
     }

@@ -596,7 +596,11 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     const debt = Math.max(cmDebt() - fromVault, 0);
     let assets = BPS > slippage + target ? (shortfall * (BPS - slippage)) / (BPS - slippage - target) : debt;
     assets = Math.min(assets, debt);
-    const collateralIn = Math.min((assets * BPS) / (BPS - slippage) / price + units[cmAsset]!, v[L.cmCollateral]!);
+    // CollateralManager._repayFromCollateral: the repayment over the bound, plus the pool's roundings (in base units).
+    const collateralIn = Math.min(
+      ((assets * BPS) / (BPS - slippage) + ROUNDING_UNITS * units[0]!) / price + units[cmAsset]!,
+      v[L.cmCollateral]!,
+    );
     ensurePools();
     const token0 = riskIsToken0[i]!;
     const sqrtNow = sqrtPrices[i]!;

@@ -425,6 +425,57 @@ describe("Vault safety: what the vault promises holders", () => {
       expect((await replacement.read.position())[1]).toBeGreaterThan(0n);
     });
 
+    it("a collateral manager replaced when the vault has no USDC repays its whole debt from its collateral, then hands over", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { eve } = v.accounts;
+      for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
+      const { morpho, tokens, uniswap } = v.devnet.record;
+      const market = {
+        loanToken: tokens.USDC.address,
+        collateralToken: tokens.WETH.address,
+        oracle: morpho.oracles.WETH_USDC,
+        irm: morpho.irm,
+        lltv: BigInt(morpho.lltv),
+      };
+      // The manager's debt repaid down to a few of Morpho's borrow shares (a millionth of a wei of debt each): its
+      // whole debt, one wei rounded up, is worth far more shares than it owes.
+      const lending = await connection.viem.getContractAt("Morpho", morpho.morpho);
+      const id = await v.collateralManager.read.marketId();
+      const [, shares] = await lending.read.position([id, v.collateralManager.address]);
+      await v.usdc.write.mint([eve.account.address, parseUnits("1000000", 6)]);
+      await v.usdc.write.approve([morpho.morpho, maxUint256], { account: eve.account });
+      await lending.write.repay([market, 0n, shares - 5n, v.collateralManager.address, "0x"], { account: eve.account });
+      const [, collateral, debt] = await v.collateralManager.read.position();
+      expect(debt).toBeGreaterThan(0n);
+      // The vault's USDC leaves (all of it invested or paid out): the old manager's repayment is all from collateral.
+      await connection.networkHelpers.impersonateAccount(v.vault.address);
+      await connection.networkHelpers.setBalance(v.vault.address, 10n ** 18n);
+      await v.usdc.write.transfer([eve.account.address, await v.usdc.read.balanceOf([v.vault.address])], {
+        account: v.vault.address,
+      });
+      const replacement = await connection.viem.deployContract("CollateralManager", [
+        v.vault.address,
+        morpho.morpho,
+        market,
+        "WETH",
+        "USDC",
+        uniswap.swapRouter,
+        uniswap.factory,
+      ]);
+      await v.registry.write.setParameter([key("module.collateral"), BigInt(replacement.address)], v.asGov);
+      // Its whole debt at once, repaid by Morpho's shares (before, repaying the debt's assets, the last wei of it,
+      // failed: "Too little received", and the retiring manager could never unwind).
+      expect((await v.collateralManager.read.plan())[0]).toBe(Action.Repay);
+      await v.collateralManager.write.manage({ account: eve.account });
+      const [, collateralLeft, debtLeft] = await v.collateralManager.read.position();
+      expect(debtLeft).toBe(0n);
+      expect(collateralLeft).toBeLessThan(collateral);
+      await v.collateralManager.write.manage({ account: eve.account });
+      expect((await v.collateralManager.read.position()).slice(1)).toEqual([0n, 0n]);
+      await replacement.write.manage({ account: eve.account });
+      expect((await replacement.read.position())[1]).toBeGreaterThan(0n);
+    });
+
     it("a hedge replaced while it holds a short stays counted, buys its short back, returns its margin, then hands over", async () => {
       const v = await connection.networkHelpers.loadFixture(invested);
       const { eve } = v.accounts;
