@@ -185,7 +185,7 @@ export const parameterCatalog: readonly ParameterSpec[] = [
     name: "oracle.maxDeviationBps",
     kind: "bps",
     saferDirection: "lower",
-    description: "Largest gap between the DEX price and the oracle price the vault trades at",
+    description: "Largest gap between the DEX price and the oracle price the vault trades or takes deposits at",
     value: 200n,
     rules: rules(10n, 1_000n, "absolute", 100n, daySeconds),
   },

@@ -263,34 +263,38 @@ async function rebalance(ctx: Context) {
   }
 }
 
+/** The keeper manages one of the two collateral managers (the registry's, or the one it replaced, unwinding). */
 async function manageCollateral(ctx: Context) {
   const { v } = ctx;
   const eve = v.accounts.eve.account.address;
-  const [action] = await v.collateralManager.read.plan().catch(() => [0] as const);
+  const manager = pick(ctx, v.modules.collateral);
+  const [action] = await manager.read.plan().catch(() => [0] as const);
   try {
-    await v.collateralManager.simulate.manage({ account: eve });
+    await manager.simulate.manage({ account: eve });
   } catch (error) {
     refuse(ctx, error, expected.collateral);
     return;
   }
   const receipt = await attempt(ctx, {
     simulate: async () => undefined,
-    write: () => v.collateralManager.write.manage({ account: eve, gas: GAS }),
+    write: () => manager.write.manage({ account: eve, gas: GAS }),
     expected: expected.collateral,
     fees: "after",
   });
-  if (receipt) await checkCollateralLtv(ctx, action);
+  if (receipt) await checkCollateralLtv(ctx, manager, action);
 }
 
+/** The keeper manages one of the two hedges. */
 async function manageHedge(ctx: Context) {
   const eve = ctx.v.accounts.eve.account.address;
+  const hedge = pick(ctx, ctx.v.modules.hedge);
   const receipt = await attempt(ctx, {
-    simulate: () => ctx.v.hedgeModule.simulate.manage({ account: eve }),
-    write: () => ctx.v.hedgeModule.write.manage({ account: eve, gas: GAS }),
+    simulate: () => hedge.simulate.manage({ account: eve }),
+    write: () => hedge.write.manage({ account: eve, gas: GAS }),
     expected: expected.hedge,
     fees: "after",
   });
-  if (receipt) await checkHedgeLtv(ctx);
+  if (receipt) await checkHedgeLtv(ctx, hedge);
 }
 
 async function accrueFees(ctx: Context) {
@@ -375,7 +379,15 @@ async function govern(ctx: Context) {
   const { v, random } = ctx;
   const updates: { key: Hex; value: bigint }[] = [];
   const roll = random.next();
-  if (roll < 0.2) {
+  if (roll < 0.15) {
+    // A module repoint, whatever the module in place holds: to its twin, or to none.
+    const kind = random.next() < 0.5 ? "collateral" : "hedge";
+    const twins = v.modules[kind];
+    const key = parameterKey(`module.${kind}`);
+    const current = await v.registry.read.valueOf([key]);
+    const choices = [0n, ...twins.map((m) => BigInt(m.address))].filter((a) => a !== current);
+    updates.push({ key, value: pick(ctx, choices) });
+  } else if (roll < 0.3) {
     const [from, to] = random.next() < 0.5 ? (["USDC", "WETH"] as const) : (["WETH", "WBTC"] as const);
     const [a, b] = await Promise.all([
       info(ctx, parameterKey(`weight.${from}`)),

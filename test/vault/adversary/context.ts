@@ -47,6 +47,11 @@ export type AdversaryStack = VaultStack & {
   /** Every custom error the vault, its modules, the registry and the lending oracle can revert with. */
   errorAbi: Abi;
   lltvBps: bigint;
+  /** Each module kind's two instances (the stack's first), between which governance repoints the registry. */
+  modules: {
+    collateral: readonly [VaultStack["collateralManager"], VaultStack["collateralManager"]];
+    hedge: readonly [VaultStack["hedgeModule"], VaultStack["hedgeModule"]];
+  };
 };
 
 /** What one sequence carries from step to step. */
@@ -153,10 +158,18 @@ export const expected = {
     "VaultRebalanceNoFill",
     "VaultPoolPriceDeviates",
   ],
-  collateral: [...oracle, "CollateralNothingDue", "OracleInvalidAnswer", "Error(insufficient liquidity)"],
+  // A module the registry names while the one it replaced still unwinds cannot draw on the vault yet.
+  collateral: [
+    ...oracle,
+    "CollateralNothingDue",
+    "OracleInvalidAnswer",
+    "Error(insufficient liquidity)",
+    "VaultNotModule",
+  ],
   hedge: [
     ...oracle,
     "HedgeNothingDue",
+    "VaultNotModule",
     "OracleInvalidAnswer",
     "VaultPoolPriceDeviates",
     "Error(insufficient liquidity)",

@@ -5,8 +5,8 @@
  * in-kind exits, NAV, round trips, fees, rebalance slippage, LTVs, EIP-4626 views, named errors only. Violations are
  * returned, never thrown, so that a test can assert there are none and a script can count them.
  *
- * Left out, as the README's "Security model" lists it open: module repoints (`module.collateral`/`module.hedge`
- * are never set).
+ * Governance also repoints `module.collateral` and `module.hedge` between two instances of each (or to none), while
+ * they hold positions: the keeper then manages either instance.
  */
 import { maxUint256, parseUnits, type Abi, type AbiItem } from "viem";
 import { createRandom } from "../../../sim/random.ts";
@@ -85,6 +85,29 @@ function fixtureFor(connection: Connection): () => Promise<AdversaryStack> {
         args: [v.devnet.record.tokens[symbol].address, v.usdc.address, uniswap.poolFee],
       });
     const oracle = await connection.viem.getContractAt("ChainlinkMorphoOracle", morpho.oracles.WETH_USDC);
+    // A second collateral manager and hedge on the same markets, for governance to repoint the registry to.
+    const marketOf = async (id: `0x${string}`) => {
+      const m = await (await connection.viem.getContractAt("Morpho", morpho.morpho)).read.idToMarketParams([id]);
+      return { loanToken: m[0], collateralToken: m[1], oracle: m[2], irm: m[3], lltv: m[4] };
+    };
+    const spareManager = await connection.viem.deployContract("CollateralManager", [
+      v.vault.address,
+      morpho.morpho,
+      await marketOf(await v.collateralManager.read.marketId()),
+      "WETH",
+      "USDC",
+      uniswap.swapRouter,
+      uniswap.factory,
+    ]);
+    const spareHedge = await connection.viem.deployContract("HedgeModule", [
+      v.vault.address,
+      morpho.morpho,
+      await marketOf(await v.hedgeModule.read.marketId()),
+      uniswap.swapRouter,
+      uniswap.factory,
+      "WETH",
+      "USDC",
+    ]);
     const errors = new Map<string, AbiItem>();
     for (const abi of [v.vault.abi, v.registry.abi, v.collateralManager.abi, v.hedgeModule.abi, oracle.abi] as Abi[]) {
       for (const item of abi) if (item.type === "error") errors.set(item.name, item);
@@ -95,6 +118,10 @@ function fixtureFor(connection: Connection): () => Promise<AdversaryStack> {
       tokens: { USDC: v.usdc, WETH: v.weth, WBTC: v.wbtc },
       errorAbi: [...errors.values()],
       lltvBps: BigInt(morpho.lltv) / 10n ** 14n,
+      modules: {
+        collateral: [v.collateralManager, spareManager] as const,
+        hedge: [v.hedgeModule, spareHedge] as const,
+      },
     };
   };
   fixtures.set(connection, fixture);

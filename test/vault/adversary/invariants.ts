@@ -44,14 +44,16 @@ export async function observe(ctx: Context): Promise<Observation> {
   const { v } = ctx;
   const publicClient = await ctx.connection.viem.getPublicClient();
   const holders = holderAddresses(ctx);
-  const [block, usdc, weth, wbtc, cm, hedge, fU, fW, fB, staleness, supply, nav, sW, sB, ...shares] = await Promise.all(
-    [
+  const [block, usdc, weth, wbtc, cm, cm2, hedge, hedge2, fU, fW, fB, staleness, supply, nav, sW, sB, ...shares] =
+    await Promise.all([
       publicClient.getBlock(),
       v.usdc.read.balanceOf([v.vault.address]),
       v.weth.read.balanceOf([v.vault.address]),
       v.wbtc.read.balanceOf([v.vault.address]),
-      v.collateralManager.read.position(),
-      v.hedgeModule.read.position(),
+      v.modules.collateral[0].read.position(),
+      v.modules.collateral[1].read.position(),
+      v.modules.hedge[0].read.position(),
+      v.modules.hedge[1].read.position(),
       v.feeds.USDC.read.latestRoundData(),
       v.feeds.WETH.read.latestRoundData(),
       v.feeds.WBTC.read.latestRoundData(),
@@ -61,8 +63,7 @@ export async function observe(ctx: Context): Promise<Observation> {
       publicClient.readContract({ address: v.pools.WETH, abi: uniswapV3PoolAbi, functionName: "slot0" }),
       publicClient.readContract({ address: v.pools.WBTC, abi: uniswapV3PoolAbi, functionName: "slot0" }),
       ...holders.map((h) => v.vault.read.balanceOf([h])),
-    ],
-  );
+    ]);
   const answers = { USDC: fU[1], WETH: fW[1], WBTC: fB[1] };
   const gap = (symbol: "WETH" | "WBTC", sqrtPriceX96: bigint) => {
     const token = v.tokens[symbol].address;
@@ -83,10 +84,11 @@ export async function observe(ctx: Context): Promise<Observation> {
   return {
     timestamp: block.timestamp,
     balances: { USDC: usdc, WETH: weth, WBTC: wbtc },
-    collateral: cm[1],
-    debt: cm[2],
-    margin: hedge[1],
-    short: hedge[3],
+    // Both instances of each module: at most one holds a position (the one the vault keeps in place).
+    collateral: cm[1] + cm2[1],
+    debt: cm[2] + cm2[2],
+    margin: hedge[1] + hedge2[1],
+    short: hedge[3] + hedge2[3],
     answers,
     updatedAt: { USDC: fU[3], WETH: fW[3], WBTC: fB[3] },
     maxStalenessSec: staleness,
@@ -337,11 +339,15 @@ export async function checkErc4626(ctx: Context, o: Observation): Promise<bigint
 
 /** After the collateral manager's own manage(): its LTV is within the maximum, or a deleverage is due (a borrow
  * never leaves it above). The hedge's short likewise within the market's LTV less the health buffer. */
-export async function checkCollateralLtv(ctx: Context, actionTaken: number): Promise<void> {
+export async function checkCollateralLtv(
+  ctx: Context,
+  manager: Context["v"]["collateralManager"],
+  actionTaken: number,
+): Promise<void> {
   const { v } = ctx;
   const [ltv, [due], maxLtv, buffer] = await Promise.all([
-    v.collateralManager.read.ltvBps(),
-    v.collateralManager.read.plan(),
+    manager.read.ltvBps(),
+    manager.read.plan(),
     v.registry.read.valueOf([key("collateral.maxLtvBps")]),
     v.registry.read.valueOf([key("collateral.healthBufferBps")]),
   ]);
@@ -353,11 +359,11 @@ export async function checkCollateralLtv(ctx: Context, actionTaken: number): Pro
   }
 }
 
-export async function checkHedgeLtv(ctx: Context): Promise<void> {
+export async function checkHedgeLtv(ctx: Context, hedge: Context["v"]["hedgeModule"]): Promise<void> {
   const { v } = ctx;
   const [[, margin, , short], [due], buffer, [, wethAnswer], [, usdcAnswer]] = await Promise.all([
-    v.hedgeModule.read.position(),
-    v.hedgeModule.read.plan(),
+    hedge.read.position(),
+    hedge.read.plan(),
     v.registry.read.valueOf([key("collateral.healthBufferBps")]),
     v.feeds.WETH.read.latestRoundData(),
     v.feeds.USDC.read.latestRoundData(),
