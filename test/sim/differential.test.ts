@@ -74,6 +74,14 @@ const midPathMoves: readonly (readonly [string, number, bigint, bigint])[] = [
   ["hedge.ratioBps", 800, 0n, 10_000n],
 ];
 
+/** Feeds refreshed, then the collateral manager posts and borrows until nothing is due. */
+async function leverUp(v: VaultStack): Promise<void> {
+  await v.setPrices();
+  for (let i = 0; i < 3 && (await v.collateralManager.read.plan())[0] !== 0; i++) {
+    await v.collateralManager.write.manage({ account: v.accounts.eve.account });
+  }
+}
+
 /** The values in force after a scenario's own changes, for the parameters moved mid-path. */
 function defaultsOf(changes: Record<string, bigint>): Record<string, bigint> {
   const defaults = new Map(parameterCatalog.map((p) => [p.name, p.value]));
@@ -384,10 +392,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
       const v = await connection.networkHelpers.loadFixture(fixture);
       // The collateral manager posts and borrows; rebalancing and leverage are paused so that only the crash moves
       // its LTV, to 88%, 92% or 97% (the last past what the collateral covers with Morpho's incentive: bad debt).
-      await v.setPrices();
-      for (let i = 0; i < 3 && (await v.collateralManager.read.plan())[0] !== 0; i++) {
-        await v.collateralManager.write.manage({ account: v.accounts.eve.account });
-      }
+      await leverUp(v);
       await v.registry.write.tighten(
         [
           [
@@ -415,10 +420,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
       const v = await connection.networkHelpers.loadFixture(fixture);
       // The collateral manager posts and borrows first; then the vault's USDC leaves, and the guardian pauses
       // rebalancing so that nothing brings it back.
-      await v.setPrices();
-      for (let i = 0; i < 3 && (await v.collateralManager.read.plan())[0] !== 0; i++) {
-        await v.collateralManager.write.manage({ account: v.accounts.eve.account });
-      }
+      await leverUp(v);
       await connection.networkHelpers.impersonateAccount(v.vault.address);
       await connection.networkHelpers.setBalance(v.vault.address, 10n ** 18n);
       await v.usdc.write.transfer([v.accounts.eve.account.address, await v.usdc.read.balanceOf([v.vault.address])], {
