@@ -39,14 +39,35 @@ export async function expectRevert(
   if (args) expect(decoded.args).toEqual(args);
 }
 
-/** A revert in a word or a line: the custom error's name, the `Error(string)` reason, or else viem's short message. */
-export function revertReason(error: unknown): string {
-  if (!(error instanceof BaseError)) return String(error);
+/** The name of the error a failed call reverted with: a custom error's name, `Error(reason)`, `Panic(code)`, or
+ * `unnamed: …` when the revert carried nothing decodable. */
+export function revertName(error: unknown, errorAbi: Abi): string {
+  if (!(error instanceof BaseError)) return `unnamed: ${String(error)}`;
   const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (reverted instanceof ContractFunctionRevertedError) {
-    const reason = reverted.data?.errorName === "Error" ? String(reverted.data.args?.[0]) : reverted.data?.errorName;
-    if (reason) return reason;
-    if (reverted.reason) return reverted.reason;
+    if (reverted.data?.errorName === "Error") return `Error(${String(reverted.data.args?.[0])})`;
+    if (reverted.data?.errorName === "Panic") return `Panic(${String(reverted.data.args?.[0])})`;
+    if (reverted.data?.errorName) return reverted.data.errorName;
+    if (reverted.reason) return `Error(${reverted.reason})`;
+    if (reverted.raw) return decodeName(reverted.raw, errorAbi) ?? `unnamed: ${reverted.raw}`;
   }
-  return error.shortMessage;
+  const withData = error.walk((e) => isHex((e as { data?: unknown }).data));
+  const data = withData ? (withData as unknown as { data: Hex }).data : undefined;
+  if (data && data !== "0x") return decodeName(data, errorAbi) ?? `unnamed: ${data}`;
+  const reason = /reverted with reason string '([^']*)'/.exec(error.message)?.[1];
+  if (reason !== undefined) return `Error(${reason})`;
+  const custom = /reverted with custom error '(\w+)\(/.exec(error.message)?.[1];
+  if (custom) return custom;
+  return `unnamed: ${error.shortMessage}`;
+}
+
+function decodeName(data: Hex, abi: Abi): string | undefined {
+  try {
+    const decoded = decodeErrorResult({ abi, data });
+    if (decoded.errorName === "Error") return `Error(${String(decoded.args?.[0])})`;
+    if (decoded.errorName === "Panic") return `Panic(${String(decoded.args?.[0])})`;
+    return decoded.errorName;
+  } catch {
+    return undefined;
+  }
 }

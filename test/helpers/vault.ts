@@ -2,7 +2,7 @@ import { maxUint256, parseUnits, type Address } from "viem";
 import { deployStack } from "../../ignition/stack.ts";
 import { alignPool } from "../../scripts/devnet/alignPool.ts";
 import { daySeconds, holdings, type Connection } from "./governance.ts";
-import { revertReason } from "./revert.ts";
+import { revertName } from "./revert.ts";
 import { actAsTimelock } from "./timelock.ts";
 
 /** Deploys the whole stack on the in-process network and funds depositors with devnet USDC. */
@@ -142,7 +142,7 @@ export async function oracleLagRoundTrip(
       ? v.vault.write.redeemInKind([shares, owner, owner], { account: bob.account })
       : v.vault.write.redeem([shares, owner, owner], { account: bob.account }));
   } catch (error) {
-    return { reverted: revertReason(error) };
+    return { reverted: revertName(error, v.vault.abi) };
   }
   const [usdc, weth, wbtc] = (await balances()).map((balance, i) => balance - before[i]!) as [bigint, bigint, bigint];
   // Token wei at the market's USD answers (8 decimals), in USDC wei: WETH has 18 decimals, WBTC 8.

@@ -11,7 +11,6 @@ import {
   expected,
   GAS,
   refuse,
-  revertName,
   riskSymbols,
   symbols,
   violation,
@@ -19,6 +18,7 @@ import {
   type Context,
   type Symbol,
 } from "./context.ts";
+import { revertName } from "../../helpers/revert.ts";
 import { checkCollateralLtv, checkHedgeLtv, holderAddresses } from "./invariants.ts";
 
 /** One thing an actor can do; `weight` sets how often it is picked. */

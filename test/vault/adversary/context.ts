@@ -1,8 +1,6 @@
 import {
   BaseError,
   ContractFunctionRevertedError,
-  decodeErrorResult,
-  isHex,
   parseEventLogs,
   type Abi,
   type Address,
@@ -12,6 +10,7 @@ import {
 } from "viem";
 import type { Random } from "../../../sim/random.ts";
 import type { Connection } from "../../helpers/governance.ts";
+import { revertName } from "../../helpers/revert.ts";
 import type { VaultStack } from "../../helpers/vault.ts";
 
 /** The invariants the suite checks after every step, by name (a violation names one of them). */
@@ -79,28 +78,6 @@ export function violation(ctx: Context, invariant: string, detail: string): void
   ctx.violations.push({ seed: ctx.seed, step: ctx.step, action: ctx.action, invariant, detail });
 }
 
-/** The name of the error a failed call reverted with: a custom error's name, `Error(reason)`, `Panic(code)`, or
- * `unnamed: …` when the revert carried nothing decodable. */
-export function revertName(error: unknown, errorAbi: Abi): string {
-  if (!(error instanceof BaseError)) return `unnamed: ${String(error)}`;
-  const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (reverted instanceof ContractFunctionRevertedError) {
-    if (reverted.data?.errorName === "Error") return `Error(${String(reverted.data.args?.[0])})`;
-    if (reverted.data?.errorName === "Panic") return `Panic(${String(reverted.data.args?.[0])})`;
-    if (reverted.data?.errorName) return reverted.data.errorName;
-    if (reverted.reason) return `Error(${reverted.reason})`;
-    if (reverted.raw) return decodeName(reverted.raw, errorAbi) ?? `unnamed: ${reverted.raw}`;
-  }
-  const withData = error.walk((e) => isHex((e as { data?: unknown }).data));
-  const data = withData ? (withData as unknown as { data: Hex }).data : undefined;
-  if (data && data !== "0x") return decodeName(data, errorAbi) ?? `unnamed: ${data}`;
-  const reason = /reverted with reason string '([^']*)'/.exec(error.message)?.[1];
-  if (reason !== undefined) return `Error(${reason})`;
-  const custom = /reverted with custom error '(\w+)\(/.exec(error.message)?.[1];
-  if (custom) return custom;
-  return `unnamed: ${error.shortMessage}`;
-}
-
 /** A revert's decoded arguments, when it has any (for a violation's detail). */
 export function revertArgs(error: unknown): string {
   if (!(error instanceof BaseError)) return "";
@@ -122,17 +99,6 @@ export function solidityTrace(error: unknown): string {
     ),
   ];
   return frames.length > 0 ? ` [${frames.slice(0, 4).join("; ")}]` : "";
-}
-
-function decodeName(data: Hex, abi: Abi): string | undefined {
-  try {
-    const decoded = decodeErrorResult({ abi, data });
-    if (decoded.errorName === "Error") return `Error(${String(decoded.args?.[0])})`;
-    if (decoded.errorName === "Panic") return `Panic(${String(decoded.args?.[0])})`;
-    return decoded.errorName;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Errors an action may legitimately fail with, by action. */

@@ -7,12 +7,12 @@ import {
   GAS,
   Invariant,
   refuse,
-  revertName,
   riskSymbols,
   solidityTrace,
   violation,
   type Context,
 } from "./context.ts";
+import { revertName } from "../../helpers/revert.ts";
 
 /** The state every invariant reads, in one batch of calls against the latest block. */
 export type Observation = {
