@@ -367,15 +367,23 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   /** Fills `values` and returns NAV. */
   const valuesAndNav = (v: Float64Array) => navOf(v, fillValues(v));
   /** NAV from the holdings' gross value: less the collateral manager's debt, plus the hedge's net value. */
-  const navOf = (v: Float64Array, gross: number) => {
+  const navOf = (v: Float64Array, gross: number, shortPrice = hedge ? rel[hAsset]! : 0) => {
     const debt = cm ? cmDebt() : 0;
     let nav = gross > debt ? gross - debt : 0;
     if (hedge) {
       const value = nav + v[L.hCollateral]!;
-      const shortValue = hedgeShort() * rel[hAsset]!;
+      const shortValue = hedgeShort() * shortPrice;
       nav = value > shortValue ? value - shortValue : 0;
     }
     return nav;
+  };
+
+  /** FeeMathLib.managementFeeSharesDown: the shares minted for `elapsed` seconds of the management fee on `supply`. */
+  const managementFeeShares = (supply: number, elapsed: number) => {
+    let feeTime = P[P_MANAGEMENT_FEE_BPS]! * elapsed;
+    const whole = BPS * YEAR_SECONDS;
+    if (feeTime >= whole) feeTime = whole * 0.99;
+    return (supply * feeTime) / (whole - feeTime);
   };
 
   /** PortfolioVault._pendingFees: sets the fee shares due and the high-water mark after them in `scratch`. */
@@ -385,10 +393,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     scratch[FEE_HWM] = mark;
     const supply = v[L.supply]!;
     if (supply === 0) return;
-    let feeTime = P[P_MANAGEMENT_FEE_BPS]! * (t - v[L.lastFeeAccrual]!);
-    const whole = BPS * YEAR_SECONDS;
-    if (feeTime >= whole) feeTime = whole * 0.99;
-    const management = (supply * feeTime) / (whole - feeTime);
+    const management = managementFeeShares(supply, t - v[L.lastFeeAccrual]!);
     const after = supply + management;
     const price = (nav + virtualUnit) / (after + virtualUnit);
     scratch[FEE_SHARES] = management;
@@ -917,16 +922,8 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       if (amount === 0) continue;
       gross += amount * Math.max(rel[i]!, priceOfSqrt(sqrtPrices[i - 1]!, riskIsToken0[i - 1]!));
     }
-    const debt = cm ? cmDebt() : 0;
-    let entryNav = gross > debt ? gross - debt : 0;
-    if (hedge) {
-      const value = entryNav + v[L.hCollateral]!;
-      const short = hedgeShort();
-      const price =
-        short === 0 ? 0 : Math.min(rel[hAsset]!, priceOfSqrt(sqrtPrices[hAsset - 1]!, riskIsToken0[hAsset - 1]!));
-      entryNav = value > short * price ? value - short * price : 0;
-    }
-    return entryNav;
+    if (!hedge) return navOf(v, gross);
+    return navOf(v, gross, Math.min(rel[hAsset]!, priceOfSqrt(sqrtPrices[hAsset - 1]!, riskIsToken0[hAsset - 1]!)));
   };
 
   const deposit = (
@@ -960,11 +957,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     const supplyBefore = v[L.supply]!;
     const elapsed = t - v[L.lastFeeAccrual]!;
     v[L.lastFeeAccrual] = t;
-    if (supplyBefore > 0 && elapsed > 0) {
-      const whole = BPS * YEAR_SECONDS;
-      const feeTime = Math.min(P[P_MANAGEMENT_FEE_BPS]! * elapsed, whole * 0.99);
-      v[L.supply] = supplyBefore + (supplyBefore * feeTime) / (whole - feeTime);
-    }
+    if (supplyBefore > 0 && elapsed > 0) v[L.supply] = supplyBefore + managementFeeShares(supplyBefore, elapsed);
     // ExitPlanLib.plan: every repayment from the redeemer's own amounts before any collateral is counted in.
     const part = shares / (v[L.supply]! + virtualUnit);
     for (let i = 0; i < n; i++) {
