@@ -11,8 +11,6 @@ import {IUniswapV3Factory} from "@uniswap/v3-core/contracts/interfaces/IUniswapV
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
-import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
-import {IHedgeModule} from "./interfaces/IHedgeModule.sol";
 import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {Holding, IPortfolioVault, Trade} from "./interfaces/IPortfolioVault.sol";
 import {FeeMathLib} from "./libraries/FeeMathLib.sol";
@@ -27,6 +25,7 @@ import {RebalancePlanLib} from "./libraries/RebalancePlanLib.sol";
 import {ExitPlanLib} from "./libraries/ExitPlanLib.sol";
 import {
     VaultExitPlan as ExitPlan,
+    VaultPositions as Positions,
     VaultRelease as Release,
     VaultRiskAsset as RiskAsset,
     VaultSnapshot as Snapshot
@@ -203,7 +202,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     function previewRedeem(uint256 shares) public view override returns (uint256) {
         Snapshot memory s = _exitSnapshot();
         uint256 supply = _supplyAfterFees(s.config, _nav(s));
-        ExitPlan memory e = _exitPlan(s.config, shares, supply + 10 ** DECIMALS_OFFSET);
+        ExitPlan memory e = _exitPlan(s, shares, supply + 10 ** DECIMALS_OFFSET);
         return _exitValueDown(s, e.amounts);
     }
 
@@ -317,10 +316,15 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         address receiver,
         address owner
     ) external nonReentrant returns (address[] memory tokens, uint256[] memory amounts) {
+        // The fees a cash exit would accrue (management and performance, at the feeds' prices) whenever a cash exit
+        // could price now, so that no exit path skips the performance fee; the management fee alone while a feed is
+        // down or older than a cash exit accepts, so that this exit never needs a price.
         Config memory c = _syncConfig();
-        _accrueManagementFee(c);
+        (Snapshot memory s, bool valid, uint256 oldestUpdateAt) = _latestSnapshot(c, _cachedAssets());
+        if (_exitPricesValid(c, valid, oldestUpdateAt)) _accrueFees(c, _nav(s));
+        else _accrueManagementFee(c);
         _checkRedeem(owner, shares);
-        ExitPlan memory e = _exitPlan(c, shares, totalSupply() + 10 ** DECIMALS_OFFSET);
+        ExitPlan memory e = _exitPlan(s, shares, totalSupply() + 10 ** DECIMALS_OFFSET);
         (tokens, amounts) = (e.tokens, e.amounts);
 
         if (_msgSender() != owner) _spendAllowance(owner, _msgSender(), shares);
@@ -488,15 +492,26 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// answers zero or less prices its risk asset at zero (the base asset at one dollar). `valid` is false when some
     /// feed did; `oldestUpdateAt` is the oldest answer's time.
     function _viewSnapshot() internal view returns (Snapshot memory s, bool valid, uint256 oldestUpdateAt) {
-        (s.config, s.assets) = _settings();
-        s.risk = _riskAssets();
-        (s.priceWad, valid, oldestUpdateAt) = ViewPricesLib.latestPricesWad(s.assets);
+        (Config memory c, AssetConfig[] memory assets) = _settings();
+        return _latestSnapshot(c, assets);
+    }
+
+    function _latestSnapshot(
+        Config memory c,
+        AssetConfig[] memory assets
+    ) internal view returns (Snapshot memory s, bool valid, uint256 oldestUpdateAt) {
+        (s.config, s.assets, s.risk) = (c, assets, _riskAssets());
+        (s.priceWad, valid, oldestUpdateAt) = ViewPricesLib.latestPricesWad(assets);
     }
 
     /// @dev Whether a cash exit can price now (every feed valid and within the exit's staleness).
     function _cashExitPrices() internal view returns (bool) {
         (Snapshot memory s, bool valid, uint256 oldestUpdateAt) = _viewSnapshot();
-        return valid && block.timestamp <= oldestUpdateAt + _exitStaleness(s.config);
+        return _exitPricesValid(s.config, valid, oldestUpdateAt);
+    }
+
+    function _exitPricesValid(Config memory c, bool valid, uint256 oldestUpdateAt) internal view returns (bool) {
+        return valid && block.timestamp <= oldestUpdateAt + _exitStaleness(c);
     }
 
     function _usdPriceWad(AssetConfig memory a, uint256 maxStalenessSec) internal view returns (uint256) {
@@ -518,11 +533,11 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         values[0] = IERC20(asset()).balanceOf(address(this));
         uint256 gross = values[0];
         uint256 entryGross = gross;
-        (address collateralToken, uint256 collateral, uint256 debt) = _collateralPosition(s.config);
+        Positions memory p = _positions(s);
         for (uint256 i; i < _riskCount; ++i) {
             RiskAsset memory r = s.risk[i];
             uint256 amount = IERC20(r.token).balanceOf(address(this));
-            if (r.token == collateralToken) amount += collateral;
+            if (r.token == p.collateralToken) amount += p.collateral;
             uint256 value = PriceLib.toBaseDown(amount, s.priceWad[i], r.decimals, _baseDecimals);
             values[i + 1] = value;
             gross += value;
@@ -533,17 +548,21 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
                     price == s.priceWad[i] ? value : PriceLib.toBaseDown(amount, price, r.decimals, _baseDecimals);
             }
         }
-        nav = _less(gross, debt);
-        entryNav = _less(entryGross, debt);
-        (nav, entryNav) = _withHedge(nav, entryNav, s);
+        nav = _less(gross, p.debt);
+        entryNav = _less(entryGross, p.debt);
+        (nav, entryNav) = _withHedge(nav, entryNav, s, p);
     }
 
     /// @dev `nav` and `entryNav` plus the hedge's net value: its collateral less its short, at the oracle price and
     /// at the entry price (outside the target weights: the hedge is not part of the long book).
-    function _withHedge(uint256 nav, uint256 entryNav, Snapshot memory s) internal view returns (uint256, uint256) {
-        address hedge = s.config.hedgeModule;
-        if (hedge == address(0)) return (nav, entryNav);
-        (, uint256 collateral, address shortToken, uint256 short) = IHedgeModule(hedge).position();
+    function _withHedge(
+        uint256 nav,
+        uint256 entryNav,
+        Snapshot memory s,
+        Positions memory p
+    ) internal view returns (uint256, uint256) {
+        (uint256 collateral, address shortToken, uint256 short) = (p.hedgeCollateral, p.shortToken, p.short);
+        if (short == 0 && collateral == 0) return (nav, entryNav);
         uint256 shortValue;
         uint256 entryShortValue;
         for (uint256 i; i < _riskCount; ++i) {
@@ -584,12 +603,10 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         return (poolPrice > oraclePrice) == held ? poolPrice : oraclePrice;
     }
 
-    /// @dev The collateral module's position, or nothing when governance has set none.
-    function _collateralPosition(
-        Config memory c
-    ) internal view returns (address token, uint256 collateral, uint256 debt) {
-        if (c.collateralModule == address(0)) return (address(0), 0, 0);
-        return ICollateralManager(c.collateralModule).position();
+    /// @dev The modules' positions (nothing for a module not in place), read once per snapshot: `s.positions`.
+    function _positions(Snapshot memory s) internal view returns (Positions memory) {
+        if (!s.positions.read) s.positions = ExitPlanLib.positions(s.config.collateralModule, s.config.hedgeModule);
+        return s.positions;
     }
 
     function _nav(Snapshot memory s) internal view returns (uint256 nav) {
@@ -646,8 +663,10 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @dev Sells the pro-rata part of each risk asset for `shares` and returns the base asset they are owed.
     function _unwind(uint256 shares, Snapshot memory s) internal returns (uint256 assets) {
-        ExitPlan memory e = _exitPlan(s.config, shares, totalSupply() + 10 ** DECIMALS_OFFSET);
+        ExitPlan memory e = _exitPlan(s, shares, totalSupply() + 10 ** DECIMALS_OFFSET);
         _executeReleases(e);
+        // The releases changed the positions: NAV after the exit reads them again.
+        s.positions.read = false;
         assets = e.amounts[0];
         for (uint256 i; i < _riskCount; ++i) {
             uint256 amountIn = e.amounts[i + 1];
@@ -683,15 +702,15 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @dev What a redemption of `shares` takes (see {ExitPlanLib-plan}).
     function _exitPlan(
-        Config memory c,
+        Snapshot memory s,
         uint256 shares,
         uint256 supplyWithVirtual
     ) internal view returns (ExitPlan memory) {
-        RiskAsset[] memory risk = _riskAssets();
-        address[] memory tokens = new address[](risk.length + 1);
+        address[] memory tokens = new address[](s.risk.length + 1);
         tokens[0] = asset();
-        for (uint256 i = 1; i < tokens.length; ++i) tokens[i] = risk[i - 1].token;
-        return ExitPlanLib.plan(tokens, c.collateralModule, c.hedgeModule, shares, supplyWithVirtual);
+        for (uint256 i = 1; i < tokens.length; ++i) tokens[i] = s.risk[i - 1].token;
+        Config memory c = s.config;
+        return ExitPlanLib.plan(tokens, c.collateralModule, c.hedgeModule, _positions(s), shares, supplyWithVirtual);
     }
 
     /// @dev Carries out the plan's releases. A release the lending market refuses (the position past its

@@ -152,12 +152,23 @@ export type Strategy = {
     acc: Float64Array,
   ): number;
   /**
-   * PortfolioVault.redeemInKind of `shares` at `timeSeconds`: the management fee accrued (no price needed), then
-   * the shares' part of each token, their part of the collateral manager's debt repaid from their base and of the
-   * hedge's short from their part of the shorted asset, and the collateral those repayments free added in. Writes
-   * the amounts paid out (base first, whole tokens) into `out`.
+   * PortfolioVault.redeemInKind of `shares` at `timeSeconds`: the fees a cash exit accrues (management and
+   * performance, at USD prices `usd[offset + asset]`, into `acc`), or with `exitPricesValid` false (a feed is down
+   * or older than a cash exit accepts) the management fee alone; then the shares' part of each token, their part of
+   * the collateral manager's debt repaid from their base and of the hedge's short from their part of the shorted
+   * asset, and the collateral those repayments free added in. Writes the amounts paid out (base first, whole
+   * tokens) into `out`.
    */
-  redeemInKind(vector: Float64Array, timeSeconds: number, shares: number, out: Float64Array): void;
+  redeemInKind(
+    vector: Float64Array,
+    usd: Float64Array,
+    offset: number,
+    timeSeconds: number,
+    shares: number,
+    out: Float64Array,
+    acc: Float64Array,
+    exitPricesValid?: boolean,
+  ): void;
   /**
    * `nav` and `sharePrice` written to `navs[index]` and `sharePrices[index]` (a loop over many steps returns no
    * numbers: each would be a heap allocation).
@@ -950,14 +961,29 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return shares;
   };
 
-  const redeemInKind = (v: Float64Array, t: number, shares: number, out: Float64Array) => {
+  const redeemInKind = (
+    v: Float64Array,
+    usd: Float64Array,
+    offset: number,
+    t: number,
+    shares: number,
+    out: Float64Array,
+    acc: Float64Array,
+    exitPricesValid = true,
+  ) => {
     refreshDebts(v, t);
     scratch[STEP_TIME] = NaN;
-    // PortfolioVault._accrueManagementFee.
-    const supplyBefore = v[L.supply]!;
-    const elapsed = t - v[L.lastFeeAccrual]!;
-    v[L.lastFeeAccrual] = t;
-    if (supplyBefore > 0 && elapsed > 0) v[L.supply] = supplyBefore + managementFeeShares(supplyBefore, elapsed);
+    pricesFrom = undefined;
+    if (exitPricesValid) {
+      setPrices(usd, offset);
+      accrueFees(v, t, acc);
+    } else {
+      // PortfolioVault._accrueManagementFee.
+      const supplyBefore = v[L.supply]!;
+      const elapsed = t - v[L.lastFeeAccrual]!;
+      v[L.lastFeeAccrual] = t;
+      if (supplyBefore > 0 && elapsed > 0) v[L.supply] = supplyBefore + managementFeeShares(supplyBefore, elapsed);
+    }
     // ExitPlanLib.plan: every repayment from the redeemer's own amounts before any collateral is counted in.
     const part = shares / (v[L.supply]! + virtualUnit);
     for (let i = 0; i < n; i++) {

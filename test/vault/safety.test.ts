@@ -128,6 +128,50 @@ describe("Vault safety: what the vault promises holders", () => {
       const worth = await v.vault.read.convertToAssets([await v.vault.read.balanceOf([bob.account.address])]);
       expect(worth).toBeGreaterThan((usd("1000000") * 99_99n) / 100_00n);
     });
+
+    /** Alice's exit of a fifth of her shares at `at`, in cash or in kind: the fees it accrued. */
+    async function exitFees(v: VaultStack, exit: "cash" | "inKind", at: number) {
+      const { alice } = v.accounts;
+      const shares = (await v.vault.read.balanceOf([alice.account.address])) / 5n;
+      const args = [shares, alice.account.address, alice.account.address] as const;
+      await connection.networkHelpers.time.setNextBlockTimestamp(at);
+      const { logs, status } = await receipt(
+        exit === "cash"
+          ? v.vault.write.redeem(args, { account: alice.account })
+          : v.vault.write.redeemInKind(args, { account: alice.account }),
+      );
+      expect(status).toBe("success");
+      return parseEventLogs({ abi: v.vault.abi, logs, eventName: "FeesAccrued" }).map((l) => l.args);
+    }
+
+    it("an exit in kind above the high-water mark pays the same performance fee as an exit in cash", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      // WETH +20%: the share price is above the mark.
+      const [, weth] = await v.feeds.WETH.read.latestRoundData();
+      await v.setPrices({ WETH: (weth * 12n) / 10n });
+      const at = (await connection.networkHelpers.time.latest()) + 60;
+      const before = await connection.networkHelpers.takeSnapshot();
+      const cash = await exitFees(v, "cash", at);
+      await before.restore();
+      const inKind = await exitFees(v, "inKind", at);
+      expect(cash).toHaveLength(1);
+      expect(cash[0]!.performanceShares).toBeGreaterThan(0n);
+      expect(inKind).toEqual(cash);
+      expect(await v.vault.read.highWaterMarkWad()).toBe(cash[0]!.highWaterMarkWad);
+    });
+
+    it("an exit in kind while a feed answers zero needs no price: it pays, accruing the management fee alone", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const [, weth] = await v.feeds.WETH.read.latestRoundData();
+      await v.setPrices({ WETH: (weth * 12n) / 10n });
+      const mark = await v.vault.read.highWaterMarkWad();
+      await v.feeds.WBTC.write.setAnswer([0n]);
+      const fees = await exitFees(v, "inKind", (await connection.networkHelpers.time.latest()) + 60);
+      expect(fees).toHaveLength(1);
+      expect(fees[0]!.managementShares).toBeGreaterThan(0n);
+      expect(fees[0]!.performanceShares).toBe(0n);
+      expect(await v.vault.read.highWaterMarkWad()).toBe(mark);
+    });
   });
 
   describe("no round trip takes value from holders", () => {

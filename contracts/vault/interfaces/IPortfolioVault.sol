@@ -203,7 +203,10 @@ interface IPortfolioVault {
     /// @dev Only the modules the registry names in `module.collateral` and `module.hedge`.
     function moduleTransfer(address token, uint256 amount) external;
 
-    /// @notice Redeems `shares` for a pro-rata part of every holding, with no trade and no price: always available.
+    /// @notice Redeems `shares` for a pro-rata part of every holding, with no trade and no price needed: always
+    /// available. It first accrues the fees a cash exit would (management and performance, at the feeds' prices)
+    /// whenever a cash exit could price; while a feed is down or older than a cash exit accepts, the management fee
+    /// alone.
     function redeemInKind(
         uint256 shares,
         address receiver,

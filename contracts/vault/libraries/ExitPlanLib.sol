@@ -5,12 +5,26 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ICollateralManager} from "../interfaces/ICollateralManager.sol";
 import {IHedgeModule} from "../interfaces/IHedgeModule.sol";
-import {VaultExitPlan as ExitPlan, VaultRelease as Release} from "./VaultTypes.sol";
+import {VaultExitPlan as ExitPlan, VaultPositions as Positions, VaultRelease as Release} from "./VaultTypes.sol";
 
 /// @title ExitPlanLib
-/// @notice What a redemption takes, without prices, linked to the vault (it keeps the vault under the contract size
-/// limit). Runs in the vault's context: the balances it reads are the vault's.
+/// @notice What a redemption takes, without prices, and the modules' positions NAV and exits are computed from;
+/// linked to the vault (it keeps the vault under the contract size limit). Runs in the vault's context: the
+/// balances it reads are the vault's.
 library ExitPlanLib {
+    /// @notice The modules' positions: nothing for a module not in place (zero).
+    /// @param collateralManager The collateral manager in place (zero: none).
+    /// @param hedge The hedge in place (zero: none).
+    function positions(address collateralManager, address hedge) public view returns (Positions memory p) {
+        p.read = true;
+        if (collateralManager != address(0)) {
+            (p.collateralToken, p.collateral, p.debt) = ICollateralManager(collateralManager).position();
+        }
+        if (hedge != address(0)) {
+            (p.hedgeCollateralToken, p.hedgeCollateral, p.shortToken, p.short) = IHedgeModule(hedge).position();
+        }
+    }
+
     /// @notice What a redemption of `shares` takes: their part of each token the vault holds (base first), and their
     /// part of each module's position, released into those amounts: the collateral manager's debt part is repaid
     /// from their base and its collateral part comes back; the hedge's short part is repaid from their part of the
@@ -21,6 +35,7 @@ library ExitPlanLib {
     /// @param tokens The vault's tokens, base first.
     /// @param collateralManager The collateral manager in place (zero: none).
     /// @param hedge The hedge in place (zero: none).
+    /// @param p The modules' positions, as the vault read them for this action.
     /// @param shares The shares redeemed.
     /// @param supplyWithVirtual The share supply plus the virtual shares.
     /// @return e The tokens, the redeemer's amount of each, and the modules' releases.
@@ -28,6 +43,7 @@ library ExitPlanLib {
         address[] memory tokens,
         address collateralManager,
         address hedge,
+        Positions memory p,
         uint256 shares,
         uint256 supplyWithVirtual
     ) public view returns (ExitPlan memory e) {
@@ -37,29 +53,25 @@ library ExitPlanLib {
             e.amounts[i] = Math.mulDiv(IERC20(tokens[i]).balanceOf(address(this)), shares, supplyWithVirtual);
         }
         if (collateralManager != address(0)) {
-            (address collateralToken, uint256 collateral, uint256 debt) = ICollateralManager(collateralManager)
-                .position();
             e.releases[0] = _planRelease(
                 e,
                 collateralManager,
                 tokens[0],
-                debt,
-                collateralToken,
-                collateral,
+                p.debt,
+                p.collateralToken,
+                p.collateral,
                 shares,
                 supplyWithVirtual
             );
         }
         if (hedge != address(0)) {
-            (address collateralToken, uint256 collateral, address shortToken, uint256 short) = IHedgeModule(hedge)
-                .position();
             e.releases[1] = _planRelease(
                 e,
                 hedge,
-                shortToken,
-                short,
-                collateralToken,
-                collateral,
+                p.shortToken,
+                p.short,
+                p.hedgeCollateralToken,
+                p.hedgeCollateral,
                 shares,
                 supplyWithVirtual
             );

@@ -12,15 +12,30 @@ struct VaultRiskAsset {
     bytes11 symbol;
 }
 
+/// @notice The modules' positions (zero for a module not in place): the collateral manager's collateral and debt, the
+/// hedge's collateral and short. `read` is false until they are read.
+struct VaultPositions {
+    bool read;
+    address collateralToken;
+    uint256 collateral;
+    uint256 debt;
+    address hedgeCollateralToken;
+    uint256 hedgeCollateral;
+    address shortToken;
+    uint256 short;
+}
+
 /// @notice What a vault action reads once: the settings, each asset's settings (base first), the risk assets, and
 /// each risk asset's oracle price in the base asset (see {PriceLib}). An entry's also holds each pool's price once
-/// read (zero until then); empty for every other action.
+/// read (zero until then); empty for every other action. The modules' positions are read when first needed, and
+/// read again after an exit's releases changed them.
 struct VaultSnapshot {
     VaultConfig config;
     VaultAssetConfig[] assets;
     VaultRiskAsset[] risk;
     uint256[] priceWad;
     uint256[] poolPriceWad;
+    VaultPositions positions;
 }
 
 /// @notice A module's part in a redemption: `repaid` of its debt token from the redeemer's amounts (at `debtIndex`),
