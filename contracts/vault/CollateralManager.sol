@@ -149,7 +149,13 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
 
         // 3. Hold the target LTV within the band.
         if (s.debt * BPS > (s.target + s.band) * s.value) return (CollateralAction.Repay, s.debt - s.targetDebt);
-        if (!_registry.getBool(PAUSE_LEVERAGE) && s.target > s.band && s.debt * BPS < (s.target - s.band) * s.value) {
+        // A borrow rounds to nothing on dust collateral (a value of a wei): not due.
+        if (
+            !_registry.getBool(PAUSE_LEVERAGE) &&
+            s.target > s.band &&
+            s.debt * BPS < (s.target - s.band) * s.value &&
+            s.targetDebt > s.debt
+        ) {
             return (CollateralAction.Borrow, s.targetDebt - s.debt);
         }
 

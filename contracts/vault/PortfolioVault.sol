@@ -671,16 +671,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         for (uint256 i; i < _riskCount; ++i) {
             uint256 amountIn = e.amounts[i + 1];
             if (amountIn == 0) continue;
-            RiskAsset memory r = s.risk[i];
-            uint256 fairOut = PriceLib.toBaseDown(amountIn, s.priceWad[i], r.decimals, _baseDecimals);
-            Trade memory t = Trade(
-                r.token,
-                asset(),
-                amountIn,
-                PriceLib.lessBpsDown(fairOut, _exitSlippageBps(s, i)),
-                s.priceWad[i]
-            );
-            assets += _swap(s, t);
+            assets += _swap(s, Trade(s.risk[i].token, asset(), amountIn, _exitMinOut(s, i, amountIn), s.priceWad[i]));
         }
     }
 
@@ -693,11 +684,14 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     /// oracle price less the exit's slippage bound, each rounded down as the unwind's minimum outputs are.
     function _exitValueDown(Snapshot memory s, uint256[] memory amounts) internal view returns (uint256 value) {
         value = amounts[0];
-        for (uint256 i; i < _riskCount; ++i) {
-            RiskAsset memory r = s.risk[i];
-            uint256 fairOut = PriceLib.toBaseDown(amounts[i + 1], s.priceWad[i], r.decimals, _baseDecimals);
-            value += PriceLib.lessBpsDown(fairOut, _exitSlippageBps(s, i));
-        }
+        for (uint256 i; i < _riskCount; ++i) value += _exitMinOut(s, i, amounts[i + 1]);
+    }
+
+    /// @dev What a cash exit's sale of `amount` of risk asset `i` pays at least: its value at the oracle price less
+    /// the exit's slippage bound, rounded down.
+    function _exitMinOut(Snapshot memory s, uint256 i, uint256 amount) internal view returns (uint256) {
+        uint256 fairOut = PriceLib.toBaseDown(amount, s.priceWad[i], s.risk[i].decimals, _baseDecimals);
+        return PriceLib.lessBpsDown(fairOut, _exitSlippageBps(s, i));
     }
 
     /// @dev What a redemption of `shares` takes (see {ExitPlanLib-plan}).
@@ -852,12 +846,16 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         supply += f.managementShares;
         uint256 price = _sharePriceWad(f.nav, supply);
         if (price <= f.highWaterMarkWad) return f;
-        f.performanceAssets = FeeMathLib.performanceFeeAssetsDown(
-            f.nav,
-            price,
-            f.highWaterMarkWad,
-            c.performanceFeeBps
-        );
+        // Under one whole share in issue, an exit's rounding (up to a wei of each token, left to the vault) outweighs
+        // any gain: no performance fee on it, and the mark moves to the price, as a gain at a zero rate would.
+        if (supply >= 10 ** decimals()) {
+            f.performanceAssets = FeeMathLib.performanceFeeAssetsDown(
+                f.nav,
+                price,
+                f.highWaterMarkWad,
+                c.performanceFeeBps
+            );
+        }
         f.performanceShares = FeeMathLib.sharesForAssetsDown(f.performanceAssets, f.nav, supply);
         f.highWaterMarkWad = _sharePriceWad(f.nav, supply + f.performanceShares);
     }

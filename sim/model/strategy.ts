@@ -409,8 +409,11 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     const price = (nav + virtualUnit) / (after + virtualUnit);
     scratch[FEE_SHARES] = management;
     if (price <= mark) return;
+    // Under one whole share in issue, no performance fee (the vault's rounding outweighs any gain); the mark moves.
     const performanceAssets =
-      P[P_PERFORMANCE_FEE_BPS]! === 0 ? 0 : ((nav * (price - mark)) / price) * P[P_PERFORMANCE_FEE_BPS]! * INV_BPS;
+      P[P_PERFORMANCE_FEE_BPS]! === 0 || after < 1
+        ? 0
+        : ((nav * (price - mark)) / price) * P[P_PERFORMANCE_FEE_BPS]! * INV_BPS;
     const performance =
       performanceAssets === 0 || performanceAssets >= nav ? 0 : (performanceAssets * after) / (nav - performanceAssets);
     scratch[FEE_SHARES] = management + performance;

@@ -4,7 +4,7 @@ import { getAddress, parseEventLogs, parseUnits } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
-import { deployInvestedVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
+import { deployInvestedVault, deployVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 /** CollateralAction enum values. */
@@ -178,6 +178,23 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
       getAddress(eve.account.address),
     ]);
     await manageUntilIdle(v);
+    await expectRevert(v.collateralManager.write.manage({ account: eve.account }), "CollateralNothingDue");
+  });
+
+  it("on dust collateral (worth a wei of USDC) a borrow that rounds to nothing is not due", async () => {
+    const v = await connection.networkHelpers.loadFixture(async function freshFixture() {
+      return deployVault(connection);
+    });
+    const { eve } = v.accounts;
+    // WETH worth 3 USDC-wei: half of it posted is worth a wei, and 30% of that rounds to no debt.
+    const [, answer] = await v.feeds.WETH.read.latestRoundData();
+    const dust = (3n * 10n ** 18n * 100n) / answer;
+    await v.weth.write.mint([v.vault.address, dust]);
+    expect(await manageUntilIdle(v)).toEqual([Action.PostCollateral]);
+    const [, collateral, debt] = await v.collateralManager.read.position();
+    expect(collateral).toBeGreaterThan(0n);
+    expect(debt).toBe(0n);
+    expect(await v.collateralManager.read.plan()).toEqual([Action.None, 0n]);
     await expectRevert(v.collateralManager.write.manage({ account: eve.account }), "CollateralNothingDue");
   });
 });

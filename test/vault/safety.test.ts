@@ -160,6 +160,34 @@ describe("Vault safety: what the vault promises holders", () => {
       expect(await v.vault.read.highWaterMarkWad()).toBe(cash[0]!.highWaterMarkWad);
     });
 
+    it("above the mark, every holder and then the treasury leave in kind: the last exits' rounding dust takes no performance fee, and the supply reaches zero", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice } = v.accounts;
+      const [, weth] = await v.feeds.WETH.read.latestRoundData();
+      await v.setPrices({ WETH: (weth * 12n) / 10n });
+      const treasury = v.timelock.address;
+      await connection.networkHelpers.impersonateAccount(treasury);
+      await connection.networkHelpers.setBalance(treasury, 10n ** 18n);
+      const aliceShares = await v.vault.read.balanceOf([alice.account.address]);
+      await v.vault.write.redeemInKind([aliceShares, alice.account.address, alice.account.address], {
+        account: alice.account,
+      });
+      // Each exit first mints the fees due to the treasury. Under one share in issue, what an exit's rounding left
+      // the vault is no gain: the treasury's second exit mints nothing, and its third finds nothing left.
+      const oneShare = 10n ** BigInt(await v.vault.read.decimals());
+      const feeShares: bigint[] = [];
+      for (let exits = 0; exits < 3; exits++) {
+        const shares = await v.vault.read.balanceOf([treasury]);
+        if (shares === 0n) break;
+        const { logs } = await receipt(v.vault.write.redeemInKind([shares, treasury, treasury], { account: treasury }));
+        const [fees] = parseEventLogs({ abi: v.vault.abi, logs, eventName: "FeesAccrued" });
+        feeShares.push((fees?.args.managementShares ?? 0n) + (fees?.args.performanceShares ?? 0n));
+      }
+      expect(feeShares[0]).toBeLessThan(oneShare);
+      expect(feeShares.slice(1).every((shares) => shares === 0n)).toBe(true);
+      expect(await v.vault.read.totalSupply()).toBe(0n);
+    });
+
     it("an exit in kind while a feed answers zero needs no price: it pays, accruing the management fee alone", async () => {
       const v = await connection.networkHelpers.loadFixture(invested);
       const [, weth] = await v.feeds.WETH.read.latestRoundData();
