@@ -20,8 +20,10 @@ const settings = { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun"
  * pipeline packs them smaller and without stack limits (at about twice the compile time, so only for them).
  */
 const viaIR = { ...solcJs("solc"), settings: { ...settings, viaIR: true } };
+/** The vault itself is tuned for 100 runs rather than 200: about 80 bytes smaller, about 500 gas more per action. */
+const vaultIR = { ...solcJs("solc"), settings: { ...settings, optimizer: { enabled: true, runs: 100 }, viaIR: true } };
 const vaultOverrides = {
-  "contracts/vault/PortfolioVault.sol": viaIR,
+  "contracts/vault/PortfolioVault.sol": vaultIR,
   "contracts/vault/HedgeModule.sol": viaIR,
   "contracts/vault/libraries/ExitPlanLib.sol": viaIR,
 };

@@ -12,6 +12,9 @@ import VaultModule from "./modules/Vault.ts";
 /** The devnet portfolio's target weights, in bps of NAV. */
 export const devnetWeights = { USDC: 4_000n, WETH: 4_000n, WBTC: 2_000n } as const;
 
+/** The devnet feeds' heartbeats, in seconds: those of Chainlink's USDC/USD, ETH/USD and BTC/USD on Ethereum. */
+export const devnetHeartbeats = { USDC: 86_400n, WETH: 3_600n, WBTC: 3_600n } as const;
+
 /**
  * The whole Trimtab stack on a local chain: the devnet protocols, the governance core whose registry holds the
  * vault's asset parameters, and the vault. Writes deployments/<network>.json when `deploymentsDir` is given.
@@ -28,9 +31,14 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
   const devnet = await deployDevnet(connection, { deploymentId: options.deploymentId });
   const { tokens, uniswap } = devnet.record;
   const assets = vaultAssetParameters([
-    { symbol: "USDC", feed: tokens.USDC.feed, weightBps: devnetWeights.USDC },
-    { symbol: "WETH", feed: tokens.WETH.feed, weightBps: devnetWeights.WETH, poolFee: uniswap.poolFee },
-    { symbol: "WBTC", feed: tokens.WBTC.feed, weightBps: devnetWeights.WBTC, poolFee: uniswap.poolFee },
+    { symbol: "USDC", feed: tokens.USDC.feed, heartbeatSec: devnetHeartbeats.USDC, weightBps: devnetWeights.USDC },
+    ...(["WETH", "WBTC"] as const).map((symbol) => ({
+      symbol,
+      feed: tokens[symbol].feed,
+      heartbeatSec: devnetHeartbeats[symbol],
+      weightBps: devnetWeights[symbol],
+      poolFee: uniswap.poolFee,
+    })),
   ]);
   const governance = await deployGovernanceCore(connection, {
     network: options.network,

@@ -177,7 +177,8 @@ export const parameterCatalog: readonly ParameterSpec[] = [
     name: "oracle.maxStalenessSec",
     kind: "seconds",
     saferDirection: "lower",
-    description: "Oldest price feed answer the vault trades on",
+    description:
+      "Grace past each feed's heartbeat: the vault trades on answers up to heartbeat.<SYMBOL> plus this old (cash exits on at least heartbeat plus 1h)",
     value: BigInt(hourSeconds),
     rules: rules(60n, BigInt(daySeconds), "relative", 5_000n, daySeconds),
   },
@@ -195,12 +196,17 @@ export const parameterCatalog: readonly ParameterSpec[] = [
 export type VaultAssetSettings = {
   symbol: string;
   feed: `0x${string}`;
+  /** The feed's heartbeat as its provider publishes it: the longest time between two answers. */
+  heartbeatSec: bigint;
   weightBps: bigint;
   /** Uniswap V3 fee tier of its pool against the base asset, in hundredths of a bip (3000 = 0.3%). */
   poolFee?: number;
 };
 
-/** The registry parameters of the vault's assets: `weight.<SYMBOL>`, `feed.<SYMBOL>`, `poolFee.<SYMBOL>`. */
+/**
+ * The registry parameters of the vault's assets: `weight.<SYMBOL>`, `feed.<SYMBOL>`, `heartbeat.<SYMBOL>`,
+ * `poolFee.<SYMBOL>`.
+ */
 export function vaultAssetParameters(assets: readonly VaultAssetSettings[]): ParameterSpec[] {
   return assets.flatMap((a): ParameterSpec[] => [
     {
@@ -218,6 +224,15 @@ export function vaultAssetParameters(assets: readonly VaultAssetSettings[]): Par
       description: `Chainlink-compatible ${a.symbol}/USD price feed`,
       value: BigInt(a.feed),
       rules: rules(0n, 0n, "none", 0n, daySeconds),
+    },
+    {
+      name: `heartbeat.${a.symbol}`,
+      kind: "seconds",
+      // It describes the feed, as its address does: no direction de-risks it, so the guardian cannot move it.
+      saferDirection: "none",
+      description: `Heartbeat of the ${a.symbol}/USD feed: the longest time between two of its answers, as its provider publishes it`,
+      value: a.heartbeatSec,
+      rules: rules(60n, BigInt(2 * daySeconds), "none", 0n, daySeconds),
     },
     ...(a.poolFee === undefined
       ? []

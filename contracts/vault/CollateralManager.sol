@@ -50,7 +50,9 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     uint8 internal immutable _collateralDecimals;
     uint8 internal immutable _loanDecimals;
     bytes32 internal immutable _collateralFeedKey;
+    bytes32 internal immutable _collateralHeartbeatKey;
     bytes32 internal immutable _loanFeedKey;
+    bytes32 internal immutable _loanHeartbeatKey;
     bytes32 internal immutable _poolFeeKey;
 
     /// @param market The Morpho Blue market: collateral a vault risk asset, loan the vault's base asset.
@@ -80,8 +82,10 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
         _lltv = market.lltv;
         _collateralDecimals = IERC20Metadata(market.collateralToken).decimals();
         _loanDecimals = IERC20Metadata(market.loanToken).decimals();
-        _collateralFeedKey = bytes32(abi.encodePacked("feed.", collateralSymbol));
-        _loanFeedKey = bytes32(abi.encodePacked("feed.", loanSymbol));
+        PriceLib.FeedKeys memory collateralKeys = PriceLib.feedKeys(collateralSymbol);
+        (_collateralFeedKey, _collateralHeartbeatKey) = (collateralKeys.feed, collateralKeys.heartbeat);
+        PriceLib.FeedKeys memory loanKeys = PriceLib.feedKeys(loanSymbol);
+        (_loanFeedKey, _loanHeartbeatKey) = (loanKeys.feed, loanKeys.heartbeat);
         _poolFeeKey = bytes32(abi.encodePacked("poolFee.", collateralSymbol));
         _collateralToken.forceApprove(address(morpho_), type(uint256).max);
         _collateralToken.forceApprove(address(swapRouter_), type(uint256).max);
@@ -117,14 +121,19 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     }
 
     /// @inheritdoc ICollateralManager
-    function plan() public view returns (CollateralAction, uint256) {
+    function plan() public view returns (CollateralAction action, uint256 amount) {
+        (action, amount, ) = _plan();
+    }
+
+    /// @dev {plan}, and the price it was made at (zero while retiring: that plan needs none).
+    function _plan() internal view returns (CollateralAction, uint256, uint256 priceWad) {
         State memory s;
         (, s.collateral, s.debt) = position();
         // Retiring (governance named another module): repay everything, then give every collateral back.
         if (_registry.getAddress(COLLATERAL_MODULE) != address(this)) {
-            if (s.debt > 0) return (CollateralAction.Repay, s.debt);
-            if (s.collateral > 0) return (CollateralAction.WithdrawCollateral, s.collateral);
-            return (CollateralAction.None, 0);
+            if (s.debt > 0) return (CollateralAction.Repay, s.debt, s.price);
+            if (s.collateral > 0) return (CollateralAction.WithdrawCollateral, s.collateral, s.price);
+            return (CollateralAction.None, 0, s.price);
         }
         s.price = _priceWad();
         s.value = _collateralValue(s.collateral, s.price);
@@ -137,18 +146,20 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
         s.targetDebt = Math.mulDiv(s.value, s.target, BPS);
 
         // 1. Deleverage first: LTV above the maximum, or too close to the market's liquidation LTV.
-        if (s.debt > 0 && s.debt * BPS > maxLtv * s.value) return (CollateralAction.Deleverage, s.debt - s.targetDebt);
+        if (s.debt > 0 && s.debt * BPS > maxLtv * s.value)
+            return (CollateralAction.Deleverage, s.debt - s.targetDebt, s.price);
 
         // 2. Post the target share of the vault's exposure to the collateral asset.
         uint256 spot = _collateralToken.balanceOf(vault);
         uint256 posted = Math.mulDiv(spot + s.collateral, _registry.getUint(POSTED), BPS);
         uint256 tolerance = Math.mulDiv(posted, COLLATERAL_TOLERANCE_BPS, BPS);
         if (posted > s.collateral + tolerance) {
-            return (CollateralAction.PostCollateral, Math.min(posted - s.collateral, spot));
+            return (CollateralAction.PostCollateral, Math.min(posted - s.collateral, spot), s.price);
         }
 
         // 3. Hold the target LTV within the band.
-        if (s.debt * BPS > (s.target + s.band) * s.value) return (CollateralAction.Repay, s.debt - s.targetDebt);
+        if (s.debt * BPS > (s.target + s.band) * s.value)
+            return (CollateralAction.Repay, s.debt - s.targetDebt, s.price);
         // A borrow rounds to nothing on dust collateral (a value of a wei): not due.
         if (
             !_registry.getBool(PAUSE_LEVERAGE) &&
@@ -156,13 +167,13 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
             s.debt * BPS < (s.target - s.band) * s.value &&
             s.targetDebt > s.debt
         ) {
-            return (CollateralAction.Borrow, s.targetDebt - s.debt);
+            return (CollateralAction.Borrow, s.targetDebt - s.debt, s.price);
         }
 
         // 4. Give back collateral above the target share, if the LTV allows.
         uint256 keep = Math.max(posted, _collateralFor(s.debt, s.target, s.price));
-        if (s.collateral > keep + tolerance) return (CollateralAction.WithdrawCollateral, s.collateral - keep);
-        return (CollateralAction.None, 0);
+        if (s.collateral > keep + tolerance) return (CollateralAction.WithdrawCollateral, s.collateral - keep, s.price);
+        return (CollateralAction.None, 0, s.price);
     }
 
     /// @dev The LTV above which to deleverage: the maximum, or the liquidation LTV less the health buffer.
@@ -176,7 +187,8 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
 
     /// @inheritdoc ICollateralManager
     function manage() external returns (CollateralAction action, uint256 amount) {
-        (action, amount) = plan();
+        uint256 priceWad;
+        (action, amount, priceWad) = _plan();
         MarketParams memory market = _market();
         if (action == CollateralAction.None) revert CollateralNothingDue();
         if (action == CollateralAction.Deleverage || action == CollateralAction.Repay) {
@@ -196,7 +208,9 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
             morpho.withdrawCollateral(market, amount, address(this), vault);
         }
         (, uint256 collateral, uint256 debt) = position();
-        emit CollateralManaged(action, amount, collateral, debt, _ltv(debt, _collateralValue(collateral, _priceWad())));
+        // The plan's price: the feeds cannot move within the transaction.
+        if (priceWad == 0) priceWad = _priceWad();
+        emit CollateralManaged(action, amount, collateral, debt, _ltv(debt, _collateralValue(collateral, priceWad)));
         // The vault emits its NAV after this action too (minting the fees due). Best effort: a price the vault
         // cannot read elsewhere never blocks an action here, least of all a deleverage.
         try IPortfolioVault(vault).accrueFees() {} catch {}
@@ -297,7 +311,12 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
 
     /// @dev The collateral's price in the loan (base) asset, 18 decimals, from the registry's feeds.
     function _priceWad() internal view returns (uint256) {
-        return PriceLib.registryPriceWad(_registry, _collateralFeedKey, _loanFeedKey);
+        return
+            PriceLib.registryPriceWad(
+                _registry,
+                PriceLib.FeedKeys(_collateralFeedKey, _collateralHeartbeatKey),
+                PriceLib.FeedKeys(_loanFeedKey, _loanHeartbeatKey)
+            );
     }
 
     function _collateralValue(uint256 collateral, uint256 priceWad) internal view returns (uint256) {

@@ -48,7 +48,9 @@ contract HedgeModule is IHedgeModule {
     uint8 internal immutable _baseDecimals;
     uint8 internal immutable _riskDecimals;
     bytes32 internal immutable _riskFeedKey;
+    bytes32 internal immutable _riskHeartbeatKey;
     bytes32 internal immutable _baseFeedKey;
+    bytes32 internal immutable _baseHeartbeatKey;
     bytes32 internal immutable _poolFeeKey;
 
     /// @param market The Morpho Blue market: collateral the vault's base asset, loan the hedged risk asset.
@@ -74,8 +76,10 @@ contract HedgeModule is IHedgeModule {
         _lltv = market.lltv;
         _baseDecimals = IERC20Metadata(market.collateralToken).decimals();
         _riskDecimals = IERC20Metadata(market.loanToken).decimals();
-        _riskFeedKey = bytes32(abi.encodePacked("feed.", riskSymbol));
-        _baseFeedKey = bytes32(abi.encodePacked("feed.", baseSymbol));
+        PriceLib.FeedKeys memory riskKeys = PriceLib.feedKeys(riskSymbol);
+        (_riskFeedKey, _riskHeartbeatKey) = (riskKeys.feed, riskKeys.heartbeat);
+        PriceLib.FeedKeys memory baseKeys = PriceLib.feedKeys(baseSymbol);
+        (_baseFeedKey, _baseHeartbeatKey) = (baseKeys.feed, baseKeys.heartbeat);
         _poolFeeKey = bytes32(abi.encodePacked("poolFee.", riskSymbol));
         _base.forceApprove(address(morpho_), type(uint256).max);
         _risk.forceApprove(address(morpho_), type(uint256).max);
@@ -275,6 +279,11 @@ contract HedgeModule is IHedgeModule {
 
     /// @dev The hedged asset's price in the base asset, 18 decimals, from the registry's feeds.
     function _priceWad() internal view returns (uint256) {
-        return PriceLib.registryPriceWad(_registry, _riskFeedKey, _baseFeedKey);
+        return
+            PriceLib.registryPriceWad(
+                _registry,
+                PriceLib.FeedKeys(_riskFeedKey, _riskHeartbeatKey),
+                PriceLib.FeedKeys(_baseFeedKey, _baseHeartbeatKey)
+            );
     }
 }

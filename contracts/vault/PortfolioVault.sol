@@ -44,9 +44,10 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
     uint8 internal constant DECIMALS_OFFSET = 6;
-    /// @dev A cash exit accepts feed answers up to this old when `oracle.maxStalenessSec` is shorter (a day's
-    /// heartbeat and an hour's grace): the guardian's tightening of staleness cannot close exits.
-    uint256 internal constant EXIT_MAX_STALENESS_FLOOR_SEC = 25 hours;
+    /// @dev A cash exit accepts each feed's answers up to its heartbeat plus this when `oracle.maxStalenessSec` (the
+    /// grace past the heartbeat) is shorter: the guardian's tightening of staleness cannot close exits while the
+    /// feeds answer on time.
+    uint256 internal constant EXIT_GRACE_FLOOR_SEC = 1 hours;
     /// @dev The most risk assets one vault holds (each is an immutable).
     uint256 internal constant MAX_RISK_ASSETS = 4;
 
@@ -105,6 +106,11 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         (_risk0, _risk1, _risk2, _risk3) = (packed[0], packed[1], packed[2], packed[3]);
         _highWaterMarkWad = WAD;
         lastFeeAccrualAt = uint48(block.timestamp);
+        // The settings cache's slots are written now, so that the first action's refill updates them (5,000 gas a
+        // slot) rather than creating them (22,100). A version no registry reaches and a pending module swap keep
+        // these placeholders from ever being read as settings.
+        (_configCache.version, _configCache.depositCap, _configCache.moduleSwapPending) = (type(uint48).max, 1, true);
+        for (uint256 i; i <= riskTokens.length; ++i) _assetCache[i].feedDecimals = 1;
         // The router pulls only during swaps the vault starts (it pays from its caller): one standing approval
         // per token saves a storage write per trade.
         IERC20(address(base)).forceApprove(address(swapRouter_), type(uint256).max);
@@ -167,8 +173,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     function maxDeposit(address) public view override returns (uint256) {
         Config memory c = _config();
         if (c.pauseDeposits) return 0;
-        (Snapshot memory s, bool valid, uint256 oldestUpdateAt) = _viewSnapshot();
-        if (!valid || block.timestamp > oldestUpdateAt + c.maxStalenessSec) return 0;
+        (Snapshot memory s, bool valid, uint256 freshUntil) = _viewSnapshot();
+        if (!valid || block.timestamp > freshUntil + c.maxStalenessSec) return 0;
         // Every other refusal of an entry (a pool missing or off its feed) shows in its preview.
         try this.previewDeposit(0) returns (uint256) {} catch {
             return 0;
@@ -277,7 +283,7 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
 
     /// @notice Redeems `shares` for the base asset: sells the shares' pro-rata part of each risk asset within the
     /// exit's slippage bound and pays it out with their part of the base asset. Never paused, and no parameter the
-    /// guardian can reach closes it (see {SwapLib-deriskSlippageBps}, `EXIT_MAX_STALENESS_FLOOR_SEC`).
+    /// guardian can reach closes it (see {SwapLib-deriskSlippageBps}, `EXIT_GRACE_FLOOR_SEC`).
     function redeem(uint256 shares, address receiver, address owner) public override nonReentrant returns (uint256) {
         Snapshot memory s = _syncedExitSnapshot();
         _accrueFees(s.config, _nav(s));
@@ -320,8 +326,8 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         // could price now, so that no exit path skips the performance fee; the management fee alone while a feed is
         // down or older than a cash exit accepts, so that this exit never needs a price.
         Config memory c = _syncConfig();
-        (Snapshot memory s, bool valid, uint256 oldestUpdateAt) = _latestSnapshot(c, _cachedAssets());
-        if (_exitPricesValid(c, valid, oldestUpdateAt)) _accrueFees(c, _nav(s));
+        (Snapshot memory s, bool valid, uint256 freshUntil) = _latestSnapshot(c, _cachedAssets());
+        if (_exitPricesValid(c, valid, freshUntil)) _accrueFees(c, _nav(s));
         else _accrueManagementFee(c);
         _checkRedeem(owner, shares);
         ExitPlan memory e = _exitPlan(s, shares, totalSupply() + 10 ** DECIMALS_OFFSET);
@@ -457,41 +463,43 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
         return _withPrices(c, _cachedAssets(), c.maxStalenessSec);
     }
 
-    /// @dev A cash exit's prices: answers up to `_exitStaleness` old.
+    /// @dev A cash exit's prices: each answer up to its feed's heartbeat plus `_exitGraceSec` old.
     function _exitSnapshot() internal view returns (Snapshot memory) {
         (Config memory c, AssetConfig[] memory assets) = _settings();
-        return _withPrices(c, assets, _exitStaleness(c));
+        return _withPrices(c, assets, _exitGraceSec(c));
     }
 
     function _syncedExitSnapshot() internal returns (Snapshot memory) {
         Config memory c = _syncConfig();
-        return _withPrices(c, _cachedAssets(), _exitStaleness(c));
+        return _withPrices(c, _cachedAssets(), _exitGraceSec(c));
     }
 
-    function _exitStaleness(Config memory c) internal pure returns (uint256) {
-        return Math.max(c.maxStalenessSec, EXIT_MAX_STALENESS_FLOOR_SEC);
+    function _exitGraceSec(Config memory c) internal pure returns (uint256) {
+        return Math.max(c.maxStalenessSec, EXIT_GRACE_FLOOR_SEC);
     }
 
-    /// @dev Each risk asset's oracle price in the base asset, every feed held to `maxStalenessSec`.
+    /// @dev Each risk asset's oracle price in the base asset, every answer no older than its feed's heartbeat plus
+    /// `graceSec`.
     function _withPrices(
         Config memory c,
         AssetConfig[] memory assets,
-        uint256 maxStalenessSec
+        uint256 graceSec
     ) internal view returns (Snapshot memory s) {
         s.config = c;
         s.assets = assets;
         s.risk = _riskAssets();
-        uint256 baseUsdWad = _usdPriceWad(assets[0], maxStalenessSec);
+        uint256 baseUsdWad = _usdPriceWad(assets[0], graceSec);
         s.priceWad = new uint256[](assets.length - 1);
         for (uint256 i; i < s.priceWad.length; ++i) {
-            s.priceWad[i] = PriceLib.relativePriceWad(_usdPriceWad(assets[i + 1], maxStalenessSec), baseUsdWad);
+            s.priceWad[i] = PriceLib.relativePriceWad(_usdPriceWad(assets[i + 1], graceSec), baseUsdWad);
         }
     }
 
     /// @dev Prices for views that must not revert: each feed's latest answer whatever its age; a feed that reverts or
     /// answers zero or less prices its risk asset at zero (the base asset at one dollar). `valid` is false when some
-    /// feed did; `oldestUpdateAt` is the oldest answer's time.
-    function _viewSnapshot() internal view returns (Snapshot memory s, bool valid, uint256 oldestUpdateAt) {
+    /// feed did; until `freshUntil` every answer is within its feed's heartbeat (an action allowing a grace past the
+    /// heartbeat prices until `freshUntil` plus that grace).
+    function _viewSnapshot() internal view returns (Snapshot memory s, bool valid, uint256 freshUntil) {
         (Config memory c, AssetConfig[] memory assets) = _settings();
         return _latestSnapshot(c, assets);
     }
@@ -499,23 +507,23 @@ contract PortfolioVault is ERC4626, ReentrancyGuardTransient, IPortfolioVault {
     function _latestSnapshot(
         Config memory c,
         AssetConfig[] memory assets
-    ) internal view returns (Snapshot memory s, bool valid, uint256 oldestUpdateAt) {
+    ) internal view returns (Snapshot memory s, bool valid, uint256 freshUntil) {
         (s.config, s.assets, s.risk) = (c, assets, _riskAssets());
-        (s.priceWad, valid, oldestUpdateAt) = ViewPricesLib.latestPricesWad(assets);
+        (s.priceWad, valid, freshUntil) = ViewPricesLib.latestPricesWad(assets);
     }
 
     /// @dev Whether a cash exit can price now (every feed valid and within the exit's staleness).
     function _cashExitPrices() internal view returns (bool) {
-        (Snapshot memory s, bool valid, uint256 oldestUpdateAt) = _viewSnapshot();
-        return _exitPricesValid(s.config, valid, oldestUpdateAt);
+        (Snapshot memory s, bool valid, uint256 freshUntil) = _viewSnapshot();
+        return _exitPricesValid(s.config, valid, freshUntil);
     }
 
-    function _exitPricesValid(Config memory c, bool valid, uint256 oldestUpdateAt) internal view returns (bool) {
-        return valid && block.timestamp <= oldestUpdateAt + _exitStaleness(c);
+    function _exitPricesValid(Config memory c, bool valid, uint256 freshUntil) internal view returns (bool) {
+        return valid && block.timestamp <= freshUntil + _exitGraceSec(c);
     }
 
-    function _usdPriceWad(AssetConfig memory a, uint256 maxStalenessSec) internal view returns (uint256) {
-        return PriceLib.usdPriceWad(AggregatorV3Interface(a.feed), a.feedDecimals, maxStalenessSec);
+    function _usdPriceWad(AssetConfig memory a, uint256 graceSec) internal view returns (uint256) {
+        return PriceLib.usdPriceWad(AggregatorV3Interface(a.feed), a.feedDecimals, a.heartbeatSec + graceSec);
     }
 
     /// @dev Each holding's value in base-asset wei (base first), collateral on the lending market included, and

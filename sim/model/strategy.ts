@@ -122,8 +122,8 @@ export type Strategy = {
   /** Reads a state vector back (debts accrued to each market's last update). */
   decode(vector: Float64Array, timeSeconds: number): VaultState;
   /**
-   * One keeper cycle at `timeSeconds`, with USD prices `usd[offset + asset]`. With `pricesFresh` false (the feeds'
-   * answers are older than `oracle.maxStalenessSec`, and `usd` holds their last answers) the contracts refuse every
+   * One keeper cycle at `timeSeconds`, with USD prices `usd[offset + asset]`. With `pricesFresh` false (a feed's
+   * answer is older than its heartbeat plus `oracle.maxStalenessSec`, and `usd` holds the last answers) the contracts refuse every
    * action, and so does the cycle: interest accrues, nothing else.
    */
   step(
@@ -823,7 +823,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       if (hedge && hedgeShort() > 0 && hedgeShort() * rel[hAsset]! > v[L.hCollateral]! * hLltv)
         liquidateHedge(v, t, acc);
     }
-    // The vault and its modules price every action with answers no older than `oracle.maxStalenessSec`.
+    // The vault and its modules price every action with answers no older than their heartbeat plus the grace.
     if (!pricesFresh) return;
     const before = acc[A.rebalances]! + acc[A.collateralActions]! + acc[A.hedgeActions]!;
 

@@ -11,9 +11,21 @@ import { catalogSnapshot } from "../../sdk/proposal/snapshot.ts";
 const day = 86_400;
 const now = 1_800_000_000;
 const assets = vaultAssetParameters([
-  { symbol: "USDC", feed: "0x0000000000000000000000000000000000000001", weightBps: 4_000n },
-  { symbol: "WETH", feed: "0x0000000000000000000000000000000000000002", weightBps: 4_000n, poolFee: 3_000 },
-  { symbol: "WBTC", feed: "0x0000000000000000000000000000000000000003", weightBps: 2_000n, poolFee: 3_000 },
+  { symbol: "USDC", feed: "0x0000000000000000000000000000000000000001", heartbeatSec: 86_400n, weightBps: 4_000n },
+  {
+    symbol: "WETH",
+    feed: "0x0000000000000000000000000000000000000002",
+    heartbeatSec: 3_600n,
+    weightBps: 4_000n,
+    poolFee: 3_000,
+  },
+  {
+    symbol: "WBTC",
+    feed: "0x0000000000000000000000000000000000000003",
+    heartbeatSec: 3_600n,
+    weightBps: 2_000n,
+    poolFee: 3_000,
+  },
 ]);
 /** The catalog's first values, last changed 60 days ago; a proposal could execute in 6 days. */
 const snapshot: RegistrySnapshot = catalogSnapshot(

@@ -142,14 +142,15 @@ describe("PortfolioVault", () => {
       expect(await v.vault.read.maxMint([v.accounts.alice.account.address])).toBe(0n);
     });
 
-    it("refuses deposits on a stale price, with the feed and its age", async () => {
+    it("refuses deposits on a stale price, with the feed, its answer's time and its limit (heartbeat plus grace)", async () => {
       const v = await load();
-      await increase(2 * 3_600);
-      const [, , , updatedAt] = await v.feeds.USDC.read.latestRoundData();
+      // WETH's feed beats hourly and an hour's grace follows; USDC's beats daily and is still fresh.
+      await increase(2 * 3_600 + 60);
+      const [, , , updatedAt] = await v.feeds.WETH.read.latestRoundData();
       await expectRevert(
         v.vault.write.deposit([usd("1"), v.accounts.alice.account.address], { account: v.accounts.alice.account }),
         "VaultOracleStale",
-        [getAddress(v.feeds.USDC.address), updatedAt, 3_600n],
+        [getAddress(v.feeds.WETH.address), updatedAt, 3_600n + 3_600n],
       );
     });
   });

@@ -374,17 +374,95 @@ describe("Vault safety: what the vault promises holders", () => {
       expect(paid).toBeGreaterThan((usd("100000") * 994n) / 1_000n);
     });
 
-    it("a staleness limit tightened to half an hour leaves cash redemptions open on answers an hour old", async () => {
+    it("a grace tightened to half an hour leaves cash redemptions open on answers an hour and three quarters old", async () => {
       const v = await connection.networkHelpers.loadFixture(invested);
       const { alice, guardian } = v.accounts;
       await v.registry.write.tighten([[{ key: key("oracle.maxStalenessSec"), value: 1_800n }]], {
         account: guardian.account,
       });
-      await increase(3_600);
+      // WETH's and WBTC's feeds beat hourly: trading now stops at 1.5 hours, a cash exit at 2 (heartbeat + 1 hour).
+      await increase(105 * 60);
       expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
       const shares = (await v.vault.read.balanceOf([alice.account.address])) / 10n;
       expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(shares * 10n);
       await v.vault.write.redeem([shares, alice.account.address, alice.account.address], { account: alice.account });
+    });
+  });
+
+  describe("each feed is held to its own heartbeat", () => {
+    // The devnet's feeds beat as Chainlink's on Ethereum: USDC/USD daily, ETH/USD and BTC/USD hourly; the grace
+    // (`oracle.maxStalenessSec`) is an hour.
+    const hour = 3_600;
+
+    /** Posts USDC's answer `ageSec` old now, and WETH's and WBTC's afresh. */
+    async function usdcAged(v: VaultStack, ageSec: number) {
+      const now = await connection.networkHelpers.time.latest();
+      const [, answer] = await v.feeds.USDC.read.latestRoundData();
+      await v.setPrices();
+      await v.feeds.USDC.write.setAnswerAt([answer, BigInt(now - ageSec)]);
+    }
+
+    it("a USDC answer 20 hours old, within its daily heartbeat, still prices deposits, rebalances and the collateral manager", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { bob } = v.accounts;
+      await usdcAged(v, 20 * hour);
+      expect(await v.vault.read.maxDeposit([bob.account.address])).toBeGreaterThan(0n);
+      await v.vault.write.deposit([usd("300000"), bob.account.address], { account: bob.account });
+      await v.vault.write.rebalance({ account: bob.account });
+      const [action] = await v.collateralManager.read.plan();
+      expect(action).toBe(Action.PostCollateral);
+      await v.collateralManager.write.manage({ account: bob.account });
+    });
+
+    it("a WETH answer past its hourly heartbeat and the grace refuses trading at once, whatever USDC's daily heartbeat allows", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice } = v.accounts;
+      await v.setPrices();
+      await increase(2 * hour + 1);
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
+      const [, , , updatedAt] = await v.feeds.WETH.read.latestRoundData();
+      await expectRevert(v.collateralManager.read.plan(), "VaultOracleStale", [
+        getAddress(v.feeds.WETH.address),
+        updatedAt,
+        BigInt(2 * hour),
+      ]);
+      // A cash exit allows the heartbeat and at least an hour, the grace here: it waits for WETH's next answer too.
+      expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(0n);
+      await v.setPrices();
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBeGreaterThan(0n);
+      expect(await v.vault.read.maxRedeem([alice.account.address])).toBeGreaterThan(0n);
+    });
+
+    it("a USDC feed silent past its heartbeat and an hour closes cash exits (maxRedeem 0), and an exit in kind still pays", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { alice } = v.accounts;
+      await usdcAged(v, 25 * hour + 1);
+      expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(0n);
+      expect(await v.vault.read.maxWithdraw([alice.account.address])).toBe(0n);
+      await expectRevert(
+        v.vault.write.redeem([1n, alice.account.address, alice.account.address], { account: alice.account }),
+        "VaultOracleStale",
+      );
+      const shares = (await v.vault.read.balanceOf([alice.account.address])) / 10n;
+      const { status } = await receipt(
+        v.vault.write.redeemInKind([shares, alice.account.address, alice.account.address], { account: alice.account }),
+      );
+      expect(status).toBe("success");
+    });
+
+    it("a heartbeat describes its feed: the guardian cannot move it, governance can", async () => {
+      const v = await connection.networkHelpers.loadFixture(invested);
+      const { guardian } = v.accounts;
+      await expectRevert(
+        v.registry.write.tighten([[{ key: key("heartbeat.WETH"), value: 1_800n }]], { account: guardian.account }),
+        "ParameterNotDeRisking",
+      );
+      await v.registry.write.setParameters([[{ key: key("heartbeat.WETH"), value: 1_200n }]], {
+        account: v.asGov.account,
+      });
+      await v.setPrices();
+      await increase(1_200 + hour + 1);
+      expect(await v.vault.read.maxDeposit([v.accounts.alice.account.address])).toBe(0n);
     });
   });
 

@@ -17,7 +17,8 @@ library PriceLib {
     bytes32 internal constant POOL_INIT_CODE_HASH = 0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54;
     uint256 internal constant BPS = 10_000;
 
-    /// @notice A feed's latest answer as a USD price with 18 decimals; reverts if stale, zero or negative.
+    /// @notice A feed's latest answer as a USD price with 18 decimals; reverts if older than `maxStalenessSeconds`
+    /// (its heartbeat and the grace allowed past it), zero or negative.
     function usdPriceWad(AggregatorV3Interface feed, uint256 maxStalenessSeconds) internal view returns (uint256) {
         return usdPriceWad(feed, feed.decimals(), maxStalenessSeconds);
     }
@@ -50,17 +51,40 @@ library PriceLib {
         }
     }
 
-    /// @notice A risk asset's relative price from the feeds the registry names, each held to
-    /// `oracle.maxStalenessSec`.
+    /// @notice The registry keys of an asset's feed and of that feed's heartbeat: `feed.<SYMBOL>`,
+    /// `heartbeat.<SYMBOL>`.
+    struct FeedKeys {
+        bytes32 feed;
+        bytes32 heartbeat;
+    }
+
+    /// @notice {FeedKeys} for the registry symbol `symbol`.
+    function feedKeys(string memory symbol) internal pure returns (FeedKeys memory) {
+        return FeedKeys(bytes32(abi.encodePacked("feed.", symbol)), bytes32(abi.encodePacked("heartbeat.", symbol)));
+    }
+
+    /// @notice A risk asset's relative price from the feeds the registry names, each answer no older than its feed's
+    /// heartbeat plus `oracle.maxStalenessSec`.
     function registryPriceWad(
         IParameterRegistry registry,
-        bytes32 riskFeedKey,
-        bytes32 baseFeedKey
+        FeedKeys memory risk,
+        FeedKeys memory base
     ) internal view returns (uint256) {
-        uint256 maxStaleness = registry.getUint("oracle.maxStalenessSec");
-        uint256 riskUsd = usdPriceWad(AggregatorV3Interface(registry.getAddress(riskFeedKey)), maxStaleness);
-        uint256 baseUsd = usdPriceWad(AggregatorV3Interface(registry.getAddress(baseFeedKey)), maxStaleness);
-        return relativePriceWad(riskUsd, baseUsd);
+        uint256 graceSec = registry.getUint("oracle.maxStalenessSec");
+        return
+            relativePriceWad(
+                _registryUsdPriceWad(registry, risk, graceSec),
+                _registryUsdPriceWad(registry, base, graceSec)
+            );
+    }
+
+    function _registryUsdPriceWad(
+        IParameterRegistry registry,
+        FeedKeys memory keys,
+        uint256 graceSec
+    ) private view returns (uint256) {
+        AggregatorV3Interface feed = AggregatorV3Interface(registry.getAddress(keys.feed));
+        return usdPriceWad(feed, registry.getUint(keys.heartbeat) + graceSec);
     }
 
     /// @notice The risk asset's relative price from two USD prices, rounded down.

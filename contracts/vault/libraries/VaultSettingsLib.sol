@@ -30,12 +30,14 @@ struct VaultConfig {
 }
 
 /// @notice An asset's registry settings (one slot each, cached with {VaultConfig}): its feed, the feed's decimals,
-/// its target weight and, for a risk asset, the fee tier of its Uniswap V3 pool against the base asset.
+/// its target weight, for a risk asset the fee tier of its Uniswap V3 pool against the base asset, and the feed's
+/// heartbeat (an answer is fresh for its heartbeat plus `oracle.maxStalenessSec`).
 struct VaultAssetConfig {
     address feed;
     uint8 feedDecimals;
     uint16 weightBps;
     uint24 poolFee;
+    uint48 heartbeatSec;
 }
 
 /// @title VaultSettingsLib
@@ -60,6 +62,7 @@ library VaultSettingsLib {
     bytes32 internal constant WEIGHT_PREFIX = "weight.";
     bytes32 internal constant FEED_PREFIX = "feed.";
     bytes32 internal constant POOL_FEE_PREFIX = "poolFee.";
+    bytes32 internal constant HEARTBEAT_PREFIX = "heartbeat.";
 
     /// @notice The vault's settings at the registry's `version`, and each asset's (base first), for the assets whose
     /// registry symbols are `symbols` (base first). A module swap loses nothing: while the module the vault last used
@@ -98,7 +101,8 @@ library VaultSettingsLib {
                 feed: feed,
                 feedDecimals: AggregatorV3Interface(feed).decimals(),
                 weightBps: uint16(_uint(r, key(WEIGHT_PREFIX, 7, symbols[i]), type(uint16).max)),
-                poolFee: i == 0 ? 0 : uint24(_uint(r, key(POOL_FEE_PREFIX, 8, symbols[i]), type(uint24).max))
+                poolFee: i == 0 ? 0 : uint24(_uint(r, key(POOL_FEE_PREFIX, 8, symbols[i]), type(uint24).max)),
+                heartbeatSec: uint48(_uint(r, key(HEARTBEAT_PREFIX, 10, symbols[i]), type(uint48).max))
             });
         }
         if (usedCollateral != c.collateralModule && usedCollateral != address(0)) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "../../oracles/interfaces/AggregatorV3Interface.sol";
 import {PriceLib} from "./PriceLib.sol";
 import {VaultAssetConfig} from "./VaultSettingsLib.sol";
@@ -16,15 +17,17 @@ library ViewPricesLib {
     /// @param assets The vault's assets' settings, base first.
     /// @return priceWad Each risk asset's price in the base asset, 18 decimals, per whole token.
     /// @return valid False when some feed reverted or answered zero or less.
-    /// @return oldestUpdateAt The oldest answer's time (zero when a feed reverted).
+    /// @return freshUntil The earliest time at which some feed's answer passes its heartbeat (its time plus the
+    /// feed's `heartbeat.<SYMBOL>`): an action allowing a grace past the heartbeat prices until this plus the grace.
     function latestPricesWad(
         VaultAssetConfig[] memory assets
-    ) public view returns (uint256[] memory priceWad, bool valid, uint256 oldestUpdateAt) {
+    ) public view returns (uint256[] memory priceWad, bool valid, uint256 freshUntil) {
         uint256 baseUsdWad;
-        (valid, baseUsdWad, oldestUpdateAt) = PriceLib.tryUsdPriceWad(
+        (valid, baseUsdWad, freshUntil) = PriceLib.tryUsdPriceWad(
             AggregatorV3Interface(assets[0].feed),
             assets[0].feedDecimals
         );
+        freshUntil += assets[0].heartbeatSec;
         if (!valid) baseUsdWad = WAD;
         priceWad = new uint256[](assets.length - 1);
         for (uint256 i; i < priceWad.length; ++i) {
@@ -34,7 +37,7 @@ library ViewPricesLib {
                 a.feedDecimals
             );
             valid = valid && ok;
-            if (updatedAt < oldestUpdateAt) oldestUpdateAt = updatedAt;
+            freshUntil = Math.min(freshUntil, updatedAt + a.heartbeatSec);
             priceWad[i] = PriceLib.relativePriceWad(usdWad, baseUsdWad);
         }
     }

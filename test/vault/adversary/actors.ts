@@ -1,6 +1,7 @@
 import { parseEventLogs, type Address, type Hex } from "viem";
 import { parameterKey } from "../../../parameters/index.ts";
 import { swapRouterAbi } from "../../../sdk/abis/uniswap.ts";
+import { devnetHeartbeats } from "../../../ignition/stack.ts";
 import { alignPool } from "../../../scripts/devnet/alignPool.ts";
 import { daySeconds } from "../../helpers/governance.ts";
 import { marketSwap } from "../../helpers/vault.ts";
@@ -200,15 +201,17 @@ async function marketMoves(ctx: Context) {
   await ctx.v.setPrices({ ...ctx.truth });
 }
 
-/** A feed posts its answer stamped in the past (a lagging round): up to twice the staleness limit back. */
+/** A feed posts its answer stamped in the past (a lagging round): up to its heartbeat plus two hours back. */
 async function feedLags(ctx: Context) {
   const symbol = pick(ctx, symbols);
   const [, answer] = await ctx.v.feeds[symbol].read.latestRoundData();
   const now = BigInt(await ctx.connection.networkHelpers.time.latest());
-  await setAnswer(ctx, symbol, answer, now - BigInt(ctx.random.int(1, 2 * 3_600)));
+  const heartbeat = Number(devnetHeartbeats[symbol]);
+  await setAnswer(ctx, symbol, answer, now - BigInt(ctx.random.int(1, heartbeat + 2 * 3_600)));
 }
 
-/** Time passes without any feed update: answers go stale (up to past the exits' 25-hour floor). */
+/** Time passes without any feed update: answers go stale (up to past a cash exit's limit on USDC's day-long
+ * heartbeat, 25 hours). */
 async function feedsGoStale(ctx: Context) {
   await ctx.connection.networkHelpers.time.increase(ctx.random.int(600, 30 * 3_600));
 }
@@ -338,6 +341,9 @@ const governedKeys = [
   "hedge.bandBps",
   "fees.managementBps",
   "fees.performanceBps",
+  "heartbeat.USDC",
+  "heartbeat.WETH",
+  "heartbeat.WBTC",
 ] as const;
 
 type Info = { value: bigint; min: bigint; max: bigint; maxDelta: bigint; direction: number };

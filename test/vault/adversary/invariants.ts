@@ -1,4 +1,5 @@
 import { parseEventLogs, type Address } from "viem";
+import { parameterKey } from "../../../parameters/index.ts";
 import { uniswapV3PoolAbi } from "../../../sdk/abis/uniswap.ts";
 import {
   BPS,
@@ -24,7 +25,9 @@ export type Observation = {
   short: bigint;
   answers: { USDC: bigint; WETH: bigint; WBTC: bigint };
   updatedAt: { USDC: bigint; WETH: bigint; WBTC: bigint };
-  maxStalenessSec: bigint;
+  /** `oracle.maxStalenessSec`: the grace past each feed's heartbeat. */
+  graceSec: bigint;
+  heartbeatSec: { USDC: bigint; WETH: bigint; WBTC: bigint };
   supply: bigint;
   nav: bigint;
   /** Each risk pool's price over its feed's, minus one (a float: only compared with a tolerance). */
@@ -44,26 +47,49 @@ export async function observe(ctx: Context): Promise<Observation> {
   const { v } = ctx;
   const publicClient = await ctx.connection.viem.getPublicClient();
   const holders = holderAddresses(ctx);
-  const [block, usdc, weth, wbtc, cm, cm2, hedge, hedge2, fU, fW, fB, staleness, supply, nav, sW, sB, ...shares] =
-    await Promise.all([
-      publicClient.getBlock(),
-      v.usdc.read.balanceOf([v.vault.address]),
-      v.weth.read.balanceOf([v.vault.address]),
-      v.wbtc.read.balanceOf([v.vault.address]),
-      v.modules.collateral[0].read.position(),
-      v.modules.collateral[1].read.position(),
-      v.modules.hedge[0].read.position(),
-      v.modules.hedge[1].read.position(),
-      v.feeds.USDC.read.latestRoundData(),
-      v.feeds.WETH.read.latestRoundData(),
-      v.feeds.WBTC.read.latestRoundData(),
-      v.registry.read.valueOf([stalenessKey]),
-      v.vault.read.totalSupply(),
-      v.vault.read.totalAssets(),
-      publicClient.readContract({ address: v.pools.WETH, abi: uniswapV3PoolAbi, functionName: "slot0" }),
-      publicClient.readContract({ address: v.pools.WBTC, abi: uniswapV3PoolAbi, functionName: "slot0" }),
-      ...holders.map((h) => v.vault.read.balanceOf([h])),
-    ]);
+  const [
+    block,
+    usdc,
+    weth,
+    wbtc,
+    cm,
+    cm2,
+    hedge,
+    hedge2,
+    fU,
+    fW,
+    fB,
+    grace,
+    hU,
+    hW,
+    hB,
+    supply,
+    nav,
+    sW,
+    sB,
+    ...shares
+  ] = await Promise.all([
+    publicClient.getBlock(),
+    v.usdc.read.balanceOf([v.vault.address]),
+    v.weth.read.balanceOf([v.vault.address]),
+    v.wbtc.read.balanceOf([v.vault.address]),
+    v.modules.collateral[0].read.position(),
+    v.modules.collateral[1].read.position(),
+    v.modules.hedge[0].read.position(),
+    v.modules.hedge[1].read.position(),
+    v.feeds.USDC.read.latestRoundData(),
+    v.feeds.WETH.read.latestRoundData(),
+    v.feeds.WBTC.read.latestRoundData(),
+    v.registry.read.valueOf([parameterKey("oracle.maxStalenessSec")]),
+    v.registry.read.valueOf([parameterKey("heartbeat.USDC")]),
+    v.registry.read.valueOf([parameterKey("heartbeat.WETH")]),
+    v.registry.read.valueOf([parameterKey("heartbeat.WBTC")]),
+    v.vault.read.totalSupply(),
+    v.vault.read.totalAssets(),
+    publicClient.readContract({ address: v.pools.WETH, abi: uniswapV3PoolAbi, functionName: "slot0" }),
+    publicClient.readContract({ address: v.pools.WBTC, abi: uniswapV3PoolAbi, functionName: "slot0" }),
+    ...holders.map((h) => v.vault.read.balanceOf([h])),
+  ]);
   const answers = { USDC: fU[1], WETH: fW[1], WBTC: fB[1] };
   const gap = (symbol: "WETH" | "WBTC", sqrtPriceX96: bigint) => {
     const token = v.tokens[symbol].address;
@@ -91,7 +117,8 @@ export async function observe(ctx: Context): Promise<Observation> {
     short: hedge[3] + hedge2[3],
     answers,
     updatedAt: { USDC: fU[3], WETH: fW[3], WBTC: fB[3] },
-    maxStalenessSec: staleness,
+    graceSec: grace,
+    heartbeatSec: { USDC: hU, WETH: hW, WBTC: hB },
     supply,
     nav,
     poolGap: { WETH: gap("WETH", sW[0]), WBTC: gap("WBTC", sB[0]) },
@@ -99,12 +126,10 @@ export async function observe(ctx: Context): Promise<Observation> {
     holders: holders.map((address, i) => ({ address, shares: shares[i]! })),
   };
 }
-const stalenessKey = `0x${Buffer.from("oracle.maxStalenessSec").toString("hex").padEnd(64, "0")}` as const;
-
-/** Whether every feed answers a positive price no older than `oracle.maxStalenessSec`. */
+/** Whether every feed answers a positive price no older than its heartbeat plus `oracle.maxStalenessSec`. */
 export function feedsFresh(o: Observation): boolean {
   return (["USDC", "WETH", "WBTC"] as const).every(
-    (s) => o.answers[s] > 0n && o.timestamp - o.updatedAt[s] <= o.maxStalenessSec,
+    (s) => o.answers[s] > 0n && o.timestamp - o.updatedAt[s] <= o.heartbeatSec[s] + o.graceSec,
   );
 }
 

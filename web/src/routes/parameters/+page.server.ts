@@ -40,7 +40,9 @@ export const load: PageServerLoad = async () => {
   const described = new Map(
     [
       ...parameterCatalog,
-      ...vaultAssetParameters(symbols.map((symbol) => ({ symbol, feed: zeroAddress, weightBps: 0n, poolFee: 0 }))),
+      ...vaultAssetParameters(
+        symbols.map((symbol) => ({ symbol, feed: zeroAddress, heartbeatSec: 0n, weightBps: 0n, poolFee: 0 })),
+      ),
     ].map((p) => [p.name, p.description]),
   );
   return {
