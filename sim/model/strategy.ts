@@ -113,6 +113,18 @@ export type StepOptions = {
 };
 
 /** The kernel for one vault setup; it runs whichever parameter set was loaded last. */
+/** A withdrawal's arguments: the state vector, USD prices `usd[offset + asset]`, its time, the shares redeemed, where
+ * to write the amounts paid (base first, whole tokens) and the accumulators the fees go into. */
+export type ExitArgs = [
+  vector: Float64Array,
+  usd: Float64Array,
+  offset: number,
+  timeSeconds: number,
+  shares: number,
+  out: Float64Array,
+  acc: Float64Array,
+];
+
 export type Strategy = {
   stateSize: number;
   /** Switches the kernel to another parameter set (the Monte Carlo runs both sets on one kernel, path by path). */
@@ -159,16 +171,14 @@ export type Strategy = {
    * asset, and the collateral those repayments free added in. Writes the amounts paid out (base first, whole
    * tokens) into `out`.
    */
-  redeemInKind(
-    vector: Float64Array,
-    usd: Float64Array,
-    offset: number,
-    timeSeconds: number,
-    shares: number,
-    out: Float64Array,
-    acc: Float64Array,
-    exitPricesValid?: boolean,
-  ): void;
+  redeemInKind(...args: [...exit: ExitArgs, exitPricesValid?: boolean]): void;
+  /**
+   * PortfolioVault.redeem of `shares` at `timeSeconds`: what `redeemInKind` does (the fees, then the shares' part of
+   * each token with the modules' releases), then each risk part sold on its pool (exact input, at least its value at
+   * the oracle price less the exit's slippage bound). Returns the base tokens paid, or −1 when a sale misses its
+   * minimum (the transaction reverts, and the state is left as it was). `out` holds the parts before their sale.
+   */
+  redeem(...args: ExitArgs): number;
   /**
    * `nav` and `sharePrice` written to `navs[index]` and `sharePrices[index]` (a loop over many steps returns no
    * numbers: each would be a heap allocation).
@@ -597,6 +607,24 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return true;
   };
 
+  /**
+   * An exact-input sale of `amountIn` of risk asset `i` on its pool at `sqrtPrices[i]`, with no price limit
+   * (SwapLib.swapExact): the minimum output is the only bound. Sets `swap`.
+   */
+  const sellExact = (i: number, amountIn: number) => {
+    const token0 = riskIsToken0[i]!;
+    const sqrtNow = sqrtPrices[i]!;
+    swapExactIn(
+      poolLiquidity[i]!,
+      sqrtNow,
+      token0,
+      amountIn,
+      poolFees[i]!,
+      token0 ? sqrtNow * 1e-6 : sqrtNow * 1e6,
+      swap,
+    );
+  };
+
   /** SwapLib.deriskSlippageBps for risk asset `i`'s pool: the slippage bound of exits and deleverages. */
   const deriskSlippage = (i: number) =>
     Math.max(P[P_MAX_SLIPPAGE_BPS]!, Math.floor(poolFees[i]! / 100) + DERISK_SLIPPAGE_OVER_FEE_BPS);
@@ -621,18 +649,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       v[L.cmCollateral]!,
     );
     ensurePools();
-    const token0 = riskIsToken0[i]!;
-    const sqrtNow = sqrtPrices[i]!;
-    // An exact-input sale with no price limit (SwapLib.swapExact): the minimum output is the only bound.
-    swapExactIn(
-      poolLiquidity[i]!,
-      sqrtNow,
-      token0,
-      collateralIn,
-      poolFees[i]!,
-      token0 ? sqrtNow * 1e-6 : sqrtNow * 1e6,
-      swap,
-    );
+    sellExact(i, collateralIn);
     const minOut = Math.max(assets, collateralIn * price * (BPS - slippage) * INV_BPS);
     if (swap.amountOut < minOut) return -1;
     trialSqrt[i] = swap.sqrtPriceAfter;
@@ -772,6 +789,8 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
 
   /** Oracle prices in the base asset; the pools are realigned to them (their prices computed when a trade needs them). */
   let pricesFrom: Float64Array | undefined;
+  /** The price offset of a cash exit that moved the pools since the cycle's realignment (see `step`). */
+  let exitMovedPools: number | undefined;
   const setPrices = (usd: Float64Array, offset: number) => {
     if (pricesFrom === usd && scratch[PRICE_OFFSET] === offset) return;
     pricesFrom = usd;
@@ -813,7 +832,10 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
         acc[A.hedgedPnlSq] = acc[A.hedgedPnlSq]! + hedgedPnl * hedgedPnl;
       }
     }
-    pricesFrom = undefined;
+    // The arbitrageurs realign every pool to the feeds, but a cash exit made since at these prices (`redeem`, between
+    // the realignment and the keeper) leaves the pools where its sales moved them.
+    if (exitMovedPools !== offset) pricesFrom = undefined;
+    exitMovedPools = undefined;
     setPrices(usd, offset);
     track(v, t, acc);
 
@@ -1015,6 +1037,33 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     v[L.supply] = v[L.supply]! - shares;
   };
 
+  const redeem = (...args: ExitArgs) => {
+    const [v, , offset, , , out, acc] = args;
+    // All or nothing, as a transaction: what a revert puts back (a withdrawal is no hot path).
+    const [savedVector, savedAcc, savedSqrt] = [v.slice(), acc.slice(), sqrtPrices.slice()];
+    redeemInKind(...args);
+    ensurePools();
+    let assets = out[0]!;
+    for (let i = 1; i < n; i++) {
+      const amountIn = out[i]!;
+      if (amountIn === 0) continue;
+      const k = i - 1;
+      sellExact(k, amountIn);
+      if (swap.amountOut < amountIn * rel[i]! * (BPS - deriskSlippage(k)) * INV_BPS) {
+        v.set(savedVector);
+        acc.set(savedAcc);
+        sqrtPrices.set(savedSqrt);
+        // The pools stand where the step's arbitrageurs left them: at the feeds' prices.
+        pricesFrom = undefined;
+        return -1;
+      }
+      sqrtPrices[k] = swap.sqrtPriceAfter;
+      assets += swap.amountOut;
+    }
+    exitMovedPools = offset;
+    return assets;
+  };
+
   const record = (
     v: Float64Array,
     usd: Float64Array,
@@ -1117,6 +1166,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     sharePrice,
     deposit,
     redeemInKind,
+    redeem,
     record,
     resetAccumulators,
     runPath,

@@ -13,6 +13,7 @@ import {
   keeperOffset,
   prepareArbitrageur,
   replayOnChain,
+  type Withdrawal,
   withdrawOffset,
   type ChainAction,
 } from "./replay.ts";
@@ -130,8 +131,9 @@ describe("The strategy model takes the contracts' decisions (differential replay
     deposits: readonly (bigint | undefined)[] = [],
     midPath: readonly (Record<string, bigint> | undefined)[] = [],
     stale: readonly boolean[] = [],
-    withdrawals: readonly (bigint | undefined)[] = [],
-  ): Promise<{ worst: number; worstSupply: number; worstShares: number; worstRedeemed: number }> {
+    withdrawals: readonly (Withdrawal | undefined)[] = [],
+  ): Promise<{ worst: number; worstSupply: number; worstShares: number; worstRedeemed: number; cashReverts: number }> {
+    let cashReverts = 0;
     let worstShares = 0;
     let worstRedeemed = 0;
     let worst = 0;
@@ -167,19 +169,24 @@ describe("The strategy model takes the contracts' decisions (differential replay
     const modelSupply: number[] = [];
     const modelShares: (number | undefined)[] = [];
     const modelRedeemed: (number[] | undefined)[] = [];
+    const modelCash: (number | undefined)[] = [];
     answers.forEach((_, k) => {
       current = modelActions[k]!;
       const stepStart = startSeconds + (k + 1) * stepSeconds;
       const withdrawal = withdrawals[k];
-      if (withdrawal === undefined) modelRedeemed.push(undefined);
-      else {
-        const out = new Float64Array(3);
-        // A cash exit accepts answers up to 25 hours old: after two days without answers, the exit cannot price and
-        // accrues the management fee alone.
+      const out = new Float64Array(3);
+      const shares = Number(withdrawal?.shares) / 1e12;
+      const at = stepStart + withdrawOffset;
+      modelRedeemed.push(undefined);
+      modelCash.push(undefined);
+      if (withdrawal?.exit === "inKind") {
+        // A cash exit accepts answers up to their heartbeat plus an hour: after two days without answers, the exit
+        // cannot price and accrues the management fee alone.
         const exitPricesValid = !(stale[k] && stale[k - 1]);
-        const shares = Number(withdrawal) / 1e12;
-        strategy.redeemInKind(vector, usd, k * 3, stepStart + withdrawOffset, shares, out, acc, exitPricesValid);
-        modelRedeemed.push([...out]);
+        strategy.redeemInKind(vector, usd, k * 3, at, shares, out, acc, exitPricesValid);
+        modelRedeemed[k] = [...out];
+      } else if (withdrawal?.exit === "cash") {
+        modelCash[k] = strategy.redeem(vector, usd, k * 3, at, shares, out, acc);
       }
       const deposit = deposits[k];
       modelShares.push(
@@ -246,6 +253,22 @@ describe("The strategy model takes the contracts' decisions (differential replay
       expect(modelRedeemed[k] === undefined, `${context}: a withdrawal on one side only`).toBe(
         step.redeemed === undefined,
       );
+      expect(modelCash[k] === undefined, `${context}: a cash withdrawal on one side only`).toBe(
+        step.redeemedCash === undefined,
+      );
+      if (step.redeemedCash !== undefined) {
+        expect(modelCash[k] === -1, `${context}: cash withdrawal reverted, model ${modelCash[k]}`).toBe(
+          step.redeemedCash === "reverted",
+        );
+        if (step.redeemedCash === "reverted") cashReverts++;
+        else {
+          const gap = Math.abs(modelCash[k]! - step.redeemedCash) / step.redeemedCash;
+          worstRedeemed = Math.max(worstRedeemed, gap);
+          expect(gap, `${context}: paid in cash, model ${modelCash[k]} vs chain ${step.redeemedCash}`).toBeLessThan(
+            1e-6,
+          );
+        }
+      }
       step.redeemed?.forEach((paid, i) => {
         // Each token within 1e-6, or within two of its smallest units (the chain floors each part).
         const gap = Math.abs(modelRedeemed[k]![i]! - paid);
@@ -269,7 +292,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
       }
       coverage.steps++;
     });
-    return { worst, worstSupply, worstShares, worstRedeemed };
+    return { worst, worstSupply, worstShares, worstRedeemed, cashReverts };
   }
 
   it(`acts on the same steps and keeps NAV within 1e-6 of the chain's at every step, over ${scenarios} random scenarios`, async () => {
@@ -315,29 +338,46 @@ describe("The strategy model takes the contracts' decisions (differential replay
     expect(coverage.rebalance).toBeGreaterThan(0);
   });
 
-  it("pays the same in kind for withdrawals made mid-path, and then takes the same decisions, over 12 scenarios", async () => {
+  /**
+   * Replays 12 scenarios from `firstSeed` in which alice takes 1% to 15% of her first holding out (`exit`) on about a
+   * third of the steps; returns how many withdrawals, how many reverted on both sides, the worst difference paid and
+   * the actions covered.
+   */
+  async function withdrawalScenarios(exit: Withdrawal["exit"], firstSeed: number, seedFactor: number) {
     const coverage = newCoverage();
-    let withdrawals = 0;
-    let worstRedeemed = 0;
-    for (let seed = 401; seed <= 412; seed++) {
+    let [withdrawals, reverted, worst] = [0, 0, 0];
+    for (let seed = firstSeed; seed < firstSeed + 12; seed++) {
       const v = await connection.networkHelpers.loadFixture(fixture);
       const { changes, answers } = scenario(seed);
-      const random = createRandom(seed * 17);
-      // Alice takes 1% to 15% of her first holding out in kind on about a third of the steps.
+      const random = createRandom(seed * seedFactor);
       const holding = await v.vault.read.balanceOf([v.accounts.alice.account.address]);
-      const shares = answers.map((_, k) =>
-        k > 0 && random.next() < 0.35 ? (holding * BigInt(random.int(100, 1_500))) / 10_000n : undefined,
+      const shares = answers.map((_, k): Withdrawal | undefined =>
+        k > 0 && random.next() < 0.35
+          ? { shares: (holding * BigInt(random.int(100, 1_500))) / 10_000n, exit }
+          : undefined,
       );
       withdrawals += shares.filter((a) => a !== undefined).length;
       const result = await compare(v, seed, changes, answers, coverage, [], [], [], shares);
-      worstRedeemed = Math.max(worstRedeemed, result.worstRedeemed);
+      worst = Math.max(worst, result.worstRedeemed);
+      reverted += result.cashReverts;
     }
     console.log(
-      `differential withdrawals: ${withdrawals} in kind, worst amount difference ${worstRedeemed.toExponential(2)}`,
+      `differential withdrawals: ${withdrawals} ${exit === "cash" ? "in cash" : "in kind"} (${reverted} reverted on both), worst difference paid ${worst.toExponential(2)}`,
       coverage,
     );
+    return { withdrawals, coverage };
+  }
+
+  it("pays the same in kind for withdrawals made mid-path, and then takes the same decisions, over 12 scenarios", async () => {
+    const { withdrawals, coverage } = await withdrawalScenarios("inKind", 401, 17);
     expect(withdrawals).toBeGreaterThan(12);
     expect(coverage.hedge).toBeGreaterThan(0);
+  });
+
+  it("pays the same in cash for withdrawals made mid-path (selling on the pools), and then takes the same decisions, over 12 scenarios", async () => {
+    const { withdrawals, coverage } = await withdrawalScenarios("cash", 501, 19);
+    expect(withdrawals).toBeGreaterThan(12);
+    expect(coverage.rebalance).toBeGreaterThan(0);
   });
 
   it("follows governance's parameter changes voted in mid-path, over 12 scenarios", async () => {
@@ -388,8 +428,10 @@ describe("The strategy model takes the contracts' decisions (differential replay
       staleSteps += stale.filter(Boolean).length;
       // Alice takes 1% of her first holding out in kind on about a third of the steps, and on the second stale day.
       const holding = await v.vault.read.balanceOf([v.accounts.alice.account.address]);
-      const shares = answers.map((_, k) =>
-        (k > 0 && random.next() < 0.35) || (seed === 301 && k === 4) ? holding / 100n : undefined,
+      const shares = answers.map((_, k): Withdrawal | undefined =>
+        (k > 0 && random.next() < 0.35) || (seed === 301 && k === 4)
+          ? { shares: holding / 100n, exit: "inKind" }
+          : undefined,
       );
       unpricedExits += shares.filter((a, k) => a !== undefined && stale[k] && stale[k - 1]).length;
       await compare(v, seed, changes, answers, coverage, [], [], stale, shares);

@@ -4,7 +4,7 @@
  * collateral actions and one hedge action. Every transaction gets an explicit timestamp (step start + a fixed
  * offset), so that the model can take the same decisions at the same times.
  */
-import { decodeEventLog, maxUint256, type Address, type Hex } from "viem";
+import { decodeEventLog, getAddress, maxUint256, type Address, type Hex } from "viem";
 import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
 import { sqrtPriceX96FromUsd } from "../../sdk/uniswap/sqrtPriceX96.ts";
 import type { Connection } from "../helpers/governance.ts";
@@ -34,9 +34,14 @@ export type ReplayStep = {
   depositedShares?: number;
   /** What an in-kind withdrawal paid, base first, in whole tokens. */
   redeemed?: number[];
+  /** What a cash withdrawal paid, in base tokens, or "reverted" (a sale missed its minimum output). */
+  redeemedCash?: number | "reverted";
 };
 
-/** Offset (seconds after a step's start) of a holder's withdrawal in kind: before the deposit. */
+/** A holder's withdrawal of `shares` (wei), in kind or in cash. */
+export type Withdrawal = { shares: bigint; exit: "inKind" | "cash" };
+
+/** Offset (seconds after a step's start) of a holder's withdrawal: before the deposit. */
 export const withdrawOffset = 9;
 
 /** Offset (seconds after a step's start) of a depositor's deposit: after the pools are realigned, before the keeper. */
@@ -89,8 +94,8 @@ export async function replayOnChain(
   updates: readonly (readonly { key: Hex; value: bigint }[] | undefined)[] = [],
   /** Steps at which the feeds post nothing (their answers a day old: stale), and no arbitrageur acts. */
   stale: readonly boolean[] = [],
-  /** Shares (wei) alice redeems in kind at each step (at `withdrawOffset`), or none. */
-  withdrawals: readonly (bigint | undefined)[] = [],
+  /** What alice withdraws at each step (at `withdrawOffset`), or nothing. */
+  withdrawals: readonly (Withdrawal | undefined)[] = [],
 ): Promise<ReplayStep[]> {
   const { networkHelpers } = connection;
   const publicClient = await connection.viem.getPublicClient();
@@ -157,17 +162,33 @@ export async function replayOnChain(
     }
 
     let redeemed: number[] | undefined;
+    let redeemedCash: number | "reverted" | undefined;
     const withdrawal = withdrawals[k];
-    if (withdrawal !== undefined) {
+    if (withdrawal?.exit === "inKind") {
       const alice = v.accounts.alice.account;
       const receipt = await send(t + withdrawOffset, () =>
-        v.vault.write.redeemInKind([withdrawal, alice.address, alice.address], { account: alice, gas }),
+        v.vault.write.redeemInKind([withdrawal.shares, alice.address, alice.address], { account: alice, gas }),
       );
-      if (receipt.status !== "success") throw new Error(`step ${k}: the withdrawal of ${withdrawal} shares reverted`);
+      if (receipt.status !== "success") {
+        throw new Error(`step ${k}: the withdrawal of ${withdrawal.shares} shares in kind reverted`);
+      }
       const log = receipt.logs.find((l) => eventName(v.vault.abi, l) === "RedeemedInKind");
       const decoded = decodeEventLog({ abi: v.vault.abi, data: log!.data, topics: log!.topics });
       const { amounts } = decoded.args as { amounts: readonly bigint[] };
       redeemed = amounts.map((a, i) => Number(a) / 10 ** decimalsOf[symbols[i]!]);
+    } else if (withdrawal?.exit === "cash") {
+      const alice = v.accounts.alice.account;
+      const receipt = await send(t + withdrawOffset, () =>
+        v.vault.write.redeem([withdrawal.shares, alice.address, alice.address], { account: alice, gas }),
+      );
+      redeemedCash = "reverted";
+      const log = receipt.logs.find(
+        (l) => getAddress(l.address) === getAddress(v.vault.address) && eventName(v.vault.abi, l) === "Withdraw",
+      );
+      if (log) {
+        const decoded = decodeEventLog({ abi: v.vault.abi, data: log.data, topics: log.topics });
+        redeemedCash = Number((decoded.args as { assets: bigint }).assets) / 1e6;
+      }
     }
 
     let depositedShares: number | undefined;
@@ -220,6 +241,7 @@ export async function replayOnChain(
       supplyShares: Number(supply) / 1e12,
       depositedShares,
       redeemed,
+      redeemedCash,
     });
   }
   return steps;
