@@ -112,11 +112,16 @@ contract HedgeModule is IHedgeModule {
     }
 
     /// @inheritdoc IHedgeModule
-    function plan() public view returns (HedgeAction, uint256) {
+    function plan() public view returns (HedgeAction action, uint256 amount) {
+        (action, amount, ) = _plan();
+    }
+
+    /// @dev {plan}, and the price it was made at (zero while retiring: that plan needs none).
+    function _plan() internal view returns (HedgeAction, uint256, uint256 priceWad) {
         (, uint256 collateral, , uint256 short) = position();
         // Retiring (governance named another hedge): buy back the whole short, and give every margin back.
         if (_registry.getAddress(HEDGE_MODULE) != address(this)) {
-            return short > 0 || collateral > 0 ? (HedgeAction.Deleverage, short) : (HedgeAction.None, 0);
+            return short > 0 || collateral > 0 ? (HedgeAction.Deleverage, short, 0) : (HedgeAction.None, 0, 0);
         }
         uint256 price = _priceWad();
         // Deleverage first: the short's LTV within the health buffer of the liquidation LTV.
@@ -131,22 +136,24 @@ contract HedgeModule is IHedgeModule {
                 _riskDecimals,
                 _baseDecimals
             );
-            return (HedgeAction.Deleverage, short - Math.min(short, keep));
+            return (HedgeAction.Deleverage, short - Math.min(short, keep), price);
         }
         uint256 exposure = _exposure();
         uint256 target = Math.mulDiv(exposure, _registry.getUint(RATIO), BPS);
         uint256 gap = target > short ? target - short : short - target;
-        if (gap * BPS <= _registry.getUint(BAND) * exposure || gap == 0) return (HedgeAction.None, 0);
-        return target > short ? (HedgeAction.Increase, gap) : (HedgeAction.Decrease, gap);
+        if (gap * BPS <= _registry.getUint(BAND) * exposure || gap == 0) return (HedgeAction.None, 0, price);
+        return (target > short ? HedgeAction.Increase : HedgeAction.Decrease, gap, price);
     }
 
     /* ACTIONS */
 
     /// @inheritdoc IHedgeModule
     function manage() external returns (HedgeAction action, uint256 amount) {
-        (action, amount) = plan();
+        uint256 price;
+        (action, amount, price) = _plan();
         if (action == HedgeAction.None) revert HedgeNothingDue();
-        uint256 price = _priceWad();
+        // The plan's price (the feeds cannot move within the transaction); a retiring hedge's plan read none.
+        if (price == 0) price = _priceWad();
         amount = action == HedgeAction.Increase ? _increase(amount, price) : _decrease(amount, price);
         (, uint256 collateral, , uint256 short) = position();
         emit HedgeManaged(action, amount, collateral, short, _exposure());
