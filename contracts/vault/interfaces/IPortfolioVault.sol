@@ -96,7 +96,8 @@ interface IPortfolioVault {
 
     /* ERRORS */
 
-    /// @notice Thrown when a price feed's latest answer is older than `oracle.maxStalenessSec`.
+    /// @notice Thrown when a price feed's latest answer is older than `maxStalenessSeconds`: its feed's heartbeat
+    /// (`heartbeat.<SYMBOL>`) plus the grace (`oracle.maxStalenessSec`, at least an hour for a cash exit).
     error VaultOracleStale(address feed, uint256 updatedAt, uint256 maxStalenessSeconds);
 
     /// @notice Thrown when a price feed answers zero or a negative price.
