@@ -19,6 +19,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { executableSchema } from "./graphql/resolvers.ts";
+import { queryLimitsFromEnv } from "./graphql/limits.ts";
 import { startQueryServer } from "./graphql/server.ts";
 import { loadSubgraph, withDeployment, type Subgraph } from "./manifest.ts";
 import { base58 } from "./runtime/host.ts";
@@ -94,6 +95,7 @@ const server = await startQueryServer({
   store,
   name: values.name,
   deployment,
+  limits: queryLimitsFromEnv(),
   port: Number(values.port),
 });
 log(`GraphQL at http://127.0.0.1:${values.port}/subgraphs/name/${values.name} (deployment ${deployment})`);

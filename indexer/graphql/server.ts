@@ -3,10 +3,11 @@
  * `{ query, variables, operationName }` as JSON (POST) or query parameters (GET). GraphQL errors come back as
  * graph-node returns them: HTTP 200 with `{ "errors": [{ "message", "locations"? }] }`.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { graphql, type GraphQLSchema } from "graphql";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { Sql } from "../store/database.ts";
 import type { DatabaseStore } from "../store/databaseStore.ts";
+import { defaultQueryLimits, selectionDepth, textNesting, tooDeepMessage, type QueryLimits } from "./limits.ts";
 import type { QueryContext } from "./resolvers.ts";
 
 export type QueryServerOptions = {
@@ -15,31 +16,89 @@ export type QueryServerOptions = {
   store: Pick<DatabaseStore, "status">;
   name: string;
   deployment: string;
+  /** The limits queries are held to (graph-node's defaults when not given). */
+  limits?: QueryLimits;
 };
 
 type Request = { query?: unknown; variables?: unknown; operationName?: unknown };
 
-async function body(request: IncomingMessage): Promise<string> {
+/** A request the client got wrong: answered with `status` and a GraphQL error naming the mistake. */
+type ClientError = Error & { status: number };
+
+function clientError(status: number, message: string): ClientError {
+  return Object.assign(new Error(message), { status });
+}
+
+const isClientError = (error: unknown): error is ClientError =>
+  error instanceof Error && typeof (error as Partial<ClientError>).status === "number";
+
+/** The request's body, read up to `maxBytes` (a larger one is refused with 413 as soon as it passes the limit). */
+async function body(request: IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let bytes = 0;
+  for await (const chunk of request) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > maxBytes) {
+      throw clientError(413, `The request body is larger than ${maxBytes} bytes (TRIMTAB_GRAPHQL_MAX_BODY_BYTES)`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** What is wrong with the request's shape (the client's mistake), or undefined when nothing is. */
+function requestMistake(request: unknown): string | undefined {
+  if (!isObject(request)) return "The request must be a JSON object with a `query`";
+  if (typeof request.query !== "string") return "The `query` field must be a string";
+  if (request.variables !== undefined && request.variables !== null && !isObject(request.variables)) {
+    return "The `variables` field must be a JSON object";
+  }
+  return undefined;
+}
+
+/**
+ * The query parsed, or the GraphQL errors that refuse it: a syntax error, or a depth past the limit (checked on the
+ * text before parsing, so that no nesting can exhaust the parser's stack, and exactly after).
+ */
+function parseWithin(query: string, limits: QueryLimits): DocumentNode | { errors: object[] } {
+  const tooDeep = { errors: [{ message: tooDeepMessage(limits.maxDepth) }] };
+  // Input objects and lists nest in the text too: the text may nest twice the limit before it is refused unparsed.
+  if (textNesting(query) > 2 * limits.maxDepth) return tooDeep;
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error.toJSON()] };
+    throw error;
+  }
+  return selectionDepth(document) > limits.maxDepth ? tooDeep : document;
 }
 
 /** Runs one GraphQL request against the store's current state. */
 export async function executeQuery(options: QueryServerOptions, request: Request): Promise<object> {
-  if (typeof request.query !== "string") return { errors: [{ message: "The `query` field must be a string" }] };
+  const mistake = requestMistake(request);
+  if (mistake !== undefined || typeof request.query !== "string") return { errors: [{ message: mistake }] };
+  const document = parseWithin(request.query, options.limits ?? defaultQueryLimits);
+  if ("errors" in document) return document;
+  const validationErrors = validate(options.schema, document);
   const contextValue: QueryContext = {
     sql: options.sql,
     deployment: options.deployment,
     status: await options.store.status(),
   };
-  const result = await graphql({
-    schema: options.schema,
-    source: request.query,
-    variableValues: (request.variables as Record<string, unknown> | null | undefined) ?? undefined,
-    operationName: typeof request.operationName === "string" ? request.operationName : undefined,
-    contextValue,
-  });
+  const result =
+    validationErrors.length > 0
+      ? { errors: validationErrors, data: undefined }
+      : await execute({
+          schema: options.schema,
+          document,
+          variableValues: (request.variables as Record<string, unknown> | null | undefined) ?? undefined,
+          operationName: typeof request.operationName === "string" ? request.operationName : undefined,
+          contextValue,
+        });
   // graph-node's validation names the problem without graphql-js's "Did you mean …?" suggestions.
   const errors = result.errors?.map((e) => {
     const json = e.toJSON();
@@ -48,14 +107,25 @@ export async function executeQuery(options: QueryServerOptions, request: Request
   return errors ? { ...(result.data ? { data: result.data } : {}), errors } : { data: result.data };
 }
 
+/** Answers `payload` as JSON: serialised before any header is written, so that a failure leaves nothing half-sent. */
+function send(res: ServerResponse, status: number, payload: object): void {
+  const text = JSON.stringify(payload);
+  res.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" });
+  res.end(text);
+}
+
 export function startQueryServer(options: QueryServerOptions & { port: number; host?: string }): Promise<Server> {
   const paths = new Set([`/subgraphs/name/${options.name}`, `/subgraphs/id/${options.deployment}`]);
-  const server = createServer(async (req, res) => {
+  const limits = options.limits ?? defaultQueryLimits;
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Whatever went wrong, the process goes on: answer if nothing was sent yet, else drop the connection.
+      if (res.headersSent) res.destroy();
+      else send(res, 500, { errors: [{ message: error instanceof Error ? error.message : String(error) }] });
+    });
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const send = (status: number, payload: object) => {
-      res.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" });
-      res.end(JSON.stringify(payload));
-    };
     if (req.method === "OPTIONS") {
       res.writeHead(204, {
         "access-control-allow-origin": "*",
@@ -66,10 +136,12 @@ export function startQueryServer(options: QueryServerOptions & { port: number; h
       return;
     }
     if (!paths.has(url.pathname.replace(/\/$/, ""))) {
-      send(404, { errors: [{ message: `No subgraph at ${url.pathname}: query /subgraphs/name/${options.name}` }] });
+      send(res, 404, {
+        errors: [{ message: `No subgraph at ${url.pathname}: query /subgraphs/name/${options.name}` }],
+      });
       return;
     }
-    let request: Request;
+    let request: unknown;
     try {
       if (req.method === "GET") {
         const variables = url.searchParams.get("variables");
@@ -79,21 +151,27 @@ export function startQueryServer(options: QueryServerOptions & { port: number; h
           operationName: url.searchParams.get("operationName") ?? undefined,
         };
       } else if (req.method === "POST") {
-        request = JSON.parse(await body(req)) as Request;
+        request = JSON.parse(await body(req, limits.maxBodyBytes));
       } else {
-        send(405, { errors: [{ message: `Method ${req.method} is not allowed: use POST or GET` }] });
+        send(res, 405, { errors: [{ message: `Method ${req.method} is not allowed: use POST or GET` }] });
         return;
       }
     } catch (error) {
-      send(400, { errors: [{ message: `The request body is not valid JSON: ${(error as Error).message}` }] });
+      if (isClientError(error)) {
+        // The rest of an oversized body is not read: the connection closes after the answer.
+        res.setHeader("connection", "close");
+        send(res, error.status, { errors: [{ message: error.message }] });
+      } else
+        send(res, 400, { errors: [{ message: `The request body is not valid JSON: ${(error as Error).message}` }] });
       return;
     }
-    try {
-      send(200, await executeQuery(options, request ?? {}));
-    } catch (error) {
-      send(500, { errors: [{ message: (error as Error).message }] });
+    const mistake = requestMistake(request);
+    if (mistake !== undefined) {
+      send(res, 400, { errors: [{ message: mistake }] });
+      return;
     }
-  });
+    send(res, 200, await executeQuery({ ...options, limits }, request as Request));
+  };
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "127.0.0.1", () => resolve(server));

@@ -2,8 +2,10 @@ import path from "node:path";
 import type { Server } from "node:http";
 import hre from "hardhat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "graphql";
 import { formatUnits, parseUnits, type PublicClient } from "viem";
 import { executableSchema } from "../../indexer/graphql/resolvers.ts";
+import { defaultQueryLimits, queryLimitsFromEnv, selectionDepth, textNesting } from "../../indexer/graphql/limits.ts";
 import { executeQuery, startQueryServer, type QueryServerOptions } from "../../indexer/graphql/server.ts";
 import { loadSubgraph, withDeployment } from "../../indexer/manifest.ts";
 import { openDatabase } from "../../indexer/store/database.ts";
@@ -220,5 +222,79 @@ describe("GraphQL query API (graph-node compatible)", () => {
       expect(((await bad.json()) as Result).errors?.[0]?.message).toMatch(/^The request body is not valid JSON/);
       expect((await fetch(url.replace("trimtab", "other"))).status).toBe(404);
     });
+
+    /** POSTs `payload` (an object sent as JSON, or a string sent as is); returns the status and the body. */
+    const post = async (payload: object | string) => {
+      const response = await fetch(url, {
+        method: "POST",
+        body: typeof payload === "string" ? payload : JSON.stringify(payload),
+      });
+      return { status: response.status, body: (await response.json()) as Result };
+    };
+    const alive = async () =>
+      expect((await post({ query: "{ _meta { deployment } }" })).body).toEqual({
+        data: { _meta: { deployment: "QmTest" } },
+      });
+    /** A query nesting `levels` selections, one entity each: vaults { deposits { vault { deposits { … } } } }. */
+    const nested = (levels: number) => {
+      const names = Array.from({ length: levels }, (_, i) =>
+        i === 0 ? "vaults(first: 1)" : i % 2 ? "deposits(first: 1)" : "vault",
+      );
+      return `{ ${names.join(" { ")} { id }${" }".repeat(levels)}`;
+    };
+
+    it("refuses a query deeper than GRAPH_GRAPHQL_MAX_DEPTH (255), 2,000 or 10,000 levels included, and goes on answering", async () => {
+      const tooDeep = {
+        errors: [{ message: "query has a depth that exceeds the limit of 255 (GRAPH_GRAPHQL_MAX_DEPTH)" }],
+      };
+      for (const levels of [255, 2_000, 10_000]) {
+        const { status, body } = await post({ query: nested(levels) });
+        expect(status).toBe(200);
+        expect(body).toEqual(tooDeep);
+        await alive();
+      }
+      // At the limit the query runs: 254 nested selections and the id.
+      const { body } = await post({ query: nested(254) });
+      expect(body.errors).toBeUndefined();
+    });
+
+    it("answers a client's mistakes with a 4xx naming it: bad variables, a body that is no query, an oversized body", async () => {
+      expect(await post({ query: "{ vaults { id } }", variables: "nope" })).toEqual({
+        status: 400,
+        body: { errors: [{ message: "The `variables` field must be a JSON object" }] },
+      });
+      expect((await post({ query: 1 })).status).toBe(400);
+      expect(await post('"nope"')).toEqual({
+        status: 400,
+        body: { errors: [{ message: "The request must be a JSON object with a `query`" }] },
+      });
+      const large = await post({ query: `{ _meta { deployment } }${" ".repeat(2 * 1_048_576)}` });
+      expect(large).toEqual({
+        status: 413,
+        body: {
+          errors: [{ message: "The request body is larger than 1048576 bytes (TRIMTAB_GRAPHQL_MAX_BODY_BYTES)" }],
+        },
+      });
+      await alive();
+    });
+  });
+
+  it("reads its limits from graph-node's environment variables, and names a bad value", () => {
+    expect(queryLimitsFromEnv({})).toEqual(defaultQueryLimits);
+    expect(queryLimitsFromEnv({ GRAPH_GRAPHQL_MAX_DEPTH: "40", TRIMTAB_GRAPHQL_MAX_BODY_BYTES: "2048" })).toEqual({
+      maxDepth: 40,
+      maxBodyBytes: 2_048,
+    });
+    expect(() => queryLimitsFromEnv({ GRAPH_GRAPHQL_MAX_DEPTH: "deep" })).toThrow(
+      'GRAPH_GRAPHQL_MAX_DEPTH must be a positive integer, got "deep"',
+    );
+  });
+
+  it("counts a query's depth through fragments, and its text's nesting outside strings and comments", () => {
+    const document = parse(
+      "query { vaults { ...v } } fragment v on Vault { deposits { ...d } } fragment d on Deposit { id }",
+    );
+    expect(selectionDepth(document)).toBe(3);
+    expect(textNesting('{ a(where: { name: "{{{{" }) { b } # {{{{\n }')).toBe(2);
   });
 });
