@@ -22,25 +22,13 @@ export type QueryServerOptions = {
 
 type Request = { query?: unknown; variables?: unknown; operationName?: unknown };
 
-/** A request the client got wrong: answered with `status` and a GraphQL error naming the mistake. */
-type ClientError = Error & { status: number };
-
-function clientError(status: number, message: string): ClientError {
-  return Object.assign(new Error(message), { status });
-}
-
-const isClientError = (error: unknown): error is ClientError =>
-  error instanceof Error && typeof (error as Partial<ClientError>).status === "number";
-
-/** The request's body, read up to `maxBytes` (a larger one is refused with 413 as soon as it passes the limit). */
-async function body(request: IncomingMessage, maxBytes: number): Promise<string> {
+/** The request's body, read up to `maxBytes`: undefined as soon as it passes the limit (the rest is not read). */
+async function body(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of request) {
     bytes += (chunk as Buffer).length;
-    if (bytes > maxBytes) {
-      throw clientError(413, `The request body is larger than ${maxBytes} bytes (TRIMTAB_GRAPHQL_MAX_BODY_BYTES)`);
-    }
+    if (bytes > maxBytes) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -151,18 +139,21 @@ export function startQueryServer(options: QueryServerOptions & { port: number; h
           operationName: url.searchParams.get("operationName") ?? undefined,
         };
       } else if (req.method === "POST") {
-        request = JSON.parse(await body(req, limits.maxBodyBytes));
+        const text = await body(req, limits.maxBodyBytes);
+        if (text === undefined) {
+          // The rest of the body is not read: the connection closes after the answer.
+          res.setHeader("connection", "close");
+          const message = `The request body is larger than ${limits.maxBodyBytes} bytes (TRIMTAB_GRAPHQL_MAX_BODY_BYTES)`;
+          send(res, 413, { errors: [{ message }] });
+          return;
+        }
+        request = JSON.parse(text);
       } else {
         send(res, 405, { errors: [{ message: `Method ${req.method} is not allowed: use POST or GET` }] });
         return;
       }
     } catch (error) {
-      if (isClientError(error)) {
-        // The rest of an oversized body is not read: the connection closes after the answer.
-        res.setHeader("connection", "close");
-        send(res, error.status, { errors: [{ message: error.message }] });
-      } else
-        send(res, 400, { errors: [{ message: `The request body is not valid JSON: ${(error as Error).message}` }] });
+      send(res, 400, { errors: [{ message: `The request body is not valid JSON: ${(error as Error).message}` }] });
       return;
     }
     const mistake = requestMistake(request);
