@@ -4,6 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
@@ -26,14 +27,29 @@ export type Sql = {
 export const pgliteOptions = { postgresqlconf: ["shared_buffers = 32MB"] };
 
 /**
- * Opens PGlite at `dataDir` (in memory when omitted), or PostgreSQL at `url`. A new data directory is created by a
- * child process first (see `initPglite.ts`).
+ * Creates PGlite's data directory at `dataDir` (absent or empty) in a child process (see `initPglite.ts`): built in
+ * a staging directory beside it and renamed into place when complete, so that an interrupted start leaves no
+ * half-made database behind.
  */
+async function initDataDir(dataDir: string): Promise<void> {
+  const staging = `${dataDir}.initdb`;
+  await rm(staging, { recursive: true, force: true });
+  await run(process.execPath, [path.join(import.meta.dirname, "initPglite.ts"), staging]);
+  if (existsSync(dataDir)) {
+    try {
+      await rmdir(dataDir);
+    } catch {
+      await rm(staging, { recursive: true, force: true });
+      throw new Error(`${dataDir} is not empty and holds no PGlite database: give an empty or new --data-dir`);
+    }
+  }
+  await rename(staging, dataDir);
+}
+
+/** Opens PGlite at `dataDir` (in memory when omitted; created when new), or PostgreSQL at `url`. */
 export async function openDatabase(options: { dataDir?: string; url?: string }): Promise<Sql> {
   if (options.url) return openPostgres(options.url);
-  if (options.dataDir && !existsSync(path.join(options.dataDir, "PG_VERSION"))) {
-    await run(process.execPath, [path.join(import.meta.dirname, "initPglite.ts"), options.dataDir]);
-  }
+  if (options.dataDir && !existsSync(path.join(options.dataDir, "PG_VERSION"))) await initDataDir(options.dataDir);
   const db = new PGlite(options.dataDir, pgliteOptions);
   await db.waitReady;
   return {

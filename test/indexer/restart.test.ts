@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -116,4 +117,39 @@ describe("indexer restarts", () => {
     start.kill("SIGINT");
     await exited(start);
   }, 300_000);
+
+  it("killed with SIGKILL while it sets up its database, it leaves no process running and no half-made database", async () => {
+    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "trimtab-init-")), "db");
+    const staging = `${dataDir}.initdb`;
+    /** The indexer's child processes: any other process with an argument naming the data directory or beside it. */
+    const setupProcesses = async () => {
+      const found: number[] = [];
+      for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
+        const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+        const naming = cmdline.split("\0").some((arg) => arg.startsWith(dataDir));
+        if (naming && Number(pid) !== indexer.pid) found.push(Number(pid));
+      }
+      return found;
+    };
+    const args = [...indexerNodeOptions, "indexer/cli.ts", "--once", "--rpc", "http://127.0.0.1:9", "--data-dir"];
+    const indexer = spawn(node, [...args, dataDir], { cwd: root, stdio: "ignore" });
+    children.push(indexer);
+    while ((await setupProcesses()).length === 0) {
+      expect(indexer.exitCode, "the indexer exited before setting up its database").toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    indexer.kill("SIGKILL");
+    await exited(indexer);
+    const deadline = Date.now() + 2_000;
+    while ((await setupProcesses()).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await setupProcesses()).toEqual([]);
+    expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(false);
+    // The next start sets the database up from scratch.
+    const sql = await openDatabase({ dataDir });
+    expect((await sql.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
+    await sql.close();
+    expect(existsSync(staging)).toBe(false);
+  }, 60_000);
 });
