@@ -68,8 +68,29 @@ export async function openDatabase(options: { dataDir?: string; url?: string }):
   };
 }
 
+/**
+ * The driver's parsers, but `numeric[]` as strings: pg parses it as floats, which rounds a BigInt or BigDecimal list
+ * past 2^53 (and a mapping that loaded and saved such an entity would write the rounded value back). Scalars of
+ * `numeric` and `int8` (and `int8[]`) already come back as strings. A one-dimensional array of numbers needs no
+ * quoting: `{1,-2.5,NULL}`.
+ */
+const numericArrayOid = 1231;
+const parseNumericArray = (text: string): (string | null)[] =>
+  text === "{}"
+    ? []
+    : text
+        .slice(1, -1)
+        .split(",")
+        .map((item) => (item === "NULL" ? null : item));
+const exactTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === numericArrayOid && format !== "binary"
+      ? parseNumericArray
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 async function openPostgres(url: string): Promise<Sql> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const pool = new pg.Pool({ connectionString: url, max: 4, types: exactTypes });
   await pool.query("select 1");
   const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) => {
     const result = await client.query(text, params as unknown[]);
