@@ -20,6 +20,7 @@ import { fromString as decimalFromString, toString as decimalToString } from "..
 import type { Sql } from "../store/database.ts";
 import type { IndexingStatus } from "../store/databaseStore.ts";
 import { quote, tableOf, type Column, type Table } from "../store/layout.ts";
+import { resultTooBigMessage, timedOutMessage, type QueryLimits } from "./limits.ts";
 import { collection, querySchemaSdl, singular } from "./querySchema.ts";
 
 export type QueryContext = {
@@ -27,12 +28,50 @@ export type QueryContext = {
   deployment: string;
   /** Read once per request: every field of a request sees the same head. */
   status: IndexingStatus;
+  limits: QueryLimits;
+  run: QueryRun;
 };
 
-type Row = Record<string, unknown> & { __block: number };
+/** What a query has spent so far, and what stopped it: a result past its size limit, or its time. */
+export type QueryRun = { resultBytes: number; deadlineMs: number; failure?: GraphQLError };
 
-const maxFirst = 1000;
-const maxSkip = 5000;
+/** A new query's run, its deadline `limits.queryTimeoutSec` from now (`performance.now()` milliseconds). */
+export function startRun(limits: QueryLimits): QueryRun {
+  return { resultBytes: 0, deadlineMs: performance.now() + limits.queryTimeoutSec * 1000 };
+}
+
+/**
+ * Counts `bytes` more of the result, and stops the query (every resolver after throws the same error) once the
+ * result passes `GRAPH_GRAPHQL_ERROR_RESULT_SIZE` or the query its time: checked while the result is built, so no
+ * query holds more than the limit in memory.
+ */
+export function charge(ctx: QueryContext, bytes: number): void {
+  const run = ctx.run;
+  if (run.failure === undefined) {
+    run.resultBytes += bytes;
+    if (run.resultBytes > ctx.limits.errorResultBytes) {
+      run.failure = new GraphQLError(resultTooBigMessage(ctx.limits.errorResultBytes));
+    } else if (performance.now() > run.deadlineMs) {
+      run.failure = new GraphQLError(timedOutMessage(ctx.limits.queryTimeoutSec));
+    }
+  }
+  if (run.failure) throw run.failure;
+}
+
+/** About how many bytes `value` adds to the result's JSON under a key of `keyLength` characters. */
+function jsonBytes(value: unknown, keyLength: number): number {
+  const size = (v: unknown): number =>
+    v === null || v === undefined
+      ? 4
+      : typeof v === "string"
+        ? v.length + 2
+        : Array.isArray(v)
+          ? v.reduce((sum: number, x) => sum + size(x) + 1, 2)
+          : String(v).length;
+  return keyLength + 4 + size(value);
+}
+
+type Row = Record<string, unknown> & { __block: number };
 
 const stringScalar = (name: string, parse: (v: string) => unknown = (v) => v) =>
   new GraphQLScalarType({
@@ -280,12 +319,14 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
   ): Promise<Row[]> {
     const first = args.first ?? 100;
     const skip = args.skip ?? 0;
+    const { maxFirst, maxSkip } = ctx.limits;
     if (first < 0 || first > maxFirst) {
       throw new GraphQLError(`The \`first\` argument must be between 0 and ${maxFirst}, but is ${first}`);
     }
     if (skip < 0 || skip > maxSkip) {
       throw new GraphQLError(`The \`skip\` argument must be between 0 and ${maxSkip}, but is ${skip}`);
     }
+    charge(ctx, 2);
     const table = tableFor(entity.name);
     const params: unknown[] = [block];
     const conditions = ["t.block_range @> $1::int4"];
@@ -298,10 +339,12 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
         limit $${params.length - 1} offset $${params.length}`,
       params,
     );
+    charge(ctx, 2 * rows.length);
     return rows.map((r) => ({ ...r, __block: block }));
   }
 
   async function byId(ctx: QueryContext, entity: EntitySpec, id: unknown, block: number): Promise<Row | null> {
+    charge(ctx, 2);
     const table = tableFor(entity.name);
     const idParam = table.entity.idType === "Bytes" ? hexToBytes(String(id).toLowerCase() as Hex) : String(id);
     const { rows } = await ctx.sql.query(
@@ -353,7 +396,11 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
       const target = schema.entities.get(field.type);
       const column = table.columns.find((c) => c.field.name === field.name);
       const resolver: GraphQLFieldResolver<Row, QueryContext> = async (row, args, ctx) => {
-        if (!target) return output(row[column!.name], column!);
+        if (!target) {
+          const value = output(row[column!.name], column!);
+          charge(ctx, jsonBytes(value, field.name.length));
+          return value;
+        }
         if (field.derivedFrom) {
           const via = tableFor(target.name).columns.find((c) => c.field.name === field.derivedFrom)!;
           const id = table.entity.idType === "Bytes" ? row.id : String(row.id);

@@ -7,8 +7,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { Sql } from "../store/database.ts";
 import type { DatabaseStore } from "../store/databaseStore.ts";
-import { defaultQueryLimits, selectionDepth, textNesting, tooDeepMessage, type QueryLimits } from "./limits.ts";
-import type { QueryContext } from "./resolvers.ts";
+import {
+  defaultQueryLimits,
+  fieldCount,
+  queryComplexity,
+  selectionDepth,
+  textNesting,
+  timedOutMessage,
+  tooComplexMessage,
+  tooDeepMessage,
+  tooManyFieldsMessage,
+  withoutRepeatedSelections,
+  type QueryLimits,
+} from "./limits.ts";
+import { startRun, type QueryContext } from "./resolvers.ts";
 
 export type QueryServerOptions = {
   schema: GraphQLSchema;
@@ -16,8 +28,10 @@ export type QueryServerOptions = {
   store: Pick<DatabaseStore, "status">;
   name: string;
   deployment: string;
-  /** The limits queries are held to (graph-node's defaults when not given). */
+  /** The limits queries are held to (`defaultQueryLimits` when not given). */
   limits?: QueryLimits;
+  /** Where a warning goes (a result past `GRAPH_GRAPHQL_WARN_RESULT_SIZE`); console.warn when not given. */
+  warn?: (message: string) => void;
 };
 
 type Request = { query?: unknown; variables?: unknown; operationName?: unknown };
@@ -48,13 +62,20 @@ function requestMistake(request: unknown): string | undefined {
 }
 
 /**
- * The query parsed, or the GraphQL errors that refuse it: a syntax error, or a depth past the limit (checked on the
- * text before parsing, so that no nesting can exhaust the parser's stack, and exactly after).
+ * The query parsed and held to the limits that need no execution, or the GraphQL errors that refuse it: a syntax
+ * error; a depth past the limit (checked on the text before parsing, so that no nesting can exhaust the parser's
+ * stack, and exactly after); too many fields; or too many entities potentially returned. A selection repeated in one
+ * selection set is kept once (see `withoutRepeatedSelections`).
  */
-function parseWithin(query: string, limits: QueryLimits): DocumentNode | { errors: object[] } {
-  const tooDeep = { errors: [{ message: tooDeepMessage(limits.maxDepth) }] };
+function parseWithin(
+  query: string,
+  variables: Readonly<Record<string, unknown>>,
+  schema: GraphQLSchema,
+  limits: QueryLimits,
+): DocumentNode | { errors: object[] } {
+  const refuse = (message: string) => ({ errors: [{ message }] });
   // Input objects and lists nest in the text too: the text may nest twice the limit before it is refused unparsed.
-  if (textNesting(query) > 2 * limits.maxDepth) return tooDeep;
+  if (textNesting(query) > 2 * limits.maxDepth) return refuse(tooDeepMessage(limits.maxDepth));
   let document: DocumentNode;
   try {
     document = parse(query);
@@ -62,36 +83,71 @@ function parseWithin(query: string, limits: QueryLimits): DocumentNode | { error
     if (error instanceof GraphQLError) return { errors: [error.toJSON()] };
     throw error;
   }
-  return selectionDepth(document) > limits.maxDepth ? tooDeep : document;
+  if (selectionDepth(document) > limits.maxDepth) return refuse(tooDeepMessage(limits.maxDepth));
+  const fields = fieldCount(document);
+  if (fields > limits.maxFields) return refuse(tooManyFieldsMessage(fields, limits.maxFields));
+  document = withoutRepeatedSelections(document);
+  const complexity = queryComplexity(document, schema, variables);
+  if (complexity > limits.maxComplexity) return refuse(tooComplexMessage(complexity, limits.maxComplexity));
+  return document;
 }
 
-/** Runs one GraphQL request against the store's current state. */
+/** graph-node's validation names the problem without graphql-js's "Did you mean …?" suggestions. */
+const withoutSuggestion = (error: GraphQLError) => {
+  const json = error.toJSON();
+  return { ...json, message: json.message.replace(/ Did you mean .*\?$/, "") };
+};
+
+/**
+ * Runs one GraphQL request against the store's current state, held to `options.limits`: refused before it runs when
+ * it is too deep, too wide or too complex, and stopped (with no partial data) when its result grows past the size
+ * limit or it runs past its time.
+ */
 export async function executeQuery(options: QueryServerOptions, request: Request): Promise<object> {
   const mistake = requestMistake(request);
   if (mistake !== undefined || typeof request.query !== "string") return { errors: [{ message: mistake }] };
-  const document = parseWithin(request.query, options.limits ?? defaultQueryLimits);
+  const limits = options.limits ?? defaultQueryLimits;
+  const variables = (request.variables as Record<string, unknown> | null | undefined) ?? {};
+  const document = parseWithin(request.query, variables, options.schema, limits);
   if ("errors" in document) return document;
   const validationErrors = validate(options.schema, document);
+  if (validationErrors.length > 0) return { errors: validationErrors.map(withoutSuggestion) };
+  const run = startRun(limits);
   const contextValue: QueryContext = {
     sql: options.sql,
     deployment: options.deployment,
     status: await options.store.status(),
+    limits,
+    run,
   };
-  const result =
-    validationErrors.length > 0
-      ? { errors: validationErrors, data: undefined }
-      : await execute({
-          schema: options.schema,
-          document,
-          variableValues: (request.variables as Record<string, unknown> | null | undefined) ?? undefined,
-          operationName: typeof request.operationName === "string" ? request.operationName : undefined,
-          contextValue,
-        });
-  // graph-node's validation names the problem without graphql-js's "Did you mean …?" suggestions.
-  const errors = result.errors?.map((e) => {
-    const json = e.toJSON();
-    return { ...json, message: json.message.replace(/ Did you mean .*\?$/, "") };
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), Math.max(0, run.deadlineMs - performance.now()));
   });
+  const result = await Promise.race([
+    Promise.resolve(
+      execute({
+        schema: options.schema,
+        document,
+        variableValues: variables,
+        operationName: typeof request.operationName === "string" ? request.operationName : undefined,
+        contextValue,
+      }),
+    ),
+    timedOut,
+  ]).finally(() => clearTimeout(timer));
+  if (result === "timeout" || run.failure) {
+    // Resolvers still running stop at their next step (the failure is theirs too); the answer does not wait.
+    run.failure ??= new GraphQLError(timedOutMessage(limits.queryTimeoutSec));
+    return { errors: [{ message: run.failure.message }] };
+  }
+  if (run.resultBytes > limits.warnResultBytes) {
+    (options.warn ?? console.warn)(
+      `[graphql] a result of about ${run.resultBytes} bytes is larger than GRAPH_GRAPHQL_WARN_RESULT_SIZE ` +
+        `(${limits.warnResultBytes}): ${request.query.slice(0, 200)}`,
+    );
+  }
+  const errors = result.errors?.map(withoutSuggestion);
   return errors ? { ...(result.data ? { data: result.data } : {}), errors } : { data: result.data };
 }
 

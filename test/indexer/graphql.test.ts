@@ -2,10 +2,18 @@ import path from "node:path";
 import type { Server } from "node:http";
 import hre from "hardhat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "graphql";
+import { parse, print } from "graphql";
 import { formatUnits, parseUnits, type PublicClient } from "viem";
 import { executableSchema } from "../../indexer/graphql/resolvers.ts";
-import { defaultQueryLimits, queryLimitsFromEnv, selectionDepth, textNesting } from "../../indexer/graphql/limits.ts";
+import {
+  defaultQueryLimits,
+  queryComplexity,
+  queryLimitsFromEnv,
+  selectionDepth,
+  textNesting,
+  withoutRepeatedSelections,
+  type QueryLimits,
+} from "../../indexer/graphql/limits.ts";
 import { executeQuery, startQueryServer, type QueryServerOptions } from "../../indexer/graphql/server.ts";
 import { loadSubgraph, withDeployment } from "../../indexer/manifest.ts";
 import { openDatabase } from "../../indexer/store/database.ts";
@@ -90,6 +98,102 @@ describe("GraphQL query API (graph-node compatible)", () => {
     expect((await query("{ deposits(skip: 5001) { id } }")).errors?.[0]?.message).toBe(
       "The `skip` argument must be between 0 and 5000, but is 5001",
     );
+  });
+
+  describe("limits (graph-node's environment variables)", () => {
+    const within = (limits: Partial<QueryLimits>, q: string, variables?: Record<string, unknown>) =>
+      executeQuery(
+        { ...api, limits: { ...defaultQueryLimits, ...limits } },
+        { query: q, variables },
+      ) as Promise<Result>;
+
+    it("refuses a query that may return more entities than GRAPH_GRAPHQL_MAX_COMPLEXITY, counted as graph-node counts", async () => {
+      // 1,000 deposits, each with its vault's 1,000 deposits: 1,000 + 1,000 × 1,000.
+      const wide = "{ deposits(first: 1000) { vault { deposits(first: 1000) { id } } } }";
+      expect(await query(wide)).toEqual({
+        errors: [
+          {
+            message:
+              "query potentially returns `1001000` entities or more and thereby exceeds the limit of `1000000` entities " +
+              "(GRAPH_GRAPHQL_MAX_COMPLEXITY). Possible solutions are reducing the depth of the query, querying fewer " +
+              "relationships or using `first` to return smaller collections",
+          },
+        ],
+      });
+      // `first` from a variable counts too; a collection without it counts 100.
+      const byVariable = "query($n: Int) { deposits(first: $n) { vault { deposits(first: $n) { id } } } }";
+      expect((await query(byVariable, { n: 1000 })).errors?.[0]?.message).toMatch(/`1001000` entities/);
+      expect((await within({ maxComplexity: 10_099 }, "{ vaults { deposits { id } } }")).errors?.[0]?.message).toMatch(
+        /`10100` entities or more and thereby exceeds the limit of `10099`/,
+      );
+      expect((await within({ maxComplexity: 10_100 }, "{ vaults { deposits { id } } }")).errors).toBeUndefined();
+      // Three levels of 1,000 overflow no counter: refused the same way.
+      const deep =
+        "{ deposits(first: 1000) { vault { deposits(first: 1000) { vault { deposits(first: 1000) { id } } } } } }";
+      expect((await query(deep)).errors?.[0]?.message).toMatch(/^query potentially returns `1001001000` entities/);
+    });
+
+    it("refuses more field selections than TRIMTAB_GRAPHQL_MAX_FIELDS, and answers a repeated selection as one", async () => {
+      const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: vaults { id }`).join(" ")} }`;
+      expect(await query(aliases(501))).toEqual({
+        errors: [
+          { message: "query has 1002 field selections, more than the limit of 1000 (TRIMTAB_GRAPHQL_MAX_FIELDS)" },
+        ],
+      });
+      expect((await query(aliases(10_000))).errors?.[0]?.message).toMatch(/^query has 20000 field selections/);
+      expect(Object.keys((await data(aliases(500))) as object)).toHaveLength(500);
+      // 499 repeats of one selection (998 fields) are one selection, as GraphQL merges them: validation, which
+      // compares every pair of fields sharing a name, then has one pair to compare, not 124,251.
+      const repeats = `{ ${"vaults { id } ".repeat(499)}}`;
+      expect(print(withoutRepeatedSelections(parse(repeats)))).toBe(print(parse("{ vaults { id } }")));
+      expect(await data(repeats)).toEqual(await data("{ vaults { id } }"));
+    });
+
+    it("reads first and skip's limits from GRAPH_GRAPHQL_MAX_FIRST and GRAPH_GRAPHQL_MAX_SKIP", async () => {
+      expect((await within({ maxFirst: 2 }, "{ deposits(first: 3) { id } }")).errors?.[0]?.message).toBe(
+        "The `first` argument must be between 0 and 2, but is 3",
+      );
+      expect((await within({ maxSkip: 1 }, "{ deposits(skip: 2) { id } }")).errors?.[0]?.message).toBe(
+        "The `skip` argument must be between 0 and 1, but is 2",
+      );
+    });
+
+    it("stops a query whose result grows past GRAPH_GRAPHQL_ERROR_RESULT_SIZE, with no partial data, and warns past GRAPH_GRAPHQL_WARN_RESULT_SIZE", async () => {
+      const full = "{ deposits { id assets shares owner } }";
+      const size = JSON.stringify(await data(full)).length;
+      expect(await within({ errorResultBytes: Math.floor(size / 2) }, full)).toEqual({
+        errors: [
+          {
+            message: `the result is larger than the limit of ${Math.floor(size / 2)} bytes (GRAPH_GRAPHQL_ERROR_RESULT_SIZE)`,
+          },
+        ],
+      });
+      expect((await within({ errorResultBytes: 2 * size }, full)).errors).toBeUndefined();
+      const warnings: string[] = [];
+      const limits = { ...defaultQueryLimits, warnResultBytes: Math.floor(size / 2) };
+      await executeQuery({ ...api, limits, warn: (m) => warnings.push(m) }, { query: full });
+      await executeQuery({ ...api, limits, warn: (m) => warnings.push(m) }, { query: "{ vaults { id } }" });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/larger than GRAPH_GRAPHQL_WARN_RESULT_SIZE/);
+    });
+
+    it("answers a query still running after GRAPH_GRAPHQL_QUERY_TIMEOUT with graph-node's timeout, without waiting for it", async () => {
+      // A database that takes 3 s per read.
+      const slowSql = {
+        ...api.sql,
+        query: async <T>(text: string, params?: unknown[]) => {
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
+          return api.sql.query<T>(text, params);
+        },
+      };
+      const limits = { ...defaultQueryLimits, queryTimeoutSec: 1 };
+      const started = performance.now();
+      const result = await executeQuery({ ...api, sql: slowSql, limits }, { query: "{ deposits { id } }" });
+      const elapsedMs = performance.now() - started;
+      expect(result).toEqual({ errors: [{ message: "Query timed out after 1 s (GRAPH_GRAPHQL_QUERY_TIMEOUT)" }] });
+      expect(elapsedMs).toBeGreaterThanOrEqual(990);
+      expect(elapsedMs).toBeLessThan(2_500);
+    });
   });
 
   it("filters with comparison, list, string and nested operators, and with and/or", async () => {
@@ -282,6 +386,7 @@ describe("GraphQL query API (graph-node compatible)", () => {
   it("reads its limits from graph-node's environment variables, and names a bad value", () => {
     expect(queryLimitsFromEnv({})).toEqual(defaultQueryLimits);
     expect(queryLimitsFromEnv({ GRAPH_GRAPHQL_MAX_DEPTH: "40", TRIMTAB_GRAPHQL_MAX_BODY_BYTES: "2048" })).toEqual({
+      ...defaultQueryLimits,
       maxDepth: 40,
       maxBodyBytes: 2_048,
     });
@@ -290,11 +395,16 @@ describe("GraphQL query API (graph-node compatible)", () => {
     );
   });
 
-  it("counts a query's depth through fragments, and its text's nesting outside strings and comments", () => {
+  it("counts a query's depth and complexity through fragments, and its text's nesting outside strings and comments", () => {
     const document = parse(
       "query { vaults { ...v } } fragment v on Vault { deposits { ...d } } fragment d on Deposit { id }",
     );
     expect(selectionDepth(document)).toBe(3);
+    // Complexity through fragments: 100 vaults (no `first`), each with 5 deposits; introspection counts nothing.
+    const withFragment = parse(
+      "{ __schema { types { fields { name } } } vaults { ...v } } fragment v on Vault { deposits(first: 5) { id } }",
+    );
+    expect(queryComplexity(withFragment, api.schema)).toBe(100 + 100 * 5);
     expect(textNesting('{ a(where: { name: "{{{{" }) { b } # {{{{\n }')).toBe(2);
   });
 });
