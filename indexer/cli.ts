@@ -12,30 +12,25 @@
  *   --range-blocks <n>     blocks per eth_getLogs range (default 2000)
  *   --once                 index to the chain's head, print a JSON summary (head, events, seconds, peak RSS) and
  *                          exit (no server)
+ *
+ * Serving, the process runs three threads: this one answers HTTP (the health endpoint, limits, load shedding), an
+ * indexing worker owns the database and follows the chain, and a query worker runs the queries. Neither kind of work
+ * can stall the other, and a query that exhausts its worker's memory costs only that worker, which is replaced.
  */
-import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createPublicClient, http, type PublicClient } from "viem";
-import { executableSchema } from "./graphql/resolvers.ts";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { loadLimitsFromEnv } from "./graphql/admission.ts";
 import { queryLimitsFromEnv } from "./graphql/limits.ts";
+import { startQueryWorker } from "./graphql/queryWorkers.ts";
 import { startQueryServer } from "./graphql/server.ts";
-import { loadSubgraph, withDeployment, type Subgraph } from "./manifest.ts";
-import { base58 } from "./runtime/host.ts";
-import { openDatabase } from "./store/database.ts";
-import { databaseStore } from "./store/databaseStore.ts";
-import { follow, syncOnce } from "./sync.ts";
+import { deploymentId, indexedSubgraph, log, openIndexing, type IndexingArgs } from "./indexing.ts";
+import type { IndexingCommand, IndexingMessage } from "./indexWorker.ts";
+import { syncOnce } from "./sync.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
-
-/** A local deployment id in IPFS's form (Qm…): base58 of the sha256 multihash of the manifest and addresses. */
-export function deploymentId(subgraph: Subgraph): string {
-  const hash = createHash("sha256");
-  for (const ds of subgraph.dataSources) hash.update(`${ds.name}:${ds.network}:${ds.address}:${ds.startBlock};`);
-  hash.update(subgraph.schemaSource);
-  return base58(Uint8Array.from([0x12, 0x20, ...hash.digest()]));
-}
+/** Each worker's heap, in megabytes: the cap the main thread has (see `nodeOptions.ts`). */
+const workerHeapMb = 256;
 
 const { values } = parseArgs({
   options: {
@@ -51,30 +46,38 @@ const { values } = parseArgs({
   },
 });
 
-let subgraph = await loadSubgraph(path.resolve(values.subgraph));
-if (values.deployment) {
-  subgraph = withDeployment(subgraph, JSON.parse(await readFile(values.deployment, "utf8")));
-}
-const network = subgraph.dataSources[0]?.network ?? "default";
-const dataDir = values["data-dir"] ?? path.join(root, ".trimtab", "indexer", network);
-if (!values["database-url"]) await mkdir(dataDir, { recursive: true });
-const sql = await openDatabase(values["database-url"] ? { url: values["database-url"] } : { dataDir });
-const store = await databaseStore(sql, subgraph.schema);
-const client = createPublicClient({ transport: http(values.rpc) }) as PublicClient;
-const log = (message: string) => console.log(`[indexer] ${message}`);
 const rangeBlocks = Number(values["range-blocks"]);
 if (!Number.isInteger(rangeBlocks) || rangeBlocks < 1) {
   console.error(`--range-blocks must be a positive integer, got "${values["range-blocks"]}"`);
   process.exit(2);
 }
-const mappingLog = (level: number, message: string, where: { dataSource: string; block: bigint }) =>
-  console.log(
-    `[mapping ${["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"][level]}] ${where.dataSource}@${where.block}: ${message}`,
-  );
+let limits: ReturnType<typeof queryLimitsFromEnv>;
+let load: ReturnType<typeof loadLimitsFromEnv>;
+try {
+  limits = queryLimitsFromEnv();
+  load = loadLimitsFromEnv();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+const subgraphDir = path.resolve(values.subgraph);
+const deploymentFile = values.deployment ? path.resolve(values.deployment) : undefined;
+const subgraph = await indexedSubgraph({ subgraphDir, deploymentFile });
+const network = subgraph.dataSources[0]?.network ?? "default";
+const databaseUrl = values["database-url"] || undefined;
+const args: IndexingArgs = {
+  rpc: values.rpc,
+  subgraphDir,
+  ...(deploymentFile ? { deploymentFile } : {}),
+  dataDir: path.resolve(values["data-dir"] ?? path.join(root, ".trimtab", "indexer", network)),
+  ...(databaseUrl ? { databaseUrl } : {}),
+  rangeBlocks,
+};
 
 if (values.once) {
+  const { sql, sync } = await openIndexing(args);
   const started = performance.now();
-  const result = await syncOnce({ client, subgraph, store, log, mappingLog, rangeBlocks });
+  const result = await syncOnce(sync);
   const seconds = (performance.now() - started) / 1000;
   const summary = {
     head: result.head?.number.toString() ?? null,
@@ -88,23 +91,66 @@ if (values.once) {
   process.exit(result.failed ? 1 : 0);
 }
 
+const indexing = new Worker(new URL("./indexWorker.ts", import.meta.url), {
+  workerData: args,
+  resourceLimits: { maxOldGenerationSizeMb: workerHeapMb },
+});
+const command = (message: IndexingCommand, transfer: MessagePort[] = []) => indexing.postMessage(message, transfer);
+let status: { head: string | null; failed: boolean } = { head: null, failed: false };
+let stopping = false;
+indexing.on("error", (error) => {
+  console.error(`[indexer] indexing stopped: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
+indexing.on("exit", (code) => {
+  if (!stopping) {
+    console.error(`[indexer] the indexing thread exited (code ${code})`);
+    process.exit(1);
+  }
+});
+const namespace = await new Promise<string>((resolve) => {
+  indexing.on("message", (message: IndexingMessage) => {
+    if (message.type === "ready") resolve(message.namespace);
+    else status = { head: message.head, failed: message.failed };
+  });
+});
+
 const deployment = deploymentId(subgraph);
+const queries = await startQueryWorker({
+  data: { subgraphDir, namespace, name: values.name, deployment, limits, ...(databaseUrl ? { databaseUrl } : {}) },
+  ...(databaseUrl
+    ? {}
+    : {
+        connectSql: () => {
+          const { port1, port2 } = new MessageChannel();
+          command({ type: "sqlPort", port: port1 }, [port1]);
+          return port2;
+        },
+      }),
+  heapMb: workerHeapMb,
+  log,
+});
 const server = await startQueryServer({
-  schema: executableSchema(subgraph.schema, store.namespace),
-  sql,
-  store,
   name: values.name,
   deployment,
-  limits: queryLimitsFromEnv(),
+  limits,
+  load,
+  execute: queries.execute,
+  health: () => ({
+    ok: queries.ready(),
+    indexing: { head: status.head === null ? null : Number(status.head), failed: status.failed },
+    queryWorker: { ready: queries.ready(), restarts: queries.restarts() },
+  }),
   port: Number(values.port),
 });
 log(`GraphQL at http://127.0.0.1:${values.port}/subgraphs/name/${values.name} (deployment ${deployment})`);
-const controller = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    controller.abort();
+    if (stopping) return;
+    stopping = true;
     server.close();
+    void queries.close();
+    command({ type: "stop" });
+    indexing.once("exit", () => process.exit(0));
   });
 }
-await follow({ client, subgraph, store, log, mappingLog, rangeBlocks, signal: controller.signal });
-await sql.close();

@@ -132,7 +132,9 @@ async function main() {
   const node = await startHardhatNode(port, logFile);
   let indexer: ChildProcess | undefined;
   let web: ChildProcess | undefined;
+  let stopping = false;
   const stop = () => {
+    stopping = true;
     web?.kill("SIGTERM");
     indexer?.kill("SIGTERM");
     node.kill("SIGTERM");
@@ -187,6 +189,22 @@ async function main() {
       deploymentFile: deployed.file!,
       logFile: path.join(root, ".trimtab", `web-${webPort}.log`),
     });
+    // A server that stops after this point stops the stack: "Ready" is never left standing over a dead server.
+    const servers: [string, ChildProcess, string][] = [
+      ["the indexer", indexer, `.trimtab/indexer-${graphqlPort}.log`],
+      ["the web app", web, `.trimtab/web-${webPort}.log`],
+    ];
+    for (const [what, child, log] of servers) {
+      const exited = () => {
+        if (stopping) return;
+        console.error(`${what} exited (${child.exitCode ?? child.signalCode}): see ${log}. Stopping the stack.`);
+        process.exitCode = 1;
+        stop();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) exited();
+      else child.once("exit", exited);
+    }
+    if (stopping) return;
     printSummary(deployed.record, deployed.file!);
     console.log(`  node log     ${path.relative(root, logFile)}\n\nReady. Ctrl-C stops the chain.`);
   } catch (error) {

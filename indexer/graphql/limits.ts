@@ -104,6 +104,20 @@ export function tooManyFieldsMessage(fields: number, maxFields: number): string 
   return `query has ${fields} field selections, more than the limit of ${maxFields} (TRIMTAB_GRAPHQL_MAX_FIELDS)`;
 }
 
+/**
+ * Tokens a query's text may hold per field it may select: names, punctuation, arguments and their values (a list of
+ * ids in `id_in` included). Parsing stops past them.
+ */
+export const tokensPerField = 50;
+
+/** The message of a query whose text holds more than `maxTokens` tokens. */
+export function tooManyTokensMessage(maxTokens: number, maxFields: number): string {
+  return (
+    `query has more than ${maxTokens} tokens, ${tokensPerField} for each of the ${maxFields} fields a query may ` +
+    "select (TRIMTAB_GRAPHQL_MAX_FIELDS)"
+  );
+}
+
 /** The message of a result larger than `maxBytes`. */
 export function resultTooBigMessage(maxBytes: number): string {
   return `the result is larger than the limit of ${maxBytes} bytes (GRAPH_GRAPHQL_ERROR_RESULT_SIZE)`;

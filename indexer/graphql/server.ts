@@ -1,173 +1,136 @@
 /**
  * The query API over HTTP, at graph-node's paths: `/subgraphs/name/<name>` and `/subgraphs/id/<deployment>`, with
- * `{ query, variables, operationName }` as JSON (POST) or query parameters (GET). GraphQL errors come back as
- * graph-node returns them: HTTP 200 with `{ "errors": [{ "message", "locations"? }] }`.
+ * `{ query, variables, operationName }` as JSON (POST) or query parameters (GET), and `GET /health`.
+ *
+ * The server only reads, checks, admits and answers: the queries run elsewhere (`execute`, in the indexer a worker
+ * thread), so that its own event loop stays free to answer the health endpoint, shed load and refuse bad requests
+ * at once whatever the queries are doing. A client's mistake answers 4xx with a GraphQL error naming it; an
+ * overload answers 503 with `Retry-After`; no request can crash the server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
-import type { Sql } from "../store/database.ts";
-import type { DatabaseStore } from "../store/databaseStore.ts";
-import {
-  defaultQueryLimits,
-  fieldCount,
-  queryComplexity,
-  selectionDepth,
-  textNesting,
-  timedOutMessage,
-  tooComplexMessage,
-  tooDeepMessage,
-  tooManyFieldsMessage,
-  withoutRepeatedSelections,
-  type QueryLimits,
-} from "./limits.ts";
-import { startRun, type QueryContext } from "./resolvers.ts";
+import { admission, defaultLoadLimits, shed, type LoadLimits, type LoadStats } from "./admission.ts";
+import { requestMistake, type GraphQLRequest } from "./execute.ts";
+import { defaultQueryLimits, type QueryLimits } from "./limits.ts";
 
 export type QueryServerOptions = {
-  schema: GraphQLSchema;
-  sql: Sql;
-  store: Pick<DatabaseStore, "status">;
   name: string;
   deployment: string;
-  /** The limits queries are held to (`defaultQueryLimits` when not given). */
+  /** Runs a well-formed request: its GraphQL response, as an object or as JSON text. Throws when it could not run. */
+  execute: (request: GraphQLRequest) => Promise<object | string>;
+  /** The limits queries are held to (`defaultQueryLimits` when not given): the server reads the body's. */
   limits?: QueryLimits;
-  /** Where a warning goes (a result past `GRAPH_GRAPHQL_WARN_RESULT_SIZE`); console.warn when not given. */
-  warn?: (message: string) => void;
+  /** When to shed load (`defaultLoadLimits` when not given). */
+  load?: LoadLimits;
+  /** What `GET /health` reports besides the queries' load; `ok: false` answers 503. */
+  health?: () => { ok: boolean } & Record<string, unknown>;
+  port: number;
+  host?: string;
 };
 
-type Request = { query?: unknown; variables?: unknown; operationName?: unknown };
+export type QueryServer = Server & { load: () => LoadStats };
 
-/** The request's body, read up to `maxBytes`: undefined as soon as it passes the limit (the rest is not read). */
-async function body(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of request) {
-    bytes += (chunk as Buffer).length;
-    if (bytes > maxBytes) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** What is wrong with the request's shape (the client's mistake), or undefined when nothing is. */
-function requestMistake(request: unknown): string | undefined {
-  if (!isObject(request)) return "The request must be a JSON object with a `query`";
-  if (typeof request.query !== "string") return "The `query` field must be a string";
-  if (request.variables !== undefined && request.variables !== null && !isObject(request.variables)) {
-    return "The `variables` field must be a JSON object";
-  }
-  return undefined;
-}
+/** How long the server goes on reading (and dropping) a refused body before it hangs up. */
+const drainMs = 5_000;
 
 /**
- * The query parsed and held to the limits that need no execution, or the GraphQL errors that refuse it: a syntax
- * error; a depth past the limit (checked on the text before parsing, so that no nesting can exhaust the parser's
- * stack, and exactly after); too many fields; or too many entities potentially returned. A selection repeated in one
- * selection set is kept once (see `withoutRepeatedSelections`).
+ * The request's body, read up to `maxBytes`; undefined as soon as it passes the limit. The rest is then read and
+ * dropped, for at most `drainMs`: a server that hangs up on a client still sending makes the client's system reset
+ * the connection, and the client would lose the answer that says why.
  */
-function parseWithin(
-  query: string,
-  variables: Readonly<Record<string, unknown>>,
-  schema: GraphQLSchema,
-  limits: QueryLimits,
-): DocumentNode | { errors: object[] } {
-  const refuse = (message: string) => ({ errors: [{ message }] });
-  // Input objects and lists nest in the text too: the text may nest twice the limit before it is refused unparsed.
-  if (textNesting(query) > 2 * limits.maxDepth) return refuse(tooDeepMessage(limits.maxDepth));
-  let document: DocumentNode;
-  try {
-    document = parse(query);
-  } catch (error) {
-    if (error instanceof GraphQLError) return { errors: [error.toJSON()] };
-    throw error;
-  }
-  if (selectionDepth(document) > limits.maxDepth) return refuse(tooDeepMessage(limits.maxDepth));
-  const fields = fieldCount(document);
-  if (fields > limits.maxFields) return refuse(tooManyFieldsMessage(fields, limits.maxFields));
-  document = withoutRepeatedSelections(document);
-  const complexity = queryComplexity(document, schema, variables);
-  if (complexity > limits.maxComplexity) return refuse(tooComplexMessage(complexity, limits.maxComplexity));
-  return document;
-}
-
-/** graph-node's validation names the problem without graphql-js's "Did you mean …?" suggestions. */
-const withoutSuggestion = (error: GraphQLError) => {
-  const json = error.toJSON();
-  return { ...json, message: json.message.replace(/ Did you mean .*\?$/, "") };
-};
-
-/**
- * Runs one GraphQL request against the store's current state, held to `options.limits`: refused before it runs when
- * it is too deep, too wide or too complex, and stopped (with no partial data) when its result grows past the size
- * limit or it runs past its time.
- */
-export async function executeQuery(options: QueryServerOptions, request: Request): Promise<object> {
-  const mistake = requestMistake(request);
-  if (mistake !== undefined || typeof request.query !== "string") return { errors: [{ message: mistake }] };
-  const limits = options.limits ?? defaultQueryLimits;
-  const variables = (request.variables as Record<string, unknown> | null | undefined) ?? {};
-  const document = parseWithin(request.query, variables, options.schema, limits);
-  if ("errors" in document) return document;
-  const validationErrors = validate(options.schema, document);
-  if (validationErrors.length > 0) return { errors: validationErrors.map(withoutSuggestion) };
-  const run = startRun(limits);
-  const contextValue: QueryContext = {
-    sql: options.sql,
-    deployment: options.deployment,
-    status: await options.store.status(),
-    limits,
-    run,
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), Math.max(0, run.deadlineMs - performance.now()));
+function body(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off("data", onData);
+      chunks.length = 0;
+      request.resume();
+      setTimeout(() => request.socket.destroy(), drainMs).unref();
+      resolve(undefined);
+    };
+    request.on("data", onData);
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
   });
-  const result = await Promise.race([
-    Promise.resolve(
-      execute({
-        schema: options.schema,
-        document,
-        variableValues: variables,
-        operationName: typeof request.operationName === "string" ? request.operationName : undefined,
-        contextValue,
-      }),
-    ),
-    timedOut,
-  ]).finally(() => clearTimeout(timer));
-  if (result === "timeout" || run.failure) {
-    // Resolvers still running stop at their next step (the failure is theirs too); the answer does not wait.
-    run.failure ??= new GraphQLError(timedOutMessage(limits.queryTimeoutSec));
-    return { errors: [{ message: run.failure.message }] };
-  }
-  if (run.resultBytes > limits.warnResultBytes) {
-    (options.warn ?? console.warn)(
-      `[graphql] a result of about ${run.resultBytes} bytes is larger than GRAPH_GRAPHQL_WARN_RESULT_SIZE ` +
-        `(${limits.warnResultBytes}): ${request.query.slice(0, 200)}`,
-    );
-  }
-  const errors = result.errors?.map(withoutSuggestion);
-  return errors ? { ...(result.data ? { data: result.data } : {}), errors } : { data: result.data };
 }
 
-/** Answers `payload` as JSON: serialised before any header is written, so that a failure leaves nothing half-sent. */
-function send(res: ServerResponse, status: number, payload: object): void {
-  const text = JSON.stringify(payload);
-  res.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" });
+/**
+ * A POST body is read as JSON whatever its content type says, as graph-node reads it: `fetch` sends a string as
+ * `text/plain` and `curl -d` as `application/x-www-form-urlencoded`. Only `application/graphql` is a bare query.
+ */
+const mediaType = (req: IncomingMessage) => (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+
+/** Answers `payload` as JSON (text is sent as is): serialised before any header is written, so nothing is half-sent. */
+function send(res: ServerResponse, status: number, payload: object | string, headers: Record<string, string> = {}) {
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+  res.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*", ...headers });
   res.end(text);
 }
+const error = (message: string) => ({ errors: [{ message }] });
 
-export function startQueryServer(options: QueryServerOptions & { port: number; host?: string }): Promise<Server> {
+export function startQueryServer(options: QueryServerOptions): Promise<QueryServer> {
   const paths = new Set([`/subgraphs/name/${options.name}`, `/subgraphs/id/${options.deployment}`]);
   const limits = options.limits ?? defaultQueryLimits;
+  const load = options.load ?? defaultLoadLimits;
+  const queries = admission(load);
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res).catch((failure: unknown) => {
       // Whatever went wrong, the process goes on: answer if nothing was sent yet, else drop the connection.
       if (res.headersSent) res.destroy();
-      else send(res, 500, { errors: [{ message: error instanceof Error ? error.message : String(error) }] });
+      else send(res, 500, error(failure instanceof Error ? failure.message : String(failure)));
     });
   });
+
+  /** What the client sent (not yet checked), or the status and message that refuse it. */
+  const readRequest = async (
+    req: IncomingMessage,
+    url: URL,
+  ): Promise<{ sent: unknown } | { status: number; message: string; headers?: Record<string, string> }> => {
+    if (req.method === "GET") {
+      const variables = url.searchParams.get("variables");
+      try {
+        const sent: GraphQLRequest = {
+          query: url.searchParams.get("query") ?? undefined,
+          variables: variables ? JSON.parse(variables) : undefined,
+          operationName: url.searchParams.get("operationName") ?? undefined,
+        };
+        return { sent };
+      } catch (failure) {
+        return { status: 400, message: `The \`variables\` parameter is not valid JSON: ${(failure as Error).message}` };
+      }
+    }
+    if (req.method !== "POST") {
+      return {
+        status: 405,
+        message: `Method ${req.method} is not allowed: use POST or GET`,
+        headers: { allow: "GET, POST, OPTIONS" },
+      };
+    }
+    const type = mediaType(req);
+    const text = await body(req, limits.maxBodyBytes);
+    if (text === undefined) {
+      return {
+        status: 413,
+        message: `The request body is larger than ${limits.maxBodyBytes} bytes (TRIMTAB_GRAPHQL_MAX_BODY_BYTES)`,
+      };
+    }
+    if (type === "application/graphql") return { sent: { query: text } };
+    try {
+      return { sent: JSON.parse(text) as unknown };
+    } catch (failure) {
+      const sent = ["", "application/json", "text/plain"].includes(type) ? "" : ` (it was sent as ${type})`;
+      return {
+        status: 400,
+        message: `The request body is not valid JSON${sent}: ${(failure as Error).message}. Send {"query": "…"} as application/json`,
+      };
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method === "OPTIONS") {
@@ -179,48 +142,49 @@ export function startQueryServer(options: QueryServerOptions & { port: number; h
       res.end();
       return;
     }
-    if (!paths.has(url.pathname.replace(/\/$/, ""))) {
-      send(res, 404, {
-        errors: [{ message: `No subgraph at ${url.pathname}: query /subgraphs/name/${options.name}` }],
-      });
+    const path = url.pathname.replace(/\/$/, "");
+    if (path === "/health") {
+      const health = options.health?.() ?? { ok: true };
+      send(res, health.ok ? 200 : 503, { ...health, queries: queries.stats() });
       return;
     }
-    let request: unknown;
-    try {
-      if (req.method === "GET") {
-        const variables = url.searchParams.get("variables");
-        request = {
-          query: url.searchParams.get("query") ?? undefined,
-          variables: variables ? JSON.parse(variables) : undefined,
-          operationName: url.searchParams.get("operationName") ?? undefined,
-        };
-      } else if (req.method === "POST") {
-        const text = await body(req, limits.maxBodyBytes);
-        if (text === undefined) {
-          // The rest of the body is not read: the connection closes after the answer.
-          res.setHeader("connection", "close");
-          const message = `The request body is larger than ${limits.maxBodyBytes} bytes (TRIMTAB_GRAPHQL_MAX_BODY_BYTES)`;
-          send(res, 413, { errors: [{ message }] });
-          return;
-        }
-        request = JSON.parse(text);
-      } else {
-        send(res, 405, { errors: [{ message: `Method ${req.method} is not allowed: use POST or GET` }] });
-        return;
-      }
-    } catch (error) {
-      send(res, 400, { errors: [{ message: `The request body is not valid JSON: ${(error as Error).message}` }] });
+    if (!paths.has(path)) {
+      send(res, 404, error(`No subgraph at ${url.pathname}: query /subgraphs/name/${options.name}`));
       return;
     }
+    const read = await readRequest(req, url);
+    if ("status" in read) {
+      send(res, read.status, error(read.message), read.headers);
+      return;
+    }
+    const request = read.sent as GraphQLRequest;
     const mistake = requestMistake(request);
     if (mistake !== undefined) {
-      send(res, 400, { errors: [{ message: mistake }] });
+      send(res, 400, error(mistake));
       return;
     }
-    send(res, 200, await executeQuery({ ...options, limits }, request as Request));
+    let answer: object | string | typeof shed;
+    try {
+      answer = await queries.run(() => options.execute(request));
+    } catch (failure) {
+      // The query could not run (its worker stopped): a moment later it can.
+      send(res, 503, error(failure instanceof Error ? failure.message : String(failure)), { "retry-after": "1" });
+      return;
+    }
+    if (answer === shed) {
+      const message =
+        `The query API is overloaded: this request would wait more than ${load.thresholdMs} ms ` +
+        "(GRAPH_LOAD_THRESHOLD). Retry in a second";
+      send(res, 503, error(message), { "retry-after": "1" });
+      return;
+    }
+    if (res.destroyed) return; // the client left while the query ran
+    send(res, 200, answer);
   };
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve(server));
+    server.listen(options.port, options.host ?? "127.0.0.1", () =>
+      resolve(Object.assign(server, { load: queries.stats })),
+    );
   });
 }

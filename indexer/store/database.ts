@@ -46,9 +46,12 @@ async function initDataDir(dataDir: string): Promise<void> {
   await rename(staging, dataDir);
 }
 
-/** Opens PGlite at `dataDir` (in memory when omitted; created when new), or PostgreSQL at `url`. */
-export async function openDatabase(options: { dataDir?: string; url?: string }): Promise<Sql> {
-  if (options.url) return openPostgres(options.url);
+/**
+ * Opens PGlite at `dataDir` (in memory when omitted; created when new), or PostgreSQL at `url` with a pool of
+ * `poolSize` connections (4 by default).
+ */
+export async function openDatabase(options: { dataDir?: string; url?: string; poolSize?: number }): Promise<Sql> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 4);
   if (options.dataDir && !existsSync(path.join(options.dataDir, "PG_VERSION"))) await initDataDir(options.dataDir);
   const db = new PGlite(options.dataDir, pgliteOptions);
   await db.waitReady;
@@ -89,8 +92,8 @@ const exactTypes = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-async function openPostgres(url: string): Promise<Sql> {
-  const pool = new pg.Pool({ connectionString: url, max: 4, types: exactTypes });
+async function openPostgres(url: string, poolSize: number): Promise<Sql> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: exactTypes });
   await pool.query("select 1");
   const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) => {
     const result = await client.query(text, params as unknown[]);

@@ -46,6 +46,27 @@ export type DatabaseStore = BlockStore & {
   namespace: string;
 };
 
+/** The indexing status recorded in `namespace`: what queries read, from any connection. */
+export async function readStatus(sql: Pick<Sql, "query">, namespace: string): Promise<IndexingStatus> {
+  const { rows } = await sql.query<{
+    head_number: string | number | bigint | null;
+    head_hash: Uint8Array | null;
+    failed: boolean;
+    error: string | null;
+    error_block: string | number | bigint | null;
+  }>(`select head_number, head_hash, failed, error, error_block from ${quote(namespace)}.meta where id = 1`);
+  const row = rows[0]!;
+  return {
+    head:
+      row.head_number === null || !row.head_hash
+        ? null
+        : { number: BigInt(row.head_number), hash: bytesToHex(row.head_hash) },
+    failed: row.failed,
+    error: row.error,
+    errorBlock: row.error_block === null ? null : BigInt(row.error_block),
+  };
+}
+
 /** Entities the cache holds; past it the least recently stored tenth is dropped. */
 const cacheLimit = 50_000;
 /** Committed blocks are written together once this many are held, or this many entity changes. */
@@ -325,25 +346,7 @@ export async function databaseStore(sql: Sql, schema: SubgraphSchema, namespace 
       await store.flush();
       await sql.transaction((tx) => recordBlocks(tx, [{ number: Number(head.number), hash: head.hash }]));
     },
-    async status() {
-      const { rows } = await sql.query<{
-        head_number: string | number | bigint | null;
-        head_hash: Uint8Array | null;
-        failed: boolean;
-        error: string | null;
-        error_block: string | number | bigint | null;
-      }>(`select head_number, head_hash, failed, error, error_block from ${ns}.meta where id = 1`);
-      const row = rows[0]!;
-      return {
-        head:
-          row.head_number === null || !row.head_hash
-            ? null
-            : { number: BigInt(row.head_number), hash: bytesToHex(row.head_hash) },
-        failed: row.failed,
-        error: row.error,
-        errorBlock: row.error_block === null ? null : BigInt(row.error_block),
-      };
-    },
+    status: () => readStatus(sql, namespace),
     async hashAt(number) {
       const { rows } = await sql.query<{ hash: Uint8Array }>(`select hash from ${ns}.block_hashes where number = $1`, [
         number.toString(),

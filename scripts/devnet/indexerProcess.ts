@@ -28,6 +28,8 @@ export type IndexerProcessOptions = {
   rpcUrl: string;
   deploymentFile: string;
   dataDir: string;
+  /** PostgreSQL instead of PGlite. */
+  databaseUrl?: string;
   port: number;
   logFile: string;
 };
@@ -45,6 +47,7 @@ export async function startIndexerProcess(
       path.join(root, "indexer", "cli.ts"),
       ...["--rpc", options.rpcUrl, "--subgraph", await ensureSubgraphBuilt()],
       ...["--deployment", options.deploymentFile, "--data-dir", options.dataDir, "--port", String(options.port)],
+      ...(options.databaseUrl ? ["--database-url", options.databaseUrl] : []),
     ],
     logFile: options.logFile,
     what: "the indexer",

@@ -6,13 +6,18 @@ import { revertName } from "./revert.ts";
 import { actAsTimelock } from "./timelock.ts";
 
 /** Deploys the whole stack on the in-process network and funds depositors with devnet USDC. */
-export async function deployVault(connection: Connection) {
+/**
+ * The whole stack on `connection`, with a vault, its modules and seeded markets. On a node over HTTP, Ignition keeps
+ * a journal under ignition/deployments/<deploymentId>: give one of the test's own, and remove it first.
+ */
+export async function deployVault(connection: Connection, options: { deploymentId?: string } = {}) {
   const { viem, networkHelpers } = connection;
   const [deployer, guardian, alice, bob, carol, dave, eve] = await viem.getWalletClients();
   if (!deployer || !guardian || !alice || !bob || !carol || !dave || !eve) throw new Error("need 7 accounts");
   const guardianExpiresAt = BigInt((await networkHelpers.time.latest()) + 365 * daySeconds);
   const stack = await deployStack(connection, {
     network: "test",
+    ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}),
     governance: {
       proposalGuardian: guardian.account.address,
       registryGuardian: guardian.account.address,

@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PublicClient } from "viem";
 import { executableSchema } from "../../indexer/graphql/resolvers.ts";
-import { executeQuery } from "../../indexer/graphql/server.ts";
+import { executeQuery } from "../../indexer/graphql/execute.ts";
 import { loadSubgraph, withDeployment, type Subgraph } from "../../indexer/manifest.ts";
 import { openDatabase, type Sql } from "../../indexer/store/database.ts";
 import { databaseStore, type DatabaseStore } from "../../indexer/store/databaseStore.ts";

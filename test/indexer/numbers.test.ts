@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Hex } from "viem";
 import { executableSchema } from "../../indexer/graphql/resolvers.ts";
-import { executeQuery } from "../../indexer/graphql/server.ts";
+import { executeQuery } from "../../indexer/graphql/execute.ts";
 import { fromString as decimal, toString as decimalString } from "../../indexer/runtime/bigDecimal.ts";
 import type { Entity, StoreValue } from "../../indexer/runtime/values.ts";
 import { parseSchema } from "../../indexer/schema.ts";

@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseUnits, type PublicClient } from "viem";
 import { executableSchema } from "../../indexer/graphql/resolvers.ts";
-import { executeQuery, type QueryServerOptions } from "../../indexer/graphql/server.ts";
+import { executeQuery, type QueryApi } from "../../indexer/graphql/execute.ts";
 import { loadSubgraph, withDeployment } from "../../indexer/manifest.ts";
 import { openDatabase } from "../../indexer/store/database.ts";
 import { databaseStore } from "../../indexer/store/databaseStore.ts";
@@ -13,7 +13,7 @@ import { readmeQueries } from "../../scripts/readmeQueries.ts";
 import { deployVault, rebalanceUntilSettled } from "../helpers/vault.ts";
 
 describe("the README's example queries", () => {
-  let api: QueryServerOptions;
+  let api: QueryApi;
 
   beforeAll(async () => {
     const connection = await hre.network.create();

@@ -48,6 +48,16 @@ function indexOnce(deployment: string, dataDir: string): ChildProcess & { progre
   return Object.assign(child, { progress: () => ranges });
 }
 
+/** The processes whose arguments satisfy `where`. */
+async function processesWhere(where: (args: string[]) => boolean): Promise<number[]> {
+  const found: number[] = [];
+  for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (where(cmdline.split("\0"))) found.push(Number(pid));
+  }
+  return found;
+}
+
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
@@ -114,23 +124,24 @@ describe("indexer restarts", () => {
     expect(resumed.head).toEqual(expected.head);
     expect(resumed.entities).toEqual(expected.entities);
 
-    start.kill("SIGINT");
-    await exited(start);
+    // The stack's indexer killed: npm start says so and stops the stack, rather than standing "Ready" over it.
+    const servingIndexer = await processesWhere(
+      (args) => args.some((arg) => arg.endsWith("indexer/cli.ts")) && args.includes(String(graphqlPort)),
+    );
+    expect(servingIndexer).toHaveLength(1);
+    process.kill(servingIndexer[0]!, "SIGKILL");
+    expect(await exited(start)).toBe(1);
+    expect(output).toMatch(/the indexer exited \(SIGKILL\): see \.trimtab\/indexer-18001\.log\. Stopping the stack\./);
   }, 300_000);
 
   it("killed with SIGKILL while it sets up its database, it leaves no process running and no half-made database", async () => {
     const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "trimtab-init-")), "db");
     const staging = `${dataDir}.initdb`;
     /** The indexer's child processes: any other process with an argument naming the data directory or beside it. */
-    const setupProcesses = async () => {
-      const found: number[] = [];
-      for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
-        const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-        const naming = cmdline.split("\0").some((arg) => arg.startsWith(dataDir));
-        if (naming && Number(pid) !== indexer.pid) found.push(Number(pid));
-      }
-      return found;
-    };
+    const setupProcesses = () =>
+      processesWhere((args) => args.some((arg) => arg.startsWith(dataDir))).then((pids) =>
+        pids.filter((pid) => pid !== indexer.pid),
+      );
     const args = [...indexerNodeOptions, "indexer/cli.ts", "--once", "--rpc", "http://127.0.0.1:9", "--data-dir"];
     const indexer = spawn(node, [...args, dataDir], { cwd: root, stdio: "ignore" });
     children.push(indexer);
