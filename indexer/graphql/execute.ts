@@ -52,18 +52,19 @@ export function requestMistake(request: unknown): string | undefined {
   return undefined;
 }
 
+/** graph-node's validation names the problem without graphql-js's "Did you mean …?" suggestions. */
+const withoutSuggestion = (error: GraphQLError) => {
+  const json = error.toJSON();
+  return { ...json, message: json.message.replace(/ Did you mean .*\?$/, "") };
+};
+
 /**
- * The query parsed and held to the limits that need no execution, or the GraphQL errors that refuse it: a syntax
- * error; a depth past the limit (checked on the text before parsing, so that no nesting can exhaust the parser's
- * stack, and exactly after); too many fields; or too many entities potentially returned. A selection repeated in one
- * selection set is kept once (see `withoutRepeatedSelections`).
+ * The query parsed, held to the limits its text alone decides, and validated; or the GraphQL errors that refuse it: a
+ * syntax error; a depth past the limit (checked on the text before parsing, so that no nesting can exhaust the
+ * parser's stack, and exactly after); too many tokens or fields; or what validation finds. A selection repeated in
+ * one selection set is kept once (see `withoutRepeatedSelections`).
  */
-function parseWithin(
-  query: string,
-  variables: Readonly<Record<string, unknown>>,
-  schema: GraphQLSchema,
-  limits: QueryLimits,
-): DocumentNode | { errors: object[] } {
+function checkedDocument(query: string, schema: GraphQLSchema, limits: QueryLimits): Checked {
   const refuse = (message: string) => ({ errors: [{ message }] });
   // Input objects and lists nest in the text too: the text may nest twice the limit before it is refused unparsed.
   if (textNesting(query) > 2 * limits.maxDepth) return refuse(tooDeepMessage(limits.maxDepth));
@@ -83,16 +84,35 @@ function parseWithin(
   const fields = fieldCount(document);
   if (fields > limits.maxFields) return refuse(tooManyFieldsMessage(fields, limits.maxFields));
   document = withoutRepeatedSelections(document);
-  const complexity = queryComplexity(document, schema, variables);
-  if (complexity > limits.maxComplexity) return refuse(tooComplexMessage(complexity, limits.maxComplexity));
+  const validationErrors = validate(schema, document);
+  if (validationErrors.length > 0) return { errors: validationErrors.map(withoutSuggestion) };
   return document;
 }
 
-/** graph-node's validation names the problem without graphql-js's "Did you mean …?" suggestions. */
-const withoutSuggestion = (error: GraphQLError) => {
-  const json = error.toJSON();
-  return { ...json, message: json.message.replace(/ Did you mean .*\?$/, "") };
-};
+type Checked = DocumentNode | { errors: object[] };
+
+/** Checked queries by their text, per schema: a crowd sends the same few queries, parsed and validated once. */
+const checkedCache = new WeakMap<GraphQLSchema, Map<string, Checked>>();
+const checkedCacheEntries = 500;
+const checkedCacheMaxText = 65_536;
+
+/** `checkedDocument`, from the cache when this text was checked under the same limits (least recently used out). */
+function cachedCheck(query: string, schema: GraphQLSchema, limits: QueryLimits): Checked {
+  if (query.length > checkedCacheMaxText) return checkedDocument(query, schema, limits);
+  let cache = checkedCache.get(schema);
+  if (!cache) checkedCache.set(schema, (cache = new Map()));
+  const key = `${limits.maxDepth}:${limits.maxFields}:${query}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const checked = checkedDocument(query, schema, limits);
+  cache.set(key, checked);
+  if (cache.size > checkedCacheEntries) cache.delete(cache.keys().next().value!);
+  return checked;
+}
 
 /**
  * Runs one GraphQL request against the store's current state, held to `options.limits`: refused before it runs when
@@ -104,10 +124,12 @@ export async function executeQuery(options: QueryApi, request: GraphQLRequest): 
   if (mistake !== undefined || typeof request.query !== "string") return { errors: [{ message: mistake }] };
   const limits = options.limits ?? defaultQueryLimits;
   const variables = (request.variables as Record<string, unknown> | null | undefined) ?? {};
-  const document = parseWithin(request.query, variables, options.schema, limits);
+  const document = cachedCheck(request.query, options.schema, limits);
   if ("errors" in document) return document;
-  const validationErrors = validate(options.schema, document);
-  if (validationErrors.length > 0) return { errors: validationErrors.map(withoutSuggestion) };
+  const complexity = queryComplexity(document, options.schema, variables);
+  if (complexity > limits.maxComplexity) {
+    return { errors: [{ message: tooComplexMessage(complexity, limits.maxComplexity) }] };
+  }
   const run = startRun(limits);
   const contextValue: QueryContext = {
     sql: options.sql,
@@ -116,6 +138,7 @@ export async function executeQuery(options: QueryApi, request: GraphQLRequest): 
     limits,
     run,
     batches: new Map(),
+    childBatches: new Map(),
   };
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {

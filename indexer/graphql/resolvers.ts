@@ -32,10 +32,18 @@ export type QueryContext = {
   run: QueryRun;
   /** Lookups by id gathered in this turn, by type and block (see `byId`). */
   batches: Map<string, IdBatch>;
+  /** Derived collections gathered in this turn, by type, block, field and arguments (see `children`). */
+  childBatches: Map<string, ChildBatch>;
 };
 
 /** Lookups by id waiting to be made together: each id's waiters. */
 type IdBatch = Map<string, { resolve: (row: Row | null) => void; reject: (error: Error) => void }[]>;
+
+/** Derived collections waiting to be read together: each parent's id and waiters, by the parent's id as text. */
+type ChildBatch = Map<
+  string,
+  { id: unknown; waiting: { resolve: (rows: Row[]) => void; reject: (error: Error) => void }[] }
+>;
 
 /** What a query has spent so far, and what stopped it: a result past its size limit, or its time. */
 export type QueryRun = { resultBytes: number; deadlineMs: number; failure?: GraphQLError };
@@ -315,13 +323,8 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
     where?: Record<string, unknown>;
   };
 
-  async function list(
-    ctx: QueryContext,
-    entity: EntitySpec,
-    block: number,
-    args: ListArgs,
-    link?: (params: unknown[]) => string,
-  ): Promise<Row[]> {
+  /** A collection's `first` and `skip`, within their limits. */
+  function page(ctx: QueryContext, args: ListArgs): { first: number; skip: number } {
     const first = args.first ?? 100;
     const skip = args.skip ?? 0;
     const { maxFirst, maxSkip } = ctx.limits;
@@ -332,6 +335,89 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
       throw new GraphQLError(`The \`skip\` argument must be between 0 and ${maxSkip}, but is ${skip}`);
     }
     charge(ctx, 2);
+    return { first, skip };
+  }
+
+  /**
+   * The entities of `entity` whose `via` column points at `parentId` (a derived field), a page of them. The same
+   * field asked with the same arguments of several parents in one turn (each item of a list) is one statement: each
+   * parent's page taken with `row_number()` over its own rows.
+   */
+  function children(
+    ctx: QueryContext,
+    entity: EntitySpec,
+    block: number,
+    args: ListArgs,
+    via: Column,
+    parentId: unknown,
+  ): Promise<Row[]> {
+    page(ctx, args);
+    const batchKey = `${entity.name}@${block}:${via.name}:${JSON.stringify(args)}`;
+    let batch = ctx.childBatches.get(batchKey);
+    if (!batch) {
+      const created: ChildBatch = new Map();
+      batch = created;
+      ctx.childBatches.set(batchKey, created);
+      setImmediate(() => {
+        ctx.childBatches.delete(batchKey);
+        void loadChildren(ctx, entity, block, args, via, created);
+      });
+    }
+    const key = parentId instanceof Uint8Array ? bytesToHex(parentId) : String(parentId);
+    const parent = batch.get(key) ?? { id: parentId, waiting: [] };
+    batch.set(key, parent);
+    return new Promise((resolve, reject) => parent.waiting.push({ resolve, reject }));
+  }
+
+  async function loadChildren(
+    ctx: QueryContext,
+    entity: EntitySpec,
+    block: number,
+    args: ListArgs,
+    via: Column,
+    batch: ChildBatch,
+  ): Promise<void> {
+    try {
+      const { first, skip } = { first: args.first ?? 100, skip: args.skip ?? 0 };
+      const params: unknown[] = [block, [...batch.values()].map((p) => p.id)];
+      const conditions = ["t.block_range @> $1::int4", `t.${quote(via.name)} = any($2)`];
+      if (args.where) conditions.push(filterSql(entity, args.where, "t", params));
+      const order = orderSql(entity, args.orderBy, args.orderDirection, "t");
+      params.push(skip, first);
+      const { rows } = await ctx.sql.query(
+        `select * from (
+          select t.*, row_number() over (partition by t.${quote(via.name)} order by ${order}) as "__rank"
+          from ${quotedTable(tableFor(entity.name))} t where ${conditions.join(" and ")}
+        ) ranked where "__rank" > $${params.length - 1}::int8 and "__rank" <= $${params.length - 1}::int8 + $${params.length}::int8
+        order by "__rank"`,
+        params,
+      );
+      const byParent = new Map<string, Row[]>();
+      for (const row of rows) {
+        const raw = row[via.name];
+        const key = raw instanceof Uint8Array ? bytesToHex(raw) : String(raw);
+        const list = byParent.get(key) ?? [];
+        list.push({ ...row, __block: block });
+        byParent.set(key, list);
+      }
+      for (const [key, parent] of batch) {
+        const list = byParent.get(key) ?? [];
+        charge(ctx, 2 * list.length);
+        for (const w of parent.waiting) w.resolve(list);
+      }
+    } catch (error) {
+      for (const parent of batch.values()) for (const w of parent.waiting) w.reject(error as Error);
+    }
+  }
+
+  async function list(
+    ctx: QueryContext,
+    entity: EntitySpec,
+    block: number,
+    args: ListArgs,
+    link?: (params: unknown[]) => string,
+  ): Promise<Row[]> {
+    const { first, skip } = page(ctx, args);
     const table = tableFor(entity.name);
     const params: unknown[] = [block];
     const conditions = ["t.block_range @> $1::int4"];
@@ -440,6 +526,7 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
         if (field.derivedFrom) {
           const via = tableFor(target.name).columns.find((c) => c.field.name === field.derivedFrom)!;
           const id = table.entity.idType === "Bytes" ? row.id : String(row.id);
+          if (!via.field.list) return children(ctx, target, row.__block, args as ListArgs, via, id);
           return list(ctx, target, row.__block, args as ListArgs, (params) => {
             params.push(id);
             return via.field.list

@@ -256,6 +256,20 @@ describe("GraphQL query API (graph-node compatible)", () => {
     expect(vault.deposits).toEqual([{ assets: "100000000000" }]);
   });
 
+  it("pages a derived field per parent, read for many parents at once as for each alone", async () => {
+    const page =
+      'trades(first: 1, skip: 1, orderBy: amountIn, orderDirection: desc, where: { amountIn_gt: "0" }) { id amountIn }';
+    const { rebalances } = (await data(`{ rebalances(first: 1000) { id ${page} } }`)) as {
+      rebalances: { id: string; trades: unknown[] }[];
+    };
+    expect(rebalances.length).toBeGreaterThan(1);
+    expect(rebalances.some((r) => r.trades.length === 1)).toBe(true);
+    for (const { id, trades } of rebalances) {
+      const alone = (await data(`{ rebalance(id: "${id}") { ${page} } }`)) as { rebalance: { trades: unknown[] } };
+      expect(trades).toEqual(alone.rebalance.trades);
+    }
+  });
+
   it("travels in time with block: { number }, and refuses a block not indexed yet", async () => {
     const at = (block: bigint) =>
       data(
