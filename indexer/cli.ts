@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { loadLimitsFromEnv } from "./graphql/admission.ts";
 import { queryLimitsFromEnv } from "./graphql/limits.ts";
-import { startQueryWorker } from "./graphql/queryWorkers.ts";
+import { startQueryWorkers } from "./graphql/queryWorkers.ts";
 import { startQueryServer } from "./graphql/server.ts";
 import { deploymentId, indexedSubgraph, log, openIndexing, type IndexingArgs } from "./indexing.ts";
 import type { IndexingCommand, IndexingMessage } from "./indexWorker.ts";
@@ -74,6 +74,18 @@ const args: IndexingArgs = {
   rangeBlocks,
 };
 
+/**
+ * Query workers: `TRIMTAB_GRAPHQL_QUERY_WORKERS` (1). On two cores one is fastest on either database (bench:graphql:
+ * PostgreSQL 622 requests/s with one, 553 with two, whose extra thread competes with the database's processes and
+ * slows the health endpoint's p99 from 52 to 277 ms); a machine with more cores serving PostgreSQL can use more.
+ */
+const workerCount = Number(process.env.TRIMTAB_GRAPHQL_QUERY_WORKERS || 1);
+if (!Number.isInteger(workerCount) || workerCount < 1) {
+  console.error(
+    `TRIMTAB_GRAPHQL_QUERY_WORKERS must be a positive integer, got "${process.env.TRIMTAB_GRAPHQL_QUERY_WORKERS}"`,
+  );
+  process.exit(2);
+}
 if (values.once) {
   const { sql, sync } = await openIndexing(args);
   const started = performance.now();
@@ -116,20 +128,23 @@ const namespace = await new Promise<string>((resolve) => {
 });
 
 const deployment = deploymentId(subgraph);
-const queries = await startQueryWorker({
-  data: { subgraphDir, namespace, name: values.name, deployment, limits, ...(databaseUrl ? { databaseUrl } : {}) },
-  ...(databaseUrl
-    ? {}
-    : {
-        connectSql: () => {
-          const { port1, port2 } = new MessageChannel();
-          command({ type: "sqlPort", port: port1 }, [port1]);
-          return port2;
-        },
-      }),
-  heapMb: workerHeapMb,
-  log,
-});
+const queries = await startQueryWorkers(
+  {
+    data: { subgraphDir, namespace, name: values.name, deployment, limits, ...(databaseUrl ? { databaseUrl } : {}) },
+    ...(databaseUrl
+      ? {}
+      : {
+          connectSql: () => {
+            const { port1, port2 } = new MessageChannel();
+            command({ type: "sqlPort", port: port1 }, [port1]);
+            return port2;
+          },
+        }),
+    heapMb: workerHeapMb,
+    log,
+  },
+  workerCount,
+);
 const server = await startQueryServer({
   name: values.name,
   deployment,

@@ -138,7 +138,6 @@ export async function executeQuery(options: QueryApi, request: GraphQLRequest): 
     limits,
     run,
     batches: new Map(),
-    childBatches: new Map(),
   };
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {

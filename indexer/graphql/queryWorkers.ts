@@ -19,6 +19,8 @@ export type QueryWorkerOptions = {
 
 export type QueryWorker = {
   execute(request: GraphQLRequest): Promise<string>;
+  /** Requests sent and not answered yet. */
+  inFlight(): number;
   /** Whether a worker is up and ready for requests. */
   ready(): boolean;
   /** How many workers were replaced. */
@@ -95,11 +97,31 @@ export async function startQueryWorker(options: QueryWorkerOptions): Promise<Que
         worker.postMessage({ id, request } satisfies QueryJob);
       });
     },
+    inFlight: () => pending.size,
     ready: () => up,
     restarts: () => restarted,
     async close() {
       closing = true;
       await worker.terminate();
     },
+  };
+}
+
+/**
+ * `count` query workers behind one `execute`, each request sent to the ready worker with the fewest in flight: on
+ * PostgreSQL, whose pool serves several at once, more than one core runs queries.
+ */
+export async function startQueryWorkers(options: QueryWorkerOptions, count: number): Promise<QueryWorker> {
+  const workers = await Promise.all(Array.from({ length: count }, () => startQueryWorker(options)));
+  return {
+    execute(request) {
+      const ready = workers.filter((w) => w.ready());
+      if (ready.length === 0) return workers[0]!.execute(request); // refused: every worker is restarting
+      return ready.reduce((least, w) => (w.inFlight() < least.inFlight() ? w : least)).execute(request);
+    },
+    inFlight: () => workers.reduce((sum, w) => sum + w.inFlight(), 0),
+    ready: () => workers.some((w) => w.ready()),
+    restarts: () => workers.reduce((sum, w) => sum + w.restarts(), 0),
+    close: async () => void (await Promise.all(workers.map((w) => w.close()))),
   };
 }

@@ -30,19 +30,17 @@ export type QueryContext = {
   status: IndexingStatus;
   limits: QueryLimits;
   run: QueryRun;
-  /** Lookups by id gathered in this turn, by type and block (see `byId`). */
-  batches: Map<string, IdBatch>;
-  /** Derived collections gathered in this turn, by type, block, field and arguments (see `children`). */
-  childBatches: Map<string, ChildBatch>;
+  /** Reads gathered in this turn, to be made together (see `gather`). */
+  batches: Map<string, Batch<unknown>>;
 };
 
-/** Lookups by id waiting to be made together: each id's waiters. */
-type IdBatch = Map<string, { resolve: (row: Row | null) => void; reject: (error: Error) => void }[]>;
-
-/** Derived collections waiting to be read together: each parent's id and waiters, by the parent's id as text. */
-type ChildBatch = Map<
+/**
+ * Reads waiting to be made together, in one statement, by what each asks for (an id, a parent's id as text): the
+ * value it was asked with and its waiters.
+ */
+type Batch<T> = Map<
   string,
-  { id: unknown; waiting: { resolve: (rows: Row[]) => void; reject: (error: Error) => void }[] }
+  { id: unknown; waiting: { resolve: (value: T) => void; reject: (error: Error) => void }[] }
 >;
 
 /** What a query has spent so far, and what stopped it: a result past its size limit, or its time. */
@@ -51,6 +49,37 @@ export type QueryRun = { resultBytes: number; deadlineMs: number; failure?: Grap
 /** A new query's run, its deadline `limits.queryTimeoutSec` from now (`performance.now()` milliseconds). */
 export function startRun(limits: QueryLimits): QueryRun {
   return { resultBytes: 0, deadlineMs: performance.now() + limits.queryTimeoutSec * 1000 };
+}
+
+/**
+ * Asks `batchKey`'s batch for `itemKey` (made with `id`): the first ask of a turn starts the batch, and `load` reads
+ * all of it once the turn is over, when every item of a list has asked.
+ */
+function gather<T>(
+  ctx: QueryContext,
+  batchKey: string,
+  itemKey: string,
+  id: unknown,
+  load: (batch: Batch<T>) => Promise<void>,
+): Promise<T> {
+  let batch = ctx.batches.get(batchKey) as Batch<T> | undefined;
+  if (!batch) {
+    const created: Batch<T> = new Map();
+    batch = created;
+    ctx.batches.set(batchKey, created as Batch<unknown>);
+    setImmediate(() => {
+      ctx.batches.delete(batchKey);
+      void load(created);
+    });
+  }
+  const item = batch.get(itemKey) ?? { id, waiting: [] };
+  batch.set(itemKey, item);
+  return new Promise((resolve, reject) => item.waiting.push({ resolve, reject }));
+}
+
+/** Fails every waiter of `batch` with `error`. */
+function fail<T>(batch: Batch<T>, error: Error): void {
+  for (const { waiting } of batch.values()) for (const w of waiting) w.reject(error);
 }
 
 /**
@@ -352,21 +381,10 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
     parentId: unknown,
   ): Promise<Row[]> {
     page(ctx, args);
-    const batchKey = `${entity.name}@${block}:${via.name}:${JSON.stringify(args)}`;
-    let batch = ctx.childBatches.get(batchKey);
-    if (!batch) {
-      const created: ChildBatch = new Map();
-      batch = created;
-      ctx.childBatches.set(batchKey, created);
-      setImmediate(() => {
-        ctx.childBatches.delete(batchKey);
-        void loadChildren(ctx, entity, block, args, via, created);
-      });
-    }
     const key = parentId instanceof Uint8Array ? bytesToHex(parentId) : String(parentId);
-    const parent = batch.get(key) ?? { id: parentId, waiting: [] };
-    batch.set(key, parent);
-    return new Promise((resolve, reject) => parent.waiting.push({ resolve, reject }));
+    return gather(ctx, `children ${entity.name}@${block}:${via.name}:${JSON.stringify(args)}`, key, parentId, (batch) =>
+      loadChildren(ctx, entity, block, args, via, batch),
+    );
   }
 
   async function loadChildren(
@@ -375,7 +393,7 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
     block: number,
     args: ListArgs,
     via: Column,
-    batch: ChildBatch,
+    batch: Batch<Row[]>,
   ): Promise<void> {
     try {
       const { first, skip } = { first: args.first ?? 100, skip: args.skip ?? 0 };
@@ -406,7 +424,7 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
         for (const w of parent.waiting) w.resolve(list);
       }
     } catch (error) {
-      for (const parent of batch.values()) for (const w of parent.waiting) w.reject(error as Error);
+      fail(batch, error as Error);
     }
   }
 
@@ -440,24 +458,12 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
    */
   function byId(ctx: QueryContext, entity: EntitySpec, id: unknown, block: number): Promise<Row | null> {
     charge(ctx, 2);
-    const key = String(id).toLowerCase();
-    const batchKey = `${entity.name}@${block}`;
-    let batch = ctx.batches.get(batchKey);
-    if (!batch) {
-      const created: IdBatch = new Map();
-      batch = created;
-      ctx.batches.set(batchKey, created);
-      setImmediate(() => {
-        ctx.batches.delete(batchKey);
-        void loadBatch(ctx, entity, block, created);
-      });
-    }
-    const waiting = batch.get(key) ?? [];
-    batch.set(key, waiting);
-    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    return gather(ctx, `id ${entity.name}@${block}`, String(id).toLowerCase(), id, (batch) =>
+      loadBatch(ctx, entity, block, batch),
+    );
   }
 
-  async function loadBatch(ctx: QueryContext, entity: EntitySpec, block: number, batch: IdBatch): Promise<void> {
+  async function loadBatch(ctx: QueryContext, entity: EntitySpec, block: number, batch: Batch<Row | null>) {
     const table = tableFor(entity.name);
     const bytes = table.entity.idType === "Bytes";
     const ids = [...batch.keys()].map((key) => (bytes ? hexToBytes(key as Hex) : key));
@@ -467,12 +473,12 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
         [ids, block],
       );
       const found = new Map(rows.map((row) => [bytes ? bytesToHex(row.id as Uint8Array) : String(row.id), row]));
-      for (const [key, waiting] of batch) {
+      for (const [key, { waiting }] of batch) {
         const row = found.get(key);
         for (const w of waiting) w.resolve(row ? { ...row, __block: block } : null);
       }
     } catch (error) {
-      for (const waiting of batch.values()) for (const w of waiting) w.reject(error as Error);
+      fail(batch, error as Error);
     }
   }
 
