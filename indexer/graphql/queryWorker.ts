@@ -31,7 +31,7 @@ export type QueryJobAnswer = { id: number; body?: string; error?: string };
 const data = workerData as QueryWorkerData;
 const subgraph = await loadSubgraph(data.subgraphDir);
 const sql = data.databaseUrl
-  ? await openDatabase({ url: data.databaseUrl, poolSize: 8 })
+  ? await openDatabase({ url: data.databaseUrl, poolSize: 8, preparedStatements: 200 })
   : sqlOverPort(data.sqlPort!, "pglite");
 /**
  * The indexing status, read at most every `statusMaxAgeMs` and shared by the requests meanwhile: a crowd's requests

@@ -48,10 +48,15 @@ async function initDataDir(dataDir: string): Promise<void> {
 
 /**
  * Opens PGlite at `dataDir` (in memory when omitted; created when new), or PostgreSQL at `url` with a pool of
- * `poolSize` connections (4 by default).
+ * `poolSize` connections (4 by default), the first `preparedStatements` distinct texts (none by default) prepared.
  */
-export async function openDatabase(options: { dataDir?: string; url?: string; poolSize?: number }): Promise<Sql> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 4);
+export async function openDatabase(options: {
+  dataDir?: string;
+  url?: string;
+  poolSize?: number;
+  preparedStatements?: number;
+}): Promise<Sql> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 4, options.preparedStatements ?? 0);
   if (options.dataDir && !existsSync(path.join(options.dataDir, "PG_VERSION"))) await initDataDir(options.dataDir);
   const db = new PGlite(options.dataDir, pgliteOptions);
   await db.waitReady;
@@ -92,11 +97,20 @@ const exactTypes = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-async function openPostgres(url: string, poolSize: number): Promise<Sql> {
+async function openPostgres(url: string, poolSize: number, preparedStatements: number): Promise<Sql> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: exactTypes });
   await pool.query("select 1");
+  // The first `preparedStatements` texts are prepared (once per connection) and then only bound and run: the server
+  // parses and plans them once. Past the cap, texts run unprepared, so no connection holds more than the cap.
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < preparedStatements) names.set(text, (name = `trimtab_${names.size}`));
+    return name;
+  };
   const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) => {
-    const result = await client.query(text, params as unknown[]);
+    const name = nameOf(text);
+    const result = await client.query({ text, values: params as unknown[], ...(name ? { name } : {}) });
     return { rows: result.rows as T[] };
   };
   return {
