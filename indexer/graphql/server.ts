@@ -50,7 +50,8 @@ function body(request: IncomingMessage, maxBytes: number): Promise<string | unde
       request.off("data", onData);
       chunks.length = 0;
       request.resume();
-      setTimeout(() => request.socket.destroy(), drainMs).unref();
+      const hangUp = setTimeout(() => request.socket.destroy(), drainMs).unref();
+      request.once("end", () => clearTimeout(hangUp)); // drained: the connection may carry the client's next request
       resolve(undefined);
     };
     request.on("data", onData);

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import path from "node:path";
 import type { Server } from "node:http";
 import hre from "hardhat";
@@ -400,6 +401,38 @@ describe("GraphQL query API (graph-node compatible)", () => {
       await alive();
     });
   });
+
+  it("after refusing an oversized body, keeps the connection for the client's next request, however slow", async () => {
+    const server = await startQueryServer({
+      ...api,
+      limits: { ...defaultQueryLimits, maxBodyBytes: 64 },
+      execute: (request) => executeQuery(api, request),
+      port: 0,
+    });
+    const { port } = server.address() as { port: number };
+    const socket = connect(port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+    const waitFor = async (what: RegExp) => {
+      while (!what.test(received)) {
+        if (socket.closed) throw new Error(`the server hung up; it had sent: ${received}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const request = (body: string) =>
+      `POST /subgraphs/name/trimtab HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+    const oversized = JSON.stringify({ query: `{ _meta { deployment } }${" ".repeat(200)}` });
+    socket.write(request(oversized) + oversized);
+    await waitFor(/HTTP\/1.1 413/);
+    // The next request on the same connection sends its body over 6 s, past the time a refused body is drained.
+    const next = JSON.stringify({ query: "{ _meta { deployment } }" });
+    socket.write(request(next) + next.slice(0, 5));
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    socket.write(next.slice(5));
+    await waitFor(/HTTP\/1.1 200[\s\S]*QmTest/);
+    socket.destroy();
+    server.close();
+  }, 20_000);
 
   it("reads its limits from graph-node's environment variables, and names a bad value", () => {
     expect(queryLimitsFromEnv({})).toEqual(defaultQueryLimits);
