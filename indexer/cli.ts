@@ -21,7 +21,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { loadLimitsFromEnv } from "./graphql/admission.ts";
-import { queryLimitsFromEnv } from "./graphql/limits.ts";
+import { integerFromEnv, queryLimitsFromEnv } from "./graphql/limits.ts";
 import { startQueryWorkers } from "./graphql/queryWorkers.ts";
 import { startQueryServer } from "./graphql/server.ts";
 import { deploymentId, indexedSubgraph, log, openIndexing, type IndexingArgs } from "./indexing.ts";
@@ -53,9 +53,16 @@ if (!Number.isInteger(rangeBlocks) || rangeBlocks < 1) {
 }
 let limits: ReturnType<typeof queryLimitsFromEnv>;
 let load: ReturnType<typeof loadLimitsFromEnv>;
+/**
+ * Query workers: `TRIMTAB_GRAPHQL_QUERY_WORKERS` (1). On two cores one is fastest on either database (bench:graphql:
+ * PostgreSQL 622 requests/s with one, 553 with two, whose extra thread competes with the database's processes and
+ * slows the health endpoint's p99 from 52 to 277 ms); a machine with more cores serving PostgreSQL can use more.
+ */
+let workerCount: number;
 try {
   limits = queryLimitsFromEnv();
   load = loadLimitsFromEnv();
+  workerCount = integerFromEnv(process.env, "TRIMTAB_GRAPHQL_QUERY_WORKERS", 1);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
@@ -74,18 +81,6 @@ const args: IndexingArgs = {
   rangeBlocks,
 };
 
-/**
- * Query workers: `TRIMTAB_GRAPHQL_QUERY_WORKERS` (1). On two cores one is fastest on either database (bench:graphql:
- * PostgreSQL 622 requests/s with one, 553 with two, whose extra thread competes with the database's processes and
- * slows the health endpoint's p99 from 52 to 277 ms); a machine with more cores serving PostgreSQL can use more.
- */
-const workerCount = Number(process.env.TRIMTAB_GRAPHQL_QUERY_WORKERS || 1);
-if (!Number.isInteger(workerCount) || workerCount < 1) {
-  console.error(
-    `TRIMTAB_GRAPHQL_QUERY_WORKERS must be a positive integer, got "${process.env.TRIMTAB_GRAPHQL_QUERY_WORKERS}"`,
-  );
-  process.exit(2);
-}
 if (values.once) {
   const { sql, sync } = await openIndexing(args);
   const started = performance.now();

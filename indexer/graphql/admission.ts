@@ -4,6 +4,7 @@
  * shed: answered at once with 503 and `Retry-After` rather than left to time out, so that under any load every
  * request is answered within about the threshold plus one query's time.
  */
+import { integerFromEnv } from "./limits.ts";
 
 export type LoadLimits = {
   /** `TRIMTAB_GRAPHQL_MAX_CONCURRENT` (16): queries running at once; more wait in line. */
@@ -19,18 +20,9 @@ export const defaultLoadLimits: LoadLimits = { maxConcurrent: 16, thresholdMs: 1
 
 /** The load limits from the environment (a bad value names itself). */
 export function loadLimitsFromEnv(env: Record<string, string | undefined> = process.env): LoadLimits {
-  const read = (name: string, fallback: number, min: number) => {
-    const text = env[name];
-    if (text === undefined || text === "") return fallback;
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < min) {
-      throw new Error(`${name} must be an integer of at least ${min}, got "${text}"`);
-    }
-    return value;
-  };
   return {
-    maxConcurrent: read("TRIMTAB_GRAPHQL_MAX_CONCURRENT", defaultLoadLimits.maxConcurrent, 1),
-    thresholdMs: read("GRAPH_LOAD_THRESHOLD", defaultLoadLimits.thresholdMs, 0),
+    maxConcurrent: integerFromEnv(env, "TRIMTAB_GRAPHQL_MAX_CONCURRENT", defaultLoadLimits.maxConcurrent),
+    thresholdMs: integerFromEnv(env, "GRAPH_LOAD_THRESHOLD", defaultLoadLimits.thresholdMs, 0),
   };
 }
 

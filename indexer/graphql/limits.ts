@@ -69,17 +69,31 @@ export const queryLimitVariables: { readonly [K in keyof QueryLimits]: string } 
   maxBodyBytes: "TRIMTAB_GRAPHQL_MAX_BODY_BYTES",
 };
 
+/**
+ * The integer variable `name` of `env`, or `fallback` when it is unset; a value that is not an integer of at least
+ * `min` names itself.
+ */
+export function integerFromEnv(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min = 1,
+): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) {
+    const kind = min === 1 ? "a positive integer" : `an integer of at least ${min}`;
+    throw new Error(`${name} must be ${kind}, got "${text}"`);
+  }
+  return value;
+}
+
 /** The limits from the environment, each variable a positive integer when set (a bad value names itself). */
 export function queryLimitsFromEnv(env: Record<string, string | undefined> = process.env): QueryLimits {
   const limits = { ...defaultQueryLimits };
   for (const key of Object.keys(queryLimitVariables) as (keyof QueryLimits)[]) {
-    const name = queryLimitVariables[key];
-    const text = env[name];
-    if (text === undefined || text === "") continue;
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value <= 0)
-      throw new Error(`${name} must be a positive integer, got "${text}"`);
-    limits[key] = value;
+    limits[key] = integerFromEnv(env, queryLimitVariables[key], defaultQueryLimits[key]);
   }
   return limits;
 }

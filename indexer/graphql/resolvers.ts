@@ -77,6 +77,9 @@ function gather<T>(
   return new Promise((resolve, reject) => item.waiting.push({ resolve, reject }));
 }
 
+/** An id as a batch keys it: Bytes as lowercase hex, anything else as text. */
+const keyOf = (raw: unknown): string => (raw instanceof Uint8Array ? bytesToHex(raw) : String(raw));
+
 /** Fails every waiter of `batch` with `error`. */
 function fail<T>(batch: Batch<T>, error: Error): void {
   for (const { waiting } of batch.values()) for (const w of waiting) w.reject(error);
@@ -380,10 +383,10 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
     via: Column,
     parentId: unknown,
   ): Promise<Row[]> {
-    page(ctx, args);
-    const key = parentId instanceof Uint8Array ? bytesToHex(parentId) : String(parentId);
-    return gather(ctx, `children ${entity.name}@${block}:${via.name}:${JSON.stringify(args)}`, key, parentId, (batch) =>
-      loadChildren(ctx, entity, block, args, via, batch),
+    const { first, skip } = page(ctx, args);
+    const batchKey = `children ${entity.name}@${block}:${via.name}:${JSON.stringify(args)}`;
+    return gather(ctx, batchKey, keyOf(parentId), parentId, (batch) =>
+      loadChildren(ctx, entity, block, { ...args, first, skip }, via, batch),
     );
   }
 
@@ -391,12 +394,12 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
     ctx: QueryContext,
     entity: EntitySpec,
     block: number,
-    args: ListArgs,
+    args: ListArgs & { first: number; skip: number },
     via: Column,
     batch: Batch<Row[]>,
   ): Promise<void> {
     try {
-      const { first, skip } = { first: args.first ?? 100, skip: args.skip ?? 0 };
+      const { first, skip } = args;
       const params: unknown[] = [block, [...batch.values()].map((p) => p.id)];
       const conditions = ["t.block_range @> $1::int4", `t.${quote(via.name)} = any($2)`];
       if (args.where) conditions.push(filterSql(entity, args.where, "t", params));
@@ -412,8 +415,7 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
       );
       const byParent = new Map<string, Row[]>();
       for (const row of rows) {
-        const raw = row[via.name];
-        const key = raw instanceof Uint8Array ? bytesToHex(raw) : String(raw);
+        const key = keyOf(row[via.name]);
         const list = byParent.get(key) ?? [];
         list.push({ ...row, __block: block });
         byParent.set(key, list);
@@ -472,7 +474,7 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
         `select * from ${quotedTable(table)} where id = any($1) and block_range @> $2::int4`,
         [ids, block],
       );
-      const found = new Map(rows.map((row) => [bytes ? bytesToHex(row.id as Uint8Array) : String(row.id), row]));
+      const found = new Map(rows.map((row) => [keyOf(row.id), row]));
       for (const [key, { waiting }] of batch) {
         const row = found.get(key);
         for (const w of waiting) w.resolve(row ? { ...row, __block: block } : null);
