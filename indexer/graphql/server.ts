@@ -8,7 +8,7 @@
  * overload answers 503 with `Retry-After`; no request can crash the server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { admission, defaultLoadLimits, shed, type LoadLimits, type LoadStats } from "./admission.ts";
+import { abandoned, admission, defaultLoadLimits, shed, type LoadLimits, type LoadStats } from "./admission.ts";
 import { requestMistake, type GraphQLRequest } from "./execute.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits.ts";
 
@@ -164,9 +164,12 @@ export function startQueryServer(options: QueryServerOptions): Promise<QueryServ
       send(res, 400, error(mistake));
       return;
     }
-    let answer: object | string | typeof shed;
+    // A client that hangs up while its request waits in line takes the request out of the line.
+    const left = new AbortController();
+    res.once("close", () => left.abort());
+    let answer: object | string | typeof shed | typeof abandoned;
     try {
-      answer = await queries.run(() => options.execute(request));
+      answer = await queries.run(() => options.execute(request), left.signal);
     } catch (failure) {
       // The query could not run (its worker stopped): a moment later it can.
       send(res, 503, error(failure instanceof Error ? failure.message : String(failure)), { "retry-after": "1" });
@@ -179,7 +182,7 @@ export function startQueryServer(options: QueryServerOptions): Promise<QueryServ
       send(res, 503, error(message), { "retry-after": "1" });
       return;
     }
-    if (res.destroyed) return; // the client left while the query ran
+    if (answer === abandoned || res.destroyed) return; // the client left before or while the query ran
     send(res, 200, answer);
   };
   return new Promise((resolve, reject) => {

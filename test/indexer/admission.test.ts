@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { admission, defaultLoadLimits, loadLimitsFromEnv, shed } from "../../indexer/graphql/admission.ts";
+import { abandoned, admission, defaultLoadLimits, loadLimitsFromEnv, shed } from "../../indexer/graphql/admission.ts";
+import { startQueryServer } from "../../indexer/graphql/server.ts";
 
 /** A query that takes `ms` and answers `value`. */
 const work =
@@ -38,6 +39,64 @@ describe("load shedding (GRAPH_LOAD_THRESHOLD)", () => {
     expect(await queries.run(work(100, "second"))).toBe(shed);
     expect(performance.now() - started).toBeLessThan(20);
     expect(await Promise.all([running, first])).toEqual(["running", "first"]);
+  });
+
+  it("takes a request out of the line when its client leaves: it never runs and its place goes to the next", async () => {
+    const queries = admission({ maxConcurrent: 1, thresholdMs: 0 });
+    const ran: string[] = [];
+    const tracked = (name: string) => () => (ran.push(name), work(30, name)());
+    const first = queries.run(tracked("first"));
+    const client = new AbortController();
+    const gone = queries.run(tracked("gone"), client.signal);
+    const next = queries.run(tracked("next"));
+    client.abort();
+    expect(await gone).toBe(abandoned);
+    expect(queries.stats()).toMatchObject({ running: 1, waiting: 1, abandoned: 1 });
+    expect(await Promise.all([first, next])).toEqual(["first", "next"]);
+    expect(ran).toEqual(["first", "next"]);
+    // A client already gone never enters the line.
+    expect(await queries.run(tracked("late"), AbortSignal.abort())).toBe(abandoned);
+    expect(queries.stats()).toMatchObject({ served: 2, abandoned: 2, waiting: 0 });
+  });
+
+  it("over HTTP, a client that hangs up while its request waits in line costs no query", async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const executed: string[] = [];
+    const server = await startQueryServer({
+      name: "t",
+      deployment: "QmT",
+      load: { maxConcurrent: 1, thresholdMs: 0 },
+      execute: async (request) => {
+        executed.push(String(request.query));
+        await gate;
+        return { data: { answered: request.query } };
+      },
+      port: 0,
+    });
+    const { port } = server.address() as { port: number };
+    const post = (query: string, signal?: AbortSignal) =>
+      fetch(`http://127.0.0.1:${port}/subgraphs/name/t`, { method: "POST", body: JSON.stringify({ query }), signal });
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    try {
+      const running = post("{ running }");
+      await until(() => server.load().running === 1);
+      const client = new AbortController();
+      const leaving = post("{ leaving }", client.signal).catch((error: Error) => error.name);
+      await until(() => server.load().waiting === 1);
+      client.abort();
+      expect(await leaving).toBe("AbortError");
+      await until(() => server.load().abandoned === 1);
+      expect(server.load().waiting).toBe(0);
+      release();
+      expect(await (await running).json()).toEqual({ data: { answered: "{ running }" } });
+      expect(executed).toEqual(["{ running }"]);
+    } finally {
+      release();
+      server.close();
+    }
   });
 
   it("reads its limits from the environment, 0 turning shedding off as in graph-node, and names a bad value", () => {
