@@ -15,6 +15,8 @@ export type QueryWorkerOptions = {
   /** The worker's heap, in megabytes (past it the worker alone dies and is replaced). */
   heapMb: number;
   log: (message: string) => void;
+  /** The worker's module: the query worker (`queryWorker.ts`) unless a test gives one that misbehaves on request. */
+  script?: URL;
 };
 
 export type QueryWorker = {
@@ -45,7 +47,7 @@ export async function startQueryWorker(options: QueryWorkerOptions): Promise<Que
   const spawn = () =>
     new Promise<void>((resolve, reject) => {
       const sqlPort = options.connectSql?.();
-      worker = new Worker(workerPath, {
+      worker = new Worker(options.script ?? workerPath, {
         workerData: { ...options.data, ...(sqlPort ? { sqlPort } : {}) } satisfies QueryWorkerData,
         transferList: sqlPort ? [sqlPort] : [],
         resourceLimits: { maxOldGenerationSizeMb: options.heapMb },

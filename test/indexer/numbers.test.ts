@@ -8,11 +8,23 @@ import { parseSchema } from "../../indexer/schema.ts";
 import { openDatabase, type Sql } from "../../indexer/store/database.ts";
 import { databaseStore } from "../../indexer/store/databaseStore.ts";
 
-/** PostgreSQL when a server is given (`.ci/run` starts one); PGlite always. */
+/**
+ * PostgreSQL when a server is given (`.ci/run` starts one), also as the query worker reads it: with prepared statements
+ * (on one connection, so that the test can see them). PGlite always.
+ */
 const postgresUrl = process.env.TRIMTAB_TEST_DATABASE_URL;
 const backends = [
   { name: "PGlite", open: () => openDatabase({}) },
-  ...(postgresUrl ? [{ name: "PostgreSQL", open: () => openDatabase({ url: postgresUrl }) }] : []),
+  ...(postgresUrl
+    ? [
+        { name: "PostgreSQL", open: () => openDatabase({ url: postgresUrl }) },
+        {
+          name: "PostgreSQL, prepared",
+          open: () => openDatabase({ url: postgresUrl, poolSize: 1, preparedStatements: 200 }),
+          prepared: true,
+        },
+      ]
+    : []),
 ];
 
 const schema = parseSchema(`
@@ -64,7 +76,7 @@ const text = (v: StoreValue): unknown =>
         ? String(v.value)
         : null;
 
-describe.each(backends)("exact numbers beyond 2^53 ($name)", ({ open }) => {
+describe.each(backends)("exact numbers beyond 2^53 ($name)", ({ open, ...backend }) => {
   const opened: Sql[] = [];
   afterAll(async () => {
     for (const sql of opened) await sql.close();
@@ -91,7 +103,14 @@ describe.each(backends)("exact numbers beyond 2^53 ($name)", ({ open }) => {
     await store.flush();
 
     const api = { schema: executableSchema(schema, store.namespace), sql, store, name: "t", deployment: "Qm" };
-    const result = await executeQuery(api, { query: "{ holdings { big bigs dec decs int8 int8s at ats } }" });
+    const read = () => executeQuery(api, { query: "{ holdings { big bigs dec decs int8 int8s at ats } }" });
+    const result = await read();
+    // Read again, a prepared statement is only bound and run: the same exact values.
+    expect(await read()).toEqual(result);
+    if ("prepared" in backend) {
+      const { rows } = await sql.query<{ statement: string }>("select statement from pg_prepared_statements");
+      expect(rows.some((row) => /from .*"holding"/i.test(row.statement))).toBe(true);
+    }
     expect(result).toEqual({
       data: {
         holdings: [
