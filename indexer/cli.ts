@@ -54,9 +54,9 @@ if (!Number.isInteger(rangeBlocks) || rangeBlocks < 1) {
 let limits: ReturnType<typeof queryLimitsFromEnv>;
 let load: ReturnType<typeof loadLimitsFromEnv>;
 /**
- * Query workers: `TRIMTAB_GRAPHQL_QUERY_WORKERS` (1). On two cores one is fastest on either database (bench:graphql:
- * PostgreSQL 622 requests/s with one, 553 with two, whose extra thread competes with the database's processes and
- * slows the health endpoint's p99 from 52 to 277 ms); a machine with more cores serving PostgreSQL can use more.
+ * Query workers: `TRIMTAB_GRAPHQL_QUERY_WORKERS` (1). On two cores a second gains nothing (bench:graphql, 31 days,
+ * PostgreSQL: 1,484 requests/s with one, 1,502 with two; with the older `fetch` load generator 622 and 553): its
+ * thread competes with the database's processes. A machine with more cores serving PostgreSQL can use more.
  */
 let workerCount: number;
 try {

@@ -525,7 +525,8 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
     for (const field of entity.fields) {
       const target = schema.entities.get(field.type);
       const column = table.columns.find((c) => c.field.name === field.name);
-      const resolver: GraphQLFieldResolver<Row, QueryContext> = async (row, args, ctx) => {
+      // Not async: a scalar answers synchronously, so that an object of scalars completes without a promise per field.
+      const resolver: GraphQLFieldResolver<Row, QueryContext> = (row, args, ctx) => {
         if (!target) {
           const value = output(row[column!.name], column!);
           charge(ctx, jsonBytes(value, field.name.length));
