@@ -27,9 +27,10 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createWalletClient, formatUnits, http, parseAbi, type Address, type Hex } from "viem";
+import { createWalletClient, formatUnits, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { loadStackAbi } from "../sdk/proposal/abis.ts";
+import { trimtabGovernorAbi } from "../sdk/abis/contracts.ts";
+import { proposalStateName } from "../sdk/governance/enums.ts";
 import { proposalActions, proposalDescription } from "../sdk/proposal/actions.ts";
 import { checkProposal, type CheckResult } from "../sdk/proposal/check.ts";
 import type { ProposalDraft } from "../sdk/proposal/format.ts";
@@ -194,7 +195,7 @@ async function reportOn(name: string, proposal: ProposalDraft, chain: Chain, sim
   const base = await simulationBase(chain, simulateAt === undefined ? {} : { blockNumber: simulateAt });
   const { request, notSimulated } = impactRequest(base, proposal, checked);
   const impact = simulateNow(request);
-  const dry = await dryRunProposal(chain, proposal, checked, await loadStackAbi(process.cwd()));
+  const dry = await dryRunProposal(chain, proposal, checked);
   const report = buildProposalReport({ file: name, title: proposal.title, checked, dryRun: dry, impact, notSimulated });
   return { report, actions: proposalActions(proposal, checked.changes, chain.registry) };
 }
@@ -250,14 +251,6 @@ async function signer(chain: Chain, accountIndex: string | undefined) {
   return createWalletClient({ account, transport: chain.transport });
 }
 
-const governorAbi = parseAbi([
-  "function propose(address[] targets, uint256[] values, bytes[] calldatas, string description) returns (uint256)",
-  "function queue(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) returns (uint256)",
-  "function execute(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) payable returns (uint256)",
-  "function hashProposal(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) view returns (uint256)",
-  "function state(uint256 proposalId) view returns (uint8)",
-]);
-
 /**
  * `proposal submit <file>`: the report first (a FAIL verdict stops here), then `propose` with the impact report's
  * hash in the description. `proposal queue|execute <id>`: the governor's next step for a proposal on chain.
@@ -276,7 +269,7 @@ async function lifecycle(
     const send = async (functionName: "propose" | "queue" | "execute", args: readonly unknown[]) => {
       const hash = await wallet.writeContract({
         address: governor,
-        abi: governorAbi,
+        abi: trimtabGovernorAbi,
         functionName,
         args,
         chain: null,
@@ -302,7 +295,7 @@ async function lifecycle(
       await send("propose", [targets, values, calldatas, description]);
       const id = await chain.publicClient.readContract({
         address: governor,
-        abi: governorAbi,
+        abi: trimtabGovernorAbi,
         functionName: "hashProposal",
         args: [targets, values, calldatas, descriptionHash],
       });
@@ -313,13 +306,11 @@ async function lifecycle(
     await send(command, [onchain.targets, onchain.values, onchain.calldatas, onchain.descriptionHash]);
     const state = await chain.publicClient.readContract({
       address: governor,
-      abi: governorAbi,
+      abi: trimtabGovernorAbi,
       functionName: "state",
       args: [onchain.id],
     });
-    console.log(
-      `${command === "queue" ? "queued" : "executed"} ${onchain.id}; state ${proposalStates[state] ?? state}`,
-    );
+    console.log(`${command === "queue" ? "queued" : "executed"} ${onchain.id}; state ${proposalStateName(state)}`);
     return 0;
   } catch (error) {
     console.error(error instanceof Error ? error.message.split("\n")[0] : String(error));
@@ -404,8 +395,5 @@ async function signalOrVote(
     return 2;
   }
 }
-
-/** OpenZeppelin's ProposalState, by value. */
-const proposalStates = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
 
 process.exitCode = await main(process.argv.slice(2));

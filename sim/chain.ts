@@ -4,7 +4,17 @@
  * Blue markets, and the feeds' prices now.
  */
 import { secondsPerYear as YEAR_SECONDS } from "./market/types.ts";
-import { parseAbi, type Address, type PublicClient } from "viem";
+import { erc20Abi, type Address, type PublicClient } from "viem";
+import {
+  aggregatorV3Abi,
+  collateralManagerAbi,
+  hedgeModuleAbi,
+  irmMockAbi,
+  morphoAbi,
+  parameterRegistryAbi,
+  portfolioVaultAbi,
+} from "../sdk/abis/contracts.ts";
+import { uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../sdk/abis/uniswap.ts";
 import { parameterKey } from "../parameters/parameterKey.ts";
 import { modelParameterNames, paramsFromRegistry } from "./model/params.ts";
 import type {
@@ -16,42 +26,8 @@ import type {
   VaultState,
 } from "./model/types.ts";
 
-const vaultAbi = parseAbi([
-  "function asset() view returns (address)",
-  "function riskAssets() view returns (address[])",
-  "function registry() view returns (address)",
-  "function uniswapFactory() view returns (address)",
-  "function totalSupply() view returns (uint256)",
-  "function decimals() view returns (uint8)",
-  "function highWaterMarkWad() view returns (uint256)",
-  "function lastFeeAccrualAt() view returns (uint48)",
-  "function lastRebalanceAt() view returns (uint48)",
-  "function totalAssets() view returns (uint256)",
-]);
-const erc20Abi = parseAbi([
-  "function symbol() view returns (string)",
-  "function decimals() view returns (uint8)",
-  "function balanceOf(address) view returns (uint256)",
-]);
-const registryAbi = parseAbi([
-  "function valueOf(bytes32 key) view returns (uint256)",
-  "function getAddress(bytes32 key) view returns (address)",
-]);
-const feedAbi = parseAbi([
-  "function decimals() view returns (uint8)",
-  "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
-]);
-const factoryAbi = parseAbi(["function getPool(address, address, uint24) view returns (address)"]);
-const poolAbi = parseAbi(["function liquidity() view returns (uint128)", "function token0() view returns (address)"]);
-const moduleAbi = parseAbi(["function morpho() view returns (address)", "function marketId() view returns (bytes32)"]);
-const morphoAbi = parseAbi([
-  "function market(bytes32 id) view returns (uint128 totalSupplyAssets, uint128 totalSupplyShares, uint128 totalBorrowAssets, uint128 totalBorrowShares, uint128 lastUpdate, uint128 fee)",
-  "function position(bytes32 id, address user) view returns (uint256 supplyShares, uint128 borrowShares, uint128 collateral)",
-  "function idToMarketParams(bytes32 id) view returns (address loanToken, address collateralToken, address oracle, address irm, uint256 lltv)",
-]);
-const irmAbi = parseAbi([
-  "function borrowRateView((address loanToken, address collateralToken, address oracle, address irm, uint256 lltv) marketParams, (uint128 totalSupplyAssets, uint128 totalSupplyShares, uint128 totalBorrowAssets, uint128 totalBorrowShares, uint128 lastUpdate, uint128 fee) market) view returns (uint256)",
-]);
+/** The two Morpho modules answer `morpho()` and `marketId()` alike. */
+const moduleAbis = { "module.collateral": collateralManagerAbi, "module.hedge": hedgeModuleAbi } as const;
 
 /** Everything a simulation starts from. */
 export type StartPoint = {
@@ -74,7 +50,7 @@ export async function readStartPoint(
 ): Promise<StartPoint> {
   const block = await client.getBlock(options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber });
   const blockNumber = block.number;
-  const vaultRead = { address: vault, abi: vaultAbi, blockNumber } as const;
+  const vaultRead = { address: vault, abi: portfolioVaultAbi, blockNumber } as const;
   const erc20 = (address: Address) => ({ address, abi: erc20Abi, blockNumber }) as const;
   const [base, risks, registry, factory] = await Promise.all([
     client.readContract({ ...vaultRead, functionName: "asset" }),
@@ -83,7 +59,7 @@ export async function readStartPoint(
     client.readContract({ ...vaultRead, functionName: "uniswapFactory" }),
   ]);
   const tokens = [base, ...risks];
-  const registryRead = { address: registry, abi: registryAbi, blockNumber } as const;
+  const registryRead = { address: registry, abi: parameterRegistryAbi, blockNumber } as const;
   const decimals = await Promise.all(tokens.map((t) => client.readContract({ ...erc20(t), functionName: "decimals" })));
   const symbols =
     options.symbols ??
@@ -105,8 +81,8 @@ export async function readStartPoint(
         args: [parameterKey(`feed.${symbol}`)],
       });
       const [feedDecimals, round] = await Promise.all([
-        client.readContract({ address: feed, abi: feedAbi, functionName: "decimals", blockNumber }),
-        client.readContract({ address: feed, abi: feedAbi, functionName: "latestRoundData", blockNumber }),
+        client.readContract({ address: feed, abi: aggregatorV3Abi, functionName: "decimals", blockNumber }),
+        client.readContract({ address: feed, abi: aggregatorV3Abi, functionName: "latestRoundData", blockNumber }),
       ]);
       return toNumber(round[1], feedDecimals);
     }),
@@ -116,14 +92,14 @@ export async function readStartPoint(
     risks.map(async (risk, i) => {
       const pool = await client.readContract({
         address: factory,
-        abi: factoryAbi,
+        abi: uniswapV3FactoryAbi,
         functionName: "getPool",
         args: [risk, base, params.poolFeesPpm[i]!],
         blockNumber,
       });
       const [liquidity, token0] = await Promise.all([
-        client.readContract({ address: pool, abi: poolAbi, functionName: "liquidity", blockNumber }),
-        client.readContract({ address: pool, abi: poolAbi, functionName: "token0", blockNumber }),
+        client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "liquidity", blockNumber }),
+        client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "token0", blockNumber }),
       ]);
       const riskIsToken0 = token0.toLowerCase() === risk.toLowerCase();
       const [d0, d1] = riskIsToken0 ? [decimals[i + 1]!, decimals[0]!] : [decimals[0]!, decimals[i + 1]!];
@@ -152,8 +128,8 @@ export async function readStartPoint(
     });
     if (BigInt(address) === 0n) return undefined;
     const [morpho, id] = await Promise.all([
-      client.readContract({ address, abi: moduleAbi, functionName: "morpho", blockNumber }),
-      client.readContract({ address, abi: moduleAbi, functionName: "marketId", blockNumber }),
+      client.readContract({ address, abi: moduleAbis[name], functionName: "morpho", blockNumber }),
+      client.readContract({ address, abi: moduleAbis[name], functionName: "marketId", blockNumber }),
     ]);
     const morphoRead = { address: morpho, abi: morphoAbi, blockNumber } as const;
     const [marketParams, market, position] = await Promise.all([
@@ -169,7 +145,7 @@ export async function readStartPoint(
       throw new Error(`${name}'s market trades a token the vault does not hold`);
     const rateWad = await client.readContract({
       address: irm,
-      abi: irmAbi,
+      abi: irmMockAbi,
       functionName: "borrowRateView",
       args: [
         { loanToken, collateralToken, oracle: marketParams[2], irm, lltv },

@@ -2,15 +2,14 @@
  * A price history read from the chain: every answer the vault's feeds posted (Chainlink's `AnswerUpdated` event,
  * which the devnet's feeds emit too), sampled on a regular grid, as calibration and the backtest need it.
  */
-import { parseAbi, parseAbiItem, type Address, type PublicClient } from "viem";
+import { parseAbiItem, type Address, type PublicClient } from "viem";
+import { aggregatorV3Abi, parameterRegistryAbi } from "../sdk/abis/contracts.ts";
 import { parameterKey } from "../parameters/parameterKey.ts";
 import type { PriceHistory } from "./market/types.ts";
 
 const answerUpdated = parseAbiItem(
   "event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)",
 );
-const registryAbi = parseAbi(["function getAddress(bytes32 key) view returns (address)"]);
-const feedAbi = parseAbi(["function decimals() view returns (uint8)"]);
 
 /**
  * Each feed's last answer at or before every grid time, one every `stepSeconds` from `fromSeconds` (default: the
@@ -31,14 +30,14 @@ export async function readPriceHistory(
     symbols.map(async (symbol) => {
       const feed = await client.readContract({
         address: registry,
-        abi: registryAbi,
+        abi: parameterRegistryAbi,
         functionName: "getAddress",
         args: [parameterKey(`feed.${symbol}`)],
         blockNumber: latest.number,
       });
       const decimals = await client.readContract({
         address: feed,
-        abi: feedAbi,
+        abi: aggregatorV3Abi,
         functionName: "decimals",
         blockNumber: latest.number,
       });

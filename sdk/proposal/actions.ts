@@ -3,13 +3,12 @@
  * atomic batch), then its raw calls; and its description, the title and body with the impact report's hash, so
  * that voters can verify the numbers they are shown.
  */
-import { encodeFunctionData, parseAbi, type Address, type Hex } from "viem";
+import { encodeFunctionData, type Address, type Hex } from "viem";
+import { parameterRegistryAbi } from "../abis/contracts.ts";
 import { parameterKey } from "../../parameters/parameterKey.ts";
 import type { ProposalAction } from "../proposalArgs.ts";
 import type { ParameterChange } from "./check.ts";
 import type { ProposalDraft } from "./format.ts";
-
-const registryAbi = parseAbi(["function setParameters((bytes32 key, uint256 value)[] updates)"]);
 
 export function proposalActions(
   proposal: ProposalDraft,
@@ -21,7 +20,7 @@ export function proposalActions(
     actions.push({
       target: registry,
       data: encodeFunctionData({
-        abi: registryAbi,
+        abi: parameterRegistryAbi,
         functionName: "setParameters",
         args: [changes.map((c) => ({ key: parameterKey(c.name), value: c.after }))],
       }),

@@ -5,25 +5,19 @@
 import {
   decodeFunctionData,
   keccak256,
-  parseAbi,
-  parseAbiItem,
+  getAbiItem,
   stringToHex,
   type Address,
   type Hex,
   type PublicClient,
 } from "viem";
+import { parameterRegistryAbi, trimtabGovernorAbi } from "../abis/contracts.ts";
 import { parameterName } from "../../parameters/parameterKey.ts";
 import type { RegistrySnapshot } from "./check.ts";
 import type { ProposalDraft, RawCall } from "./format.ts";
 import { formatValue } from "./units.ts";
 
-const proposalCreated = parseAbiItem(
-  "event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)",
-);
-const registryAbi = parseAbi([
-  "function setParameters((bytes32 key, uint256 value)[] updates)",
-  "function setParameter(bytes32 key, uint256 newValue)",
-]);
+const proposalCreated = getAbiItem({ abi: trimtabGovernorAbi, name: "ProposalCreated" });
 
 /** A proposal as the governor recorded it. */
 export type OnchainProposal = {
@@ -85,20 +79,26 @@ export function decodeOnchainProposal(
     const data = proposal.calldatas[i]!;
     const value = proposal.values[i] ?? 0n;
     if (target.toLowerCase() === registry.toLowerCase() && value === 0n) {
-      try {
-        const decoded = decodeFunctionData({ abi: registryAbi, data });
-        const updates =
-          decoded.functionName === "setParameters"
-            ? decoded.args[0]
-            : [{ key: decoded.args[0], value: decoded.args[1] }];
+      const decoded = (() => {
+        try {
+          return decodeFunctionData({ abi: parameterRegistryAbi, data });
+        } catch {
+          return undefined; // not a registry call: kept as a raw call
+        }
+      })();
+      const updates =
+        decoded?.functionName === "setParameters"
+          ? decoded.args[0]
+          : decoded?.functionName === "setParameter"
+            ? [{ key: decoded.args[0], value: decoded.args[1] }]
+            : undefined; // another registry function: kept as a raw call
+      if (updates) {
         for (const { key, value: newValue } of updates) {
           const name = parameterName(key);
           const parameter = snapshot.parameters[name];
           changes[name] = parameter ? formatValue(name, parameter.kind, newValue, snapshot) : `${newValue}`;
         }
         return;
-      } catch {
-        // Another registry function: kept as a raw call.
       }
     }
     calls.push({ target, data, value, note: "decoded from the proposal" });

@@ -3,23 +3,11 @@
  * baseline, read from the chain with viem; the governor's and the timelock's delays, which decide the earliest
  * execution; and the guardian's mandate.
  */
-import { parseAbi, type Address, type PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
+import { parameterRegistryAbi, timelockControllerAbi, trimtabGovernorAbi } from "../abis/contracts.ts";
 import { parameterName } from "../../parameters/parameterKey.ts";
 import { parameterKinds, riskDirections, stepKinds, type ParameterSpec } from "../../parameters/types.ts";
 import type { RegistryParameter, RegistrySnapshot } from "./check.ts";
-
-const registryAbi = parseAbi([
-  "function parameterKeys() view returns (bytes32[])",
-  "function parameter(bytes32 key) view returns ((bytes32 key, uint8 kind, uint8 saferDirection, uint256 value, (uint256 min, uint256 max, uint8 stepKind, uint256 maxStep, uint48 minIntervalSeconds) rules, uint48 updatedAt))",
-  "function guardianExpiresAt() view returns (uint48)",
-  "function governanceBaseline(bytes32 key) view returns (uint256 value, uint48 updatedAt)",
-]);
-const governorAbi = parseAbi([
-  "function votingDelay() view returns (uint256)",
-  "function votingPeriod() view returns (uint256)",
-  "function timelock() view returns (address)",
-]);
-const timelockAbi = parseAbi(["function getMinDelay() view returns (uint256)"]);
 
 /** The registry and timing at the latest block. `base` names the vault's base asset for amounts. */
 export async function readRegistrySnapshot(
@@ -29,8 +17,8 @@ export async function readRegistrySnapshot(
 ): Promise<RegistrySnapshot> {
   const block = await client.getBlock();
   const blockNumber = block.number;
-  const registry = { address: addresses.registry, abi: registryAbi, blockNumber } as const;
-  const governor = { address: addresses.governor, abi: governorAbi, blockNumber } as const;
+  const registry = { address: addresses.registry, abi: parameterRegistryAbi, blockNumber } as const;
+  const governor = { address: addresses.governor, abi: trimtabGovernorAbi, blockNumber } as const;
   const [keys, guardianExpiresAt, votingDelay, votingPeriod, timelock] = await Promise.all([
     client.readContract({ ...registry, functionName: "parameterKeys" }),
     client.readContract({ ...registry, functionName: "guardianExpiresAt" }),
@@ -40,7 +28,7 @@ export async function readRegistrySnapshot(
   ]);
   const minDelay = await client.readContract({
     address: timelock,
-    abi: timelockAbi,
+    abi: timelockControllerAbi,
     functionName: "getMinDelay",
     blockNumber,
   });

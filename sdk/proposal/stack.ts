@@ -7,12 +7,14 @@ import {
   createPublicClient,
   createTestClient,
   createWalletClient,
-  parseAbi,
+  erc20Abi,
   type Abi,
   type Address,
   type PublicClient,
   type Transport,
 } from "viem";
+import { portfolioVaultAbi } from "../abis/contracts.ts";
+import { stackAbi } from "./abis.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { readPriceHistory } from "../../sim/history.ts";
 import { calibrateGbm } from "../../sim/market/calibrate.ts";
@@ -44,15 +46,14 @@ export async function connectStack(transport: Transport, contracts: StackContrac
   const publicClient = createPublicClient({ transport }) as PublicClient;
   const { ParameterRegistry: registry, TrimtabGovernor: governor, PortfolioVault: vault } = contracts;
   if (!registry || !governor || !vault) throw new Error(`${source}: the record lacks the registry, governor or vault`);
-  const erc20 = parseAbi(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
   const base = await publicClient.readContract({
     address: vault,
-    abi: parseAbi(["function asset() view returns (address)"]),
+    abi: portfolioVaultAbi,
     functionName: "asset",
   });
   const [symbol, decimals] = await Promise.all([
-    publicClient.readContract({ address: base, abi: erc20, functionName: "symbol" }),
-    publicClient.readContract({ address: base, abi: erc20, functionName: "decimals" }),
+    publicClient.readContract({ address: base, abi: erc20Abi, functionName: "symbol" }),
+    publicClient.readContract({ address: base, abi: erc20Abi, functionName: "decimals" }),
   ]);
   const readSnapshot = () => readRegistrySnapshot(publicClient, { registry, governor }, { symbol, decimals });
   return { contracts, source, transport, publicClient, registry, governor, vault, base, readSnapshot };
@@ -111,7 +112,7 @@ export async function dryRunProposal(
   stack: Stack,
   proposal: ProposalDraft,
   checked: CheckResult,
-  abi: Abi,
+  abi: Abi = stackAbi,
 ): Promise<DryRun> {
   const { contracts, transport } = stack;
   const timelock = contracts.TimelockController;

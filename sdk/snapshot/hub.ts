@@ -2,7 +2,8 @@
  * Sending signed Snapshot messages to a hub, and the voting power Snapshot's `erc20-votes` strategy would count:
  * the token's `getVotes(voter)` at the proposal's snapshot block.
  */
-import { parseAbi, type Address, type PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
+import { trimtabTokenAbi } from "../abis/contracts.ts";
 import type { SnapshotEnvelope } from "./messages.ts";
 
 /** Posts an envelope to a Snapshot hub (its sequencer URL); the hub's answer, or an error with its reason. */
@@ -26,7 +27,7 @@ export async function erc20VotesPower(
 ): Promise<bigint> {
   return client.readContract({
     address: token,
-    abi: parseAbi(["function getVotes(address account) view returns (uint256)"]),
+    abi: trimtabTokenAbi,
     functionName: "getVotes",
     args: [voter],
     blockNumber,

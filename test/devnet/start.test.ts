@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPublicClient, createTestClient, createWalletClient, http, parseAbi } from "viem";
+import { createPublicClient, createTestClient, createWalletClient, http } from "viem";
+import { parameterRegistryAbi, trimtabGovernorAbi } from "../../sdk/abis/contracts.ts";
 import type { DeploymentRecord } from "../../ignition/deploy.ts";
 import { startStackProcess } from "../../scripts/devnet/startProcess.ts";
 import { trimtab } from "../helpers/trimtab.ts";
@@ -61,7 +62,7 @@ describe("npm start: the local stack", () => {
     const registryValue = (name: string) =>
       client.readContract({
         address: record.contracts.ParameterRegistry,
-        abi: parseAbi(["function valueOf(bytes32 key) view returns (uint256)"]),
+        abi: parameterRegistryAbi,
         functionName: "valueOf",
         args: [parameterKey(name)],
       });
@@ -171,7 +172,7 @@ describe("npm start: the local stack", () => {
         account: voter,
         chain: null,
         address: record.contracts.TrimtabGovernor,
-        abi: parseAbi(["function castVote(uint256 proposalId, uint8 support) returns (uint256)"]),
+        abi: trimtabGovernorAbi,
         functionName: "castVote",
         args: [BigInt(id!), 1],
       });

@@ -2,6 +2,7 @@ import hre from "hardhat";
 import { parseEther } from "viem";
 import { proposalArgs, type ProposalAction } from "../../sdk/proposalArgs.ts";
 import GovernanceModule from "../../ignition/modules/Governance.ts";
+import { ProposalState, VoteSupport as Vote } from "../../sdk/governance/enums.ts";
 
 export type Connection = Awaited<ReturnType<typeof hre.network.create>>;
 
@@ -26,20 +27,8 @@ export const holdings = {
   dave: parseEther("5000"),
 } as const;
 
-/** Governor `ProposalState` enum values. */
-export const ProposalState = {
-  Pending: 0,
-  Active: 1,
-  Canceled: 2,
-  Defeated: 3,
-  Succeeded: 4,
-  Queued: 5,
-  Expired: 6,
-  Executed: 7,
-} as const;
-
-/** GovernorCountingSimple `support` values. */
-export const Vote = { Against: 0, For: 1, Abstain: 2 } as const;
+/** The governor's states and support values (`Vote.For`…), from the SDK. */
+export { ProposalState, Vote };
 
 /** Deploys the governance core through its Ignition module and hands tokens to four delegating holders. */
 export async function deployGovernance(connection: Connection) {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decodeFunctionData, parseAbi } from "viem";
+import { decodeFunctionData } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { parameterCatalog } from "../../parameters/index.ts";
 import { proposalActions, proposalDescription } from "../../sdk/proposal/actions.ts";
 import { decodeOnchainProposal, reportCitationOf, reportHashOf } from "../../sdk/proposal/onchain.ts";
 import { catalogSnapshot } from "../../sdk/proposal/snapshot.ts";
 import { keccak256, stringToHex } from "viem";
+import { parameterRegistryAbi } from "../../sdk/abis/contracts.ts";
 import type { ProposalDraft } from "../../sdk/proposal/format.ts";
 
 const registry = "0x00000000000000000000000000000000000000aa";
@@ -30,7 +31,7 @@ describe("What a proposal sends on chain", () => {
     expect(actions).toHaveLength(2);
     expect(actions[0]!.target).toBe(registry);
     const { functionName, args } = decodeFunctionData({
-      abi: parseAbi(["function setParameters((bytes32 key, uint256 value)[] updates)"]),
+      abi: parameterRegistryAbi,
       data: actions[0]!.data,
     });
     expect(functionName).toBe("setParameters");

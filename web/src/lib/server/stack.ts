@@ -3,7 +3,6 @@
  * for reads, and alone on the chain (no lock inside, the caller holds it) for a dry run.
  */
 import { http } from "viem";
-import { loadStackAbi } from "../../../../sdk/proposal/abis.ts";
 import { checkProposal, type CheckResult } from "../../../../sdk/proposal/check.ts";
 import type { DryRun } from "../../../../sdk/proposal/dryRun.ts";
 import type { ProposalDraft } from "../../../../sdk/proposal/format.ts";
@@ -46,8 +45,6 @@ export async function sharedSimulationBase(blockNumber?: bigint): ReturnType<typ
   return value;
 }
 
-let abi: ReturnType<typeof loadStackAbi> | undefined;
-
 const dryRuns = new Map<string, Promise<{ checked: CheckResult; dryRun: DryRun }>>();
 
 /**
@@ -65,8 +62,6 @@ export async function exclusiveDryRun(
   const cached = dryRuns.get(key);
   if (cached) return cached;
   if (dryRuns.size >= 64) dryRuns.clear();
-  abi ??= loadStackAbi(config.root);
-  const stackAbi = await abi;
   const run = withExclusiveChain(async () => {
     const stack = await connectStack(
       http(config.rpcUrl, { retryCount: 0 }),
@@ -74,7 +69,7 @@ export async function exclusiveDryRun(
       config.deploymentFile,
     );
     const checked = checkProposal(name, proposal, await stack.readSnapshot());
-    return { checked, dryRun: await dryRunProposal(stack, proposal, checked, stackAbi) };
+    return { checked, dryRun: await dryRunProposal(stack, proposal, checked) };
   });
   dryRuns.set(key, run);
   run.catch(() => dryRuns.delete(key));

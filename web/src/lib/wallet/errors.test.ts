@@ -1,12 +1,12 @@
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, encodeErrorResult } from "viem";
 import { describe, expect, it } from "vitest";
-import { governorAbi } from "../governance.ts";
+import { trimtabGovernorAbi } from "../../../../sdk/abis/contracts.ts";
 import { walletErrorMessage } from "./errors.ts";
 
 /** A revert of the governor as viem reports it from writeContract. */
 function governorRevert(errorName: string, args: readonly unknown[]) {
-  const data = encodeErrorResult({ abi: governorAbi, errorName, args } as never);
-  const revert = new ContractFunctionRevertedError({ abi: governorAbi, data, functionName: "castVote" });
+  const data = encodeErrorResult({ abi: trimtabGovernorAbi, errorName, args } as never);
+  const revert = new ContractFunctionRevertedError({ abi: trimtabGovernorAbi, data, functionName: "castVote" });
   return new BaseError("the call failed", { cause: revert });
 }
 

@@ -3,7 +3,7 @@
  * network, a proposal no longer open, too little voting power. Pure: it reads viem's errors by their names and
  * codes, and the governor's custom errors by name.
  */
-const governorStates = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
+import { proposalStates } from "../../../../sdk/governance/enums.ts";
 
 type ErrorLike = {
   name?: string;
@@ -44,7 +44,7 @@ export function walletErrorMessage(error: unknown): string {
   if (revert) {
     const { errorName, args } = revert;
     if (errorName === "GovernorUnexpectedProposalState") {
-      const state = governorStates[Number(args[1])] ?? "in another state";
+      const state = proposalStates[Number(args[1])] ?? "in another state";
       return `This proposal is no longer open to that: it is ${state}.`;
     }
     if (errorName === "GovernorAlreadyCastVote") return "This account has already voted on this proposal.";

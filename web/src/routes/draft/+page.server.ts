@@ -1,5 +1,5 @@
 import { formatValue } from "../../../../sdk/proposal/units.ts";
-import { governorAbi } from "../../lib/governance.ts";
+import { trimtabGovernorAbi } from "../../../../sdk/abis/contracts.ts";
 import { describeRules } from "../../lib/rules.ts";
 import { settled } from "../../lib/server/settled.ts";
 import { sharedSimulationBase, sharedStack } from "../../lib/server/stack.ts";
@@ -9,7 +9,11 @@ export const load: PageServerLoad = async () => {
   const stack = await sharedStack();
   const [registry, threshold] = await Promise.all([
     stack.readSnapshot(),
-    stack.publicClient.readContract({ address: stack.governor, abi: governorAbi, functionName: "proposalThreshold" }),
+    stack.publicClient.readContract({
+      address: stack.governor,
+      abi: trimtabGovernorAbi,
+      functionName: "proposalThreshold",
+    }),
   ]);
   return {
     registry,

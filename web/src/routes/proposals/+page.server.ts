@@ -1,4 +1,5 @@
-import { governorAbi, proposalStates } from "../../lib/governance.ts";
+import { proposalStates } from "../../../../sdk/governance/enums.ts";
+import { trimtabGovernorAbi } from "../../../../sdk/abis/contracts.ts";
 import { publicClient } from "../../lib/server/chain.ts";
 import { readDeployment, serverConfig } from "../../lib/server/config.ts";
 import { querySubgraph } from "../../lib/server/subgraph.ts";
@@ -31,7 +32,7 @@ export const load: PageServerLoad = async () => {
     proposals.map((p) =>
       client.readContract({
         address: contracts.TrimtabGovernor,
-        abi: governorAbi,
+        abi: trimtabGovernorAbi,
         functionName: "state",
         args: [BigInt(p.id)],
       }),

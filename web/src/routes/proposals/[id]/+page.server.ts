@@ -3,7 +3,8 @@ import { checkProposal } from "../../../../../sdk/proposal/check.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
 import { impactRequest } from "../../../../../sdk/proposal/stack.ts";
 import { formatValue } from "../../../../../sdk/proposal/units.ts";
-import { governorAbi, proposalStates } from "../../../lib/governance.ts";
+import { proposalStates } from "../../../../../sdk/governance/enums.ts";
+import { trimtabGovernorAbi } from "../../../../../sdk/abis/contracts.ts";
 import { describeRules } from "../../../lib/rules.ts";
 import { readDeployment, serverConfig } from "../../../lib/server/config.ts";
 import { settled, unavailable } from "../../../lib/server/settled.ts";
@@ -52,7 +53,7 @@ export const load: PageServerLoad = async ({ params }) => {
   );
   if (!proposal) error(404, `proposal ${params.id} is not indexed (yet): check the id, or wait for the indexer`);
 
-  const governor = { address: stack.governor, abi: governorAbi } as const;
+  const governor = { address: stack.governor, abi: trimtabGovernorAbi } as const;
   const client = stack.publicClient;
   const [stateIndex, snapshotTime, deadline, eta, block] = await Promise.all([
     client.readContract({ ...governor, functionName: "state", args: [id] }),
