@@ -3,6 +3,7 @@ import { devnetStartPoint } from "../../scripts/devnet/startPoint.ts";
 import { withChanges } from "./params.ts";
 import { accumulatorLayout as A, createStrategy, type ActionRecord } from "./strategy.ts";
 import type { StrategyParams, VaultSetup } from "./types.ts";
+import { CollateralAction, HedgeAction } from "./actions.ts";
 
 const day = 86_400;
 const start = devnetStartPoint();
@@ -98,14 +99,14 @@ describe("The strategy model: one keeper cycle a step, as the contracts decide",
     expect((position.debt / (position.collateral * 3_000)) * 10_000).toBeCloseTo(3_000, 0);
     // WETH −37%: LTV 30% → 47.6%, above collateral.maxLtvBps (45%): deleverage on day 3.
     const day3 = run.actions.filter((a) => a.day === 3 && a.record.kind === "collateral");
-    expect((day3[0]!.record as { action: number }).action).toBe(1);
+    expect((day3[0]!.record as { action: number }).action).toBe(CollateralAction.Deleverage);
   });
 
   it("shorts hedge.ratioBps of the WETH exposure within the band", () => {
     const run = play({ prices: [at(3_000)], days: 6 });
     const hedges = kinds(run.actions, "hedge") as Extract<ActionRecord, { kind: "hedge" }>[];
     expect(hedges.length).toBeGreaterThan(0);
-    expect(hedges.every((h) => h.action === 2)).toBe(true);
+    expect(hedges.every((h) => h.action === HedgeAction.Increase)).toBe(true);
     const short = run.state.hedge!.debt;
     const exposure = run.state.balances[1]! + run.state.collateral!.collateral;
     expect(Math.abs(short / exposure - 0.5)).toBeLessThanOrEqual(0.1);

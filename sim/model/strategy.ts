@@ -14,6 +14,7 @@
  * to its oracle price, then a rebalance if one is due, up to three collateral actions, and one hedge action.
  */
 import { secondsPerYear as YEAR_SECONDS } from "../market/types.ts";
+import { CollateralAction, HedgeAction, type CollateralActionCode, type HedgeActionCode } from "./actions.ts";
 import { actionGas } from "./gas.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./types.ts";
 import { priceOfSqrt, sqrtPriceOf, swapExactIn, type SwapResult } from "./uniswapV3.ts";
@@ -101,8 +102,8 @@ const A = accumulatorLayout;
 /** What one keeper action did, for the differential tests and the backtest's log. */
 export type ActionRecord =
   | { kind: "rebalance"; trades: number; reverted: boolean }
-  | { kind: "collateral"; action: number; amount: number; reverted: boolean }
-  | { kind: "hedge"; action: number; amount: number; reverted: boolean }
+  | { kind: "collateral"; action: CollateralActionCode; amount: number; reverted: boolean }
+  | { kind: "hedge"; action: HedgeActionCode; amount: number; reverted: boolean }
   | { kind: "liquidation"; module: "collateral" | "hedge"; repaid: number };
 
 export type StepOptions = {
@@ -530,18 +531,20 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       const sell = planSell[k] === 1;
       // A buy spends at most the base asset at hand: a sale the slippage bound cut short funds less than planned.
       const amountIn = sell ? planAmount[k]! : Math.min(planAmount[k]!, trialBalances[0]!);
-      if (!swapWithinSlippage(i - 1, sell, amountIn)) return revert(acc, "rebalance");
+      if (!swapWithinSlippage(i - 1, sell, amountIn))
+        return revert(acc, () => ({ kind: "rebalance", trades: 0, reverted: true }));
       if (!(swap.amountIn >= planAmount[k]!)) complete = false;
       if (swap.amountIn <= 0) continue;
       const inIndex = sell ? i : 0;
-      if (swap.amountIn > trialBalances[inIndex]! * (1 + 1e-12)) return revert(acc, "rebalance");
+      if (swap.amountIn > trialBalances[inIndex]! * (1 + 1e-12))
+        return revert(acc, () => ({ kind: "rebalance", trades: 0, reverted: true }));
       trialBalances[inIndex] = trialBalances[inIndex]! - swap.amountIn;
       trialBalances[sell ? 0 : i] = trialBalances[sell ? 0 : i]! + swap.amountOut;
       traded += sell ? swap.amountOut : swap.amountIn;
       executed++;
     }
     // Nothing filled: the transaction reverts (VaultRebalanceNoFill). Only a plan filled in full starts the interval.
-    if (executed === 0) return revert(acc, "rebalance");
+    if (executed === 0) return revert(acc, () => ({ kind: "rebalance", trades: 0, reverted: true }));
     for (let i = 0; i < n; i++) v[L.balances + i] = trialBalances[i]!;
     for (let i = 0; i < risks; i++) sqrtPrices[i] = trialSqrt[i]!;
     if (complete) v[L.lastRebalance] = t;
@@ -552,29 +555,33 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     onAction?.({ kind: "rebalance", trades: executed, reverted: false });
   };
 
-  const revert = (acc: Float64Array, kind: "rebalance" | "collateral" | "hedge", action = 0) => {
+  /** A keeper transaction that would revert: counted, logged as `record`, and nothing else changes. */
+  const revert = (acc: Float64Array, record: () => ActionRecord) => {
     acc[A.reverts] = acc[A.reverts]! + 1;
-    if (onAction) {
-      if (kind === "rebalance") onAction({ kind, trades: 0, reverted: true });
-      else onAction({ kind, action, amount: 0, reverted: true });
-    }
+    onAction?.(record());
     return false;
   };
 
   /* COLLATERAL MANAGER */
 
   /** CollateralManager.manage of the `action` and `planned` amount `step` found due: false when it would revert. */
-  const collateralManage = (v: Float64Array, t: number, acc: Float64Array, action: number, planned: number) => {
+  const collateralManage = (
+    v: Float64Array,
+    t: number,
+    acc: Float64Array,
+    action: CollateralActionCode,
+    planned: number,
+  ) => {
     let amount = planned;
     const price = rel[cmAsset]!;
-    if (action === 1 || action === 3) {
+    if (action === CollateralAction.Deleverage || action === CollateralAction.Repay) {
       // The vault's base asset first; what it cannot cover, collateral sold in the pool (Morpho's repay callback).
-      if (!(amount > 0)) return revert(acc, "collateral", action);
+      if (!(amount > 0)) return revert(acc, () => ({ kind: "collateral", action, amount: 0, reverted: true }));
       const fromVault = Math.min(amount, v[L.balances]!);
       let fromCollateral = 0;
       if (amount > fromVault) {
         fromCollateral = sellCollateralFor(v, amount - fromVault, fromVault);
-        if (fromCollateral < 0) return revert(acc, "collateral", action);
+        if (fromCollateral < 0) return revert(acc, () => ({ kind: "collateral", action, amount: 0, reverted: true }));
       }
       if (fromVault > 0)
         v[L.balances] = v[L.balances]! - fromVault + repay(v, L.cmCollateral, cmFixedRate, t, fromVault, 1);
@@ -585,15 +592,15 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
         v[L.balances] = v[L.balances]! + repay(v, L.cmCollateral, cmFixedRate, t, fromCollateral, 1);
       }
       amount = fromVault + fromCollateral;
-    } else if (action === 2) {
-      if (!(amount > 0)) return revert(acc, "collateral", action);
+    } else if (action === CollateralAction.PostCollateral) {
+      if (!(amount > 0)) return revert(acc, () => ({ kind: "collateral", action, amount: 0, reverted: true }));
       v[L.balances + cmAsset] = v[L.balances + cmAsset]! - amount;
       v[L.cmCollateral] = v[L.cmCollateral]! + amount;
-    } else if (action === 4) {
+    } else if (action === CollateralAction.Borrow) {
       // Morpho refuses a borrow past the market's LLTV, or beyond its liquidity.
       const unhealthy = cmDebt() + amount > v[L.cmCollateral]! * price * cmLltv;
       if (!(amount > 0) || unhealthy || !borrow(v, L.cmCollateral, cmFixedRate, t, amount, 1))
-        return revert(acc, "collateral", action);
+        return revert(acc, () => ({ kind: "collateral", action, amount: 0, reverted: true }));
       v[L.balances] = v[L.balances]! + amount;
     } else {
       addBorrowCost(accrue(v, L.cmCollateral, cmFixedRate, t));
@@ -602,7 +609,11 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     }
     accrueFees(v, t, acc);
     acc[A.collateralActions] = acc[A.collateralActions]! + 1;
-    acc[A.gas] = acc[A.gas]! + (action === 2 || action === 5 ? actionGas.collateralPost : actionGas.collateralLoan);
+    acc[A.gas] =
+      acc[A.gas]! +
+      (action === CollateralAction.PostCollateral || action === CollateralAction.WithdrawCollateral
+        ? actionGas.collateralPost
+        : actionGas.collateralLoan);
     onAction?.({ kind: "collateral", action, amount, reverted: false });
     return true;
   };
@@ -663,14 +674,14 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const exposure = (v: Float64Array) => v[L.balances + hAsset]! + (cmAsset === hAsset ? v[L.cmCollateral]! : 0);
 
   /** HedgeModule.manage of the `action` and `planned` amount `step` found due. */
-  const hedgeManage = (v: Float64Array, t: number, acc: Float64Array, action: number, planned: number) => {
+  const hedgeManage = (v: Float64Array, t: number, acc: Float64Array, action: HedgeActionCode, planned: number) => {
     const i = hAsset - 1;
     const price = rel[hAsset]!;
     ensurePools();
     for (let k = 0; k < risks; k++) trialSqrt[k] = sqrtPrices[k]!;
     let amount = planned;
     let traded = 0;
-    if (action === 2) {
+    if (action === HedgeAction.Increase) {
       const collateral = v[L.hCollateral]!;
       const short = hedgeShort();
       const needed = ((short + amount) * price * BPS) / P[P_HEDGE_LTV_BPS]!;
@@ -691,7 +702,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
           scratch[DEBT + 1] = expectedDebt(v, L.hCollateral, hFixedRate, t);
           v[L.balances] = savedBase;
           accCurrent[A.borrowCost] = savedCost;
-          return revert(acc, "hedge", action);
+          return revert(acc, () => ({ kind: "hedge", action, amount: 0, reverted: true }));
         }
         const sold = swap.amountIn;
         if (sold < amount) {
@@ -710,7 +721,8 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       let bought = 0;
       let spent = 0;
       if (cost > 0) {
-        if (!swapWithinSlippage(i, false, cost, slippage, BPS)) return revert(acc, "hedge", action);
+        if (!swapWithinSlippage(i, false, cost, slippage, BPS))
+          return revert(acc, () => ({ kind: "hedge", action, amount: 0, reverted: true }));
         spent = swap.amountIn;
         bought = swap.amountOut;
         v[L.balances] = v[L.balances]! - spent;
@@ -878,19 +890,19 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
         const spot = v[L.balances + cmAsset]!;
         const posted = (spot + collateral) * P[P_POSTED_BPS]! * INV_BPS;
         const tolerance = posted * COLLATERAL_TOLERANCE_BPS * INV_BPS;
-        let action = 0;
+        let action: CollateralActionCode = CollateralAction.None;
         let amount = 0;
         if (debt > 0 && debt * BPS > P[P_CM_MAX_LTV_BPS]! * value) {
-          action = 1;
+          action = CollateralAction.Deleverage;
           amount = debt - targetDebt;
         } else if (posted > collateral + tolerance) {
-          action = 2;
+          action = CollateralAction.PostCollateral;
           amount = Math.min(posted - collateral, spot);
         } else if (debt * BPS > (targetLtv + band) * value) {
-          action = 3;
+          action = CollateralAction.Repay;
           amount = debt - targetDebt;
         } else if (P[P_PAUSE_LEVERAGE] === 0 && targetLtv > band && debt * BPS < (targetLtv - band) * value) {
-          action = 4;
+          action = CollateralAction.Borrow;
           amount = targetDebt - debt;
         } else {
           // Collateral above max(posted, backing) + tolerance goes back, backing = debt / target LTV / price (+ one
@@ -898,12 +910,12 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
           const spare = collateral - tolerance;
           const backed = targetLtv === 0 ? debt === 0 : (spare - units[cmAsset]!) * targetLtv * price > debt * BPS;
           if (spare > posted && backed) {
-            action = 5;
+            action = CollateralAction.WithdrawCollateral;
             const backing = targetLtv === 0 ? 0 : (debt * BPS) / targetLtv / price + units[cmAsset]!;
             amount = collateral - Math.max(posted, backing);
           }
         }
-        if (action === 0 || !collateralManage(v, t, acc, action, amount)) break;
+        if (action === CollateralAction.None || !collateralManage(v, t, acc, action, amount)) break;
       }
     }
 
@@ -914,12 +926,13 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
       const price = rel[hAsset]!;
       if (short > 0 && short * price * BPS > P[P_H_MAX_LTV_BPS]! * collateral) {
         const keep = (collateral * P[P_HEDGE_LTV_BPS]! * INV_BPS) / price;
-        hedgeManage(v, t, acc, 1, short - Math.min(short, keep));
+        hedgeManage(v, t, acc, HedgeAction.Deleverage, short - Math.min(short, keep));
       } else {
         const held = exposure(v);
         const target = held * P[P_HEDGE_RATIO_BPS]! * INV_BPS;
         const gap = target > short ? target - short : short - target;
-        if (gap * BPS > P[P_HEDGE_BAND_BPS]! * held && gap !== 0) hedgeManage(v, t, acc, target > short ? 2 : 3, gap);
+        if (gap * BPS > P[P_HEDGE_BAND_BPS]! * held && gap !== 0)
+          hedgeManage(v, t, acc, target > short ? HedgeAction.Increase : HedgeAction.Decrease, gap);
       }
     }
 

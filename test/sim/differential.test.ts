@@ -17,6 +17,7 @@ import {
   withdrawOffset,
   type ChainAction,
 } from "./replay.ts";
+import { CollateralAction, HedgeAction } from "../../sim/model/actions.ts";
 
 const scenarios = Number(process.env.TRIMTAB_DIFFERENTIAL_SCENARIOS ?? "50");
 const stepSeconds = 86_400;
@@ -282,12 +283,12 @@ describe("The strategy model takes the contracts' decisions (differential replay
       for (const a of step.actions) {
         if (a.kind === "rebalance") coverage.rebalance++;
         else if (a.kind === "collateral") {
-          if (a.action === 1) coverage.deleverage++;
-          if (a.action === 3) coverage.repay++;
-          if (a.action === 4) coverage.borrow++;
+          if (a.action === CollateralAction.Deleverage) coverage.deleverage++;
+          if (a.action === CollateralAction.Repay) coverage.repay++;
+          if (a.action === CollateralAction.Borrow) coverage.borrow++;
         } else if (a.kind === "hedge") {
           coverage.hedge++;
-          if (a.action === 1) coverage.hedgeDeleverage++;
+          if (a.action === HedgeAction.Deleverage) coverage.hedgeDeleverage++;
         } else coverage.liquidation++;
       }
       coverage.steps++;

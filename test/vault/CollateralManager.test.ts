@@ -5,10 +5,10 @@ import { parameterKey } from "../../parameters/index.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { deployInvestedVault, deployVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
+import { CollateralAction as Action } from "../../sim/model/actions.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 /** CollateralAction enum values. */
-const Action = { None: 0, Deleverage: 1, PostCollateral: 2, Repay: 3, Borrow: 4, WithdrawCollateral: 5 } as const;
 
 describe("CollateralManager: leverage on Morpho Blue within governance's LTV rules", () => {
   let connection: Connection;

@@ -5,10 +5,10 @@ import { parameterKey } from "../../parameters/index.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { deployInvestedVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
+import { HedgeAction as Action } from "../../sim/model/actions.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 /** HedgeAction enum values. */
-const Action = { None: 0, Deleverage: 1, Increase: 2, Decrease: 3 } as const;
 
 describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Uniswap V3", () => {
   let connection: Connection;

@@ -14,10 +14,10 @@ import {
   rebalanceUntilSettled,
   type VaultStack,
 } from "../helpers/vault.ts";
+import { CollateralAction as Action, HedgeAction } from "../../sim/model/actions.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 /** CollateralAction enum values. */
-const Action = { None: 0, Deleverage: 1, PostCollateral: 2, Repay: 3, Borrow: 4, WithdrawCollateral: 5 } as const;
 
 /**
  * The vault's promises to its holders, each against the attack or accident a security review found breaking it:
@@ -495,7 +495,7 @@ describe("Vault safety: what the vault promises holders", () => {
       await v.registry.write.setParameter([key("hedge.ratioBps"), 6_000n], v.asGov);
       await v.vault.write.deposit([usd("1000000"), bob.account.address], { account: bob.account });
       for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
-      for (let i = 0; i < 6 && (await v.hedgeModule.read.plan())[0] !== 0; i++) {
+      for (let i = 0; i < 6 && (await v.hedgeModule.read.plan())[0] !== HedgeAction.None; i++) {
         await v.hedgeModule.write.manage({ account: eve.account });
         await v.setPrices(); // arbitrageurs realign the pool after the hedge's sale
       }
@@ -652,8 +652,8 @@ describe("Vault safety: what the vault promises holders", () => {
       await v.registry.write.setParameter([key("module.hedge"), BigInt(replacement.address)], v.asGov);
       const near = (a: bigint, b: bigint) => Math.abs(Number(a - b)) / Number(b);
       expect(near(await v.vault.read.totalAssets(), navBefore)).toBeLessThan(1e-9);
-      for (let i = 0; i < 10 && (await v.hedgeModule.read.plan())[0] !== 0; i++) {
-        expect((await v.hedgeModule.read.plan())[0]).toBe(1); // Deleverage: buy back, give the margin back
+      for (let i = 0; i < 10 && (await v.hedgeModule.read.plan())[0] !== HedgeAction.None; i++) {
+        expect((await v.hedgeModule.read.plan())[0]).toBe(HedgeAction.Deleverage); // buy back, give the margin back
         await v.hedgeModule.write.manage({ account: eve.account });
         await v.setPrices();
       }

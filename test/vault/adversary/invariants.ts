@@ -14,6 +14,7 @@ import {
   type Context,
 } from "./context.ts";
 import { revertName } from "../../helpers/revert.ts";
+import { CollateralAction, HedgeAction } from "../../../sim/model/actions.ts";
 
 /** The state every invariant reads, in one batch of calls against the latest block. */
 export type Observation = {
@@ -377,9 +378,7 @@ export async function checkCollateralLtv(
     v.registry.read.valueOf([key("collateral.healthBufferBps")]),
   ]);
   const max = maxLtv < v.lltvBps - buffer ? maxLtv : v.lltvBps - buffer;
-  const Borrow = 4;
-  const Deleverage = 1;
-  if (ltv > max && (due !== Deleverage || actionTaken === Borrow)) {
+  if (ltv > max && (due !== CollateralAction.Deleverage || actionTaken === CollateralAction.Borrow)) {
     violation(ctx, Invariant.ltv, `collateral LTV ${ltv} bps > max ${max} after action ${actionTaken}, next ${due}`);
   }
 }
@@ -396,8 +395,7 @@ export async function checkHedgeLtv(ctx: Context, hedge: Context["v"]["hedgeModu
   if (short === 0n) return;
   const shortValue = (short * ((wethAnswer * 10n ** 18n) / usdcAnswer) * 10n ** 6n) / 10n ** 36n;
   const max = v.lltvBps - buffer;
-  const Deleverage = 1;
-  if (shortValue * BPS > max * margin && due !== Deleverage) {
+  if (shortValue * BPS > max * margin && due !== HedgeAction.Deleverage) {
     violation(ctx, Invariant.ltv, `hedge short ${shortValue} on margin ${margin} above ${max} bps, next ${due}`);
   }
 }
