@@ -11,7 +11,7 @@
  */
 import hre from "hardhat";
 import { maxUint256, parseEther, parseUnits, type Address, type Hash, type Hex } from "viem";
-import { deployStack } from "../ignition/stack.ts";
+import { deployStack } from "../devnet/stack.ts";
 import { swapRouterAbi } from "../sdk/abis/uniswap.ts";
 import { timelockRoles } from "../ignition/modules/Governance.ts";
 import GovernanceModule from "../ignition/modules/Governance.ts";

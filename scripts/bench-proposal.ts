@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import type { ProposalReport } from "../sdk/proposal/report.ts";
-import { startStackProcess } from "./devnet/startProcess.ts";
+import { startStackProcess } from "../devnet/startProcess.ts";
 
 const { values } = parseArgs({ options: { repeat: { type: "string" }, proposal: { type: "string" } } });
 const repeat = Number(values.repeat ?? "3");

@@ -7,7 +7,7 @@
  * Options: --paths N, --steps N, --repeat N (best of N runs; default 3).
  */
 import { parseArgs } from "node:util";
-import { devnetMarketModel, devnetStartPoint } from "./devnet/startPoint.ts";
+import { devnetMarketModel, devnetStartPoint } from "../devnet/startPoint.ts";
 import { createMonteCarlo } from "../sim/monteCarlo.ts";
 import { withChanges } from "../sim/model/params.ts";
 

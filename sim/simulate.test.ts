@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { devnetMarketModel, devnetStartPoint } from "../scripts/devnet/startPoint.ts";
+import { devnetMarketModel, devnetStartPoint } from "../devnet/startPoint.ts";
 import type { PriceHistory } from "./market/types.ts";
 import { canonicalJson, renderMarkdown, verifyReport, type ImpactReport } from "./report.ts";
 import { simulate, simulateNow, type SimulationRequest } from "./simulate.ts";

@@ -16,7 +16,7 @@ export const devnetInitialPrices = { USDC: 100_000_000n, WETH: 3_000n * 10n ** 8
  * with open faucets, settable Chainlink-style feeds, and the real Uniswap V3 (factory, SwapRouter, position
  * manager from the npm artifacts) and Morpho Blue (compiled from source) with its markets:
  * WETH/USDC and WBTC/USDC for the collateral manager, USDC/WETH and USDC/WBTC for the hedge.
- * Pools and liquidity are added by scripts/devnet/seedMarkets.ts, since pool prices depend on token order.
+ * Pools and liquidity are added by devnet/seedMarkets.ts, since pool prices depend on token order.
  */
 export default buildModule("Devnet", (m) => {
   const operator = m.getAccount(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { devnetStartPoint } from "../../scripts/devnet/startPoint.ts";
+import { devnetStartPoint } from "../../devnet/startPoint.ts";
 import { modelParameterNames, paramValue, paramsFromRegistry, validateParams, withChanges } from "./params.ts";
 
 const { setup, params } = devnetStartPoint();

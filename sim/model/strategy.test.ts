@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { devnetStartPoint } from "../../scripts/devnet/startPoint.ts";
+import { devnetStartPoint } from "../../devnet/startPoint.ts";
 import { withChanges } from "./params.ts";
 import { accumulatorLayout as A, createStrategy, type ActionRecord } from "./strategy.ts";
 import type { StrategyParams, VaultSetup } from "./types.ts";

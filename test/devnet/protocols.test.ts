@@ -1,10 +1,10 @@
 import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { maxUint256, parseUnits, type Address } from "viem";
-import { deployDevnet, type DevnetRecord } from "../../ignition/devnet.ts";
+import { deployDevnet, type DevnetRecord } from "../../devnet/protocols.ts";
 import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
 import { priceFromSqrtPriceX96 } from "../../sdk/uniswap/sqrtPriceX96.ts";
-import { morphoMarketId, devnetPoolFee } from "../../scripts/devnet/seedMarkets.ts";
+import { morphoMarketId, devnetPoolFee } from "../../devnet/seedMarkets.ts";
 import { readFile } from "node:fs/promises";
 import { renderUniswapAbis, uniswapAbisFile } from "../../scripts/codegen/uniswapAbis.ts";
 import type { Connection } from "../helpers/governance.ts";

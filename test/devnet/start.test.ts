@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createPublicClient, createTestClient, createWalletClient, http } from "viem";
 import { parameterRegistryAbi, trimtabGovernorAbi } from "../../sdk/abis/contracts.ts";
 import type { DeploymentRecord } from "../../ignition/deploy.ts";
-import { startStackProcess } from "../../scripts/devnet/startProcess.ts";
+import { startStackProcess } from "../../devnet/startProcess.ts";
 import { trimtab } from "../helpers/trimtab.ts";
 import { parameterKey } from "../../parameters/index.ts";
 import snapshot from "@snapshot-labs/snapshot.js";
@@ -234,7 +234,7 @@ describe("npm start: the local stack", () => {
       stderr: expect.stringContaining("has no voting power at block"),
     });
 
-    const second = await run(node, ["scripts/start.ts", ...args], { cwd: root });
+    const second = await run(node, ["devnet/start.ts", ...args], { cwd: root });
     expect(second.stdout).toContain("already running");
     expect(await client.getChainId()).toBe(record.chainId);
 

@@ -1,6 +1,6 @@
 import hre from "hardhat";
 import { ensureSubgraphBuilt } from "../../scripts/codegen/subgraph.ts";
-import { ensureWebBuilt } from "../../scripts/devnet/webProcess.ts";
+import { ensureWebBuilt } from "../../devnet/webProcess.ts";
 
 /**
  * Vitest global setup: compile the contracts once (offline, solc-js) so every test file finds its artifacts, and

@@ -1,6 +1,6 @@
 import { maxUint256, parseUnits, type Address } from "viem";
-import { deployStack } from "../../ignition/stack.ts";
-import { alignPool } from "../../scripts/devnet/alignPool.ts";
+import { deployStack } from "../../devnet/stack.ts";
+import { alignPool } from "../../devnet/alignPool.ts";
 import { daySeconds, holdings, type Connection } from "./governance.ts";
 import { revertName } from "./revert.ts";
 import { actAsTimelock } from "./timelock.ts";

@@ -15,7 +15,7 @@ import { parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDeployment } from "../../ignition/deploy.ts";
 import { indexerNodeOptions } from "../../indexer/nodeOptions.ts";
-import { startHardhatNode } from "../../scripts/devnet/hardhatNode.ts";
+import { startHardhatNode } from "../../devnet/hardhatNode.ts";
 import { deployVault, rebalanceUntilSettled } from "../helpers/vault.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");

@@ -84,7 +84,7 @@ describe("indexer restarts", () => {
     const start = spawn(
       node,
       [
-        "scripts/start.ts",
+        "devnet/start.ts",
         ...["--port", String(port), "--graphql-port", String(graphqlPort)],
         ...["--deployments-dir", deploymentsDir, "--days", "32"],
       ],

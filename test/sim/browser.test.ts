@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bundleForBrowser, bundleGlobal, evaluateInChromium, launchChromium } from "../helpers/chromium.ts";
-import { devnetMarketModel, devnetStartPoint } from "../../scripts/devnet/startPoint.ts";
+import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
 import { simulateNow, type SimulationRequest } from "../../sim/simulate.ts";
 import { determinismDigests, type DeterminismResult } from "./fixtures/determinismEntry.ts";
 import type { WorkerRun } from "./fixtures/workerPageEntry.ts";

@@ -11,7 +11,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { createTestClient, http, verifyTypedData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStackProcess } from "../../scripts/devnet/startProcess.ts";
+import { startStackProcess } from "../../devnet/startProcess.ts";
 import { snapshotProposalTypes, type SnapshotEnvelope } from "../../sdk/snapshot/messages.ts";
 import { launchChromium, type Chromium } from "../helpers/chromium.ts";
 

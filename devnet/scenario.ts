@@ -1,9 +1,9 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { encodeFunctionData, formatUnits, maxUint256, parseUnits, type Hex } from "viem";
-import type { DeploymentRecord } from "../../ignition/deploy.ts";
-import { parameterKey } from "../../parameters/index.ts";
-import { proposalArgs } from "../../sdk/proposalArgs.ts";
-import { createRandom } from "../../sim/random.ts";
+import type { DeploymentRecord } from "../ignition/deploy.ts";
+import { parameterKey } from "../parameters/index.ts";
+import { proposalArgs } from "../sdk/proposalArgs.ts";
+import { createRandom } from "../sim/random.ts";
 import { alignPool } from "./alignPool.ts";
 
 export type ScenarioOptions = {

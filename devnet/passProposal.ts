@@ -1,6 +1,6 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { Address, Hex } from "viem";
-import { proposalArgs, type ProposalAction } from "../../sdk/proposalArgs.ts";
+import { proposalArgs, type ProposalAction } from "../sdk/proposalArgs.ts";
 
 /**
  * Takes a proposal through its whole life on a local chain, moving time as needed: the first voter proposes, every

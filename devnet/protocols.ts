@@ -1,10 +1,10 @@
-import type { DevnetRecord } from "./record.ts";
+import type { DevnetRecord } from "../ignition/record.ts";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { getAddress, type Address } from "viem";
-import { seedMarkets } from "../scripts/devnet/seedMarkets.ts";
-import DevnetModule, { devnetLltv } from "./modules/Devnet.ts";
+import { seedMarkets } from "./seedMarkets.ts";
+import DevnetModule, { devnetLltv } from "../ignition/modules/Devnet.ts";
 
-export type { DevnetRecord } from "./record.ts";
+export type { DevnetRecord } from "../ignition/record.ts";
 
 /**
  * Deploys the devnet world (tokens, feeds, Uniswap V3, Morpho Blue and its markets) with Ignition, then creates

@@ -23,13 +23,13 @@ import { parseArgs } from "node:util";
 import hre from "hardhat";
 import { createPublicClient, http } from "viem";
 import { defaultDeploymentsDir, readDeployment, type DeploymentRecord } from "../ignition/deploy.ts";
-import { deployStack } from "../ignition/stack.ts";
-import { chainIdAt, startHardhatNode } from "./devnet/hardhatNode.ts";
-import { startIndexerProcess } from "./devnet/indexerProcess.ts";
-import { openProposal } from "./devnet/openProposal.ts";
-import { startWebProcess } from "./devnet/webProcess.ts";
-import { parseScenarioOptions, playScenario } from "./devnet/scenario.ts";
-import { seedVoters } from "./devnet/seedVoters.ts";
+import { deployStack } from "./stack.ts";
+import { chainIdAt, startHardhatNode } from "./hardhatNode.ts";
+import { startIndexerProcess } from "./indexerProcess.ts";
+import { openProposal } from "./openProposal.ts";
+import { startWebProcess } from "./webProcess.ts";
+import { parseScenarioOptions, playScenario } from "./scenario.ts";
+import { seedVoters } from "./seedVoters.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: options } = parseArgs({

@@ -1,11 +1,11 @@
 /** The local indexer in a child process, serving GraphQL, and what its `_meta` reports. */
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
-import { ensureSubgraphBuilt } from "../codegen/subgraph.ts";
-import { indexerNodeOptions } from "../../indexer/nodeOptions.ts";
+import { ensureSubgraphBuilt } from "../scripts/codegen/subgraph.ts";
+import { indexerNodeOptions } from "../indexer/nodeOptions.ts";
 import { startLoggedProcess } from "./loggedProcess.ts";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
+const root = path.resolve(import.meta.dirname, "..");
 
 /** The indexed head the GraphQL API at `url` reports, or undefined while it does not answer. */
 export async function indexedHead(url: string): Promise<{ number: number; failed: boolean } | undefined> {

@@ -3,10 +3,10 @@ import { execFile, type ChildProcess } from "node:child_process";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { newest } from "../codegen/newest.ts";
+import { newest } from "../scripts/codegen/newest.ts";
 import { startLoggedProcess } from "./loggedProcess.ts";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
+const root = path.resolve(import.meta.dirname, "..");
 const webDir = path.join(root, "web");
 /** Everything the app bundles: its own sources and the repository's modules it imports. */
 const sources = ["web/src", "web/vite.config.ts", "sim", "sdk", "parameters"];

@@ -11,9 +11,9 @@ export type StackProcess = {
   ready: Promise<void>;
 };
 
-/** Runs `node scripts/start.ts ...args` in `root`. */
+/** Runs `node devnet/start.ts ...args` in `root`. */
 export function startStackProcess(node: string, root: string, args: readonly string[]): StackProcess {
-  const child = spawn(node, ["scripts/start.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(node, ["devnet/start.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));

@@ -4,7 +4,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { createPublicClient, http } from "viem";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
+const root = path.resolve(import.meta.dirname, "..");
 
 /** The chain id at `rpcUrl`, or undefined when nothing answers there. */
 export async function chainIdAt(rpcUrl: string): Promise<number | undefined> {

@@ -1,13 +1,18 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { getAddress, type Address } from "viem";
 import { encodeDefinition, parameterCatalog, parameterKey, vaultAssetParameters } from "../parameters/index.ts";
-import { deployGovernanceCore, writeDeployment, type DeploymentRecord, type GovernanceParameters } from "./deploy.ts";
-import { deployDevnet } from "./devnet.ts";
-import { passProposal } from "../scripts/devnet/passProposal.ts";
+import {
+  deployGovernanceCore,
+  writeDeployment,
+  type DeploymentRecord,
+  type GovernanceParameters,
+} from "../ignition/deploy.ts";
+import { deployDevnet } from "./protocols.ts";
+import { passProposal } from "./passProposal.ts";
 import { action } from "../sdk/proposalArgs.ts";
-import CollateralManagerModule from "./modules/CollateralManager.ts";
-import HedgeModuleModule from "./modules/HedgeModule.ts";
-import VaultModule from "./modules/Vault.ts";
+import CollateralManagerModule from "../ignition/modules/CollateralManager.ts";
+import HedgeModuleModule from "../ignition/modules/HedgeModule.ts";
+import VaultModule from "../ignition/modules/Vault.ts";
 
 /** The devnet portfolio's target weights, in bps of NAV. */
 export const devnetWeights = { USDC: 4_000n, WETH: 4_000n, WBTC: 2_000n } as const;

@@ -8,9 +8,9 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
-import type { DeploymentRecord } from "../../ignition/deploy.ts";
+import type { DeploymentRecord } from "../ignition/deploy.ts";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
+const root = path.resolve(import.meta.dirname, "..");
 
 export async function openProposal<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,

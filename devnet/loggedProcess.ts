@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { open } from "node:fs/promises";
 import path from "node:path";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
+const root = path.resolve(import.meta.dirname, "..");
 
 export type LoggedProcessOptions = {
   /** Arguments to this Node (the script first), run in the repository. */

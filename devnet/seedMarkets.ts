@@ -1,8 +1,8 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { encodeAbiParameters, keccak256, maxUint256, parseUnits, type Address, type Hex } from "viem";
-import { devnetLltv } from "../../ignition/modules/Devnet.ts";
-import { nonfungiblePositionManagerAbi } from "../../sdk/abis/uniswap.ts";
-import { sqrtPriceX96FromUsd } from "../../sdk/uniswap/sqrtPriceX96.ts";
+import { devnetLltv } from "../ignition/modules/Devnet.ts";
+import { nonfungiblePositionManagerAbi } from "../sdk/abis/uniswap.ts";
+import { sqrtPriceX96FromUsd } from "../sdk/uniswap/sqrtPriceX96.ts";
 
 /** Uniswap V3 fee tier of the devnet pools (0.3%) and its tick spacing. */
 export const devnetPoolFee = 3_000;

@@ -1,8 +1,8 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { maxUint256, type Address } from "viem";
-import type { DevnetRecord } from "../../ignition/devnet.ts";
-import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
-import { sqrtPriceX96FromUsd } from "../../sdk/uniswap/sqrtPriceX96.ts";
+import type { DevnetRecord } from "./protocols.ts";
+import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../sdk/abis/uniswap.ts";
+import { sqrtPriceX96FromUsd } from "../sdk/uniswap/sqrtPriceX96.ts";
 
 /**
  * Moves a devnet pool's price to its feeds' price, as an arbitrageur would: swaps with a price limit at the
