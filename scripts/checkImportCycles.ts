@@ -1,0 +1,69 @@
+/**
+ * `npm run lint:cycles`: fails when a TypeScript or Svelte module imports itself through others (an import cycle).
+ * Reads every tracked source file's relative imports (`import`, `export … from`, `import()`), finds the strongly
+ * connected components of the graph (Tarjan) and prints each cycle's files.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+/** The repository's modules and the modules each imports (relative imports only: packages cannot import back). */
+export function importGraph(files: string[]): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const imported = ts
+      .preProcessFile(readFileSync(path.join(root, file), "utf8"), true, true)
+      .importedFiles.map((entry) => entry.fileName)
+      .filter((name) => name.startsWith("./") || name.startsWith("../"))
+      .map((name) => path.relative(root, path.resolve(root, path.dirname(file), name)))
+      .filter((target) => existsSync(path.join(root, target)));
+    graph.set(file, imported);
+  }
+  return graph;
+}
+
+/** Each set of two or more modules that import one another, directly or through others. */
+export function importCycles(graph: Map<string, string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (file: string) => {
+    index.set(file, next);
+    low.set(file, next++);
+    stack.push(file);
+    onStack.add(file);
+    for (const target of graph.get(file) ?? []) {
+      if (!index.has(target)) {
+        visit(target);
+        low.set(file, Math.min(low.get(file)!, low.get(target)!));
+      } else if (onStack.has(target)) low.set(file, Math.min(low.get(file)!, index.get(target)!));
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== file);
+    if (component.length > 1 || graph.get(file)?.includes(file)) cycles.push(component.sort());
+  };
+  for (const file of graph.keys()) if (!index.has(file)) visit(file);
+  return cycles;
+}
+
+if (import.meta.main) {
+  const files = execFileSync("git", ["ls-files", "*.ts", "*.svelte"], { cwd: root, encoding: "utf8" })
+    .split("\n")
+    .filter((file) => file !== "" && !file.startsWith("subgraph/generated/") && existsSync(path.join(root, file)));
+  const cycles = importCycles(importGraph(files));
+  for (const cycle of cycles) console.error(`import cycle:\n  ${cycle.join("\n  ")}`);
+  if (cycles.length > 0) process.exit(1);
+  console.log(`no import cycle in ${files.length} modules`);
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { importCycles } from "../../scripts/checkImportCycles.ts";
+
+const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
+
+describe("the import cycle check (npm run lint)", () => {
+  it("finds each set of modules that import one another, however long the loop, and a module importing itself", () => {
+    expect(
+      importCycles(graph({ a: ["b"], b: ["c"], c: ["a", "d"], d: [], e: ["e"], f: ["g"], g: ["f"], h: ["a"] })),
+    ).toEqual([["a", "b", "c"], ["e"], ["f", "g"]]);
+  });
+
+  it("passes a graph whose imports only go one way, shared modules included", () => {
+    expect(importCycles(graph({ cli: ["sdk", "sim"], web: ["sdk"], sdk: ["sim"], sim: [] }))).toEqual([]);
+  });
+});
