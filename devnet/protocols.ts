@@ -2,7 +2,8 @@ import type { DevnetRecord } from "../ignition/record.ts";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { getAddress, type Address } from "viem";
 import { seedMarkets } from "./seedMarkets.ts";
-import DevnetModule, { devnetLltv } from "../ignition/modules/Devnet.ts";
+import DevnetModule from "../ignition/modules/Devnet.ts";
+import { devnetLltv } from "./constants.ts";
 
 export type { DevnetRecord } from "../ignition/record.ts";
 

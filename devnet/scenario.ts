@@ -5,6 +5,7 @@ import { parameterKey } from "../parameters/index.ts";
 import { proposalArgs } from "../sdk/proposalArgs.ts";
 import { createRandom } from "../sim/random.ts";
 import { alignPool } from "./alignPool.ts";
+import { scenarioMarket } from "./constants.ts";
 
 export type ScenarioOptions = {
   /** Simulated days, one block of actions a day. */
@@ -13,9 +14,6 @@ export type ScenarioOptions = {
   seed: number;
   log?: (line: string) => void;
 };
-
-/** Yearly volatility and drift of the devnet's risk assets, and the correlation of their daily returns. */
-export const scenarioMarket = { WETH: { sigma: 0.65, mu: 0.1 }, WBTC: { sigma: 0.5, mu: 0.1 }, correlation: 0.7 };
 
 const day = 86_400;
 /** The scenario's governance proposal, and on which days it moves through its life. */

@@ -1,30 +1,15 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { encodeAbiParameters, keccak256, maxUint256, parseUnits, type Address, type Hex } from "viem";
-import { devnetLltv } from "../ignition/modules/Devnet.ts";
+import { devnetLiquidity, devnetLltv, devnetPoolFee } from "./constants.ts";
 import { nonfungiblePositionManagerAbi } from "../sdk/abis/uniswap.ts";
 import { sqrtPriceX96FromUsd } from "../sdk/uniswap/sqrtPriceX96.ts";
 
-/** Uniswap V3 fee tier of the devnet pools (0.3%) and its tick spacing. */
-export const devnetPoolFee = 3_000;
+/** The tick spacing of the devnet pools' fee tier (`devnetPoolFee`, 0.3%). */
 const tickSpacing = 60;
 /** Full-range ticks for that spacing. */
 const maxTick = Math.floor(887_272 / tickSpacing) * tickSpacing;
 
 type Token = { address: Address; symbol: "USDC" | "WETH" | "WBTC"; decimals: number; feed: Address };
-
-/** What the devnet's liquidity provider puts in each pool and lends on each Morpho market, in whole tokens. */
-export const devnetLiquidity = {
-  pools: [
-    { pair: ["WETH", "USDC"], amounts: ["20000", "60000000"] },
-    { pair: ["WBTC", "USDC"], amounts: ["1000", "60000000"] },
-  ],
-  lending: [
-    { collateral: "WETH", loan: "USDC", amount: "5000000" },
-    { collateral: "WBTC", loan: "USDC", amount: "5000000" },
-    { collateral: "USDC", loan: "WETH", amount: "1000" },
-    { collateral: "USDC", loan: "WBTC", amount: "50" },
-  ],
-} as const;
 
 /** Morpho Blue's market id: keccak256 of the ABI-encoded MarketParams. */
 export function morphoMarketId(params: {

@@ -7,18 +7,13 @@ import {
   type DeploymentRecord,
   type GovernanceParameters,
 } from "../ignition/deploy.ts";
+import { devnetHeartbeats, devnetWeights } from "./constants.ts";
 import { deployDevnet } from "./protocols.ts";
 import { passProposal } from "./passProposal.ts";
 import { action } from "../sdk/proposalArgs.ts";
 import CollateralManagerModule from "../ignition/modules/CollateralManager.ts";
 import HedgeModuleModule from "../ignition/modules/HedgeModule.ts";
 import VaultModule from "../ignition/modules/Vault.ts";
-
-/** The devnet portfolio's target weights, in bps of NAV. */
-export const devnetWeights = { USDC: 4_000n, WETH: 4_000n, WBTC: 2_000n } as const;
-
-/** The devnet feeds' heartbeats, in seconds: those of Chainlink's USDC/USD, ETH/USD and BTC/USD on Ethereum. */
-export const devnetHeartbeats = { USDC: 86_400n, WETH: 3_600n, WBTC: 3_600n } as const;
 
 /**
  * The whole Trimtab stack on a local chain: the devnet protocols, the governance core whose registry holds the

@@ -4,14 +4,18 @@
  * parameter catalog's first values, without a chain: for benchmarks and unit tests of the simulation. The
  * differential tests read the real thing from the devnet with `readStartPoint`.
  */
-import { devnetInitialPrices, devnetLltv } from "../ignition/modules/Devnet.ts";
-import { devnetWeights } from "./stack.ts";
+import {
+  devnetInitialPrices,
+  devnetLiquidity,
+  devnetLltv,
+  devnetPoolFee,
+  devnetWeights,
+  scenarioMarket,
+} from "./constants.ts";
 import { parameterCatalog } from "../parameters/catalog.ts";
 import type { StartPoint } from "../sim/chain.ts";
 import type { GbmModel } from "../sim/market/types.ts";
 import { paramsFromRegistry } from "../sim/model/params.ts";
-import { scenarioMarket } from "./scenario.ts";
-import { devnetLiquidity, devnetPoolFee } from "./seedMarkets.ts";
 
 const symbols = ["USDC", "WETH", "WBTC"] as const;
 const decimals = [6, 18, 8];

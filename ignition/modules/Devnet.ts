@@ -1,15 +1,10 @@
 import { createRequire } from "node:module";
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { zeroAddress } from "viem";
+import { devnetInitialPrices, devnetLltv } from "../../devnet/constants.ts";
 
 const require = createRequire(import.meta.url);
 const uniswapArtifact = (file: string) => require(file);
-
-/** Morpho Blue markets' liquidation LTV on the devnet: 86% (a value Morpho governance enables on mainnet). */
-export const devnetLltv = 860_000_000_000_000_000n;
-
-/** Devnet feed prices at deployment, 8 decimals like Chainlink's USD feeds. */
-export const devnetInitialPrices = { USDC: 100_000_000n, WETH: 3_000n * 10n ** 8n, WBTC: 60_000n * 10n ** 8n } as const;
 
 /**
  * The world Trimtab's vault lives in, for a local chain: stand-ins for USDC (6 decimals), WETH (18) and WBTC (8)

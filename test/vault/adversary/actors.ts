@@ -1,7 +1,7 @@
 import { parseEventLogs, type Address, type Hex } from "viem";
 import { parameterKey } from "../../../parameters/index.ts";
 import { swapRouterAbi } from "../../../sdk/abis/uniswap.ts";
-import { devnetHeartbeats } from "../../../devnet/stack.ts";
+import { devnetHeartbeats } from "../../../devnet/constants.ts";
 import { alignPool } from "../../../devnet/alignPool.ts";
 import { daySeconds } from "../../helpers/governance.ts";
 import { marketSwap } from "../../helpers/vault.ts";

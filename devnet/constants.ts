@@ -1,0 +1,37 @@
+/**
+ * The devnet's world in numbers, in one place and free of any chain or deployment code: what the devnet deploys and
+ * seeds (prices, LLTV, heartbeats, weights, pool fee, liquidity) and the market its scenario plays. The simulator's
+ * devnet-shaped start point reads them without loading Hardhat or Ignition.
+ */
+
+/** Morpho Blue markets' liquidation LTV on the devnet: 86% (a value Morpho governance enables on mainnet). */
+export const devnetLltv = 860_000_000_000_000_000n;
+
+/** Devnet feed prices at deployment, 8 decimals like Chainlink's USD feeds. */
+export const devnetInitialPrices = { USDC: 100_000_000n, WETH: 3_000n * 10n ** 8n, WBTC: 60_000n * 10n ** 8n } as const;
+
+/** The devnet feeds' heartbeats, in seconds: those of Chainlink's USDC/USD, ETH/USD and BTC/USD on Ethereum. */
+export const devnetHeartbeats = { USDC: 86_400n, WETH: 3_600n, WBTC: 3_600n } as const;
+
+/** The devnet portfolio's target weights, in bps of NAV. */
+export const devnetWeights = { USDC: 4_000n, WETH: 4_000n, WBTC: 2_000n } as const;
+
+/** Uniswap V3 fee tier of the devnet pools (0.3%). */
+export const devnetPoolFee = 3_000;
+
+/** What the devnet's liquidity provider puts in each pool and lends on each Morpho market, in whole tokens. */
+export const devnetLiquidity = {
+  pools: [
+    { pair: ["WETH", "USDC"], amounts: ["20000", "60000000"] },
+    { pair: ["WBTC", "USDC"], amounts: ["1000", "60000000"] },
+  ],
+  lending: [
+    { collateral: "WETH", loan: "USDC", amount: "5000000" },
+    { collateral: "WBTC", loan: "USDC", amount: "5000000" },
+    { collateral: "USDC", loan: "WETH", amount: "1000" },
+    { collateral: "USDC", loan: "WBTC", amount: "50" },
+  ],
+} as const;
+
+/** Yearly volatility and drift of the devnet's risk assets, and the correlation of their daily returns. */
+export const scenarioMarket = { WETH: { sigma: 0.65, mu: 0.1 }, WBTC: { sigma: 0.5, mu: 0.1 }, correlation: 0.7 };
