@@ -1,34 +1,34 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
-import type { Address, Hex } from "viem";
+import type { Account, Address, Chain, Transport, WalletClient } from "viem";
+import { castVote, execute, propose, queue } from "../sdk/governance/actions.ts";
+import { VoteSupport } from "../sdk/governance/enums.ts";
 import { proposalArgs, type ProposalAction } from "../sdk/proposalArgs.ts";
 
 /**
- * Takes a proposal through its whole life on a local chain, moving time as needed: the first voter proposes, every
- * voter votes For, then it is queued and executed once the timelock allows. Returns the proposal id.
- * Only for devnets and tests: it warps the chain's clock.
+ * Takes a proposal through its whole life on a local chain with the SDK's governance actions, moving time as needed:
+ * the first voter proposes, every voter votes For, then it is queued and executed once the timelock allows. Returns
+ * the proposal id. Only for devnets and tests: it warps the chain's clock.
  */
 export async function passProposal<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
-  governorAddress: Address,
-  voters: readonly { account: { address: Address } }[],
+  governor: Address,
+  voters: readonly WalletClient<Transport, Chain, Account>[],
   actions: readonly ProposalAction[],
   description: string,
 ): Promise<bigint> {
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
-  const governor = await viem.getContractAt("TrimtabGovernor", governorAddress);
-  const wait = async (hash: Promise<Hex>) => publicClient.waitForTransactionReceipt({ hash: await hash });
-  const { targets, values, calldatas, descriptionHash } = proposalArgs(actions, description);
   const [proposer] = voters;
   if (!proposer) throw new Error("passProposal needs at least one voter");
-
-  await wait(governor.write.propose([targets, values, calldatas, description], { account: proposer.account.address }));
-  const id = await governor.read.hashProposal([targets, values, calldatas, descriptionHash]);
-  await networkHelpers.time.increaseTo(Number(await governor.read.proposalSnapshot([id])) + 1);
-  for (const voter of voters) await wait(governor.write.castVote([id, 1], { account: voter.account.address }));
-  await networkHelpers.time.increaseTo(Number(await governor.read.proposalDeadline([id])) + 1);
-  await wait(governor.write.queue([targets, values, calldatas, descriptionHash]));
-  await networkHelpers.time.increaseTo(Number(await governor.read.proposalEta([id])));
-  await wait(governor.write.execute([targets, values, calldatas, descriptionHash]));
-  return id;
+  const proposal = proposalArgs(actions, description);
+  const { proposalId } = await propose({ publicClient, walletClient: proposer }, { governor, actions, description });
+  const contract = await viem.getContractAt("TrimtabGovernor", governor);
+  await networkHelpers.time.increaseTo(Number(await contract.read.proposalSnapshot([proposalId])) + 1);
+  for (const walletClient of voters)
+    await castVote({ publicClient, walletClient }, { governor, proposalId, support: VoteSupport.For });
+  await networkHelpers.time.increaseTo(Number(await contract.read.proposalDeadline([proposalId])) + 1);
+  const { etaSeconds } = await queue({ publicClient, walletClient: proposer }, { governor, proposal });
+  await networkHelpers.time.increaseTo(Number(etaSeconds));
+  await execute({ publicClient, walletClient: proposer }, { governor, proposal });
+  return proposalId;
 }

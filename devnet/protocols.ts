@@ -1,11 +1,11 @@
-import type { DevnetRecord } from "../ignition/record.ts";
+import type { DevnetRecord } from "../sdk/deployment.ts";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { getAddress, type Address } from "viem";
 import { seedMarkets } from "./seedMarkets.ts";
 import DevnetModule from "../ignition/modules/Devnet.ts";
 import { devnetLltv } from "./constants.ts";
 
-export type { DevnetRecord } from "../ignition/record.ts";
+export type { DevnetRecord } from "../sdk/deployment.ts";
 
 /**
  * Deploys the devnet world (tokens, feeds, Uniswap V3, Morpho Blue and its markets) with Ignition, then creates

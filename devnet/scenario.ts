@@ -1,8 +1,10 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { encodeFunctionData, formatUnits, maxUint256, parseUnits, type Hex } from "viem";
-import type { DeploymentRecord } from "../ignition/deploy.ts";
+import type { DeploymentRecord } from "../sdk/deployment.ts";
 import { parameterKey } from "../parameters/index.ts";
-import { proposalArgs } from "../sdk/proposalArgs.ts";
+import { castVote, execute, propose, queue } from "../sdk/governance/actions.ts";
+import { VoteSupport } from "../sdk/governance/enums.ts";
+import { action, proposalArgs } from "../sdk/proposalArgs.ts";
 import { createRandom } from "../sim/random.ts";
 import { alignPool } from "./alignPool.ts";
 import { scenarioMarket } from "./constants.ts";
@@ -70,24 +72,17 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
     WBTC: Number((await feeds.WBTC.read.latestRoundData())[1]) / 1e8,
   };
   const dt = 1 / 365;
-  const proposal = proposalArgs(
-    [
-      {
-        target: registry.address,
-        data: encodeFunctionData({
-          abi: registry.abi,
-          functionName: "setParameters",
-          args: [
-            [
-              { key: parameterKey("rebalance.bandBps"), value: 400n },
-              { key: parameterKey("rebalance.maxTradeBps"), value: 1_500n },
-            ],
-          ],
-        }),
-      },
-    ],
-    "# Tighter band, larger trades\n\nRebalance at 4% drift instead of 5%, in trades of up to 15% of NAV.",
-  );
+  const proposalActions = [
+    action(registry, "setParameters", [
+      [
+        { key: parameterKey("rebalance.bandBps"), value: 400n },
+        { key: parameterKey("rebalance.maxTradeBps"), value: 1_500n },
+      ],
+    ]),
+  ];
+  const proposalDescription =
+    "# Tighter band, larger trades\n\nRebalance at 4% drift instead of 5%, in trades of up to 15% of NAV.";
+  const proposal = proposalArgs(proposalActions, proposalDescription);
   let proposalId: bigint | undefined;
   const counts = { rebalances: 0, collateralActions: 0, hedgeActions: 0, deposits: 0, redemptions: 0, inKind: 0 };
   const manager = record.contracts.CollateralManager
@@ -188,26 +183,35 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
   return { ...counts, proposalId, finalPrices: prices };
 
   async function stepProposal(d: number, id: bigint | undefined): Promise<bigint | undefined> {
-    const { targets, values, calldatas, description, descriptionHash } = proposal;
     const [proposer, ...others] = voters as [(typeof voters)[number], ...typeof voters];
+    const as = (walletClient: typeof proposer) => ({ publicClient, walletClient });
+    const on = { governor: governor.address };
     if (d === proposalDays.propose) {
-      await wait(governor.write.propose([targets, values, calldatas, description], { account: proposer.account }));
+      const { proposalId: proposed } = await propose(as(proposer), {
+        ...on,
+        actions: proposalActions,
+        description: proposalDescription,
+      });
       log(`  day ${d}: proposal "Tighter band, larger trades" submitted`);
-      return governor.read.hashProposal([targets, values, calldatas, descriptionHash]);
+      return proposed;
     }
     if (id === undefined) return id;
     if (d === proposalDays.vote) {
-      await wait(governor.write.castVoteWithReason([id, 1, "Less drift"], { account: proposer.account }));
-      await wait(governor.write.castVote([id, 1], { account: others[0]!.account }));
-      await wait(governor.write.castVoteWithReason([id, 2, "No view"], { account: others[1]!.account }));
-      await wait(governor.write.castVoteWithReason([id, 0, "More trading costs"], { account: others[2]!.account }));
+      const ballots = [
+        [proposer, VoteSupport.For, "Less drift"],
+        [others[0]!, VoteSupport.For, undefined],
+        [others[1]!, VoteSupport.Abstain, "No view"],
+        [others[2]!, VoteSupport.Against, "More trading costs"],
+      ] as const;
+      for (const [voter, support, reason] of ballots)
+        await castVote(as(voter), { ...on, proposalId: id, support, reason });
     }
     if (d === proposalDays.queue) {
-      await wait(governor.write.queue([targets, values, calldatas, descriptionHash]));
+      await queue(as(keeper!), { ...on, proposal });
       log(`  day ${d}: proposal queued in the timelock`);
     }
     if (d === proposalDays.execute) {
-      await wait(governor.write.execute([targets, values, calldatas, descriptionHash]));
+      await execute(as(keeper!), { ...on, proposal });
       log(`  day ${d}: proposal executed: rebalance.bandBps 500 -> 400, rebalance.maxTradeBps 1000 -> 1500`);
     }
     return id;

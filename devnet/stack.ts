@@ -1,12 +1,8 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { getAddress, type Address } from "viem";
 import { encodeDefinition, parameterCatalog, parameterKey, vaultAssetParameters } from "../parameters/index.ts";
-import {
-  deployGovernanceCore,
-  writeDeployment,
-  type DeploymentRecord,
-  type GovernanceParameters,
-} from "../ignition/deploy.ts";
+import { deployGovernanceCore, type GovernanceParameters } from "../ignition/deploy.ts";
+import { writeDeploymentRecord, type DeploymentRecord } from "../sdk/deployment.ts";
 import { devnetHeartbeats, devnetWeights } from "./constants.ts";
 import { deployDevnet } from "./protocols.ts";
 import { passProposal } from "./passProposal.ts";
@@ -114,7 +110,7 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
     },
     devnet: devnet.record,
   };
-  const file = options.deploymentsDir ? await writeDeployment(record, options.deploymentsDir) : undefined;
+  const file = options.deploymentsDir ? await writeDeploymentRecord(record, options.deploymentsDir) : undefined;
   return { ...governance, vault, collateralManager, hedgeModule, devnet, record, file };
 }
 

@@ -22,7 +22,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import hre from "hardhat";
 import { createPublicClient, http } from "viem";
-import { defaultDeploymentsDir, readDeployment, type DeploymentRecord } from "../ignition/deploy.ts";
+import { defaultDeploymentsDir, findDeploymentRecord, type DeploymentRecord } from "../sdk/deployment.ts";
 import { deployStack } from "./stack.ts";
 import { chainIdAt, startHardhatNode } from "./hardhatNode.ts";
 import { startIndexerProcess } from "./indexerProcess.ts";
@@ -115,7 +115,7 @@ async function startIndexer(deploymentFile: string, head: bigint): Promise<Child
 }
 
 async function main() {
-  const existing = await readDeployment(network, deploymentsDir);
+  const existing = await findDeploymentRecord(network, deploymentsDir);
   if (await isDeployed(existing)) {
     console.log(`A Trimtab stack is already running on ${rpcUrl}; nothing to do.`);
     printSummary(existing!, path.join(deploymentsDir, `${network}.json`));

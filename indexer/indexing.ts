@@ -4,9 +4,10 @@
  * server does so in its indexing worker (`indexWorker.ts`).
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { loadSubgraph, withDeployment, type Subgraph } from "./manifest.ts";
+import { readDeploymentRecord } from "../sdk/deployment.ts";
 import { base58 } from "./runtime/host.ts";
 import { openDatabase, type Sql } from "./store/database.ts";
 import { databaseStore, type DatabaseStore } from "./store/databaseStore.ts";
@@ -27,7 +28,10 @@ export type IndexingArgs = {
 export async function indexedSubgraph(args: Pick<IndexingArgs, "subgraphDir" | "deploymentFile">): Promise<Subgraph> {
   const subgraph = await loadSubgraph(args.subgraphDir);
   if (!args.deploymentFile) return subgraph;
-  return withDeployment(subgraph, JSON.parse(await readFile(args.deploymentFile, "utf8")));
+  return withDeployment(
+    subgraph,
+    await readDeploymentRecord(args.deploymentFile, { missing: "deploy first, or start the stack with npm start" }),
+  );
 }
 
 /** A local deployment id in IPFS's form (Qm…): base58 of the sha256 multihash of the manifest and addresses. */

@@ -16,7 +16,7 @@ import { swapRouterAbi } from "../sdk/abis/uniswap.ts";
 import { timelockRoles } from "../ignition/modules/Governance.ts";
 import GovernanceModule from "../ignition/modules/Governance.ts";
 import { encodeDefinition, parameterCatalog, parameterKey } from "../parameters/index.ts";
-import { ballotTypedData } from "../sdk/ballot.ts";
+import { signBallot } from "../sdk/governance/actions.ts";
 import { action, proposalArgs, type ProposalAction } from "../sdk/proposalArgs.ts";
 
 const day = 86_400;
@@ -96,18 +96,12 @@ const fiveChanges = (registry: typeof trimtab.registry): ProposalAction[] =>
     ] as const
   ).map(([name, value]) => action(registry, "setParameter", [parameterKey(name), value]));
 
-async function ballotSignature(governor: Governor, proposalId: bigint, name: string): Promise<Hex> {
-  return carol!.signTypedData(
-    ballotTypedData({
-      governor: governor.address,
-      governorName: name,
-      chainId: await publicClient.getChainId(),
-      proposalId,
-      support: 1,
-      voter: carol!.account.address,
-      nonce: await governor.read.nonces([carol!.account.address]),
-    }),
+async function ballotSignature(governor: Governor, proposalId: bigint): Promise<Hex> {
+  const ballot = await signBallot(
+    { publicClient, walletClient: carol! },
+    { governor: governor.address, proposalId, support: 1 },
   );
+  return ballot.signature;
 }
 
 /** Runs one proposal on both systems side by side and returns each step's gas. */
@@ -132,7 +126,7 @@ async function lifecycle(label: string, actionsOf: (registry: typeof trimtab.reg
     gas[name].castVoteWithReason = await gasOf(
       governor.write.castVoteWithReason([id, 1, "Tighter risk limits"], { account: bob!.account }),
     );
-    const signature = await ballotSignature(governor, id, await governor.read.name());
+    const signature = await ballotSignature(governor, id);
     gas[name].castVoteBySig = await gasOf(
       governor.write.castVoteBySig([id, 1, carol!.account.address, signature], { account: relayer!.account }),
     );

@@ -10,7 +10,8 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import hre from "hardhat";
 import { isAddress } from "viem";
-import { deployGovernanceCore, writeDeployment, type GovernanceParameters } from "../ignition/deploy.ts";
+import { deployGovernanceCore, type GovernanceParameters } from "../ignition/deploy.ts";
+import { writeDeploymentRecord } from "../sdk/deployment.ts";
 
 const addressKeys = new Set(["tokenRecipient", "proposalGuardian", "registryGuardian"]);
 const numberKeys = new Set([
@@ -57,7 +58,7 @@ async function main() {
   const parameters = values.parameters ? await readGovernanceParameters(values.parameters) : {};
   const connection = await hre.network.create(values.network);
   const { record } = await deployGovernanceCore(connection, { network: values.network, parameters });
-  const file = await writeDeployment(record);
+  const file = await writeDeploymentRecord(record);
   console.log(`Deployed to ${values.network} (chain ${record.chainId}); addresses in ${file}`);
   for (const [name, address] of Object.entries(record.contracts)) console.log(`  ${name.padEnd(19)}${address}`);
 }

@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { newest } from "./newest.ts";
 import { parseArgs, promisify } from "node:util";
-import { defaultDeploymentsDir, type DeploymentRecord } from "../../ignition/deploy.ts";
+import { defaultDeploymentsDir, parseDeploymentRecord, type DeploymentRecord } from "../../sdk/deployment.ts";
 
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
@@ -99,7 +99,9 @@ async function readDeployments(dir: string): Promise<DeploymentRecord[]> {
   } catch {
     return [];
   }
-  return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as DeploymentRecord));
+  return Promise.all(
+    files.map(async (f) => parseDeploymentRecord(path.join(dir, f), await readFile(path.join(dir, f), "utf8"))),
+  );
 }
 
 /** Runs graph-cli (on this script's Node) in `cwd`. */

@@ -20,7 +20,7 @@ export async function sendToHub(hubUrl: string, envelope: SnapshotEnvelope): Pro
 
 /** Voting power as the erc20-votes strategy reads it: `getVotes(voter)` at `blockNumber`, in token wei. */
 export async function erc20VotesPower(
-  client: PublicClient,
+  client: Pick<PublicClient, "readContract">,
   token: Address,
   voter: Address,
   blockNumber: bigint,

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPublicClient, createTestClient, createWalletClient, http } from "viem";
 import { parameterRegistryAbi, trimtabGovernorAbi } from "../../sdk/abis/contracts.ts";
-import type { DeploymentRecord } from "../../ignition/deploy.ts";
+import type { DeploymentRecord } from "../../sdk/deployment.ts";
 import { startStackProcess } from "../../devnet/startProcess.ts";
 import { trimtab } from "../helpers/trimtab.ts";
 import { parameterKey } from "../../parameters/index.ts";

@@ -4,7 +4,8 @@ import path from "node:path";
 import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getAddress, isAddress, parseEventLogs, type Address, type Hex } from "viem";
-import { deployGovernanceCore, readDeployment, writeDeployment } from "../../ignition/deploy.ts";
+import { deployGovernanceCore } from "../../ignition/deploy.ts";
+import { findDeploymentRecord, writeDeploymentRecord } from "../../sdk/deployment.ts";
 import { timelockRoles } from "../../ignition/modules/Governance.ts";
 import type { Connection } from "../helpers/governance.ts";
 
@@ -17,7 +18,7 @@ describe("deployment of the governance core", () => {
     connection = await hre.network.create();
     deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-deployments-"));
     deployed = await deployGovernanceCore(connection, { network: "test-net", deploymentsDir });
-    await writeDeployment(deployed.record, deploymentsDir);
+    await writeDeploymentRecord(deployed.record, deploymentsDir);
   });
 
   it("records every address and the start block in deployments/<network>.json", async () => {
@@ -33,12 +34,12 @@ describe("deployment of the governance core", () => {
       },
     });
     expect(Number.isInteger(record.startBlock)).toBe(true);
-    expect(await readDeployment("test-net", deploymentsDir)).toEqual(record);
-    expect(await readDeployment("elsewhere", deploymentsDir)).toBeUndefined();
+    expect(await findDeploymentRecord("test-net", deploymentsDir)).toEqual(record);
+    expect(await findDeploymentRecord("elsewhere", deploymentsDir)).toBeUndefined();
   });
 
   it("refuses a network name that is not a plain file name", async () => {
-    await expect(writeDeployment({ ...deployed.record, network: "../escape" }, deploymentsDir)).rejects.toThrow(
+    await expect(writeDeploymentRecord({ ...deployed.record, network: "../escape" }, deploymentsDir)).rejects.toThrow(
       /Network name "..\/escape"/,
     );
   });

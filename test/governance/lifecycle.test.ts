@@ -2,7 +2,7 @@ import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getAddress, parseEventLogs } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
-import { ballotTypedData } from "../../sdk/ballot.ts";
+import { signBallot } from "../../sdk/governance/actions.ts";
 import {
   action,
   deployGovernance,
@@ -63,16 +63,9 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
     await gov.governor.write.castVoteWithReason([proposalId, Vote.Abstain, "No view"], { account: dave.account });
 
     // carol votes by signature; eve relays it and pays the gas.
-    const signature = await carol.signTypedData(
-      ballotTypedData({
-        governor: gov.governor.address,
-        governorName: await gov.governor.read.name(),
-        chainId: await publicClient.getChainId(),
-        proposalId,
-        support: Vote.For,
-        voter: carol.account.address,
-        nonce: await gov.governor.read.nonces([carol.account.address]),
-      }),
+    const { signature } = await signBallot(
+      { publicClient, walletClient: carol },
+      { governor: gov.governor.address, proposalId, support: Vote.For },
     );
     const hash = await gov.governor.write.castVoteBySig([proposalId, Vote.For, carol.account.address, signature], {
       account: gov.accounts.eve.account,

@@ -1,6 +1,7 @@
 import hre from "hardhat";
 import { parseEther } from "viem";
 import { proposalArgs, type ProposalAction } from "../../sdk/proposalArgs.ts";
+import * as sdk from "../../sdk/governance/actions.ts";
 import GovernanceModule from "../../ignition/modules/Governance.ts";
 import { ProposalState, VoteSupport as Vote } from "../../sdk/governance/enums.ts";
 
@@ -60,6 +61,7 @@ export async function deployGovernance(connection: Connection) {
   await networkHelpers.mine();
   return {
     ...deployed,
+    connection,
     accounts: { deployer, guardian, alice, bob, carol, dave, eve },
     guardianExpiresAt,
   };
@@ -69,17 +71,20 @@ export type Governance = Awaited<ReturnType<typeof deployGovernance>>;
 
 export { action, proposalArgs, type ProposalAction } from "../../sdk/proposalArgs.ts";
 
-/** Proposes `actions` as alice and returns the proposal id. */
+/** Proposes `actions` as alice (through the SDK, as the CLI and the web app do) and returns the proposal id. */
 export async function propose(gov: Governance, actions: readonly ProposalAction[], description: string) {
-  const { targets, values, calldatas, descriptionHash } = proposalArgs(actions, description);
-  const { alice } = gov.accounts;
-  await gov.governor.write.propose([targets, values, calldatas, description], { account: alice.account });
-  return gov.governor.read.hashProposal([targets, values, calldatas, descriptionHash]);
+  const publicClient = await gov.connection.viem.getPublicClient();
+  const governor = gov.governor.address;
+  const { proposalId } = await sdk.propose(
+    { publicClient, walletClient: gov.accounts.alice },
+    { governor, actions, description },
+  );
+  return proposalId;
 }
 
 /**
- * Runs a proposal through its whole life: propose, wait for the snapshot, alice and bob vote For, wait for the
- * deadline, queue, wait for the timelock, execute. Returns the proposal id.
+ * Runs a proposal through its whole life with the SDK's actions: propose, wait for the snapshot, alice and bob vote
+ * For, wait for the deadline, queue, wait for the timelock, execute. Returns the proposal id.
  */
 export async function proposeAndExecute(
   connection: Connection,
@@ -88,14 +93,17 @@ export async function proposeAndExecute(
   description: string,
 ) {
   const { time } = connection.networkHelpers;
-  const { targets, values, calldatas, descriptionHash } = proposalArgs(actions, description);
+  const publicClient = await connection.viem.getPublicClient();
+  const governor = gov.governor.address;
+  const { alice, bob } = gov.accounts;
+  const proposal = proposalArgs(actions, description);
   const proposalId = await propose(gov, actions, description);
   await time.increase(settings.votingDelaySeconds + 1);
-  await gov.governor.write.castVote([proposalId, Vote.For], { account: gov.accounts.alice.account });
-  await gov.governor.write.castVote([proposalId, Vote.For], { account: gov.accounts.bob.account });
+  for (const voter of [alice, bob])
+    await sdk.castVote({ publicClient, walletClient: voter }, { governor, proposalId, support: Vote.For });
   await time.increaseTo(Number(await gov.governor.read.proposalDeadline([proposalId])) + 1);
-  await gov.governor.write.queue([targets, values, calldatas, descriptionHash]);
-  await time.increase(settings.timelockMinDelaySeconds);
-  await gov.governor.write.execute([targets, values, calldatas, descriptionHash]);
+  const { etaSeconds } = await sdk.queue({ publicClient, walletClient: alice }, { governor, proposal });
+  await time.increaseTo(Number(etaSeconds));
+  await sdk.execute({ publicClient, walletClient: alice }, { governor, proposal });
   return proposalId;
 }

@@ -13,7 +13,7 @@ import { getIntrospectionQuery } from "graphql";
 import hre from "hardhat";
 import { parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeDeployment } from "../../ignition/deploy.ts";
+import { writeDeploymentRecord } from "../../sdk/deployment.ts";
 import { indexerNodeOptions } from "../../indexer/nodeOptions.ts";
 import { startHardhatNode } from "../../devnet/hardhatNode.ts";
 import { deployVault, rebalanceUntilSettled } from "../helpers/vault.ts";
@@ -83,7 +83,7 @@ describe("the query API under abuse (the indexer's own process, over HTTP)", () 
     }
     await rebalanceUntilSettled(connection, v);
     const head = Number(await (await connection.viem.getPublicClient()).getBlockNumber());
-    const deployment = await writeDeployment(v.record, logDir);
+    const deployment = await writeDeploymentRecord(v.record, logDir);
     indexer = spawn(
       node,
       [

@@ -44,4 +44,40 @@ describe("trimtab, the delegates' command line", () => {
       output: "proposals/README.md: a proposal is a .yaml or .ts file, or a folder\n",
     });
   });
+
+  it("prints --help for the whole CLI and for every command, each option with what it means", async () => {
+    const overview = await trimtab("--help");
+    expect(overview.code).toBe(0);
+    for (const name of ["new", "check", "simulate", "submit", "queue", "execute", "signal", "vote"])
+      expect(overview.output).toContain(`trimtab proposal ${name} `);
+    expect((await trimtab("proposal", "--help")).output).toBe(overview.output);
+    const submit = await trimtab("proposal", "submit", "--help");
+    expect(submit.code).toBe(0);
+    expect(submit.output).toMatch(
+      /^usage: trimtab proposal submit <file> \[--rpc <url>\] \[--deployment <file>\] \[--account <n>\]\n/,
+    );
+    expect(submit.output).toContain("A FAIL verdict proposes nothing");
+    expect(submit.output).toMatch(/--rpc <url> +JSON-RPC of the chain \(default http:\/\/127\.0\.0\.1:8545\)/);
+    expect(submit.output).toMatch(
+      /--account <n> +sign with the node's n-th unlocked account \(or set TRIMTAB_PRIVATE_KEY\)/,
+    );
+    expect((await trimtab("proposal", "vote", "-h")).output).toMatch(/--choice <choice> +For, Against or Abstain/);
+    expect(await trimtab()).toMatchObject({ code: 2, output: expect.stringContaining("usage:") });
+  });
+
+  it("takes only a command's own options and exactly one argument", async () => {
+    const foreign = await trimtab("proposal", "check", "x.yaml", "--space", "trimtab.eth");
+    expect(foreign.code).toBe(2);
+    expect(foreign.output).toMatch(/^Unknown option '--space'/);
+    expect(foreign.output).toContain("usage: trimtab proposal check <file>");
+    expect(await trimtab("proposal", "queue")).toEqual({
+      code: 2,
+      output: "missing <id>\nusage: trimtab proposal queue <id> [--rpc <url>] [--deployment <file>] [--account <n>]\n",
+    });
+    expect((await trimtab("proposal", "check", "a.yaml", "b.yaml")).output).toMatch(/^unexpected b\.yaml\n/);
+    expect(await trimtab("proposal", "queue", "twelve")).toEqual({
+      code: 2,
+      output: 'a proposal id is a decimal number; got "twelve"\n',
+    });
+  });
 });

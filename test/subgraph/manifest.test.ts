@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toEventSignature, type Abi, type AbiEvent, type Address } from "viem";
-import type { DeploymentRecord } from "../../ignition/deploy.ts";
+import type { DeploymentRecord } from "../../sdk/deployment.ts";
 import { networksJson, renderManifest, subgraphContracts, subgraphDir } from "../../scripts/codegen/subgraph.ts";
 
 const fakeAddress = (i: number) => `0x${(i + 1).toString(16).padStart(40, "0")}` as Address;

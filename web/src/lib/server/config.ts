@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { DeploymentRecord } from "../../../../ignition/record.ts";
+import { parseDeploymentRecord, type DeploymentRecord } from "../../../../sdk/deployment.ts";
 
 /** A deployment record (deployments/<network>.json), as Ignition writes it. */
 export type Deployment = DeploymentRecord;
@@ -25,20 +25,16 @@ export function serverConfig(env: Record<string, string | undefined> = process.e
 
 let cached: { file: string; text: string; deployment: Deployment } | undefined;
 
-/** The deployment record, re-read when the file changes (a new `npm start` writes a new one). */
+/**
+ * The deployment record, checked as the SDK checks every reader's (sdk/deployment.ts), and re-parsed only when the
+ * file changes (a new `npm start` writes a new one).
+ */
 export async function readDeployment(config: ServerConfig): Promise<Deployment> {
   const text = await readFile(config.deploymentFile, "utf8").catch(() => {
     throw new Error(`${config.deploymentFile}: no deployment record (start the stack with npm start)`);
   });
   if (cached?.file === config.deploymentFile && cached.text === text) return cached.deployment;
-  let deployment: Deployment;
-  try {
-    deployment = JSON.parse(text) as Deployment;
-  } catch (error) {
-    throw new Error(`${config.deploymentFile}: not a deployment record (${(error as Error).message})`);
-  }
-  if (!deployment.contracts?.TrimtabGovernor || !deployment.contracts.ParameterRegistry)
-    throw new Error(`${config.deploymentFile}: the record lacks the governor or the registry`);
+  const deployment = parseDeploymentRecord(config.deploymentFile, text);
   cached = { file: config.deploymentFile, text, deployment };
   return deployment;
 }

@@ -12,8 +12,8 @@ import {
   type Chain,
   type EIP1193Provider,
   type PublicClient,
-  type WalletClient,
 } from "viem";
+import type { SigningClient } from "../../../../sdk/governance/actions.ts";
 import { devAccount, devnetChainId } from "./devAccounts.ts";
 import { disconnect, injectedProvider, networkProblem, storageKey, wallet, type Network } from "./state.svelte.ts";
 
@@ -85,20 +85,16 @@ export async function restore(network: Network): Promise<void> {
 }
 
 /** A client that signs as the connected account on `network`, or throws with what is wrong. */
-export async function signer(network: Network): Promise<WalletClient & { account: { address: Address } }> {
+export async function signer(network: Network): Promise<SigningClient> {
   const problem = networkProblem(network);
   if (problem) throw new Error(problem);
   const c = wallet.connection!;
   const chain = appChain(network);
   if (c.kind === "dev") {
     const account = await devAccount(c.index, network.chainId);
-    return createWalletClient({ account, chain, transport: http(chain.rpcUrls.default.http[0]) }) as WalletClient & {
-      account: { address: Address };
-    };
+    return createWalletClient({ account, chain, transport: http(chain.rpcUrls.default.http[0]) });
   }
-  return createWalletClient({ account: c.account, chain, transport: custom(c.provider) }) as WalletClient & {
-    account: { address: Address };
-  };
+  return createWalletClient({ account: c.account, chain, transport: custom(c.provider) });
 }
 
 /** Asks the injected wallet to switch to `network`. */
@@ -108,10 +104,4 @@ export async function switchNetwork(network: Network): Promise<void> {
   const client = createWalletClient({ transport: custom(c.provider) });
   await client.switchChain({ id: network.chainId });
   wallet.connection = { ...c, chainId: network.chainId };
-}
-
-/** Waits until transaction `hash` is mined; throws when it reverted, naming `what` it was. */
-export async function confirmed(network: Network, hash: `0x${string}`, what: string): Promise<void> {
-  const receipt = await browserPublicClient(network).waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`The ${what} (transaction ${hash}) reverted.`);
 }

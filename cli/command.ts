@@ -1,0 +1,133 @@
+/**
+ * What every `trimtab` command shares: the options it may take (each with its help line), the chain it connects
+ * to, the account that signs, and how its usage is printed.
+ */
+import type { ParseArgsConfig } from "node:util";
+import { createWalletClient, http, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { SigningClient } from "../sdk/governance/actions.ts";
+import { readDeploymentRecord } from "../sdk/deployment.ts";
+import { connectStack, type Stack } from "../sdk/proposal/stack.ts";
+
+/** Every option of the CLI, with its help line; a command names those it takes. */
+export const options = {
+  rpc: { type: "string", default: "http://127.0.0.1:8545", help: "JSON-RPC of the chain", value: "<url>" },
+  deployment: {
+    type: "string",
+    default: "deployments/localhost.json",
+    help: "its deployment record",
+    value: "<file>",
+  },
+  dir: { type: "string", default: "proposals", help: "the folder to write the new proposal in", value: "<dir>" },
+  json: { type: "boolean", default: false, help: "print the result as JSON only" },
+  out: { type: "string", help: "also write the result (JSON) to this file", value: "<file>" },
+  account: {
+    type: "string",
+    help: "sign with the node's n-th unlocked account (or set TRIMTAB_PRIVATE_KEY)",
+    value: "<n>",
+  },
+  space: { type: "string", help: "the Snapshot space, e.g. trimtab.eth", value: "<space>" },
+  hub: {
+    type: "string",
+    help: "a Snapshot hub (sequencer) to send to; without one, or when it cannot be reached, the signed envelope is written to --out",
+    value: "<url>",
+  },
+  days: { type: "string", default: "3", help: "how long the signal lasts, 1 to 30 days", value: "<n>" },
+  choice: { type: "string", help: "For, Against or Abstain", value: "<choice>" },
+  reason: { type: "string", help: "a reason, published with the vote", value: "<text>" },
+  "snapshot-block": {
+    type: "string",
+    help: "the block whose voting power counts (default: the latest)",
+    value: "<n>",
+  },
+} as const satisfies Record<
+  string,
+  { type: "string" | "boolean"; default?: string | boolean; help: string; value?: string }
+>;
+
+export type OptionName = keyof typeof options;
+
+/** The values of a command's options, as `node:util` parses them. */
+export type OptionValues = {
+  [Name in OptionName]: (typeof options)[Name] extends { type: "boolean" }
+    ? boolean
+    : (typeof options)[Name] extends { default: string }
+      ? string
+      : string | undefined;
+};
+
+/** One command: `trimtab proposal <name> <argument> [options]`. */
+export type Command = {
+  name: string;
+  /** Its positional argument, as usage shows it: "<file>". */
+  argument: string;
+  summary: string;
+  options: readonly OptionName[];
+  /** Runs it; the exit code: 0 done (or only warnings), 1 a failing verdict. Errors exit with 2. */
+  run: (argument: string, values: OptionValues) => Promise<number>;
+};
+
+/** The `node:util` parseArgs options of `command`. */
+export function parseOptionsOf(command: Command): ParseArgsConfig["options"] {
+  return Object.fromEntries(
+    command.options.map((name) => {
+      const { type, ...rest } = options[name];
+      return [name, { type, ...("default" in rest ? { default: rest.default } : {}) }];
+    }),
+  );
+}
+
+/** One usage line of `command`. */
+export function usageLine(command: Command): string {
+  const flags = command.options.map((name) => {
+    const option = options[name];
+    return `[--${name}${"value" in option ? ` ${option.value}` : ""}]`;
+  });
+  return `trimtab proposal ${command.name} ${command.argument} ${flags.join(" ")}`.trimEnd();
+}
+
+/** `trimtab proposal <command> --help`: its usage, what it does, and each option with its default. */
+export function commandHelp(command: Command): string {
+  const lines = command.options.map((name) => {
+    const option = options[name];
+    const flag = `--${name}${"value" in option ? ` ${option.value}` : ""}`;
+    const fallback = "default" in option && option.type === "string" ? ` (default ${option.default})` : "";
+    return `  ${flag.padEnd(24)} ${option.help}${fallback}`;
+  });
+  return [
+    `usage: ${usageLine(command)}`,
+    "",
+    command.summary,
+    ...(lines.length ? ["", "options:", ...lines] : []),
+  ].join("\n");
+}
+
+/** The chain a proposal is checked against: clients, the deployment's addresses and the registry snapshot. */
+export async function connect(values: Pick<OptionValues, "rpc" | "deployment">): Promise<Stack> {
+  const record = await readDeploymentRecord(values.deployment, {
+    missing: "start the stack with npm start, or pass --deployment",
+  });
+  return connectStack(http(values.rpc), record.contracts, values.deployment);
+}
+
+/** The account that signs: `--account <n>` of the node's unlocked accounts, or the key in TRIMTAB_PRIVATE_KEY. */
+export async function signer(stack: Stack, accountIndex: string | undefined): Promise<SigningClient> {
+  const key = process.env.TRIMTAB_PRIVATE_KEY;
+  if (key) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key))
+      throw new Error("TRIMTAB_PRIVATE_KEY is not a private key (0x and 64 hex digits)");
+    return createWalletClient({ account: privateKeyToAccount(key as Hex), transport: stack.transport });
+  }
+  const accounts = await createWalletClient({ transport: stack.transport }).getAddresses();
+  const index = Number(accountIndex ?? "0");
+  const account = Number.isInteger(index) ? accounts[index] : undefined;
+  if (!account)
+    throw new Error(
+      `--account ${accountIndex}: the node has ${accounts.length} unlocked accounts (0 to ${accounts.length - 1})`,
+    );
+  return createWalletClient({ account, transport: stack.transport });
+}
+
+/** JSON with bigints as decimal strings. */
+export const json = (value: unknown) =>
+  JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);

@@ -1,0 +1,25 @@
+import { checkProposal } from "../../sdk/proposal/check.ts";
+import { loadProposal } from "../../sdk/proposal/load.ts";
+import { connect, json, type Command } from "../command.ts";
+
+/** `trimtab proposal check <file>`: the registry's rules against the live chain, without a dry run. */
+export const checkCommand: Command = {
+  name: "check",
+  argument: "<file>",
+  summary:
+    "Pre-vote checks of a proposal against the live registry: bounds, steps, intervals, the guardian's mandate.\n" +
+    "Exit code 1 when a check fails.",
+  options: ["rpc", "deployment", "json"],
+  async run(file, values) {
+    const proposal = await loadProposal(file);
+    const stack = await connect(values);
+    const result = checkProposal(file, proposal, await stack.readSnapshot());
+    if (values.json) console.log(json(result));
+    else {
+      for (const c of result.checks)
+        console.log(`${c.status.toUpperCase().padEnd(4)}  ${c.rule.padEnd(17)}  ${c.message}`);
+      console.log(`\n${result.verdict}`);
+    }
+    return result.verdict === "FAIL" ? 1 : 0;
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * What a deployment leaves behind, deployments/<network>.json, read and written one way for every reader (the CLI,
+ * the web server, the indexer, the devnet, codegen): checked when read, so that a broken or foreign file is refused
+ * with the field it lacks, and written atomically.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { isAddress, type Address } from "viem";
+
+/** What `deployments/<network>.json` holds: where each contract lives on that network. */
+export type DeploymentRecord = {
+  network: string;
+  chainId: number;
+  /** The block before the first deployment transaction: indexers start here. */
+  startBlock: number;
+  deployedAt: string;
+  contracts: {
+    TrimtabToken: Address;
+    TimelockController: Address;
+    TrimtabGovernor: Address;
+    ParameterRegistry: Address;
+    PortfolioVault?: Address;
+    CollateralManager?: Address;
+    HedgeModule?: Address;
+  };
+  /** On local chains only: the stand-in tokens, feeds, Uniswap V3 and Morpho Blue deployments. */
+  devnet?: DevnetRecord;
+};
+
+/** Addresses of the devnet's protocols, as recorded in deployments/<network>.json under `devnet`. */
+export type DevnetRecord = {
+  tokens: Record<"USDC" | "WETH" | "WBTC", { address: Address; decimals: number; feed: Address }>;
+  uniswap: { factory: Address; swapRouter: Address; positionManager: Address; poolFee: number };
+  morpho: {
+    morpho: Address;
+    irm: Address;
+    lltv: string;
+    oracles: { WETH_USDC: Address; WBTC_USDC: Address; USDC_WETH: Address; USDC_WBTC: Address };
+  };
+};
+
+/** Where deployment records live by default: deployments/ at the repository's root. */
+export const defaultDeploymentsDir = path.resolve(import.meta.dirname, "..", "deployments");
+
+/** The path of a network's deployment record. */
+export function deploymentPath(network: string, dir: string = defaultDeploymentsDir): string {
+  if (!/^[\w-]+$/.test(network)) throw new Error(`Network name "${network}" may only hold letters, digits, _ and -`);
+  return path.join(dir, `${network}.json`);
+}
+
+const requiredContracts = ["TrimtabToken", "TimelockController", "TrimtabGovernor", "ParameterRegistry"] as const;
+const optionalContracts = ["PortfolioVault", "CollateralManager", "HedgeModule"] as const;
+
+/** A deployment record from its JSON text; `source` (its file) names it in errors, with the field at fault. */
+export function parseDeploymentRecord(source: string, text: string): DeploymentRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${source}: not a deployment record (${(error as Error).message})`);
+  }
+  const record = value as Partial<DeploymentRecord> | null;
+  const refuse = (field: string, expected: string) => {
+    throw new Error(`${source}: not a deployment record (${field} must be ${expected})`);
+  };
+  if (typeof record !== "object" || record === null || Array.isArray(record)) refuse("the document", "an object");
+  if (typeof record!.network !== "string") refuse("network", "a name");
+  if (!Number.isSafeInteger(record!.chainId) || record!.chainId! <= 0) refuse("chainId", "a positive integer");
+  if (!Number.isSafeInteger(record!.startBlock) || record!.startBlock! < 0) refuse("startBlock", "a block number");
+  const contracts = record!.contracts as Record<string, unknown> | undefined;
+  if (typeof contracts !== "object" || contracts === null) refuse("contracts", "an object of addresses");
+  for (const name of requiredContracts)
+    if (typeof contracts![name] !== "string" || !isAddress(contracts![name])) refuse(`contracts.${name}`, "an address");
+  for (const name of optionalContracts)
+    if (contracts![name] !== undefined && (typeof contracts![name] !== "string" || !isAddress(contracts![name])))
+      refuse(`contracts.${name}`, "an address when present");
+  return record as DeploymentRecord;
+}
+
+/**
+ * Reads and checks the deployment record in `file`. A missing file is an error saying so, with `missing` (what to
+ * do about it: "start the stack with npm start").
+ */
+export async function readDeploymentRecord(file: string, options: { missing: string }): Promise<DeploymentRecord> {
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new Error(
+      error.code === "ENOENT" ? `${file}: no deployment record (${options.missing})` : `${file}: ${error.message}`,
+    );
+  });
+  return parseDeploymentRecord(file, text);
+}
+
+/** A network's deployment record in `dir`, or undefined when it has none. */
+export async function findDeploymentRecord(
+  network: string,
+  dir: string = defaultDeploymentsDir,
+): Promise<DeploymentRecord | undefined> {
+  const file = deploymentPath(network, dir);
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  return text === undefined ? undefined : parseDeploymentRecord(file, text);
+}
+
+/** Writes a deployment record atomically: a reader sees the old file or the new one, never half of one. */
+export async function writeDeploymentRecord(
+  record: DeploymentRecord,
+  dir: string = defaultDeploymentsDir,
+): Promise<string> {
+  const file = deploymentPath(record.network, dir);
+  await mkdir(dir, { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(temporary, file);
+  return file;
+}

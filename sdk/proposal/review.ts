@@ -1,0 +1,82 @@
+/**
+ * A proposal's review before the vote, and its submission, written once for the CLI and the devnet: the checks
+ * against the live registry, the dry run on the chain (reverted after) and the impact simulation, as one report;
+ * then, unless the verdict is FAIL, `propose` with the report's hash (and the block it started from) in the
+ * description. Node only: a proposal is read from disk, and the simulation runs in this process.
+ */
+import type { Hex } from "viem";
+import { simulateNow } from "../../sim/simulate.ts";
+import { propose, type Progress, type SigningClient } from "../governance/actions.ts";
+import type { ProposalAction } from "../proposalArgs.ts";
+import { proposalActions, proposalDescription } from "./actions.ts";
+import { checkProposal } from "./check.ts";
+import type { ProposalDraft } from "./format.ts";
+import { loadProposal } from "./load.ts";
+import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "./onchain.ts";
+import { buildProposalReport, type ProposalReport } from "./report.ts";
+import { dryRunProposal, impactRequest, simulationBase, type Stack } from "./stack.ts";
+
+/** A proposal to review, its name in the report, and the impact report its on-chain description cites, if any. */
+export type ReviewedProposal = {
+  name: string;
+  proposal: ProposalDraft;
+  cited?: { hash: Hex; blockNumber?: bigint };
+};
+
+/**
+ * A proposal from `source`: a file or folder in proposals/, or the decimal id of a proposal already on chain
+ * (decoded back into parameter changes and raw calls, whoever made it).
+ */
+export async function proposalFromSource(stack: Stack, source: string): Promise<ReviewedProposal> {
+  if (!/^\d+$/.test(source)) return { name: source, proposal: await loadProposal(source) };
+  const onchain = await readOnchainProposal(stack.publicClient, stack.governor, BigInt(source));
+  const proposal = decodeOnchainProposal(onchain, stack.registry, await stack.readSnapshot());
+  const cited = reportCitationOf(onchain.description);
+  return { name: `proposal ${source}`, proposal, ...(cited ? { cited } : {}) };
+}
+
+/**
+ * Checks, dry run and impact simulation of `proposal`, as one report, with the calls it makes. The simulation
+ * starts from the chain as it is now, or at `simulateAt` (the block a cited report started from, to reproduce it).
+ */
+export async function reviewProposal(
+  stack: Stack,
+  { name, proposal }: Pick<ReviewedProposal, "name" | "proposal">,
+  options: { simulateAt?: bigint | undefined } = {},
+): Promise<{ report: ProposalReport; actions: ProposalAction[] }> {
+  const checked = checkProposal(name, proposal, await stack.readSnapshot());
+  const base = await simulationBase(stack, options.simulateAt === undefined ? {} : { blockNumber: options.simulateAt });
+  const { request, notSimulated } = impactRequest(base, proposal, checked);
+  const impact = simulateNow(request);
+  const dryRun = await dryRunProposal(stack, proposal, checked);
+  const report = buildProposalReport({ file: name, title: proposal.title, checked, dryRun, impact, notSimulated });
+  return { report, actions: proposalActions(proposal, checked.changes, stack.registry) };
+}
+
+/** What a submission did: nothing when the report's verdict is FAIL, else the proposal it made. */
+export type Submission =
+  | { submitted: false; report: ProposalReport }
+  | { submitted: true; report: ProposalReport; proposalId: bigint; hash: Hex; description: string };
+
+/**
+ * Reviews `proposal`, then (unless the verdict is FAIL) proposes it as `walletClient`'s account, its description
+ * citing the impact report's content hash and start block.
+ */
+export async function submitProposal(
+  stack: Stack,
+  walletClient: SigningClient,
+  args: Pick<ReviewedProposal, "name" | "proposal"> & { onProgress?: ((progress: Progress) => void) | undefined },
+): Promise<Submission> {
+  const { report, actions } = await reviewProposal(stack, args);
+  if (report.verdict === "FAIL") return { submitted: false, report };
+  const description = proposalDescription(
+    args.proposal,
+    report.impact.contentHash,
+    report.impact.inputs.source?.blockNumber,
+  );
+  const { proposalId, hash } = await propose(
+    { publicClient: stack.publicClient, walletClient },
+    { governor: stack.governor, actions, description, onProgress: args.onProgress },
+  );
+  return { submitted: true, report, proposalId, hash, description };
+}
