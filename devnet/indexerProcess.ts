@@ -3,6 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { ensureSubgraphBuilt } from "../scripts/codegen/subgraph.ts";
 import { indexerNodeOptions } from "../indexer/nodeOptions.ts";
+import { graphqlRequest, subgraphUrl } from "../sdk/graphql.ts";
 import { startLoggedProcess } from "./loggedProcess.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -10,15 +11,12 @@ const root = path.resolve(import.meta.dirname, "..");
 /** The indexed head the GraphQL API at `url` reports, or undefined while it does not answer. */
 export async function indexedHead(url: string): Promise<{ number: number; failed: boolean } | undefined> {
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      body: JSON.stringify({ query: "{ _meta { block { number } hasIndexingErrors } }" }),
-    });
-    const body = (await response.json()) as {
-      data?: { _meta: { block: { number: number }; hasIndexingErrors: boolean } };
-    };
-    if (!body.data) return undefined;
-    return { number: body.data._meta.block.number, failed: body.data._meta.hasIndexingErrors };
+    const { _meta } = await graphqlRequest<{ _meta: { block: { number: number }; hasIndexingErrors: boolean } }>(
+      fetch,
+      url,
+      "{ _meta { block { number } hasIndexingErrors } }",
+    );
+    return { number: _meta.block.number, failed: _meta.hasIndexingErrors };
   } catch {
     return undefined;
   }
@@ -40,7 +38,7 @@ export async function startIndexerProcess(
   head: bigint,
   timeoutMs: number,
 ): Promise<ChildProcess> {
-  const url = `http://127.0.0.1:${options.port}/subgraphs/name/trimtab`;
+  const url = subgraphUrl(`http://127.0.0.1:${options.port}`);
   return startLoggedProcess({
     args: [
       ...indexerNodeOptions,

@@ -30,6 +30,7 @@ import { openProposal } from "./openProposal.ts";
 import { startWebProcess } from "./webProcess.ts";
 import { parseScenarioOptions, playScenario } from "./scenario.ts";
 import { seedVoters } from "./seedVoters.ts";
+import { subgraphUrl } from "../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: options } = parseArgs({
@@ -67,7 +68,7 @@ if (!Number.isInteger(webPort) || webPort <= 0 || webPort > 65_535 || webPort ==
   process.exit(2);
 }
 const webUrl = `http://127.0.0.1:${webPort}`;
-const graphqlUrl = `http://127.0.0.1:${graphqlPort}/subgraphs/name/trimtab`;
+const graphqlUrl = subgraphUrl(`http://127.0.0.1:${graphqlPort}`);
 const deploymentsDir = path.resolve(options["deployments-dir"]);
 const rpcUrl = `http://127.0.0.1:${port}`;
 const network = "localhost";

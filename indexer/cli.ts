@@ -27,6 +27,7 @@ import { startQueryServer } from "./graphql/server.ts";
 import { deploymentId, indexedSubgraph, log, openIndexing, type IndexingArgs } from "./indexing.ts";
 import type { IndexingCommand, IndexingMessage } from "./indexWorker.ts";
 import { syncOnce } from "./sync.ts";
+import { subgraphUrl } from "../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 /** Each worker's heap, in megabytes: the cap the main thread has (see `nodeOptions.ts`). */
@@ -153,7 +154,7 @@ const server = await startQueryServer({
   }),
   port: Number(values.port),
 });
-log(`GraphQL at http://127.0.0.1:${values.port}/subgraphs/name/${values.name} (deployment ${deployment})`);
+log(`GraphQL at ${subgraphUrl(`http://127.0.0.1:${values.port}`, values.name)} (deployment ${deployment})`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) return;

@@ -28,6 +28,7 @@ import { startIndexerProcess } from "../devnet/indexerProcess.ts";
 import { playScenario } from "../devnet/scenario.ts";
 import { seedVoters } from "../devnet/seedVoters.ts";
 import { readmeQueries } from "./readmeQueries.ts";
+import { subgraphUrl } from "../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -110,7 +111,7 @@ function exchange(
 
 /** `clients` clients sending `queries` back to back for `seconds`, a health probe beside them. */
 async function crowd(base: string, queries: string[], clients: number, chainHead: () => Promise<number>) {
-  const url = `${base}/subgraphs/name/trimtab`;
+  const url = subgraphUrl(base);
   const agent = new Agent({ keepAlive: true, maxSockets: clients + 1 });
   const samples: Sample[] = [];
   const health: number[] = [];

@@ -25,6 +25,7 @@ import { ensureSubgraphBuilt } from "./codegen/subgraph.ts";
 import { readmeQueries } from "./readmeQueries.ts";
 import { loadSubgraph, withDeployment } from "../indexer/manifest.ts";
 import { indexerNodeOptions } from "../indexer/nodeOptions.ts";
+import { graphqlRequest, subgraphUrl } from "../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -165,7 +166,7 @@ async function main() {
   if (summary.failed) throw new Error(`indexing failed: ${summary.failed}`);
 
   const graphqlPort = port + 1;
-  const url = `http://127.0.0.1:${graphqlPort}/subgraphs/name/trimtab`;
+  const url = subgraphUrl(`http://127.0.0.1:${graphqlPort}`);
   const server = await startIndexerProcess(
     { rpcUrl, deploymentFile, dataDir, port: graphqlPort, logFile: path.join(root, ".trimtab", "bench-indexer.log") },
     head,
@@ -177,10 +178,10 @@ async function main() {
   for (let r = 0; r < rounds; r++) {
     for (const query of queries) {
       const started = performance.now();
-      const response = await fetch(url, { method: "POST", body: JSON.stringify({ query }) });
-      const body = (await response.json()) as { errors?: unknown };
+      await graphqlRequest(fetch, url, query).catch((error: unknown) => {
+        throw new Error(`query failed: ${(error as Error).message}\n${query}`);
+      });
       latencies.push(performance.now() - started);
-      if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors)}\n${query}`);
     }
   }
   latencies.sort((a, b) => a - b);

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { abandoned, admission, defaultLoadLimits, shed, type LoadLimits, type LoadStats } from "./admission.ts";
 import { requestMistake, type GraphQLRequest } from "./execute.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits.ts";
+import { subgraphPath } from "../../sdk/graphql.ts";
 
 export type QueryServerOptions = {
   name: string;
@@ -75,7 +76,7 @@ function send(res: ServerResponse, status: number, payload: object | string, hea
 const error = (message: string) => ({ errors: [{ message }] });
 
 export function startQueryServer(options: QueryServerOptions): Promise<QueryServer> {
-  const paths = new Set([`/subgraphs/name/${options.name}`, `/subgraphs/id/${options.deployment}`]);
+  const paths = new Set([subgraphPath(options.name), `/subgraphs/id/${options.deployment}`]);
   const limits = options.limits ?? defaultQueryLimits;
   const load = options.load ?? defaultLoadLimits;
   const queries = admission(load);
@@ -150,7 +151,7 @@ export function startQueryServer(options: QueryServerOptions): Promise<QueryServ
       return;
     }
     if (!paths.has(path)) {
-      send(res, 404, error(`No subgraph at ${url.pathname}: query /subgraphs/name/${options.name}`));
+      send(res, 404, error(`No subgraph at ${url.pathname}: query ${subgraphPath(options.name)}`));
       return;
     }
     const read = await readRequest(req, url);

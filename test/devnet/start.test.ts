@@ -13,6 +13,7 @@ import { parameterKey } from "../../parameters/index.ts";
 import snapshot from "@snapshot-labs/snapshot.js";
 import type { ProposalReport } from "../../sdk/proposal/report.ts";
 import { verifyReport } from "../../sim/report.ts";
+import { graphqlRequest, subgraphUrl } from "../../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const node = path.join(root, "node_modules", ".bin", "node");
@@ -70,19 +71,15 @@ describe("npm start: the local stack", () => {
     expect(band).toBe(400n);
 
     // The local indexer has caught up with the scenario: its GraphQL answers with what the chain holds.
-    const response = await fetch(`http://127.0.0.1:${graphqlPort}/subgraphs/name/trimtab`, {
-      method: "POST",
-      body: JSON.stringify({
-        query: "{ _meta { block { number } hasIndexingErrors } vaults { rebalanceCount } proposals { state } }",
-      }),
-    });
-    const { data } = (await response.json()) as {
-      data: {
-        _meta: { block: { number: number }; hasIndexingErrors: boolean };
-        vaults: { rebalanceCount: number }[];
-        proposals: { state: string }[];
-      };
-    };
+    const data = await graphqlRequest<{
+      _meta: { block: { number: number }; hasIndexingErrors: boolean };
+      vaults: { rebalanceCount: number }[];
+      proposals: { state: string }[];
+    }>(
+      fetch,
+      subgraphUrl(`http://127.0.0.1:${graphqlPort}`),
+      "{ _meta { block { number } hasIndexingErrors } vaults { rebalanceCount } proposals { state } }",
+    );
     expect(data._meta.hasIndexingErrors).toBe(false);
     const rebalances = await client.getLogs({
       address: record.contracts.PortfolioVault,

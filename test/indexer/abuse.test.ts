@@ -17,13 +17,14 @@ import { writeDeploymentRecord } from "../../sdk/deployment.ts";
 import { indexerNodeOptions } from "../../indexer/nodeOptions.ts";
 import { startHardhatNode } from "../../devnet/hardhatNode.ts";
 import { deployVault, rebalanceUntilSettled } from "../helpers/vault.ts";
+import { subgraphUrl } from "../../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const node = path.join(root, "node_modules", ".bin", "node");
 const chainPort = 18_548;
 const graphqlPort = 18_004;
 const base = `http://127.0.0.1:${graphqlPort}`;
-const url = `${base}/subgraphs/name/trimtab`;
+const url = subgraphUrl(base);
 
 type Answer = { status: number; body: { data?: Record<string, unknown>; errors?: { message: string }[] } };
 

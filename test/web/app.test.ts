@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStackProcess } from "../../devnet/startProcess.ts";
 import { snapshotProposalTypes, type SnapshotEnvelope } from "../../sdk/snapshot/messages.ts";
 import { launchChromium, type Chromium } from "../helpers/chromium.ts";
+import { graphqlRequest, subgraphUrl } from "../../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const node = path.join(root, "node_modules", ".bin", "node");
@@ -27,7 +28,7 @@ const ui = { timeout: 30_000 };
 const slow = { timeout: 60_000 };
 
 const base = process.env.TRIMTAB_E2E_URL ?? `http://127.0.0.1:${ports.web}`;
-const graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? `http://127.0.0.1:${ports.graphql}/subgraphs/name/trimtab`;
+const graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? subgraphUrl(`http://127.0.0.1:${ports.graphql}`);
 const rpc = process.env.TRIMTAB_E2E_RPC ?? `http://127.0.0.1:${ports.chain}`;
 let stack: ChildProcess | undefined;
 let browser: Chromium;
@@ -35,8 +36,7 @@ let page: Page;
 
 /** The subgraph's answer to `query`, straight from its GraphQL API. */
 async function subgraph<T>(query: string): Promise<T> {
-  const response = await fetch(graphql, { method: "POST", body: JSON.stringify({ query }) });
-  return ((await response.json()) as { data: T }).data;
+  return graphqlRequest<T>(fetch, graphql, query);
 }
 
 /** No accessibility violation axe-core can find on the page as it is. */

@@ -1,5 +1,5 @@
 /** Waiting for the subgraph to index what a transaction did, from the browser (through the app's relay). */
-import { graphqlRequest } from "./graphql.ts";
+import { graphqlRequest } from "../../../sdk/graphql.ts";
 
 /**
  * Polls `query` until `done` accepts its data (the indexer has caught up), or `timeoutMs` passes; returns whether

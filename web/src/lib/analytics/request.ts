@@ -2,6 +2,7 @@
  * One query from the console, posted to the app's GraphQL relay: the answer's data and every error message as the
  * subgraph (or the relay, or the network) states it. Never throws, so that the console can show whatever happened.
  */
+import { postGraphql } from "../../../../sdk/graphql.ts";
 import { isJsonObject, type Json, type JsonObject } from "./table.ts";
 
 /** What a query came back with: `data` (possibly partial) and `errors` may both be present. */
@@ -64,12 +65,7 @@ export async function postQuery(
   { url = graphqlRelayUrl, signal }: { url?: string; signal?: AbortSignal } = {},
 ): Promise<QueryOutcome> {
   try {
-    const response = await fetchFn(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ query, variables }),
-      signal,
-    });
+    const response = await postGraphql(url, query, variables, { fetch: fetchFn, signal });
     return readAnswer(response.status, await response.text());
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { subgraphUrl } from "../../../../sdk/graphql.ts";
 import { parseDeploymentRecord, type DeploymentRecord } from "../../../../sdk/deployment.ts";
 
 /** A deployment record (deployments/<network>.json), as Ignition writes it. */
@@ -17,7 +18,7 @@ export function serverConfig(env: Record<string, string | undefined> = process.e
   const root = path.resolve(env.TRIMTAB_ROOT ?? process.cwd());
   return {
     rpcUrl: env.TRIMTAB_RPC_URL ?? "http://127.0.0.1:8545",
-    graphqlUrl: env.TRIMTAB_GRAPHQL_URL ?? "http://127.0.0.1:8000/subgraphs/name/trimtab",
+    graphqlUrl: env.TRIMTAB_GRAPHQL_URL ?? subgraphUrl("http://127.0.0.1:8000"),
     deploymentFile: path.resolve(root, env.TRIMTAB_DEPLOYMENT ?? "deployments/localhost.json"),
     root,
   };

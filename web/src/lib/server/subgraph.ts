@@ -1,5 +1,5 @@
 /** The subgraph's GraphQL from the web server. */
-import { graphqlRequest } from "../graphql.ts";
+import { graphqlRequest } from "../../../../sdk/graphql.ts";
 import { serverConfig } from "./config.ts";
 
 export function querySubgraph<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {

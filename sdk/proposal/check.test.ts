@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parameterCatalog, vaultAssetParameters } from "../../parameters/index.ts";
-import { checkProposal, type RegistrySnapshot } from "../../sdk/proposal/check.ts";
-import { parseProposal, type ProposalDraft } from "../../sdk/proposal/format.ts";
-import { loadProposal } from "../../sdk/proposal/load.ts";
-import { catalogSnapshot } from "../../sdk/proposal/snapshot.ts";
+import { checkProposal, type RegistrySnapshot } from "./check.ts";
+import { parseProposal, type ProposalDraft } from "./format.ts";
+import { loadProposal } from "./load.ts";
+import { catalogSnapshot } from "./snapshot.ts";
 
 const day = 86_400;
 const now = 1_800_000_000;

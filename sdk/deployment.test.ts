@@ -8,7 +8,7 @@ import {
   readDeploymentRecord,
   writeDeploymentRecord,
   type DeploymentRecord,
-} from "../../sdk/deployment.ts";
+} from "./deployment.ts";
 
 const address = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as const;
 const record: DeploymentRecord = {

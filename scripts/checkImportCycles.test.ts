@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { importCycles } from "../../scripts/checkImportCycles.ts";
+import { importCycles } from "./checkImportCycles.ts";
 
 const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
 

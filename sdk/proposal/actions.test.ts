@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { decodeFunctionData } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { parameterCatalog } from "../../parameters/index.ts";
-import { proposalActions, proposalDescription } from "../../sdk/proposal/actions.ts";
-import { decodeOnchainProposal, reportCitationOf, reportHashOf } from "../../sdk/proposal/onchain.ts";
-import { catalogSnapshot } from "../../sdk/proposal/snapshot.ts";
+import { proposalActions, proposalDescription } from "./actions.ts";
+import { decodeOnchainProposal, reportCitationOf, reportHashOf } from "./onchain.ts";
+import { catalogSnapshot } from "./snapshot.ts";
 import { keccak256, stringToHex } from "viem";
-import { parameterRegistryAbi } from "../../sdk/abis/contracts.ts";
-import type { ProposalDraft } from "../../sdk/proposal/format.ts";
+import { parameterRegistryAbi } from "../abis/contracts.ts";
+import type { ProposalDraft } from "./format.ts";
 
 const registry = "0x00000000000000000000000000000000000000aa";
 const proposal: ProposalDraft = {

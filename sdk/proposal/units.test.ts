@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatValue, parseValue } from "../../sdk/proposal/units.ts";
+import { formatValue, parseValue } from "./units.ts";
 
 const usdc = { baseSymbol: "USDC", baseDecimals: 6 };
 const parse = (name: string, kind: Parameters<typeof parseValue>[1], input: unknown) =>
