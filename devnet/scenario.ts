@@ -6,6 +6,7 @@ import { castVote, execute, propose, queue } from "../sdk/governance/actions.ts"
 import { VoteSupport } from "../sdk/governance/enums.ts";
 import { action, proposalArgs } from "../sdk/proposalArgs.ts";
 import { createRandom } from "../sim/random.ts";
+import { keeperCycle } from "../sdk/keeper.ts";
 import { alignPool } from "./alignPool.ts";
 import { scenarioMarket } from "./constants.ts";
 
@@ -143,32 +144,40 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
       }
     }
 
-    const [due] = await vault.read.rebalancePlan();
-    // A due rebalance that could fill nothing (its pools at the slippage bound) reverts: the keeper tries tomorrow.
-    const fills =
-      due &&
-      (await vault.simulate.rebalance({ account: keeper.account.address }).then(
-        () => true,
-        (error: unknown) => {
-          if (String(error).includes("VaultRebalanceNoFill")) return false;
-          throw error;
-        },
-      ));
-    if (fills) {
-      await wait(vault.write.rebalance({ account: keeper.account }));
-      counts.rebalances++;
-    }
-    if (manager) {
-      for (let i = 0; i < 3 && (await manager.read.plan())[0] !== 0; i++) {
-        await wait(manager.write.manage({ account: keeper.account }));
-        counts.collateralActions++;
-      }
-    }
-    // One hedge action a day: a large one fills over several days, as arbitrageurs realign the pool.
-    if (hedge && (await hedge.read.plan())[0] !== 0) {
-      await wait(hedge.write.manage({ account: keeper.account }));
-      counts.hedgeActions++;
-    }
+    // The keeper acts on what is due: a rebalance that fills, collateral actions while one is planned (up to three),
+    // one hedge action a day (a large one fills over several days, as arbitrageurs realign the pool).
+    await keeperCycle(
+      { vault: vault.address, collateralManager: manager?.address, hedgeModule: hedge?.address },
+      async (step) => {
+        if (step === "rebalance") {
+          const [due] = await vault.read.rebalancePlan();
+          // A due rebalance that could fill nothing (its pools at the slippage bound) reverts: the keeper tries tomorrow.
+          const fills =
+            due &&
+            (await vault.simulate.rebalance({ account: keeper.account.address }).then(
+              () => true,
+              (error: unknown) => {
+                if (String(error).includes("VaultRebalanceNoFill")) return false;
+                throw error;
+              },
+            ));
+          if (fills) {
+            await wait(vault.write.rebalance({ account: keeper.account }));
+            counts.rebalances++;
+          }
+          return { executed: Boolean(fills), outcome: undefined };
+        }
+        const module = step === "collateral" ? manager! : hedge!;
+        if ((await module.read.plan())[0] === 0) return { executed: false, outcome: undefined };
+        await wait(
+          step === "collateral"
+            ? manager!.write.manage({ account: keeper.account })
+            : hedge!.write.manage({ account: keeper.account }),
+        );
+        counts[step === "collateral" ? "collateralActions" : "hedgeActions"]++;
+        return { executed: true, outcome: undefined };
+      },
+    );
 
     proposalId = await stepProposal(d, proposalId);
     if (d % 30 === 0 || d === options.days) {

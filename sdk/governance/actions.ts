@@ -298,7 +298,10 @@ export async function queue(
   return { proposalId, hash, etaSeconds };
 }
 
-/** Executes a Queued proposal once the timelock's ETA has come (by the latest block's time). */
+/**
+ * Executes a Queued proposal once the timelock's ETA has come (by the latest block's time). The calls' ETH values
+ * come from the timelock's balance: the executor sends none.
+ */
 export async function execute(
   { publicClient, walletClient }: GovernanceClients,
   args: { governor: Address; proposal: ProposalCalls } & Sending,
@@ -321,7 +324,6 @@ export async function execute(
       ...signedBy(walletClient),
       functionName: "execute",
       args: [[...proposal.targets], [...proposal.values], [...proposal.calldatas], proposal.descriptionHash],
-      value: proposal.values.reduce((sum, value) => sum + value, 0n),
     }),
   );
   return { proposalId, hash };

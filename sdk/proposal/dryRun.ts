@@ -17,6 +17,7 @@ import {
   type WalletClient,
 } from "viem";
 import type { ProposalAction } from "../proposalArgs.ts";
+import { keeperCycle, keeperFunction, type KeeperStep } from "../keeper.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { validateParams } from "../../sim/model/params.ts";
 import type { Check, RegistrySnapshot } from "./check.ts";
@@ -35,7 +36,7 @@ export type CallResult = {
 
 /** One keeper transaction of the cycle run after the proposal. */
 export type KeeperAction = {
-  action: "rebalance" | "collateral" | "hedge";
+  action: KeeperStep;
   status: "executed" | "not due" | "reverted";
   gasUsed: bigint;
   detail: string;
@@ -123,14 +124,10 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
       });
     }
 
-    const keeper: KeeperAction[] = [];
-    keeper.push(await keep(context, "rebalance", addresses.vault, "rebalance", mineNext));
-    for (let i = 0; i < 3 && addresses.collateralManager; i++) {
-      const result = await keep(context, "collateral", addresses.collateralManager, "manage", mineNext);
-      keeper.push(result);
-      if (result.status !== "executed") break;
-    }
-    if (addresses.hedgeModule) keeper.push(await keep(context, "hedge", addresses.hedgeModule, "manage", mineNext));
+    const keeper = await keeperCycle(addresses, async (step, target) => {
+      const outcome = await keep(context, step, target, mineNext);
+      return { executed: outcome.status === "executed", outcome };
+    });
     const authority = calls.flatMap((c) => c.events).filter((e) => authorityEvents.has(e.name));
     return { calls, parameters, authority, invariants, keeper };
   } finally {
@@ -156,16 +153,15 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
   }
 }
 
-/** Runs one keeper transaction (`functionName` on `target`), or records why it is not due. */
+/** Takes one step of the keeper cycle on `target`, or records why it is not due. */
 async function keep(
   context: DryRunContext,
-  action: KeeperAction["action"],
+  action: KeeperStep,
   target: Address,
-  functionName: string,
   mineNext: () => Promise<void>,
 ): Promise<KeeperAction> {
   const { publicClient, walletClient, abi, keeper } = context;
-  const data = encodeFunctionData({ abi, functionName, args: [] });
+  const data = encodeFunctionData({ abi, functionName: keeperFunction[action], args: [] });
   try {
     await publicClient.call({ account: keeper, to: target, data });
   } catch (error) {

@@ -7,6 +7,7 @@
 import { decodeEventLog, getAddress, maxUint256, type Address, type Hex } from "viem";
 import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
 import { sqrtPriceX96FromUsd } from "../../sdk/uniswap/sqrtPriceX96.ts";
+import { keeperCycle, type KeeperTaken } from "../../sdk/keeper.ts";
 import type { Connection } from "../helpers/governance.ts";
 import type { VaultStack } from "../helpers/vault.ts";
 
@@ -215,24 +216,30 @@ export async function replayOnChain(
     // A liquidator takes any module position past its market's LLTV, before the keeper acts.
     const actions: ChainAction[] = await liquidate(connection, v, arbitrageur, t + liquidatorOffset);
     const keeperAt = t + keeperOffset;
-    const rebalance = await send(keeperAt, () => v.vault.write.rebalance({ account: keeper, gas }));
-    if (rebalance.status === "success") {
-      const trades = rebalance.logs.filter((log) => eventName(v.vault.abi, log) === "TradeExecuted").length;
-      actions.push({ kind: "rebalance", trades });
-    }
-    for (let i = 0; i < 3; i++) {
-      const receipt = await send(keeperAt + 1 + i, () => v.collateralManager.write.manage({ account: keeper, gas }));
-      if (receipt.status !== "success") break;
-      const log = receipt.logs.find((l) => eventName(v.collateralManager.abi, l) === "CollateralManaged");
-      const decoded = decodeEventLog({ abi: v.collateralManager.abi, data: log!.data, topics: log!.topics });
-      actions.push({ kind: "collateral", action: Number((decoded.args as { action: number }).action) });
-    }
-    const hedge = await send(keeperAt + 4, () => v.hedgeModule.write.manage({ account: keeper, gas }));
-    if (hedge.status === "success") {
-      const log = hedge.logs.find((l) => eventName(v.hedgeModule.abi, l) === "HedgeManaged");
-      const decoded = decodeEventLog({ abi: v.hedgeModule.abi, data: log!.data, topics: log!.topics });
-      actions.push({ kind: "hedge", action: Number((decoded.args as { action: number }).action) });
-    }
+    const modules = { collateral: v.collateralManager, hedge: v.hedgeModule } as const;
+    const done = await keeperCycle(
+      { vault: v.vault.address, collateralManager: v.collateralManager.address, hedgeModule: v.hedgeModule.address },
+      async (step, _, index): Promise<KeeperTaken<ChainAction | undefined>> => {
+        if (step === "rebalance") {
+          const receipt = await send(keeperAt, () => v.vault.write.rebalance({ account: keeper, gas }));
+          const trades = receipt.logs.filter((log) => eventName(v.vault.abi, log) === "TradeExecuted").length;
+          const executed = receipt.status === "success";
+          return { executed, outcome: executed ? { kind: "rebalance", trades } : undefined };
+        }
+        const module = modules[step];
+        const manage = () =>
+          step === "collateral"
+            ? v.collateralManager.write.manage({ account: keeper, gas })
+            : v.hedgeModule.write.manage({ account: keeper, gas });
+        const receipt = await send(keeperAt + index, manage);
+        if (receipt.status !== "success") return { executed: false, outcome: undefined };
+        const managed = step === "collateral" ? "CollateralManaged" : "HedgeManaged";
+        const log = receipt.logs.find((l) => eventName(module.abi, l) === managed);
+        const decoded = decodeEventLog({ abi: module.abi, data: log!.data, topics: log!.topics });
+        return { executed: true, outcome: { kind: step, action: Number((decoded.args as { action: number }).action) } };
+      },
+    );
+    actions.push(...done.filter((action) => action !== undefined));
     const [nav, supply] = await Promise.all([v.vault.read.totalAssets(), v.vault.read.totalSupply()]);
     steps.push({
       timeSeconds: keeperAt,
