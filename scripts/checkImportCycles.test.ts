@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { importCycles } from "./checkImportCycles.ts";
+import { importCycles, importGraph } from "./checkImportCycles.ts";
 
 const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
 
@@ -12,5 +12,10 @@ describe("the import cycle check (npm run lint)", () => {
 
   it("passes a graph whose imports only go one way, shared modules included", () => {
     expect(importCycles(graph({ cli: ["sdk", "sim"], web: ["sdk"], sdk: ["sim"], sim: [] }))).toEqual([]);
+  });
+
+  it("follows the web app's subpath imports (#lib/…) as well as relative ones", () => {
+    const [imports] = importGraph(["web/src/routes/+layout.svelte"]).values();
+    expect(imports).toContain("web/src/lib/wallet/WalletButton.svelte");
   });
 });

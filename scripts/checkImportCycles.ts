@@ -1,6 +1,6 @@
 /**
  * `npm run lint:cycles`: fails when a TypeScript or Svelte module imports itself through others (an import cycle).
- * Reads every tracked source file's relative imports (`import`, `export … from`, `import()`), finds the strongly
+ * Reads every tracked source file's relative and subpath (`#lib/…`) imports (`import`, `export … from`, `import()`), finds the strongly
  * connected components of the graph (Tarjan) and prints each cycle's files.
  */
 import { execFileSync } from "node:child_process";
@@ -10,16 +10,46 @@ import ts from "typescript";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-/** The repository's modules and the modules each imports (relative imports only: packages cannot import back). */
+/** The nearest package.json's folder above `file` and its subpath imports (`"#lib/*": "./src/lib/*"`). */
+function subpathImportsOf(file: string): { dir: string; imports: Record<string, string> } {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const manifest = path.join(root, dir, "package.json");
+    if (existsSync(manifest)) {
+      const { imports = {} } = JSON.parse(readFileSync(manifest, "utf8")) as { imports?: Record<string, unknown> };
+      const strings = Object.entries(imports).filter(
+        (entry): entry is [string, string] => typeof entry[1] === "string",
+      );
+      return { dir, imports: Object.fromEntries(strings) };
+    }
+    if (dir === "." || dir === "") return { dir: ".", imports: {} };
+  }
+}
+
+/** Where `name`, imported by `file`, points in the repository: a relative import, or a subpath import (`#lib/…`). */
+function resolveImport(file: string, name: string): string | undefined {
+  if (name.startsWith("./") || name.startsWith("../"))
+    return path.relative(root, path.resolve(root, path.dirname(file), name));
+  if (!name.startsWith("#")) return undefined;
+  const { dir, imports } = subpathImportsOf(file);
+  for (const [pattern, target] of Object.entries(imports)) {
+    const prefix = pattern.replace(/\*$/, "");
+    if (pattern.endsWith("*") ? name.startsWith(prefix) : name === pattern)
+      return path.relative(root, path.resolve(root, dir, target.replace(/\*$/, name.slice(prefix.length))));
+  }
+  return undefined;
+}
+
+/**
+ * The repository's modules and the modules each imports: relative imports and subpath imports (`#lib/…`); packages
+ * cannot import back.
+ */
 export function importGraph(files: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const imported = ts
       .preProcessFile(readFileSync(path.join(root, file), "utf8"), true, true)
-      .importedFiles.map((entry) => entry.fileName)
-      .filter((name) => name.startsWith("./") || name.startsWith("../"))
-      .map((name) => path.relative(root, path.resolve(root, path.dirname(file), name)))
-      .filter((target) => existsSync(path.join(root, target)));
+      .importedFiles.map((entry) => resolveImport(file, entry.fileName))
+      .filter((target): target is string => target !== undefined && existsSync(path.join(root, target)));
     graph.set(file, imported);
   }
   return graph;

@@ -1,4 +1,4 @@
-import { serverConfig, readDeployment } from "../lib/server/config.ts";
+import { serverConfig, readDeployment } from "#lib/server/config.ts";
 import type { LayoutServerLoad } from "./$types";
 
 /** What every page (and the browser's wallet) needs to know of the deployment. */

@@ -1,7 +1,7 @@
-import { publicClient } from "../lib/server/chain.ts";
-import { dashboardQuery, type Dashboard } from "../lib/server/dashboard.ts";
-import { querySubgraph } from "../lib/server/subgraph.ts";
-import { serverConfig, readDeployment } from "../lib/server/config.ts";
+import { publicClient } from "#lib/server/chain.ts";
+import { dashboardQuery, type Dashboard } from "#lib/server/dashboard.ts";
+import { querySubgraph } from "#lib/server/subgraph.ts";
+import { serverConfig, readDeployment } from "#lib/server/config.ts";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async () => {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { readmeExamples, type ReadmeExample } from "../../lib/analytics/readmeExamples.ts";
-import { serverConfig } from "../../lib/server/config.ts";
+import { readmeExamples, type ReadmeExample } from "#lib/analytics/readmeExamples.ts";
+import { serverConfig } from "#lib/server/config.ts";
 import type { PageServerLoad } from "./$types";
 
 /** The README's example queries for analysts; none (and the reason) when the README cannot be read. */

@@ -1,4 +1,4 @@
-import { querySubgraph } from "../../lib/server/subgraph.ts";
+import { querySubgraph } from "#lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
 
 type Delegate = {

@@ -1,8 +1,8 @@
 import { formatValue } from "../../../../sdk/proposal/units.ts";
 import { trimtabGovernorAbi } from "../../../../sdk/abis/contracts.ts";
-import { describeRules } from "../../lib/rules.ts";
-import { settled } from "../../lib/server/settled.ts";
-import { sharedSimulationBase, sharedStack } from "../../lib/server/stack.ts";
+import { describeRules } from "#lib/rules.ts";
+import { settled } from "#lib/server/settled.ts";
+import { sharedSimulationBase, sharedStack } from "#lib/server/stack.ts";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async () => {

@@ -1,9 +1,9 @@
 import { zeroAddress } from "viem";
 import { parameterCatalog, vaultAssetParameters } from "../../../../parameters/catalog.ts";
 import { formatValue } from "../../../../sdk/proposal/units.ts";
-import { describeRules } from "../../lib/rules.ts";
-import { sharedStack } from "../../lib/server/stack.ts";
-import { querySubgraph } from "../../lib/server/subgraph.ts";
+import { describeRules } from "#lib/rules.ts";
+import { sharedStack } from "#lib/server/stack.ts";
+import { querySubgraph } from "#lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
 
 type Indexed = {

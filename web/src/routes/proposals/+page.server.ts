@@ -1,8 +1,8 @@
 import { proposalStates } from "../../../../sdk/governance/enums.ts";
 import { trimtabGovernorAbi } from "../../../../sdk/abis/contracts.ts";
-import { publicClient } from "../../lib/server/chain.ts";
-import { readDeployment, serverConfig } from "../../lib/server/config.ts";
-import { querySubgraph } from "../../lib/server/subgraph.ts";
+import { publicClient } from "#lib/server/chain.ts";
+import { readDeployment, serverConfig } from "#lib/server/config.ts";
+import { querySubgraph } from "#lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
 
 type Row = {

@@ -1,5 +1,5 @@
 import { json } from "@sveltejs/kit";
-import { serverConfig } from "../../../lib/server/config.ts";
+import { serverConfig } from "#lib/server/config.ts";
 import type { RequestHandler } from "./$types";
 
 /** The subgraph's GraphQL for the browser (the console, the vote's tally), relayed as is. */

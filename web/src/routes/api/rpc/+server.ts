@@ -1,7 +1,7 @@
 import { json } from "@sveltejs/kit";
-import { withSharedChain } from "../../../lib/server/chainLock.ts";
-import { serverConfig } from "../../../lib/server/config.ts";
-import { parseRpcBody } from "../../../lib/server/rpcProxy.ts";
+import { withSharedChain } from "#lib/server/chainLock.ts";
+import { serverConfig } from "#lib/server/config.ts";
+import { parseRpcBody } from "#lib/server/rpcProxy.ts";
 import type { RequestHandler } from "./$types";
 
 /** The chain's JSON-RPC for the browser (reads and signed transactions only). */
