@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parameterCatalog, vaultAssetParameters } from "../../parameters/index.ts";
-import { checkProposal, type RegistrySnapshot } from "./check.ts";
+import { checkProposal, verdictOf, type RegistrySnapshot } from "./check.ts";
+import { changeChecks, proposalWideChecks } from "./checks/index.ts";
 import { parseProposal, type ProposalDraft } from "./format.ts";
 import { loadProposal } from "./load.ts";
 import { catalogSnapshot } from "./snapshot.ts";
@@ -236,5 +237,17 @@ describe("Pre-vote checks: each rule with a failing and a passing case", () => {
     expect(checkProposal("p.yaml", draft({ "weight.WETH": "45%", "weight.USDC": "35%" }), snapshot).verdict).toBe(
       "PASS",
     );
+  });
+});
+
+describe("Pre-vote checks: one module per check behind one interface, run in one order", () => {
+  it("reports each change's checks in the list's order, then the proposal-wide ones, with one verdict", () => {
+    // A riskier, valid band: every change check applies (the guardian's warns), then the weights' sum.
+    const result = checkProposal("p.yaml", draft({ "rebalance.bandBps": "6%", "weight.USDC": "40%" }), snapshot);
+    const band = result.checks.filter((c) => c.field === 'changes."rebalance.bandBps"').map((c) => c.rule);
+    expect(band).toEqual(changeChecks.map((c) => c.rule).filter((rule) => band.includes(rule)));
+    expect(band.slice(0, 3)).toEqual(["bounds", "max step", "min interval"]);
+    expect(result.checks.at(-1)?.rule).toBe(proposalWideChecks[0]!.rule);
+    expect(result.verdict).toBe(verdictOf(result.checks));
   });
 });

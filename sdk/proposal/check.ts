@@ -5,38 +5,14 @@
  * execution revert, the guardian's power to undo a loosening, and the vault's invariants (weights summing to
  * 10,000). Each check passes, warns or fails, naming the file, the field and the rule.
  */
-import type { ParameterKind, ParameterRules, RiskDirection } from "../../parameters/types.ts";
+import type { ParameterKind } from "../../parameters/types.ts";
+import { changeChecks, proposalWideChecks, type ChangeUnderCheck, type Finding } from "./checks/index.ts";
+import type { Check, RegistrySnapshot } from "./checks/types.ts";
 import type { ProposalDraft } from "./format.ts";
-import { formatValue, parseValue, type UnitContext } from "./units.ts";
+import { formatValue, parseValue } from "./units.ts";
 
-/** A registry parameter as `parameter(key)` returns it. */
-export type RegistryParameter = {
-  name: string;
-  kind: ParameterKind;
-  saferDirection: RiskDirection;
-  value: bigint;
-  rules: ParameterRules;
-  /** When it last changed (unix seconds). */
-  updatedAtSeconds: number;
-  /**
-   * Governance's baseline (`governanceBaseline(key)`): the value governance (or the parameter's addition) last set,
-   * and when. Governance's updates move at most one max step from it and wait the min interval from its time,
-   * whatever the guardian tightened since. Absent: the current value and update time.
-   */
-  governanceBaseline?: { value: bigint; updatedAtSeconds: number };
-};
+export type { Check, CheckStatus, RegistryParameter, RegistrySnapshot } from "./checks/types.ts";
 
-/** The registry and governance timing a proposal is checked against. */
-export type RegistrySnapshot = UnitContext & {
-  parameters: Readonly<Record<string, RegistryParameter>>;
-  /** The earliest time the proposal could execute: now plus voting delay, voting period and timelock delay. */
-  earliestExecutionSeconds: number;
-  /** The guardian's mandate, which lets it tighten parameters (undoing a loosening) until it expires. */
-  guardianExpiresAtSeconds: number;
-};
-
-export type CheckStatus = "pass" | "warn" | "fail";
-export type Check = { rule: string; field: string; status: CheckStatus; message: string };
 /** A parameter change the checks understood: its registry values before and after. */
 export type ParameterChange = { name: string; kind: ParameterKind; before: bigint; after: bigint };
 
@@ -46,11 +22,20 @@ export type CheckResult = {
   changes: ParameterChange[];
 };
 
-/** Runs every check of `proposal` (read from `file`) against `snapshot`. */
+/** FAIL when a check fails, WARN when one warns, PASS otherwise: the verdict of the checks and of the report. */
+export function verdictOf(checks: readonly Check[]): CheckResult["verdict"] {
+  return checks.some((c) => c.status === "fail") ? "FAIL" : checks.some((c) => c.status === "warn") ? "WARN" : "PASS";
+}
+
+/**
+ * Runs every check of `proposal` (read from `file`) against `snapshot`: first what makes a change understood (a
+ * known parameter, valid units, a changed value), then each check of `changeChecks` on every understood change and
+ * each of `proposalWideChecks` on the whole.
+ */
 export function checkProposal(file: string, proposal: ProposalDraft, snapshot: RegistrySnapshot): CheckResult {
   const checks: Check[] = [];
-  const changes: ParameterChange[] = [];
-  const add = (rule: string, field: string, status: CheckStatus, message: string) =>
+  const understood: ChangeUnderCheck[] = [];
+  const add = (rule: string, field: string, { status, message }: Finding) =>
     checks.push({ rule, field, status, message: `${file}: ${field}: ${message}` });
   const names = Object.keys(snapshot.parameters);
 
@@ -59,102 +44,52 @@ export function checkProposal(file: string, proposal: ProposalDraft, snapshot: R
     const parameter = snapshot.parameters[name];
     if (!parameter) {
       const near = nearest(name, names);
-      add(
-        "known parameter",
-        field,
-        "fail",
-        `no such parameter in the registry${near ? ` (did you mean ${near}?)` : ""}`,
-      );
+      add("known parameter", field, {
+        status: "fail",
+        message: `no such parameter in the registry${near ? ` (did you mean ${near}?)` : ""}`,
+      });
       continue;
     }
     let after: bigint;
     try {
       after = parseValue(name, parameter.kind, input, snapshot);
     } catch (error) {
-      add("units", field, "fail", (error as Error).message);
+      add("units", field, { status: "fail", message: (error as Error).message });
       continue;
     }
     const show = (v: bigint) => formatValue(name, parameter.kind, v, snapshot);
-    const { rules, value: before } = parameter;
-    changes.push({ name, kind: parameter.kind, before, after });
-    // The guardian's tightenings since governance's last update move neither the step's origin nor the interval's.
+    const before = parameter.value;
     const baseline = parameter.governanceBaseline ?? { value: before, updatedAtSeconds: parameter.updatedAtSeconds };
     const movedByGuardian = baseline.value !== before || baseline.updatedAtSeconds !== parameter.updatedAtSeconds;
+    const change: ChangeUnderCheck = {
+      name,
+      kind: parameter.kind,
+      parameter,
+      before,
+      after,
+      baseline,
+      movedByGuardian,
+      show,
+    };
+    understood.push(change);
     if (after === before && !movedByGuardian) {
-      add("changes the value", field, "fail", `is already ${show(before)}: the registry refuses an unchanged value`);
+      add("changes the value", field, {
+        status: "fail",
+        message: `is already ${show(before)}: the registry refuses an unchanged value`,
+      });
       continue;
     }
-    if (parameter.kind !== "address" && (after < rules.min || after > rules.max)) {
-      add(
-        "bounds",
-        field,
-        "fail",
-        `${show(after)} is outside the rules' range ${show(rules.min)} to ${show(rules.max)}`,
-      );
-    } else {
-      add("bounds", field, "pass", `${show(after)} is within ${show(rules.min)} to ${show(rules.max)}`);
-    }
-    const from = movedByGuardian ? ` (governance set ${show(baseline.value)}; the guardian tightened it since)` : "";
-    if (rules.stepKind !== "none") {
-      const origin = baseline.value;
-      const maxDelta = rules.stepKind === "absolute" ? rules.maxStep : (origin * rules.maxStep) / 10_000n;
-      const delta = after > origin ? after - origin : origin - after;
-      add(
-        "max step",
-        field,
-        delta > maxDelta ? "fail" : "pass",
-        `${show(origin)} → ${show(after)} moves ${show(delta)}; one update may move it at most ${show(maxDelta)}` +
-          from,
-      );
-    }
-    const nextUpdate = baseline.updatedAtSeconds + rules.minIntervalSeconds;
-    const lastChange = movedByGuardian ? "last set by governance" : "last changed";
-    add(
-      "min interval",
-      field,
-      snapshot.earliestExecutionSeconds < nextUpdate ? "fail" : "pass",
-      snapshot.earliestExecutionSeconds < nextUpdate
-        ? `${lastChange} ${isoTime(baseline.updatedAtSeconds)}; it may change again from ${isoTime(nextUpdate)}, ` +
-            `after the proposal's earliest execution ${isoTime(snapshot.earliestExecutionSeconds)}`
-        : `may change from ${isoTime(nextUpdate)}, before the earliest execution ${isoTime(snapshot.earliestExecutionSeconds)}`,
-    );
-    const riskier =
-      (parameter.saferDirection === "lower" && after > before) ||
-      (parameter.saferDirection === "higher" && after < before);
-    if (riskier && snapshot.guardianExpiresAtSeconds > snapshot.earliestExecutionSeconds) {
-      add(
-        "guardian",
-        field,
-        "warn",
-        `moves toward more risk (safer is ${parameter.saferDirection}); the guardian may tighten it again until ` +
-          isoTime(snapshot.guardianExpiresAtSeconds),
-      );
+    for (const { rule, check } of changeChecks) {
+      const finding = check(change, snapshot);
+      if (finding) add(rule, field, finding);
     }
   }
-
-  // The vault refuses to act on target weights that do not sum to 10,000 bps.
-  const weightNames = names.filter((n) => n.startsWith("weight."));
-  if (weightNames.some((n) => n in proposal.changes)) {
-    const after = (n: string) => changes.find((c) => c.name === n)?.after ?? snapshot.parameters[n]!.value;
-    const sum = weightNames.reduce((s, n) => s + after(n), 0n);
-    add(
-      "weights sum",
-      "changes",
-      sum === 10_000n ? "pass" : "fail",
-      `${weightNames.map((n) => `${n} ${after(n)}`).join(" + ")} = ${sum} bps` +
-        (sum === 10_000n ? "" : ": the weights must sum to 10000 bps"),
-    );
+  for (const { rule, field, check } of proposalWideChecks) {
+    const finding = check(proposal, understood, snapshot);
+    if (finding) add(rule, field, finding);
   }
-  const verdict = checks.some((c) => c.status === "fail")
-    ? "FAIL"
-    : checks.some((c) => c.status === "warn")
-      ? "WARN"
-      : "PASS";
-  return { verdict, checks, changes };
-}
-
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+  const changes = understood.map(({ name, kind, before, after }) => ({ name, kind, before, after }));
+  return { verdict: verdictOf(checks), checks, changes };
 }
 
 /** The closest known name by edit distance, when it is close enough to be a typo. */

@@ -5,7 +5,7 @@
  */
 import { sha256, stringToBytes, type Hex } from "viem";
 import { canonicalJson, renderMarkdown, type ImpactReport } from "../../sim/report.ts";
-import type { Check, CheckResult } from "./check.ts";
+import { verdictOf, type Check, type CheckResult } from "./check.ts";
 import type { DryRun } from "./dryRun.ts";
 
 export const proposalReportSchema = "trimtab.proposal-report/1";
@@ -51,10 +51,7 @@ export function proposalChecks(checked: CheckResult, dryRun: DryRun): Check[] {
   ];
 }
 
-/** FAIL when a check fails, WARN when one warns, PASS otherwise. */
-export function verdictOf(checks: readonly Check[]): "PASS" | "WARN" | "FAIL" {
-  return checks.some((c) => c.status === "fail") ? "FAIL" : checks.some((c) => c.status === "warn") ? "WARN" : "PASS";
-}
+export { verdictOf } from "./check.ts";
 
 export function buildProposalReport(args: {
   file: string;

@@ -1,0 +1,16 @@
+/**
+ * Every pre-vote check, in the order a report lists them: each parameter change's (bounds, max step, min interval,
+ * guardian), then the proposal's (weights sum). A new check is a module here and a line in one of these lists.
+ */
+import { boundsCheck } from "./bounds.ts";
+import { guardianCheck } from "./guardian.ts";
+import { maxStepCheck } from "./maxStep.ts";
+import { minIntervalCheck } from "./minInterval.ts";
+import type { ChangeCheck, ProposalCheck } from "./types.ts";
+import { weightsSumCheck } from "./weightsSum.ts";
+
+export const changeChecks: readonly ChangeCheck[] = [boundsCheck, maxStepCheck, minIntervalCheck, guardianCheck];
+
+export const proposalWideChecks: readonly ProposalCheck[] = [weightsSumCheck];
+
+export type { ChangeCheck, ChangeUnderCheck, Finding, ProposalCheck } from "./types.ts";
