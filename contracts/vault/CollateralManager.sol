@@ -16,6 +16,7 @@ import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {LendingLib} from "./libraries/LendingLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
+import {ParameterKeys} from "../registry/ParameterKeys.sol";
 
 /// @title CollateralManager
 /// @notice Trimtab's leverage module on Morpho Blue. See {ICollateralManager}.
@@ -24,14 +25,6 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     using MarketParamsLib for MarketParams;
     using MorphoBalancesLib for IMorpho;
 
-    bytes32 internal constant TARGET_LTV = "collateral.targetLtvBps";
-    bytes32 internal constant MAX_LTV = "collateral.maxLtvBps";
-    bytes32 internal constant HEALTH_BUFFER = "collateral.healthBufferBps";
-    bytes32 internal constant LTV_BAND = "collateral.ltvBandBps";
-    bytes32 internal constant POSTED = "collateral.postedBps";
-    bytes32 internal constant PAUSE_LEVERAGE = "pause.leverage";
-    bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
-    bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
     uint256 internal constant BPS = 10_000;
     /// @dev Posting or withdrawing less than this share of the posted target is not worth a transaction.
     uint256 internal constant COLLATERAL_TOLERANCE_BPS = 100;
@@ -86,7 +79,7 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
         (_collateralFeedKey, _collateralHeartbeatKey) = (collateralKeys.feed, collateralKeys.heartbeat);
         PriceLib.FeedKeys memory loanKeys = PriceLib.feedKeys(loanSymbol);
         (_loanFeedKey, _loanHeartbeatKey) = (loanKeys.feed, loanKeys.heartbeat);
-        _poolFeeKey = bytes32(abi.encodePacked("poolFee.", collateralSymbol));
+        _poolFeeKey = ParameterKeys.poolFee(collateralSymbol);
         _collateralToken.forceApprove(address(morpho_), type(uint256).max);
         _collateralToken.forceApprove(address(swapRouter_), type(uint256).max);
         _loanToken.forceApprove(address(morpho_), type(uint256).max);
@@ -130,7 +123,7 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
         State memory s;
         (, s.collateral, s.debt) = position();
         // Retiring (governance named another module): repay everything, then give every collateral back.
-        if (_registry.getAddress(COLLATERAL_MODULE) != address(this)) {
+        if (_registry.getAddress(ParameterKeys.COLLATERAL_MODULE) != address(this)) {
             if (s.debt > 0) return (CollateralAction.Repay, s.debt, s.price);
             if (s.collateral > 0) return (CollateralAction.WithdrawCollateral, s.collateral, s.price);
             return (CollateralAction.None, 0, s.price);
@@ -141,8 +134,8 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
         // A target above the maximum (the guardian may lower the maximum past it) steers to the maximum instead:
         // deleveraging to a target above the current LTV would be no deleveraging, and borrowing back above the
         // maximum would undo it at the next call.
-        s.target = Math.min(_registry.getUint(TARGET_LTV), maxLtv);
-        s.band = _registry.getUint(LTV_BAND);
+        s.target = Math.min(_registry.getUint(ParameterKeys.TARGET_LTV), maxLtv);
+        s.band = _registry.getUint(ParameterKeys.LTV_BAND);
         s.targetDebt = Math.mulDiv(s.value, s.target, BPS);
 
         // 1. Deleverage first: LTV above the maximum, or too close to the market's liquidation LTV.
@@ -151,7 +144,7 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
 
         // 2. Post the target share of the vault's exposure to the collateral asset.
         uint256 spot = _collateralToken.balanceOf(vault);
-        uint256 posted = Math.mulDiv(spot + s.collateral, _registry.getUint(POSTED), BPS);
+        uint256 posted = Math.mulDiv(spot + s.collateral, _registry.getUint(ParameterKeys.POSTED), BPS);
         uint256 tolerance = Math.mulDiv(posted, COLLATERAL_TOLERANCE_BPS, BPS);
         if (posted > s.collateral + tolerance) {
             return (CollateralAction.PostCollateral, Math.min(posted - s.collateral, spot), s.price);
@@ -162,7 +155,7 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
             return (CollateralAction.Repay, s.debt - s.targetDebt, s.price);
         // A borrow rounds to nothing on dust collateral (a value of a wei): not due.
         if (
-            !_registry.getBool(PAUSE_LEVERAGE) &&
+            !_registry.getBool(ParameterKeys.PAUSE_LEVERAGE) &&
             s.target > s.band &&
             s.debt * BPS < (s.target - s.band) * s.value &&
             s.targetDebt > s.debt
@@ -179,8 +172,8 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     /// @dev The LTV above which to deleverage: the maximum, or the liquidation LTV less the health buffer.
     function _maxLtv() internal view returns (uint256) {
         uint256 lltvBps = _lltv / 1e14;
-        uint256 buffer = _registry.getUint(HEALTH_BUFFER);
-        return Math.min(_registry.getUint(MAX_LTV), lltvBps > buffer ? lltvBps - buffer : 0);
+        uint256 buffer = _registry.getUint(ParameterKeys.HEALTH_BUFFER);
+        return Math.min(_registry.getUint(ParameterKeys.MAX_LTV), lltvBps > buffer ? lltvBps - buffer : 0);
     }
 
     /* ACTIONS */
@@ -253,8 +246,8 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     /// lands on the target; the whole debt when the shortfall is that large. Returns what was repaid.
     function _repayFromCollateral(MarketParams memory market, uint256 shortfall) internal returns (uint256 assets) {
         uint256 priceWad = _priceWad();
-        uint256 slippage = SwapLib.deriskSlippageBps(_registry.getUint(MAX_SLIPPAGE), _poolFee());
-        uint256 target = Math.min(_registry.getUint(TARGET_LTV), _maxLtv());
+        uint256 slippage = SwapLib.deriskSlippageBps(_registry.getUint(ParameterKeys.MAX_SLIPPAGE), _poolFee());
+        uint256 target = Math.min(_registry.getUint(ParameterKeys.TARGET_LTV), _maxLtv());
         (, uint256 collateral, uint256 debt) = position();
         assets = BPS > slippage + target ? Math.mulDiv(shortfall, BPS - slippage, BPS - slippage - target) : debt;
         assets = Math.min(assets, debt);

@@ -16,6 +16,7 @@ import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {LendingLib} from "./libraries/LendingLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
+import {ParameterKeys} from "../registry/ParameterKeys.sol";
 
 /// @title HedgeModule
 /// @notice Trimtab's delta hedge on Morpho Blue and Uniswap V3. See {IHedgeModule}.
@@ -24,14 +25,6 @@ contract HedgeModule is IHedgeModule {
     using MarketParamsLib for MarketParams;
     using MorphoBalancesLib for IMorpho;
 
-    bytes32 internal constant RATIO = "hedge.ratioBps";
-    bytes32 internal constant BAND = "hedge.bandBps";
-    bytes32 internal constant LTV = "hedge.ltvBps";
-    bytes32 internal constant HEALTH_BUFFER = "collateral.healthBufferBps";
-    bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
-    bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
-    bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
-    bytes32 internal constant HEDGE_MODULE = "module.hedge";
     uint256 internal constant BPS = 10_000;
 
     address public immutable vault;
@@ -80,7 +73,7 @@ contract HedgeModule is IHedgeModule {
         (_riskFeedKey, _riskHeartbeatKey) = (riskKeys.feed, riskKeys.heartbeat);
         PriceLib.FeedKeys memory baseKeys = PriceLib.feedKeys(baseSymbol);
         (_baseFeedKey, _baseHeartbeatKey) = (baseKeys.feed, baseKeys.heartbeat);
-        _poolFeeKey = bytes32(abi.encodePacked("poolFee.", riskSymbol));
+        _poolFeeKey = ParameterKeys.poolFee(riskSymbol);
         _base.forceApprove(address(morpho_), type(uint256).max);
         _risk.forceApprove(address(morpho_), type(uint256).max);
         _base.forceApprove(address(swapRouter_), type(uint256).max);
@@ -120,18 +113,18 @@ contract HedgeModule is IHedgeModule {
     function _plan() internal view returns (HedgeAction, uint256, uint256 priceWad) {
         (, uint256 collateral, , uint256 short) = position();
         // Retiring (governance named another hedge): buy back the whole short, and give every margin back.
-        if (_registry.getAddress(HEDGE_MODULE) != address(this)) {
+        if (_registry.getAddress(ParameterKeys.HEDGE_MODULE) != address(this)) {
             return short > 0 || collateral > 0 ? (HedgeAction.Deleverage, short, 0) : (HedgeAction.None, 0, 0);
         }
         uint256 price = _priceWad();
         // Deleverage first: the short's LTV within the health buffer of the liquidation LTV.
         uint256 shortValue = PriceLib.toBaseDown(short, price, _riskDecimals, _baseDecimals);
         uint256 lltvBps = _lltv / 1e14;
-        uint256 buffer = _registry.getUint(HEALTH_BUFFER);
+        uint256 buffer = _registry.getUint(ParameterKeys.HEALTH_BUFFER);
         uint256 maxLtv = lltvBps > buffer ? lltvBps - buffer : 0;
         if (short > 0 && shortValue * BPS > maxLtv * collateral) {
             uint256 keep = PriceLib.fromBaseDown(
-                Math.mulDiv(collateral, _registry.getUint(LTV), BPS),
+                Math.mulDiv(collateral, _registry.getUint(ParameterKeys.HEDGE_LTV), BPS),
                 price,
                 _riskDecimals,
                 _baseDecimals
@@ -139,9 +132,10 @@ contract HedgeModule is IHedgeModule {
             return (HedgeAction.Deleverage, short - Math.min(short, keep), price);
         }
         uint256 exposure = _exposure();
-        uint256 target = Math.mulDiv(exposure, _registry.getUint(RATIO), BPS);
+        uint256 target = Math.mulDiv(exposure, _registry.getUint(ParameterKeys.HEDGE_RATIO), BPS);
         uint256 gap = target > short ? target - short : short - target;
-        if (gap * BPS <= _registry.getUint(BAND) * exposure || gap == 0) return (HedgeAction.None, 0, price);
+        if (gap * BPS <= _registry.getUint(ParameterKeys.HEDGE_BAND) * exposure || gap == 0)
+            return (HedgeAction.None, 0, price);
         return (target > short ? HedgeAction.Increase : HedgeAction.Decrease, gap, price);
     }
 
@@ -182,7 +176,7 @@ contract HedgeModule is IHedgeModule {
     function _increase(uint256 amount, uint256 price) internal returns (uint256 sold) {
         MarketParams memory market = _market();
         (, uint256 collateral, , uint256 short) = position();
-        uint256 ltv = _registry.getUint(LTV);
+        uint256 ltv = _registry.getUint(ParameterKeys.HEDGE_LTV);
         uint256 baseAvailable = _base.balanceOf(vault);
         // Margin for the whole short at the target LTV, limited by the vault's base asset.
         uint256 needed = Math.mulDiv(
@@ -210,8 +204,8 @@ contract HedgeModule is IHedgeModule {
         (sold, proceeds) = SwapLib.swapWithinSlippage(
             _leg(true, price),
             amount,
-            _registry.getUint(MAX_SLIPPAGE),
-            _registry.getUint(MAX_DEVIATION)
+            _registry.getUint(ParameterKeys.MAX_SLIPPAGE),
+            _registry.getUint(ParameterKeys.MAX_DEVIATION)
         );
         if (sold < amount) _repay(market, amount - sold);
         if (proceeds > 0) _base.safeTransfer(vault, proceeds);
@@ -224,7 +218,7 @@ contract HedgeModule is IHedgeModule {
     function _decrease(uint256 amount, uint256 price) internal returns (uint256 bought) {
         MarketParams memory market = _market();
         SwapLib.Leg memory leg = _leg(false, price);
-        uint256 slippage = SwapLib.deriskSlippageBps(_registry.getUint(MAX_SLIPPAGE), leg.fee);
+        uint256 slippage = SwapLib.deriskSlippageBps(_registry.getUint(ParameterKeys.MAX_SLIPPAGE), leg.fee);
         uint256 cost = Math.mulDiv(
             PriceLib.toBaseDown(amount, price, _riskDecimals, _baseDecimals),
             BPS + slippage,
@@ -241,7 +235,7 @@ contract HedgeModule is IHedgeModule {
         uint256 needed = Math.mulDiv(
             PriceLib.toBaseDown(short, price, _riskDecimals, _baseDecimals),
             BPS,
-            _registry.getUint(LTV)
+            _registry.getUint(ParameterKeys.HEDGE_LTV)
         );
         // One wei more than needed stays while there is a short (rounding); none once it is closed.
         uint256 keep = short == 0 ? 0 : needed + 1;
@@ -258,7 +252,7 @@ contract HedgeModule is IHedgeModule {
     /// @dev The vault's exposure to the hedged asset: its own balance and what its collateral manager posted.
     function _exposure() internal view returns (uint256 exposure) {
         exposure = _risk.balanceOf(vault);
-        address manager = _registry.getAddress(COLLATERAL_MODULE);
+        address manager = _registry.getAddress(ParameterKeys.COLLATERAL_MODULE);
         if (manager != address(0)) {
             (address token, uint256 collateral, ) = ICollateralManager(manager).position();
             if (token == address(_risk)) exposure += collateral;

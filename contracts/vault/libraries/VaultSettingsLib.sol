@@ -6,6 +6,7 @@ import {AggregatorV3Interface} from "../../oracles/interfaces/AggregatorV3Interf
 import {IParameterRegistry} from "../../registry/interfaces/IParameterRegistry.sol";
 import {ICollateralManager} from "../interfaces/ICollateralManager.sol";
 import {IHedgeModule} from "../interfaces/IHedgeModule.sol";
+import {ParameterKeys} from "../../registry/ParameterKeys.sol";
 
 /// @notice The registry's scalar settings the vault acts on, cached in three slots against the registry's `version`.
 /// Narrow fields saturate: a value the registry's rules allow beyond a field's width reads as the field's maximum.
@@ -46,24 +47,6 @@ struct VaultAssetConfig {
 /// registry's version moved, so the call's small overhead is rare, and the code stays out of the vault, which keeps
 /// it under the contract size limit.
 library VaultSettingsLib {
-    bytes32 internal constant PAUSE_DEPOSITS = "pause.deposits";
-    bytes32 internal constant PAUSE_REBALANCE = "pause.rebalance";
-    bytes32 internal constant DEPOSIT_CAP = "caps.depositCap";
-    bytes32 internal constant MANAGEMENT_FEE = "fees.managementBps";
-    bytes32 internal constant PERFORMANCE_FEE = "fees.performanceBps";
-    bytes32 internal constant BAND = "rebalance.bandBps";
-    bytes32 internal constant MIN_INTERVAL = "rebalance.minIntervalSec";
-    bytes32 internal constant MAX_TRADE = "rebalance.maxTradeBps";
-    bytes32 internal constant MAX_SLIPPAGE = "rebalance.maxSlippageBps";
-    bytes32 internal constant MAX_STALENESS = "oracle.maxStalenessSec";
-    bytes32 internal constant MAX_DEVIATION = "oracle.maxDeviationBps";
-    bytes32 internal constant COLLATERAL_MODULE = "module.collateral";
-    bytes32 internal constant HEDGE_MODULE = "module.hedge";
-    bytes32 internal constant WEIGHT_PREFIX = "weight.";
-    bytes32 internal constant FEED_PREFIX = "feed.";
-    bytes32 internal constant POOL_FEE_PREFIX = "poolFee.";
-    bytes32 internal constant HEARTBEAT_PREFIX = "heartbeat.";
-
     /// @notice The vault's settings at the registry's `version`, and each asset's (base first), for the assets whose
     /// registry symbols are `symbols` (base first). A module swap loses nothing: while the module the vault last used
     /// (`usedCollateral`, `usedHedge`) still holds a position, it stays in place (counted in NAV, released by exits,
@@ -81,28 +64,30 @@ library VaultSettingsLib {
     ) public view returns (VaultConfig memory c, VaultAssetConfig[] memory assets) {
         IParameterRegistry r = IParameterRegistry(registry);
         c.version = uint48(version);
-        c.minIntervalSec = uint48(_uint(r, MIN_INTERVAL, type(uint48).max));
-        c.maxStalenessSec = uint48(_uint(r, MAX_STALENESS, type(uint48).max));
-        c.bandBps = uint16(_uint(r, BAND, type(uint16).max));
-        c.maxTradeBps = uint16(_uint(r, MAX_TRADE, type(uint16).max));
-        c.maxSlippageBps = uint16(_uint(r, MAX_SLIPPAGE, type(uint16).max));
-        c.maxDeviationBps = uint16(_uint(r, MAX_DEVIATION, type(uint16).max));
-        c.managementFeeBps = uint16(_uint(r, MANAGEMENT_FEE, type(uint16).max));
-        c.performanceFeeBps = uint16(_uint(r, PERFORMANCE_FEE, type(uint16).max));
-        c.pauseDeposits = r.getBool(PAUSE_DEPOSITS);
-        c.pauseRebalance = r.getBool(PAUSE_REBALANCE);
-        c.collateralModule = r.getAddress(COLLATERAL_MODULE);
-        c.depositCap = uint96(_uint(r, DEPOSIT_CAP, type(uint96).max));
-        c.hedgeModule = r.getAddress(HEDGE_MODULE);
+        c.minIntervalSec = uint48(_uint(r, ParameterKeys.REBALANCE_MIN_INTERVAL, type(uint48).max));
+        c.maxStalenessSec = uint48(_uint(r, ParameterKeys.MAX_STALENESS, type(uint48).max));
+        c.bandBps = uint16(_uint(r, ParameterKeys.REBALANCE_BAND, type(uint16).max));
+        c.maxTradeBps = uint16(_uint(r, ParameterKeys.MAX_TRADE, type(uint16).max));
+        c.maxSlippageBps = uint16(_uint(r, ParameterKeys.MAX_SLIPPAGE, type(uint16).max));
+        c.maxDeviationBps = uint16(_uint(r, ParameterKeys.MAX_DEVIATION, type(uint16).max));
+        c.managementFeeBps = uint16(_uint(r, ParameterKeys.MANAGEMENT_FEE, type(uint16).max));
+        c.performanceFeeBps = uint16(_uint(r, ParameterKeys.PERFORMANCE_FEE, type(uint16).max));
+        c.pauseDeposits = r.getBool(ParameterKeys.PAUSE_DEPOSITS);
+        c.pauseRebalance = r.getBool(ParameterKeys.PAUSE_REBALANCE);
+        c.collateralModule = r.getAddress(ParameterKeys.COLLATERAL_MODULE);
+        c.depositCap = uint96(_uint(r, ParameterKeys.DEPOSIT_CAP, type(uint96).max));
+        c.hedgeModule = r.getAddress(ParameterKeys.HEDGE_MODULE);
         assets = new VaultAssetConfig[](symbols.length);
         for (uint256 i; i < assets.length; ++i) {
-            address feed = r.getAddress(key(FEED_PREFIX, 5, symbols[i]));
+            address feed = r.getAddress(key(ParameterKeys.FEED_PREFIX, 5, symbols[i]));
             assets[i] = VaultAssetConfig({
                 feed: feed,
                 feedDecimals: AggregatorV3Interface(feed).decimals(),
-                weightBps: uint16(_uint(r, key(WEIGHT_PREFIX, 7, symbols[i]), type(uint16).max)),
-                poolFee: i == 0 ? 0 : uint24(_uint(r, key(POOL_FEE_PREFIX, 8, symbols[i]), type(uint24).max)),
-                heartbeatSec: uint48(_uint(r, key(HEARTBEAT_PREFIX, 10, symbols[i]), type(uint48).max))
+                weightBps: uint16(_uint(r, key(ParameterKeys.WEIGHT_PREFIX, 7, symbols[i]), type(uint16).max)),
+                poolFee: i == 0
+                    ? 0
+                    : uint24(_uint(r, key(ParameterKeys.POOL_FEE_PREFIX, 8, symbols[i]), type(uint24).max)),
+                heartbeatSec: uint48(_uint(r, key(ParameterKeys.HEARTBEAT_PREFIX, 10, symbols[i]), type(uint48).max))
             });
         }
         if (usedCollateral != c.collateralModule && usedCollateral != address(0)) {
