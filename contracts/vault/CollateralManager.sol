@@ -1,51 +1,28 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {IMorpho, Id, MarketParams, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
+import {IMorpho, MarketParams} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
 import {IMorphoRepayCallback} from "@morpho-org/morpho-blue/src/interfaces/IMorphoCallbacks.sol";
-import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
-import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery/MorphoBalancesLib.sol";
-import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
-import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {CollateralAction, ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {IPortfolioVault} from "./interfaces/IPortfolioVault.sol";
 import {IVaultModule} from "./interfaces/IVaultModule.sol";
-import {LendingLib} from "./libraries/LendingLib.sol";
+import {MorphoModule} from "./MorphoModule.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
 import {ParameterKeys} from "../registry/ParameterKeys.sol";
 
 /// @title CollateralManager
 /// @notice Trimtab's leverage module on Morpho Blue. See {ICollateralManager}.
-contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
+contract CollateralManager is MorphoModule, ICollateralManager, IMorphoRepayCallback {
     using SafeERC20 for IERC20;
-    using MarketParamsLib for MarketParams;
-    using MorphoBalancesLib for IMorpho;
 
-    uint256 internal constant BPS = 10_000;
     /// @dev Posting or withdrawing less than this share of the posted target is not worth a transaction.
     uint256 internal constant COLLATERAL_TOLERANCE_BPS = 100;
 
-    address public immutable vault;
-    IParameterRegistry internal immutable _registry;
-    IMorpho public immutable morpho;
-    ISwapRouter public immutable swapRouter;
-    address public immutable uniswapFactory;
-    Id public immutable marketId;
-    IERC20 internal immutable _collateralToken;
-    IERC20 internal immutable _loanToken;
-    address internal immutable _oracle;
-    address internal immutable _irm;
-    uint256 internal immutable _lltv;
-    uint8 internal immutable _collateralDecimals;
-    uint8 internal immutable _loanDecimals;
-    bytes32 internal immutable _collateralFeedKey;
-    bytes32 internal immutable _collateralHeartbeatKey;
-    bytes32 internal immutable _loanFeedKey;
-    bytes32 internal immutable _loanHeartbeatKey;
     bytes32 internal immutable _poolFeeKey;
 
     /// @param market The Morpho Blue market: collateral a vault risk asset, loan the vault's base asset.
@@ -61,28 +38,9 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
         string memory loanSymbol,
         ISwapRouter swapRouter_,
         address uniswapFactory_
-    ) {
-        vault = vault_;
-        _registry = IParameterRegistry(IPortfolioVault(vault_).registry());
-        morpho = morpho_;
-        swapRouter = swapRouter_;
-        uniswapFactory = uniswapFactory_;
-        marketId = market.id();
-        _collateralToken = IERC20(market.collateralToken);
-        _loanToken = IERC20(market.loanToken);
-        _oracle = market.oracle;
-        _irm = market.irm;
-        _lltv = market.lltv;
-        _collateralDecimals = IERC20Metadata(market.collateralToken).decimals();
-        _loanDecimals = IERC20Metadata(market.loanToken).decimals();
-        PriceLib.FeedKeys memory collateralKeys = PriceLib.feedKeys(collateralSymbol);
-        (_collateralFeedKey, _collateralHeartbeatKey) = (collateralKeys.feed, collateralKeys.heartbeat);
-        PriceLib.FeedKeys memory loanKeys = PriceLib.feedKeys(loanSymbol);
-        (_loanFeedKey, _loanHeartbeatKey) = (loanKeys.feed, loanKeys.heartbeat);
+    ) MorphoModule(vault_, morpho_, market, collateralSymbol, loanSymbol, swapRouter_, uniswapFactory_) {
         _poolFeeKey = ParameterKeys.poolFee(collateralSymbol);
-        _collateralToken.forceApprove(address(morpho_), type(uint256).max);
-        _collateralToken.forceApprove(address(swapRouter_), type(uint256).max);
-        _loanToken.forceApprove(address(morpho_), type(uint256).max);
+        IERC20(market.collateralToken).forceApprove(address(swapRouter_), type(uint256).max);
     }
 
     /* VIEWS */
@@ -90,10 +48,7 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     /// @inheritdoc ICollateralManager
     function position() public view returns (address collateralToken, uint256 collateral, uint256 debt) {
         collateralToken = address(_collateralToken);
-        Position memory p = morpho.position(marketId, address(this));
-        collateral = p.collateral;
-        // A position without borrow shares owes nothing: no need to accrue the market's interest to know it.
-        debt = p.borrowShares == 0 ? 0 : morpho.expectedBorrowAssets(_market(), address(this));
+        (collateral, debt) = _position();
     }
 
     /// @inheritdoc ICollateralManager
@@ -212,12 +167,7 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
     /// @inheritdoc IVaultModule
     function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external {
         if (msg.sender != vault) revert CollateralNotVault(msg.sender);
-        MarketParams memory market = _market();
-        if (repayAssets > 0) {
-            IERC20(market.loanToken).safeTransferFrom(vault, address(this), repayAssets);
-            _repay(market, repayAssets);
-        }
-        if (collateralAssets > 0) morpho.withdrawCollateral(market, collateralAssets, address(this), receiver);
+        _release(repayAssets, collateralAssets, receiver);
         emit CollateralReleased(repayAssets, collateralAssets, receiver);
     }
 
@@ -291,15 +241,6 @@ contract CollateralManager is ICollateralManager, IMorphoRepayCallback {
                 sellRisk: true,
                 oraclePriceWad: priceWad
             });
-    }
-
-    /// @dev Repays `assets` of the debt (all of it when they cover it); leftovers go back to the vault.
-    function _repay(MarketParams memory market, uint256 assets) internal {
-        LendingLib.repayAndReturn(morpho, market, assets, vault);
-    }
-
-    function _market() internal view returns (MarketParams memory) {
-        return MarketParams(address(_loanToken), address(_collateralToken), _oracle, _irm, _lltv);
     }
 
     /// @dev The collateral's price in the loan (base) asset, 18 decimals, from the registry's feeds.

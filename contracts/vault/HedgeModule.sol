@@ -1,52 +1,29 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {IMorpho, Id, MarketParams, Position} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
-import {MarketParamsLib} from "@morpho-org/morpho-blue/src/libraries/MarketParamsLib.sol";
-import {MorphoBalancesLib} from "@morpho-org/morpho-blue/src/libraries/periphery/MorphoBalancesLib.sol";
-import {IERC20, IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IMorpho, MarketParams} from "@morpho-org/morpho-blue/src/interfaces/IMorpho.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
-import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
 import {ICollateralManager} from "./interfaces/ICollateralManager.sol";
 import {HedgeAction, IHedgeModule} from "./interfaces/IHedgeModule.sol";
 import {IPortfolioVault} from "./interfaces/IPortfolioVault.sol";
 import {IVaultModule} from "./interfaces/IVaultModule.sol";
-import {LendingLib} from "./libraries/LendingLib.sol";
+import {MorphoModule} from "./MorphoModule.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 import {SwapLib} from "./libraries/SwapLib.sol";
 import {ParameterKeys} from "../registry/ParameterKeys.sol";
 
 /// @title HedgeModule
 /// @notice Trimtab's delta hedge on Morpho Blue and Uniswap V3. See {IHedgeModule}.
-contract HedgeModule is IHedgeModule {
+contract HedgeModule is MorphoModule, IHedgeModule {
     using SafeERC20 for IERC20;
-    using MarketParamsLib for MarketParams;
-    using MorphoBalancesLib for IMorpho;
 
-    uint256 internal constant BPS = 10_000;
-
-    address public immutable vault;
-    IParameterRegistry internal immutable _registry;
-    IMorpho public immutable morpho;
-    ISwapRouter public immutable swapRouter;
-    address public immutable uniswapFactory;
-    Id public immutable marketId;
-    IERC20 internal immutable _base; // the market's collateral
-    IERC20 internal immutable _risk; // the market's loan: the hedged asset
-    address internal immutable _oracle;
-    address internal immutable _irm;
-    uint256 internal immutable _lltv;
-    uint8 internal immutable _baseDecimals;
-    uint8 internal immutable _riskDecimals;
-    bytes32 internal immutable _riskFeedKey;
-    bytes32 internal immutable _riskHeartbeatKey;
-    bytes32 internal immutable _baseFeedKey;
-    bytes32 internal immutable _baseHeartbeatKey;
     bytes32 internal immutable _poolFeeKey;
 
-    /// @param market The Morpho Blue market: collateral the vault's base asset, loan the hedged risk asset.
+    /// @param market The Morpho Blue market: collateral the vault's base asset, loan the hedged risk asset. In this
+    /// contract the market's collateral token is the base asset and its loan token the risk asset.
     constructor(
         address vault_,
         IMorpho morpho_,
@@ -55,29 +32,10 @@ contract HedgeModule is IHedgeModule {
         address uniswapFactory_,
         string memory riskSymbol,
         string memory baseSymbol
-    ) {
-        vault = vault_;
-        _registry = IParameterRegistry(IPortfolioVault(vault_).registry());
-        morpho = morpho_;
-        swapRouter = swapRouter_;
-        uniswapFactory = uniswapFactory_;
-        marketId = market.id();
-        _base = IERC20(market.collateralToken);
-        _risk = IERC20(market.loanToken);
-        _oracle = market.oracle;
-        _irm = market.irm;
-        _lltv = market.lltv;
-        _baseDecimals = IERC20Metadata(market.collateralToken).decimals();
-        _riskDecimals = IERC20Metadata(market.loanToken).decimals();
-        PriceLib.FeedKeys memory riskKeys = PriceLib.feedKeys(riskSymbol);
-        (_riskFeedKey, _riskHeartbeatKey) = (riskKeys.feed, riskKeys.heartbeat);
-        PriceLib.FeedKeys memory baseKeys = PriceLib.feedKeys(baseSymbol);
-        (_baseFeedKey, _baseHeartbeatKey) = (baseKeys.feed, baseKeys.heartbeat);
+    ) MorphoModule(vault_, morpho_, market, baseSymbol, riskSymbol, swapRouter_, uniswapFactory_) {
         _poolFeeKey = ParameterKeys.poolFee(riskSymbol);
-        _base.forceApprove(address(morpho_), type(uint256).max);
-        _risk.forceApprove(address(morpho_), type(uint256).max);
-        _base.forceApprove(address(swapRouter_), type(uint256).max);
-        _risk.forceApprove(address(swapRouter_), type(uint256).max);
+        IERC20(market.collateralToken).forceApprove(address(swapRouter_), type(uint256).max);
+        IERC20(market.loanToken).forceApprove(address(swapRouter_), type(uint256).max);
     }
 
     /* VIEWS */
@@ -88,12 +46,9 @@ contract HedgeModule is IHedgeModule {
         view
         returns (address collateralToken, uint256 collateral, address shortToken, uint256 short)
     {
-        collateralToken = address(_base);
-        Position memory p = morpho.position(marketId, address(this));
-        collateral = p.collateral;
-        shortToken = address(_risk);
-        // A position without borrow shares owes nothing: no need to accrue the market's interest to know it.
-        short = p.borrowShares == 0 ? 0 : morpho.expectedBorrowAssets(_market(), address(this));
+        collateralToken = address(_collateralToken);
+        shortToken = address(_loanToken);
+        (collateral, short) = _position();
     }
 
     /// @inheritdoc IHedgeModule
@@ -118,7 +73,7 @@ contract HedgeModule is IHedgeModule {
         }
         uint256 price = _priceWad();
         // Deleverage first: the short's LTV within the health buffer of the liquidation LTV.
-        uint256 shortValue = PriceLib.toBaseDown(short, price, _riskDecimals, _baseDecimals);
+        uint256 shortValue = PriceLib.toBaseDown(short, price, _loanDecimals, _collateralDecimals);
         uint256 lltvBps = _lltv / 1e14;
         uint256 buffer = _registry.getUint(ParameterKeys.HEALTH_BUFFER);
         uint256 maxLtv = lltvBps > buffer ? lltvBps - buffer : 0;
@@ -126,8 +81,8 @@ contract HedgeModule is IHedgeModule {
             uint256 keep = PriceLib.fromBaseDown(
                 Math.mulDiv(collateral, _registry.getUint(ParameterKeys.HEDGE_LTV), BPS),
                 price,
-                _riskDecimals,
-                _baseDecimals
+                _loanDecimals,
+                _collateralDecimals
             );
             return (HedgeAction.Deleverage, short - Math.min(short, keep), price);
         }
@@ -159,12 +114,7 @@ contract HedgeModule is IHedgeModule {
     /// @inheritdoc IVaultModule
     function release(uint256 repayAssets, uint256 collateralAssets, address receiver) external {
         if (msg.sender != vault) revert HedgeNotVault(msg.sender);
-        MarketParams memory market = _market();
-        if (repayAssets > 0) {
-            IERC20(market.loanToken).safeTransferFrom(vault, address(this), repayAssets);
-            _repay(market, repayAssets);
-        }
-        if (collateralAssets > 0) morpho.withdrawCollateral(market, collateralAssets, address(this), receiver);
+        _release(repayAssets, collateralAssets, receiver);
         emit HedgeReleased(repayAssets, collateralAssets, receiver);
     }
 
@@ -177,10 +127,10 @@ contract HedgeModule is IHedgeModule {
         MarketParams memory market = _market();
         (, uint256 collateral, , uint256 short) = position();
         uint256 ltv = _registry.getUint(ParameterKeys.HEDGE_LTV);
-        uint256 baseAvailable = _base.balanceOf(vault);
+        uint256 baseAvailable = _collateralToken.balanceOf(vault);
         // Margin for the whole short at the target LTV, limited by the vault's base asset.
         uint256 needed = Math.mulDiv(
-            PriceLib.toBaseDown(short + amount, price, _riskDecimals, _baseDecimals),
+            PriceLib.toBaseDown(short + amount, price, _loanDecimals, _collateralDecimals),
             BPS,
             ltv
         );
@@ -189,14 +139,14 @@ contract HedgeModule is IHedgeModule {
             uint256 affordable = PriceLib.fromBaseDown(
                 Math.mulDiv(collateral + margin, ltv, BPS),
                 price,
-                _riskDecimals,
-                _baseDecimals
+                _loanDecimals,
+                _collateralDecimals
             );
             amount = affordable > short ? affordable - short : 0;
         }
         if (amount == 0) return 0;
         if (margin > 0) {
-            IPortfolioVault(vault).moduleTransfer(address(_base), margin);
+            IPortfolioVault(vault).moduleTransfer(address(_collateralToken), margin);
             morpho.supplyCollateral(market, margin, address(this), "");
         }
         morpho.borrow(market, amount, 0, address(this), address(this));
@@ -208,7 +158,7 @@ contract HedgeModule is IHedgeModule {
             _registry.getUint(ParameterKeys.MAX_DEVIATION)
         );
         if (sold < amount) _repay(market, amount - sold);
-        if (proceeds > 0) _base.safeTransfer(vault, proceeds);
+        if (proceeds > 0) _collateralToken.safeTransfer(vault, proceeds);
     }
 
     /// @dev Buys back up to `amount` with the vault's base asset within the de-risking slippage bound (see
@@ -220,42 +170,37 @@ contract HedgeModule is IHedgeModule {
         SwapLib.Leg memory leg = _leg(false, price);
         uint256 slippage = SwapLib.deriskSlippageBps(_registry.getUint(ParameterKeys.MAX_SLIPPAGE), leg.fee);
         uint256 cost = Math.mulDiv(
-            PriceLib.toBaseDown(amount, price, _riskDecimals, _baseDecimals),
+            PriceLib.toBaseDown(amount, price, _loanDecimals, _collateralDecimals),
             BPS + slippage,
             BPS
         );
-        cost = Math.min(cost, _base.balanceOf(vault));
+        cost = Math.min(cost, _collateralToken.balanceOf(vault));
         if (cost > 0) {
-            IPortfolioVault(vault).moduleTransfer(address(_base), cost);
+            IPortfolioVault(vault).moduleTransfer(address(_collateralToken), cost);
             (, bought) = SwapLib.swapWithinSlippage(leg, cost, slippage, BPS);
             if (bought > 0) _repay(market, bought);
         }
         // Margin above the target LTV goes back to the vault.
         (, uint256 collateral, , uint256 short) = position();
         uint256 needed = Math.mulDiv(
-            PriceLib.toBaseDown(short, price, _riskDecimals, _baseDecimals),
+            PriceLib.toBaseDown(short, price, _loanDecimals, _collateralDecimals),
             BPS,
             _registry.getUint(ParameterKeys.HEDGE_LTV)
         );
         // One wei more than needed stays while there is a short (rounding); none once it is closed.
         uint256 keep = short == 0 ? 0 : needed + 1;
         if (collateral > keep) morpho.withdrawCollateral(market, collateral - keep, address(this), vault);
-        uint256 leftover = _base.balanceOf(address(this));
-        if (leftover > 0) _base.safeTransfer(vault, leftover);
-    }
-
-    /// @dev Repays `assets` of the debt (all of it when they cover it); leftovers go back to the vault.
-    function _repay(MarketParams memory market, uint256 assets) internal {
-        LendingLib.repayAndReturn(morpho, market, assets, vault);
+        uint256 leftover = _collateralToken.balanceOf(address(this));
+        if (leftover > 0) _collateralToken.safeTransfer(vault, leftover);
     }
 
     /// @dev The vault's exposure to the hedged asset: its own balance and what its collateral manager posted.
     function _exposure() internal view returns (uint256 exposure) {
-        exposure = _risk.balanceOf(vault);
+        exposure = _loanToken.balanceOf(vault);
         address manager = _registry.getAddress(ParameterKeys.COLLATERAL_MODULE);
         if (manager != address(0)) {
             (address token, uint256 collateral, ) = ICollateralManager(manager).position();
-            if (token == address(_risk)) exposure += collateral;
+            if (token == address(_loanToken)) exposure += collateral;
         }
     }
 
@@ -264,18 +209,14 @@ contract HedgeModule is IHedgeModule {
             SwapLib.Leg({
                 router: swapRouter,
                 factory: uniswapFactory,
-                risk: address(_risk),
-                base: address(_base),
-                riskDecimals: _riskDecimals,
-                baseDecimals: _baseDecimals,
+                risk: address(_loanToken),
+                base: address(_collateralToken),
+                riskDecimals: _loanDecimals,
+                baseDecimals: _collateralDecimals,
                 fee: uint24(_registry.getUint(_poolFeeKey)),
                 sellRisk: sellRisk,
                 oraclePriceWad: price
             });
-    }
-
-    function _market() internal view returns (MarketParams memory) {
-        return MarketParams(address(_risk), address(_base), _oracle, _irm, _lltv);
     }
 
     /// @dev The hedged asset's price in the base asset, 18 decimals, from the registry's feeds.
@@ -283,8 +224,8 @@ contract HedgeModule is IHedgeModule {
         return
             PriceLib.registryPriceWad(
                 _registry,
-                PriceLib.FeedKeys(_riskFeedKey, _riskHeartbeatKey),
-                PriceLib.FeedKeys(_baseFeedKey, _baseHeartbeatKey)
+                PriceLib.FeedKeys(_loanFeedKey, _loanHeartbeatKey),
+                PriceLib.FeedKeys(_collateralFeedKey, _collateralHeartbeatKey)
             );
     }
 }
