@@ -7,7 +7,7 @@ import { createWalletClient, http, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { SigningClient } from "../sdk/governance/actions.ts";
 import { readDeploymentRecord } from "../sdk/deployment.ts";
-import { connectStack, type Stack } from "../sdk/proposal/stack.ts";
+import { connectStack, type Stack } from "../sdk/proposal/deployed.ts";
 
 /** Every option of the CLI, with its help line; a command names those it takes. */
 export const options = {

@@ -9,7 +9,7 @@ import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { DeploymentRecord } from "../sdk/deployment.ts";
 import { loadProposal } from "../sdk/proposal/load.ts";
 import { submitProposal } from "../sdk/proposal/review.ts";
-import { connectStack } from "../sdk/proposal/stack.ts";
+import { connectStack } from "../sdk/proposal/deployed.ts";
 
 export async function openProposal<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,

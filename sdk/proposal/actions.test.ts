@@ -4,10 +4,10 @@ import { parameterKey } from "../../parameters/index.ts";
 import { parameterCatalog } from "../../parameters/index.ts";
 import { proposalActions, proposalDescription } from "./actions.ts";
 import { decodeOnchainProposal, reportCitationOf, reportHashOf } from "./onchain.ts";
-import { catalogSnapshot } from "./snapshot.ts";
+import { catalogSnapshot } from "./registry.ts";
 import { keccak256, stringToHex } from "viem";
 import { parameterRegistryAbi } from "../abis/contracts.ts";
-import type { ProposalDraft } from "./format.ts";
+import type { ProposalDraft } from "./proposalFile.ts";
 
 const registry = "0x00000000000000000000000000000000000000aa";
 const proposal: ProposalDraft = {

@@ -8,7 +8,7 @@ import { parameterRegistryAbi } from "../abis/contracts.ts";
 import { parameterKey } from "../../parameters/parameterKey.ts";
 import type { ProposalAction } from "../proposalArgs.ts";
 import type { ParameterChange } from "./check.ts";
-import type { ProposalDraft } from "./format.ts";
+import type { ProposalDraft } from "./proposalFile.ts";
 
 export function proposalActions(
   proposal: ProposalDraft,

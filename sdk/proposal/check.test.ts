@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { parameterCatalog, vaultAssetParameters } from "../../parameters/index.ts";
 import { checkProposal, verdictOf, type RegistrySnapshot } from "./check.ts";
 import { changeChecks, proposalWideChecks } from "./checks/index.ts";
-import { parseProposal, type ProposalDraft } from "./format.ts";
+import { parseProposal, type ProposalDraft } from "./proposalFile.ts";
 import { loadProposal } from "./load.ts";
-import { catalogSnapshot } from "./snapshot.ts";
+import { catalogSnapshot } from "./registry.ts";
 
 const day = 86_400;
 const now = 1_800_000_000;

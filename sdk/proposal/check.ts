@@ -8,7 +8,7 @@
 import type { ParameterKind } from "../../parameters/types.ts";
 import { changeChecks, proposalWideChecks, type ChangeUnderCheck, type Finding } from "./checks/index.ts";
 import type { Check, RegistrySnapshot } from "./checks/types.ts";
-import type { ProposalDraft } from "./format.ts";
+import type { ProposalDraft } from "./proposalFile.ts";
 import { formatValue, parseValue } from "./units.ts";
 
 export type { Check, CheckStatus, RegistryParameter, RegistrySnapshot } from "./checks/types.ts";

@@ -5,7 +5,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseProposal, ProposalError, readProposal, type ProposalDraft } from "./format.ts";
+import { parseProposal, ProposalError, readProposal, type ProposalDraft } from "./proposalFile.ts";
 
 export async function loadProposal(file: string): Promise<ProposalDraft> {
   const info = await stat(file).catch(() => undefined);

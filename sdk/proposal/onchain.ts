@@ -14,7 +14,7 @@ import {
 import { parameterRegistryAbi, trimtabGovernorAbi } from "../abis/contracts.ts";
 import { parameterName } from "../../parameters/parameterKey.ts";
 import type { RegistrySnapshot } from "./check.ts";
-import type { ProposalDraft, RawCall } from "./format.ts";
+import type { ProposalDraft, RawCall } from "./proposalFile.ts";
 import { formatValue } from "./units.ts";
 
 const proposalCreated = getAbiItem({ abi: trimtabGovernorAbi, name: "ProposalCreated" });

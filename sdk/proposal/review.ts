@@ -10,11 +10,11 @@ import { propose, type Progress, type SigningClient } from "../governance/action
 import type { ProposalAction } from "../proposalArgs.ts";
 import { proposalActions, proposalDescription } from "./actions.ts";
 import { checkProposal } from "./check.ts";
-import type { ProposalDraft } from "./format.ts";
+import type { ProposalDraft } from "./proposalFile.ts";
 import { loadProposal } from "./load.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "./onchain.ts";
 import { buildProposalReport, type ProposalReport } from "./report.ts";
-import { dryRunProposal, impactRequest, simulationBase, type Stack } from "./stack.ts";
+import { dryRunProposal, impactRequest, simulationBase, type Stack } from "./deployed.ts";
 
 /** A proposal to review, its name in the report, and the impact report its on-chain description cites, if any. */
 export type ReviewedProposal = {

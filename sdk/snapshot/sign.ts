@@ -11,7 +11,7 @@ import type { Address, Hex } from "viem";
 import type { GovernanceClients } from "../governance/actions.ts";
 import { GovernanceError } from "../governance/errors.ts";
 import { proposalDescription } from "../proposal/actions.ts";
-import type { ProposalDraft } from "../proposal/format.ts";
+import type { ProposalDraft } from "../proposal/proposalFile.ts";
 import { erc20VotesPower } from "./hub.ts";
 import { signalMessage, signSnapshot, voteMessage, type SnapshotEnvelope } from "./messages.ts";
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseProposal } from "../../sdk/proposal/format.ts";
+import { parseProposal } from "../../sdk/proposal/proposalFile.ts";
 import { trimtab } from "../helpers/trimtab.ts";
 
 describe("trimtab, the delegates' command line", () => {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parameterKey } from "../../parameters/index.ts";
 import { checkProposal } from "../../sdk/proposal/check.ts";
 import { loadProposal } from "../../sdk/proposal/load.ts";
-import { readRegistrySnapshot } from "../../sdk/proposal/snapshot.ts";
+import { readRegistrySnapshot } from "../../sdk/proposal/registry.ts";
 import { daySeconds, type Connection } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { deployVault, type VaultStack } from "../helpers/vault.ts";

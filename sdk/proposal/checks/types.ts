@@ -3,7 +3,7 @@
  * looks at one understood parameter change (or at the whole proposal) and passes, warns or fails with a message.
  */
 import type { ParameterKind, ParameterRules, RiskDirection } from "../../../parameters/types.ts";
-import type { ProposalDraft } from "../format.ts";
+import type { ProposalDraft } from "../proposalFile.ts";
 import type { UnitContext } from "../units.ts";
 
 /** A registry parameter as `parameter(key)` returns it. */

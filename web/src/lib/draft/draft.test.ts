@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { RegistrySnapshot } from "../../../../sdk/proposal/check.ts";
-import { parseProposal } from "../../../../sdk/proposal/format.ts";
+import { parseProposal } from "../../../../sdk/proposal/proposalFile.ts";
 import { checkDraft, checkReason, draftFileName, draftYaml, type DraftForm } from "./draft.ts";
 
 const day = 86_400;

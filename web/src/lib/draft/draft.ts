@@ -1,11 +1,11 @@
 /**
  * A proposal drafted in the browser: the form's fields become the same document a delegate writes in proposals/
- * (read by sdk/proposal/format.ts, checked by sdk/proposal/check.ts), so that the page, the exported file and the
+ * (read by sdk/proposal/proposalFile.ts, checked by sdk/proposal/check.ts), so that the page, the exported file and the
  * CLI agree on every rule.
  */
 import { stringify } from "yaml";
 import { checkProposal, type Check, type CheckResult, type RegistrySnapshot } from "../../../../sdk/proposal/check.ts";
-import { ProposalError, readProposal, type ProposalDraft } from "../../../../sdk/proposal/format.ts";
+import { ProposalError, readProposal, type ProposalDraft } from "../../../../sdk/proposal/proposalFile.ts";
 
 export type DraftForm = {
   title: string;

@@ -2,7 +2,7 @@ import { formatValue } from "../../../../sdk/proposal/units.ts";
 import { trimtabGovernorAbi } from "../../../../sdk/abis/contracts.ts";
 import { describeRules } from "#lib/rules.ts";
 import { settled } from "#lib/server/settled.ts";
-import { sharedSimulationBase, sharedStack } from "#lib/server/stack.ts";
+import { sharedSimulationBase, sharedStack } from "#lib/server/sharedStack.ts";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async () => {

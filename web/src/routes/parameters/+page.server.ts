@@ -2,7 +2,7 @@ import { zeroAddress } from "viem";
 import { parameterCatalog, vaultAssetParameters } from "../../../../parameters/catalog.ts";
 import { formatValue } from "../../../../sdk/proposal/units.ts";
 import { describeRules } from "#lib/rules.ts";
-import { sharedStack } from "#lib/server/stack.ts";
+import { sharedStack } from "#lib/server/sharedStack.ts";
 import { querySubgraph } from "#lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
 

@@ -1,14 +1,14 @@
 import { error } from "@sveltejs/kit";
 import { checkProposal } from "../../../../../sdk/proposal/check.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
-import { impactRequest } from "../../../../../sdk/proposal/stack.ts";
+import { impactRequest } from "../../../../../sdk/proposal/deployed.ts";
 import { formatValue } from "../../../../../sdk/proposal/units.ts";
 import { proposalStates } from "../../../../../sdk/governance/enums.ts";
 import { trimtabGovernorAbi } from "../../../../../sdk/abis/contracts.ts";
 import { describeRules } from "#lib/rules.ts";
 import { readDeployment, serverConfig } from "#lib/server/config.ts";
 import { settled, unavailable } from "#lib/server/settled.ts";
-import { exclusiveDryRun, sharedSimulationBase, sharedStack } from "#lib/server/stack.ts";
+import { exclusiveDryRun, sharedSimulationBase, sharedStack } from "#lib/server/sharedStack.ts";
 import { querySubgraph } from "#lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
 

@@ -25,8 +25,8 @@ import type { SimulationRequest } from "../../sim/simulate.ts";
 import { proposalActions } from "./actions.ts";
 import type { CheckResult } from "./check.ts";
 import { dryRun, type DryRun } from "./dryRun.ts";
-import type { ProposalDraft } from "./format.ts";
-import { readRegistrySnapshot } from "./snapshot.ts";
+import type { ProposalDraft } from "./proposalFile.ts";
+import { readRegistrySnapshot } from "./registry.ts";
 
 /** The contracts of a deployment record the proposal tools use. */
 export type StackContracts = {

@@ -1,12 +1,12 @@
 /**
- * The stack as the proposal tools see it (sdk/proposal/stack.ts), from the web server: over the shared chain lock
+ * The stack as the proposal tools see it (sdk/proposal/deployed.ts), from the web server: over the shared chain lock
  * for reads, and alone on the chain (no lock inside, the caller holds it) for a dry run.
  */
 import { http } from "viem";
 import { checkProposal, type CheckResult } from "../../../../sdk/proposal/check.ts";
 import type { DryRun } from "../../../../sdk/proposal/dryRun.ts";
-import type { ProposalDraft } from "../../../../sdk/proposal/format.ts";
-import { connectStack, dryRunProposal, simulationBase, type Stack } from "../../../../sdk/proposal/stack.ts";
+import type { ProposalDraft } from "../../../../sdk/proposal/proposalFile.ts";
+import { connectStack, dryRunProposal, simulationBase, type Stack } from "../../../../sdk/proposal/deployed.ts";
 import { sharedTransport } from "./chain.ts";
 import { withExclusiveChain } from "./chainLock.ts";
 import { readDeployment, serverConfig } from "./config.ts";
