@@ -7,7 +7,9 @@ import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { erc20VotesPower, sendToHub } from "../../sdk/snapshot/hub.ts";
 import { signalMessage, signSnapshot, voteMessage, type SnapshotEnvelope } from "../../sdk/snapshot/messages.ts";
-import { holdings } from "../helpers/governance.ts";
+import { GovernanceError } from "../../sdk/governance/errors.ts";
+import { signSignal, signSnapshotVote } from "../../sdk/snapshot/sign.ts";
+import { deployGovernance, holdings } from "../helpers/governance.ts";
 import { deployVault } from "../helpers/vault.ts";
 
 // snapshot.js is CommonJS: its exports are the object its typings call `default`.
@@ -117,5 +119,56 @@ describe("Snapshot signalling, signed with Snapshot's own EIP-712 domain and typ
     });
     expect(await erc20VotesPower(client, v.token.address, alice, snapshotBlock)).toBe(holdings.alice);
     expect(await erc20VotesPower(client, v.token.address, alice, await client.getBlockNumber())).toBe(0n);
+  });
+
+  it("signals a draft and votes through the SDK's flows, each refused first with what is wrong", async () => {
+    const connection = await hre.network.create();
+    const gov = await deployGovernance(connection);
+    const publicClient = await connection.viem.getPublicClient();
+    const { alice, eve } = gov.accounts;
+    const token = gov.token.address;
+    const proposal = { title: "Tighter band", body: "From 5% to 4%.", changes: {}, calls: [], simulation: {} };
+    const refused = (promise: Promise<unknown>, message: string) =>
+      expect(promise).rejects.toSatisfy((e: unknown) => e instanceof GovernanceError && e.shortMessage === message);
+
+    await refused(
+      signSignal({ publicClient, walletClient: alice }, { space: "trimtab eth", proposal, days: 3 }),
+      'The Snapshot space is a name such as trimtab.eth; got "trimtab eth".',
+    );
+    await refused(
+      signSignal({ publicClient, walletClient: alice }, { space: "trimtab.eth", proposal, days: 31 }),
+      "A signal lasts 1 to 30 whole days; got 31.",
+    );
+    const nowSeconds = 1_800_000_000;
+    const signalEnvelope = await signSignal(
+      { publicClient, walletClient: alice },
+      { space: "trimtab.eth", proposal, days: 3, nowSeconds, report: { contentHash: `0x${"ab".repeat(32)}` } },
+    );
+    expect(signalEnvelope.data.message).toMatchObject({
+      title: "Tighter band",
+      start: nowSeconds,
+      end: nowSeconds + 3 * 86_400,
+      snapshot: Number(await publicClient.getBlockNumber()),
+      body: `# Tighter band\n\nFrom 5% to 4%.\n\nImpact report: 0x${"ab".repeat(32)}\n`,
+    });
+    expect(
+      await utils.verify(signalEnvelope.address, signalEnvelope.sig, signalEnvelope.data as unknown as SignedData),
+    ).toBe(true);
+
+    const vote = { token, space: "trimtab.eth", proposal: "0x1234", choice: "For" };
+    await refused(
+      signSnapshotVote({ publicClient, walletClient: eve }, vote),
+      `${eve.account.address} has no voting power at block ${await publicClient.getBlockNumber()} (delegate TRIM to it first).`,
+    );
+    await refused(
+      signSnapshotVote({ publicClient, walletClient: alice }, { ...vote, choice: "Yes" }),
+      'The choice must be one of For, Against, Abstain, got "Yes".',
+    );
+    const voted = await signSnapshotVote({ publicClient, walletClient: alice }, { ...vote, reason: " less drift " });
+    expect(voted.votingPower).toBe(holdings.alice);
+    expect(voted.envelope.data.message).toMatchObject({ choice: 1, reason: "less drift", proposal: "0x1234" });
+    expect(
+      await utils.verify(voted.envelope.address, voted.envelope.sig, voted.envelope.data as unknown as SignedData),
+    ).toBe(true);
   });
 });
