@@ -1,5 +1,4 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   encodeFunctionData,
   getAddress,
@@ -21,12 +20,12 @@ import {
   deployGovernance,
   proposeAndExecute,
   settings,
-  type Connection,
   type Governance,
 } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { deployVault, type VaultStack } from "../helpers/vault.ts";
 import { actAsTimelock } from "../helpers/timelock.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 
 /**
  * Every state-changing function of every deployed contract, enumerated from the ABIs, with who may call it.
@@ -156,20 +155,14 @@ function stateChanging(abi: Abi): string[] {
 }
 
 describe("access control: every state-changing function, enumerated from the ABIs", () => {
-  let connection: Connection;
-  let fixture: () => Promise<Governance>;
+  const chain = chainFixture(async function accessFixture(connection) {
+    const gov = await deployGovernance(connection);
+    await connection.networkHelpers.time.increase(daySeconds);
+    return gov;
+  });
   const proven = new Set<string>();
   const prove = (name: string) => proven.add(name);
-
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function accessFixture() {
-      const gov = await deployGovernance(connection);
-      await connection.networkHelpers.time.increase(daySeconds);
-      return gov;
-    };
-  });
-  const load = () => connection.networkHelpers.loadFixture(fixture);
+  const load = chain.load;
   const contractsOf = (gov: Governance) =>
     ({ token: gov.token, governor: gov.governor, timelock: gov.timelock, registry: gov.registry }) as const;
 
@@ -224,7 +217,7 @@ describe("access control: every state-changing function, enumerated from the ABI
     it("timelock (an executed proposal): registry governance functions", async () => {
       const gov = await load();
       const { registry } = gov;
-      const asTimelock = await actAsTimelock(connection, gov.timelock.address);
+      const asTimelock = await actAsTimelock(chain.connection, gov.timelock.address);
       const band = parameterKey("rebalance.bandBps");
       const slippage = parameterKey("rebalance.maxSlippageBps");
       const bandRules = parameterCatalog.find((p) => p.name === "rebalance.bandBps")!.rules;
@@ -235,7 +228,7 @@ describe("access control: every state-changing function, enumerated from the ABI
       await registry.write.addParameters([[encodeDefinition(extra)]], asTimelock);
       await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asTimelock);
       await registry.write.revokePendingRules([band], asTimelock);
-      const expiresAt = (await connection.networkHelpers.time.latest()) + daySeconds;
+      const expiresAt = (await chain.connection.networkHelpers.time.latest()) + daySeconds;
       await registry.write.setGuardian([gov.accounts.eve.account.address, expiresAt], asTimelock);
 
       expect(await registry.read.valueOf([band])).toBe(600n);
@@ -257,7 +250,7 @@ describe("access control: every state-changing function, enumerated from the ABI
       const gov = await load();
       const { registry, governor } = gov;
       const asGuardian = { account: gov.accounts.guardian.account };
-      const asTimelock = await actAsTimelock(connection, gov.timelock.address);
+      const asTimelock = await actAsTimelock(chain.connection, gov.timelock.address);
       const band = parameterKey("rebalance.bandBps");
       const bandRules = parameterCatalog.find((p) => p.name === "rebalance.bandBps")!.rules;
 
@@ -284,9 +277,9 @@ describe("access control: every state-changing function, enumerated from the ABI
       const gov = await load();
       const { timelock, registry } = gov;
       const asGovernor = { account: gov.governor.address };
-      await connection.networkHelpers.impersonateAccount(gov.governor.address);
-      await connection.networkHelpers.setBalance(gov.governor.address, parseEther("1"));
-      const asTimelock = await actAsTimelock(connection, timelock.address);
+      await chain.connection.networkHelpers.impersonateAccount(gov.governor.address);
+      await chain.connection.networkHelpers.setBalance(gov.governor.address, parseEther("1"));
+      const asTimelock = await actAsTimelock(chain.connection, timelock.address);
       const delay = BigInt(settings.timelockMinDelaySeconds);
       const call = (value: bigint) =>
         encodeFunctionData({
@@ -311,16 +304,16 @@ describe("access control: every state-changing function, enumerated from the ABI
         toHex(2, { size: 32 }),
       ]);
       await timelock.write.cancel([batchId], asGovernor);
-      await connection.networkHelpers.time.increase(Number(delay));
+      await chain.connection.networkHelpers.time.increase(Number(delay));
       await timelock.write.execute([registry.address, 0n, call(600n), zeroHash, toHex(1, { size: 32 })], asGovernor);
       expect(await registry.read.valueOf([parameterKey("rebalance.bandBps")])).toBe(600n);
 
-      await connection.networkHelpers.time.increase(daySeconds);
+      await chain.connection.networkHelpers.time.increase(daySeconds);
       await timelock.write.scheduleBatch(
         [[registry.address], [0n], [call(700n)], zeroHash, toHex(3, { size: 32 }), delay],
         asGovernor,
       );
-      await connection.networkHelpers.time.increase(Number(delay));
+      await chain.connection.networkHelpers.time.increase(Number(delay));
       await timelock.write.executeBatch(
         [[registry.address], [0n], [call(700n)], zeroHash, toHex(3, { size: 32 })],
         asGovernor,
@@ -356,7 +349,7 @@ describe("access control: every state-changing function, enumerated from the ABI
       const { governor, token } = gov;
       const eve = gov.accounts.eve.account.address;
       await proposeAndExecute(
-        connection,
+        chain.connection,
         gov,
         [
           action(governor, "setVotingDelay", [2 * daySeconds]),
@@ -422,8 +415,8 @@ describe("access control: every state-changing function, enumerated from the ABI
       expect(await token.read.allowance([eve.account.address, alice.account.address])).toBe(5n);
 
       // A permit or delegation signed by eve acts for eve, never for alice.
-      const deadline = BigInt((await connection.networkHelpers.time.latest()) + 3_600);
-      const chainId = await (await connection.viem.getPublicClient()).getChainId();
+      const deadline = BigInt((await chain.connection.networkHelpers.time.latest()) + 3_600);
+      const chainId = await (await chain.connection.viem.getPublicClient()).getChainId();
       const domain = { name: "Trimtab", version: "1", chainId, verifyingContract: token.address } as const;
       const permitSig = await eve.signTypedData({
         domain,
@@ -486,7 +479,7 @@ describe("access control: every state-changing function, enumerated from the ABI
         account: gov.accounts.alice.account,
       });
       const id = await governor.read.hashProposal([[registry.address], [0n], [data], keccak256(toHex("alice's"))]);
-      await connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
+      await chain.connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
       await governor.write.castVote([id, 1], asEve);
       expect(await governor.read.proposalVotes([id])).toEqual([0n, 0n, 0n]);
       await expectRevert(
@@ -501,7 +494,7 @@ describe("access control: every state-changing function, enumerated from the ABI
 
     it("registry: anyone may accept a loosening governance submitted, only after its delay", async () => {
       const gov = await load();
-      const asTimelock = await actAsTimelock(connection, gov.timelock.address);
+      const asTimelock = await actAsTimelock(chain.connection, gov.timelock.address);
       const band = parameterKey("rebalance.bandBps");
       const bandRules = parameterCatalog.find((p) => p.name === "rebalance.bandBps")!.rules;
       await expectRevert(
@@ -518,7 +511,7 @@ describe("access control: every state-changing function, enumerated from the ABI
     it("timelock: accepts ether and tokens as the treasury", async () => {
       const gov = await load();
       await gov.accounts.eve.sendTransaction({ to: gov.timelock.address, value: 1n });
-      const publicClient = await connection.viem.getPublicClient();
+      const publicClient = await chain.connection.viem.getPublicClient();
       expect(await publicClient.getBalance({ address: gov.timelock.address })).toBe(parseEther("0") + 1n);
     });
   });
@@ -567,15 +560,10 @@ const stackAccess: Record<
 };
 
 describe("access control: the vault and the devnet stand-ins", () => {
-  let connection: Connection;
-  let fixture: () => Promise<VaultStack>;
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function vaultAccessFixture() {
-      return deployVault(connection);
-    };
+  const chain = chainFixture(async function vaultAccessFixture(connection) {
+    return deployVault(connection);
   });
-  const load = () => connection.networkHelpers.loadFixture(fixture);
+  const load = chain.load;
   const contractsOf = (v: VaultStack) =>
     ({
       vault: v.vault,

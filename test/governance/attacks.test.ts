@@ -1,5 +1,4 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getAddress, parseEther, zeroHash } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import {
@@ -11,33 +10,27 @@ import {
   ProposalState,
   settings,
   Vote,
-  type Connection,
   type Governance,
 } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { actAsTimelock } from "../helpers/timelock.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 
 const band = parameterKey("rebalance.bandBps");
 
 describe("attacks on governance", () => {
-  let connection: Connection;
-  let fixture: () => Promise<Governance>;
-
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function attackFixture() {
-      const gov = await deployGovernance(connection);
-      await connection.networkHelpers.time.increase(daySeconds);
-      return gov;
-    };
+  const chain = chainFixture(async function attackFixture(connection) {
+    const gov = await deployGovernance(connection);
+    await connection.networkHelpers.time.increase(daySeconds);
+    return gov;
   });
-  const load = () => connection.networkHelpers.loadFixture(fixture);
+  const load = chain.load;
 
   it("voting power bought after the proposal snapshot counts for nothing", async () => {
     const gov = await load();
     const { deployer, eve } = gov.accounts;
     const proposalId = await propose(gov, [action(gov.registry, "setParameter", [band, 600n])], "snapshot");
-    await connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
+    await chain.connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
 
     // eve "buys" 4M tokens once voting is open and delegates them to herself.
     await gov.token.write.transfer([eve.account.address, parseEther("4000000")], { account: deployer.account });
@@ -52,7 +45,7 @@ describe("attacks on governance", () => {
     const gov = await load();
     const { alice, eve } = gov.accounts;
     const proposalId = await propose(gov, [action(gov.registry, "setParameter", [band, 600n])], "double vote");
-    await connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
+    await chain.connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
     await gov.governor.write.castVote([proposalId, Vote.For], { account: alice.account });
     const balance = await gov.token.read.balanceOf([alice.account.address]);
     await gov.token.write.transfer([eve.account.address, balance], { account: alice.account });
@@ -78,12 +71,14 @@ describe("attacks on governance", () => {
     const actions = [action(gov.registry, "setParameter", [band, 600n])];
     const { targets, values, calldatas, descriptionHash } = proposalArgs(actions, "early");
     const proposalId = await propose(gov, actions, "early");
-    await connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
+    await chain.connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
     await gov.governor.write.castVote([proposalId, Vote.For], { account: gov.accounts.alice.account });
-    await connection.networkHelpers.time.increaseTo(Number(await gov.governor.read.proposalDeadline([proposalId])) + 1);
+    await chain.connection.networkHelpers.time.increaseTo(
+      Number(await gov.governor.read.proposalDeadline([proposalId])) + 1,
+    );
     await gov.governor.write.queue([targets, values, calldatas, descriptionHash]);
 
-    await connection.networkHelpers.time.increase(settings.timelockMinDelaySeconds - 10);
+    await chain.connection.networkHelpers.time.increase(settings.timelockMinDelaySeconds - 10);
     await expectRevert(
       gov.governor.write.execute([targets, values, calldatas, descriptionHash]),
       "TimelockUnexpectedOperationState",
@@ -100,7 +95,7 @@ describe("attacks on governance", () => {
       "AccessControlUnauthorizedAccount",
     );
     expect(await gov.governor.read.state([proposalId])).toBe(ProposalState.Queued);
-    await connection.networkHelpers.time.increase(10);
+    await chain.connection.networkHelpers.time.increase(10);
     await gov.governor.write.execute([targets, values, calldatas, descriptionHash]);
     expect(await gov.registry.read.valueOf([band])).toBe(600n);
   });
@@ -124,7 +119,7 @@ describe("attacks on governance", () => {
     );
     // Even the timelock itself cannot call in outside an executing proposal: the governor only accepts calls
     // it is relaying for a proposal (OpenZeppelin's governance-call queue).
-    const asTimelock = await actAsTimelock(connection, gov.timelock.address);
+    const asTimelock = await actAsTimelock(chain.connection, gov.timelock.address);
     await expect(gov.governor.write.setVotingPeriod([60], asTimelock)).rejects.toThrow();
     expect(await gov.governor.read.votingPeriod()).toBe(BigInt(settings.votingPeriodSeconds));
   });

@@ -1,5 +1,4 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getAddress, parseEventLogs } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { signBallot } from "../../sdk/governance/actions.ts";
@@ -13,36 +12,30 @@ import {
   ProposalState,
   settings,
   Vote,
-  type Connection,
   type Governance,
 } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 
 const bandKey = parameterKey("rebalance.bandBps");
 
 describe("governance lifecycle: a token holders' vote changes a strategy parameter", () => {
-  let connection: Connection;
-  let fixture: () => Promise<Governance>;
-
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function governanceFixture() {
-      return deployGovernance(connection);
-    };
+  const chain = chainFixture(async function governanceFixture(connection) {
+    return deployGovernance(connection);
   });
 
   it("the token keeps time in seconds (ERC-6372 mode=timestamp)", async () => {
-    const gov = await connection.networkHelpers.loadFixture(fixture);
+    const gov = await chain.load();
     expect(await gov.token.read.CLOCK_MODE()).toBe("mode=timestamp");
     expect(await gov.governor.read.CLOCK_MODE()).toBe("mode=timestamp");
-    expect(await gov.token.read.clock()).toBe(await connection.networkHelpers.time.latest());
+    expect(await gov.token.read.clock()).toBe(await chain.connection.networkHelpers.time.latest());
   });
 
   it("delegate, propose, vote For/Against/Abstain with reasons and by signature, queue, wait, execute", async () => {
-    const gov = await connection.networkHelpers.loadFixture(fixture);
-    const { time } = connection.networkHelpers;
+    const gov = await chain.load();
+    const { time } = chain.connection.networkHelpers;
     const { alice, bob, carol, dave } = gov.accounts;
-    const publicClient = await connection.viem.getPublicClient();
+    const publicClient = await chain.connection.viem.getPublicClient();
 
     const actions = [action(gov.registry, "setParameter", [bandKey, 600n])];
     const description = "# Widen the rebalance band to 6%";
@@ -103,8 +96,8 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
   });
 
   it("quorum counts For and Abstain at the snapshot: 4% of supply, not reached by a smaller turnout", async () => {
-    const gov = await connection.networkHelpers.loadFixture(fixture);
-    const { time } = connection.networkHelpers;
+    const gov = await chain.load();
+    const { time } = chain.connection.networkHelpers;
     const { carol, dave } = gov.accounts;
     const proposalId = await propose(gov, [action(gov.registry, "setParameter", [bandKey, 600n])], "quorum");
     await time.increase(settings.votingDelaySeconds + 1);
@@ -121,8 +114,8 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
   });
 
   it("a vote that reaches quorum late extends the deadline by the late-quorum extension", async () => {
-    const gov = await connection.networkHelpers.loadFixture(fixture);
-    const { time } = connection.networkHelpers;
+    const gov = await chain.load();
+    const { time } = chain.connection.networkHelpers;
     const proposalId = await propose(gov, [action(gov.registry, "setParameter", [bandKey, 600n])], "late quorum");
     const deadline = await gov.governor.read.proposalDeadline([proposalId]);
 
@@ -140,7 +133,7 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
   });
 
   it("the proposal guardian cancels a proposal at any stage and nothing else", async () => {
-    const gov = await connection.networkHelpers.loadFixture(fixture);
+    const gov = await chain.load();
     const actions = [action(gov.registry, "setParameter", [bandKey, 600n])];
     const { targets, values, calldatas, descriptionHash } = proposalArgs(actions, "to cancel");
     const proposalId = await propose(gov, actions, "to cancel");
@@ -160,16 +153,16 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
       });
 
     it("serves one year from deployment (ProposalGuardianExpirySet), then cancels nothing", async () => {
-      const gov = await connection.networkHelpers.loadFixture(fixture);
+      const gov = await chain.load();
       const { governor } = gov;
       const events = await governor.getEvents.ProposalGuardianExpirySet({ fromBlock: 0n });
       const expiresAt = await governor.read.proposalGuardianExpiresAt();
       expect(events.map((e) => e.args)).toEqual([{ oldExpiresAt: 0, newExpiresAt: expiresAt }]);
-      const client = await connection.viem.getPublicClient();
+      const client = await chain.connection.viem.getPublicClient();
       const deployment = await client.getBlock({ blockNumber: events[0]!.blockNumber });
       expect(expiresAt).toBe(Number(deployment.timestamp) + 365 * 86_400);
 
-      await connection.networkHelpers.time.increaseTo(expiresAt);
+      await chain.connection.networkHelpers.time.increaseTo(expiresAt);
       // OpenZeppelin's behaviour without a guardian: the guardian reads zero and only the proposer cancels.
       expect(await governor.read.proposalGuardian()).toBe("0x0000000000000000000000000000000000000000");
       const actions = [action(gov.registry, "setParameter", [bandKey, 600n])];
@@ -184,7 +177,7 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
     });
 
     it("cannot cancel a proposal that changes a guardian, of the governor or of the registry", async () => {
-      const gov = await connection.networkHelpers.loadFixture(fixture);
+      const gov = await chain.load();
       const { governor, registry } = gov;
       const eve = gov.accounts.eve.account.address;
       const changes = [
@@ -207,10 +200,15 @@ describe("governance lifecycle: a token holders' vote changes a strategy paramet
     });
 
     it("governance extends or ends the term by proposal", async () => {
-      const gov = await connection.networkHelpers.loadFixture(fixture);
+      const gov = await chain.load();
       const { governor } = gov;
       const later = (await governor.read.proposalGuardianExpiresAt()) + 365 * 86_400;
-      await proposeAndExecute(connection, gov, [action(governor, "setProposalGuardianExpiry", [later])], "extend");
+      await proposeAndExecute(
+        chain.connection,
+        gov,
+        [action(governor, "setProposalGuardianExpiry", [later])],
+        "extend",
+      );
       expect(await governor.read.proposalGuardianExpiresAt()).toBe(later);
       await expectRevert(
         governor.write.setProposalGuardianExpiry([0], { account: gov.accounts.guardian.account }),

@@ -1,5 +1,4 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getAddress, parseEventLogs, type Hex } from "viem";
 import {
   encodeDefinition,
@@ -19,11 +18,11 @@ import {
   proposeAndExecute,
   settings,
   Vote,
-  type Connection,
   type Governance,
 } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { actAsTimelock } from "../helpers/timelock.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 
 const key = parameterKey;
 const band = key("rebalance.bandBps"); // bps 500, [100, 2000], absolute step 250, 1 day
@@ -40,25 +39,19 @@ function spec(name: string): ParameterSpec {
 }
 
 describe("ParameterRegistry", () => {
-  let connection: Connection;
-  let fixture: () => Promise<Governance & { asGov: { account: `0x${string}` } }>;
-
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function registryFixture() {
-      const gov = await deployGovernance(connection);
-      const asGov = await actAsTimelock(connection, gov.timelock.address);
-      // Every parameter's interval counts from when it was added: start one day later.
-      await connection.networkHelpers.time.increase(daySeconds);
-      return { ...gov, asGov };
-    };
+  const chain = chainFixture(async function registryFixture(connection) {
+    const gov = await deployGovernance(connection);
+    const asGov = await actAsTimelock(connection, gov.timelock.address);
+    // Every parameter's interval counts from when it was added: start one day later.
+    await connection.networkHelpers.time.increase(daySeconds);
+    return { ...gov, asGov };
   });
 
-  const load = () => connection.networkHelpers.loadFixture(fixture);
-  const increase = (s: number) => connection.networkHelpers.time.increase(s);
+  const load = chain.load;
+  const increase = (s: number) => chain.connection.networkHelpers.time.increase(s);
   /** The ParameterSet events of a transaction, as their arguments. */
   const parameterSets = async (registry: Governance["registry"], hash: Hex) => {
-    const receipt = await (await connection.viem.getPublicClient()).waitForTransactionReceipt({ hash });
+    const receipt = await (await chain.connection.viem.getPublicClient()).waitForTransactionReceipt({ hash });
     return parseEventLogs({ abi: registry.abi, logs: receipt.logs, eventName: "ParameterSet" }).map((l) => l.args);
   };
 
@@ -79,7 +72,7 @@ describe("ParameterRegistry", () => {
       expect(await registry.read.governance()).toBe(getAddress(timelock.address));
       const withoutDelay = parameterCatalog.filter((p) => p.name !== "registry.rulesDelay").map(encodeDefinition);
       await expectRevert(
-        connection.viem.deployContract("ParameterRegistry", [
+        chain.connection.viem.deployContract("ParameterRegistry", [
           timelock.address,
           "0x0000000000000000000000000000000000000000",
           0,
@@ -162,7 +155,7 @@ describe("ParameterRegistry", () => {
     it("min interval: a second update before the interval reverts with when it becomes possible", async () => {
       const { registry, asGov } = await load();
       await registry.write.setParameter([band, 600n], asGov);
-      const updatedAt = await connection.networkHelpers.time.latest();
+      const updatedAt = await chain.connection.networkHelpers.time.latest();
       await increase(daySeconds - 10);
       await expectRevert(registry.write.setParameter([band, 700n], asGov), "ParameterUpdatedTooSoon", [
         band,
@@ -290,7 +283,7 @@ describe("ParameterRegistry", () => {
       const { registry } = gov;
       await expectRevert(
         proposeAndExecute(
-          connection,
+          chain.connection,
           gov,
           [
             action(registry, "setParameter", [rulesDelay, days(9)]),
@@ -432,7 +425,7 @@ describe("ParameterRegistry", () => {
       const { registry, asGov, accounts } = await load();
       const looser = { ...bandRules, max: 3_000n };
       await registry.write.setRules([band, encodeRules(looser)], asGov);
-      const submittedAt = await connection.networkHelpers.time.latest();
+      const submittedAt = await chain.connection.networkHelpers.time.latest();
       const executableAt = submittedAt + 2 * daySeconds;
       expect(await registry.read.pendingRules([band])).toEqual({ rules: encodeRules(looser), executableAt });
       expect((await registry.read.parameter([band])).rules).toEqual(encodeRules(bandRules));
@@ -468,7 +461,7 @@ describe("ParameterRegistry", () => {
       const { registry, asGov } = await load();
       await registry.write.setParameter([rulesDelay, BigInt(9 * daySeconds)], asGov);
       await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
-      const now = await connection.networkHelpers.time.latest();
+      const now = await chain.connection.networkHelpers.time.latest();
       expect((await registry.read.pendingRules([band])).executableAt).toBe(now + 9 * daySeconds);
     });
 
@@ -478,7 +471,7 @@ describe("ParameterRegistry", () => {
       await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
       const { executableAt } = await registry.read.pendingRules([band]);
       const expiresAt = BigInt(executableAt + 14 * daySeconds);
-      await connection.networkHelpers.time.increaseTo(expiresAt);
+      await chain.connection.networkHelpers.time.increaseTo(expiresAt);
       await expectRevert(
         registry.write.acceptRules([band], { account: accounts.eve.account }),
         "RulesLooseningExpired",
@@ -487,7 +480,7 @@ describe("ParameterRegistry", () => {
       // Governance submits it again and it waits the delay again; its last acceptable second is taken.
       await registry.write.setRules([band, encodeRules({ ...bandRules, max: 3_000n })], asGov);
       const again = await registry.read.pendingRules([band]);
-      await connection.networkHelpers.time.setNextBlockTimestamp(again.executableAt + 14 * daySeconds - 1);
+      await chain.connection.networkHelpers.time.setNextBlockTimestamp(again.executableAt + 14 * daySeconds - 1);
       await registry.write.acceptRules([band], { account: accounts.eve.account });
       expect((await registry.read.parameter([band])).rules).toEqual(encodeRules({ ...bandRules, max: 3_000n }));
     });
@@ -537,7 +530,7 @@ describe("ParameterRegistry", () => {
     it("a guardian's 1-unit tightening in front of a queued proposal does not make it fail", async () => {
       const gov = await load();
       const { registry, governor, accounts } = gov;
-      const { time } = connection.networkHelpers;
+      const { time } = chain.connection.networkHelpers;
       // Slippage 50 → 75 is exactly one max step (25) from governance's value; from the guardian's 49 it is 26.
       const actions = [action(registry, "setParameter", [slippage, 75n])];
       const p = proposalArgs(actions, "# Wider slippage");
@@ -605,7 +598,7 @@ describe("ParameterRegistry", () => {
       expect(await parameterSets(registry, hash)).toEqual([
         { key: slippage, oldValue: 40n, newValue: 40n, caller: getAddress(timelock.address) },
       ]);
-      const now = await connection.networkHelpers.time.latest();
+      const now = await chain.connection.networkHelpers.time.latest();
       expect(await registry.read.governanceBaseline([slippage])).toEqual([40n, now]);
       await increase(daySeconds);
       await expectRevert(registry.write.setParameter([slippage, 40n], asGov), "ParameterUnchanged", [slippage, 40n]);
@@ -614,7 +607,7 @@ describe("ParameterRegistry", () => {
     it("the guardian does not restart the interval governance's own updates obey", async () => {
       const { registry, accounts, asGov } = await load();
       await registry.write.setParameter([buffer, 1_200n], asGov);
-      const governedAt = await connection.networkHelpers.time.latest();
+      const governedAt = await chain.connection.networkHelpers.time.latest();
       await increase(daySeconds);
       await registry.write.tighten([[{ key: buffer, value: 1_300n }]], { account: accounts.guardian.account });
       // One second after the guardian's move, a day after governance's own.
@@ -737,7 +730,7 @@ describe("ParameterRegistry", () => {
 
     it("loses its power at the expiry governance set", async () => {
       const { registry, accounts, guardianExpiresAt } = await load();
-      await connection.networkHelpers.time.increaseTo(guardianExpiresAt);
+      await chain.connection.networkHelpers.time.increaseTo(guardianExpiresAt);
       await expectRevert(
         registry.write.tighten([[{ key: pauseDeposits, value: 1n }]], { account: accounts.guardian.account }),
         "RegistryGuardianExpired",
@@ -747,7 +740,7 @@ describe("ParameterRegistry", () => {
 
     it("is replaced or extended only by governance, and can renounce", async () => {
       const { registry, accounts, asGov } = await load();
-      const now = await connection.networkHelpers.time.latest();
+      const now = await chain.connection.networkHelpers.time.latest();
       await expectRevert(
         registry.write.setGuardian([accounts.eve.account.address, now], asGov),
         "RegistryGuardianExpiryInPast",

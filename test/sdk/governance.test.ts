@@ -1,4 +1,3 @@
-import hre from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getAddress, zeroAddress } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
@@ -26,21 +25,17 @@ import {
   proposalArgs,
   settings,
   Vote,
-  type Connection,
   type Governance,
 } from "../helpers/governance.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 
 describe("sdk/governance: each action says what the chain would refuse before anything is signed", () => {
-  let connection: Connection;
-  let fixture: () => Promise<Governance>;
+  const chain = chainFixture(async function governanceFixture(connection) {
+    return deployGovernance(connection);
+  });
   let publicClient: ReadingClient;
-
   beforeAll(async () => {
-    connection = await hre.network.create();
-    publicClient = await connection.viem.getPublicClient();
-    fixture = async function governanceFixture() {
-      return deployGovernance(connection);
-    };
+    publicClient = await chain.connection.viem.getPublicClient();
   });
 
   const as = (walletClient: SigningClient): GovernanceClients => ({ publicClient, walletClient });
@@ -54,8 +49,8 @@ describe("sdk/governance: each action says what the chain would refuse before an
     );
 
   it("takes a proposal through its life: propose, votes (one by signature), queue, execute, each refused out of turn", async () => {
-    const gov = await connection.networkHelpers.loadFixture(fixture);
-    const { time } = connection.networkHelpers;
+    const gov = await chain.load();
+    const { time } = chain.connection.networkHelpers;
     const { alice, bob, carol, dave, eve } = gov.accounts;
     const governor = gov.governor.address;
     const actions = [bandTo(gov, 400n)];
@@ -130,7 +125,7 @@ describe("sdk/governance: each action says what the chain would refuse before an
   });
 
   it("lets the proposer cancel only while Pending, and the proposal guardian until the end", async () => {
-    const gov = await connection.networkHelpers.loadFixture(fixture);
+    const gov = await chain.load();
     const { alice, bob, guardian } = gov.accounts;
     const governor = gov.governor.address;
     const mine = { actions: [bandTo(gov, 450n)], description: "# Mine" };
@@ -145,7 +140,7 @@ describe("sdk/governance: each action says what the chain would refuse before an
     const { proposalId } = await cancel(as(alice), { governor, proposal });
     expect((await readProposalStatus(publicClient, { governor, proposalId })).state).toBe("Canceled");
 
-    await connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
+    await chain.connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
     const active = proposalArgs(other.actions, other.description);
     await refused(
       cancel(as(alice), { governor, proposal: active }),
@@ -155,7 +150,7 @@ describe("sdk/governance: each action says what the chain would refuse before an
   });
 
   it("delegates, directly or by a signature anyone relays, and refuses a used or expired signature", async () => {
-    const gov = await connection.networkHelpers.loadFixture(fixture);
+    const gov = await chain.load();
     const { carol, dave, eve } = gov.accounts;
     const token = gov.token.address;
     await refused(
@@ -169,7 +164,7 @@ describe("sdk/governance: each action says what the chain would refuse before an
     await delegate(as(dave), { token, delegatee: carol.account.address });
     expect(await gov.token.read.delegates([dave.account.address])).toBe(getAddress(carol.account.address));
 
-    const now = BigInt(await connection.networkHelpers.time.latest());
+    const now = BigInt(await chain.connection.networkHelpers.time.latest());
     const delegation = await signDelegation(as(dave), {
       token,
       delegatee: dave.account.address,
@@ -182,7 +177,7 @@ describe("sdk/governance: each action says what the chain would refuse before an
       "This signed delegation was already used, or another was signed since.",
     );
     const late = await signDelegation(as(dave), { token, delegatee: carol.account.address, expirySeconds: now + 600n });
-    await connection.networkHelpers.time.increase(3_600);
+    await chain.connection.networkHelpers.time.increase(3_600);
     await refused(delegateBySignature(as(eve), { token, delegation: late }), /^This signed delegation expired at /);
   });
 });

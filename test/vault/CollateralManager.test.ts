@@ -1,26 +1,19 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getAddress, parseEventLogs, parseUnits } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
-import { daySeconds, type Connection } from "../helpers/governance.ts";
+import { daySeconds } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { deployInvestedVault, deployVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
 import { CollateralAction as Action } from "../../sim/model/actions.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
-/** CollateralAction enum values. */
 
 describe("CollateralManager: leverage on Morpho Blue within governance's LTV rules", () => {
-  let connection: Connection;
-  let fixture: () => Promise<VaultStack>;
-
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function investedFixture() {
-      return deployInvestedVault(connection);
-    };
+  const chain = chainFixture(async function investedFixture(connection) {
+    return deployInvestedVault(connection);
   });
-  const load = () => connection.networkHelpers.loadFixture(fixture);
+  const load = chain.load;
 
   /** Runs the manager's due actions until none is left; returns them in order. */
   async function manageUntilIdle(v: VaultStack): Promise<number[]> {
@@ -52,7 +45,7 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
   it("the rebalancer invests the borrowed cash: gross exposure above NAV is the leverage", async () => {
     const v = await load();
     await manageUntilIdle(v);
-    await rebalanceUntilSettled(connection, v);
+    await rebalanceUntilSettled(chain.connection, v);
     const holdings = await v.vault.read.holdings();
     const gross = holdings.reduce((sum, h) => sum + h.valueInBase, 0n);
     const nav = await v.vault.read.totalAssets();
@@ -62,13 +55,13 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
   it("deleverages when an ETH crash pushes LTV past the 45% maximum, long before Morpho's 86% liquidation LTV", async () => {
     const v = await load();
     await manageUntilIdle(v);
-    await connection.networkHelpers.time.increase(3_600);
+    await chain.connection.networkHelpers.time.increase(3_600);
     await v.setPrices({ WETH: 1_800n * 10n ** 8n }); // -40%: LTV 30% -> 50%
     expect(Number(await v.collateralManager.read.ltvBps())).toBeGreaterThan(4_500);
     const [action, amount] = await v.collateralManager.read.plan();
     expect(action).toBe(Action.Deleverage);
 
-    const publicClient = await connection.viem.getPublicClient();
+    const publicClient = await chain.connection.viem.getPublicClient();
     const hash = await v.collateralManager.write.manage({ account: v.accounts.eve.account });
     const { logs } = await publicClient.waitForTransactionReceipt({ hash });
     const [managed] = parseEventLogs({ abi: v.collateralManager.abi, logs, eventName: "CollateralManaged" });
@@ -88,12 +81,12 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
     await manageUntilIdle(v);
     // Every USDC the vault held leaves (as if all of it were margin or invested elsewhere).
     const vault = v.vault.address;
-    await connection.networkHelpers.impersonateAccount(vault);
-    await connection.networkHelpers.setBalance(vault, 10n ** 18n);
+    await chain.connection.networkHelpers.impersonateAccount(vault);
+    await chain.connection.networkHelpers.setBalance(vault, 10n ** 18n);
     await v.usdc.write.transfer([v.accounts.eve.account.address, await v.usdc.read.balanceOf([vault])], {
       account: vault,
     });
-    await connection.networkHelpers.time.increase(3_600);
+    await chain.connection.networkHelpers.time.increase(3_600);
     await v.setPrices({ WETH: 1_800n * 10n ** 8n }); // -40%: LTV 30% -> 50%
     const [, collateralBefore, debtBefore] = await v.collateralManager.read.position();
     const [action, amount] = await v.collateralManager.read.plan();
@@ -114,13 +107,13 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
   it("deleverages even while an unrelated feed is stale: only the vault's NAV report after it is skipped", async () => {
     const v = await load();
     await manageUntilIdle(v);
-    await connection.networkHelpers.time.increase(2 * 3_600); // every feed goes stale
+    await chain.connection.networkHelpers.time.increase(2 * 3_600); // every feed goes stale
     await v.feeds.USDC.write.setAnswer([10n ** 8n]);
     await v.feeds.WETH.write.setAnswer([1_800n * 10n ** 8n]); // WBTC stays stale
     // The vault cannot act on the stale price (its views still answer: EIP-4626's totalAssets never reverts).
     await expectRevert(v.vault.simulate.accrueFees(), "VaultOracleStale");
 
-    const publicClient = await connection.viem.getPublicClient();
+    const publicClient = await chain.connection.viem.getPublicClient();
     const hash = await v.collateralManager.write.manage({ account: v.accounts.eve.account });
     const { logs } = await publicClient.waitForTransactionReceipt({ hash });
     const [managed] = parseEventLogs({ abi: v.collateralManager.abi, logs, eventName: "CollateralManaged" });
@@ -137,7 +130,7 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
     expect((await v.collateralManager.read.position())[2]).toBe(0n);
 
     // Governance lifts the pause; the manager borrows; the guardian pauses again and ETH crashes.
-    await connection.networkHelpers.time.increase(daySeconds);
+    await chain.connection.networkHelpers.time.increase(daySeconds);
     await v.registry.write.setParameter([parameterKey("pause.leverage"), 0n], v.asGov);
     await v.setPrices();
     expect(await manageUntilIdle(v)).toEqual([Action.Borrow]);
@@ -151,7 +144,7 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
     await manageUntilIdle(v);
     const { alice, bob } = v.accounts;
     const [, collateral, debt] = await v.collateralManager.read.position();
-    await connection.networkHelpers.time.increase(3 * daySeconds); // feeds go stale
+    await chain.connection.networkHelpers.time.increase(3 * daySeconds); // feeds go stale
     const shares = (await v.vault.read.balanceOf([alice.account.address])) / 4n;
     const wethSpot = await v.weth.read.balanceOf([v.vault.address]);
     await v.vault.write.redeemInKind([shares, bob.account.address, alice.account.address], { account: alice.account });
@@ -182,8 +175,8 @@ describe("CollateralManager: leverage on Morpho Blue within governance's LTV rul
   });
 
   it("on dust collateral (worth a wei of USDC) a borrow that rounds to nothing is not due", async () => {
-    const v = await connection.networkHelpers.loadFixture(async function freshFixture() {
-      return deployVault(connection);
+    const v = await chain.connection.networkHelpers.loadFixture(async function freshFixture() {
+      return deployVault(chain.connection);
     });
     const { eve } = v.accounts;
     // WETH worth 3 USDC-wei: half of it posted is worth a wei, and 30% of that rounds to no debt.

@@ -1,26 +1,19 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getAddress, parseUnits } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
-import { daySeconds, type Connection } from "../helpers/governance.ts";
+import { daySeconds } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { deployInvestedVault, rebalanceUntilSettled, type VaultStack } from "../helpers/vault.ts";
 import { HedgeAction as Action } from "../../sim/model/actions.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
-/** HedgeAction enum values. */
 
 describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Uniswap V3", () => {
-  let connection: Connection;
-  let fixture: () => Promise<VaultStack>;
-
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function investedFixture() {
-      return deployInvestedVault(connection);
-    };
+  const chain = chainFixture(async function investedFixture(connection) {
+    return deployInvestedVault(connection);
   });
-  const load = () => connection.networkHelpers.loadFixture(fixture);
+  const load = chain.load;
 
   /** Runs the hedge's due actions until none is left, letting arbitrageurs realign the pools in between (a trade
    * stops at the slippage bound, so a large one fills over several calls). */
@@ -31,7 +24,7 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
       if (action === Action.None) break;
       await v.hedgeModule.write.manage({ account: v.accounts.eve.account });
       actions.push(action);
-      await connection.networkHelpers.time.increase(60);
+      await chain.connection.networkHelpers.time.increase(60);
       await v.setPrices();
     }
     return actions;
@@ -69,7 +62,7 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
     await hedgeUntilIdle(v);
     const [exposure, short] = await v.hedgeModule.read.netDelta();
     const before = await v.vault.read.totalAssets();
-    await connection.networkHelpers.time.increase(3_600);
+    await chain.connection.networkHelpers.time.increase(3_600);
     await v.setPrices({ WETH: 2_400n * 10n ** 8n });
     const loss = Number(before - (await v.vault.read.totalAssets())) / 1e6;
     const unhedged = (Number(exposure) / 1e18) * 600;
@@ -82,7 +75,7 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
     const v = await load();
     await hedgeUntilIdle(v);
     const [, collateralBefore] = await v.hedgeModule.read.position();
-    await connection.networkHelpers.time.increase(daySeconds);
+    await chain.connection.networkHelpers.time.increase(daySeconds);
     await v.registry.write.setParameter([parameterKey("hedge.ratioBps"), 4_000n], v.asGov);
     await v.setPrices();
     const actions = await hedgeUntilIdle(v);
@@ -96,7 +89,7 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
   it("deleverages the short when an ETH rally brings its LTV within the health buffer of liquidation", async () => {
     const v = await load();
     await hedgeUntilIdle(v);
-    await connection.networkHelpers.time.increase(3_600);
+    await chain.connection.networkHelpers.time.increase(3_600);
     await v.setPrices({ WETH: 4_800n * 10n ** 8n }); // +60%: the short's LTV goes from 50% to 80% (> 86% - 10%)
     const [action] = await v.hedgeModule.read.plan();
     expect(action).toBe(Action.Deleverage);
@@ -113,7 +106,7 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
     await v.registry.write.tighten([[{ key: parameterKey("rebalance.maxSlippageBps"), value: 25n }]], {
       account: v.accounts.guardian.account,
     });
-    await connection.networkHelpers.time.increase(3_600);
+    await chain.connection.networkHelpers.time.increase(3_600);
     await v.setPrices({ WETH: 4_800n * 10n ** 8n });
     expect((await v.hedgeModule.read.plan())[0]).toBe(Action.Deleverage);
     await v.hedgeModule.write.manage({ account: v.accounts.eve.account });
@@ -126,7 +119,7 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
     await hedgeUntilIdle(v);
     const { alice, bob } = v.accounts;
     const [, collateral, , short] = await v.hedgeModule.read.position();
-    await connection.networkHelpers.time.increase(3 * daySeconds); // every feed is stale
+    await chain.connection.networkHelpers.time.increase(3 * daySeconds); // every feed is stale
     const shares = (await v.vault.read.balanceOf([alice.account.address])) / 4n;
     await v.vault.write.redeemInKind([shares, bob.account.address, alice.account.address], { account: alice.account });
     const [, collateralAfter, , shortAfter] = await v.hedgeModule.read.position();

@@ -1,29 +1,23 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getAddress, maxUint256, parseEventLogs, parseUnits, type Address } from "viem";
 import { parameterKey } from "../../parameters/index.ts";
 import { swapRouterAbi } from "../../sdk/abis/uniswap.ts";
-import { daySeconds, type Connection } from "../helpers/governance.ts";
+import { daySeconds } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import { deployVault, rebalanceUntilSettled as settle, type VaultStack } from "../helpers/vault.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
 const key = parameterKey;
 
 describe("PortfolioVault", () => {
-  let connection: Connection;
-  let fixture: () => Promise<VaultStack>;
-
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function vaultFixture() {
-      return deployVault(connection);
-    };
+  const chain = chainFixture(async function vaultFixture(connection) {
+    return deployVault(connection);
   });
-  const load = () => connection.networkHelpers.loadFixture(fixture);
-  const increase = (s: number) => connection.networkHelpers.time.increase(s);
+  const load = chain.load;
+  const increase = (s: number) => chain.connection.networkHelpers.time.increase(s);
 
-  const rebalanceUntilSettled = (v: VaultStack) => settle(connection, v);
+  const rebalanceUntilSettled = (v: VaultStack) => settle(chain.connection, v);
 
   describe("deposits", () => {
     it("mints shares worth the deposit at NAV, with 6 more decimals than the base asset", async () => {
@@ -66,7 +60,7 @@ describe("PortfolioVault", () => {
     it("sees a registry change in its views at once and acts on it at the next call, without redeploying", async () => {
       const v = await load();
       const { alice } = v.accounts;
-      const client = await connection.viem.getPublicClient();
+      const client = await chain.connection.viem.getPublicClient();
       const gasOf = async (hash: Promise<`0x${string}`>) =>
         (await client.waitForTransactionReceipt({ hash: await hash })).gasUsed;
       await v.vault.write.deposit([usd("100000"), alice.account.address], { account: alice.account });
@@ -91,10 +85,10 @@ describe("PortfolioVault", () => {
     /** Deploys a second vault on the stack's registry and pools with these risk assets; returns the attempt. */
     async function deployWith(v: VaultStack, riskTokens: Address[], riskSymbols: string[]) {
       const libraries = {
-        VaultSettingsLib: (await connection.viem.deployContract("VaultSettingsLib")).address,
-        ViewPricesLib: (await connection.viem.deployContract("ViewPricesLib")).address,
-        RebalancePlanLib: (await connection.viem.deployContract("RebalancePlanLib")).address,
-        ExitPlanLib: (await connection.viem.deployContract("ExitPlanLib")).address,
+        VaultSettingsLib: (await chain.connection.viem.deployContract("VaultSettingsLib")).address,
+        ViewPricesLib: (await chain.connection.viem.deployContract("ViewPricesLib")).address,
+        RebalancePlanLib: (await chain.connection.viem.deployContract("RebalancePlanLib")).address,
+        ExitPlanLib: (await chain.connection.viem.deployContract("ExitPlanLib")).address,
       };
       const args = [
         v.usdc.address,
@@ -108,7 +102,7 @@ describe("PortfolioVault", () => {
         "Trimtab Portfolio",
         "TTP",
       ] as const;
-      return connection.viem.deployContract("PortfolioVault", [...args], { libraries });
+      return chain.connection.viem.deployContract("PortfolioVault", [...args], { libraries });
     }
 
     it("refuses a registry symbol its keys cannot hold (longer than 11 bytes) at deployment", async () => {
@@ -184,7 +178,7 @@ describe("PortfolioVault", () => {
         account: v.accounts.alice.account,
       });
       const [, plan] = await v.vault.read.rebalancePlan();
-      const publicClient = await connection.viem.getPublicClient();
+      const publicClient = await chain.connection.viem.getPublicClient();
       const hash = await v.vault.write.rebalance({ account: v.accounts.eve.account });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
       const trades = parseEventLogs({ abi: v.vault.abi, logs: receipt.logs, eventName: "TradeExecuted" });
@@ -208,7 +202,7 @@ describe("PortfolioVault", () => {
       });
       // Trades of $500,000 move the devnet pools by more than the 0.2% marginal limit (0.5% bound less 0.3% fee).
       const [, plan] = await v.vault.read.rebalancePlan();
-      const publicClient = await connection.viem.getPublicClient();
+      const publicClient = await chain.connection.viem.getPublicClient();
       const hash = await v.vault.write.rebalance({ account: v.accounts.eve.account });
       const { logs } = await publicClient.waitForTransactionReceipt({ hash });
       const trades = parseEventLogs({ abi: v.vault.abi, logs, eventName: "TradeExecuted" });
@@ -286,7 +280,7 @@ describe("PortfolioVault", () => {
           },
         ],
       });
-      const publicClient = await connection.viem.getPublicClient();
+      const publicClient = await chain.connection.viem.getPublicClient();
       const hash = await v.vault.write.rebalance({ account: eve.account });
       const { logs } = await publicClient.waitForTransactionReceipt({ hash });
       const trades = parseEventLogs({ abi: v.vault.abi, logs, eventName: "TradeExecuted" });
@@ -416,7 +410,7 @@ describe("PortfolioVault", () => {
       await rebalanceUntilSettled(v);
       // ETH +20%: the portfolio gains; 10% of the gain goes to the treasury.
       await v.setPrices({ WETH: 3_600n * 10n ** 8n });
-      const publicClient = await connection.viem.getPublicClient();
+      const publicClient = await chain.connection.viem.getPublicClient();
       const hash = await v.vault.write.accrueFees();
       const [fees] = parseEventLogs({
         abi: v.vault.abi,
