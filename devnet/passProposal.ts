@@ -1,6 +1,6 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { Account, Address, Chain, Transport, WalletClient } from "viem";
-import { castVote, execute, propose, queue } from "../sdk/governance/actions.ts";
+import { castVote, execute, propose, queue, readProposalStatus } from "../sdk/governance/actions.ts";
 import { VoteSupport } from "../sdk/governance/enums.ts";
 import { proposalArgs, type ProposalAction } from "../sdk/proposalArgs.ts";
 
@@ -22,11 +22,12 @@ export async function passProposal<ChainTypeT extends ChainType | string>(
   if (!proposer) throw new Error("passProposal needs at least one voter");
   const proposal = proposalArgs(actions, description);
   const { proposalId } = await propose({ publicClient, walletClient: proposer }, { governor, actions, description });
-  const contract = await viem.getContractAt("TrimtabGovernor", governor);
-  await networkHelpers.time.increaseTo(Number(await contract.read.proposalSnapshot([proposalId])) + 1);
+  const status = () => readProposalStatus(publicClient, { governor, proposalId });
+  await networkHelpers.time.increaseTo(Number((await status()).snapshot) + 1);
   for (const walletClient of voters)
     await castVote({ publicClient, walletClient }, { governor, proposalId, support: VoteSupport.For });
-  await networkHelpers.time.increaseTo(Number(await contract.read.proposalDeadline([proposalId])) + 1);
+  // Read after the votes: a quorum reached late extends the deadline (GovernorPreventLateQuorum).
+  await networkHelpers.time.increaseTo(Number((await status()).deadline) + 1);
   const { etaSeconds } = await queue({ publicClient, walletClient: proposer }, { governor, proposal });
   await networkHelpers.time.increaseTo(Number(etaSeconds));
   await execute({ publicClient, walletClient: proposer }, { governor, proposal });

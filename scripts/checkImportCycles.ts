@@ -12,17 +12,23 @@ const root = path.resolve(import.meta.dirname, "..");
 
 /** The nearest package.json's folder above `file` and its subpath imports (`"#lib/*": "./src/lib/*"`). */
 function subpathImportsOf(file: string): { dir: string; imports: Record<string, string> } {
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    const manifest = path.join(root, dir, "package.json");
-    if (existsSync(manifest)) {
-      const { imports = {} } = JSON.parse(readFileSync(manifest, "utf8")) as { imports?: Record<string, unknown> };
-      const strings = Object.entries(imports).filter(
-        (entry): entry is [string, string] => typeof entry[1] === "string",
-      );
-      return { dir, imports: Object.fromEntries(strings) };
-    }
-    if (dir === "." || dir === "") return { dir: ".", imports: {} };
-  }
+  return packageOf(path.dirname(file));
+}
+
+/** The package a folder belongs to, found once per folder (every module of a folder asks). */
+const packages = new Map<string, { dir: string; imports: Record<string, string> }>();
+function packageOf(dir: string): { dir: string; imports: Record<string, string> } {
+  const known = packages.get(dir);
+  if (known) return known;
+  const manifest = path.join(root, dir, "package.json");
+  let found: { dir: string; imports: Record<string, string> };
+  if (existsSync(manifest)) {
+    const { imports = {} } = JSON.parse(readFileSync(manifest, "utf8")) as { imports?: Record<string, unknown> };
+    const strings = Object.entries(imports).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+    found = { dir, imports: Object.fromEntries(strings) };
+  } else found = dir === "." || dir === "" ? { dir: ".", imports: {} } : packageOf(path.dirname(dir));
+  packages.set(dir, found);
+  return found;
 }
 
 /** Where `name`, imported by `file`, points in the repository: a relative import, or a subpath import (`#lib/…`). */

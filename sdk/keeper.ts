@@ -12,10 +12,10 @@ export type KeeperStep = "rebalance" | "collateral" | "hedge";
 export const keeperFunction = { rebalance: "rebalance", collateral: "manage", hedge: "manage" } as const;
 
 /** At most this many collateral actions in one cycle: a large move can take a deleverage and a re-borrow. */
-export const maxCollateralActionsPerCycle = 3;
+const maxCollateralActionsPerCycle = 3;
 
 /** The position of the hedge step in the cycle: after the rebalance and the collateral steps. */
-export const hedgeStepIndex = 1 + maxCollateralActionsPerCycle;
+const hedgeStepIndex = 1 + maxCollateralActionsPerCycle;
 
 /** What `take` reports: whether the step executed (a collateral step that did not ends the collateral steps). */
 export type KeeperTaken<Outcome> = { executed: boolean; outcome: Outcome };

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { formatUnits } from "viem";
+import { formatTrim } from "../../sdk/governance/actions.ts";
 import { loadProposal } from "../../sdk/proposal/load.ts";
 import { sendToHub } from "../../sdk/snapshot/hub.ts";
 import type { SnapshotEnvelope } from "../../sdk/snapshot/messages.ts";
@@ -80,7 +80,7 @@ export const voteCommand: Command = {
         snapshotBlock: block === undefined ? undefined : BigInt(block),
       },
     );
-    console.log(`voting power at block ${snapshotBlock}: ${formatUnits(votingPower, 18)} TRIM`);
+    console.log(`voting power at block ${snapshotBlock}: ${formatTrim(votingPower)}`);
     return deliver(envelope, "vote", values);
   },
 };

@@ -22,6 +22,7 @@ import {
 import { trimtabGovernorAbi, trimtabTokenAbi } from "../abis/contracts.ts";
 import { proposalArgs, type ProposalAction } from "../proposalArgs.ts";
 import { proposalStateName, VoteSupport, type ProposalStateName } from "./enums.ts";
+import { utcMinutes } from "../time.ts";
 import { GovernanceError } from "./errors.ts";
 
 /** A wallet client with its account: the one that signs. */
@@ -57,13 +58,8 @@ export type ProposalStatus = {
   etaSeconds: bigint;
 };
 
-const tokenVotes = (wei: bigint) => `${formatUnits(wei, 18)} TRIM`;
-
-/** A UTC time a person reads: "2026-12-06 18:00 UTC". */
-const utc = (seconds: bigint) => {
-  const iso = new Date(Number(seconds) * 1000).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-};
+/** Voting power in whole TRIM, for messages: "5000 TRIM". */
+export const formatTrim = (wei: bigint) => `${formatUnits(wei, 18)} TRIM`;
 
 /** Reads where proposal `proposalId` stands; a `GovernanceError` when the governor has no such proposal. */
 export async function readProposalStatus(
@@ -86,6 +82,23 @@ export async function readProposalStatus(
   return { proposalId, state: proposalStateName(state), proposer, snapshot, deadline, etaSeconds };
 }
 
+/** A proposal's calls and description hash as the governor's functions take them. */
+const governorArgs = (proposal: ProposalCalls) =>
+  [[...proposal.targets], [...proposal.values], [...proposal.calldatas], proposal.descriptionHash] as const;
+
+/**
+ * A contract's EIP-712 domain (ERC-5267's `eip712Domain`) and `signer`'s current nonce: what a signature for its
+ * `...BySig` functions is made with.
+ */
+async function signingDomain(publicClient: ReadingClient, contract: Address, signer: Address) {
+  const eip712 = { address: contract, abi: trimtabTokenAbi } as const; // the same two functions on the governor
+  const [[, name, version, chainId, verifyingContract], nonce] = await Promise.all([
+    publicClient.readContract({ ...eip712, functionName: "eip712Domain" }),
+    publicClient.readContract({ ...eip712, functionName: "nonces", args: [signer] }),
+  ]);
+  return { domain: { name, version, chainId, verifyingContract }, nonce };
+}
+
 /** The id the governor gives a proposal: `hashProposal` of its calls and description hash. */
 export function proposalIdOf(
   publicClient: ReadingClient,
@@ -95,7 +108,7 @@ export function proposalIdOf(
     address: governor,
     abi: trimtabGovernorAbi,
     functionName: "hashProposal",
-    args: [[...proposal.targets], [...proposal.values], [...proposal.calldatas], proposal.descriptionHash],
+    args: governorArgs(proposal),
   });
 }
 
@@ -149,7 +162,7 @@ export async function propose(
   });
   if (votes < threshold)
     throw new GovernanceError(
-      `Your voting power (${tokenVotes(votes)}) is below the proposal threshold (${tokenVotes(threshold)}): ` +
+      `Your voting power (${formatTrim(votes)}) is below the proposal threshold (${formatTrim(threshold)}): ` +
         "gather delegations, or signal on Snapshot instead.",
       { details: `${proposer} at timepoint ${BigInt(clock) - 1n}` },
     );
@@ -232,15 +245,10 @@ export async function signBallot(
 ): Promise<SignedBallot> {
   const support = supportOf(args.support);
   const voter = walletClient.account.address;
-  const contract = { address: args.governor, abi: trimtabGovernorAbi } as const;
-  const [domain, nonce] = await Promise.all([
-    publicClient.readContract({ ...contract, functionName: "eip712Domain" }),
-    publicClient.readContract({ ...contract, functionName: "nonces", args: [voter] }),
-  ]);
-  const [, name, version, chainId, verifyingContract] = domain;
+  const { domain, nonce } = await signingDomain(publicClient, args.governor, voter);
   const signature = await walletClient.signTypedData({
     account: walletClient.account,
-    domain: { name, version, chainId, verifyingContract },
+    domain,
     types: ballotTypes,
     primaryType: "Ballot",
     message: { proposalId: args.proposalId, support, voter, nonce },
@@ -291,7 +299,7 @@ export async function queue(
       abi: trimtabGovernorAbi,
       ...signedBy(walletClient),
       functionName: "queue",
-      args: [[...proposal.targets], [...proposal.values], [...proposal.calldatas], proposal.descriptionHash],
+      args: governorArgs(proposal),
     }),
   );
   const { etaSeconds } = await readProposalStatus(publicClient, { governor, proposalId });
@@ -314,7 +322,7 @@ export async function execute(
   ]);
   expectState(status, ["Queued"], "It cannot be executed");
   if (block.timestamp < status.etaSeconds)
-    throw new GovernanceError(`The timelock lets it execute from ${utc(status.etaSeconds)}.`, {
+    throw new GovernanceError(`The timelock lets it execute from ${utcMinutes(status.etaSeconds)}.`, {
       details: `ETA ${status.etaSeconds}, latest block at ${block.timestamp}`,
     });
   const hash = await sent(publicClient, "execution", args, () =>
@@ -323,7 +331,7 @@ export async function execute(
       abi: trimtabGovernorAbi,
       ...signedBy(walletClient),
       functionName: "execute",
-      args: [[...proposal.targets], [...proposal.values], [...proposal.calldatas], proposal.descriptionHash],
+      args: governorArgs(proposal),
     }),
   );
   return { proposalId, hash };
@@ -358,7 +366,7 @@ export async function cancel(
       abi: trimtabGovernorAbi,
       ...signedBy(walletClient),
       functionName: "cancel",
-      args: [[...proposal.targets], [...proposal.values], [...proposal.calldatas], proposal.descriptionHash],
+      args: governorArgs(proposal),
     }),
   );
   return { proposalId, hash };
@@ -415,15 +423,10 @@ export async function signDelegation(
 ): Promise<SignedDelegation> {
   const delegatee = delegateeOf(args.delegatee);
   const delegator = walletClient.account.address;
-  const contract = { address: args.token, abi: trimtabTokenAbi } as const;
-  const [domain, nonce] = await Promise.all([
-    publicClient.readContract({ ...contract, functionName: "eip712Domain" }),
-    publicClient.readContract({ ...contract, functionName: "nonces", args: [delegator] }),
-  ]);
-  const [, name, version, chainId, verifyingContract] = domain;
+  const { domain, nonce } = await signingDomain(publicClient, args.token, delegator);
   const signature = await walletClient.signTypedData({
     account: walletClient.account,
-    domain: { name, version, chainId, verifyingContract },
+    domain,
     types: delegationTypes,
     primaryType: "Delegation",
     message: { delegatee, nonce, expiry: args.expirySeconds },
@@ -446,7 +449,7 @@ export async function delegateBySignature(
     publicClient.readContract({ ...contract, functionName: "nonces", args: [delegation.delegator] }),
   ]);
   if (block.timestamp > delegation.expirySeconds)
-    throw new GovernanceError(`This signed delegation expired at ${utc(delegation.expirySeconds)}.`);
+    throw new GovernanceError(`This signed delegation expired at ${utcMinutes(delegation.expirySeconds)}.`);
   if (nonce !== delegation.nonce)
     throw new GovernanceError("This signed delegation was already used, or another was signed since.", {
       details: `signed with nonce ${delegation.nonce}; the delegator's nonce is ${nonce}`,

@@ -1,7 +1,9 @@
 import hre from "hardhat";
 import { parseEther } from "viem";
 import { proposalArgs, type ProposalAction } from "../../sdk/proposalArgs.ts";
+import { expect } from "vitest";
 import * as sdk from "../../sdk/governance/actions.ts";
+import { GovernanceError } from "../../sdk/governance/errors.ts";
 import GovernanceModule from "../../ignition/modules/Governance.ts";
 import { ProposalState, VoteSupport as Vote } from "../../sdk/governance/enums.ts";
 
@@ -106,4 +108,16 @@ export async function proposeAndExecute(
   await time.increaseTo(Number(etaSeconds));
   await sdk.execute({ publicClient, walletClient: alice }, { governor, proposal });
   return proposalId;
+}
+
+/**
+ * Expects `promise` to be refused by the SDK with a `GovernanceError` whose short message is `message` (or matches
+ * it).
+ */
+export function expectRefusal(promise: Promise<unknown>, message: string | RegExp) {
+  return expect(promise).rejects.toSatisfy(
+    (error: unknown) =>
+      error instanceof GovernanceError &&
+      (typeof message === "string" ? error.shortMessage === message : message.test(error.shortMessage)),
+  );
 }

@@ -7,9 +7,8 @@ import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { erc20VotesPower, sendToHub } from "../../sdk/snapshot/hub.ts";
 import { signalMessage, signSnapshot, voteMessage, type SnapshotEnvelope } from "../../sdk/snapshot/messages.ts";
-import { GovernanceError } from "../../sdk/governance/errors.ts";
 import { signSignal, signSnapshotVote } from "../../sdk/snapshot/sign.ts";
-import { deployGovernance, holdings } from "../helpers/governance.ts";
+import { deployGovernance, expectRefusal, holdings } from "../helpers/governance.ts";
 import { deployVault } from "../helpers/vault.ts";
 
 // snapshot.js is CommonJS: its exports are the object its typings call `default`.
@@ -128,14 +127,11 @@ describe("Snapshot signalling, signed with Snapshot's own EIP-712 domain and typ
     const { alice, eve } = gov.accounts;
     const token = gov.token.address;
     const proposal = { title: "Tighter band", body: "From 5% to 4%.", changes: {}, calls: [], simulation: {} };
-    const refused = (promise: Promise<unknown>, message: string) =>
-      expect(promise).rejects.toSatisfy((e: unknown) => e instanceof GovernanceError && e.shortMessage === message);
-
-    await refused(
+    await expectRefusal(
       signSignal({ publicClient, walletClient: alice }, { space: "trimtab eth", proposal, days: 3 }),
       'The Snapshot space is a name such as trimtab.eth; got "trimtab eth".',
     );
-    await refused(
+    await expectRefusal(
       signSignal({ publicClient, walletClient: alice }, { space: "trimtab.eth", proposal, days: 31 }),
       "A signal lasts 1 to 30 whole days; got 31.",
     );
@@ -156,11 +152,11 @@ describe("Snapshot signalling, signed with Snapshot's own EIP-712 domain and typ
     ).toBe(true);
 
     const vote = { token, space: "trimtab.eth", proposal: "0x1234", choice: "For" };
-    await refused(
+    await expectRefusal(
       signSnapshotVote({ publicClient, walletClient: eve }, vote),
       `${eve.account.address} has no voting power at block ${await publicClient.getBlockNumber()} (delegate TRIM to it first).`,
     );
-    await refused(
+    await expectRefusal(
       signSnapshotVote({ publicClient, walletClient: alice }, { ...vote, choice: "Yes" }),
       'The choice must be one of For, Against, Abstain, got "Yes".',
     );

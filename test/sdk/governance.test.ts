@@ -17,10 +17,10 @@ import {
   type ReadingClient,
   type SigningClient,
 } from "../../sdk/governance/actions.ts";
-import { GovernanceError } from "../../sdk/governance/errors.ts";
 import {
   action,
   deployGovernance,
+  expectRefusal,
   holdings,
   proposalArgs,
   settings,
@@ -41,13 +41,6 @@ describe("sdk/governance: each action says what the chain would refuse before an
   const as = (walletClient: SigningClient): GovernanceClients => ({ publicClient, walletClient });
   const bandTo = (gov: Governance, bps: bigint) =>
     action(gov.registry, "setParameter", [parameterKey("rebalance.bandBps"), bps]);
-  const refused = (promise: Promise<unknown>, message: string | RegExp) =>
-    expect(promise).rejects.toSatisfy(
-      (error: unknown) =>
-        error instanceof GovernanceError &&
-        (typeof message === "string" ? error.shortMessage === message : message.test(error.shortMessage)),
-    );
-
   it("takes a proposal through its life: propose, votes (one by signature), queue, execute, each refused out of turn", async () => {
     const gov = await chain.load();
     const { time } = chain.connection.networkHelpers;
@@ -57,7 +50,7 @@ describe("sdk/governance: each action says what the chain would refuse before an
     const description = "# Tighter band\n\nFrom 5% to 4%.";
     const proposal = proposalArgs(actions, description);
 
-    await refused(
+    await expectRefusal(
       propose(as(dave), { governor, actions, description }),
       "Your voting power (5000 TRIM) is below the proposal threshold (10000 TRIM): gather delegations, or signal on Snapshot instead.",
     );
@@ -70,17 +63,17 @@ describe("sdk/governance: each action says what the chain would refuse before an
     });
     expect(stages).toEqual(["signing", "mining"]);
     expect((await readProposalStatus(publicClient, { governor, proposalId })).state).toBe("Pending");
-    await refused(
+    await expectRefusal(
       propose(as(bob), { governor, actions, description }),
       `This proposal already exists (id ${proposalId}): change its description to propose it again.`,
     );
-    await refused(
+    await expectRefusal(
       castVote(as(bob), { governor, proposalId, support: Vote.For }),
       "This proposal is not open for voting: it is Pending.",
     );
 
     await time.increase(settings.votingDelaySeconds + 1);
-    await refused(
+    await expectRefusal(
       castVote(as(bob), { governor, proposalId, support: 7 }),
       "A vote is For (1), Against (0) or Abstain (2); got 7.",
     );
@@ -89,27 +82,30 @@ describe("sdk/governance: each action says what the chain would refuse before an
     ).toMatchObject({
       weight: holdings.alice,
     });
-    await refused(
+    await expectRefusal(
       castVote(as(alice), { governor, proposalId, support: Vote.Against }),
       "This account has already voted on this proposal.",
     );
-    await refused(castVote(as(eve), { governor, proposalId, support: Vote.For }), /^This account had no voting power/);
+    await expectRefusal(
+      castVote(as(eve), { governor, proposalId, support: Vote.For }),
+      /^This account had no voting power/,
+    );
     // carol signs; eve relays and pays the gas; the vote is carol's.
     const ballot = await signBallot(as(carol), { governor, proposalId, support: Vote.Against });
     expect(await castVoteBySignature(as(eve), { governor, ballot })).toMatchObject({ weight: holdings.carol });
-    await refused(
+    await expectRefusal(
       castVoteBySignature(as(eve), { governor, ballot }),
       "This account has already voted on this proposal.",
     );
     expect(await gov.governor.read.proposalVotes([proposalId])).toEqual([holdings.carol, holdings.alice, 0n]);
 
-    await refused(queue(as(eve), { governor, proposal }), "It cannot be queued: it is Active.");
+    await expectRefusal(queue(as(eve), { governor, proposal }), "It cannot be queued: it is Active.");
     await time.increaseTo(Number(await gov.governor.read.proposalDeadline([proposalId])) + 1);
-    await refused(execute(as(eve), { governor, proposal }), "It cannot be executed: it is Succeeded.");
+    await expectRefusal(execute(as(eve), { governor, proposal }), "It cannot be executed: it is Succeeded.");
     const { etaSeconds } = await queue(as(eve), { governor, proposal });
     expect(etaSeconds).toBe(BigInt(await time.latest()) + BigInt(settings.timelockMinDelaySeconds));
     const early = new Date(Number(etaSeconds) * 1000).toISOString();
-    await refused(
+    await expectRefusal(
       execute(as(eve), { governor, proposal }),
       `The timelock lets it execute from ${early.slice(0, 10)} ${early.slice(11, 16)} UTC.`,
     );
@@ -117,8 +113,11 @@ describe("sdk/governance: each action says what the chain would refuse before an
     await execute(as(eve), { governor, proposal });
     expect(await gov.registry.read.valueOf([parameterKey("rebalance.bandBps")])).toBe(400n);
     expect((await readProposalStatus(publicClient, { governor, proposalId })).state).toBe("Executed");
-    await refused(cancel(as(gov.accounts.guardian), { governor, proposal }), "It cannot be canceled: it is Executed.");
-    await refused(
+    await expectRefusal(
+      cancel(as(gov.accounts.guardian), { governor, proposal }),
+      "It cannot be canceled: it is Executed.",
+    );
+    await expectRefusal(
       readProposalStatus(publicClient, { governor, proposalId: 1n }),
       `There is no proposal 1 on the governor at ${governor}.`,
     );
@@ -133,7 +132,7 @@ describe("sdk/governance: each action says what the chain would refuse before an
     await propose(as(alice), { governor, ...mine });
     await propose(as(alice), { governor, ...other });
     const proposal = proposalArgs(mine.actions, mine.description);
-    await refused(
+    await expectRefusal(
       cancel(as(bob), { governor, proposal }),
       "Only its proposer or the proposal guardian may cancel a proposal.",
     );
@@ -142,7 +141,7 @@ describe("sdk/governance: each action says what the chain would refuse before an
 
     await chain.connection.networkHelpers.time.increase(settings.votingDelaySeconds + 1);
     const active = proposalArgs(other.actions, other.description);
-    await refused(
+    await expectRefusal(
       cancel(as(alice), { governor, proposal: active }),
       "Its proposer may cancel it only while it is Pending: it is Active.",
     );
@@ -153,11 +152,11 @@ describe("sdk/governance: each action says what the chain would refuse before an
     const gov = await chain.load();
     const { carol, dave, eve } = gov.accounts;
     const token = gov.token.address;
-    await refused(
+    await expectRefusal(
       delegate(as(dave), { token, delegatee: "0x1234" }),
       'Delegate to an address (0x and 40 hex digits); got "0x1234".',
     );
-    await refused(
+    await expectRefusal(
       delegate(as(dave), { token, delegatee: zeroAddress }),
       "Delegating to the zero address would leave your votes uncounted: pick an account.",
     );
@@ -172,12 +171,15 @@ describe("sdk/governance: each action says what the chain would refuse before an
     });
     await delegateBySignature(as(eve), { token, delegation });
     expect(await gov.token.read.delegates([dave.account.address])).toBe(getAddress(dave.account.address));
-    await refused(
+    await expectRefusal(
       delegateBySignature(as(eve), { token, delegation }),
       "This signed delegation was already used, or another was signed since.",
     );
     const late = await signDelegation(as(dave), { token, delegatee: carol.account.address, expirySeconds: now + 600n });
     await chain.connection.networkHelpers.time.increase(3_600);
-    await refused(delegateBySignature(as(eve), { token, delegation: late }), /^This signed delegation expired at /);
+    await expectRefusal(
+      delegateBySignature(as(eve), { token, delegation: late }),
+      /^This signed delegation expired at /,
+    );
   });
 });

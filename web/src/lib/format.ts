@@ -2,6 +2,8 @@
  * How the app writes numbers, with the unit in the name of each function: token amounts from wei, basis points,
  * seconds, timestamps. Pure and locale-fixed (en-US, UTC), so that the server's and the browser's renderings agree.
  */
+import { utcMinutes } from "../../../sdk/time.ts";
+
 const grouped = (digits: number) =>
   new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
@@ -43,11 +45,8 @@ export function formatDurationSeconds(seconds: number | bigint): string {
   return `${s} s`;
 }
 
-/** Seconds since the epoch as a UTC date and time: "2026-12-02 11:33 UTC". */
-export function formatTimestamp(seconds: number | bigint | string): string {
-  const iso = new Date(Number(seconds) * 1000).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
+/** Seconds since the epoch as a UTC date and time: "2026-12-02 11:33 UTC" (the SDK's messages say it the same way). */
+export const formatTimestamp = utcMinutes;
 
 /** Seconds since the epoch as a UTC date: "2026-12-02". */
 export function formatDate(seconds: number | bigint | string): string {
