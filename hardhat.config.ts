@@ -16,8 +16,9 @@ function solcJs(packageName: string) {
 const settings = { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" };
 /** Trimtab's contracts: solc 0.8.34. Morpho Blue (devnet only, pragma 0.8.19): its own compiler. */
 /**
- * The vault is near the 24 KB limit and, like the hedge module and the vault's exit plan, deep in locals: the IR
- * pipeline packs them smaller and without stack limits (at about twice the compile time, so only for them).
+ * The vault is near the 24 KB limit and, like the hedge module and the vault's exit plan (which the vault's
+ * valuation base compiles in), deep in locals: the IR pipeline packs them smaller and without stack limits (at about
+ * twice the compile time, so only for them).
  */
 const viaIR = { ...solcJs("solc"), settings: { ...settings, viaIR: true } };
 /** The vault itself is tuned for 100 runs rather than 200: about 80 bytes smaller, about 500 gas more per action. */
@@ -25,6 +26,7 @@ const vaultIR = { ...solcJs("solc"), settings: { ...settings, optimizer: { enabl
 const vaultOverrides = {
   "contracts/vault/PortfolioVault.sol": vaultIR,
   "contracts/vault/HedgeModule.sol": viaIR,
+  "contracts/vault/VaultValuation.sol": viaIR,
   "contracts/vault/libraries/ExitPlanLib.sol": viaIR,
 };
 const compilers = [
