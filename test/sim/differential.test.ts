@@ -1,12 +1,11 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parameterCatalog, parameterKey } from "../../parameters/index.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { readPriceHistory } from "../../sim/history.ts";
 import { withChanges } from "../../sim/model/params.ts";
 import { accumulatorLayout, createStrategy, type ActionRecord } from "../../sim/model/strategy.ts";
 import { createRandom } from "../../sim/random.ts";
-import type { Connection } from "../helpers/governance.ts";
+import { chainFixture } from "../helpers/fixture.ts";
 import { deployInvestedVault, type VaultStack } from "../helpers/vault.ts";
 import {
   depositOffset,
@@ -91,15 +90,10 @@ function defaultsOf(changes: Record<string, bigint>): Record<string, bigint> {
 }
 
 describe("The strategy model takes the contracts' decisions (differential replay on the devnet)", () => {
-  let connection: Connection;
-  let fixture: () => Promise<VaultStack>;
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fixture = async function replayFixture() {
-      const v = await deployInvestedVault(connection);
-      await connection.networkHelpers.time.increase(2 * stepSeconds);
-      return v;
-    };
+  const network = chainFixture(async (connection) => {
+    const v = await deployInvestedVault(connection);
+    await connection.networkHelpers.time.increase(2 * stepSeconds);
+    return v;
   });
 
   type Coverage = Record<
@@ -139,13 +133,13 @@ describe("The strategy model takes the contracts' decisions (differential replay
     let worstRedeemed = 0;
     let worst = 0;
     let worstSupply = 0;
-    const arbitrageur = await prepareArbitrageur(connection, v);
+    const arbitrageur = await prepareArbitrageur(network.connection, v);
     const defaults = new Map(parameterCatalog.map((p) => [p.name, p.value]));
     const updates = Object.entries(changes)
       .filter(([name, value]) => defaults.get(name) !== value)
       .map(([name, value]) => ({ key: parameterKey(name), value }));
     if (updates.length > 0) await v.registry.write.setParameters([updates], { account: v.asGov.account });
-    const publicClient = await connection.viem.getPublicClient();
+    const publicClient = await network.connection.viem.getPublicClient();
     const start = await readStartPoint(publicClient, v.vault.address);
     const startSeconds = Math.ceil(start.state.timeSeconds / stepSeconds) * stepSeconds;
 
@@ -211,7 +205,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
       (c) => c && Object.entries(c).map(([name, value]) => ({ key: parameterKey(name), value })),
     );
     const chain = await replayOnChain(
-      connection,
+      network.connection,
       v,
       arbitrageur,
       answers,
@@ -301,7 +295,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
     let worst = 0;
     let worstSupply = 0;
     for (let seed = 1; seed <= scenarios; seed++) {
-      const v = await connection.networkHelpers.loadFixture(fixture);
+      const v = await network.load();
       const { changes, answers } = scenario(seed);
       const result = await compare(v, seed, changes, answers, coverage);
       worst = Math.max(worst, result.worst);
@@ -322,7 +316,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
     let worstShares = 0;
     let deposits = 0;
     for (let seed = 101; seed <= 112; seed++) {
-      const v = await connection.networkHelpers.loadFixture(fixture);
+      const v = await network.load();
       const { changes, answers } = scenario(seed);
       // Bob deposits on about a third of the steps, from $1 to $200,000 each.
       const random = createRandom(seed * 7);
@@ -348,7 +342,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
     const coverage = newCoverage();
     let [withdrawals, reverted, worst] = [0, 0, 0];
     for (let seed = firstSeed; seed < firstSeed + 12; seed++) {
-      const v = await connection.networkHelpers.loadFixture(fixture);
+      const v = await network.load();
       const { changes, answers } = scenario(seed);
       const random = createRandom(seed * seedFactor);
       const holding = await v.vault.read.balanceOf([v.accounts.alice.account.address]);
@@ -385,7 +379,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
     const coverage = newCoverage();
     let changes = 0;
     for (let seed = 201; seed <= 212; seed++) {
-      const v = await connection.networkHelpers.loadFixture(fixture);
+      const v = await network.load();
       const scenarioOf = scenario(seed);
       const random = createRandom(seed * 11);
       // Two votes on the path, a day or more after the scenario's own changes (each parameter's interval is a
@@ -416,7 +410,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
     let staleSteps = 0;
     let unpricedExits = 0;
     for (let seed = 301; seed <= 312; seed++) {
-      const v = await connection.networkHelpers.loadFixture(fixture);
+      const v = await network.load();
       const { changes, answers } = scenario(seed);
       const random = createRandom(seed * 13);
       // One or two days on which the feeds post nothing: their answers are then a day old (past the hour allowed).
@@ -446,7 +440,7 @@ describe("The strategy model takes the contracts' decisions (differential replay
   it("liquidates as a Morpho liquidator does when a crash takes the collateral manager past its LLTV", async () => {
     const coverage = newCoverage();
     for (let seed = 1; seed <= 3; seed++) {
-      const v = await connection.networkHelpers.loadFixture(fixture);
+      const v = await network.load();
       // The collateral manager posts and borrows; rebalancing and leverage are paused so that only the crash moves
       // its LTV, to 88%, 92% or 97% (the last past what the collateral covers with Morpho's incentive: bad debt).
       await leverUp(v);
@@ -474,12 +468,12 @@ describe("The strategy model takes the contracts' decisions (differential replay
   it("repays from collateral as the chain does when the vault has no USDC at hand (crashes with rebalancing paused)", async () => {
     const coverage = newCoverage();
     for (let seed = 1; seed <= 3; seed++) {
-      const v = await connection.networkHelpers.loadFixture(fixture);
+      const v = await network.load();
       // The collateral manager posts and borrows first; then the vault's USDC leaves, and the guardian pauses
       // rebalancing so that nothing brings it back.
       await leverUp(v);
-      await connection.networkHelpers.impersonateAccount(v.vault.address);
-      await connection.networkHelpers.setBalance(v.vault.address, 10n ** 18n);
+      await network.connection.networkHelpers.impersonateAccount(v.vault.address);
+      await network.connection.networkHelpers.setBalance(v.vault.address, 10n ** 18n);
       await v.usdc.write.transfer([v.accounts.eve.account.address, await v.usdc.read.balanceOf([v.vault.address])], {
         account: v.vault.address,
       });

@@ -1,10 +1,10 @@
-import hre from "hardhat";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getAddress, maxUint256, parseEventLogs, parseUnits, type Address, type Hash } from "viem";
 import { parameterKey as key } from "../../parameters/index.ts";
 import { swapRouterAbi } from "../../sdk/abis/uniswap.ts";
 import { sqrtFloor } from "../../sdk/uniswap/sqrtPriceX96.ts";
-import { daySeconds, type Connection } from "../helpers/governance.ts";
+import { chainFixture } from "../helpers/fixture.ts";
+import { daySeconds } from "../helpers/governance.ts";
 import { expectRevert } from "../helpers/revert.ts";
 import {
   deployInvestedVault,
@@ -17,7 +17,6 @@ import {
 import { CollateralAction as Action, HedgeAction } from "../../sim/model/actions.ts";
 
 const usd = (n: string) => parseUnits(n, 6);
-/** CollateralAction enum values. */
 
 /**
  * The vault's promises to its holders, each against the attack or accident a security review found breaking it:
@@ -25,22 +24,12 @@ const usd = (n: string) => parseUnits(n, 6);
  * failing position cannot block, ERC-4626 views that never overpromise.
  */
 describe("Vault safety: what the vault promises holders", () => {
-  let connection: Connection;
-  let fresh: () => Promise<VaultStack>;
-  let invested: () => Promise<VaultStack>;
-
-  beforeAll(async () => {
-    connection = await hre.network.create();
-    fresh = async function freshVault() {
-      return deployVault(connection);
-    };
-    invested = async function investedVault() {
-      return deployInvestedVault(connection);
-    };
-  });
-  const increase = (s: number) => connection.networkHelpers.time.increase(s);
+  const network = chainFixture(deployVault);
+  const fresh = network.load;
+  const invested = network.fixture(deployInvestedVault);
+  const increase = (s: number) => network.connection.networkHelpers.time.increase(s);
   const receipt = async (hash: Promise<Hash>) =>
-    (await connection.viem.getPublicClient()).waitForTransactionReceipt({ hash: await hash });
+    (await network.connection.viem.getPublicClient()).waitForTransactionReceipt({ hash: await hash });
 
   /**
    * Eve moves the WETH/USDC pool to `bps` (signed) off the oracle's price, to the wei of sqrtPriceX96 the vault
@@ -71,7 +60,7 @@ describe("Vault safety: what the vault promises holders", () => {
    */
   async function push(v: VaultStack, tokenIn: Address, tokenOut: Address, amountIn: bigint, sqrtPriceLimitX96 = 0n) {
     const { eve } = v.accounts;
-    const token = await connection.viem.getContractAt("DevnetToken", tokenIn);
+    const token = await network.connection.viem.getContractAt("DevnetToken", tokenIn);
     await token.write.mint([eve.account.address, amountIn]);
     await token.write.approve([v.devnet.record.uniswap.swapRouter, maxUint256], { account: eve.account });
     await eve.writeContract({
@@ -85,7 +74,7 @@ describe("Vault safety: what the vault promises holders", () => {
   describe("fees only on real gains", () => {
     for (const donation of [1n, 999n]) {
       it(`a ${donation}-wei donation before the first deposit takes no performance fee from a $1M deposit`, async () => {
-        const v = await connection.networkHelpers.loadFixture(fresh);
+        const v = await fresh();
         const { alice, eve } = v.accounts;
         await v.usdc.write.transfer([v.vault.address, donation], { account: eve.account });
         await v.vault.write.deposit([usd("1000000"), alice.account.address], { account: alice.account });
@@ -101,12 +90,12 @@ describe("Vault safety: what the vault promises holders", () => {
     }
 
     it("after every holder left, a new $1M deposit pays no performance fee on the dust left behind", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice, bob } = v.accounts;
       // The treasury's fee shares leave too, so that the supply reaches zero with the unwind's dust in the vault.
       const treasury = v.timelock.address;
-      await connection.networkHelpers.impersonateAccount(treasury);
-      await connection.networkHelpers.setBalance(treasury, 10n ** 18n);
+      await network.connection.networkHelpers.impersonateAccount(treasury);
+      await network.connection.networkHelpers.setBalance(treasury, 10n ** 18n);
       await v.vault.write.redeemInKind(
         [await v.vault.read.balanceOf([alice.account.address]), alice.account.address, alice.account.address],
         { account: alice.account },
@@ -134,7 +123,7 @@ describe("Vault safety: what the vault promises holders", () => {
       const { alice } = v.accounts;
       const shares = (await v.vault.read.balanceOf([alice.account.address])) / 5n;
       const args = [shares, alice.account.address, alice.account.address] as const;
-      await connection.networkHelpers.time.setNextBlockTimestamp(at);
+      await network.connection.networkHelpers.time.setNextBlockTimestamp(at);
       const { logs, status } = await receipt(
         exit === "cash"
           ? v.vault.write.redeem(args, { account: alice.account })
@@ -145,12 +134,12 @@ describe("Vault safety: what the vault promises holders", () => {
     }
 
     it("an exit in kind above the high-water mark pays the same performance fee as an exit in cash", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       // WETH +20%: the share price is above the mark.
       const [, weth] = await v.feeds.WETH.read.latestRoundData();
       await v.setPrices({ WETH: (weth * 12n) / 10n });
-      const at = (await connection.networkHelpers.time.latest()) + 60;
-      const before = await connection.networkHelpers.takeSnapshot();
+      const at = (await network.connection.networkHelpers.time.latest()) + 60;
+      const before = await network.connection.networkHelpers.takeSnapshot();
       const cash = await exitFees(v, "cash", at);
       await before.restore();
       const inKind = await exitFees(v, "inKind", at);
@@ -161,13 +150,13 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("above the mark, every holder and then the treasury leave in kind: the last exits' rounding dust takes no performance fee, and the supply reaches zero", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice } = v.accounts;
       const [, weth] = await v.feeds.WETH.read.latestRoundData();
       await v.setPrices({ WETH: (weth * 12n) / 10n });
       const treasury = v.timelock.address;
-      await connection.networkHelpers.impersonateAccount(treasury);
-      await connection.networkHelpers.setBalance(treasury, 10n ** 18n);
+      await network.connection.networkHelpers.impersonateAccount(treasury);
+      await network.connection.networkHelpers.setBalance(treasury, 10n ** 18n);
       const aliceShares = await v.vault.read.balanceOf([alice.account.address]);
       await v.vault.write.redeemInKind([aliceShares, alice.account.address, alice.account.address], {
         account: alice.account,
@@ -189,12 +178,12 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("an exit in kind while a feed answers zero needs no price: it pays, accruing the management fee alone", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const [, weth] = await v.feeds.WETH.read.latestRoundData();
       await v.setPrices({ WETH: (weth * 12n) / 10n });
       const mark = await v.vault.read.highWaterMarkWad();
       await v.feeds.WBTC.write.setAnswer([0n]);
-      const fees = await exitFees(v, "inKind", (await connection.networkHelpers.time.latest()) + 60);
+      const fees = await exitFees(v, "inKind", (await network.connection.networkHelpers.time.latest()) + 60);
       expect(fees).toHaveLength(1);
       expect(fees[0]!.managementShares).toBeGreaterThan(0n);
       expect(fees[0]!.performanceShares).toBe(0n);
@@ -208,8 +197,8 @@ describe("Vault safety: what the vault promises holders", () => {
     for (const lagBps of [50n, 100n, 200n]) {
       for (const exit of ["inKind", "cash"] as const) {
         it(`with the market ${Number(lagBps) / 100}% above the feeds, a deposit then an exit ${exit === "inKind" ? "in kind" : "in cash"} gains nothing`, async () => {
-          const v = await connection.networkHelpers.loadFixture(invested);
-          const result = await oracleLagRoundTrip(connection, v, { lagBps, exit, deposit: usd("1000000") });
+          const v = await invested();
+          const result = await oracleLagRoundTrip(network.connection, v, { lagBps, exit, deposit: usd("1000000") });
           expect(result).toHaveProperty("gainUsdc");
           if ("gainUsdc" in result) expect(result.gainUsdc).toBeLessThanOrEqual(0n);
         });
@@ -217,9 +206,9 @@ describe("Vault safety: what the vault promises holders", () => {
     }
 
     it("with the market 1.99% below the feeds (a fall not yet reported), a deposit then an exit in kind gains nothing", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       // 1.99%: at 2% the pools' own rounding (their sqrt price is floored) puts WBTC's a hair past the bound.
-      const result = await oracleLagRoundTrip(connection, v, {
+      const result = await oracleLagRoundTrip(network.connection, v, {
         lagBps: -199n,
         exit: "inKind",
         deposit: usd("1000000"),
@@ -229,7 +218,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a pool pushed below its feed cannot cheapen shares: a deposit pays the higher of the two prices", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const before = await v.vault.read.previewDeposit([usd("1000000")]);
       await pushWethTo(v, -150n, 0n);
       // Unchanged but for the few seconds of management fee the pushes took (more shares by about 2e-9).
@@ -241,7 +230,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a pool further than the deviation bound from its feed refuses deposits, and maxDeposit says so", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { bob } = v.accounts;
       await pushWethTo(v, 300n, 0n);
       expect(await v.vault.read.maxDeposit([bob.account.address])).toBe(0n);
@@ -259,7 +248,7 @@ describe("Vault safety: what the vault promises holders", () => {
 
   describe("nobody can lock rebalancing", () => {
     it("a rebalance that fills nothing reverts and starts no interval; after the pool comes back a keeper rebalances at once", async () => {
-      const v = await connection.networkHelpers.loadFixture(fresh);
+      const v = await fresh();
       const { alice, eve } = v.accounts;
       await v.vault.write.deposit([usd("200000"), alice.account.address], { account: alice.account });
       const last = await v.vault.read.lastRebalanceAt();
@@ -276,7 +265,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a trade skipped for a pushed pool leaves the interval unstarted, so the skipped asset is bought as soon as the pool returns", async () => {
-      const v = await connection.networkHelpers.loadFixture(fresh);
+      const v = await fresh();
       const { alice, eve } = v.accounts;
       await v.vault.write.deposit([usd("200000"), alice.account.address], { account: alice.account });
       const last = await v.vault.read.lastRebalanceAt();
@@ -293,7 +282,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a pool pushed to a wei inside the slippage limit leaves the vault a fill of a few wei, not a revert", async () => {
-      const v = await connection.networkHelpers.loadFixture(fresh);
+      const v = await fresh();
       const { alice, eve } = v.accounts;
       await v.vault.write.deposit([usd("200000"), alice.account.address], { account: alice.account });
       // The buy limit is the oracle plus the 50 bps bound less the 30 bps fee: the griefer stops a wei short of it.
@@ -307,7 +296,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a buy funded by a sale the slippage bound cut short spends only the base asset the sale brought", async () => {
-      const v = await connection.networkHelpers.loadFixture(fresh);
+      const v = await fresh();
       const { alice, eve } = v.accounts;
       // All in risk assets: USDC's weight moves to WETH, a governance step (10%) a day.
       const steps: [bigint, bigint][] = [
@@ -330,7 +319,7 @@ describe("Vault safety: what the vault promises holders", () => {
       }
       await v.setPrices();
       await v.vault.write.deposit([usd("1000000"), alice.account.address], { account: alice.account });
-      await rebalanceUntilSettled(connection, v);
+      await rebalanceUntilSettled(network.connection, v);
       await v.registry.write.setParameters(
         [
           [
@@ -359,7 +348,7 @@ describe("Vault safety: what the vault promises holders", () => {
 
   describe("the guardian cannot close the exit", () => {
     it("a slippage bound tightened below the pool fee (50 → 25 bps with 30 bps pools) leaves cash redemptions open", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice, guardian } = v.accounts;
       await v.registry.write.tighten([[{ key: key("rebalance.maxSlippageBps"), value: 25n }]], {
         account: guardian.account,
@@ -375,7 +364,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a grace tightened to half an hour leaves cash redemptions open on answers an hour and three quarters old", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice, guardian } = v.accounts;
       await v.registry.write.tighten([[{ key: key("oracle.maxStalenessSec"), value: 1_800n }]], {
         account: guardian.account,
@@ -396,14 +385,14 @@ describe("Vault safety: what the vault promises holders", () => {
 
     /** Posts USDC's answer `ageSec` old now, and WETH's and WBTC's afresh. */
     async function usdcAged(v: VaultStack, ageSec: number) {
-      const now = await connection.networkHelpers.time.latest();
+      const now = await network.connection.networkHelpers.time.latest();
       const [, answer] = await v.feeds.USDC.read.latestRoundData();
       await v.setPrices();
       await v.feeds.USDC.write.setAnswerAt([answer, BigInt(now - ageSec)]);
     }
 
     it("a USDC answer 20 hours old, within its daily heartbeat, still prices deposits, rebalances and the collateral manager", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { bob } = v.accounts;
       await usdcAged(v, 20 * hour);
       expect(await v.vault.read.maxDeposit([bob.account.address])).toBeGreaterThan(0n);
@@ -415,7 +404,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a WETH answer past its hourly heartbeat and the grace refuses trading at once, whatever USDC's daily heartbeat allows", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice } = v.accounts;
       await v.setPrices();
       await increase(2 * hour + 1);
@@ -434,7 +423,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a USDC feed silent past its heartbeat and an hour closes cash exits (maxRedeem 0), and an exit in kind still pays", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice } = v.accounts;
       await usdcAged(v, 25 * hour + 1);
       expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(0n);
@@ -451,7 +440,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a heartbeat describes its feed: the guardian cannot move it, governance can", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { guardian } = v.accounts;
       await expectRevert(
         v.registry.write.tighten([[{ key: key("heartbeat.WETH"), value: 1_800n }]], { account: guardian.account }),
@@ -468,7 +457,7 @@ describe("Vault safety: what the vault promises holders", () => {
 
   describe("a module's failing position cannot block an exit", () => {
     it("with the lending market's oracle failing, an in-kind exit still pays, and reports the release it could not make", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice, eve } = v.accounts;
       for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
       expect((await v.collateralManager.read.position())[2]).toBeGreaterThan(0n);
@@ -488,7 +477,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("with a feed at zero and the hedge short larger than the spot WETH, an in-kind exit pays her spot part of every token", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice, bob, eve } = v.accounts;
       // The hedge shorts 60% of the WETH exposure while half of it is posted as collateral: the short exceeds the
       // spot. Bob's cash, not yet invested, pays the hedge's margin.
@@ -524,13 +513,13 @@ describe("Vault safety: what the vault promises holders", () => {
 
   describe("a module swap loses nothing", () => {
     it("a collateral manager replaced while it holds a position stays counted, unwinds, and then hands over", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { eve } = v.accounts;
       for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
       const [, collateral, debt] = await v.collateralManager.read.position();
       expect(debt).toBeGreaterThan(0n);
       const { morpho, tokens, uniswap } = v.devnet.record;
-      const replacement = await connection.viem.deployContract("CollateralManager", [
+      const replacement = await network.connection.viem.deployContract("CollateralManager", [
         v.vault.address,
         morpho.morpho,
         {
@@ -576,7 +565,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a collateral manager replaced when the vault has no USDC repays its whole debt from its collateral, then hands over", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { eve } = v.accounts;
       for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
       const { morpho, tokens, uniswap } = v.devnet.record;
@@ -589,7 +578,7 @@ describe("Vault safety: what the vault promises holders", () => {
       };
       // The manager's debt repaid down to a few of Morpho's borrow shares (a millionth of a wei of debt each): its
       // whole debt, one wei rounded up, is worth far more shares than it owes.
-      const lending = await connection.viem.getContractAt("Morpho", morpho.morpho);
+      const lending = await network.connection.viem.getContractAt("Morpho", morpho.morpho);
       const id = await v.collateralManager.read.marketId();
       const [, shares] = await lending.read.position([id, v.collateralManager.address]);
       await v.usdc.write.mint([eve.account.address, parseUnits("1000000", 6)]);
@@ -598,12 +587,12 @@ describe("Vault safety: what the vault promises holders", () => {
       const [, collateral, debt] = await v.collateralManager.read.position();
       expect(debt).toBeGreaterThan(0n);
       // The vault's USDC leaves (all of it invested or paid out): the old manager's repayment is all from collateral.
-      await connection.networkHelpers.impersonateAccount(v.vault.address);
-      await connection.networkHelpers.setBalance(v.vault.address, 10n ** 18n);
+      await network.connection.networkHelpers.impersonateAccount(v.vault.address);
+      await network.connection.networkHelpers.setBalance(v.vault.address, 10n ** 18n);
       await v.usdc.write.transfer([eve.account.address, await v.usdc.read.balanceOf([v.vault.address])], {
         account: v.vault.address,
       });
-      const replacement = await connection.viem.deployContract("CollateralManager", [
+      const replacement = await network.connection.viem.deployContract("CollateralManager", [
         v.vault.address,
         morpho.morpho,
         market,
@@ -627,13 +616,13 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("a hedge replaced while it holds a short stays counted, buys its short back, returns its margin, then hands over", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { eve } = v.accounts;
       await v.hedgeModule.write.manage({ account: eve.account });
       await v.setPrices(); // arbitrageurs realign the pool after the hedge's sale
       expect((await v.hedgeModule.read.position())[3]).toBeGreaterThan(0n);
       const { morpho, tokens, uniswap } = v.devnet.record;
-      const replacement = await connection.viem.deployContract("HedgeModule", [
+      const replacement = await network.connection.viem.deployContract("HedgeModule", [
         v.vault.address,
         morpho.morpho,
         {
@@ -667,7 +656,7 @@ describe("Vault safety: what the vault promises holders", () => {
 
   describe("the collateral manager under a maximum below its target", () => {
     it("deleverages to the maximum (no underflow) and does not borrow back above it", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { eve, guardian } = v.accounts;
       for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
       expect(await v.collateralManager.read.ltvBps()).toBeGreaterThan(2_500n);
@@ -692,7 +681,7 @@ describe("Vault safety: what the vault promises holders", () => {
 
   describe("ERC-4626 views", () => {
     it("previewRedeem, convertToAssets and maxWithdraw of a 1 USDC vault say what redeem pays, and withdraw(maxWithdraw) succeeds", async () => {
-      const v = await connection.networkHelpers.loadFixture(fresh);
+      const v = await fresh();
       const { alice, bob } = v.accounts;
       await v.vault.write.deposit([usd("1"), alice.account.address], { account: alice.account });
       const shares = await v.vault.read.balanceOf([alice.account.address]);
@@ -705,7 +694,9 @@ describe("Vault safety: what the vault promises holders", () => {
 
       await v.vault.write.deposit([usd("1000"), bob.account.address], { account: bob.account });
       // Read as of the block the withdrawal lands in (a second later: a second more of management fee).
-      await connection.networkHelpers.time.setNextBlockTimestamp((await connection.networkHelpers.time.latest()) + 1);
+      await network.connection.networkHelpers.time.setNextBlockTimestamp(
+        (await network.connection.networkHelpers.time.latest()) + 1,
+      );
       const max = await v.vault.read.maxWithdraw([bob.account.address], { blockTag: "pending" });
       const before = await v.usdc.read.balanceOf([bob.account.address]);
       await v.vault.write.withdraw([max, bob.account.address, bob.account.address], { account: bob.account });
@@ -713,7 +704,7 @@ describe("Vault safety: what the vault promises holders", () => {
     });
 
     it("on an invested vault with collateral and a hedge, redeem pays at least previewRedeem for any part of a holding", async () => {
-      const v = await connection.networkHelpers.loadFixture(invested);
+      const v = await invested();
       const { alice, eve } = v.accounts;
       for (let i = 0; i < 2; i++) await v.collateralManager.write.manage({ account: eve.account });
       await v.hedgeModule.write.manage({ account: eve.account });
