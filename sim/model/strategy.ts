@@ -17,7 +17,10 @@ import { secondsPerYear as YEAR_SECONDS } from "../market/types.ts";
 import { CollateralAction, HedgeAction, type CollateralActionCode, type HedgeActionCode } from "./actions.ts";
 import { actionGas } from "./gas.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./types.ts";
+import { accumulatorLayout, decodeState, encodeState, resetAccumulators, stateLayout } from "./stateVector.ts";
 import { priceOfSqrt, sqrtPriceOf, swapExactIn, type SwapResult } from "./uniswapV3.ts";
+
+export { accumulatorLayout, stateLayout } from "./stateVector.ts";
 
 const BPS = 10_000;
 /** Multiplying by these is several times faster than dividing by BPS or 6 (the model's hottest operations). */
@@ -30,26 +33,6 @@ const DERISK_SLIPPAGE_OVER_FEE_BPS = 20;
 /** SwapLib's ROUNDING_WEI: units of input, and of output, a fill may lose to the pool's roundings. */
 const ROUNDING_UNITS = 2;
 
-/** Offsets into a state vector; balances start at `balances` (one per asset, base first). */
-export const stateLayout = {
-  supply: 0,
-  highWaterMark: 1,
-  lastFeeAccrual: 2,
-  lastRebalance: 3,
-  /** Collateral manager: collateral, vault's share of the market's borrow, market supply, market borrow, update. */
-  cmCollateral: 4,
-  cmShare: 5,
-  cmSupply: 6,
-  cmBorrow: 7,
-  cmLastUpdate: 8,
-  /** Hedge: the same five. */
-  hCollateral: 9,
-  hShare: 10,
-  hSupply: 11,
-  hBorrow: 12,
-  hLastUpdate: 13,
-  balances: 14,
-} as const;
 const L = stateLayout;
 
 /** Offsets of the scalar parameters in a kernel's parameter array. */
@@ -72,31 +55,6 @@ const P_CM_MAX_LTV_BPS = 15;
 const P_H_MAX_LTV_BPS = 16;
 const P_SIZE = 17;
 
-/** Offsets into a path's accumulators. */
-export const accumulatorLayout = {
-  rebalances: 0,
-  trades: 1,
-  /** Base-asset value traded by rebalances and the hedge. */
-  turnover: 2,
-  /** Base-asset value of the fee shares minted. */
-  fees: 3,
-  gas: 4,
-  collateralActions: 5,
-  hedgeActions: 6,
-  liquidations: 7,
-  /** Lowest health factor seen (lltv × collateral value / debt), Infinity while nothing is borrowed. */
-  minHealth: 8,
-  /** Keeper transactions that would revert (a trade past the bounds, a market without liquidity). */
-  reverts: 9,
-  /** Interest accrued on the modules' debts, in base-asset value. */
-  borrowCost: 10,
-  /** Hedge effectiveness sums: Σ(exposure P&L)², Σ(exposure + hedge P&L)², and the last step's exposure and short. */
-  exposurePnlSq: 11,
-  hedgedPnlSq: 12,
-  lastExposure: 13,
-  lastShort: 14,
-  size: 15,
-} as const;
 const A = accumulatorLayout;
 
 /** What one keeper action did, for the differential tests and the backtest's log. */
@@ -1094,57 +1052,10 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const encode = (state: VaultState, into: Float64Array) => {
     scratch[STEP_TIME] = NaN;
     pricesFrom = undefined;
-    into.fill(0);
-    into[L.supply] = state.supply;
-    into[L.highWaterMark] = state.highWaterMark;
-    into[L.lastFeeAccrual] = state.lastFeeAccrualSeconds;
-    into[L.lastRebalance] = state.lastRebalanceSeconds;
-    for (const [o, position, market] of [
-      [L.cmCollateral, state.collateral, cm?.market],
-      [L.hCollateral, state.hedge, hedge?.market],
-    ] as const) {
-      if (!market) continue;
-      const p = position ?? {
-        collateral: 0,
-        debt: 0,
-        marketSupplyAssets: market.totalSupplyAssets,
-        marketBorrowAssets: market.totalBorrowAssets,
-        marketLastUpdateSeconds: market.lastUpdateSeconds,
-      };
-      into[o] = p.collateral;
-      into[o + 1] = p.marketBorrowAssets > 0 ? p.debt / p.marketBorrowAssets : 0;
-      into[o + 2] = p.marketSupplyAssets;
-      into[o + 3] = p.marketBorrowAssets;
-      into[o + 4] = p.marketLastUpdateSeconds;
-    }
-    state.balances.forEach((b, i) => (into[L.balances + i] = b));
-    return into;
+    return encodeState(setup, state, into);
   };
 
-  const decode = (v: Float64Array, timeSeconds: number): VaultState => {
-    const position = (o: number) => ({
-      collateral: v[o]!,
-      debt: v[o + 1]! * v[o + 3]!,
-      marketSupplyAssets: v[o + 2]!,
-      marketBorrowAssets: v[o + 3]!,
-      marketLastUpdateSeconds: v[o + 4]!,
-    });
-    return {
-      timeSeconds,
-      balances: Array.from(v.subarray(L.balances, L.balances + n)),
-      supply: v[L.supply]!,
-      highWaterMark: v[L.highWaterMark]!,
-      lastFeeAccrualSeconds: v[L.lastFeeAccrual]!,
-      lastRebalanceSeconds: v[L.lastRebalance]!,
-      ...(cm ? { collateral: position(L.cmCollateral) } : {}),
-      ...(hedge ? { hedge: position(L.hCollateral) } : {}),
-    };
-  };
-
-  const resetAccumulators = (acc: Float64Array) => {
-    acc.fill(0);
-    acc[A.minHealth] = Infinity;
-  };
+  const decode = (v: Float64Array, timeSeconds: number) => decodeState(setup, v, timeSeconds);
 
   const runPath = (
     start: Float64Array,
