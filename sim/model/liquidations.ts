@@ -1,0 +1,77 @@
+/**
+ * The modules' positions against their markets' liquidation LTVs: the lowest health factor a path sees, and the
+ * liquidations a Morpho liquidator would make once a position's LTV passes its LLTV (in the Monte Carlo only: nobody
+ * liquidates on the differential tests' devnet).
+ */
+import type { KernelContext } from "./kernel.ts";
+import type { Lending } from "./lending.ts";
+import { accumulatorLayout, stateLayout } from "./stateVector.ts";
+
+// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+const { cmCollateral: CM_COLLATERAL, hCollateral: H_COLLATERAL } = stateLayout;
+const { liquidations: LIQUIDATIONS, minHealth: MIN_HEALTH } = accumulatorLayout;
+
+/** Morpho's liquidation incentive factor for a market's LLTV: min(1.15, 1 / (1 − 0.3 · (1 − lltv))). */
+export const liquidationIncentive = (lltv: number): number => Math.min(1.15, 1 / (1 - 0.3 * (1 - lltv)));
+
+export type Liquidations = ReturnType<typeof createLiquidations>;
+
+export function createLiquidations(context: KernelContext, lending: Lending) {
+  const {
+    hasCollateral,
+    hasHedge,
+    pricesInBase,
+    onAction,
+    collateralAsset,
+    hedgeAsset,
+    collateralLltv,
+    hedgeLltv,
+    collateralFixedRatePerSecond,
+    hedgeFixedRatePerSecond,
+  } = context;
+  const { accrue, addBorrowCost, repay, collateralDebt, hedgeShort } = lending;
+
+  /** A liquidator repays the collateral manager's debt and seizes its collateral (what it does not cover is bad debt). */
+  const liquidateCollateral = (vector: Float64Array, timeSeconds: number, acc: Float64Array) => {
+    const debt = collateralDebt();
+    const price = pricesInBase[collateralAsset]!;
+    const collateralValue = vector[CM_COLLATERAL]! * price;
+    const seized = Math.min(debt * liquidationIncentive(collateralLltv), collateralValue);
+    addBorrowCost(accrue(vector, CM_COLLATERAL, collateralFixedRatePerSecond, timeSeconds));
+    vector[CM_COLLATERAL] = vector[CM_COLLATERAL]! - seized / price;
+    repay(vector, CM_COLLATERAL, collateralFixedRatePerSecond, timeSeconds, Infinity, 1);
+    acc[LIQUIDATIONS] = acc[LIQUIDATIONS]! + 1;
+    onAction?.({ kind: "liquidation", module: "collateral", repaid: debt });
+  };
+
+  /** A liquidator repays the hedge's short and seizes its base-asset collateral. */
+  const liquidateHedge = (vector: Float64Array, timeSeconds: number, acc: Float64Array) => {
+    const short = hedgeShort();
+    const price = pricesInBase[hedgeAsset]!;
+    const collateral = vector[H_COLLATERAL]!;
+    const seized = Math.min(short * price * liquidationIncentive(hedgeLltv), collateral);
+    addBorrowCost(accrue(vector, H_COLLATERAL, hedgeFixedRatePerSecond, timeSeconds) * price);
+    vector[H_COLLATERAL] = collateral - seized;
+    repay(vector, H_COLLATERAL, hedgeFixedRatePerSecond, timeSeconds, Infinity, price);
+    acc[LIQUIDATIONS] = acc[LIQUIDATIONS]! + 1;
+    onAction?.({ kind: "liquidation", module: "hedge", repaid: short });
+  };
+
+  /** Health factors now (lltv × collateral value / debt): keeps the lowest in `acc`. */
+  const trackHealth = (vector: Float64Array, acc: Float64Array) => {
+    if (hasCollateral) {
+      const debt = collateralDebt();
+      // Divided only when it is a new low.
+      const covered = vector[CM_COLLATERAL]! * pricesInBase[collateralAsset]! * collateralLltv;
+      if (debt > 0 && covered < acc[MIN_HEALTH]! * debt) acc[MIN_HEALTH] = covered / debt;
+    }
+    if (hasHedge) {
+      const short = hedgeShort();
+      const price = pricesInBase[hedgeAsset]!;
+      const covered = vector[H_COLLATERAL]! * hedgeLltv;
+      if (short > 0 && covered < acc[MIN_HEALTH]! * short * price) acc[MIN_HEALTH] = covered / (short * price);
+    }
+  };
+
+  return { liquidateCollateral, liquidateHedge, trackHealth };
+}
