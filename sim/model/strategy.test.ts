@@ -93,7 +93,10 @@ describe("The strategy model: one keeper cycle a step, as the contracts decide",
   it("posts collateral and borrows to the target LTV, then deleverages after a crash", () => {
     const run = play({ prices: [at(3_000), at(3_000), at(1_900)], days: 3 });
     const collateral = kinds(run.actions, "collateral") as Extract<ActionRecord, { kind: "collateral" }>[];
-    expect(collateral.slice(0, 2).map((c) => c.action)).toEqual([2, 4]); // post, then borrow
+    expect(collateral.slice(0, 2).map((c) => c.action)).toEqual([
+      CollateralAction.PostCollateral,
+      CollateralAction.Borrow,
+    ]);
     const afterBorrow = play({ prices: [at(3_000)], days: 1 });
     const position = afterBorrow.state.collateral!;
     expect((position.debt / (position.collateral * 3_000)) * 10_000).toBeCloseTo(3_000, 0);
