@@ -6,13 +6,15 @@
 import { CollateralAction, type CollateralActionCode } from "./actions.ts";
 import type { Fees } from "./fees.ts";
 import { actionGas } from "./gas.ts";
-import { BPS, INV_BPS, countRevert, paramLayout, type KernelContext } from "./kernel.ts";
+import { basisPoints, countRevert, paramLayout, type KernelContext } from "./kernel.ts";
 import type { Lending } from "./lending.ts";
 import type { Prices } from "./prices.ts";
 import { accumulatorLayout, stateLayout } from "./stateVector.ts";
 import { ROUNDING_UNITS, type Swaps } from "./swaps.ts";
 
-// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+// Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
+// of loads.
+const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { balances: BALANCES, cmCollateral: CM_COLLATERAL } = stateLayout;
 const { collateralActions: COLLATERAL_ACTIONS, gas: GAS } = accumulatorLayout;
 const { collateralMaxLtvBps: COLLATERAL_MAX_LTV_BPS, targetLtvBps: TARGET_LTV_BPS } = paramLayout;

@@ -4,14 +4,16 @@
  * collateral that frees) and redeem (the same, each risk part then sold on its pool, all or nothing).
  */
 import type { Fees } from "./fees.ts";
-import { BPS, INV_BPS, type KernelContext } from "./kernel.ts";
+import { basisPoints, type KernelContext } from "./kernel.ts";
 import type { Lending } from "./lending.ts";
 import type { Prices } from "./prices.ts";
 import { stateLayout } from "./stateVector.ts";
 import type { Swaps } from "./swaps.ts";
 import type { Valuation } from "./valuation.ts";
 
-// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+// Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
+// of loads.
+const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const {
   balances: BALANCES,
   cmCollateral: CM_COLLATERAL,

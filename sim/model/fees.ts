@@ -4,11 +4,13 @@
  * what a share is worth.
  */
 import { secondsPerYear } from "../market/types.ts";
-import { BPS, INV_BPS, paramLayout, type KernelContext } from "./kernel.ts";
+import { basisPoints, paramLayout, type KernelContext } from "./kernel.ts";
 import { accumulatorLayout, stateLayout } from "./stateVector.ts";
 import type { Valuation } from "./valuation.ts";
 
-// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+// Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
+// of loads.
+const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { highWaterMark: HIGH_WATER_MARK, lastFeeAccrual: LAST_FEE_ACCRUAL, supply: SUPPLY } = stateLayout;
 const { fees: FEES } = accumulatorLayout;
 const { managementFeeBps: MANAGEMENT_FEE_BPS, performanceFeeBps: PERFORMANCE_FEE_BPS } = paramLayout;

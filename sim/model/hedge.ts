@@ -7,13 +7,15 @@
 import { HedgeAction, type HedgeActionCode } from "./actions.ts";
 import type { Fees } from "./fees.ts";
 import { actionGas } from "./gas.ts";
-import { BPS, INV_BPS, countRevert, paramLayout, type KernelContext } from "./kernel.ts";
+import { basisPoints, countRevert, paramLayout, type KernelContext } from "./kernel.ts";
 import type { Lending } from "./lending.ts";
 import type { Prices } from "./prices.ts";
 import { accumulatorLayout, positionLayout, stateLayout } from "./stateVector.ts";
 import type { Swaps } from "./swaps.ts";
 
-// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+// Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
+// of loads.
+const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { balances: BALANCES, cmCollateral: CM_COLLATERAL, hCollateral: H_COLLATERAL } = stateLayout;
 const { lastUpdate: LAST_UPDATE } = positionLayout;
 const { borrowCost: BORROW_COST, gas: GAS, hedgeActions: HEDGE_ACTIONS, turnover: TURNOVER } = accumulatorLayout;

@@ -12,7 +12,7 @@
 import { CollateralAction, HedgeAction, type CollateralActionCode } from "./actions.ts";
 import type { Collateral } from "./collateral.ts";
 import type { Hedge } from "./hedge.ts";
-import { BPS, INV_BPS, paramLayout, type KernelContext } from "./kernel.ts";
+import { basisPoints, paramLayout, type KernelContext } from "./kernel.ts";
 import type { Lending } from "./lending.ts";
 import type { Liquidations } from "./liquidations.ts";
 import type { Prices } from "./prices.ts";
@@ -20,7 +20,9 @@ import type { Rebalance } from "./rebalance.ts";
 import { accumulatorLayout, stateLayout } from "./stateVector.ts";
 import type { Valuation } from "./valuation.ts";
 
-// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+// Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
+// of loads.
+const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const {
   balances: BALANCES,
   cmCollateral: CM_COLLATERAL,

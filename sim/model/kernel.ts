@@ -9,9 +9,13 @@ import { accumulatorLayout } from "./stateVector.ts";
 import type { StrategyParams, VaultSetup } from "./types.ts";
 import type { SwapResult } from "./uniswapV3.ts";
 
-export const BPS = 10_000;
-/** Multiplying by this is several times faster than dividing by BPS (one of the model's hottest operations). */
-export const INV_BPS = 1 / BPS;
+/**
+ * Basis points: the whole (10,000) and its inverse (multiplying by it is several times faster than dividing, one of
+ * the model's hottest operations). Each module binds them to its own `BPS` and `INV_BPS`, as it binds the layouts'
+ * offsets: an imported constant read in the hot loop is a chain of loads (bench:sim 5% slower).
+ */
+export const basisPoints = { whole: 10_000, inverse: 1 / 10_000 } as const;
+const { whole: BPS } = basisPoints;
 
 /** What one keeper action did, for the differential tests and the backtest's log. */
 export type ActionRecord =

@@ -3,14 +3,16 @@
  * weights, each capped at `rebalance.maxTradeBps` of NAV, sells before buys, buys limited to the base asset at hand;
  * each filled within the slippage bound on its pool, and the whole transaction reverted when any fill would.
  */
-import { BPS, INV_BPS, countRevert, paramLayout, type KernelContext } from "./kernel.ts";
+import { basisPoints, countRevert, paramLayout, type KernelContext } from "./kernel.ts";
 import { actionGas } from "./gas.ts";
 import type { Prices } from "./prices.ts";
 import { accumulatorLayout, stateLayout } from "./stateVector.ts";
 import type { Swaps } from "./swaps.ts";
 import type { Valuation } from "./valuation.ts";
 
-// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+// Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
+// of loads.
+const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { balances: BALANCES, lastRebalance: LAST_REBALANCE } = stateLayout;
 const { gas: GAS, rebalances: REBALANCES, trades: TRADES, turnover: TURNOVER } = accumulatorLayout;
 const { maxSlippageBps: MAX_SLIPPAGE_BPS, maxTradeBps: MAX_TRADE_BPS } = paramLayout;

@@ -3,10 +3,12 @@
  * hedge), or exact input with a minimum output alone (exits, repayments from collateral), and the de-risking bound.
  * Every fill is left in `context.swap`.
  */
-import { BPS, INV_BPS, paramLayout, type KernelContext } from "./kernel.ts";
+import { basisPoints, paramLayout, type KernelContext } from "./kernel.ts";
 import { priceOfSqrt, sqrtPriceOf, swapExactIn } from "./uniswapV3.ts";
 
-// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+// Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
+// of loads.
+const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { maxDeviationBps: MAX_DEVIATION_BPS, maxSlippageBps: MAX_SLIPPAGE_BPS } = paramLayout;
 
 /** SwapLib's DERISK_SLIPPAGE_OVER_FEE_BPS: exits and deleverages accept at least the pool fee plus this. */
