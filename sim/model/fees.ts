@@ -24,13 +24,14 @@ export function createFees(context: KernelContext, valuation: Valuation) {
   const pending = new Float64Array(2);
   const PENDING_SHARES = 0;
   const PENDING_MARK = 1;
+  /** The fee time (bps × seconds) that would take the whole supply: a year at 100%. */
+  const wholeFeeTime = BPS * secondsPerYear;
 
   /** FeeMathLib.managementFeeSharesDown: the shares minted for `elapsed` seconds of the management fee on `supply`. */
   const managementFeeShares = (supply: number, elapsed: number) => {
     let feeTime = params[MANAGEMENT_FEE_BPS]! * elapsed;
-    const whole = BPS * secondsPerYear;
-    if (feeTime >= whole) feeTime = whole * 0.99;
-    return (supply * feeTime) / (whole - feeTime);
+    if (feeTime >= wholeFeeTime) feeTime = wholeFeeTime * 0.99;
+    return (supply * feeTime) / (wholeFeeTime - feeTime);
   };
 
   /** PortfolioVault._pendingFees at `nav`: the fee shares due and the high-water mark after them, in `pending`. */

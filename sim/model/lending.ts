@@ -7,7 +7,9 @@ import { secondsPerYear } from "../market/types.ts";
 import type { KernelContext } from "./kernel.ts";
 import { accumulatorLayout, positionLayout, stateLayout } from "./stateVector.ts";
 
-// The layouts' offsets as this module's constants: an imported layout's field read in the hot loop is a chain of loads.
+// The year and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain of
+// loads.
+const SECONDS_PER_YEAR = secondsPerYear;
 const { cmCollateral: CM_COLLATERAL, hCollateral: H_COLLATERAL } = stateLayout;
 const {
   borrowShare: BORROW_SHARE,
@@ -50,7 +52,7 @@ export function createLending(context: KernelContext) {
   const ratePerSecond = (vector: Float64Array, position: number, fixedRate: number) => {
     if (fixedRate >= 0) return fixedRate;
     const supply = vector[position + MARKET_SUPPLY]!;
-    return supply > 0 ? vector[position + MARKET_BORROW]! / (supply * secondsPerYear) : 0;
+    return supply > 0 ? vector[position + MARKET_BORROW]! / (supply * SECONDS_PER_YEAR) : 0;
   };
 
   /** Accrues the market's interest to `timeSeconds` (what any borrow, repay or withdrawal does first); returns the
