@@ -1,6 +1,6 @@
 /** What every resolver of one request is given (the request's context), and the rows the reads pass down. */
 import type { Sql } from "../store/database.ts";
-import type { IndexingStatus } from "../store/databaseStore.ts";
+import type { IndexingStatus } from "../store/sql/blockRecords.ts";
 import type { QueryLimits } from "./limits.ts";
 import type { QueryRun } from "./queryRun.ts";
 import type { Batch } from "./reads/gather.ts";

@@ -54,6 +54,34 @@ export function tableOf(schema: SubgraphSchema, entity: EntitySpec): Table {
   return { entity, name: snakeCase(entity.name), columns };
 }
 
+/** A subgraph's entity tables in schema `namespace`. */
+export type NamespaceTables = {
+  schema: SubgraphSchema;
+  namespace: string;
+  /** Each entity type's table, by the type's name. */
+  tables: Map<string, Table>;
+  /** The table of entity type `type`; throws for a type the schema does not define. */
+  tableFor(type: string): Table;
+  /** The table's name in SQL: `"namespace"."table"`. */
+  qualified(table: Table): string;
+};
+
+export function namespaceTables(schema: SubgraphSchema, namespace: string): NamespaceTables {
+  const tables = new Map([...schema.entities.values()].map((e) => [e.name, tableOf(schema, e)]));
+  const ns = quote(namespace);
+  return {
+    schema,
+    namespace,
+    tables,
+    tableFor(type) {
+      const table = tables.get(type);
+      if (!table) throw new Error(`Entity type ${type} is not defined in the schema`);
+      return table;
+    },
+    qualified: (table) => `${ns}.${quote(table.name)}`,
+  };
+}
+
 /** DDL for every entity table (in schema `namespace`) with the indexes reads need. */
 export function createTables(schema: SubgraphSchema, namespace: string): string[] {
   const statements: string[] = [];

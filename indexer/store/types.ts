@@ -14,6 +14,14 @@ export class DeploymentFailure extends Error {
   }
 }
 
+/**
+ * A write the database refused for a reason of the subgraph's making (an immutable entity inserted twice): the
+ * deployment fails at `block`, as graph-node fails it; the blocks before it are committed.
+ */
+export class StoreError extends DeploymentFailure {
+  override name = "StoreError";
+}
+
 /** A store the processor writes a block at a time into. */
 export type BlockStore = HostStore & {
   /** Starts collecting the writes of block `number`. */
