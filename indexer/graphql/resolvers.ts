@@ -7,19 +7,19 @@
  */
 import { buildSchema, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import type { SubgraphSchema } from "../schema.ts";
+import { namespaceTables } from "../store/layout.ts";
 import { collection, querySchemaSdl, singular } from "./querySchema.ts";
 import { fieldResolver } from "./resolvers/entityFields.ts";
 import { metaResolver } from "./resolvers/meta.ts";
 import { collectionResolver, singleResolver } from "./resolvers/rootFields.ts";
 import { setScalars } from "./scalars.ts";
-import { queryTables } from "./sql/tables.ts";
 
 export type { QueryContext } from "./queryContext.ts";
 export { charge, startRun, type QueryRun } from "./queryRun.ts";
 
 /** Builds the executable query schema of a subgraph over its tables in `namespace`. */
 export function executableSchema(schema: SubgraphSchema, namespace: string): GraphQLSchema {
-  const tables = queryTables(schema, namespace);
+  const tables = namespaceTables(schema, namespace);
   const graphql = buildSchema(querySchemaSdl(schema));
   setScalars(graphql);
   const queryFields = graphql.getQueryType()!.getFields();

@@ -1,9 +1,9 @@
 /** An entity by id at one block: the lookups of one type at one block made in one turn, read in one statement. */
 import { hexToBytes, type Hex } from "viem";
 import type { EntitySpec } from "../../schema.ts";
+import type { NamespaceTables } from "../../store/layout.ts";
 import type { QueryContext, Row } from "../queryContext.ts";
 import { charge } from "../queryRun.ts";
-import type { QueryTables } from "../sql/tables.ts";
 import { failBatch, gather, keyOf, type Batch } from "./gather.ts";
 
 /**
@@ -11,7 +11,7 @@ import { failBatch, gather, keyOf, type Batch } from "./gather.ts";
  * each resolving a reference) are batched into one statement, as graph-node prefetches a level at once.
  */
 export function byId(
-  tables: QueryTables,
+  tables: NamespaceTables,
   ctx: QueryContext,
   entity: EntitySpec,
   id: unknown,
@@ -24,7 +24,7 @@ export function byId(
 }
 
 async function loadIds(
-  tables: QueryTables,
+  tables: NamespaceTables,
   ctx: QueryContext,
   entity: EntitySpec,
   block: number,
@@ -35,7 +35,7 @@ async function loadIds(
   const ids = [...batch.keys()].map((key) => (bytes ? hexToBytes(key as Hex) : key));
   try {
     const { rows } = await ctx.sql.query(
-      `select * from ${tables.quotedTable(table)} where id = any($1) and block_range @> $2::int4`,
+      `select * from ${tables.qualified(table)} where id = any($1) and block_range @> $2::int4`,
       [ids, block],
     );
     const found = new Map(rows.map((row) => [keyOf(row.id), row]));

@@ -3,12 +3,11 @@
  * every parent a list holds read in one statement.
  */
 import type { EntitySpec } from "../../schema.ts";
-import { quote, type Column } from "../../store/layout.ts";
+import { quote, type Column, type NamespaceTables } from "../../store/layout.ts";
 import type { QueryContext, Row } from "../queryContext.ts";
 import { charge } from "../queryRun.ts";
 import { filterSql } from "../sql/filter.ts";
 import { orderSql } from "../sql/order.ts";
-import type { QueryTables } from "../sql/tables.ts";
 import { failBatch, gather, keyOf, type Batch } from "./gather.ts";
 import { page, type ListArgs } from "./page.ts";
 
@@ -18,7 +17,7 @@ import { page, type ListArgs } from "./page.ts";
  * parent's page taken with `row_number()` over its own rows.
  */
 export function children(
-  tables: QueryTables,
+  tables: NamespaceTables,
   ctx: QueryContext,
   entity: EntitySpec,
   block: number,
@@ -34,7 +33,7 @@ export function children(
 }
 
 async function loadChildren(
-  tables: QueryTables,
+  tables: NamespaceTables,
   ctx: QueryContext,
   entity: EntitySpec,
   block: number,
@@ -52,7 +51,7 @@ async function loadChildren(
     const { rows } = await ctx.sql.query(
       `select * from (
           select t.*, row_number() over (partition by t.${quote(via.name)} order by ${order}) as "__rank"
-          from ${tables.quotedTable(tables.tableFor(entity.name))} t where ${conditions.join(" and ")}
+          from ${tables.qualified(tables.tableFor(entity.name))} t where ${conditions.join(" and ")}
         ) ranked where "__rank" > $${params.length - 1}::int8 and "__rank" <= $${params.length - 1}::int8 + $${params.length}::int8
         order by "__rank"`,
       params,

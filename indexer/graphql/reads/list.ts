@@ -1,10 +1,10 @@
 /** A page of a collection at one block: the rows of an entity type that match, in order, in one statement. */
 import type { EntitySpec } from "../../schema.ts";
+import type { NamespaceTables } from "../../store/layout.ts";
 import type { QueryContext, Row } from "../queryContext.ts";
 import { charge } from "../queryRun.ts";
 import { filterSql } from "../sql/filter.ts";
 import { orderSql } from "../sql/order.ts";
-import type { QueryTables } from "../sql/tables.ts";
 import { page, type ListArgs } from "./page.ts";
 
 /**
@@ -12,7 +12,7 @@ import { page, type ListArgs } from "./page.ts";
  * onto the statement's parameters), as a list field's rows are those its parent refers to.
  */
 export async function list(
-  tables: QueryTables,
+  tables: NamespaceTables,
   ctx: QueryContext,
   entity: EntitySpec,
   block: number,
@@ -28,7 +28,7 @@ export async function list(
   const order = orderSql(tables, entity, args.orderBy, args.orderDirection, "t");
   params.push(first, skip);
   const { rows } = await ctx.sql.query(
-    `select t.* from ${tables.quotedTable(table)} t where ${conditions.join(" and ")} order by ${order}
+    `select t.* from ${tables.qualified(table)} t where ${conditions.join(" and ")} order by ${order}
         limit $${params.length - 1} offset $${params.length}`,
     params,
   );

@@ -6,7 +6,7 @@
 import type { GraphQLFieldResolver } from "graphql";
 import { bytesToHex } from "viem";
 import type { EntitySpec, FieldSpec } from "../../schema.ts";
-import { quote } from "../../store/layout.ts";
+import { quote, type NamespaceTables } from "../../store/layout.ts";
 import type { QueryContext, Row } from "../queryContext.ts";
 import { charge, jsonBytes } from "../queryRun.ts";
 import { byId } from "../reads/byId.ts";
@@ -14,11 +14,10 @@ import { children } from "../reads/children.ts";
 import { list } from "../reads/list.ts";
 import type { ListArgs } from "../reads/page.ts";
 import { outputValue } from "../scalars.ts";
-import type { QueryTables } from "../sql/tables.ts";
 
 /** The resolver of `entity`'s `field`, made once per field when the schema is built. */
 export function fieldResolver(
-  tables: QueryTables,
+  tables: NamespaceTables,
   entity: EntitySpec,
   field: FieldSpec,
 ): GraphQLFieldResolver<Row, QueryContext> {

@@ -4,15 +4,18 @@
  */
 import { GraphQLError, type GraphQLFieldResolver } from "graphql";
 import type { EntitySpec } from "../../schema.ts";
+import type { NamespaceTables } from "../../store/layout.ts";
 import type { QueryContext } from "../queryContext.ts";
 import { byId } from "../reads/byId.ts";
 import { list } from "../reads/list.ts";
 import type { ListArgs } from "../reads/page.ts";
-import type { QueryTables } from "../sql/tables.ts";
 import { blockOf } from "./block.ts";
 
 /** `entity(id, block)`: one entity of `entity`'s type, or null. */
-export function singleResolver(tables: QueryTables, entity: EntitySpec): GraphQLFieldResolver<unknown, QueryContext> {
+export function singleResolver(
+  tables: NamespaceTables,
+  entity: EntitySpec,
+): GraphQLFieldResolver<unknown, QueryContext> {
   return async (_, args, ctx) => {
     checkPolicy(ctx, args as { subgraphError?: string });
     return byId(tables, ctx, entity, (args as { id: string }).id, blockOf(args, ctx));
@@ -21,7 +24,7 @@ export function singleResolver(tables: QueryTables, entity: EntitySpec): GraphQL
 
 /** `entities(first, skip, orderBy, orderDirection, where, block)`: a page of `entity`'s type. */
 export function collectionResolver(
-  tables: QueryTables,
+  tables: NamespaceTables,
   entity: EntitySpec,
 ): GraphQLFieldResolver<unknown, QueryContext> {
   return async (_, args, ctx) => {

@@ -6,8 +6,7 @@
 import { GraphQLError } from "graphql";
 import { hexToBytes, type Hex } from "viem";
 import type { EntitySpec, FieldSpec } from "../../schema.ts";
-import { quote, type Column } from "../../store/layout.ts";
-import type { QueryTables } from "./tables.ts";
+import { quote, type Column, type NamespaceTables } from "../../store/layout.ts";
 
 /** A filter's operator suffixes, longest first where one ends another (a key matches the first that fits). */
 const filterOps = [
@@ -46,7 +45,7 @@ const param = (value: unknown, column: Column): unknown => {
  * named by their place.
  */
 export function filterSql(
-  tables: QueryTables,
+  tables: NamespaceTables,
   entity: EntitySpec,
   where: Record<string, unknown>,
   alias: string,
@@ -138,7 +137,7 @@ export function filterSql(
 
 /** A nested filter (`field_: { … }`): some entity `field` refers to (or that refers back to it) at `$1` matches. */
 function nestedFilter(
-  tables: QueryTables,
+  tables: NamespaceTables,
   entity: EntitySpec,
   field: FieldSpec,
   value: unknown,
@@ -162,7 +161,7 @@ function nestedFilter(
       ? `${child}.id = any(${alias}.${quote(column.name)})`
       : `${child}.id = ${alias}.${quote(column.name)}`;
   }
-  return `exists (select 1 from ${tables.quotedTable(targetTable)} ${child} where ${link} and ${at} and ${inner})`;
+  return `exists (select 1 from ${tables.qualified(targetTable)} ${child} where ${link} and ${at} and ${inner})`;
 }
 
 /** `value` matched literally by `like`: its wildcards and escape character escaped. */

@@ -4,12 +4,11 @@
  */
 import { GraphQLError } from "graphql";
 import type { EntitySpec } from "../../schema.ts";
-import { quote } from "../../store/layout.ts";
-import type { QueryTables } from "./tables.ts";
+import { quote, type NamespaceTables } from "../../store/layout.ts";
 
 /** The order of rows aliased `alias` of `entity` (by id when no `orderBy` is given). */
 export function orderSql(
-  tables: QueryTables,
+  tables: NamespaceTables,
   entity: EntitySpec,
   orderBy: string | undefined,
   direction: string | undefined,
@@ -23,7 +22,7 @@ export function orderSql(
     const targetTable = tables.tableFor(field.type);
     const column = tables.tableFor(entity.name).columns.find((c) => c.field.name === name)!;
     const subColumn = targetTable.columns.find((c) => c.field.name === sub)!;
-    return `(select o.${quote(subColumn.name)} from ${tables.quotedTable(targetTable)} o where o.id = ${alias}.${quote(column.name)} and o.block_range @> $1::int4) ${dir}, ${alias}.id asc`;
+    return `(select o.${quote(subColumn.name)} from ${tables.qualified(targetTable)} o where o.id = ${alias}.${quote(column.name)} and o.block_range @> $1::int4) ${dir}, ${alias}.id asc`;
   }
   if (field.derivedFrom || (tables.schema.entities.has(field.type) && field.list)) {
     throw new GraphQLError(`Ordering by \`${orderBy}\` is not supported by the local indexer`);
