@@ -142,7 +142,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const { valuesAndNav } = valuation;
   const { sharePrice } = fees;
 
-  const nav = (vector: Float64Array, usd: Float64Array, offset: number, timeSeconds: number) => {
+  const nav: Strategy["nav"] = (vector, usd, offset, timeSeconds) => {
     // The step at `timeSeconds` just before leaves its cached debts and prices current; at any other time, start afresh.
     if (cycleSeconds[0] !== timeSeconds) {
       refreshDebts(vector, timeSeconds);
@@ -152,15 +152,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     return valuesAndNav(vector);
   };
 
-  const record = (
-    vector: Float64Array,
-    usd: Float64Array,
-    offset: number,
-    timeSeconds: number,
-    navs: Float64Array,
-    sharePrices: Float64Array,
-    index: number,
-  ) => {
+  const record: Strategy["record"] = (vector, usd, offset, timeSeconds, navs, sharePrices, index) => {
     const value = nav(vector, usd, offset, timeSeconds);
     navs[index] = value;
     sharePrices[index] = sharePrice(vector, value, timeSeconds);
@@ -174,16 +166,16 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
 
   const decode = (vector: Float64Array, timeSeconds: number) => decodeState(setup, vector, timeSeconds);
 
-  const runPath = (
-    start: Float64Array,
-    vector: Float64Array,
-    usd: Float64Array,
-    steps: number,
-    startSeconds: number,
-    stepSeconds: number,
-    navs: Float64Array,
-    sharePrices: Float64Array,
-    acc: Float64Array,
+  const runPath: Strategy["runPath"] = (
+    start,
+    vector,
+    usd,
+    steps,
+    startSeconds,
+    stepSeconds,
+    navs,
+    sharePrices,
+    acc,
   ) => {
     vector.set(start);
     resetAccumulators(acc);
