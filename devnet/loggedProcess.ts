@@ -6,8 +6,10 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 
 export type LoggedProcessOptions = {
-  /** Arguments to this Node (the script first), run in the repository. */
+  /** Arguments to this Node (the script first). */
   args: readonly string[];
+  /** Where it runs: the repository unless given. */
+  cwd?: string;
   env?: NodeJS.ProcessEnv;
   logFile: string;
   /** What it is, for errors: "the indexer". */
@@ -24,7 +26,7 @@ export type LoggedProcessOptions = {
 export async function startLoggedProcess(options: LoggedProcessOptions): Promise<ChildProcess> {
   const log = await open(options.logFile, "w");
   const child = spawn(process.execPath, options.args, {
-    cwd: root,
+    cwd: options.cwd ?? root,
     stdio: ["ignore", log.fd, log.fd],
     ...(options.env ? { env: options.env } : {}),
   });

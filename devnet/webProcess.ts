@@ -8,8 +8,8 @@ import { startLoggedProcess } from "./loggedProcess.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const webDir = path.join(root, "web");
-/** Everything the app bundles: its own sources and the repository's modules it imports. */
-const sources = ["web/src", "web/vite.config.ts", "sim", "sdk", "parameters"];
+/** Everything the app bundles: its own sources, the repository's modules it imports and the README's queries. */
+const sources = ["web/src", "web/vite.config.ts", "sim", "sdk", "parameters", "README.md"];
 
 /** Builds web/ (vite build, SvelteKit's Node adapter) when any of its sources changed since the last build. */
 export async function ensureWebBuilt(): Promise<string> {
@@ -38,20 +38,23 @@ export type WebProcessOptions = {
   logFile: string;
 };
 
-/** Starts the built app on 127.0.0.1:`port` and waits until it answers. */
+/**
+ * Starts the built app on 127.0.0.1:`port` and waits until it answers. It runs in its build folder, with nothing of
+ * the repository read at run time but the deployment record it is given.
+ */
 export async function startWebProcess(options: WebProcessOptions, timeoutMs = 60_000): Promise<ChildProcess> {
   const build = await ensureWebBuilt();
   return startLoggedProcess({
     args: [build],
+    cwd: build,
     env: {
       ...process.env,
       HOST: "127.0.0.1",
       PORT: String(options.port),
       ORIGIN: `http://127.0.0.1:${options.port}`,
-      TRIMTAB_ROOT: root,
       TRIMTAB_RPC_URL: options.rpcUrl,
       TRIMTAB_GRAPHQL_URL: options.graphqlUrl,
-      TRIMTAB_DEPLOYMENT: options.deploymentFile,
+      TRIMTAB_DEPLOYMENT: path.resolve(root, options.deploymentFile),
     },
     logFile: options.logFile,
     what: "the web app",

@@ -1,8 +1,9 @@
 /**
  * Where the web server finds the stack: the chain's JSON-RPC, the subgraph's GraphQL and the deployment record.
  * Set by `npm start`; on another machine through the environment:
- * TRIMTAB_RPC_URL, TRIMTAB_GRAPHQL_URL, TRIMTAB_DEPLOYMENT (a deployments/<network>.json file) and TRIMTAB_ROOT
- * (the repository, for the contracts' build artifacts the dry run decodes with).
+ * TRIMTAB_RPC_URL, TRIMTAB_GRAPHQL_URL and TRIMTAB_DEPLOYMENT (a deployments/<network>.json file; a relative path is
+ * found from TRIMTAB_ROOT, by default the working directory). Nothing else of the repository is read at run time: the
+ * ABIs and the README's example queries are compiled into the build.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -12,7 +13,7 @@ import { parseDeploymentRecord, type DeploymentRecord } from "../../../../sdk/de
 /** A deployment record (deployments/<network>.json), as Ignition writes it. */
 export type Deployment = DeploymentRecord;
 
-export type ServerConfig = { rpcUrl: string; graphqlUrl: string; deploymentFile: string; root: string };
+export type ServerConfig = { rpcUrl: string; graphqlUrl: string; deploymentFile: string };
 
 export function serverConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
   const root = path.resolve(env.TRIMTAB_ROOT ?? process.cwd());
@@ -20,7 +21,6 @@ export function serverConfig(env: Record<string, string | undefined> = process.e
     rpcUrl: env.TRIMTAB_RPC_URL ?? "http://127.0.0.1:8545",
     graphqlUrl: env.TRIMTAB_GRAPHQL_URL ?? subgraphUrl("http://127.0.0.1:8000"),
     deploymentFile: path.resolve(root, env.TRIMTAB_DEPLOYMENT ?? "deployments/localhost.json"),
-    root,
   };
 }
 

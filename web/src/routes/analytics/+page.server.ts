@@ -1,19 +1,12 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { readmeExamples, type ReadmeExample } from "#lib/analytics/readmeExamples.ts";
-import { serverConfig } from "#lib/server/config.ts";
+import { readmeExamples } from "#lib/analytics/readmeExamples.ts";
+// The README's text is compiled into the server build (Vite's `?raw`): the server needs no repository beside it.
+import readme from "../../../../README.md?raw";
 import type { PageServerLoad } from "./$types";
 
-/** The README's example queries for analysts; none (and the reason) when the README cannot be read. */
-export const load: PageServerLoad = async () => {
-  const file = path.join(serverConfig().root, "README.md");
-  let examples: ReadmeExample[] = [];
-  let examplesProblem = "";
-  try {
-    examples = readmeExamples(await readFile(file, "utf8"));
-    if (examples.length === 0) examplesProblem = `${file} has no example queries for analysts.`;
-  } catch (error) {
-    examplesProblem = `README.md could not be read (${(error as Error).message}).`;
-  }
-  return { examples, examplesProblem };
-};
+const examples = readmeExamples(readme);
+
+/** The README's example queries for analysts (parsed once, when the server starts). */
+export const load: PageServerLoad = () => ({
+  examples,
+  examplesProblem: examples.length === 0 ? "The README has no example queries for analysts." : "",
+});
