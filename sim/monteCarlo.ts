@@ -7,6 +7,7 @@
  * results do not depend on the chunk sizes.
  */
 import { bandProbabilities, quantilesOfFloat32 } from "./bands.ts";
+import { navPointsProblem, simulationLimits } from "./runSettings.ts";
 import { createPathGenerator } from "./market/paths.ts";
 import { stressScenarios, type StressScenarioName } from "./market/stress.ts";
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
@@ -37,8 +38,7 @@ export type MonteCarloInputs = {
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
 const ethInBaseWithoutEth = 3_000;
 
-/** Largest number of NAV points (paths × (steps + 1), per parameter set) a run keeps for its bands: 100 MB each. */
-export const maxNavPoints = 25_000_000;
+export { maxNavPoints } from "./runSettings.ts";
 
 /** Per-path outcomes of one parameter set. */
 export const pathMetrics = [
@@ -133,20 +133,15 @@ export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
     if (!Number.isInteger(value) || value < min || value > max)
       throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
   };
-  whole("paths", paths, 1, 1_000_000);
-  whole("steps", steps, 1, 3_650);
+  whole("paths", paths, simulationLimits.paths.min, simulationLimits.paths.max);
+  whole("steps", steps, simulationLimits.steps.min, simulationLimits.steps.max);
   if (!(Number.isFinite(stepSeconds) && stepSeconds > 0))
     throw new Error(`stepSeconds must be a positive number of seconds, got ${stepSeconds}`);
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   if (!(Number.isFinite(inputs.gasPriceGwei) && inputs.gasPriceGwei >= 0))
     throw new Error(`gasPriceGwei must be a number ≥ 0, got ${inputs.gasPriceGwei}`);
-  const points = paths * (steps + 1);
-  if (points > maxNavPoints)
-    throw new Error(
-      `paths × (steps + 1) = ${points.toLocaleString("en-US")} NAV points per parameter set is more than the ` +
-        `${maxNavPoints.toLocaleString("en-US")} a run keeps in memory (${Math.round((points * 8) / 1e6)} MB for both ` +
-        `sets): use fewer paths or a shorter horizon`,
-    );
+  const tooMany = navPointsProblem(paths, steps);
+  if (tooMany) throw new Error(tooMany);
   if (inputs.market.symbols.join() !== setup.symbols.join())
     throw new Error(
       `market.symbols (${inputs.market.symbols.join(", ")}) must be the vault's assets (${setup.symbols.join(", ")})`,

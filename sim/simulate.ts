@@ -8,6 +8,7 @@ import { bandProbabilities } from "./bands.ts";
 import { runBacktest } from "./backtest.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel, PriceHistory } from "./market/types.ts";
+import { simulationDefaults } from "./runSettings.ts";
 import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs } from "./monteCarlo.ts";
 import { paramValue, withChanges } from "./model/params.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
@@ -40,7 +41,7 @@ export type SimulationRequest = {
   history?: PriceHistory;
 };
 
-export const simulationDefaults = { paths: 2_000, steps: 365, stepSeconds: 86_400, seed: 1, gasPriceGwei: 5 } as const;
+export { simulationDefaults };
 
 export type Progress = { done: number; total: number };
 export type SimulateOptions = {

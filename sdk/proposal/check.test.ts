@@ -81,6 +81,34 @@ describe("Proposal files", () => {
     );
   });
 
+  it("refuse simulation settings the simulation would refuse, naming the file and the field", () => {
+    const withSimulation = (settings: string) => () =>
+      parseProposal(
+        "proposals/x.yaml",
+        `title: t\nbody: b\nchanges:\n  fees.managementBps: 1%\nsimulation:\n${settings}`,
+      );
+    const refused: [settings: string, error: string][] = [
+      ["  paths: -5", "simulation.paths: must be a whole number from 1 to 1,000,000, got -5"],
+      ["  steps: 0", "simulation.steps: must be a whole number from 1 to 3,650, got 0"],
+      ["  seed: 1.5", "simulation.seed: must be a whole number"],
+      [
+        "  stress: [crash, meteor]",
+        'simulation.stress[1]: "meteor" is not a stress scenario (expected one of crash, vol-spike, usdc-depeg)',
+      ],
+      ["  stress: crash", "simulation.stress: must be a list of scenario names"],
+      // Each within its range, but together more NAV points than a run keeps.
+      [
+        "  paths: 1000000\n  steps: 3650",
+        "simulation: paths × (steps + 1) = 3,651,000,000 NAV points per parameter set is more than",
+      ],
+    ];
+    for (const [settings, error] of refused)
+      expect(withSimulation(settings), settings).toThrow(`proposals/x.yaml: ${error}`);
+    expect(withSimulation("  paths: 1000\n  steps: 730\n  seed: -3\n  stress: [crash, usdc-depeg]")()).toMatchObject({
+      simulation: { paths: 1000, steps: 730, seed: -3, stress: ["crash", "usdc-depeg"] },
+    });
+  });
+
   it("come as a YAML file or a folder with proposal.yaml and body.md, and every example passes its checks", async () => {
     const root = path.resolve(import.meta.dirname, "../../proposals/examples");
     const entries = await readdir(root);

@@ -21,6 +21,7 @@ import { calibrateGbm } from "../../sim/market/calibrate.ts";
 import type { StressScenarioName } from "../../sim/market/stress.ts";
 import type { PriceHistory } from "../../sim/market/types.ts";
 import { modelParameterNames } from "../../sim/model/params.ts";
+import { simulationDefaults } from "../../sim/runSettings.ts";
 import type { SimulationRequest } from "../../sim/simulate.ts";
 import { proposalActions } from "./actions.ts";
 import type { CheckResult } from "./check.ts";
@@ -95,9 +96,9 @@ export function impactRequest(
     request: {
       ...base,
       changes,
-      paths: proposal.simulation.paths ?? 2_000,
-      steps: proposal.simulation.steps ?? 365,
-      seed: proposal.simulation.seed ?? 1,
+      paths: proposal.simulation.paths ?? simulationDefaults.paths,
+      steps: proposal.simulation.steps ?? simulationDefaults.steps,
+      seed: proposal.simulation.seed ?? simulationDefaults.seed,
       stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
     },
     notSimulated: checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name),

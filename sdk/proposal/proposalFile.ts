@@ -5,6 +5,8 @@
  */
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { parse as parseYaml } from "yaml";
+import { navPointsProblem, simulationDefaults, simulationLimits } from "../../sim/runSettings.ts";
+import { stressScenarioNames } from "../../sim/market/stress.ts";
 
 /** A raw call a proposal makes besides its parameter changes. */
 export type RawCall = { target: Address; data: Hex; value: bigint; note?: string };
@@ -34,6 +36,9 @@ export class ProposalError extends Error {
 }
 
 const topLevel = ["title", "body", "changes", "calls", "simulation"] as const;
+
+const stressNames = stressScenarioNames.join(", ");
+const show = (value: unknown) => JSON.stringify(value) ?? String(value);
 
 /**
  * A proposal from the text of its YAML file (`file` names it in errors). `body` may come from a separate
@@ -105,12 +110,29 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
     if (!["paths", "steps", "seed", "stress"].includes(key))
       fail(`simulation.${key}`, "is not a simulation setting (expected paths, steps, seed, stress)");
   }
-  for (const key of ["paths", "steps", "seed"] as const) {
-    if (sim[key] !== undefined && !(typeof sim[key] === "number" && Number.isInteger(sim[key])))
-      fail(`simulation.${key}`, "must be a whole number");
+  if (sim.seed !== undefined && !(typeof sim.seed === "number" && Number.isInteger(sim.seed)))
+    fail("simulation.seed", "must be a whole number");
+  for (const key of ["paths", "steps"] as const) {
+    const { min, max } = simulationLimits[key];
+    const value = sim[key];
+    if (value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= min && value <= max))
+      fail(
+        `simulation.${key}`,
+        `must be a whole number from ${min} to ${max.toLocaleString("en-US")}, got ${show(value)}`,
+      );
   }
-  if (sim.stress !== undefined && !(Array.isArray(sim.stress) && sim.stress.every((s) => typeof s === "string")))
-    fail("simulation.stress", "must be a list of scenario names");
+  const tooMany = navPointsProblem(
+    Number(sim.paths ?? simulationDefaults.paths),
+    Number(sim.steps ?? simulationDefaults.steps),
+  );
+  if (tooMany) fail("simulation", tooMany);
+  if (sim.stress !== undefined) {
+    if (!Array.isArray(sim.stress)) fail("simulation.stress", `must be a list of scenario names (${stressNames})`);
+    (sim.stress as unknown[]).forEach((name, i) => {
+      if (!(stressScenarioNames as readonly unknown[]).includes(name))
+        fail(`simulation.stress[${i}]`, `${show(name)} is not a stress scenario (expected one of ${stressNames})`);
+    });
+  }
 
   return {
     title: (title as string).trim(),
