@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { formatValue, parseValue } from "./units.ts";
 
 const usdc = { baseSymbol: "USDC", baseDecimals: 6 };
@@ -45,6 +46,14 @@ describe("Parameter values in human units", () => {
       "0.0000001 USDC is not a whole number of USDC wei",
     );
     expect(() => parse("pause.deposits", "bool", "yes")).toThrow('expected true or false, got "yes"');
+    // YAML 1.2 reads an unquoted 0x… as a hexadecimal number: the address is lost, and the message says to quote it.
+    const unquoted = (parseYaml("module.hedge: 0x2bdB5C1c1E5c0a8d5B6b8c1a3E4f6a7B8c9D0e1F") as Record<string, unknown>)[
+      "module.hedge"
+    ];
+    expect(typeof unquoted).toBe("number");
+    expect(() => parse("module.hedge", "address", unquoted)).toThrow(
+      'expected an address in quotes ("0x…"): YAML reads an unquoted 0x… as a number, got 2.',
+    );
     expect(() => parse("module.hedge", "address", "0x1234")).toThrow(
       'expected an address (0x followed by 40 hex digits), got "0x1234"',
     );

@@ -73,6 +73,8 @@ export function parseValue(name: string, kind: ParameterKind, input: unknown, co
     throw new Error(`expected true or false, got ${shown}`);
   }
   if (unit === "address") {
+    if (typeof input === "number" || typeof input === "bigint")
+      throw new Error(`expected an address in quotes ("0x…"): YAML reads an unquoted 0x… as a number, got ${shown}`);
     if (typeof input !== "string" || !isAddress(input, { strict: false }))
       throw new Error(`expected an address (0x followed by 40 hex digits), got ${shown}`);
     return BigInt(getAddress(input));
