@@ -8,10 +8,15 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { SigningClient } from "../sdk/governance/actions.ts";
 import { readDeploymentRecord } from "../sdk/deployment.ts";
 import { connectStack, type Stack } from "../sdk/proposal/deployed.ts";
+import { checkChain, localRpcUrl, rpcUrlFor } from "../sdk/rpc.ts";
 
 /** Every option of the CLI, with its help line; a command names those it takes. */
 export const options = {
-  rpc: { type: "string", default: "http://127.0.0.1:8545", help: "JSON-RPC of the chain", value: "<url>" },
+  rpc: {
+    type: "string",
+    help: `JSON-RPC of the chain (default: the deployment record's, else ${localRpcUrl})`,
+    value: "<url>",
+  },
   deployment: {
     type: "string",
     default: "deployments/localhost.json",
@@ -102,12 +107,17 @@ export function commandHelp(command: Command): string {
   ].join("\n");
 }
 
-/** The chain a proposal is checked against: clients, the deployment's addresses and the registry snapshot. */
+/**
+ * The chain a proposal is checked against: clients, the deployment's addresses and the registry snapshot. The chain
+ * is `--rpc`, else the record's own; one that does not answer, or is another chain, is refused in one line.
+ */
 export async function connect(values: Pick<OptionValues, "rpc" | "deployment">): Promise<Stack> {
   const record = await readDeploymentRecord(values.deployment, {
     missing: "start the stack with npm start, or pass --deployment",
   });
-  return connectStack(http(values.rpc), record.contracts, values.deployment);
+  const rpcUrl = rpcUrlFor(record, values.rpc);
+  await checkChain(rpcUrl, record, values.deployment, "--rpc <url>");
+  return connectStack(http(rpcUrl), record.contracts, values.deployment);
 }
 
 /** The account that signs: `--account <n>` of the node's unlocked accounts, or the key in TRIMTAB_PRIVATE_KEY. */

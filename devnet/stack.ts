@@ -13,7 +13,8 @@ import VaultModule from "../ignition/modules/Vault.ts";
 
 /**
  * The whole Trimtab stack on a local chain: the devnet protocols, the governance core whose registry holds the
- * vault's asset parameters, and the vault. Writes deployments/<network>.json when `deploymentsDir` is given.
+ * vault's asset parameters, and the vault. Writes deployments/<network>.json when `deploymentsDir` is given, with
+ * `rpcUrl` (the node's JSON-RPC) when given.
  */
 export async function deployStack<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
@@ -22,6 +23,7 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
     governance?: GovernanceParameters;
     deploymentsDir?: string;
     deploymentId?: string;
+    rpcUrl?: string;
   },
 ) {
   const devnet = await deployDevnet(connection, { deploymentId: options.deploymentId });
@@ -102,6 +104,7 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
 
   const record: DeploymentRecord = {
     ...governance.record,
+    ...(options.rpcUrl ? { rpcUrl: options.rpcUrl } : {}),
     contracts: {
       ...governance.record.contracts,
       PortfolioVault: getAddress(vault.address) as Address,

@@ -156,6 +156,7 @@ async function main() {
       network,
       deploymentsDir,
       deploymentId,
+      rpcUrl,
       governance: {
         proposalGuardian: guardian.account.address,
         registryGuardian: guardian.account.address,

@@ -48,6 +48,10 @@ describe("sdk/deployment: the deployment record, read one way by every reader", 
     expect(refused([record])).toThrow("r.json: not a deployment record (the document must be an object)");
     expect(refused({ ...record, chainId: "31337" })).toThrow("(chainId must be a positive integer)");
     expect(refused({ ...record, startBlock: -1 })).toThrow("(startBlock must be a block number)");
+    expect(refused({ ...record, rpcUrl: "127.0.0.1:8545" })).toThrow("(rpcUrl must be an http(s) URL when present)");
+    expect(parseDeploymentRecord("r.json", JSON.stringify({ ...record, rpcUrl: "http://127.0.0.1:8645" })).rpcUrl).toBe(
+      "http://127.0.0.1:8645",
+    );
     expect(refused({ ...record, contracts: undefined })).toThrow("(contracts must be an object of addresses)");
     const { TrimtabGovernor: _, ...noGovernor } = record.contracts;
     expect(refused({ ...record, contracts: noGovernor })).toThrow("(contracts.TrimtabGovernor must be an address)");

@@ -14,6 +14,11 @@ export type DeploymentRecord = {
   /** The block before the first deployment transaction: indexers start here. */
   startBlock: number;
   deployedAt: string;
+  /**
+   * The JSON-RPC the stack was deployed through, for tools to default to: local chains only (a provider's URL may
+   * hold a key, so a public chain's record names none).
+   */
+  rpcUrl?: string;
   contracts: {
     TrimtabToken: Address;
     TimelockController: Address;
@@ -67,6 +72,8 @@ export function parseDeploymentRecord(source: string, text: string): DeploymentR
   if (typeof record!.network !== "string") refuse("network", "a name");
   if (!Number.isSafeInteger(record!.chainId) || record!.chainId! <= 0) refuse("chainId", "a positive integer");
   if (!Number.isSafeInteger(record!.startBlock) || record!.startBlock! < 0) refuse("startBlock", "a block number");
+  if (record!.rpcUrl !== undefined && !(typeof record!.rpcUrl === "string" && /^https?:\/\/\S+$/.test(record!.rpcUrl)))
+    refuse("rpcUrl", "an http(s) URL when present");
   const contracts = record!.contracts as Record<string, unknown> | undefined;
   if (typeof contracts !== "object" || contracts === null) refuse("contracts", "an object of addresses");
   for (const name of requiredContracts)

@@ -1,34 +1,32 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Command } from "../command.ts";
+import { scaffoldProposal, type ScaffoldBase } from "../../sdk/proposal/scaffold.ts";
+import { connect, type Command } from "../command.ts";
 
 /** `trimtab proposal new <name>`: a proposal file to start from, never over an existing one. */
 export const newCommand: Command = {
   name: "new",
   argument: "<name>",
-  summary: "Scaffolds <dir>/<name>.yaml: a title, a body and one parameter change to edit.",
-  options: ["dir"],
+  summary:
+    "Scaffolds <dir>/<name>.yaml: a title, a body and one parameter change to edit, half a step from the value in\n" +
+    "force on the chain (the catalog's first value when the chain cannot be read), so that it passes its checks.",
+  options: ["dir", "rpc", "deployment"],
   async run(name, values) {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
-      throw new Error(`proposal names are lowercase words joined by dashes, e.g. tighter-band; got "${name}"`);
     const file = path.join(values.dir, `${name}.yaml`);
-    const title = name.replaceAll("-", " ");
-    const template = `title: ${title}
-body: |
-  # ${title}
-
-  What this changes and why; what the impact report shows.
-changes:
-  # Parameter names are the registry's; values in their units: "4%", "250 bps", "12h", "1_000_000 USDC", true.
-  rebalance.bandBps: 4%
-simulation:
-  paths: 2000
-  seed: 1
-`;
+    let base: ScaffoldBase;
+    let from = "the value in force";
+    try {
+      base = { from: "registry", registry: await (await connect(values)).readSnapshot() };
+    } catch (error) {
+      base = { from: "catalog", context: { baseSymbol: "USDC", baseDecimals: 6 } };
+      from = `the catalog's first value (${(error as Error).message})`;
+    }
+    const template = scaffoldProposal(name, base);
     await writeFile(file, template, { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
       throw new Error(`${file}: ${error.code === "EEXIST" ? "already exists" : error.message}`);
     });
-    console.log(`wrote ${file}: edit its title, body and changes, then run trimtab proposal check ${file}`);
+    console.log(`wrote ${file}, its change moved from ${from}`);
+    console.log(`edit its title, body and changes, then run trimtab proposal check ${file}`);
     return 0;
   },
 };

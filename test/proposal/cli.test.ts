@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,11 +8,15 @@ import { trimtab } from "../helpers/trimtab.ts";
 describe("trimtab, the delegates' command line", () => {
   it("scaffolds a proposal that parses, and never overwrites one", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "trimtab-cli-"));
-    const created = await trimtab("proposal", "new", "tighter-band", "--dir", dir);
+    // No chain to read: the change starts from the catalog's 5%, half a 2.5% step away.
+    const created = await trimtab("proposal", "new", "tighter-band", "--dir", dir, "--deployment", "/nonexistent.json");
     expect(created.code).toBe(0);
+    expect(created.output).toContain(
+      "its change moved from the catalog's first value (/nonexistent.json: no deployment record",
+    );
     const file = path.join(dir, "tighter-band.yaml");
     const proposal = parseProposal(file, await readFile(file, "utf8"));
-    expect(proposal.changes).toEqual({ "rebalance.bandBps": "4%" });
+    expect(proposal.changes).toEqual({ "rebalance.bandBps": "3.75%" });
     expect(await trimtab("proposal", "new", "tighter-band", "--dir", dir)).toEqual({
       code: 2,
       output: `${file}: already exists\n`,
@@ -38,6 +42,26 @@ describe("trimtab, the delegates' command line", () => {
       code: 2,
       output: "/nonexistent.json: no deployment record (start the stack with npm start, or pass --deployment)\n",
     });
+    // A chain that does not answer: one line naming its URL (the record's own) and the flag that sets another.
+    const dir = await mkdtemp(path.join(tmpdir(), "trimtab-cli-"));
+    const record = path.join(dir, "localhost.json");
+    const zero = "0x0000000000000000000000000000000000000001";
+    const contracts = { TrimtabToken: zero, TimelockController: zero, TrimtabGovernor: zero, ParameterRegistry: zero };
+    await writeFile(
+      record,
+      JSON.stringify({
+        network: "localhost",
+        chainId: 31337,
+        startBlock: 0,
+        deployedAt: "",
+        rpcUrl: "http://127.0.0.1:1",
+        contracts,
+      }),
+    );
+    expect(await trimtab("proposal", "check", "proposals/examples/hedge-more.yaml", "--deployment", record)).toEqual({
+      code: 2,
+      output: `cannot reach a chain at http://127.0.0.1:1 (the chain of ${record}): is it running? Set another with --rpc <url>\n`,
+    });
     const badFile = await trimtab("proposal", "check", "proposals/README.md");
     expect(badFile).toEqual({
       code: 2,
@@ -57,7 +81,9 @@ describe("trimtab, the delegates' command line", () => {
       /^usage: trimtab proposal submit <file> \[--rpc <url>\] \[--deployment <file>\] \[--account <n>\]\n/,
     );
     expect(submit.output).toContain("A FAIL verdict proposes nothing");
-    expect(submit.output).toMatch(/--rpc <url> +JSON-RPC of the chain \(default http:\/\/127\.0\.0\.1:8545\)/);
+    expect(submit.output).toMatch(
+      /--rpc <url> +JSON-RPC of the chain \(default: the deployment record's, else http:\/\/127\.0\.0\.1:8545\)/,
+    );
     expect(submit.output).toMatch(
       /--account <n> +sign with the node's n-th unlocked account \(or set TRIMTAB_PRIVATE_KEY\)/,
     );
