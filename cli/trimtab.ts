@@ -14,6 +14,9 @@ import { newCommand } from "./commands/new.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 import { signalCommand, voteCommand } from "./commands/snapshot.ts";
 import { submitCommand } from "./commands/submit.ts";
+import { GovernanceError } from "../sdk/governance/errors.ts";
+import { stackAbi } from "../sdk/proposal/abis.ts";
+import { decodeRevert, formatRevert } from "../sdk/revert.ts";
 
 /** Every command, in the order a proposal meets them. */
 const commands: readonly Command[] = [
@@ -34,8 +37,16 @@ const usage = [
   "trimtab proposal <command> --help says what a command does and what each option means.",
 ].join("\n");
 
-/** The message of an error: a refusal's short message (viem's and the SDK's errors carry one), else its text. */
+/**
+ * The message of an error: a revert decoded with every contract's ABI (its error, arguments and meaning), else a
+ * refusal's short message (viem's and the SDK's errors carry one), else its text.
+ */
 function messageOf(error: unknown): string {
+  const revert = decodeRevert(error, stackAbi);
+  if (revert && !(error instanceof GovernanceError)) {
+    const short = (error as { shortMessage?: unknown }).shortMessage;
+    return `${typeof short === "string" ? `${short.split("\n")[0]!.replace(/:$/, "")}: ` : ""}${formatRevert(revert)}`;
+  }
   if (error instanceof Error) {
     const short = (error as Error & { shortMessage?: unknown }).shortMessage;
     return typeof short === "string" ? short : error.message;

@@ -19,11 +19,15 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { trimtabGovernorAbi, trimtabTokenAbi } from "../abis/contracts.ts";
+import { timelockControllerAbi, trimtabGovernorAbi, trimtabTokenAbi } from "../abis/contracts.ts";
 import { proposalArgs, type ProposalAction } from "../proposalArgs.ts";
 import { proposalStateName, VoteSupport, type ProposalStateName } from "./enums.ts";
 import { utcMinutes } from "../time.ts";
 import { GovernanceError } from "./errors.ts";
+import { decodeRevert, formatRevert } from "../revert.ts";
+
+/** The errors a governance action may meet: the governor's, the timelock's below it, and the token's. */
+const governanceAbi = [...trimtabGovernorAbi, ...timelockControllerAbi, ...trimtabTokenAbi] as const;
 
 /** A wallet client with its account: the one that signs. */
 export type SigningClient = WalletClient<Transport, Chain | undefined, Account>;
@@ -127,7 +131,14 @@ async function sent(
   write: () => Promise<Hex>,
 ): Promise<Hex> {
   onProgress?.({ stage: "signing" });
-  const hash = await write();
+  const hash = await write().catch((error: unknown) => {
+    const revert = decodeRevert(error, governanceAbi);
+    if (!revert) throw error;
+    throw new GovernanceError(`The ${what} would revert: ${formatRevert(revert)}.`, {
+      details: (error as { shortMessage?: string }).shortMessage,
+      cause: error,
+    });
+  });
   onProgress?.({ stage: "mining", hash });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new GovernanceError(`The ${what} (transaction ${hash}) reverted.`);

@@ -5,7 +5,6 @@
  * hedge) and its trades are reported with gas and slippage; then the chain is reverted to the snapshot, untouched.
  */
 import {
-  decodeErrorResult,
   decodeEventLog,
   encodeFunctionData,
   parseEther,
@@ -18,6 +17,7 @@ import {
 } from "viem";
 import type { ProposalAction } from "../proposalArgs.ts";
 import { keeperCycle, keeperFunction, type KeeperStep } from "../keeper.ts";
+import { decodeRevert, formatRevert } from "../revert.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { validateParams } from "../../sim/model/params.ts";
 import type { Check, RegistrySnapshot } from "./check.ts";
@@ -219,20 +219,9 @@ function decode(abi: Abi, log: { address: Address; data: Hex; topics: readonly H
   }
 }
 
-/** A revert as `ErrorName(args)` when the ABIs know it, else the node's message. */
+/** A revert as `ErrorName(args)` (and its meaning) when the ABIs know it, else the node's message. */
 function revertOf(abi: Abi, error: unknown): string {
-  let cause: unknown = error;
-  while (cause && typeof cause === "object") {
-    const data = (cause as { data?: unknown }).data;
-    if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) {
-      try {
-        const decoded = decodeErrorResult({ abi, data: data as Hex });
-        return `${decoded.errorName}(${(decoded.args ?? []).map((a) => String(a)).join(", ")})`;
-      } catch {
-        return data;
-      }
-    }
-    cause = (cause as { cause?: unknown }).cause;
-  }
+  const revert = decodeRevert(error, abi);
+  if (revert) return formatRevert(revert);
   return error instanceof Error ? error.message.split("\n")[0]! : String(error);
 }
