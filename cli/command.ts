@@ -61,8 +61,10 @@ export type OptionValues = {
       : string | undefined;
 };
 
-/** One command: `trimtab proposal <name> <argument> [options]`. */
+/** One command: `trimtab [group] <name> <argument> [options]` (`trimtab proposal check`, `trimtab delegate`). */
 export type Command = {
+  /** The word before its name: "proposal", "devnet", or none. */
+  group?: "proposal" | "devnet";
   name: string;
   /** Its positional argument, as usage shows it: "<file>". */
   argument: string;
@@ -88,7 +90,12 @@ export function usageLine(command: Command): string {
     const option = options[name];
     return `[--${name}${"value" in option ? ` ${option.value}` : ""}]`;
   });
-  return `trimtab proposal ${command.name} ${command.argument} ${flags.join(" ")}`.trimEnd();
+  return `trimtab ${commandWords(command)} ${command.argument} ${flags.join(" ")}`.trimEnd();
+}
+
+/** How a command is called: "proposal check", "delegate". */
+export function commandWords(command: Command): string {
+  return command.group ? `${command.group} ${command.name}` : command.name;
 }
 
 /** `trimtab proposal <command> --help`: its usage, what it does, and each option with its default. */
@@ -112,12 +119,18 @@ export function commandHelp(command: Command): string {
  * is `--rpc`, else the record's own; one that does not answer, or is another chain, is refused in one line.
  */
 export async function connect(values: Pick<OptionValues, "rpc" | "deployment">): Promise<Stack> {
+  const { record, transport } = await reachDeployment(values);
+  return connectStack(transport, record.contracts, values.deployment);
+}
+
+/** The deployment record and a transport to its chain, checked to answer and to be the record's chain. */
+export async function reachDeployment(values: Pick<OptionValues, "rpc" | "deployment">) {
   const record = await readDeploymentRecord(values.deployment, {
     missing: "start the stack with npm start, or pass --deployment",
   });
   const rpcUrl = rpcUrlFor(record, values.rpc);
   await checkChain(rpcUrl, record, values.deployment, "--rpc <url>");
-  return connectStack(http(rpcUrl), record.contracts, values.deployment);
+  return { record, rpcUrl, transport: http(rpcUrl) };
 }
 
 /** The account that signs: `--account <n>` of the node's unlocked accounts, or the key in TRIMTAB_PRIVATE_KEY. */

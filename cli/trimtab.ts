@@ -12,29 +12,34 @@ import { checkCommand } from "./commands/check.ts";
 import { executeCommand, queueCommand } from "./commands/lifecycle.ts";
 import { newCommand } from "./commands/new.ts";
 import { simulateCommand } from "./commands/simulate.ts";
-import { signalCommand, voteCommand } from "./commands/snapshot.ts";
+import { timeCommand } from "./commands/devnet.ts";
+import { signalCommand, snapshotVoteCommand } from "./commands/snapshot.ts";
 import { submitCommand } from "./commands/submit.ts";
+import { delegateCommand, voteCommand } from "./commands/vote.ts";
 import { GovernanceError } from "../sdk/governance/errors.ts";
 import { stackAbi } from "../sdk/proposal/abis.ts";
 import { decodeRevert, formatRevert } from "../sdk/revert.ts";
 
-/** Every command, in the order a proposal meets them. */
+/** Every command, in the order a proposal meets them; then delegation and the devnet's clock. */
 const commands: readonly Command[] = [
   newCommand,
   checkCommand,
   simulateCommand,
   submitCommand,
+  voteCommand,
   queueCommand,
   executeCommand,
   signalCommand,
-  voteCommand,
+  snapshotVoteCommand,
+  delegateCommand,
+  timeCommand,
 ];
 
 const usage = [
   "usage:",
   ...commands.map((c) => `  ${usageLine(c)}`),
   "",
-  "trimtab proposal <command> --help says what a command does and what each option means.",
+  "trimtab <command> --help says what a command does and what each option means.",
 ].join("\n");
 
 /**
@@ -56,16 +61,21 @@ function messageOf(error: unknown): string {
 
 async function main(argv: string[]): Promise<number> {
   const help = argv.includes("--help") || argv.includes("-h");
-  const [group, name, ...rest] = argv.filter((a) => a !== "--help" && a !== "-h");
-  if (group === undefined || (group === "proposal" && name === undefined && help)) {
+  const words = argv.filter((a) => a !== "--help" && a !== "-h");
+  const [first, second] = words;
+  const grouped = commands.some((c) => c.group !== undefined && c.group === first);
+  if (first === undefined || (grouped && second === undefined && help)) {
     (help ? console.log : console.error)(usage);
     return help ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (group !== "proposal" || !command) {
-    console.error(`unknown command "${[group, name].filter(Boolean).join(" ")}"\n${usage}`);
+  const command = grouped
+    ? commands.find((c) => c.group === first && c.name === second)
+    : commands.find((c) => c.group === undefined && c.name === first);
+  if (!command) {
+    console.error(`unknown command "${(grouped ? [first, second] : [first]).filter(Boolean).join(" ")}"\n${usage}`);
     return 2;
   }
+  const rest = words.slice(grouped ? 2 : 1);
   if (help) {
     console.log(commandHelp(command));
     return 0;

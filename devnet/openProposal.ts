@@ -10,6 +10,7 @@ import type { DeploymentRecord } from "../sdk/deployment.ts";
 import { loadProposal } from "../sdk/proposal/load.ts";
 import { submitProposal } from "../sdk/proposal/review.ts";
 import { connectStack } from "../sdk/proposal/deployed.ts";
+import { repostDevnetFeeds } from "./time.ts";
 
 export async function openProposal<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
@@ -27,11 +28,6 @@ export async function openProposal<ChainTypeT extends ChainType | string>(
 
   const governor = await viem.getContractAt("TrimtabGovernor", record.contracts.TrimtabGovernor);
   await networkHelpers.time.increaseTo(Number(await governor.read.proposalSnapshot([proposalId])) + 1);
-  const publicClient = await viem.getPublicClient();
-  for (const token of Object.values(record.devnet?.tokens ?? {})) {
-    const feed = await viem.getContractAt("SettableAggregator", token.feed);
-    const [, answer] = await feed.read.latestRoundData();
-    await publicClient.waitForTransactionReceipt({ hash: await feed.write.setAnswer([answer]) });
-  }
+  await repostDevnetFeeds(http(options.rpcUrl), record, options.deploymentFile);
   return proposalId;
 }

@@ -4,6 +4,7 @@ import { connect, json, type Command } from "../command.ts";
 
 /** `trimtab proposal check <file>`: the registry's rules against the live chain, without a dry run. */
 export const checkCommand: Command = {
+  group: "proposal",
   name: "check",
   argument: "<file>",
   summary:

@@ -18,6 +18,7 @@ async function step(which: "queue" | "execute", id: string, values: OptionValues
 
 /** The command that takes the governor's `which` step for a proposal on chain. */
 const stepCommand = (which: "queue" | "execute", summary: string): Command => ({
+  group: "proposal",
   name: which,
   argument: "<id>",
   summary,

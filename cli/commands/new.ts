@@ -5,6 +5,7 @@ import { connect, type Command } from "../command.ts";
 
 /** `trimtab proposal new <name>`: a proposal file to start from, never over an existing one. */
 export const newCommand: Command = {
+  group: "proposal",
   name: "new",
   argument: "<name>",
   summary:

@@ -1,6 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { renderProposalReport } from "../../sdk/proposal/report.ts";
-import { proposalFromSource, reviewProposal } from "../../sdk/proposal/review.ts";
+import { impactAsSubmitted, proposalFromSource, reviewProposal } from "../../sdk/proposal/review.ts";
+import { upcomingStates, type ProposalStateName } from "../../sdk/governance/enums.ts";
+import { renderMarkdown } from "../../sim/report.ts";
 import { connect, type Command } from "../command.ts";
 
 /**
@@ -8,17 +10,42 @@ import { connect, type Command } from "../command.ts";
  * proposal already on chain, whoever made it, and compares the report with the one its description cites.
  */
 export const simulateCommand: Command = {
+  group: "proposal",
   name: "simulate",
   argument: "<file | id>",
   summary:
     "Checks, a dry run on the chain (reverted after) and the impact simulation, as one report. An id decodes a\n" +
-    "proposal already on chain, whoever made it, and reproduces the impact report its description cites.\n" +
+    "proposal already on chain, whoever made it, and reproduces the impact report its description cites; one no\n" +
+    "longer ahead (executed, defeated, canceled, expired) gets that impact alone, from the block it was made at.\n" +
     "Exit code 1 when the verdict is FAIL.",
   options: ["rpc", "deployment", "json", "out"],
   async run(source, values) {
     const started = performance.now();
     const stack = await connect(values);
-    const { name, proposal, cited } = await proposalFromSource(stack, source);
+    const reviewed = await proposalFromSource(stack, source);
+    const { name, proposal, cited, onchain } = reviewed;
+    if (onchain && !upcomingStates.has(onchain.state as ProposalStateName)) {
+      // Its changes are on chain (or never will be): no checks or dry run apply; what it was shown to do still does.
+      const impact = await impactAsSubmitted(stack, reviewed, onchain.submittedFromBlock);
+      const said =
+        `${name} is ${onchain.state}: ${onchain.state === "Executed" ? "its changes are on chain" : "it will change nothing"}, ` +
+        `so there is nothing left to check or dry-run. Its impact as submitted, from block ${onchain.submittedFromBlock}` +
+        (cited
+          ? `: ${impact.contentHash === cited.hash ? "the report its description cites" : `${impact.contentHash}, where its description cites ${cited.hash}`}`
+          : "") +
+        ".";
+      if (values.out) await writeFile(values.out, JSON.stringify(impact, null, 2));
+      if (values.json)
+        console.log(
+          JSON.stringify(
+            { state: onchain.state, simulatedFromBlock: onchain.submittedFromBlock.toString(), impact },
+            null,
+            2,
+          ),
+        );
+      else console.log(`${said}\n\n${renderMarkdown(impact)}`);
+      return 0;
+    }
     const { report } = await reviewProposal(stack, { name, proposal }, { simulateAt: cited?.blockNumber });
     if (!values.json) console.error(`simulated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (values.out) await writeFile(values.out, JSON.stringify(report, null, 2));

@@ -32,6 +32,7 @@ function spaceOf(values: OptionValues): string {
 
 /** `trimtab proposal signal <file>`: a Snapshot signalling proposal, EIP-712 signed. */
 export const signalCommand: Command = {
+  group: "proposal",
   name: "signal",
   argument: "<file>",
   summary:
@@ -52,9 +53,10 @@ export const signalCommand: Command = {
   },
 };
 
-/** `trimtab proposal vote <snapshot id>`: a Snapshot vote, with its erc20-votes voting power. */
-export const voteCommand: Command = {
-  name: "vote",
+/** `trimtab proposal snapshot-vote <snapshot id>`: a Snapshot vote, with its erc20-votes voting power. */
+export const snapshotVoteCommand: Command = {
+  group: "proposal",
+  name: "snapshot-vote",
   argument: "<snapshot id>",
   summary:
     "A vote on a Snapshot proposal, signed with EIP-712 under Snapshot's domain, after reading the account's\n" +

@@ -5,6 +5,7 @@ import { connect, signer, type Command } from "../command.ts";
 
 /** `trimtab proposal submit <file>`: the report first (FAIL stops here), then propose, citing it. */
 export const submitCommand: Command = {
+  group: "proposal",
   name: "submit",
   argument: "<file>",
   summary:

@@ -13,6 +13,9 @@ export const proposalStates = [
 ] as const;
 export type ProposalStateName = (typeof proposalStates)[number];
 
+/** The states in which a proposal has changed nothing yet: its checks, dry run and simulation still apply. */
+export const upcomingStates: ReadonlySet<ProposalStateName> = new Set(["Pending", "Active", "Succeeded", "Queued"]);
+
 /** Each state's index, as `state(proposalId)` returns it: `ProposalState.Queued` is 5. */
 export const ProposalState = Object.fromEntries(proposalStates.map((name, index) => [name, index])) as {
   readonly [Name in ProposalStateName]: number;

@@ -80,6 +80,7 @@ describe("What a proposal sends on chain", () => {
         descriptionHash: keccak256(stringToHex(description)),
         voteStart: 0n,
         voteEnd: 0n,
+        createdBlockNumber: 1n,
       },
       registry,
       snapshot,

@@ -30,6 +30,8 @@ export type OnchainProposal = {
   descriptionHash: Hex;
   voteStart: bigint;
   voteEnd: bigint;
+  /** The block it was proposed in. */
+  createdBlockNumber: bigint;
 };
 
 /**
@@ -61,6 +63,7 @@ export async function readOnchainProposal(
     descriptionHash: keccak256(stringToHex(a.description!)),
     voteStart: a.voteStart!,
     voteEnd: a.voteEnd!,
+    createdBlockNumber: log.blockNumber,
   };
 }
 

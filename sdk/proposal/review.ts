@@ -6,7 +6,9 @@
  */
 import type { Hex } from "viem";
 import { simulateNow } from "../../sim/simulate.ts";
-import { propose, type Progress, type SigningClient } from "../governance/actions.ts";
+import type { ImpactReport } from "../../sim/report.ts";
+import { propose, readProposalStatus, type Progress, type SigningClient } from "../governance/actions.ts";
+import type { ProposalStateName } from "../governance/enums.ts";
 import type { ProposalAction } from "../proposalArgs.ts";
 import { proposalActions, proposalDescription } from "./actions.ts";
 import { checkProposal } from "./check.ts";
@@ -16,11 +18,15 @@ import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "./
 import { buildProposalReport, type ProposalReport } from "./report.ts";
 import { dryRunProposal, impactRequest, simulationBase, type Stack } from "./deployed.ts";
 
-/** A proposal to review, its name in the report, and the impact report its on-chain description cites, if any. */
+/**
+ * A proposal to review, its name in the report, and for one on chain: the impact report its description cites (if
+ * any), its state, and the block the report was made from (the one it cites, else the block before the proposal's).
+ */
 export type ReviewedProposal = {
   name: string;
   proposal: ProposalDraft;
   cited?: { hash: Hex; blockNumber?: bigint };
+  onchain?: { state: ProposalStateName | `unknown state ${number}`; submittedFromBlock: bigint };
 };
 
 /**
@@ -32,7 +38,24 @@ export async function proposalFromSource(stack: Stack, source: string): Promise<
   const onchain = await readOnchainProposal(stack.publicClient, stack.governor, BigInt(source));
   const proposal = decodeOnchainProposal(onchain, stack.registry, await stack.readSnapshot());
   const cited = reportCitationOf(onchain.description);
-  return { name: `proposal ${source}`, proposal, ...(cited ? { cited } : {}) };
+  const { state } = await readProposalStatus(stack.publicClient, { governor: stack.governor, proposalId: onchain.id });
+  const submittedFromBlock = cited?.blockNumber ?? onchain.createdBlockNumber - 1n;
+  return { name: `proposal ${source}`, proposal, ...(cited ? { cited } : {}), onchain: { state, submittedFromBlock } };
+}
+
+/**
+ * The impact simulation alone, from the chain as it was at `blockNumber`: what a proposal that is no longer ahead
+ * (executed, defeated, canceled, expired) was shown to do when it was submitted. Its checks and dry run no longer
+ * apply: its changes are on chain, or will never be.
+ */
+export async function impactAsSubmitted(
+  stack: Stack,
+  { name, proposal }: Pick<ReviewedProposal, "name" | "proposal">,
+  blockNumber: bigint,
+): Promise<ImpactReport> {
+  const checked = checkProposal(name, proposal, await stack.readSnapshot());
+  const { request } = impactRequest(await simulationBase(stack, { blockNumber }), proposal, checked);
+  return simulateNow(request);
 }
 
 /**

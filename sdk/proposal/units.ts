@@ -149,3 +149,8 @@ function describeUnit(unit: ValueUnit, context: UnitContext): string {
   if (unit === "bool") return "true or false";
   return "an address";
 }
+
+/** A duration written as a parameter's seconds are ("6h", "2 days", "90 s"), in seconds. */
+export function parseDurationSeconds(text: string): bigint {
+  return parseValue("duration", "seconds", text, { baseSymbol: "", baseDecimals: 0 });
+}

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPublicClient, createTestClient, createWalletClient, http } from "viem";
-import { parameterRegistryAbi, trimtabGovernorAbi } from "../../sdk/abis/contracts.ts";
+import { createPublicClient, http } from "viem";
+import { parameterRegistryAbi, portfolioVaultAbi } from "../../sdk/abis/contracts.ts";
 import type { DeploymentRecord } from "../../sdk/deployment.ts";
 import { startStackProcess } from "../../devnet/startProcess.ts";
 import { trimtab } from "../helpers/trimtab.ts";
@@ -108,8 +108,9 @@ describe("npm start: the local stack", () => {
 
     // A delegate checks proposal files against this chain with the CLI: exit 0 when they pass, 1 when one fails.
     const deployment = path.join(deploymentsDir, "localhost.json");
-    const check = (file: string) =>
-      trimtab("proposal", "check", file, "--rpc", `http://127.0.0.1:${port}`, "--deployment", deployment);
+    // The record holds its node's RPC URL, so that the CLI finds this chain on its port without --rpc.
+    expect(record.rpcUrl).toBe(`http://127.0.0.1:${port}`);
+    const check = (file: string) => trimtab("proposal", "check", file, "--deployment", deployment);
     const hedge = await check("proposals/examples/hedge-more.yaml");
     expect(hedge.output).toMatch(/PASS\s+max step\s+proposals\/examples\/hedge-more.yaml: changes."hedge.ratioBps"/);
     expect(hedge).toMatchObject({ code: 0, output: expect.stringMatching(/\nPASS\n$/) });
@@ -129,6 +130,30 @@ describe("npm start: the local stack", () => {
         ),
         { cwd: root, maxBuffer: 64 * 1024 * 1024 },
       );
+    const top = (...more: string[]) =>
+      run(
+        node,
+        ["cli/trimtab.ts", ...more, "--rpc", `http://127.0.0.1:${port}`, "--deployment"].concat(
+          path.join(deploymentsDir, "localhost.json"),
+        ),
+        { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      );
+    const vaultMaxDeposit = () =>
+      client.readContract({
+        address: record.contracts.PortfolioVault!,
+        abi: portfolioVaultAbi,
+        functionName: "maxDeposit",
+        args: [record.contracts.TrimtabToken],
+      });
+    // Delegation from the CLI: dev account 5 (a depositor without TRIM) delegates to itself, and has no votes.
+    expect((await top("delegate", "self", "--account", "5")).stdout).toMatch(
+      /^0x[0-9a-fA-F]{40} delegated to 0x[0-9a-fA-F]{40} \(transaction 0x[0-9a-f]{64}\); its voting power is now 0 TRIM\n$/,
+    );
+    await expect(top("delegate", "nobody")).rejects.toMatchObject({
+      code: 2,
+      stderr: 'delegate to an address (0x and 40 hex digits) or self; got "nobody"\n',
+    });
+
     // The dry run and impact simulation of a proposal, on this chain, which it leaves untouched.
     const simulated = await cli("simulate", "proposals/examples/hedge-more.yaml", "--json");
     const report = JSON.parse(simulated.stdout) as ProposalReport;
@@ -159,28 +184,38 @@ describe("npm start: the local stack", () => {
     expect(decoded.citedImpactReport).toBe(cited);
     // The description names the block the report's simulation started from: from it, the report is reproduced.
     expect(decoded.impact.contentHash).toBe(cited);
-    const testClient = createTestClient({ mode: "hardhat", transport: http(`http://127.0.0.1:${port}`) });
-    const walletClient = createWalletClient({ transport: http(`http://127.0.0.1:${port}`) });
-    const [, ...voters] = await walletClient.getAddresses();
-    await testClient.increaseTime({ seconds: 86_400 + 1 });
-    await testClient.mine({ blocks: 1 });
-    for (const voter of voters.slice(0, 3)) {
-      const hash = await walletClient.writeContract({
-        account: voter,
-        chain: null,
-        address: record.contracts.TrimtabGovernor,
-        abi: trimtabGovernorAbi,
-        functionName: "castVote",
-        args: [BigInt(id!), 1],
-      });
-      await client.waitForTransactionReceipt({ hash });
+    // Voting, delegating and the devnet's clock from the CLI too: a day on (the feeds re-posted, so the vault's
+    // oracle stays fresh), dev accounts 1–3 vote For, one with a reason; the vote ends, it is queued, then executed.
+    const devnetTime = (duration: string) => top("devnet", "time", duration);
+    expect((await devnetTime("1d")).stdout).toMatch(/^the devnet's clock is at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(await vaultMaxDeposit()).toBeGreaterThan(0n);
+    for (const account of ["1", "2", "3"]) {
+      const reason = account === "1" ? ["--reason", "more of the exposure hedged"] : [];
+      const voted = await cli("vote", id!, "--choice", "For", ...reason, "--account", account);
+      expect(voted.stdout).toMatch(
+        /voted For with [1-9][\d.]* TRIM \(transaction 0x[0-9a-f]{64}\)\nproposal \d+ is Active\n$/,
+      );
     }
-    await testClient.increaseTime({ seconds: 3 * 86_400 + 1 });
-    await testClient.mine({ blocks: 1 });
+    await expect(cli("vote", id!, "--choice", "For", "--account", "1")).rejects.toMatchObject({
+      code: 2,
+      stderr: "This account has already voted on this proposal.\n",
+    });
+    await devnetTime("3d");
     expect((await cli("queue", id!)).stdout).toContain(`queued ${id}; state Queued`);
-    await testClient.increaseTime({ seconds: 2 * 86_400 + 1 });
-    await testClient.mine({ blocks: 1 });
+    await expect(cli("execute", id!)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^The timelock lets it execute from \d{4}-\d\d-\d\d \d\d:\d\d UTC/),
+    });
+    await devnetTime("2d");
     expect((await cli("execute", id!)).stdout).toContain(`executed ${id}; state Executed`);
+    expect(await vaultMaxDeposit()).toBeGreaterThan(0n);
+    // Executed, it has nothing left to check or dry-run; its impact as submitted is still reproduced.
+    expect((await cli("simulate", id!)).stdout).toMatch(
+      new RegExp(
+        `^proposal ${id} is Executed: its changes are on chain, so there is nothing left to check or dry-run\\. ` +
+          "Its impact as submitted, from block \\d+: the report its description cites\\.\n",
+      ),
+    );
     expect(await registryValue("hedge.ratioBps")).toBe(6_000n);
     await expect(cli("execute", id!)).rejects.toMatchObject({ code: 2 });
 
@@ -203,7 +238,7 @@ describe("npm start: the local stack", () => {
     ).toContain(`envelope written to ${signalFile}`);
     const voteFile = path.join(deploymentsDir, "vote.json");
     const voted = await cli(
-      "vote",
+      "snapshot-vote",
       "0x1234",
       "--choice",
       "For",
@@ -225,7 +260,7 @@ describe("npm start: the local stack", () => {
       expect(await utils.verify(envelope.address, envelope.sig, envelope.data), file).toBe(true);
     }
     await expect(
-      cli("vote", "0x1234", "--choice", "For", "--space", "trimtab.eth", "--account", "7"),
+      cli("snapshot-vote", "0x1234", "--choice", "For", "--space", "trimtab.eth", "--account", "7"),
     ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining("has no voting power at block"),

@@ -3,7 +3,7 @@ import { checkProposal } from "../../../../../sdk/proposal/check.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
 import { impactRequest } from "../../../../../sdk/proposal/deployed.ts";
 import { formatValue } from "../../../../../sdk/proposal/units.ts";
-import { proposalStates } from "../../../../../sdk/governance/enums.ts";
+import { proposalStates, upcomingStates } from "../../../../../sdk/governance/enums.ts";
 import { trimtabGovernorAbi } from "../../../../../sdk/abis/contracts.ts";
 import { describeRules } from "#lib/rules.ts";
 import { readDeployment, serverConfig } from "#lib/server/config.ts";
@@ -31,9 +31,6 @@ type SubgraphProposal = {
   votes: { voter: { id: string }; supportLabel: string; weight: string; reason: string; timestamp: string }[];
   parameterChanges: { name: string; oldValue: string; newValue: string }[];
 };
-
-/** States in which the proposal has not changed anything yet: its checks, dry run and simulation still apply. */
-const upcoming = new Set(["Pending", "Active", "Succeeded", "Queued"]);
 
 export const load: PageServerLoad = async ({ params }) => {
   if (!/^\d{1,78}$/.test(params.id)) error(404, `"${params.id}" is not a proposal id (a decimal number)`);
@@ -81,7 +78,7 @@ export const load: PageServerLoad = async ({ params }) => {
     rules: registry.parameters[c.name] && describeRules(registry.parameters[c.name]!, registry),
     checks: checked.checks.filter((k) => k.field === `changes."${c.name}"`),
   }));
-  const live = upcoming.has(state);
+  const live = upcomingStates.has(state);
   const cited = reportCitationOf(onchain.description);
   const simulationAt = (blockNumber: bigint | undefined) =>
     settled(

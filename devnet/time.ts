@@ -1,0 +1,50 @@
+/**
+ * The devnet's clock, moved as its keeper moves it: time jumps, then every stand-in feed re-posts its answer, so
+ * that the vault's oracle is fresh (a feed older than its heartbeat plus `oracle.maxStalenessSec` stops deposits,
+ * rebalances and simulations). For devnets only: a real chain's time and feeds are nobody's to move.
+ */
+import { createPublicClient, createTestClient, createWalletClient, type Transport } from "viem";
+import { settableAggregatorAbi } from "../sdk/abis/contracts.ts";
+import type { DeploymentRecord } from "../sdk/deployment.ts";
+
+/** Re-posts each devnet feed's latest answer now, signed by the feed's owner (an account the node unlocks). */
+export async function repostDevnetFeeds(transport: Transport, record: DeploymentRecord, source: string): Promise<void> {
+  const tokens = devnetTokens(record, source);
+  const publicClient = createPublicClient({ transport });
+  for (const { feed } of tokens) {
+    const [owner, [, answer]] = await Promise.all([
+      publicClient.readContract({ address: feed, abi: settableAggregatorAbi, functionName: "owner" }),
+      publicClient.readContract({ address: feed, abi: settableAggregatorAbi, functionName: "latestRoundData" }),
+    ]);
+    const hash = await createWalletClient({ transport, account: owner }).writeContract({
+      address: feed,
+      abi: settableAggregatorAbi,
+      functionName: "setAnswer",
+      args: [answer],
+      chain: null,
+    });
+    await publicClient.waitForTransactionReceipt({ hash });
+  }
+}
+
+/** Moves the devnet's clock `seconds` ahead, mines a block and re-posts the feeds; returns the new block time. */
+export async function advanceDevnetTime(
+  transport: Transport,
+  record: DeploymentRecord,
+  source: string,
+  seconds: bigint,
+): Promise<bigint> {
+  devnetTokens(record, source);
+  if (seconds <= 0n) throw new Error(`the devnet's clock only moves forward; got ${seconds} seconds`);
+  const testClient = createTestClient({ mode: "hardhat", transport });
+  await testClient.increaseTime({ seconds: Number(seconds) });
+  await testClient.mine({ blocks: 1 });
+  await repostDevnetFeeds(transport, record, source);
+  return (await createPublicClient({ transport }).getBlock()).timestamp;
+}
+
+function devnetTokens(record: DeploymentRecord, source: string) {
+  if (!record.devnet)
+    throw new Error(`${source} is not a devnet's deployment (it has no devnet section): only a devnet's clock moves`);
+  return Object.values(record.devnet.tokens);
+}
