@@ -98,7 +98,7 @@ export function commandWords(command: Command): string {
   return command.group ? `${command.group} ${command.name}` : command.name;
 }
 
-/** `trimtab proposal <command> --help`: its usage, what it does, and each option with its default. */
+/** `trimtab <command> --help`: its usage, what it does, and each option with its default. */
 export function commandHelp(command: Command): string {
   const lines = command.options.map((name) => {
     const option = options[name];

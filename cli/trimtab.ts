@@ -50,7 +50,9 @@ function messageOf(error: unknown): string {
   const revert = decodeRevert(error, stackAbi);
   if (revert && !(error instanceof GovernanceError)) {
     const short = (error as { shortMessage?: unknown }).shortMessage;
-    return `${typeof short === "string" ? `${short.split("\n")[0]!.replace(/:$/, "")}: ` : ""}${formatRevert(revert)}`;
+    // viem's "The contract function "execute" reverted with the following signature:" becomes "… reverted: Error(…)".
+    const what = typeof short === "string" ? short.split("\n")[0]!.replace(/( with the following \w+)?:?$/, "") : "";
+    return `${what ? `${what}: ` : ""}${formatRevert(revert)}`;
   }
   if (error instanceof Error) {
     const short = (error as Error & { shortMessage?: unknown }).shortMessage;
