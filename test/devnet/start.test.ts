@@ -45,6 +45,10 @@ describe("npm start: the local stack", () => {
     children.push(first.child);
     await first.ready;
     const output = first.output();
+    // Each phase is announced as it begins, and the wait is accounted for phase by phase.
+    expect(output).toMatch(
+      /\nReady in \d+ s: compiling \d+ s, deploying \d+ s, playing \d+ s, submitting \d+ s, indexing \d+ s, starting \d+ s\.\nReady\./,
+    );
 
     const record = JSON.parse(await readFile(path.join(deploymentsDir, "localhost.json"), "utf8")) as DeploymentRecord;
     const client = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });
