@@ -19,15 +19,23 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { timelockControllerAbi, trimtabGovernorAbi, trimtabTokenAbi } from "../abis/contracts.ts";
+import { parameterRegistryAbi, timelockControllerAbi, trimtabGovernorAbi, trimtabTokenAbi } from "../abis/contracts.ts";
 import { proposalArgs, type ProposalAction } from "../proposalArgs.ts";
 import { proposalStateName, VoteSupport, type ProposalStateName } from "./enums.ts";
 import { utcMinutes } from "../time.ts";
 import { GovernanceError } from "./errors.ts";
 import { decodeRevert, formatRevert } from "../revert.ts";
 
-/** The errors a governance action may meet: the governor's, the timelock's below it, and the token's. */
-const governanceAbi = [...trimtabGovernorAbi, ...timelockControllerAbi, ...trimtabTokenAbi] as const;
+/**
+ * The errors a governance action may meet: the governor's, the timelock's below it, the token's, and the registry's
+ * (what most proposals call). A revert none of them knows is passed on as it is, for a caller with more ABIs.
+ */
+const governanceAbi = [
+  ...trimtabGovernorAbi,
+  ...timelockControllerAbi,
+  ...trimtabTokenAbi,
+  ...parameterRegistryAbi,
+] as const;
 
 /** A wallet client with its account: the one that signs. */
 export type SigningClient = WalletClient<Transport, Chain | undefined, Account>;
@@ -133,7 +141,7 @@ async function sent(
   onProgress?.({ stage: "signing" });
   const hash = await write().catch((error: unknown) => {
     const revert = decodeRevert(error, governanceAbi);
-    if (!revert) throw error;
+    if (!revert?.errorName) throw error;
     throw new GovernanceError(`The ${what} would revert: ${formatRevert(revert)}.`, {
       details: (error as { shortMessage?: string }).shortMessage,
       cause: error,

@@ -1,5 +1,6 @@
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, isHex, type Abi, type Hex } from "viem";
 import { expect } from "vitest";
+import { GovernanceError } from "../../sdk/governance/errors.ts";
 
 /** The revert data carried somewhere in `error`'s cause chain, for calls viem cannot decode itself (deployments). */
 function revertData(error: BaseError): Hex | undefined {
@@ -25,6 +26,9 @@ export async function expectRevert(
     caught = error;
   }
   if (caught === undefined) throw new Error(`expected a revert with ${errorName}, but the call succeeded`);
+  // The SDK's governance actions refuse a transaction that would revert with a GovernanceError saying why; the
+  // revert itself is its cause.
+  if (caught instanceof GovernanceError && caught.cause instanceof BaseError) caught = caught.cause;
   if (!(caught instanceof BaseError)) throw new Error(`expected a revert with ${errorName}, got: ${String(caught)}`);
 
   const reverted = caught.walk((e) => e instanceof ContractFunctionRevertedError);
