@@ -10,7 +10,7 @@ import type { DeploymentRecord } from "../sdk/deployment.ts";
 import { loadProposal } from "../sdk/proposal/load.ts";
 import { submitProposal } from "../sdk/proposal/review.ts";
 import { connectStack } from "../sdk/proposal/deployed.ts";
-import { repostDevnetFeeds } from "./time.ts";
+import { devnetOf, repostDevnetFeeds } from "./time.ts";
 
 export async function openProposal<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
@@ -28,6 +28,6 @@ export async function openProposal<ChainTypeT extends ChainType | string>(
 
   const governor = await viem.getContractAt("TrimtabGovernor", record.contracts.TrimtabGovernor);
   await networkHelpers.time.increaseTo(Number(await governor.read.proposalSnapshot([proposalId])) + 1);
-  await repostDevnetFeeds(http(options.rpcUrl), record, options.deploymentFile);
+  await repostDevnetFeeds(http(options.rpcUrl), devnetOf(record, options.deploymentFile));
   return proposalId;
 }

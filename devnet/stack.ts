@@ -1,10 +1,11 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
-import { getAddress, type Address } from "viem";
+import { custom, getAddress, type Address } from "viem";
 import { encodeDefinition, parameterCatalog, parameterKey, vaultAssetParameters } from "../parameters/index.ts";
 import { deployGovernanceCore, type GovernanceParameters } from "../ignition/deploy.ts";
 import { writeDeploymentRecord, type DeploymentRecord } from "../sdk/deployment.ts";
 import { devnetHeartbeats, devnetWeights } from "./constants.ts";
 import { deployDevnet } from "./protocols.ts";
+import { repostDevnetFeeds } from "./time.ts";
 import { passProposal } from "./passProposal.ts";
 import { action } from "../sdk/proposalArgs.ts";
 import CollateralManagerModule from "../ignition/modules/CollateralManager.ts";
@@ -96,11 +97,7 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
     },
   });
   await enableModules(connection, governance, collateralManager.address, hedgeModule.address);
-  for (const token of Object.values(tokens)) {
-    const feed = await connection.viem.getContractAt("SettableAggregator", token.feed);
-    const [, answer] = await feed.read.latestRoundData();
-    await feed.write.setAnswer([answer]);
-  }
+  await repostDevnetFeeds(custom(connection.provider), devnet.record);
 
   const record: DeploymentRecord = {
     ...governance.record,

@@ -5,13 +5,12 @@
  */
 import { createPublicClient, createTestClient, createWalletClient, type Transport } from "viem";
 import { settableAggregatorAbi } from "../sdk/abis/contracts.ts";
-import type { DeploymentRecord } from "../sdk/deployment.ts";
+import type { DeploymentRecord, DevnetRecord } from "../sdk/deployment.ts";
 
 /** Re-posts each devnet feed's latest answer now, signed by the feed's owner (an account the node unlocks). */
-export async function repostDevnetFeeds(transport: Transport, record: DeploymentRecord, source: string): Promise<void> {
-  const tokens = devnetTokens(record, source);
+export async function repostDevnetFeeds(transport: Transport, devnet: DevnetRecord): Promise<void> {
   const publicClient = createPublicClient({ transport });
-  for (const { feed } of tokens) {
+  for (const { feed } of Object.values(devnet.tokens)) {
     const [owner, [, answer]] = await Promise.all([
       publicClient.readContract({ address: feed, abi: settableAggregatorAbi, functionName: "owner" }),
       publicClient.readContract({ address: feed, abi: settableAggregatorAbi, functionName: "latestRoundData" }),
@@ -34,17 +33,18 @@ export async function advanceDevnetTime(
   source: string,
   seconds: bigint,
 ): Promise<bigint> {
-  devnetTokens(record, source);
+  const devnet = devnetOf(record, source);
   if (seconds <= 0n) throw new Error(`the devnet's clock only moves forward; got ${seconds} seconds`);
   const testClient = createTestClient({ mode: "hardhat", transport });
   await testClient.increaseTime({ seconds: Number(seconds) });
   await testClient.mine({ blocks: 1 });
-  await repostDevnetFeeds(transport, record, source);
+  await repostDevnetFeeds(transport, devnet);
   return (await createPublicClient({ transport }).getBlock()).timestamp;
 }
 
-function devnetTokens(record: DeploymentRecord, source: string) {
+/** The devnet part of a deployment record (`source` names the record); an error for any other chain's record. */
+export function devnetOf(record: DeploymentRecord, source: string): DevnetRecord {
   if (!record.devnet)
     throw new Error(`${source} is not a devnet's deployment (it has no devnet section): only a devnet's clock moves`);
-  return Object.values(record.devnet.tokens);
+  return record.devnet;
 }
