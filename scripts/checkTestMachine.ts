@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
+/** Where Debian puts chromium (what `.ci/chromium.sh` installs); $CHROMIUM_PATH overrides it. */
 export const defaultChromiumPath = "/usr/bin/chromium";
 
 export type MachineFacts = {

@@ -4,15 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { chromium, type BrowserContext } from "playwright-core";
+import { defaultChromiumPath } from "../../scripts/checkTestMachine.ts";
 
 /**
  * Runs code in a real Chromium, for tests that compare what the same TypeScript computes in Node and in a browser.
  * The browser is Debian's `chromium` package (never a download by Playwright), driven by playwright-core.
  */
 
-/** Where the Chromium executable is: $CHROMIUM_PATH, or Debian's /usr/bin/chromium. */
+/** Where the Chromium executable is: $CHROMIUM_PATH, or Debian's /usr/bin/chromium (as npm test's first step checks). */
 export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  return process.env.CHROMIUM_PATH ?? defaultChromiumPath;
 }
 
 /** A running headless Chromium with a fresh profile; `close()` stops it and deletes the profile. */

@@ -1,12 +1,7 @@
-import { BaseError, ContractFunctionRevertedError, decodeErrorResult, isHex, type Abi, type Hex } from "viem";
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Abi, type Hex } from "viem";
 import { expect } from "vitest";
 import { GovernanceError } from "../../sdk/governance/errors.ts";
-
-/** The revert data carried somewhere in `error`'s cause chain, for calls viem cannot decode itself (deployments). */
-function revertData(error: BaseError): Hex | undefined {
-  const withData = error.walk((e) => isHex((e as { data?: unknown }).data));
-  return withData ? (withData as unknown as { data: Hex }).data : undefined;
-}
+import { revertData } from "../../sdk/revert.ts";
 
 /**
  * Asserts that `call` reverts with the custom error `errorName` (and, when given, exactly `args`).
@@ -55,9 +50,8 @@ export function revertName(error: unknown, errorAbi: Abi): string {
     if (reverted.reason) return `Error(${reverted.reason})`;
     if (reverted.raw) return decodeName(reverted.raw, errorAbi) ?? `unnamed: ${reverted.raw}`;
   }
-  const withData = error.walk((e) => isHex((e as { data?: unknown }).data));
-  const data = withData ? (withData as unknown as { data: Hex }).data : undefined;
-  if (data && data !== "0x") return decodeName(data, errorAbi) ?? `unnamed: ${data}`;
+  const data = revertData(error);
+  if (data) return decodeName(data, errorAbi) ?? `unnamed: ${data}`;
   const reason = /reverted with reason string '([^']*)'/.exec(error.message)?.[1];
   if (reason !== undefined) return `Error(${reason})`;
   const custom = /reverted with custom error '(\w+)\(/.exec(error.message)?.[1];
