@@ -4,7 +4,9 @@
  * rules in a comment beside it.
  */
 import { parameterCatalog, type ParameterRules } from "../../parameters/index.ts";
+import { maxMove } from "./checks/maxStep.ts";
 import type { RegistrySnapshot } from "./checks/types.ts";
+import { simulationDefaults } from "../../sim/runSettings.ts";
 import { formatValue, type UnitContext } from "./units.ts";
 
 /** The parameter a new proposal changes: the one delegates move most often. */
@@ -12,13 +14,6 @@ export const scaffoldParameter = "rebalance.bandBps";
 
 /** Where the value in force comes from: the live registry, or the catalog's first values when it cannot be read. */
 export type ScaffoldBase = { from: "registry"; registry: RegistrySnapshot } | { from: "catalog"; context: UnitContext };
-
-/** What one update may move a parameter from `value`; undefined when its rules set no step. */
-export function maxMove(value: bigint, rules: ParameterRules): bigint | undefined {
-  if (rules.stepKind === "absolute") return rules.maxStep;
-  if (rules.stepKind === "relative") return (value * rules.maxStep) / 10_000n;
-  return undefined;
-}
 
 /**
  * A new value for a parameter now at `value`, with governance's max step measured from `baseline`: half a step away
@@ -58,8 +53,8 @@ changes:
   # ${scaffoldParameter}: ${show(value)} ${source}; the rules allow ${show(rules.min)} to ${show(rules.max)}, ${step === undefined ? "in any step" : `at most ${show(step)} per update`}.
   ${scaffoldParameter}: ${show(scaffoldValue(value, baseline, rules))}
 simulation:
-  paths: 2000
-  seed: 1
+  paths: ${simulationDefaults.paths}
+  seed: ${simulationDefaults.seed}
 `;
 }
 

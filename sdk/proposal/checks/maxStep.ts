@@ -1,12 +1,20 @@
+import type { ParameterRules } from "../../../parameters/types.ts";
 import type { ChangeCheck } from "./types.ts";
+
+/** What one update may move a parameter from `origin`; undefined when its rules set no step. */
+export function maxMove(origin: bigint, rules: ParameterRules): bigint | undefined {
+  if (rules.stepKind === "absolute") return rules.maxStep;
+  if (rules.stepKind === "relative") return (origin * rules.maxStep) / 10_000n;
+  return undefined;
+}
 
 /** One update moves a parameter at most its max step (absolute, or in bps of the value), from governance's baseline. */
 export const maxStepCheck: ChangeCheck = {
   rule: "max step",
   check({ after, baseline, movedByGuardian, parameter: { rules }, show }) {
-    if (rules.stepKind === "none") return undefined;
     const origin = baseline.value;
-    const maxDelta = rules.stepKind === "absolute" ? rules.maxStep : (origin * rules.maxStep) / 10_000n;
+    const maxDelta = maxMove(origin, rules);
+    if (maxDelta === undefined) return undefined;
     const delta = after > origin ? after - origin : origin - after;
     const from = movedByGuardian ? ` (governance set ${show(origin)}; the guardian tightened it since)` : "";
     return {
