@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { scaffoldProposal, type ScaffoldBase } from "../../sdk/proposal/scaffold.ts";
 import { connect, type Command } from "../command.ts";
@@ -9,8 +9,9 @@ export const newCommand: Command = {
   name: "new",
   argument: "<name>",
   summary:
-    "Scaffolds <dir>/<name>.yaml: a title, a body and one parameter change to edit, half a step from the value in\n" +
-    "force on the chain (the catalog's first value when the chain cannot be read), so that it passes its checks.",
+    "Scaffolds <dir>/<name>.yaml (making <dir> if need be): a title, a body and one parameter change to edit, half\n" +
+    "a step from the value in force on the chain (the catalog's first value when the chain cannot be\n" +
+    "read), so that it passes its checks.",
   options: ["dir", "rpc", "deployment"],
   async run(name, values) {
     const file = path.join(values.dir, `${name}.yaml`);
@@ -23,6 +24,7 @@ export const newCommand: Command = {
       from = `the catalog's first value (${(error as Error).message})`;
     }
     const template = scaffoldProposal(name, base);
+    await mkdir(values.dir, { recursive: true });
     await writeFile(file, template, { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
       throw new Error(`${file}: ${error.code === "EEXIST" ? "already exists" : error.message}`);
     });

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 
@@ -15,4 +16,17 @@ export function trimtab(...args: string[]): Promise<{ code: number; output: stri
       output: error.stdout + error.stderr,
     }),
   );
+}
+
+/**
+ * Writes `<dir>/localhost.json`, a deployment record whose chain does not answer (127.0.0.1:1) and whose contracts are
+ * placeholders: what a user has when the devnet is down. Returns the file.
+ */
+export async function writeUnreachableRecord(dir: string): Promise<string> {
+  const record = path.join(dir, "localhost.json");
+  const one = "0x0000000000000000000000000000000000000001";
+  const contracts = { TrimtabToken: one, TimelockController: one, TrimtabGovernor: one, ParameterRegistry: one };
+  const fields = { network: "localhost", chainId: 31337, startBlock: 0, deployedAt: "", rpcUrl: "http://127.0.0.1:1" };
+  await writeFile(record, JSON.stringify({ ...fields, contracts }));
+  return record;
 }

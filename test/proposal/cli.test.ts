@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseProposal } from "../../sdk/proposal/proposalFile.ts";
-import { trimtab } from "../helpers/trimtab.ts";
+import { trimtab, writeUnreachableRecord } from "../helpers/trimtab.ts";
 
 describe("trimtab, the delegates' command line", () => {
   it("scaffolds a proposal that parses, and never overwrites one", async () => {
@@ -44,20 +44,7 @@ describe("trimtab, the delegates' command line", () => {
     });
     // A chain that does not answer: one line naming its URL (the record's own) and the flag that sets another.
     const dir = await mkdtemp(path.join(tmpdir(), "trimtab-cli-"));
-    const record = path.join(dir, "localhost.json");
-    const zero = "0x0000000000000000000000000000000000000001";
-    const contracts = { TrimtabToken: zero, TimelockController: zero, TrimtabGovernor: zero, ParameterRegistry: zero };
-    await writeFile(
-      record,
-      JSON.stringify({
-        network: "localhost",
-        chainId: 31337,
-        startBlock: 0,
-        deployedAt: "",
-        rpcUrl: "http://127.0.0.1:1",
-        contracts,
-      }),
-    );
+    const record = await writeUnreachableRecord(dir);
     expect(await trimtab("proposal", "check", "proposals/examples/hedge-more.yaml", "--deployment", record)).toEqual({
       code: 2,
       output: `cannot reach a chain at http://127.0.0.1:1 (the chain of ${record}): is it running? Set another with --rpc <url>\n`,
