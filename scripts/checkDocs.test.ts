@@ -11,6 +11,7 @@ import {
   missingScripts,
   pagesWithoutPurpose,
   readPages,
+  sectionOf,
   shellCommands,
   trimtabCallsOf,
   type Page,
@@ -88,6 +89,13 @@ describe("the documentation's checks", () => {
       "notes",
       "notes-1",
     ]);
+  });
+
+  it("reads a section: from its heading to the next heading of its level or higher, subsections included", () => {
+    const text = "# Page\n\n## The walk\n\nstep 1\n\n### Detail\n\nstep 2\n\n## Next\n\nother\n";
+    expect(sectionOf(text, "the-walk")).toBe("## The walk\n\nstep 1\n\n### Detail\n\nstep 2\n");
+    expect(sectionOf(text, "next")).toBe("## Next\n\nother\n");
+    expect(sectionOf(text, "missing")).toBeUndefined();
   });
 
   it("finds a link to a missing file and to a missing heading, and follows no web link", () => {

@@ -38,24 +38,52 @@ export function githubSlug(heading: string): string {
     .replace(/ /g, "-");
 }
 
-/** The anchors of a page's headings, a repeated one numbered as GitHub numbers it (`-1`, `-2`). */
-export function anchorsOf(text: string): Set<string> {
+/** A page's headings: level, first line (0-based) and plain text (inline code included, without its backticks). */
+function headingsOf(text: string): { level: number; line: number; text: string }[] {
   const tokens = markdown.parse(text, {});
+  return tokens.flatMap((token, i) =>
+    token.type === "heading_open"
+      ? [
+          {
+            level: token.markup.length,
+            line: token.map?.[0] ?? 0,
+            text: (tokens[i + 1]?.children ?? [])
+              .filter((child) => child.type === "text" || child.type === "code_inline")
+              .map((child) => child.content)
+              .join(""),
+          },
+        ]
+      : [],
+  );
+}
+
+/** The anchors of a page's headings, in order, a repeated one numbered as GitHub numbers it (`-1`, `-2`). */
+function headingAnchors(text: string): string[] {
   const seen = new Map<string, number>();
-  const anchors = new Set<string>();
-  tokens.forEach((token, i) => {
-    if (token.type !== "heading_open") return;
-    const inline = tokens[i + 1]!;
-    const plain = (inline.children ?? [])
-      .filter((child) => child.type === "text" || child.type === "code_inline")
-      .map((child) => child.content)
-      .join("");
-    const slug = githubSlug(plain);
+  return headingsOf(text).map((heading) => {
+    const slug = githubSlug(heading.text);
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
-    anchors.add(count === 0 ? slug : `${slug}-${count}`);
+    return count === 0 ? slug : `${slug}-${count}`;
   });
-  return anchors;
+}
+
+/** The anchors of a page's headings. */
+export function anchorsOf(text: string): Set<string> {
+  return new Set(headingAnchors(text));
+}
+
+/**
+ * The section of a page under the heading whose anchor is `anchor`: its text up to the next heading of the same or a
+ * higher level (undefined when the page has no such heading).
+ */
+export function sectionOf(text: string, anchor: string): string | undefined {
+  const headings = headingsOf(text);
+  const at = headingAnchors(text).indexOf(anchor);
+  if (at < 0) return undefined;
+  const { level, line } = headings[at]!;
+  const next = headings.slice(at + 1).find((heading) => heading.level <= level);
+  return text.split("\n").slice(line, next?.line).join("\n");
 }
 
 /** Every link target of a page (links in code are not links). */
