@@ -6,6 +6,7 @@
  * Exit codes: 0 when done (a report that passes or only warns), 1 when a report's verdict is FAIL, 2 on bad usage,
  * an unreadable file or a refusal (the chain would refuse the transaction, or did).
  */
+import { realpathSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { commandHelp, parseOptionsOf, usageLine, type Command, type OptionValues } from "./command.ts";
 import { checkCommand } from "./commands/check.ts";
@@ -20,8 +21,8 @@ import { GovernanceError } from "../sdk/governance/errors.ts";
 import { stackAbi } from "../sdk/proposal/abis.ts";
 import { decodeRevert, formatRevert } from "../sdk/revert.ts";
 
-/** Every command, in the order a proposal meets them; then delegation and the devnet's clock. */
-const commands: readonly Command[] = [
+/** Every command, in the order a proposal meets them; then delegation and the devnet's clock (the docs' test reads it). */
+export const commands: readonly Command[] = [
   newCommand,
   checkCommand,
   simulateCommand,
@@ -105,4 +106,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Runs as the program only: a module that imports the command table (the docs' test) runs nothing.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === import.meta.filename)
+  process.exitCode = await main(process.argv.slice(2));
