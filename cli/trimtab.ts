@@ -1,40 +1,17 @@
 #!/usr/bin/env node
 /**
- * `trimtab`: the delegates' command line. Each command lives in cli/commands/ and calls the SDK; this file is the
- * command table, `--help`, and the one place errors become messages and exit codes.
+ * `trimtab`: the delegates' command line. Each command lives in cli/commands/ and calls the SDK; this file is
+ * `--help`, and the one place errors become messages and exit codes.
  *
  * Exit codes: 0 when done (a report that passes or only warns), 1 when a report's verdict is FAIL, 2 on bad usage,
  * an unreadable file or a refusal (the chain would refuse the transaction, or did).
  */
-import { realpathSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { commandHelp, parseOptionsOf, usageLine, type Command, type OptionValues } from "./command.ts";
-import { checkCommand } from "./commands/check.ts";
-import { executeCommand, queueCommand } from "./commands/lifecycle.ts";
-import { newCommand } from "./commands/new.ts";
-import { simulateCommand } from "./commands/simulate.ts";
-import { timeCommand } from "./commands/devnet.ts";
-import { signalCommand, snapshotVoteCommand } from "./commands/snapshot.ts";
-import { submitCommand } from "./commands/submit.ts";
-import { delegateCommand, voteCommand } from "./commands/vote.ts";
+import { commandHelp, parseOptionsOf, usageLine, type OptionValues } from "./command.ts";
+import { commands } from "./commandTable.ts";
 import { GovernanceError } from "../sdk/governance/errors.ts";
 import { stackAbi } from "../sdk/proposal/abis.ts";
 import { decodeRevert, formatRevert } from "../sdk/revert.ts";
-
-/** Every command, in the order a proposal meets them; then delegation and the devnet's clock (the docs' test reads it). */
-export const commands: readonly Command[] = [
-  newCommand,
-  checkCommand,
-  simulateCommand,
-  submitCommand,
-  voteCommand,
-  queueCommand,
-  executeCommand,
-  signalCommand,
-  snapshotVoteCommand,
-  delegateCommand,
-  timeCommand,
-];
 
 const usage = [
   "usage:",
@@ -106,6 +83,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Runs as the program only: a module that imports the command table (the docs' test) runs nothing.
-if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === import.meta.filename)
-  process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

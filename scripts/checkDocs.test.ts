@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { commands } from "../cli/trimtab.ts";
+import { commands } from "../cli/commandTable.ts";
 import {
   anchorsOf,
   badProposalExamples,
