@@ -264,13 +264,13 @@ export function sensitivityTable(
     signed(percent(s.proposed[key] - s.current[key]));
   const base = report.inputs.setup.symbols[0] ?? "the base asset";
   const drifts = names.map((name) => perYear(driftPerYear[name])).join(", ");
-  const errors = report.model.drift.assets.flatMap((a) => (a.standardErrorPerYear === undefined ? [] : [a]));
-  const widest = errors.reduce((w, a) => Math.max(w, a.standardErrorPerYear!), 0);
+  const widest = Math.max(0, ...report.model.drift.assets.map((a) => a.standardErrorPerYear ?? 0));
   return {
     sentence:
       `The differences under a bear, a flat and a bull market: every asset but ${base} drifting ${drifts} a year, ` +
       `on the first ${paths.toLocaleString("en-US")} paths of seed ${report.seed} in each column (the same draws, ` +
-      `so the columns differ by the drift alone). ±30% a year is an ordinary bad or good year for a crypto asset` +
+      `so the columns differ by the drift alone). ±${perYear(driftPerYear.bull).replace("+", "")} a year is an ordinary ` +
+      `bad or good year for a crypto asset` +
       (widest > 0
         ? `; two standard errors of the fitted drift (up to ±${perYear(2 * widest).replace("+", "")}) would span no plausible market.`
         : "."),
