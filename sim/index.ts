@@ -6,15 +6,32 @@
 export { readStartPoint, type StartPoint } from "./chain.ts";
 export { readPriceHistory } from "./history.ts";
 export * from "./market/index.ts";
+export { modelDrift, resolveDrift, withDrift, type AssetDriftUsed, type DriftUsed } from "./market/drift.ts";
+export {
+  defaultDrift,
+  readDriftSetting,
+  sensitivityDriftsPerYear,
+  type AssetDrift,
+  type DriftChoice,
+  type DriftReading,
+  type SensitivityScenario,
+} from "./runSettings.ts";
 export { modelParameterNames, paramValue, paramsFromRegistry, validateParams, withChanges } from "./model/params.ts";
 export { createStrategy, type ActionRecord, type Strategy } from "./model/strategy.ts";
 export type * from "./model/types.ts";
 export { createRandom, type Random } from "./random.ts";
 export {
   canonicalJson,
+  driftSummary,
   metricRows,
+  nilImpact,
   renderMarkdown,
+  sensitivityTable,
+  type DriftRow,
+  type HeadlineMetrics,
   type MetricRow,
+  type Sensitivity,
+  type SensitivityRow,
   reportSchema,
   engineVersion,
   verifyReport,

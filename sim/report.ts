@@ -5,21 +5,45 @@
  */
 import { sha256, stringToBytes, type Hex } from "viem";
 import type { BacktestResults } from "./backtest.ts";
+import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
 import type { Difference, MonteCarloResults, PathMetric, SetSummary } from "./monteCarlo.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { SensitivityScenario } from "./runSettings.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
-export const reportSchema = "trimtab.impact-report/2";
-export const engineVersion = "trimtab-sim/1.1.0";
+export const reportSchema = "trimtab.impact-report/3";
+export const engineVersion = "trimtab-sim/1.2.0";
+
+/** The metrics the sensitivity table measures under each drift. */
+export const headlineMetrics = [
+  "returnMean",
+  "volatility",
+  "maxDrawdownP95",
+  "cvar95",
+  "liquidationProbability",
+] as const satisfies readonly (keyof SetSummary)[];
+export type HeadlineMetrics = Pick<SetSummary, (typeof headlineMetrics)[number]>;
+
+/** The headline metrics of both sets under a bear, a flat and a bull drift, on the same draws. */
+export type Sensitivity = {
+  /** Paths of each run: the first paths of the main run's seed. */
+  paths: number;
+  /** Each risk asset's drift per year in each scenario (the base asset's is zero). */
+  driftPerYear: Record<SensitivityScenario, number>;
+  scenarios: Record<SensitivityScenario, { current: HeadlineMetrics; proposed: HeadlineMetrics }>;
+};
 
 export type ImpactReport = {
   schema: typeof reportSchema;
   engine: string;
   seed: number;
   model: {
+    /** The market simulated: its drift is the one `drift` states. */
     market: MarketModel;
+    /** The drift assumed per asset, beside the one fitted from the history and its standard error. */
+    drift: DriftUsed;
     stress: readonly StressScenarioName[];
     paths: number;
     steps: number;
@@ -42,6 +66,8 @@ export type ImpactReport = {
     proposed: SetSummary;
     difference: Record<PathMetric, Difference>;
     bands: { probabilities: readonly number[]; current: number[][]; proposed: number[][] };
+    /** The headline metrics again under a bear, a flat and a bull drift (when the request asked for them). */
+    sensitivity?: Sensitivity;
     backtest?: BacktestResults;
   };
   /** SHA-256 of the canonical JSON of every other field. */
@@ -105,6 +131,7 @@ export function buildReport(args: {
   seed: number;
   monteCarlo: MonteCarloResults;
   bandProbabilities: readonly number[];
+  sensitivity?: Sensitivity;
   backtest?: BacktestResults;
 }): ImpactReport {
   const { monteCarlo } = args;
@@ -120,6 +147,7 @@ export function buildReport(args: {
       proposed: monteCarlo.proposed,
       difference: monteCarlo.difference,
       bands: { probabilities: args.bandProbabilities, ...monteCarlo.bands },
+      ...(args.sensitivity ? { sensitivity: args.sensitivity } : {}),
       ...(args.backtest ? { backtest: args.backtest } : {}),
     },
   });
@@ -176,12 +204,125 @@ export function metricRows(report: ImpactReport): MetricRow[] {
   });
 }
 
-/** The report for humans: what changes, the metrics side by side with the path-by-path difference, the backtest. */
-export function renderMarkdown(report: ImpactReport): string {
+/** A yearly rate as a signed percentage, e.g. 0.3 → "+30%", −1.4212 → "−142.1%". */
+const perYear = (x: number) => {
+  const text = `${+(x * 100).toFixed(1)}%`;
+  return x > 0 ? `+${text}` : text === "0%" ? "0%" : text;
+};
+const dateOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+
+/** One asset's drift for humans: the one used, and the fitted one with its standard error. */
+export type DriftRow = { symbol: string; used: string; fitted: string };
+
+/**
+ * The drift a report assumed, for humans: one sentence (the choice, and the window and uncertainty of the fit) and
+ * one row per asset.
+ */
+export function driftSummary(report: ImpactReport): { sentence: string; rows: DriftRow[] } {
+  const { assets, window } = report.model.drift;
+  const sources = new Set(assets.map((a) => a.source));
+  const choice =
+    sources.size === 1 && sources.has("zero")
+      ? "Drift assumed: zero for every asset (the default): each price's median stays flat, so the paths compare the parameters without a view on where the market goes."
+      : `Drift assumed (the yearly growth of each price's median): ${assets.map((a) => `${a.symbol} ${perYear(a.logDriftPerYear)} (${a.source})`).join(", ")}.`;
+  const days = window?.fromSeconds !== undefined && window.toSeconds !== undefined;
+  const fit = window
+    ? ` The fitted drift comes from ${window.returns} returns` +
+      (days
+        ? ` over ${Math.round((window.toSeconds! - window.fromSeconds!) / 86_400)} days (${dateOf(window.fromSeconds!)} to ${dateOf(window.toSeconds!)})`
+        : "") +
+      ": give or take its standard error, which on so short a history is mostly noise."
+    : "";
+  const rows = assets.map((a) => ({
+    symbol: a.symbol,
+    used: `${perYear(a.logDriftPerYear)} (${a.source})`,
+    fitted:
+      a.standardErrorPerYear === undefined
+        ? `${perYear(a.fittedPerYear)} (the model's, no fit)`
+        : `${perYear(a.fittedPerYear)} ± ${perYear(a.standardErrorPerYear).replace("+", "")}`,
+  }));
+  return { sentence: choice + fit, rows };
+}
+
+/** One headline metric under a bear, a flat and a bull drift. */
+export type SensitivityRow = { label: string; bear: string; flat: string; bull: string };
+
+/**
+ * The sensitivity table for humans: its columns' drifts, what it ran on, and its rows: each set's mean return, then
+ * proposed less current for every headline metric. Undefined when the report has no sensitivity runs.
+ */
+export function sensitivityTable(
+  report: ImpactReport,
+): { sentence: string; columns: Record<SensitivityScenario, string>; rows: SensitivityRow[] } | undefined {
+  const sensitivity = report.results.sensitivity;
+  if (!sensitivity) return undefined;
+  const { scenarios, driftPerYear, paths } = sensitivity;
+  const names = Object.keys(scenarios) as SensitivityScenario[];
+  const row = (label: string, cell: (s: Sensitivity["scenarios"][SensitivityScenario]) => string): SensitivityRow =>
+    Object.assign({ label }, Object.fromEntries(names.map((name) => [name, cell(scenarios[name])]))) as SensitivityRow;
+  const change = (key: (typeof headlineMetrics)[number]) => (s: Sensitivity["scenarios"][SensitivityScenario]) =>
+    signed(percent(s.proposed[key] - s.current[key]));
+  const base = report.inputs.setup.symbols[0] ?? "the base asset";
+  const drifts = names.map((name) => perYear(driftPerYear[name])).join(", ");
+  const widest = Math.max(0, ...report.model.drift.assets.map((a) => a.standardErrorPerYear ?? 0));
+  return {
+    sentence:
+      `The differences under a bear, a flat and a bull market: every asset but ${base} drifting ${drifts} a year, ` +
+      `on the first ${paths.toLocaleString("en-US")} paths of seed ${report.seed} in each column (the same draws, ` +
+      `so the columns differ by the drift alone). ±${perYear(driftPerYear.bull).replace("+", "")} a year is an ordinary ` +
+      `bad or good year for a crypto asset` +
+      (widest > 0
+        ? `; two standard errors of the fitted drift (up to ±${perYear(2 * widest).replace("+", "")}) would span no plausible market.`
+        : "."),
+    columns: Object.fromEntries(
+      names.map((name) => [name, `${name[0]!.toUpperCase()}${name.slice(1)} (${perYear(driftPerYear[name])} a year)`]),
+    ) as Record<SensitivityScenario, string>,
+    rows: [
+      row("Mean return, current", (s) => percent(s.current.returnMean)),
+      row("Mean return, proposed", (s) => percent(s.proposed.returnMean)),
+      row("Δ Mean return", change("returnMean")),
+      row("Δ Volatility (yearly)", change("volatility")),
+      row("Δ Max drawdown p95", change("maxDrawdownP95")),
+      row("Δ CVaR 95 (loss)", change("cvar95")),
+      row("Δ P(liquidation)", change("liquidationProbability")),
+    ],
+  };
+}
+
+/**
+ * One line saying that the simulation shows no difference at all between the two sets, and why when it can tell
+ * (`notSimulated`: the changed parameters the model does not use); undefined when anything differs (the metrics,
+ * the NAV bands, a sensitivity run or the backtest).
+ */
+export function nilImpact(report: ImpactReport, notSimulated: readonly string[] = []): string | undefined {
+  const { current, proposed, difference, bands, sensitivity, backtest } = report.results;
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  if (!same(current, proposed) || !same(bands.current, bands.proposed)) return undefined;
+  if (!Object.values(difference).every((d) => d.mean === 0 && d.low95 === 0 && d.high95 === 0)) return undefined;
+  if (sensitivity && !Object.values(sensitivity.scenarios).every((s) => same(s.current, s.proposed))) return undefined;
+  if (backtest && !same(backtest.current.metrics, backtest.proposed.metrics)) return undefined;
+  const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
+  const changed = Object.keys(report.inputs.changes);
+  const unmodelled = notSimulated.length
+    ? `${list(notSimulated)} ${notSimulated.length === 1 ? "is a parameter" : "are parameters"} the model does not use`
+    : "";
+  const why = changed.length
+    ? `${list(changed)} changed nothing the strategy did on any of the ${report.model.paths.toLocaleString("en-US")} ` +
+      `paths${unmodelled ? `, and ${unmodelled}` : ""}`
+    : unmodelled || "the proposal changes no parameter the model uses";
+  return `The simulation shows no difference between current and proposed parameters: ${why}.`;
+}
+
+/**
+ * The report for humans: what changes, the drift assumed, the metrics side by side with the path-by-path difference,
+ * the sensitivity to the drift, the backtest; or, when nothing differs, one line saying so (see {@link nilImpact}).
+ */
+export function renderMarkdown(report: ImpactReport, options: { notSimulated?: readonly string[] } = {}): string {
   const { results, model, inputs } = report;
   const base = inputs.setup.symbols[0] ?? "base";
-  const rows = metricRows(report).map((r) => `| ${r.label} | ${r.current} | ${r.proposed} | ${r.change} |`);
   const changes = Object.entries(inputs.changes);
+  const drift = driftSummary(report);
+  const nil = nilImpact(report, options.notSimulated);
   const lines = [
     `# Impact of the proposal`,
     "",
@@ -194,10 +335,36 @@ export function renderMarkdown(report: ImpactReport): string {
       `${model.stress.length ? `, stress: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
       `both parameter sets on the same paths. Starting NAV ${money(results.startNav)} ${base}.`,
     "",
+  ];
+  if (nil) {
+    lines.push(nil, "", `Report \`${report.contentHash}\` (${report.schema}, ${report.engine}).`, "");
+    return lines.join("\n");
+  }
+  lines.push(
+    drift.sentence,
+    "",
+    "| Asset | Drift used (a year) | Fitted from the history (± one standard error) |",
+    "|---|---:|---:|",
+    ...drift.rows.map((r) => `| ${r.symbol} | ${r.used} | ${r.fitted} |`),
+    "",
     "| Metric | Current | Proposed | Difference (path by path) |",
     "|---|---:|---:|---|",
-    ...rows,
-  ];
+    ...metricRows(report).map((r) => `| ${r.label} | ${r.current} | ${r.proposed} | ${r.change} |`),
+  );
+  const sensitivity = sensitivityTable(report);
+  if (sensitivity) {
+    const { columns } = sensitivity;
+    lines.push(
+      "",
+      "## Sensitivity to the market's drift",
+      "",
+      sensitivity.sentence,
+      "",
+      `| Metric | ${columns.bear} | ${columns.flat} | ${columns.bull} |`,
+      "|---|---:|---:|---:|",
+      ...sensitivity.rows.map((r) => `| ${r.label} | ${r.bear} | ${r.flat} | ${r.bull} |`),
+    );
+  }
   const backtest = results.backtest;
   if (backtest) {
     const days = (backtest.toSeconds - backtest.fromSeconds) / 86_400;

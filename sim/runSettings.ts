@@ -25,3 +25,111 @@ export function navPointsProblem(paths: number, steps: number): string | undefin
     `sets): use fewer paths or a shorter horizon`
   );
 }
+
+/**
+ * One asset's drift (the yearly growth of its median price, i.e. of its log price; see sim/market/drift.ts): `"zero"`,
+ * the market model's own (`"fitted"`: estimated from the feeds' history when the model was calibrated), or a set
+ * rate per year as a fraction (0.08 = 8%).
+ */
+export type AssetDrift = "zero" | "fitted" | number;
+
+/** The drift a run assumes: one choice for every asset, or one per asset by symbol (an asset not listed: zero). */
+export type DriftChoice = AssetDrift | Readonly<Record<string, AssetDrift>>;
+
+/**
+ * Zero unless asked: a month of feed history fits a yearly drift whose standard error is a few hundred percent, so
+ * a fitted drift shows voters noise (a median yearly return of −14% from one bad month), and comparing two parameter
+ * sets does not need a view of where the market goes.
+ */
+export const defaultDrift = "zero" satisfies DriftChoice;
+
+/** A set drift beyond ±200% a year is a typo, not a market assumption. */
+export const driftLimitsPerYear = { min: -2, max: 2 } as const;
+
+/**
+ * The drifts of the sensitivity table, per year, for every asset but the base (a stablecoin, kept at zero): a bear,
+ * a flat and a bull year. ±30% a year is an ordinary bad or good year for ETH and BTC, well inside their yearly
+ * volatility (60–80%); ± two standard errors of the fitted drift would be ±300% or more on a month of history,
+ * and no table of those would say anything.
+ */
+export const sensitivityDriftsPerYear = { bear: -0.3, flat: 0, bull: 0.3 } as const;
+export type SensitivityScenario = keyof typeof sensitivityDriftsPerYear;
+
+/**
+ * Paths of each sensitivity run: the first paths of the main run (the same seed, so the same draws: common random
+ * numbers across bear, flat and bull). Three runs of 500 cost three quarters of a 2,000-path run.
+ */
+export const defaultSensitivityPaths = 500;
+
+/** A drift setting as read from a file or a form, or why it cannot be: `field` is `drift` or `drift.<SYMBOL>`. */
+export type DriftReading = { ok: true; drift: DriftChoice } | { ok: false; field: string; reason: string };
+
+const driftHelp = `zero, fitted or a yearly percentage such as "8%" or "-30%"`;
+
+/**
+ * Reads a drift setting as a proposal file (`simulation.drift`), the web's form or a command line writes it: `zero`,
+ * `fitted`, a yearly percentage (`"8%"`, `"-30%"`; the number 0 too), or a mapping of asset symbols to those.
+ */
+export function readDriftSetting(value: unknown): DriftReading {
+  const one = (item: unknown, field: string): { drift: AssetDrift } | { field: string; reason: string } => {
+    if (item === "zero" || item === 0) return { drift: "zero" };
+    if (item === "fitted") return { drift: "fitted" };
+    if (typeof item === "number")
+      return { field, reason: `must be ${driftHelp}: ${item} is not a percentage (write "${item}%")` };
+    if (typeof item !== "string") return { field, reason: `must be ${driftHelp}, got ${JSON.stringify(item)}` };
+    const match = /^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*(?:(?:a|per)\s+year|\/\s*y(?:ea)?r)?\s*$/i.exec(item);
+    if (!match) return { field, reason: `must be ${driftHelp}, got ${JSON.stringify(item)}` };
+    const perYear = Number(match[1]) / 100;
+    const problem = driftRateProblem(perYear);
+    return problem ? { field, reason: problem } : { drift: perYear === 0 ? "zero" : perYear };
+  };
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0)
+      return { ok: false, field: "drift", reason: `must name at least one asset, or be ${driftHelp}` };
+    const perAsset: Record<string, AssetDrift> = {};
+    for (const [symbol, item] of entries) {
+      const read = one(item, `drift.${symbol}`);
+      if ("reason" in read) return { ok: false, ...read };
+      perAsset[symbol] = read.drift;
+    }
+    return { ok: true, drift: perAsset };
+  }
+  const read = one(value, "drift");
+  return "reason" in read ? { ok: false, ...read } : { ok: true, drift: read.drift };
+}
+
+/** Why a set drift rate (a fraction per year) cannot be used, or undefined. */
+export function driftRateProblem(perYear: number): string | undefined {
+  const { min, max } = driftLimitsPerYear;
+  if (Number.isFinite(perYear) && perYear >= min && perYear <= max) return undefined;
+  return `must be a yearly drift from ${min * 100}% to +${max * 100}%, got ${Number.isFinite(perYear) ? `${+(perYear * 100).toFixed(6)}%` : String(perYear)}`;
+}
+
+/** The drift each of `symbols` gets under `choice` (its unlisted assets: zero). */
+export function driftOfAsset(choice: DriftChoice, symbol: string): AssetDrift {
+  return typeof choice === "object" ? (choice[symbol] ?? "zero") : choice;
+}
+
+/**
+ * Throws unless `choice` is a usable drift for a vault of `symbols`, naming the field (`drift`, `drift.WETH`): each
+ * rate finite and within {@link driftLimitsPerYear}, each symbol one of the vault's.
+ */
+export function checkDriftChoice(choice: DriftChoice, symbols: readonly string[]): void {
+  const check = (item: unknown, field: string) => {
+    if (item === "zero" || item === "fitted") return;
+    if (typeof item !== "number")
+      throw new Error(`${field} must be "zero", "fitted" or a yearly rate, got ${JSON.stringify(item)}`);
+    const problem = driftRateProblem(item);
+    if (problem) throw new Error(`${field} ${problem}`);
+  };
+  if (typeof choice === "object" && choice !== null) {
+    for (const [symbol, item] of Object.entries(choice)) {
+      if (!symbols.includes(symbol))
+        throw new Error(`drift.${symbol}: ${symbol} is not an asset of the vault (${symbols.join(", ")})`);
+      check(item, `drift.${symbol}`);
+    }
+    return;
+  }
+  check(choice, "drift");
+}

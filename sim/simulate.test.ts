@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { devnetMarketModel, devnetStartPoint } from "../devnet/startPoint.ts";
+import { calibrateGbm } from "./market/calibrate.ts";
 import type { PriceHistory } from "./market/types.ts";
-import { canonicalJson, renderMarkdown, verifyReport, type ImpactReport } from "./report.ts";
+import { createRandom } from "./random.ts";
+import { canonicalJson, nilImpact, renderMarkdown, verifyReport, type ImpactReport } from "./report.ts";
 import { simulate, simulateNow, type SimulationRequest } from "./simulate.ts";
 
 const start = devnetStartPoint();
@@ -147,5 +149,104 @@ describe("The impact simulation: current vs proposed parameters on the same path
     expect(() => canonicalJson({ results: { current: { sharpe: Number.NaN } } })).toThrow(
       "report.results.current.sharpe is NaN: a report holds only finite numbers",
     );
+  });
+});
+
+/** A month of daily feed prices in which WETH and WBTC fall (about −15% and −13%) with a crypto asset's noise. */
+function badMonth(): PriceHistory {
+  const random = createRandom(5);
+  const z = new Float64Array(2);
+  const rows = [[1, 2_000, 40_000]];
+  for (let t = 1; t <= 30; t++) {
+    random.fillNormals(z, 0, 2);
+    const [, eth, btc] = rows[t - 1]!;
+    rows.push([1, eth! * Math.exp(-0.006 + 0.035 * z[0]!), btc! * Math.exp(-0.005 + 0.028 * z[1]!)]);
+  }
+  return { symbols, timestamps: rows.map((_, t) => 1_700_000_000 + t * 86_400), pricesUsd: rows };
+}
+
+describe("The drift the simulation assumes, its sensitivity table, and a proposal with no simulated impact", () => {
+  const fitted = calibrateGbm(badMonth());
+  const yearOf = (overrides: Partial<SimulationRequest>) =>
+    simulateNow(
+      request({ market: fitted, steps: 365, paths: 150, changes: { "rebalance.bandBps": 300 }, ...overrides }),
+    );
+
+  it("assumes zero drift unless asked: a month of falling feeds no longer makes the median year a loss", () => {
+    expect(fitted.driftFit!.logDriftPerYear[1]).toBeLessThan(-0.5); // the fit: WETH losing over half a year's value
+    const report = yearOf({});
+    expect(report.model.drift.assets.map((a) => a.source)).toEqual(["zero", "zero", "zero"]);
+    // The median year is flat but for the fees (about 2% of NAV a year); under the fitted drift it lost 14%.
+    expect(report.results.current.returnMedian).toBeGreaterThan(-0.02);
+    expect(yearOf({ drift: "fitted" }).results.current.returnMedian).toBeLessThan(-0.1);
+  });
+
+  it("states the drift used per asset beside the fitted one, its standard error and the window", () => {
+    const report = yearOf({ drift: { WETH: 0.3, WBTC: "fitted" } });
+    expect(report.model.drift.assets.map((a) => [a.symbol, a.source])).toEqual([
+      ["USDC", "zero"],
+      ["WETH", "set"],
+      ["WBTC", "fitted"],
+    ]);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain("| WETH | +30% (set) | -54.1% ± 202% |");
+    expect(markdown).toMatch(/\| WBTC \| -38\.8% \(fitted\) \| -38\.8% ± 144\.8% \|/);
+    expect(markdown).toContain("The fitted drift comes from 30 returns over 30 days (2023-11-14 to 2023-12-14)");
+    expect(renderMarkdown(yearOf({}))).toContain("Drift assumed: zero for every asset (the default)");
+    expect(() => yearOf({ drift: { CBBTC: 0.1 } })).toThrow("drift.CBBTC: CBBTC is not an asset of the vault");
+  });
+
+  it("measures the headline differences under a bear, a flat and a bull drift on the same draws", async () => {
+    // Long only: no lending module, so the vault holds its assets and nothing else.
+    const { collateral: _c, hedge: _h, ...longOnly } = start.setup;
+    const longStart = { ...start, setup: longOnly };
+    const progress: number[] = [];
+    const report = await simulate(
+      request({ start: longStart, changes: { "rebalance.bandBps": 300 }, sensitivity: {} }),
+      {
+        chunkPaths: 150,
+        onProgress: ({ done, total }) => progress.push(done / total),
+      },
+    );
+    const { sensitivity, current, proposed } = report.results;
+    expect(progress).toEqual([150 / 800, 300 / 800, 450 / 800, 600 / 800, 750 / 800, 1]);
+    expect(sensitivity!.paths).toBe(200);
+    const { bear, flat, bull } = sensitivity!.scenarios;
+    for (const set of ["current", "proposed"] as const) {
+      expect(bull[set].returnMean).toBeGreaterThan(flat[set].returnMean);
+      expect(flat[set].returnMean).toBeGreaterThan(bear[set].returnMean);
+    }
+    // The flat column is the main run's (zero drift, the same seed and paths): the same draws in every column.
+    expect(flat.current.returnMean).toBe(current.returnMean);
+    expect(flat.proposed.cvar95).toBe(proposed.cvar95);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain("## Sensitivity to the market's drift");
+    expect(markdown).toContain("| Metric | Bear (-30% a year) | Flat (0% a year) | Bull (+30% a year) |");
+    expect(markdown).toContain("| Δ P(liquidation) |");
+    expect(markdown).toContain("on the first 200 paths of seed 7 in each column");
+    // At most 500 paths each unless asked.
+    expect(simulateNow(request({ paths: 600, steps: 5, sensitivity: {} })).results.sensitivity!.paths).toBe(500);
+    expect(() => simulateNow(request({ sensitivity: { paths: 0 } }))).toThrow(
+      "sensitivity.paths must be a whole number from 1 to 1000000, got 0",
+    );
+  });
+
+  it("says in one line that nothing differs, and why when it can tell, instead of a table of zeros", () => {
+    const unmodelled = simulateNow(request({ changes: {}, sensitivity: {} }));
+    const line =
+      "The simulation shows no difference between current and proposed parameters: `oracle.maxStalenessSec` is a " +
+      "parameter the model does not use.";
+    expect(nilImpact(unmodelled, ["oracle.maxStalenessSec"])).toBe(line);
+    const markdown = renderMarkdown(unmodelled, { notSimulated: ["oracle.maxStalenessSec"] });
+    expect(markdown).toContain(line);
+    expect(markdown).not.toContain("| Metric |");
+    expect(markdown).toContain(unmodelled.contentHash);
+    const idle = simulateNow(request({ changes: { "rebalance.minIntervalSec": 3_600 }, paths: 50, steps: 60 }));
+    expect(nilImpact(idle)).toBe(
+      "The simulation shows no difference between current and proposed parameters: `rebalance.minIntervalSec` " +
+        "changed nothing the strategy did on any of the 50 paths.",
+    );
+    expect(nilImpact(simulateNow(request()))).toBeUndefined();
+    expect(renderMarkdown(simulateNow(request()))).toContain("| Metric |");
   });
 });

@@ -109,6 +109,35 @@ describe("Proposal files", () => {
     });
   });
 
+  it("read the market's drift as zero, fitted, a yearly percentage or one per asset, naming the field of a bad one", () => {
+    const withDrift = (drift: string) => () =>
+      parseProposal(
+        "proposals/x.yaml",
+        `title: t\nbody: b\nchanges:\n  fees.managementBps: 1%\nsimulation:\n  drift: ${drift}`,
+      ).simulation.drift;
+    expect(withDrift("zero")()).toBe("zero");
+    expect(withDrift("fitted")()).toBe("fitted");
+    expect(withDrift("8%")()).toBe(0.08);
+    expect(withDrift('"-30% a year"')()).toBe(-0.3);
+    expect(withDrift("0")()).toBe("zero");
+    expect(withDrift("{ WETH: fitted, WBTC: -10% }")()).toEqual({ WETH: "fitted", WBTC: -0.1 });
+    const refused: [drift: string, error: string][] = [
+      ["up", 'simulation.drift: must be zero, fitted or a yearly percentage such as "8%" or "-30%", got "up"'],
+      [
+        "8",
+        'simulation.drift: must be zero, fitted or a yearly percentage such as "8%" or "-30%": 8 is not a percentage (write "8%")',
+      ],
+      ["900%", "simulation.drift: must be a yearly drift from -200% to +200%, got 900%"],
+      [
+        "{ WETH: lots }",
+        'simulation.drift.WETH: must be zero, fitted or a yearly percentage such as "8%" or "-30%", got "lots"',
+      ],
+      ["{}", "simulation.drift: must name at least one asset"],
+      ["[zero]", 'simulation.drift: must be zero, fitted or a yearly percentage such as "8%" or "-30%", got ["zero"]'],
+    ];
+    for (const [drift, error] of refused) expect(withDrift(drift), drift).toThrow(`proposals/x.yaml: ${error}`);
+  });
+
   it("come as a YAML file or a folder with proposal.yaml and body.md, and every example passes its checks", async () => {
     const root = path.resolve(import.meta.dirname, "../../proposals/examples");
     const entries = await readdir(root);

@@ -21,7 +21,7 @@ import { calibrateGbm } from "../../sim/market/calibrate.ts";
 import type { StressScenarioName } from "../../sim/market/stress.ts";
 import type { PriceHistory } from "../../sim/market/types.ts";
 import { modelParameterNames } from "../../sim/model/params.ts";
-import { simulationDefaults } from "../../sim/runSettings.ts";
+import { checkDriftChoice, defaultDrift, simulationDefaults } from "../../sim/runSettings.ts";
 import type { SimulationRequest } from "../../sim/simulate.ts";
 import { proposalActions } from "./actions.ts";
 import type { CheckResult } from "./check.ts";
@@ -83,7 +83,9 @@ export async function simulationBase(
 
 /**
  * The impact simulation of a checked proposal: its modelled changes on `base`, with the proposal's own simulation
- * settings; and the changed parameters the model does not cover.
+ * settings (the drift zero unless it says otherwise) and the sensitivity of its headline differences to the drift;
+ * and the changed parameters the model does not cover. Throws, naming `simulation.drift.<SYMBOL>`, when the
+ * proposal sets the drift of an asset the vault does not hold.
  */
 export function impactRequest(
   base: Omit<SimulationRequest, "changes">,
@@ -92,6 +94,12 @@ export function impactRequest(
 ): { request: SimulationRequest; notSimulated: string[] } {
   const modelled = new Set(modelParameterNames(base.start.setup.symbols));
   const changes = Object.fromEntries(checked.changes.filter((c) => modelled.has(c.name)).map((c) => [c.name, c.after]));
+  const drift = proposal.simulation.drift ?? defaultDrift;
+  try {
+    checkDriftChoice(drift, base.start.setup.symbols);
+  } catch (error) {
+    throw new Error(`simulation.${(error as Error).message}`);
+  }
   return {
     request: {
       ...base,
@@ -100,6 +108,8 @@ export function impactRequest(
       steps: proposal.simulation.steps ?? simulationDefaults.steps,
       seed: proposal.simulation.seed ?? simulationDefaults.seed,
       stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
+      drift,
+      sensitivity: {},
     },
     notSimulated: checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name),
   };

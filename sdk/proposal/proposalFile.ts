@@ -5,7 +5,13 @@
  */
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { parse as parseYaml } from "yaml";
-import { navPointsProblem, simulationDefaults, simulationLimits } from "../../sim/runSettings.ts";
+import {
+  navPointsProblem,
+  readDriftSetting,
+  simulationDefaults,
+  simulationLimits,
+  type DriftChoice,
+} from "../../sim/runSettings.ts";
 import { stressScenarioNames } from "../../sim/market/stress.ts";
 
 /** A raw call a proposal makes besides its parameter changes. */
@@ -17,8 +23,8 @@ export type ProposalDraft = {
   body: string;
   changes: Readonly<Record<string, string | number | boolean>>;
   calls: readonly RawCall[];
-  /** Simulation settings for its impact report (paths, steps, seed, stress scenarios). */
-  simulation: { paths?: number; steps?: number; seed?: number; stress?: readonly string[] };
+  /** Simulation settings for its impact report (paths, steps, seed, stress scenarios, the market's drift). */
+  simulation: { paths?: number; steps?: number; seed?: number; stress?: readonly string[]; drift?: DriftChoice };
 };
 
 /** An error in a proposal file: the file, the field (a path such as `changes."rebalance.bandBps"`) and why. */
@@ -104,11 +110,11 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
     fail("changes", "a proposal must change at least one parameter or make one call");
 
   const simulation = document.simulation ?? {};
-  if (!isRecord(simulation)) fail("simulation", "must be a mapping of paths, steps, seed and stress");
-  const sim = simulation as Record<string, unknown>;
+  if (!isRecord(simulation)) fail("simulation", "must be a mapping of paths, steps, seed, stress and drift");
+  const sim = { ...(simulation as Record<string, unknown>) };
   for (const key of Object.keys(sim)) {
-    if (!["paths", "steps", "seed", "stress"].includes(key))
-      fail(`simulation.${key}`, "is not a simulation setting (expected paths, steps, seed, stress)");
+    if (!["paths", "steps", "seed", "stress", "drift"].includes(key))
+      fail(`simulation.${key}`, "is not a simulation setting (expected paths, steps, seed, stress, drift)");
   }
   if (sim.seed !== undefined && !(typeof sim.seed === "number" && Number.isInteger(sim.seed)))
     fail("simulation.seed", "must be a whole number");
@@ -132,6 +138,11 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
       if (!(stressScenarioNames as readonly unknown[]).includes(name))
         fail(`simulation.stress[${i}]`, `${show(name)} is not a stress scenario (expected one of ${stressNames})`);
     });
+  }
+  if (sim.drift !== undefined) {
+    const drift = readDriftSetting(sim.drift);
+    if (!drift.ok) fail(`simulation.${drift.field}`, drift.reason);
+    else sim.drift = drift.drift;
   }
 
   return {

@@ -109,7 +109,7 @@ export function renderProposalReport(report: ProposalReport): string {
     ...(report.notSimulated.length
       ? [`Not in the simulation: ${report.notSimulated.map((n) => `\`${n}\``).join(", ")}.`, ""]
       : []),
-    renderMarkdown(report.impact).replace(/^# /, "## "),
+    renderMarkdown(report.impact, { notSimulated: report.notSimulated }).replace(/^# /, "## "),
   ];
   return lines.join("\n");
 }

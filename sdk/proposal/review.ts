@@ -46,16 +46,16 @@ export async function proposalFromSource(stack: Stack, source: string): Promise<
 /**
  * The impact simulation alone, from the chain as it was at `blockNumber`: what a proposal that is no longer ahead
  * (executed, defeated, canceled, expired) was shown to do when it was submitted. Its checks and dry run no longer
- * apply: its changes are on chain, or will never be.
+ * apply: its changes are on chain, or will never be. With it, the changed parameters the model does not use.
  */
 export async function impactAsSubmitted(
   stack: Stack,
   { name, proposal }: Pick<ReviewedProposal, "name" | "proposal">,
   blockNumber: bigint,
-): Promise<ImpactReport> {
+): Promise<{ impact: ImpactReport; notSimulated: string[] }> {
   const checked = checkProposal(name, proposal, await stack.readSnapshot());
-  const { request } = impactRequest(await simulationBase(stack, { blockNumber }), proposal, checked);
-  return simulateNow(request);
+  const { request, notSimulated } = impactRequest(await simulationBase(stack, { blockNumber }), proposal, checked);
+  return { impact: simulateNow(request), notSimulated };
 }
 
 /**

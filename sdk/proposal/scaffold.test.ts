@@ -53,6 +53,7 @@ describe("A new proposal (trimtab proposal new)", () => {
     const proposal = parseProposal("new.yaml", text);
     expect(proposal.title).toBe("tighter band");
     expect(proposal.changes).toEqual({ [scaffoldParameter]: "3.75%" });
+    expect(proposal.simulation.drift).toBe("zero"); // the drift assumed is written out, to be seen and changed
     const failing = checkProposal("new.yaml", proposal, registry).checks.filter((c) => c.status === "fail");
     expect(failing).toEqual([]);
   });

@@ -5,7 +5,14 @@
  * `model.correlation`) and says what is wrong with it, so a CLI or a browser form can show it as is.
  */
 import { ln } from "../detMath.ts";
-import { secondsPerYear, type BootstrapModel, type GbmModel, type MarketModel, type PriceHistory } from "./types.ts";
+import {
+  secondsPerYear,
+  type BootstrapModel,
+  type DriftFit,
+  type GbmModel,
+  type MarketModel,
+  type PriceHistory,
+} from "./types.ts";
 
 /** Options of {@link calibrateGbm}, {@link historicalLogReturns} and {@link calibrateBootstrap}. */
 export type HistoryOptions = {
@@ -38,7 +45,9 @@ const correlationTolerance = 1e-9;
  * Fits a correlated GBM to a price history: per asset, the log returns' sample mean m and sample variance s² over
  * the mean spacing dt (in years) give the volatility σ = s / √dt and the price drift μ = m / dt + σ² / 2 (GBM's log
  * price drifts at μ − σ²/2); the correlation is the log returns' sample (Pearson) correlation. An asset whose returns
- * do not vary gets volatility 0 and correlation 0 with every other asset (1 with itself).
+ * do not vary gets volatility 0 and correlation 0 with every other asset (1 with itself). The model carries the drift's
+ * standard error σ/√T (T the window in years) and the window (`driftFit`): a short history fits a drift that is
+ * mostly noise, which is why a simulation uses zero drift unless asked for the fitted one (see sim/market/drift.ts).
  *
  * @example calibrateGbm({ symbols: ["USDC", "WETH"], timestamps, pricesUsd }) // { kind: "gbm", … }
  */
@@ -75,7 +84,21 @@ export function calibrateGbm(history: PriceHistory, options: CalibrateGbmOptions
       return Math.min(1, Math.max(-1, covariance[a]![b]! / denominator));
     }),
   );
-  const model: GbmModel = { kind: "gbm", symbols: [...history.symbols], driftPerYear, volatilityPerYear, correlation };
+  const driftFit: DriftFit = {
+    logDriftPerYear: means.map((m) => m / dtYears),
+    standardErrorPerYear: volatilityPerYear.map((sigma) => sigma / Math.sqrt(count * dtYears)),
+    fromSeconds: history.timestamps[0]!,
+    toSeconds: history.timestamps[history.timestamps.length - 1]!,
+    returns: count,
+  };
+  const model: GbmModel = {
+    kind: "gbm",
+    symbols: [...history.symbols],
+    driftPerYear,
+    volatilityPerYear,
+    correlation,
+    driftFit,
+  };
   validateMarketModel(model);
   return model;
 }
@@ -140,6 +163,7 @@ export function validateMarketModel(model: MarketModel): void {
         throw new Error(`model.correlation[${i}][${i}] must be 1, got ${show(diagonal)}`);
     });
     cholesky(model.correlation, "model.correlation");
+    if (model.driftFit !== undefined) validateDriftFit(model.driftFit, assets);
     return;
   }
   if (model.kind === "bootstrap") {
@@ -160,6 +184,26 @@ export function validateMarketModel(model: MarketModel): void {
   }
   const kind: unknown = (model as { kind: unknown }).kind;
   throw new Error(`model.kind must be "gbm" or "bootstrap", got ${show(kind)}`);
+}
+
+/** Throws unless a GBM's `driftFit` has one finite drift and one standard error ≥ 0 per asset, and a window. */
+function validateDriftFit(fit: DriftFit, assets: number): void {
+  checkPerAsset(fit.logDriftPerYear, assets, "model.driftFit.logDriftPerYear");
+  checkPerAsset(fit.standardErrorPerYear, assets, "model.driftFit.standardErrorPerYear");
+  fit.logDriftPerYear.forEach((drift, i) => {
+    if (!Number.isFinite(drift))
+      throw new Error(`model.driftFit.logDriftPerYear[${i}] must be a finite number, got ${show(drift)}`);
+  });
+  fit.standardErrorPerYear.forEach((error, i) => {
+    if (!(Number.isFinite(error) && error >= 0))
+      throw new Error(`model.driftFit.standardErrorPerYear[${i}] must be a finite number >= 0, got ${show(error)}`);
+  });
+  if (!(Number.isFinite(fit.fromSeconds) && Number.isFinite(fit.toSeconds) && fit.toSeconds > fit.fromSeconds))
+    throw new Error(
+      `model.driftFit must span a window (toSeconds > fromSeconds), got ${show(fit.fromSeconds)} to ${show(fit.toSeconds)}`,
+    );
+  if (!(Number.isInteger(fit.returns) && fit.returns >= 1))
+    throw new Error(`model.driftFit.returns must be a whole number >= 1, got ${show(fit.returns)}`);
 }
 
 /**

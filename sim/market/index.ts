@@ -28,6 +28,7 @@ export {
   type BootstrapModel,
   type CrashOverlay,
   type DepegOverlay,
+  type DriftFit,
   type GbmModel,
   type MarketModel,
   type PathGenerator,

@@ -40,6 +40,25 @@ export type GbmModel = {
   volatilityPerYear: readonly number[];
   /** Correlation matrix of the assets' log returns: symmetric, unit diagonal, positive semi-definite. */
   correlation: readonly (readonly number[])[];
+  /** How well the history it was calibrated on pins the drift down (absent when the model was written by hand). */
+  driftFit?: DriftFit;
+};
+
+/**
+ * A drift estimated from a price history, and how uncertain it is. The drift is the log price's (m/dt, the yearly
+ * growth of the median price; the price's own drift is σ²/2 more); its standard error is σ/√T for a window of T
+ * years, whatever the spacing, so a month of history pins a volatile asset's yearly drift down only to within a few
+ * hundred percent.
+ */
+export type DriftFit = {
+  /** The estimate of each asset's log-price drift per year. */
+  logDriftPerYear: readonly number[];
+  /** Its standard error, per asset, per year. */
+  standardErrorPerYear: readonly number[];
+  /** The window the estimate saw: first and last observation (unix seconds) and the number of returns between. */
+  fromSeconds: number;
+  toSeconds: number;
+  returns: number;
 };
 
 /**

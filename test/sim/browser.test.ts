@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bundleForBrowser, bundleGlobal, evaluateInChromium, launchChromium } from "../helpers/chromium.ts";
 import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
+import { reportSchema } from "../../sim/report.ts";
 import { simulateNow, type SimulationRequest } from "../../sim/simulate.ts";
 import { determinismDigests, type DeterminismResult } from "./fixtures/determinismEntry.ts";
 import type { WorkerRun } from "./fixtures/workerPageEntry.ts";
@@ -81,6 +82,6 @@ describe("the simulation library in Chromium", () => {
   it("bundles the whole library for the browser: no Node-only module anywhere in it", async () => {
     // esbuild refuses `node:` modules and Node built-ins on the browser platform.
     const script = await bundleForBrowser(fileURLToPath(new URL("../../sim/index.ts", import.meta.url)));
-    expect(script).toContain("trimtab.impact-report/2");
+    expect(script).toContain(reportSchema);
   });
 });

@@ -130,6 +130,11 @@ describe("the web app", () => {
     // The simulation runs in a Web Worker; its report's hash is compared with the one the description cites.
     await page.getByTestId("metrics").waitFor(slow);
     expect(await page.getByTestId("metrics").textContent()).toContain("Max drawdown p95");
+    // The drift is an assumption in plain view: zero unless chosen, beside the fitted one and its standard error;
+    // and the differences again under a bear, a flat and a bull drift.
+    expect(await page.getByTestId("drift-note").textContent()).toContain("Drift assumed: zero for every asset");
+    expect(await page.getByTestId("drift").textContent()).toMatch(/WETH\s*0% \(zero\)\s*-?[\d.]+% ± [\d.]+%/);
+    expect(await page.getByTestId("sensitivity").textContent()).toMatch(/Bear \(-30% a year\).*Δ P\(liquidation\)/s);
     // From the chain as it was when the proposal was submitted, the page reproduces the report the description cites.
     expect(await page.getByTestId("report-hash").textContent()).toMatch(
       /Report 0x[0-9a-f]{64}: matches the report cited in the description/,
@@ -175,6 +180,25 @@ describe("the web app", () => {
     await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
     await expect.poll(() => page.getByTestId("vote-error").textContent(), ui).toContain("already voted");
     await screenshot("proposal-voted");
+  });
+
+  it("drafts a change the model does not use: its impact is one line, under whichever drift", async () => {
+    await page.goto(`${base}/draft`);
+    await page.getByLabel("Title").fill("A higher deposit cap");
+    await page.getByLabel("Why (markdown)").fill("Room for new depositors.");
+    await page.getByLabel("Parameter", { exact: true }).selectOption("caps.depositCap");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByLabel("New value of caps.depositCap").fill("12_000_000 USDC");
+    await page.getByTestId("drift-choice").selectOption("fitted");
+    await page.getByRole("button", { name: "Run the simulation" }).click();
+    await page.getByTestId("nil-impact").waitFor(slow);
+    expect((await page.getByTestId("nil-impact").textContent())?.trim()).toBe(
+      "The simulation shows no difference between current and proposed parameters: caps.depositCap is a parameter " +
+        "the model does not use.",
+    );
+    expect(await page.getByTestId("metrics").count()).toBe(0);
+    // The drift chosen for the simulation is written into the file, as a delegate would write it.
+    expect(await page.getByTestId("draft-yaml").textContent()).toContain("drift: fitted");
   });
 
   it("drafts a proposal: an out-of-range value is flagged inline, a valid one is simulated and submitted", async () => {

@@ -97,6 +97,21 @@ describe("a proposal drafted in the web app", () => {
     expect(parse(text).changes["caps.depositCap"]).toBe("12_000_000 USDC");
   });
 
+  it("writes the drift chosen for its simulation into the file, unless it is the default zero", () => {
+    const withDrift = (drift: string) => {
+      const draft = {
+        ...form([{ name: "rebalance.bandBps", value: "4%" }]),
+        simulation: { paths: 500, seed: 3, drift },
+      };
+      return parseProposal(draftFileName(draft.title), draftYaml(draft)).simulation;
+    };
+    expect(withDrift("fitted")).toEqual({ paths: 500, seed: 3, drift: "fitted" });
+    expect(withDrift("-30%")).toEqual({ paths: 500, seed: 3, drift: -0.3 });
+    expect(withDrift("zero")).toEqual({ paths: 500, seed: 3 });
+    // A drift being typed that does not read yet stays out of the file (the impact panel says what is wrong).
+    expect(withDrift("NaN%")).toEqual({ paths: 500, seed: 3 });
+  });
+
   it("names its file after the title", () => {
     expect(draftFileName("Hedge 60% of WETH!")).toBe("proposals/hedge-60-of-weth.yaml");
     expect(draftFileName("???")).toBe("proposals/draft.yaml");

@@ -6,13 +6,15 @@
 import { stringify } from "yaml";
 import { checkProposal, type Check, type CheckResult, type RegistrySnapshot } from "../../../../sdk/proposal/check.ts";
 import { ProposalError, readProposal, type ProposalDraft } from "../../../../sdk/proposal/proposalFile.ts";
+import { readDriftSetting } from "../../../../sim/runSettings.ts";
 
 export type DraftForm = {
   title: string;
   body: string;
   /** Parameter changes in the order picked, values as typed ("4%", "12h", "12_000_000 USDC", "true"). */
   changes: { name: string; value: string }[];
-  simulation: { paths: number; seed: number };
+  /** The simulation settings; `drift` as a file writes it ("zero", "fitted", "8%"), set by the impact panel. */
+  simulation: { paths: number; seed: number; drift?: string | undefined };
 };
 
 /** The file name the draft is checked and exported as. */
@@ -25,13 +27,19 @@ export function draftFileName(title: string): string {
   return `proposals/${slug || "draft"}.yaml`;
 }
 
-/** The proposals/ document of a form: title, body, changes by name, the simulation settings. */
+/**
+ * The proposals/ document of a form: title, body, changes by name, the simulation settings (the drift only when it
+ * is not the default, and only once it reads: the impact panel says what is wrong with it).
+ */
 export function draftDocument(form: DraftForm): Record<string, unknown> {
+  const { paths, seed, drift } = form.simulation;
+  const readDrift = drift === undefined ? undefined : readDriftSetting(drift);
+  const ownDrift = readDrift?.ok && readDrift.drift !== "zero" ? { drift } : {};
   return {
     title: form.title.trim(),
     body: form.body.trim() ? `${form.body.trim()}\n` : "",
     changes: Object.fromEntries(form.changes.map((c) => [c.name, c.value.trim()])),
-    simulation: { paths: form.simulation.paths, seed: form.simulation.seed },
+    simulation: { paths, seed, ...ownDrift },
   };
 }
 
