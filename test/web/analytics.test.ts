@@ -73,6 +73,10 @@ describe("the analytics console", () => {
       await page.getByRole("button", { name: "Run", exact: true }).click();
       await page.waitForURL(/\/analytics\?query=/);
       expect(await table.getByRole("columnheader").allTextContents()).toEqual(["totalAssets"]);
+      await page.getByLabel("Example").selectOption({ label: "The top delegates" });
+      await page.getByRole("button", { name: "Open", exact: true }).click();
+      await page.waitForURL(/\/analytics\?example=09-top-delegates$/);
+      expect(await table.getByRole("columnheader").allTextContents()).toEqual(["id", "votingPower", "delegatorCount"]);
     } finally {
       await page.unroute("**/*.js");
     }
