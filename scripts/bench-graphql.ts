@@ -3,7 +3,7 @@
  *
  * Starts a Hardhat node, deploys the stack and plays `--days` (90) of the market scenario. Then for each database the
  * indexer (as `npm start` runs it) indexes the chain and serves GraphQL, and `--clients` (50, then 200) clients send
- * the README's analyst queries and the dashboard's query back to back for `--seconds` (30) each, while a probe asks
+ * the example queries for analysts (docs/queries/) and the dashboard's query back to back for `--seconds` (30) each, while a probe asks
  * `GET /health` every 100 ms (a shed client waits the `Retry-After` it is given) and the chain keeps producing blocks (a TRIM transfer every 200 ms) for the indexer to
  * follow. Prints a table, then one JSON line: per database and crowd, requests/s, p50/p95/p99 (ms), errors, shed
  * requests (503), the slowest answer, the health endpoint's p99, blocks indexed per second under load and the lag at
@@ -27,7 +27,7 @@ import { startHardhatNode } from "../devnet/hardhatNode.ts";
 import { startIndexerProcess } from "../devnet/indexerProcess.ts";
 import { playScenario } from "../devnet/scenario.ts";
 import { seedVoters } from "../devnet/seedVoters.ts";
-import { readmeQueries } from "./readmeQueries.ts";
+import { readExampleQueries } from "./exampleQueries.ts";
 import { subgraphUrl } from "../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -194,7 +194,7 @@ async function main() {
   console.log(`Playing ${days} days of market…`);
   await playScenario(connection, stack.record, { days, seed: 1 });
   const deploymentFile = path.join(deploymentsDir, "localhost.json");
-  const queries = [...(await readmeQueries()), dashboardQuery];
+  const queries = [...(await readExampleQueries()).map((example) => example.query), dashboardQuery];
 
   // The chain goes on while the crowd queries: a TRIM transfer between delegates every 200 ms, a block each.
   let producing = true;

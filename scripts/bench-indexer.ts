@@ -5,7 +5,7 @@
  * between delegates and vault deposits, many per block) until the chain holds at least `--events` (100,000)
  * events the subgraph handles. Then, in a child process, the indexer indexes the whole chain into a fresh PGlite
  * directory (`--once`: events per second, peak RSS of that process); then it serves GraphQL and the dashboard
- * queries (the README's for analysts) run `--rounds` times each: p50 and p95 latency. Prints a table, then one
+ * queries (the examples for analysts, docs/queries/) run `--rounds` times each: p50 and p95 latency. Prints a table, then one
  * JSON line: {"events","eventsPerSecond","peakRssMB","graphqlP50Ms","graphqlP95Ms",...}. `--cpu-prof <dir>` writes a CPU
  * profile of the indexing run there; `--chain-only` builds the chain and leaves it running, to index it by hand.
  */
@@ -22,7 +22,7 @@ import { startIndexerProcess } from "../devnet/indexerProcess.ts";
 import { playScenario } from "../devnet/scenario.ts";
 import { seedVoters } from "../devnet/seedVoters.ts";
 import { ensureSubgraphBuilt } from "./codegen/subgraph.ts";
-import { readmeQueries } from "./readmeQueries.ts";
+import { readExampleQueries } from "./exampleQueries.ts";
 import { loadSubgraph, withDeployment } from "../indexer/manifest.ts";
 import { indexerNodeOptions } from "../indexer/nodeOptions.ts";
 import { graphqlRequest, subgraphUrl } from "../sdk/graphql.ts";
@@ -173,7 +173,7 @@ async function main() {
     120_000,
   );
   children.push(server);
-  const queries = await readmeQueries();
+  const queries = (await readExampleQueries()).map((example) => example.query);
   const latencies: number[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const query of queries) {

@@ -1,23 +1,19 @@
 /**
  * The web app end to end, in Debian's Chromium against the real stack (`npm start`: chain, indexer, web): what a
- * token holder, a delegate and an analyst do there. Each page is checked with axe and screenshotted into
- * test-results/web/. Set TRIMTAB_E2E_URL (with TRIMTAB_E2E_GRAPHQL and TRIMTAB_E2E_RPC) to run against a stack already
- * up; the tests vote, propose and move its clock.
+ * token holder and a delegate do there (the analyst's console is analytics.test.ts's). Each page is checked with axe
+ * and screenshotted into test-results/web/. Set TRIMTAB_E2E_URL (with TRIMTAB_E2E_GRAPHQL and TRIMTAB_E2E_RPC) to run
+ * against a stack already up; the tests vote, propose and move its clock.
  */
-import type { ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { createTestClient, http, verifyTypedData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStackProcess } from "../../devnet/startProcess.ts";
 import { snapshotProposalTypes, type SnapshotEnvelope } from "../../sdk/snapshot/messages.ts";
-import { launchChromium, type Chromium } from "../helpers/chromium.ts";
+import { expectAccessible as expectPageAccessible, openWebSession, type WebSession } from "../helpers/webSession.ts";
 import { graphqlRequest, subgraphUrl } from "../../sdk/graphql.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
-const node = path.join(root, "node_modules", ".bin", "node");
 const screenshots = path.join(root, "test-results", "web");
 const ports = { chain: 18_645, graphql: 18_100, web: 13_100 };
 /**
@@ -30,8 +26,7 @@ const slow = { timeout: 60_000 };
 const base = process.env.TRIMTAB_E2E_URL ?? `http://127.0.0.1:${ports.web}`;
 const graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? subgraphUrl(`http://127.0.0.1:${ports.graphql}`);
 const rpc = process.env.TRIMTAB_E2E_RPC ?? `http://127.0.0.1:${ports.chain}`;
-let stack: ChildProcess | undefined;
-let browser: Chromium;
+let session: WebSession | undefined;
 let page: Page;
 
 /** The subgraph's answer to `query`, straight from its GraphQL API. */
@@ -40,21 +35,7 @@ async function subgraph<T>(query: string): Promise<T> {
 }
 
 /** No accessibility violation axe-core can find on the page as it is. */
-async function expectAccessible(name: string) {
-  const axe = await readFile(path.join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
-  await page.addScriptTag({ content: axe });
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe.run();
-    return result.violations.map(
-      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`,
-    );
-  });
-  expect(violations, `axe on ${name}`).toEqual([]);
-}
+const expectAccessible = (name: string) => expectPageAccessible(page, name);
 
 async function screenshot(name: string) {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
@@ -73,24 +54,13 @@ async function useDevAccount(index: number) {
 describe("the web app", () => {
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
-    if (!process.env.TRIMTAB_E2E_URL) {
-      const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-web-"));
-      // 40 days: enough feed history to calibrate the simulation, and reweight.yaml left open for a vote.
-      const started = startStackProcess(node, root, [
-        ...["--port", String(ports.chain), "--graphql-port", String(ports.graphql), "--web-port", String(ports.web)],
-        ...["--deployments-dir", deploymentsDir, "--days", "40"],
-      ]);
-      stack = started.child;
-      await started.ready;
-    }
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 900 });
+    // 40 days: enough feed history to calibrate the simulation, and reweight.yaml left open for a vote.
+    session = await openWebSession(ports, 40);
+    page = session.page;
   }, 600_000);
 
   afterAll(async () => {
-    await browser?.close();
-    stack?.kill("SIGTERM");
+    await session?.close();
   });
 
   it("shows the portfolio on the dashboard: NAV, allocation against targets, positions, rebalances, freshness", async () => {
@@ -316,33 +286,5 @@ describe("the web app", () => {
     expect(await page.getByTestId("delegations").textContent()).toContain("0x15d3");
     await expectAccessible("the delegates");
     await screenshot("delegates");
-  });
-
-  it("runs an analyst's GraphQL query from the README's examples and exports its table as CSV", async () => {
-    await page.goto(`${base}/analytics`);
-    await page.getByLabel("Example").selectOption({ label: "Rebalances and the slippage of their trades" });
-    expect(await page.getByLabel("Query (GraphQL)").inputValue()).toContain("rebalances(first: 10");
-    await page.getByRole("button", { name: "Run", exact: true }).click();
-    const table = page.getByTestId("result-table");
-    await table.waitFor();
-    expect(await table.getByRole("columnheader").allTextContents()).toContain("navChange");
-    const [download] = await Promise.all([
-      page.waitForEvent("download"),
-      table
-        .getByRole("button", { name: /Download CSV/ })
-        .first()
-        .click(),
-    ]);
-    expect(download.suggestedFilename()).toBe("rebalances.csv");
-    const csv = await readFile((await download.path())!, "utf8");
-    expect(csv.split("\r\n")[0]).toMatch(/^timestamp,navBefore,navAfter,navChange/);
-    expect(csv.split("\r\n").length).toBeGreaterThan(2);
-    await expectAccessible("the analytics console");
-    await screenshot("analytics");
-
-    // A query the subgraph refuses: its own message, shown as an alert.
-    await page.getByLabel("Query (GraphQL)").fill("{ vaults { nope } }");
-    await page.getByRole("button", { name: "Run", exact: true }).click();
-    await expect.poll(() => page.getByTestId("analytics-errors").textContent(), ui).toContain("nope");
   });
 });

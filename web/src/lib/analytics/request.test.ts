@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorMessages, graphqlRelayUrl, postQuery, readAnswer } from "./request.ts";
+import { errorLocations, errorMessages, graphqlRelayUrl, postQuery, readAnswer } from "./request.ts";
 
 /** A fetch that records its call and answers `status` with `body`. */
 function answering(status: number, body: string) {
@@ -42,6 +42,7 @@ describe("postQuery", () => {
     );
     const outcome = await postQuery(fetchFn, "{ nope }", {});
     expect(outcome.errors).toEqual(['Cannot query field "nope" on type "Query".', "Second problem"]);
+    expect(outcome.locations, "where each error is, to point at it").toEqual([{ line: 1, column: 3 }, undefined]);
     expect(outcome.data).toBeNull();
   });
 
@@ -93,5 +94,29 @@ describe("errorMessages", () => {
     expect(errorMessages([{ message: "a" }, "b", { code: 1 }])).toEqual(["a", "b", '{"code":1}']);
     expect(errorMessages(undefined)).toEqual([]);
     expect(errorMessages(null)).toEqual([]);
+  });
+});
+
+describe("errorLocations", () => {
+  it("takes each item's first location, none for an item without a well-formed one", () => {
+    expect(
+      errorLocations([
+        {
+          message: "a",
+          locations: [
+            { line: 2, column: 5 },
+            { line: 3, column: 1 },
+          ],
+        },
+        { message: "b" },
+        { message: "c", locations: [{ line: "2" }] },
+        "d",
+      ]),
+    ).toEqual([{ line: 2, column: 5 }, undefined, undefined, undefined]);
+    expect(errorLocations(undefined)).toEqual([]);
+  });
+
+  it("are left out of an answer whose errors have none", () => {
+    expect(readAnswer(200, '{"errors":[{"message":"x"}]}')).not.toHaveProperty("locations");
   });
 });

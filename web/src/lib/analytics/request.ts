@@ -5,12 +5,17 @@
 import { postGraphql } from "../../../../sdk/graphql.ts";
 import { isJsonObject, type Json, type JsonObject } from "./table.ts";
 
+/** Where in the query an error is: 1-based, as GraphQL states it. */
+export type ErrorLocation = { line: number; column: number };
+
 /** What a query came back with: `data` (possibly partial) and `errors` may both be present. */
 export type QueryOutcome = {
   /** The HTTP status, or undefined when no answer came. */
   status: number | undefined;
   data: JsonObject | null;
   errors: string[];
+  /** Where in the query each error is (`errorLocations`), when the subgraph placed any. */
+  locations?: (ErrorLocation | undefined)[];
   /** The answer's body, indented when it is JSON. */
   raw: string;
 };
@@ -31,6 +36,16 @@ export function errorMessages(errors: Json | undefined): string[] {
         ? item
         : JSON.stringify(item),
   );
+}
+
+/** The first location of each item of a GraphQL `errors` array (undefined for an item that has none). */
+export function errorLocations(errors: Json | undefined): (ErrorLocation | undefined)[] {
+  if (errors === undefined || errors === null) return [];
+  return (Array.isArray(errors) ? errors : [errors]).map((item) => {
+    const first = isJsonObject(item) && Array.isArray(item.locations) ? item.locations[0] : undefined;
+    if (!isJsonObject(first) || typeof first.line !== "number" || typeof first.column !== "number") return undefined;
+    return { line: first.line, column: first.column };
+  });
 }
 
 /** Reads a GraphQL answer: its data and errors, with an error for an HTTP failure that names no error itself. */
@@ -54,7 +69,8 @@ export function readAnswer(status: number, text: string): QueryOutcome {
   const errors = errorMessages(body.errors);
   if (errors.length === 0 && (status < 200 || status > 299)) errors.push(`The subgraph answered HTTP ${status}.`);
   if (errors.length === 0 && data === null) errors.push("The subgraph answered with neither data nor errors.");
-  return { status, data, errors, raw };
+  const locations = errorLocations(body.errors);
+  return { status, data, errors, ...(locations.some(Boolean) ? { locations } : {}), raw };
 }
 
 /** Posts `{query, variables}` to the relay and reads the answer; a network failure comes back as an error. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellText, dataTables, fieldTable, numericColumns } from "./table.ts";
+import { cellText, dataTables, fieldTable, numericColumns, resultTable, resultTables } from "./table.ts";
 
 describe("fieldTable: a top-level field of a GraphQL answer as a table", () => {
   it("makes a row of each entity of a list and a column of each leaf, in the answer's order", () => {
@@ -119,5 +119,44 @@ describe("numericColumns", () => {
     ]);
     expect(table.columns).toEqual(["id", "amount", "ratio", "eta", "note", "none"]);
     expect(numericColumns(table)).toEqual([false, true, true, true, false, false]);
+  });
+});
+
+describe("resultTable: a table as the console shows it", () => {
+  it("keeps a nested list's JSON as the cell's text (the CSV's) and holds the list as a table of its own", () => {
+    const vaults = [{ totalAssets: "5", holdings: [{ token: { symbol: "WETH" }, weightBps: 5000 }], empty: [] }];
+    const table = resultTable("vaults", vaults);
+    expect(table.rows).toEqual(fieldTable("vaults", vaults).rows);
+    expect(table.nested[0]![1]).toEqual({
+      field: "holdings",
+      columns: ["token.symbol", "weightBps"],
+      rows: [["WETH", "5000"]],
+      nested: [[undefined, undefined]],
+    });
+    expect(table.nested[0]![0]).toBeUndefined();
+    expect(table.nested[0]![2], "an empty list has no table").toBeUndefined();
+  });
+
+  it("nests lists in lists to any depth, each named after its field", () => {
+    const table = resultTable("rebalances", [
+      { navChange: "-3", trades: [{ tokenIn: { symbol: "USDC" }, fills: [{ price: "2" }, { price: "3" }] }] },
+    ]);
+    const trades = table.nested[0]![1]!;
+    expect(trades.field).toBe("trades");
+    const fills = trades.nested[0]![1]!;
+    expect([fills.field, fills.columns, fills.rows]).toEqual(["fills", ["price"], [["2"], ["3"]]]);
+  });
+
+  it("names a list under a nested object after the list, and makes a list of scalars a one-column table", () => {
+    const table = resultTable("delegate", { voter: { ids: ["0xaa", "0xbb"] } });
+    expect(table.columns).toEqual(["voter.ids"]);
+    expect(table.nested[0]![0]).toMatchObject({ field: "ids", columns: ["ids"], rows: [["0xaa"], ["0xbb"]] });
+  });
+
+  it("makes one result table of each top-level field, in the answer's order", () => {
+    expect(resultTables({ a: [{ x: 1 }], b: null }).map((t) => [t.field, t.rows.length])).toEqual([
+      ["a", 1],
+      ["b", 0],
+    ]);
   });
 });

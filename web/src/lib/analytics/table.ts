@@ -1,7 +1,7 @@
 /**
  * A GraphQL answer's `data` as tables, one per top-level field: a list of entities gives a row each, a single entity
  * one row, and the columns are the leaves' dotted paths (`token.symbol`). Lists nested in an entity stay in one cell
- * as compact JSON; nulls are empty cells.
+ * as compact JSON (for CSV), and the console shows them as nested tables (`resultTable`); nulls are empty cells.
  */
 
 /** A JSON value, as a GraphQL answer holds it. */
@@ -60,22 +60,55 @@ function entities(value: Json): Json[] {
   return value === null ? [] : [value];
 }
 
-/** One top-level field as a table; a scalar (or a list of scalars) fills a column named after the field. */
-export function fieldTable(field: string, value: Json): DataTable {
+/** A field's columns and, for each row, each column's value (null where the row has none). */
+function leafGrid(field: string, value: Json): { columns: string[]; values: Json[][] } {
   const leafRows = entities(value).map((entity) =>
     isJsonObject(entity) ? flattenLeaves(entity) : [{ path: field, value: entity }],
   );
   const columns = mergeColumns(leafRows);
-  const rows = leafRows.map((leaves) => {
+  const values = leafRows.map((leaves) => {
     const byPath = new Map(leaves.map((leaf) => [leaf.path, leaf.value]));
-    return columns.map((column) => cellText(byPath.get(column) ?? null));
+    return columns.map((column) => byPath.get(column) ?? null);
   });
-  return { field, columns, rows };
+  return { columns, values };
+}
+
+/** One top-level field as a table; a scalar (or a list of scalars) fills a column named after the field. */
+export function fieldTable(field: string, value: Json): DataTable {
+  const { columns, values } = leafGrid(field, value);
+  return { field, columns, rows: values.map((row) => row.map(cellText)) };
+}
+
+/**
+ * A table as the console shows it: a `DataTable` (its cells' texts, as the CSV has them) whose cells holding a
+ * non-empty list also hold that list as a table of its own, nested to any depth; `nested[r][c]` is undefined for
+ * every other cell.
+ */
+export type ResultTable = DataTable & { nested: (ResultTable | undefined)[][] };
+
+/** `fieldTable` with each non-empty nested list as a table named after its column (its last path segment). */
+export function resultTable(field: string, value: Json): ResultTable {
+  const { columns, values } = leafGrid(field, value);
+  return {
+    field,
+    columns,
+    rows: values.map((row) => row.map(cellText)),
+    nested: values.map((row) =>
+      row.map((cell, c) =>
+        Array.isArray(cell) && cell.length > 0 ? resultTable(columns[c]!.split(".").pop()!, cell) : undefined,
+      ),
+    ),
+  };
 }
 
 /** Every top-level field of a GraphQL answer's `data` as a table, in the answer's order. */
 export function dataTables(data: JsonObject): DataTable[] {
   return Object.entries(data).map(([field, value]) => fieldTable(field, value));
+}
+
+/** Every top-level field of a GraphQL answer's `data` as the console shows it, nested lists as tables. */
+export function resultTables(data: JsonObject): ResultTable[] {
+  return Object.entries(data).map(([field, value]) => resultTable(field, value));
 }
 
 const numeric = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;

@@ -3,7 +3,7 @@
  * Set by `npm start`; on another machine through the environment:
  * TRIMTAB_RPC_URL, TRIMTAB_GRAPHQL_URL and TRIMTAB_DEPLOYMENT (a deployments/<network>.json file; a relative path is
  * found from TRIMTAB_ROOT, by default the working directory). Nothing else of the repository is read at run time: the
- * ABIs and the README's example queries are compiled into the build.
+ * ABIs and the example queries (docs/queries/) are compiled into the build.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";

@@ -9,10 +9,10 @@ import { openDatabase } from "../../indexer/store/database.ts";
 import { databaseStore } from "../../indexer/store/databaseStore.ts";
 import { syncOnce } from "../../indexer/sync.ts";
 import { subgraphDir } from "../../scripts/codegen/subgraph.ts";
-import { readmeQueries } from "../../scripts/readmeQueries.ts";
+import { readExampleQueries } from "../../scripts/exampleQueries.ts";
 import { deployVault, rebalanceUntilSettled } from "../helpers/vault.ts";
 
-describe("the README's example queries", () => {
+describe("the example queries of docs/queries/", () => {
   let api: QueryApi;
 
   beforeAll(async () => {
@@ -32,15 +32,15 @@ describe("the README's example queries", () => {
   });
 
   it("are a dozen or more, and each runs without errors and finds data", async () => {
-    const queries = await readmeQueries();
-    expect(queries.length).toBeGreaterThanOrEqual(12);
-    for (const query of queries) {
+    const examples = await readExampleQueries();
+    expect(examples.length).toBeGreaterThanOrEqual(12);
+    for (const { name, query } of examples) {
       const result = (await executeQuery(api, { query })) as { data?: Record<string, unknown>; errors?: unknown };
-      expect(result.errors, query).toBeUndefined();
+      expect(result.errors, name).toBeUndefined();
       const found = Object.entries(result.data!).filter(([, value]) =>
         Array.isArray(value) ? value.length > 0 : value,
       );
-      expect(found.length, `${query} found nothing`).toBeGreaterThan(0);
+      expect(found.length, `${name} found nothing`).toBeGreaterThan(0);
     }
   });
 });
