@@ -10,6 +10,10 @@ export const checkCommand: Command = {
   summary:
     "Pre-vote checks of a proposal against the live registry: bounds, steps, intervals, the guardian's mandate.\n" +
     "Exit code 1 when a check fails.",
+  examples: [
+    "trimtab proposal check proposals/examples/hedge-more.yaml",
+    "trimtab proposal check proposals/examples/hedge-more.yaml --json",
+  ],
   options: ["rpc", "deployment", "json"],
   async run(file, values) {
     const proposal = await loadProposal(file);

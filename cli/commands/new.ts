@@ -11,6 +11,7 @@ export const newCommand: Command = {
   summary:
     "Scaffolds <dir>/<name>.yaml: a title, a body and one parameter change to edit, half a step from the value in\n" +
     "force on the chain (the catalog's first value when the chain cannot be read), so that it passes its checks.",
+  examples: ["trimtab proposal new tighter-band", "trimtab proposal new tighter-band --dir proposals/drafts"],
   options: ["dir", "rpc", "deployment"],
   async run(name, values) {
     const file = path.join(values.dir, `${name}.yaml`);

@@ -91,6 +91,30 @@ describe("trimtab, the delegates' command line", () => {
     expect(await trimtab()).toMatchObject({ code: 2, output: expect.stringContaining("usage:") });
   });
 
+  it("prints usage for every way of asking for help, with exit code 0, and each command's synopsis, options and example", async () => {
+    const overview = await trimtab("--help");
+    expect(await trimtab("help")).toEqual(overview);
+    expect(await trimtab("-h")).toEqual(overview);
+    expect(overview.output).toContain("trimtab help <command>");
+    // Every command listed: `trimtab <command> --help` and `trimtab help <command>` print its usage, options, example.
+    const listed = [...overview.output.matchAll(/^ {2}trimtab ((?:proposal |devnet )?[\w-]+) /gm)].map((m) => m[1]!);
+    expect(listed.length).toBeGreaterThanOrEqual(11);
+    for (const words of listed) {
+      const help = await trimtab(...words.split(" "), "--help");
+      expect(help.code, words).toBe(0);
+      expect(help.output, words).toMatch(new RegExp(`^usage: trimtab ${words} <`));
+      expect(help.output, words).toMatch(/\n\noptions:\n {2}--/);
+      expect(help.output, words).toMatch(new RegExp(`\n\nexamples?:\n {2}trimtab ${words} \\S`));
+    }
+    expect(await trimtab("help", "proposal", "check")).toEqual(await trimtab("proposal", "check", "--help"));
+    // A group without its command says what is missing.
+    expect(await trimtab("proposal")).toMatchObject({
+      code: 2,
+      output: expect.stringMatching(/^missing a proposal command\nusage:/),
+    });
+    expect((await trimtab("help", "frobnicate")).output).toMatch(/^unknown command "frobnicate"/);
+  });
+
   it("takes only a command's own options and exactly one argument", async () => {
     const foreign = await trimtab("proposal", "check", "x.yaml", "--space", "trimtab.eth");
     expect(foreign.code).toBe(2);
