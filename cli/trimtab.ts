@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { commandHelp, parseOptionsOf, usageLine, type Command, type OptionValues } from "./command.ts";
 import { checkCommand } from "./commands/check.ts";
+import { decodeCommand } from "./commands/decode.ts";
 import { executeCommand, queueCommand } from "./commands/lifecycle.ts";
 import { newCommand } from "./commands/new.ts";
 import { simulateCommand } from "./commands/simulate.ts";
@@ -20,7 +21,7 @@ import { GovernanceError } from "../sdk/governance/errors.ts";
 import { stackAbi } from "../sdk/proposal/abis.ts";
 import { decodeRevert, formatRevert } from "../sdk/revert.ts";
 
-/** Every command, in the order a proposal meets them; then delegation and the devnet's clock. */
+/** Every command, in the order a proposal meets them; then delegation, decoding and the devnet's clock. */
 const commands: readonly Command[] = [
   newCommand,
   checkCommand,
@@ -32,6 +33,7 @@ const commands: readonly Command[] = [
   signalCommand,
   snapshotVoteCommand,
   delegateCommand,
+  decodeCommand,
   timeCommand,
 ];
 

@@ -1,7 +1,13 @@
 import { encodeErrorResult, encodeFunctionData, erc20Abi, getAddress, zeroHash, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
 import { parameterKey } from "../parameters/parameterKey.ts";
-import { parameterRegistryAbi, timelockControllerAbi, trimtabGovernorAbi, trimtabTokenAbi } from "./abis/contracts.ts";
+import {
+  parameterRegistryAbi,
+  portfolioVaultAbi,
+  timelockControllerAbi,
+  trimtabGovernorAbi,
+  trimtabTokenAbi,
+} from "./abis/contracts.ts";
 import { decodeActions, decodeCall, decodeData, UnknownSelectorError, type DecodeContext } from "./decode.ts";
 import { stackAbi } from "./proposal/abis.ts";
 import { decodeRevertData, formatRevert } from "./revert.ts";
@@ -61,6 +67,16 @@ describe("Calldata of the stack's contracts as people read it", () => {
         ],
       ],
     ]);
+  });
+
+  it("decodes a call without arguments", () => {
+    expect(decodeData(encodeFunctionData({ abi: portfolioVaultAbi, functionName: "rebalance" }))).toEqual({
+      kind: "call",
+      selector: "0x7d7c2a1c",
+      functionName: "rebalance",
+      signature: "rebalance()",
+      args: [],
+    });
   });
 
   it("without the chain, takes kinds from the catalog and leaves base-asset amounts in base wei", () => {

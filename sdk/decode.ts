@@ -110,7 +110,7 @@ export function decodeCall(data: Hex, context: DecodeContext = {}, target?: Addr
   if (!fn) throw new UnknownSelectorError(selector);
   let values: readonly unknown[];
   try {
-    values = decodeAbiParameters(fn.inputs, slice(hex, 4));
+    values = decodeAbiParameters(fn.inputs, `0x${hex.slice(10)}`);
   } catch (error) {
     throw new Error(
       `${selector} is ${fn.name}, but its arguments do not decode (${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message})`,

@@ -2,8 +2,21 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { encodeErrorResult, encodeFunctionData, getAddress, zeroHash } from "viem";
+import { parameterKey } from "../../parameters/parameterKey.ts";
+import { parameterRegistryAbi, timelockControllerAbi } from "../../sdk/abis/contracts.ts";
 import { parseProposal } from "../../sdk/proposal/proposalFile.ts";
 import { trimtab } from "../helpers/trimtab.ts";
+
+/** A deployment record in a new folder, of `contracts` (the rest at 0x…01), whose chain does not answer. */
+async function unreachableRecord(contracts: Record<string, string>): Promise<string> {
+  const record = path.join(await mkdtemp(path.join(tmpdir(), "trimtab-cli-")), "localhost.json");
+  const zero = "0x0000000000000000000000000000000000000001";
+  const required = { TrimtabToken: zero, TimelockController: zero, TrimtabGovernor: zero, ParameterRegistry: zero };
+  const fields = { network: "localhost", chainId: 31337, startBlock: 0, deployedAt: "", rpcUrl: "http://127.0.0.1:1" };
+  await writeFile(record, JSON.stringify({ ...fields, contracts: { ...required, ...contracts } }));
+  return record;
+}
 
 describe("trimtab, the delegates' command line", () => {
   it("scaffolds a proposal that parses, and never overwrites one", async () => {
@@ -43,21 +56,7 @@ describe("trimtab, the delegates' command line", () => {
       output: "/nonexistent.json: no deployment record (start the stack with npm start, or pass --deployment)\n",
     });
     // A chain that does not answer: one line naming its URL (the record's own) and the flag that sets another.
-    const dir = await mkdtemp(path.join(tmpdir(), "trimtab-cli-"));
-    const record = path.join(dir, "localhost.json");
-    const zero = "0x0000000000000000000000000000000000000001";
-    const contracts = { TrimtabToken: zero, TimelockController: zero, TrimtabGovernor: zero, ParameterRegistry: zero };
-    await writeFile(
-      record,
-      JSON.stringify({
-        network: "localhost",
-        chainId: 31337,
-        startBlock: 0,
-        deployedAt: "",
-        rpcUrl: "http://127.0.0.1:1",
-        contracts,
-      }),
-    );
+    const record = await unreachableRecord({});
     expect(await trimtab("proposal", "check", "proposals/examples/hedge-more.yaml", "--deployment", record)).toEqual({
       code: 2,
       output: `cannot reach a chain at http://127.0.0.1:1 (the chain of ${record}): is it running? Set another with --rpc <url>\n`,
@@ -113,6 +112,73 @@ describe("trimtab, the delegates' command line", () => {
       output: expect.stringMatching(/^missing a proposal command\nusage:/),
     });
     expect((await trimtab("help", "frobnicate")).output).toMatch(/^unknown command "frobnicate"/);
+  });
+
+  it("decodes calldata and revert data offline, naming the record's contracts, and names an unknown selector", async () => {
+    const registry = getAddress("0x00000000000000000000000000000000000000a1");
+    const hedge = getAddress("0x00000000000000000000000000000000000000a3");
+    const record = await unreachableRecord({ ParameterRegistry: registry, HedgeModule: hedge });
+    const dir = path.dirname(record);
+    const update = encodeFunctionData({
+      abi: parameterRegistryAbi,
+      functionName: "setParameters",
+      args: [
+        [
+          { key: parameterKey("rebalance.bandBps"), value: 400n },
+          { key: parameterKey("module.hedge"), value: BigInt(hedge) },
+        ],
+      ],
+    });
+    const batch = encodeFunctionData({
+      abi: timelockControllerAbi,
+      functionName: "scheduleBatch",
+      args: [[registry], [0n], [update], zeroHash, zeroHash, 172_800n],
+    });
+    expect(await trimtab("decode", batch, "--deployment", record)).toEqual({
+      code: 0,
+      output: [
+        "scheduleBatch(address[],uint256[],bytes[],bytes32,bytes32,uint256)",
+        "  targets:",
+        `    ${registry} (ParameterRegistry)`,
+        "  values:",
+        "    0",
+        "  payloads:",
+        `    ${(update.length - 2) / 2} bytes: call 1 below`,
+        `  predecessor: ${zeroHash}`,
+        `  salt: ${zeroHash}`,
+        "  delay: 2d (172800 s)",
+        `  call 1: ParameterRegistry (${registry})`,
+        "    setParameters((bytes32,uint256)[])",
+        "      updates:",
+        "        rebalance.bandBps = 4% (400 bps)",
+        `        module.hedge = ${hedge} (HedgeModule)`,
+        // The record's chain does not answer: said on stderr, after what was decoded.
+        `(cannot reach a chain at http://127.0.0.1:1 (the chain of ${record}): is it running? Set another with --rpc <url>; ` +
+          "parameter kinds come from the catalog, base-asset amounts stay in base wei)",
+        "",
+      ].join("\n"),
+    });
+    // Without a record, still decoded; --json keeps the raw values.
+    const missing = ["--deployment", path.join(dir, "none.json")];
+    const decoded = await trimtab("decode", update, ...missing, "--json");
+    expect(decoded.code).toBe(0);
+    expect(JSON.parse(decoded.output.slice(0, decoded.output.lastIndexOf("}") + 1))).toMatchObject({
+      kind: "call",
+      functionName: "setParameters",
+      args: [{ name: "updates", text: ["rebalance.bandBps = 4% (400 bps)", `module.hedge = ${hedge}`] }],
+    });
+    const revert = encodeErrorResult({
+      abi: parameterRegistryAbi,
+      errorName: "ParameterUnchanged",
+      args: [parameterKey("hedge.ratioBps"), 5_000n],
+    });
+    expect((await trimtab("decode", revert, ...missing)).output).toMatch(
+      new RegExp(`^error ParameterUnchanged\\(${parameterKey("hedge.ratioBps")}, 5000\\)\n`),
+    );
+    expect((await trimtab("decode", "0xdeadbeef", ...missing)).output).toMatch(
+      /\nunknown selector 0xdeadbeef: no function or error of the stack's contracts has it\n$/,
+    );
+    expect((await trimtab("decode", "0xdeadbeef", ...missing)).code).toBe(2);
   });
 
   it("takes only a command's own options and exactly one argument", async () => {
