@@ -1,4 +1,5 @@
 import { checkProposal } from "../../sdk/proposal/check.ts";
+import { renderCheckResult } from "../../sdk/proposal/report.ts";
 import { loadProposal } from "../../sdk/proposal/load.ts";
 import { connect, json, type Command } from "../command.ts";
 
@@ -20,11 +21,7 @@ export const checkCommand: Command = {
     const stack = await connect(values);
     const result = checkProposal(file, proposal, await stack.readSnapshot());
     if (values.json) console.log(json(result));
-    else {
-      for (const c of result.checks)
-        console.log(`${c.status.toUpperCase().padEnd(4)}  ${c.rule.padEnd(17)}  ${c.message}`);
-      console.log(`\n${result.verdict}`);
-    }
+    else console.log(renderCheckResult(file, result));
     return result.verdict === "FAIL" ? 1 : 0;
   },
 };
