@@ -22,6 +22,7 @@ import {
 import { parameterCatalog, vaultAssetParameters } from "../parameters/catalog.ts";
 import { parameterName } from "../parameters/parameterKey.ts";
 import { stepKinds, type ParameterKind } from "../parameters/types.ts";
+import type { DeploymentRecord } from "./deployment.ts";
 import { stackAbi } from "./proposal/abis.ts";
 import { formatTokenAmount, formatValue, valueUnit, type TokenUnits, type UnitContext } from "./proposal/units.ts";
 import { decodeRevertData, type Revert } from "./revert.ts";
@@ -41,6 +42,18 @@ export type DecodeContext = {
    */
   registry?: UnitContext & { parameters: Readonly<Record<string, { kind: ParameterKind }>> };
 };
+
+/** What a deployment record tells decoding: its contracts' and its devnet tokens' names, and TRIM's and those tokens' units. */
+export function decodeContextOf(record: Pick<DeploymentRecord, "contracts" | "devnet">): DecodeContext {
+  const names: Record<string, string> = {};
+  const tokens: Record<string, TokenUnits> = { [record.contracts.TrimtabToken]: { symbol: "TRIM", decimals: 18 } };
+  for (const [name, address] of Object.entries(record.contracts)) if (address) names[address] = name;
+  for (const [symbol, token] of Object.entries(record.devnet?.tokens ?? {})) {
+    names[token.address] = symbol;
+    tokens[token.address] = { symbol, decimals: token.decimals };
+  }
+  return { names, tokens };
+}
 
 /** One argument: its name and ABI type, its decoded value, and how it reads (one line per item of an array). */
 export type DecodedArg = { name: string; type: string; value: unknown; text: string | string[] };

@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import { readDeploymentRecord, type DeploymentRecord } from "../../sdk/deployment.ts";
 import {
   decodeActions,
+  decodeContextOf,
   decodeData,
   type DecodeContext,
   type DecodedAction,
@@ -15,19 +16,6 @@ import { formatRevert } from "../../sdk/revert.ts";
 import { connect, json, type Command, type OptionValues } from "../command.ts";
 
 const ether = { symbol: "ETH", decimals: 18 };
-
-/** The names and tokens a deployment record gives: its contracts, its devnet's tokens, TRIM. */
-function recordContext(record: DeploymentRecord): DecodeContext {
-  const names: Record<string, string> = {};
-  const tokens: DecodeContext["tokens"] & Record<string, { symbol: string; decimals: number }> = {};
-  for (const [name, address] of Object.entries(record.contracts)) if (address) names[address] = name;
-  tokens[record.contracts.TrimtabToken] = { symbol: "TRIM", decimals: 18 };
-  for (const [symbol, token] of Object.entries(record.devnet?.tokens ?? {})) {
-    names[token.address] = symbol;
-    tokens[token.address] = { symbol, decimals: token.decimals };
-  }
-  return { names, tokens };
-}
 
 /** A decoded call as indented lines: its signature, each argument (an array one item a line), then its calls. */
 export function callLines(call: DecodedCall, indent = ""): string[] {
@@ -71,7 +59,7 @@ async function offlineFriendlyContext(values: OptionValues): Promise<DecodeConte
     console.error(`(${(error as Error).message})`);
     return {};
   }
-  const context = recordContext(record);
+  const context = decodeContextOf(record);
   try {
     return { ...context, registry: await (await connect(values)).readSnapshot() };
   } catch (error) {
@@ -103,7 +91,7 @@ export const decodeCommand: Command = {
     if (/^\d+$/.test(input)) {
       const stack = await connect(values);
       const record = await readDeploymentRecord(values.deployment, { missing: "pass --deployment" });
-      const context = { ...recordContext(record), registry: await stack.readSnapshot() };
+      const context = { ...decodeContextOf(record), registry: await stack.readSnapshot() };
       const proposal = await readOnchainProposal(stack.publicClient, stack.governor, BigInt(input));
       const { state } = await readProposalStatus(stack.publicClient, {
         governor: stack.governor,
