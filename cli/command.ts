@@ -69,6 +69,8 @@ export type Command = {
   /** Its positional argument, as usage shows it: "<file>". */
   argument: string;
   summary: string;
+  /** Examples of a call, as `--help` shows them: `trimtab proposal check proposals/examples/hedge-more.yaml`. */
+  examples: readonly string[];
   options: readonly OptionName[];
   /** Runs it; the exit code: 0 done (or only warnings), 1 a failing verdict. Errors exit with 2. */
   run: (argument: string, values: OptionValues) => Promise<number>;
@@ -98,7 +100,7 @@ export function commandWords(command: Command): string {
   return command.group ? `${command.group} ${command.name}` : command.name;
 }
 
-/** `trimtab <command> --help`: its usage, what it does, and each option with its default. */
+/** `trimtab <command> --help`: its usage, what it does, each option with its default, and examples. */
 export function commandHelp(command: Command): string {
   const lines = command.options.map((name) => {
     const option = options[name];
@@ -111,6 +113,9 @@ export function commandHelp(command: Command): string {
     "",
     command.summary,
     ...(lines.length ? ["", "options:", ...lines] : []),
+    "",
+    command.examples.length > 1 ? "examples:" : "example:",
+    ...command.examples.map((example) => `  ${example}`),
   ].join("\n");
 }
 

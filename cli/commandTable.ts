@@ -1,6 +1,7 @@
 /** The CLI's command table: every `trimtab` command, read by the program (cli/trimtab.ts) and the docs' test. */
 import type { Command } from "./command.ts";
 import { checkCommand } from "./commands/check.ts";
+import { decodeCommand } from "./commands/decode.ts";
 import { executeCommand, queueCommand } from "./commands/lifecycle.ts";
 import { newCommand } from "./commands/new.ts";
 import { simulateCommand } from "./commands/simulate.ts";
@@ -9,7 +10,7 @@ import { signalCommand, snapshotVoteCommand } from "./commands/snapshot.ts";
 import { submitCommand } from "./commands/submit.ts";
 import { delegateCommand, voteCommand } from "./commands/vote.ts";
 
-/** Every command, in the order a proposal meets them; then delegation and the devnet's clock. */
+/** Every command, in the order a proposal meets them; then delegation, decoding and the devnet's clock. */
 export const commands: readonly Command[] = [
   newCommand,
   checkCommand,
@@ -21,5 +22,6 @@ export const commands: readonly Command[] = [
   signalCommand,
   snapshotVoteCommand,
   delegateCommand,
+  decodeCommand,
   timeCommand,
 ];

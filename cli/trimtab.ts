@@ -17,7 +17,8 @@ const usage = [
   "usage:",
   ...commands.map((c) => `  ${usageLine(c)}`),
   "",
-  "trimtab <command> --help says what a command does and what each option means.",
+  "trimtab <command> --help (or trimtab help <command>) says what a command does, what each option means, and",
+  "shows an example.",
 ].join("\n");
 
 /**
@@ -40,12 +41,16 @@ function messageOf(error: unknown): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const help = argv.includes("--help") || argv.includes("-h");
-  const words = argv.filter((a) => a !== "--help" && a !== "-h");
+  const flagged = argv.includes("--help") || argv.includes("-h");
+  const unflagged = argv.filter((a) => a !== "--help" && a !== "-h");
+  // `trimtab help [command]` is `trimtab [command] --help`.
+  const help = flagged || unflagged[0] === "help";
+  const words = unflagged[0] === "help" ? unflagged.slice(1) : unflagged;
   const [first, second] = words;
   const grouped = commands.some((c) => c.group !== undefined && c.group === first);
-  if (first === undefined || (grouped && second === undefined && help)) {
-    (help ? console.log : console.error)(usage);
+  if (first === undefined || (grouped && second === undefined)) {
+    if (help) console.log(usage);
+    else console.error(first === undefined ? usage : `missing a ${first} command\n${usage}`);
     return help ? 0 : 2;
   }
   const command = grouped

@@ -31,7 +31,11 @@ export function revertData(error: unknown): Hex | undefined {
 /** The revert in `error` decoded with `abi`; undefined when it carries no revert data. */
 export function decodeRevert(error: unknown, abi: Abi): Revert | undefined {
   const data = revertData(error);
-  if (!data) return undefined;
+  return data ? decodeRevertData(data, abi) : undefined;
+}
+
+/** Revert data (an error's selector and arguments) decoded with `abi`; `errorName` undefined when none knows it. */
+export function decodeRevertData(data: Hex, abi: Abi): Revert {
   try {
     const decoded = decodeErrorResult({ abi, data });
     const args = (decoded.args ?? []) as readonly unknown[];

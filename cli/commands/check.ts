@@ -1,4 +1,5 @@
 import { checkProposal } from "../../sdk/proposal/check.ts";
+import { renderCheckResult } from "../../sdk/proposal/report.ts";
 import { loadProposal } from "../../sdk/proposal/load.ts";
 import { connect, json, type Command } from "../command.ts";
 
@@ -10,17 +11,17 @@ export const checkCommand: Command = {
   summary:
     "Pre-vote checks of a proposal against the live registry: bounds, steps, intervals, the guardian's mandate.\n" +
     "Exit code 1 when a check fails.",
+  examples: [
+    "trimtab proposal check proposals/examples/hedge-more.yaml",
+    "trimtab proposal check proposals/examples/hedge-more.yaml --json",
+  ],
   options: ["rpc", "deployment", "json"],
   async run(file, values) {
     const proposal = await loadProposal(file);
     const stack = await connect(values);
     const result = checkProposal(file, proposal, await stack.readSnapshot());
     if (values.json) console.log(json(result));
-    else {
-      for (const c of result.checks)
-        console.log(`${c.status.toUpperCase().padEnd(4)}  ${c.rule.padEnd(17)}  ${c.message}`);
-      console.log(`\n${result.verdict}`);
-    }
+    else console.log(renderCheckResult(file, result));
     return result.verdict === "FAIL" ? 1 : 0;
   },
 };

@@ -11,6 +11,7 @@ export const timeCommand: Command = {
   summary:
     'Moves the devnet\'s clock ahead ("1d", "6h", "3 days") and re-posts every feed\'s answer, as the devnet\'s\n' +
     "keeper does, so that the vault's oracle stays fresh. Only a devnet's clock moves: its record has a devnet part.",
+  examples: ["trimtab devnet time 1d", "trimtab devnet time 6h --rpc http://127.0.0.1:18745"],
   options: ["rpc", "deployment"],
   async run(duration, values) {
     let seconds: bigint;

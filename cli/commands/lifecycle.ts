@@ -22,6 +22,7 @@ const stepCommand = (which: "queue" | "execute", summary: string): Command => ({
   name: which,
   argument: "<id>",
   summary,
+  examples: [`trimtab proposal ${which} 4242`],
   options: ["rpc", "deployment", "account"],
   run: (id, values) => step(which, id, values),
 });

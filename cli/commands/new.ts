@@ -12,6 +12,7 @@ export const newCommand: Command = {
     "Scaffolds <dir>/<name>.yaml (making <dir> if need be): a title, a body and one parameter change to edit, half\n" +
     "a step from the value in force on the chain (the catalog's first value when the chain cannot be\n" +
     "read), so that it passes its checks.",
+  examples: ["trimtab proposal new tighter-band", "trimtab proposal new tighter-band --dir proposals/drafts"],
   options: ["dir", "rpc", "deployment"],
   async run(name, values) {
     const file = path.join(values.dir, `${name}.yaml`);

@@ -18,6 +18,10 @@ export const simulateCommand: Command = {
     "proposal already on chain, whoever made it, and reproduces the impact report its description cites; one no\n" +
     "longer ahead (executed, defeated, canceled, expired) gets that impact alone, from the block it was made at.\n" +
     "Exit code 1 when the verdict is FAIL.",
+  examples: [
+    "trimtab proposal simulate proposals/examples/hedge-more.yaml",
+    "trimtab proposal simulate 4242 --json --out report.json",
+  ],
   options: ["rpc", "deployment", "json", "out"],
   async run(source, values) {
     const started = performance.now();

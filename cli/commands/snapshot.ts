@@ -38,6 +38,7 @@ export const signalCommand: Command = {
   summary:
     "A Snapshot signalling proposal of the draft (For, Against, Abstain), signed with EIP-712 under Snapshot's\n" +
     "domain; its voting power is counted at the latest block.",
+  examples: ["trimtab proposal signal proposals/examples/hedge-more.yaml --space trimtab.eth --days 5 --account 1"],
   options: ["space", "hub", "days", "account", "out", "rpc", "deployment"],
   async run(file, values) {
     const space = spaceOf(values);
@@ -61,6 +62,9 @@ export const snapshotVoteCommand: Command = {
   summary:
     "A vote on a Snapshot proposal, signed with EIP-712 under Snapshot's domain, after reading the account's\n" +
     "voting power as Snapshot's erc20-votes strategy does (refused when it has none).",
+  examples: [
+    "trimtab proposal snapshot-vote 0x8c2d5b0e6b7d4f1e9a3c0b5d7e2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f --choice For --space trimtab.eth --account 1",
+  ],
   options: ["choice", "space", "snapshot-block", "reason", "hub", "account", "out", "rpc", "deployment"],
   async run(proposal, values) {
     const space = spaceOf(values);

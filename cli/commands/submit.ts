@@ -11,6 +11,7 @@ export const submitCommand: Command = {
   summary:
     "The proposal's report (checks, dry run, impact), then propose on the governor with the impact report's hash\n" +
     "and start block in the description. A FAIL verdict proposes nothing and exits with 1.",
+  examples: ["trimtab proposal submit proposals/examples/hedge-more.yaml --account 1"],
   options: ["rpc", "deployment", "account"],
   async run(file, values) {
     const proposal = await loadProposal(file);

@@ -20,6 +20,7 @@ export const voteCommand: Command = {
   summary:
     "Votes on an Active proposal on chain (For, Against or Abstain, with an optional reason published with it),\n" +
     "with the voting power delegated to the account at the proposal's snapshot.",
+  examples: ['trimtab proposal vote 4242 --choice For --reason "a tighter band costs little" --account 1'],
   options: ["choice", "reason", "rpc", "deployment", "account"],
   async run(id, values) {
     if (!/^\d+$/.test(id)) throw new Error(`a proposal id is a decimal number; got "${id}"`);
@@ -49,6 +50,7 @@ export const delegateCommand: Command = {
   summary:
     "Delegates the account's TRIM voting power to an address, or to itself with `self` (votes count only once\n" +
     "delegated). It counts for proposals made after the delegation.",
+  examples: ["trimtab delegate self --account 1", "trimtab delegate 0x70997970C51812dc3A010C7d01b50e0d17dc79C8"],
   options: ["rpc", "deployment", "account"],
   async run(to, values) {
     const stack = await connect(values);

@@ -1,6 +1,7 @@
 /**
- * The ABIs of every contract of the stack in one list (from the generated `sdk/abis/contracts.ts`): enough to decode
- * any event or custom error a proposal's calls may produce.
+ * The ABIs of every contract of the stack (the registry, the vault and its modules, the governor, the timelock and
+ * the token) in one list (from the generated `sdk/abis/contracts.ts`): enough to decode any call to them, and any
+ * event or custom error a proposal's calls may produce.
  */
 import type { Abi } from "viem";
 import {
@@ -10,6 +11,7 @@ import {
   portfolioVaultAbi,
   timelockControllerAbi,
   trimtabGovernorAbi,
+  trimtabTokenAbi,
 } from "../abis/contracts.ts";
 
 const abis: Abi[] = [
@@ -19,6 +21,7 @@ const abis: Abi[] = [
   hedgeModuleAbi,
   trimtabGovernorAbi,
   timelockControllerAbi,
+  trimtabTokenAbi,
 ];
 
 /** One entry per event, error and function signature (the vault's and the modules' ABIs share many). */

@@ -92,6 +92,16 @@ export function checkProposal(file: string, proposal: ProposalDraft, snapshot: R
   return { verdict: verdictOf(checks), checks, changes };
 }
 
+/**
+ * A check's message without the `file: field: ` prefix `checkProposal` gives it, for a listing that names the file
+ * once (a proposal on chain is "proposal <77 digits>") and the field in its own column.
+ */
+export function checkDetail(check: Check, file: string): string {
+  for (const prefix of [`${file}: ${check.field}: `, `${file}: `])
+    if (check.message.startsWith(prefix)) return check.message.slice(prefix.length);
+  return check.message;
+}
+
 /** The closest known name by edit distance, when it is close enough to be a typo. */
 function nearest(name: string, names: readonly string[]): string | undefined {
   let best: string | undefined;

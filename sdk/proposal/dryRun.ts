@@ -7,6 +7,7 @@
 import {
   decodeEventLog,
   encodeFunctionData,
+  erc20Abi,
   parseEther,
   type Abi,
   type Address,
@@ -15,12 +16,14 @@ import {
   type TestClient,
   type WalletClient,
 } from "viem";
+import type { ParameterKind } from "../../parameters/types.ts";
 import type { ProposalAction } from "../proposalArgs.ts";
 import { keeperCycle, keeperFunction, type KeeperStep } from "../keeper.ts";
 import { decodeRevert, formatRevert } from "../revert.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { validateParams } from "../../sim/model/params.ts";
 import type { Check, RegistrySnapshot } from "./check.ts";
+import { formatTokenAmount, type TokenUnits } from "./units.ts";
 
 /** An event, decoded with the stack's ABIs (or left raw when no ABI knows it). */
 export type DecodedEvent = { address: Address; name: string; args: Record<string, unknown> };
@@ -45,11 +48,18 @@ export type KeeperAction = {
 
 export type DryRun = {
   calls: CallResult[];
-  parameters: { name: string; before: bigint; after: bigint }[];
+  /** The parameters the calls changed, registry values in the parameter's unit (its kind says which). */
+  parameters: { name: string; kind: ParameterKind; before: bigint; after: bigint }[];
   /** Role, ownership and guardian changes the calls made. */
   authority: DecodedEvent[];
   invariants: Check[];
   keeper: KeeperAction[];
+  /** The vault's base asset: what NAV and base-asset parameters are in. */
+  base: TokenUnits & { address: Address };
+  /** NAV after the proposal, in base wei (the solvency invariant says it in the base asset's units). */
+  navBaseWei?: bigint;
+  /** The tokens the keeper's trades moved, by address: what their amounts are written in. */
+  tokens: Record<Address, TokenUnits>;
 };
 
 export type DryRunContext = {
@@ -91,8 +101,10 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
     await testClient.stopImpersonatingAccount({ address: addresses.timelock });
     const after = await context.readSnapshot();
     const parameters = Object.values(after.parameters)
-      .map((p) => ({ name: p.name, before: before.parameters[p.name]?.value ?? 0n, after: p.value }))
+      .map((p) => ({ name: p.name, kind: p.kind, before: before.parameters[p.name]?.value ?? 0n, after: p.value }))
       .filter((p) => p.before !== p.after);
+    const base = { address: addresses.base, symbol: after.baseSymbol, decimals: after.baseDecimals };
+    let navBaseWei: bigint | undefined;
 
     const invariants: Check[] = [];
     try {
@@ -104,16 +116,16 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
         status: "pass",
         message: "weights, LTVs and intervals are valid",
       });
-      const nav = await publicClient.readContract({
+      navBaseWei = (await publicClient.readContract({
         address: addresses.vault,
         abi,
         functionName: "totalAssets",
-      });
+      })) as bigint;
       invariants.push({
         rule: "solvency",
         field: "vault",
         status: "pass",
-        message: `NAV reads ${String(nav)} base wei`,
+        message: `NAV reads ${formatTokenAmount(navBaseWei, base)}`,
       });
     } catch (error) {
       invariants.push({
@@ -129,7 +141,20 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
       return { executed: outcome.status === "executed", outcome };
     });
     const authority = calls.flatMap((c) => c.events).filter((e) => authorityEvents.has(e.name));
-    return { calls, parameters, authority, invariants, keeper };
+    const tokens = await readTokens(
+      publicClient,
+      keeper.flatMap((k) => k.trades.flatMap((t) => [t.tokenIn, t.tokenOut])),
+    );
+    return {
+      calls,
+      parameters,
+      authority,
+      invariants,
+      keeper,
+      base,
+      ...(navBaseWei === undefined ? {} : { navBaseWei }),
+      tokens,
+    };
   } finally {
     await testClient.revert({ id: snapshotId });
   }
@@ -208,6 +233,21 @@ async function keep(
       : "",
     trades,
   };
+}
+
+/** The symbol and decimals of each token, read from its contract. */
+async function readTokens(client: PublicClient, addresses: readonly Address[]): Promise<Record<Address, TokenUnits>> {
+  const unique = [...new Set(addresses)];
+  const units = await Promise.all(
+    unique.map(async (address) => {
+      const [symbol, decimals] = await Promise.all([
+        client.readContract({ address, abi: erc20Abi, functionName: "symbol" }),
+        client.readContract({ address, abi: erc20Abi, functionName: "decimals" }),
+      ]);
+      return [address, { symbol, decimals }] as const;
+    }),
+  );
+  return Object.fromEntries(units);
 }
 
 function decode(abi: Abi, log: { address: Address; data: Hex; topics: readonly Hex[] }): DecodedEvent {

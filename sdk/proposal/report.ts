@@ -5,8 +5,9 @@
  */
 import { sha256, stringToBytes, type Hex } from "viem";
 import { canonicalJson, renderMarkdown, type ImpactReport } from "../../sim/report.ts";
-import { verdictOf, type Check, type CheckResult } from "./check.ts";
-import type { DryRun } from "./dryRun.ts";
+import { checkDetail, verdictOf, type Check, type CheckResult } from "./check.ts";
+import type { DryRun, KeeperAction } from "./dryRun.ts";
+import { formatTokenAmount, formatValue } from "./units.ts";
 
 export const proposalReportSchema = "trimtab.proposal-report/1";
 
@@ -85,26 +86,11 @@ export function renderProposalReport(report: ProposalReport): string {
     "",
     "## Checks",
     "",
-    "| Status | Rule | Field | Detail |",
-    "|---|---|---|---|",
-    ...report.checks.map(
-      (c) => `| ${c.status.toUpperCase()} | ${c.rule} | \`${c.field}\` | ${c.message.replaceAll("|", "\\|")} |`,
-    ),
+    ...checkRows(report.checks, report.file),
     "",
     "## Dry run",
     "",
-    ...report.dryRun.parameters.map((p) => `- \`${p.name}\`: ${String(p.before)} → ${String(p.after)}`),
-    ...report.dryRun.authority.map((e) => `- ${e.name} on ${e.address}`),
-    "",
-    "One keeper cycle after it:",
-    "",
-    ...report.dryRun.keeper.map(
-      (k) =>
-        `- ${k.action}: ${k.status}${k.status === "executed" ? ` (${String(k.gasUsed)} gas)` : ""}` +
-        k.trades
-          .map((t) => `; trade ${String(t.amountIn)} → ${String(t.amountOut)}, slippage ${t.slippageBps} bps`)
-          .join(""),
-    ),
+    ...dryRunLines(report.dryRun),
     "",
     ...(report.notSimulated.length
       ? [`Not in the simulation: ${report.notSimulated.map((n) => `\`${n}\``).join(", ")}.`, ""]
@@ -112,4 +98,66 @@ export function renderProposalReport(report: ProposalReport): string {
     renderMarkdown(report.impact, { notSimulated: report.notSimulated }).replace(/^# /, "## "),
   ];
   return lines.join("\n");
+}
+
+/**
+ * `trimtab proposal check`'s listing: the file once, then a row per check (status, rule, field and what it found),
+ * then the verdict.
+ */
+export function renderCheckResult(file: string, result: CheckResult): string {
+  return [
+    `checks of ${file}`,
+    "",
+    ...result.checks.map(
+      (c) => `${c.status.toUpperCase().padEnd(4)}  ${c.rule.padEnd(17)}  ${c.field}: ${checkDetail(c, file)}`,
+    ),
+    "",
+    result.verdict,
+  ].join("\n");
+}
+
+/** The checks as a markdown table, each row without the file (the report's header names it once). */
+export function checkRows(checks: readonly Check[], file: string): string[] {
+  return [
+    "| Status | Rule | Field | Detail |",
+    "|---|---|---|---|",
+    ...checks.map(
+      (c) =>
+        `| ${c.status.toUpperCase()} | ${c.rule} | \`${c.field}\` | ${checkDetail(c, file).replaceAll("|", "\\|")} |`,
+    ),
+  ];
+}
+
+/**
+ * The dry run as markdown lines: each parameter changed, in its unit; the authority changes; then the keeper cycle,
+ * each trade in its tokens' units ("sell 1.2500 WETH → 4,100.12 USDC"). Amounts may be bigints or, in a report read
+ * back from JSON, decimal strings.
+ */
+export function dryRunLines(dryRun: DryRun): string[] {
+  const units = { baseSymbol: dryRun.base.symbol, baseDecimals: dryRun.base.decimals };
+  const value = (p: DryRun["parameters"][number], v: bigint | string) => formatValue(p.name, p.kind, BigInt(v), units);
+  return [
+    ...dryRun.parameters.map((p) => `- \`${p.name}\`: ${value(p, p.before)} → ${value(p, p.after)}`),
+    ...dryRun.authority.map((e) => `- ${e.name} on ${e.address}`),
+    "",
+    "One keeper cycle after it:",
+    "",
+    ...dryRun.keeper.map(
+      (k) =>
+        `- ${k.action}: ${k.status}${k.status === "executed" ? ` (${String(k.gasUsed)} gas)` : ""}` +
+        k.trades.map((t) => `; ${tradeText(t, dryRun.tokens)}`).join(""),
+    ),
+  ];
+}
+
+/** "sell 1.2500 WETH → 4,100.12 USDC, slippage 33.43 bps"; a token not in `tokens` keeps its wei and address. */
+function tradeText(trade: KeeperAction["trades"][number], tokens: DryRun["tokens"]): string {
+  const amount = (wei: bigint | string, token: string) => {
+    const units = Object.entries(tokens).find(([address]) => address.toLowerCase() === token.toLowerCase())?.[1];
+    return units ? formatTokenAmount(BigInt(wei), units) : `${String(wei)} wei of ${token}`;
+  };
+  return (
+    `sell ${amount(trade.amountIn, trade.tokenIn)} → ${amount(trade.amountOut, trade.tokenOut)}, ` +
+    `slippage ${trade.slippageBps} bps`
+  );
 }

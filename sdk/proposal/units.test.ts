@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { formatValue, parseValue } from "./units.ts";
+import { formatTokenAmount, formatValue, parseValue } from "./units.ts";
 
 const usdc = { baseSymbol: "USDC", baseDecimals: 6 };
 const parse = (name: string, kind: Parameters<typeof parseValue>[1], input: unknown) =>
@@ -73,5 +73,17 @@ describe("Parameter values in human units", () => {
     ] as const) {
       expect(formatValue(name, kind, parse(name, kind, text), usdc)).toBe(text);
     }
+  });
+
+  it("writes token amounts in the token's units with its symbol, grouped and exactly rounded", () => {
+    const weth = { symbol: "WETH", decimals: 18 };
+    const usdcToken = { symbol: "USDC", decimals: 6 };
+    expect(formatTokenAmount(1_250_000_000_000_000_000n, weth)).toBe("1.2500 WETH");
+    expect(formatTokenAmount(4_100_123_456n, usdcToken)).toBe("4,100.12 USDC");
+    expect(formatTokenAmount(5_169_719_995_000n, usdcToken)).toBe("5,169,720.00 USDC");
+    expect(formatTokenAmount(12_345n, { symbol: "WBTC", decimals: 8 })).toBe("0.0001 WBTC");
+    expect(formatTokenAmount(-1_500_000n, usdcToken)).toBe("-1.5000 USDC");
+    expect(formatTokenAmount(7n, { symbol: "X", decimals: 0 })).toBe("7 X");
+    expect(formatTokenAmount(1_000_000n, usdcToken, 0)).toBe("1 USDC");
   });
 });

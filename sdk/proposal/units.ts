@@ -154,3 +154,23 @@ function describeUnit(unit: ValueUnit, context: UnitContext): string {
 export function parseDurationSeconds(text: string): bigint {
   return parseValue("duration", "seconds", text, { baseSymbol: "", baseDecimals: 0 });
 }
+
+/** A token as amounts are written in it: its symbol and decimals. */
+export type TokenUnits = { symbol: string; decimals: number };
+
+/**
+ * `wei` of `token` as people read it, grouped, exactly rounded (half away from zero), with its symbol: four decimals
+ * under a thousand units, two from there ("1.2500 WETH", "4,100.12 USDC"), unless `fractionDigits` says.
+ * @example formatTokenAmount(1_250_000_000_000_000_000n, { symbol: "WETH", decimals: 18 }) // "1.2500 WETH"
+ */
+export function formatTokenAmount(wei: bigint, token: TokenUnits, fractionDigits?: number): string {
+  const magnitude = wei < 0n ? -wei : wei;
+  const scale = 10n ** BigInt(token.decimals);
+  const digits = Math.min(fractionDigits ?? (magnitude < 1_000n * scale ? 4 : 2), token.decimals);
+  const step = 10n ** BigInt(token.decimals - digits);
+  const rounded = (magnitude + step / 2n) / step;
+  const unit = 10n ** BigInt(digits);
+  const whole = (rounded / unit).toLocaleString("en-US");
+  const fraction = digits > 0 ? `.${(rounded % unit).toString().padStart(digits, "0")}` : "";
+  return `${wei < 0n && rounded > 0n ? "-" : ""}${whole}${fraction} ${token.symbol}`;
+}

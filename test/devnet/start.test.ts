@@ -116,7 +116,10 @@ describe("npm start: the local stack", () => {
     expect(record.rpcUrl).toBe(`http://127.0.0.1:${port}`);
     const check = (file: string) => trimtab("proposal", "check", file, "--deployment", deployment);
     const hedge = await check("proposals/examples/hedge-more.yaml");
-    expect(hedge.output).toMatch(/PASS\s+max step\s+proposals\/examples\/hedge-more.yaml: changes."hedge.ratioBps"/);
+    // The file once, at the top; each row its status, rule, field and finding.
+    expect(hedge.output).toMatch(
+      /^checks of proposals\/examples\/hedge-more.yaml\n\n(.+\n)*PASS\s+max step\s+changes."hedge.ratioBps": 50% → 60%/,
+    );
     expect(hedge).toMatchObject({ code: 0, output: expect.stringMatching(/\nPASS\n$/) });
     // The scenario's own proposal already set the band to 4%: the example proposing it now fails.
     const sameBand = await check("proposals/examples/tighter-rebalance-band.yaml");
@@ -166,8 +169,8 @@ describe("npm start: the local stack", () => {
     expect((JSON.parse(again.stdout) as ProposalReport).contentHash).toBe(report.contentHash);
     expect(report.verdict).toBe("PASS");
     expect(report.dryRun.parameters).toEqual([
-      { name: "hedge.ratioBps", before: "5000", after: "6000" },
-      { name: "hedge.bandBps", before: "1000", after: "800" },
+      { name: "hedge.ratioBps", kind: "bps", before: "5000", after: "6000" },
+      { name: "hedge.bandBps", kind: "bps", before: "1000", after: "800" },
     ]);
     expect(report.dryRun.keeper.map((k) => k.action)).toEqual(["rebalance", "collateral", "hedge"]);
     expect(verifyReport(report.impact)).toBe(true);

@@ -19,14 +19,14 @@ export function trimtab(...args: string[]): Promise<{ code: number; output: stri
 }
 
 /**
- * Writes `<dir>/localhost.json`, a deployment record whose chain does not answer (127.0.0.1:1) and whose contracts are
- * placeholders: what a user has when the devnet is down. Returns the file.
+ * Writes `<dir>/localhost.json`, a deployment record whose chain does not answer (127.0.0.1:1), of `contracts` (the
+ * governance core at 0x…01 unless given): what a user has when the devnet is down. Returns the file.
  */
-export async function writeUnreachableRecord(dir: string): Promise<string> {
+export async function writeUnreachableRecord(dir: string, contracts: Record<string, string> = {}): Promise<string> {
   const record = path.join(dir, "localhost.json");
   const one = "0x0000000000000000000000000000000000000001";
-  const contracts = { TrimtabToken: one, TimelockController: one, TrimtabGovernor: one, ParameterRegistry: one };
+  const core = { TrimtabToken: one, TimelockController: one, TrimtabGovernor: one, ParameterRegistry: one };
   const fields = { network: "localhost", chainId: 31337, startBlock: 0, deployedAt: "", rpcUrl: "http://127.0.0.1:1" };
-  await writeFile(record, JSON.stringify({ ...fields, contracts }));
+  await writeFile(record, JSON.stringify({ ...fields, contracts: { ...core, ...contracts } }));
   return record;
 }

@@ -2,6 +2,9 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { encodeErrorResult, encodeFunctionData, getAddress, zeroHash } from "viem";
+import { parameterKey } from "../../parameters/parameterKey.ts";
+import { parameterRegistryAbi, timelockControllerAbi } from "../../sdk/abis/contracts.ts";
 import { parseProposal } from "../../sdk/proposal/proposalFile.ts";
 import { trimtab, writeUnreachableRecord } from "../helpers/trimtab.ts";
 
@@ -76,6 +79,100 @@ describe("trimtab, the delegates' command line", () => {
     );
     expect((await trimtab("proposal", "vote", "-h")).output).toMatch(/--choice <choice> +For, Against or Abstain/);
     expect(await trimtab()).toMatchObject({ code: 2, output: expect.stringContaining("usage:") });
+  });
+
+  it("prints usage for every way of asking for help, with exit code 0, and each command's synopsis, options and example", async () => {
+    const overview = await trimtab("--help");
+    expect(await trimtab("help")).toEqual(overview);
+    expect(await trimtab("-h")).toEqual(overview);
+    expect(overview.output).toContain("trimtab help <command>");
+    // Every command listed: `trimtab <command> --help` and `trimtab help <command>` print its usage, options, example.
+    const listed = [...overview.output.matchAll(/^ {2}trimtab ((?:proposal |devnet )?[\w-]+) /gm)].map((m) => m[1]!);
+    expect(listed.length).toBeGreaterThanOrEqual(11);
+    for (const words of listed) {
+      const help = await trimtab(...words.split(" "), "--help");
+      expect(help.code, words).toBe(0);
+      expect(help.output, words).toMatch(new RegExp(`^usage: trimtab ${words} <`));
+      expect(help.output, words).toMatch(/\n\noptions:\n {2}--/);
+      expect(help.output, words).toMatch(new RegExp(`\n\nexamples?:\n {2}trimtab ${words} \\S`));
+    }
+    expect(await trimtab("help", "proposal", "check")).toEqual(await trimtab("proposal", "check", "--help"));
+    // A group without its command says what is missing.
+    expect(await trimtab("proposal")).toMatchObject({
+      code: 2,
+      output: expect.stringMatching(/^missing a proposal command\nusage:/),
+    });
+    expect((await trimtab("help", "frobnicate")).output).toMatch(/^unknown command "frobnicate"/);
+  });
+
+  it("decodes calldata and revert data offline, naming the record's contracts, and names an unknown selector", async () => {
+    const registry = getAddress("0x00000000000000000000000000000000000000a1");
+    const hedge = getAddress("0x00000000000000000000000000000000000000a3");
+    const record = await writeUnreachableRecord(await mkdtemp(path.join(tmpdir(), "trimtab-cli-")), {
+      ParameterRegistry: registry,
+      HedgeModule: hedge,
+    });
+    const dir = path.dirname(record);
+    const update = encodeFunctionData({
+      abi: parameterRegistryAbi,
+      functionName: "setParameters",
+      args: [
+        [
+          { key: parameterKey("rebalance.bandBps"), value: 400n },
+          { key: parameterKey("module.hedge"), value: BigInt(hedge) },
+        ],
+      ],
+    });
+    const batch = encodeFunctionData({
+      abi: timelockControllerAbi,
+      functionName: "scheduleBatch",
+      args: [[registry], [0n], [update], zeroHash, zeroHash, 172_800n],
+    });
+    expect(await trimtab("decode", batch, "--deployment", record)).toEqual({
+      code: 0,
+      output: [
+        "scheduleBatch(address[],uint256[],bytes[],bytes32,bytes32,uint256)",
+        "  targets:",
+        `    ${registry} (ParameterRegistry)`,
+        "  values:",
+        "    0",
+        "  payloads:",
+        `    ${(update.length - 2) / 2} bytes: call 1 below`,
+        `  predecessor: ${zeroHash}`,
+        `  salt: ${zeroHash}`,
+        "  delay: 2d (172800 s)",
+        `  call 1: ParameterRegistry (${registry})`,
+        "    setParameters((bytes32,uint256)[])",
+        "      updates:",
+        "        rebalance.bandBps = 4% (400 bps)",
+        `        module.hedge = ${hedge} (HedgeModule)`,
+        // The record's chain does not answer: said on stderr, after what was decoded.
+        `(cannot reach a chain at http://127.0.0.1:1 (the chain of ${record}): is it running? Set another with --rpc <url>; ` +
+          "parameter kinds come from the catalog, base-asset amounts stay in base wei)",
+        "",
+      ].join("\n"),
+    });
+    // Without a record, still decoded; --json keeps the raw values.
+    const missing = ["--deployment", path.join(dir, "none.json")];
+    const decoded = await trimtab("decode", update, ...missing, "--json");
+    expect(decoded.code).toBe(0);
+    expect(JSON.parse(decoded.output.slice(0, decoded.output.lastIndexOf("}") + 1))).toMatchObject({
+      kind: "call",
+      functionName: "setParameters",
+      args: [{ name: "updates", text: ["rebalance.bandBps = 4% (400 bps)", `module.hedge = ${hedge}`] }],
+    });
+    const revert = encodeErrorResult({
+      abi: parameterRegistryAbi,
+      errorName: "ParameterUnchanged",
+      args: [parameterKey("hedge.ratioBps"), 5_000n],
+    });
+    expect((await trimtab("decode", revert, ...missing)).output).toMatch(
+      new RegExp(`^error ParameterUnchanged\\(${parameterKey("hedge.ratioBps")}, 5000\\)\n`),
+    );
+    expect((await trimtab("decode", "0xdeadbeef", ...missing)).output).toMatch(
+      /\nunknown selector 0xdeadbeef: no function or error of the stack's contracts has it\n$/,
+    );
+    expect((await trimtab("decode", "0xdeadbeef", ...missing)).code).toBe(2);
   });
 
   it("takes only a command's own options and exactly one argument", async () => {

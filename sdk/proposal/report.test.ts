@@ -1,0 +1,98 @@
+import { getAddress } from "viem";
+import { describe, expect, it } from "vitest";
+import type { Check } from "./check.ts";
+import type { DryRun } from "./dryRun.ts";
+import { checkRows, dryRunLines, renderCheckResult } from "./report.ts";
+
+const usdc = getAddress("0x00000000000000000000000000000000000000a1");
+const weth = getAddress("0x00000000000000000000000000000000000000a2");
+const unknownToken = getAddress("0x00000000000000000000000000000000000000a3");
+
+/** A dry run as a report holds it: bigints already decimal strings (the report is JSON). */
+const dryRun = JSON.parse(
+  JSON.stringify(
+    {
+      calls: [],
+      parameters: [
+        { name: "rebalance.bandBps", kind: "bps", before: 500n, after: 400n },
+        { name: "caps.depositCap", kind: "amount", before: 10_000_000_000_000n, after: 12_000_000_000_000n },
+        { name: "rebalance.minIntervalSec", kind: "seconds", before: 86_400n, after: 43_200n },
+      ],
+      authority: [],
+      invariants: [],
+      keeper: [
+        {
+          action: "rebalance",
+          status: "executed",
+          gasUsed: 506_346n,
+          detail: "",
+          trades: [
+            {
+              tokenIn: weth,
+              tokenOut: usdc,
+              amountIn: 1_250_000_000_000_000_000n,
+              amountOut: 4_100_123_456n,
+              slippageBps: 33.43,
+            },
+            { tokenIn: usdc, tokenOut: unknownToken, amountIn: 2_000_000n, amountOut: 7n, slippageBps: 1.5 },
+          ],
+        },
+        { action: "hedge", status: "not due", gasUsed: 0n, detail: "HedgeNothingDue()", trades: [] },
+      ],
+      base: { address: usdc, symbol: "USDC", decimals: 6 },
+      navBaseWei: 1_128_656_521_135n,
+      tokens: { [usdc]: { symbol: "USDC", decimals: 6 }, [weth.toLowerCase()]: { symbol: "WETH", decimals: 18 } },
+    } satisfies DryRun,
+    (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+  ),
+) as DryRun;
+
+describe("The proposal report as people read it", () => {
+  it("writes each trade in its tokens' units with their symbols, and each parameter change in its unit", () => {
+    expect(dryRunLines(dryRun)).toEqual([
+      "- `rebalance.bandBps`: 5% → 4%",
+      "- `caps.depositCap`: 10_000_000 USDC → 12_000_000 USDC",
+      "- `rebalance.minIntervalSec`: 1d → 12h",
+      "",
+      "One keeper cycle after it:",
+      "",
+      "- rebalance: executed (506346 gas); sell 1.2500 WETH → 4,100.12 USDC, slippage 33.43 bps; " +
+        `sell 2.0000 USDC → 7 wei of ${unknownToken}, slippage 1.5 bps`,
+      "- hedge: not due",
+    ]);
+  });
+
+  it("names the file (a proposal's 77-digit id) once, in the header, and never in a check's row", () => {
+    const file = `proposal ${"1".repeat(77)}`;
+    const checks: Check[] = [
+      {
+        rule: "max step",
+        field: 'changes."weight.USDC"',
+        status: "pass",
+        message: `${file}: changes."weight.USDC": 40% → 35% moves 5%; one update may move it at most 10%`,
+      },
+      { rule: "weights sum", field: "changes", status: "fail", message: `${file}: changes: a | b` },
+      { rule: "solvency", field: "vault", status: "pass", message: "NAV reads 1,128,656.52 USDC" },
+    ];
+    const rows = checkRows(checks, file);
+    expect(rows).toEqual([
+      "| Status | Rule | Field | Detail |",
+      "|---|---|---|---|",
+      '| PASS | max step | `changes."weight.USDC"` | 40% → 35% moves 5%; one update may move it at most 10% |',
+      "| FAIL | weights sum | `changes` | a \\| b |",
+      "| PASS | solvency | `vault` | NAV reads 1,128,656.52 USDC |",
+    ]);
+    expect(rows.join("\n")).not.toContain("1".repeat(77));
+    expect(renderCheckResult(file, { verdict: "FAIL", checks, changes: [] })).toBe(
+      [
+        `checks of ${file}`,
+        "",
+        'PASS  max step           changes."weight.USDC": 40% → 35% moves 5%; one update may move it at most 10%',
+        "FAIL  weights sum        changes: a | b",
+        "PASS  solvency           vault: NAV reads 1,128,656.52 USDC",
+        "",
+        "FAIL",
+      ].join("\n"),
+    );
+  });
+});
