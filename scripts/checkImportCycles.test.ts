@@ -10,6 +10,12 @@ describe("the import cycle check (npm run lint)", () => {
     ).toEqual([["a", "b", "c"], ["e"], ["f", "g"]]);
   });
 
+  it("lets a Svelte component render itself, but not through another module", () => {
+    expect(
+      importCycles(graph({ "Tree.svelte": ["Tree.svelte"], "A.svelte": ["B.svelte"], "B.svelte": ["A.svelte"] })),
+    ).toEqual([["A.svelte", "B.svelte"]]);
+  });
+
   it("passes a graph whose imports only go one way, shared modules included", () => {
     expect(importCycles(graph({ cli: ["sdk", "sim"], web: ["sdk"], sdk: ["sim"], sim: [] }))).toEqual([]);
   });

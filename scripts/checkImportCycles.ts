@@ -61,7 +61,10 @@ export function importGraph(files: string[]): Map<string, string[]> {
   return graph;
 }
 
-/** Each set of two or more modules that import one another, directly or through others. */
+/**
+ * Each set of two or more modules that import one another, directly or through others, and each module importing
+ * itself, except a Svelte component: importing itself is how a Svelte 5 component renders itself (a nested table).
+ */
 export function importCycles(graph: Map<string, string[]>): string[][] {
   let next = 0;
   const index = new Map<string, number>();
@@ -88,7 +91,8 @@ export function importCycles(graph: Map<string, string[]>): string[][] {
       onStack.delete(member);
       component.push(member);
     } while (member !== file);
-    if (component.length > 1 || graph.get(file)?.includes(file)) cycles.push(component.sort());
+    const selfImport = !file.endsWith(".svelte") && graph.get(file)?.includes(file);
+    if (component.length > 1 || selfImport) cycles.push(component.sort());
   };
   for (const file of graph.keys()) if (!index.has(file)) visit(file);
   return cycles;
