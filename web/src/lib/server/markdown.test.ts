@@ -34,5 +34,6 @@ describe("a proposal's description rendered from markdown", () => {
     const html = renderDescription("See https://example.org/report.\n\n![chart](https://tracker.example/p.png)");
     expect(html).toContain('<a href="https://example.org/report" rel="noopener noreferrer">');
     expect(html).not.toContain("<img");
+    expect(renderDescription("See README.md and dao@example.org")).not.toContain("<a ");
   });
 });

@@ -11,6 +11,8 @@ import MarkdownIt from "markdown-it";
 const safeLink = /^(https?:\/\/|mailto:)/i;
 
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false }).disable("image");
+// Only URLs written with their scheme become links: "README.md" is not a link to a Moldovan host.
+markdown.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
 markdown.validateLink = (url) => safeLink.test(url.trim());
 markdown.renderer.rules.link_open = (tokens, index, options, _env, self) => {
   tokens[index]!.attrSet("rel", "noopener noreferrer");
