@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { formatTokenAmount, formatValue, parseValue } from "./units.ts";
+import { formatRecordedValue, formatTokenAmount, formatValue, parseValue } from "./units.ts";
 
 const usdc = { baseSymbol: "USDC", baseDecimals: 6 };
 const parse = (name: string, kind: Parameters<typeof parseValue>[1], input: unknown) =>
@@ -85,5 +85,13 @@ describe("Parameter values in human units", () => {
     expect(formatTokenAmount(-1_500_000n, usdcToken)).toBe("-1.5000 USDC");
     expect(formatTokenAmount(7n, { symbol: "X", decimals: 0 })).toBe("7 X");
     expect(formatTokenAmount(1_000_000n, usdcToken, 0)).toBe("1 USDC");
+  });
+
+  it("writes a recorded change (the subgraph's decimal string) in its parameter's unit, an unknown one as it is", () => {
+    const registry = { ...usdc, parameters: { "rebalance.bandBps": { kind: "bps" as const } } };
+    expect(formatRecordedValue("rebalance.bandBps", "400", registry)).toBe("4%");
+    expect(formatRecordedValue("rebalance.bandBps", "300", registry)).toBe("3%");
+    expect(formatRecordedValue("weight.DOGE", "400", registry)).toBe("400");
+    expect(formatRecordedValue("rebalance.bandBps", "-1", registry)).toBe("-1");
   });
 });

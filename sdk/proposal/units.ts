@@ -141,6 +141,21 @@ export function formatValue(name: string, kind: ParameterKind, value: bigint, co
   return `${value}s`;
 }
 
+/**
+ * A value as recorded elsewhere (the subgraph's decimal string of a parameter change) in the unit of parameter `name`
+ * as `context` (a registry snapshot) knows it; as it is when the parameter is unknown there or the value is not an
+ * integer.
+ */
+export function formatRecordedValue(
+  name: string,
+  value: string,
+  context: UnitContext & { parameters: Readonly<Record<string, { kind: ParameterKind } | undefined>> },
+): string {
+  const kind = context.parameters[name]?.kind;
+  if (!kind || !/^\d+$/.test(value)) return value;
+  return formatValue(name, kind, BigInt(value), context);
+}
+
 function describeUnit(unit: ValueUnit, context: UnitContext): string {
   if (unit === "bps") return 'a percentage ("2.5%"), basis points ("250 bps") or a fraction ("0.65")';
   if (unit === "seconds") return 'a duration ("90s", "30m", "6h", "2d", "1w")';

@@ -7,11 +7,13 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { createTestClient, http, verifyTypedData } from "viem";
+import { createPublicClient, createTestClient, http, verifyTypedData, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshotProposalTypes, type SnapshotEnvelope } from "../../sdk/snapshot/messages.ts";
 import { expectAccessible as expectPageAccessible, openWebSession, type WebSession } from "../helpers/webSession.ts";
 import { graphqlRequest, subgraphUrl } from "../../sdk/graphql.ts";
+import { portfolioVaultAbi } from "../../sdk/abis/contracts.ts";
+import { formatTokenAmount } from "../../web/src/lib/format.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const screenshots = path.join(root, "test-results", "web");
@@ -28,6 +30,9 @@ const graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? subgraphUrl(`http://127.0.0.1
 const rpc = process.env.TRIMTAB_E2E_RPC ?? `http://127.0.0.1:${ports.chain}`;
 let session: WebSession | undefined;
 let page: Page;
+/** What the page logs as errors to its console (failed requests included), from `watchConsole()` on. */
+let consoleErrors: string[] = [];
+const watchConsole = () => (consoleErrors = []);
 
 /** The subgraph's answer to `query`, straight from its GraphQL API. */
 async function subgraph<T>(query: string): Promise<T> {
@@ -57,6 +62,10 @@ describe("the web app", () => {
     // 40 days: enough feed history to calibrate the simulation, and reweight.yaml left open for a vote.
     session = await openWebSession(ports, 40);
     page = session.page;
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
   }, 600_000);
 
   afterAll(async () => {
@@ -72,6 +81,31 @@ describe("the web app", () => {
     for (const heading of ["Allocation vs targets", "Collateral on the lending market", "Hedge", "Recent rebalances"])
       expect(await page.getByRole("heading", { name: heading }).isVisible(), heading).toBe(true);
     expect(await page.locator("svg[aria-label='NAV over time'] path").count()).toBeGreaterThan(0);
+    expect(await page.getByTestId("days-with-activity").textContent()).toMatch(
+      /One point a day with activity: \d+ days/,
+    );
+    expect(await page.getByRole("region", { name: "Fees" }).textContent()).not.toContain("Days with activity");
+
+    // Whether a rebalance is due is what the vault's rebalancePlan() says (weights of gross holdings), not the NAV
+    // weights' drift: the page says which basis each weight has.
+    const { vaults: ids, collateralPositions } = await subgraph<{
+      vaults: { id: Address }[];
+      collateralPositions: { collateral: string }[];
+    }>("{ vaults { id } collateralPositions { collateral } }");
+    const chain = createPublicClient({ transport: http(rpc) });
+    const [due] = await chain.readContract({
+      address: ids[0]!.id,
+      abi: portfolioVaultAbi,
+      functionName: "rebalancePlan",
+    });
+    expect(await page.getByTestId("rebalance-due").textContent()).toMatch(
+      due ? /^\s*Rebalance due: the vault's rebalancePlan\(\)/ : /^\s*No rebalance due: the vault's rebalancePlan\(\)/,
+    );
+    expect(await page.getByTestId("weights-note").textContent()).toMatch(/Weight of NAV.*gross holdings/s);
+    // A holding's value counts what is posted as collateral: the page splits the two and says so.
+    const posted = formatTokenAmount(collateralPositions[0]!.collateral, 18, 4);
+    expect(await page.getByTestId("holding-WETH").getByRole("cell").nth(2).textContent()).toBe(posted);
+    expect(await page.getByTestId("value-note").textContent()).toContain("posted as collateral");
     await expectAccessible("the dashboard");
     await screenshot("dashboard");
   });
@@ -134,10 +168,14 @@ describe("the web app", () => {
     await expect.poll(() => page.getByTestId("vote-error").textContent(), ui).toContain("no voting power");
 
     await useDevAccount(2);
+    // The previous account's error is not this one's.
+    expect(await page.getByTestId("vote-error").count()).toBe(0);
+    watchConsole();
     await page.getByLabel("Against").check();
     await page.getByLabel("Reason (optional, public)").fill("WBTC is the more volatile asset");
     await page.getByTestId("vote-form").getByRole("button", { name: "Vote" }).click();
     await expect.poll(() => page.getByTestId("vote-status").textContent(), slow).toContain("is counted");
+    expect(consoleErrors, "console errors while voting").toEqual([]);
     const { proposal } = await subgraph<{ proposal: { againstVotes: string; votes: { reason: string }[] } }>(
       `{ proposal(id: "${id}") { againstVotes votes { reason } } }`,
     );
@@ -174,8 +212,18 @@ describe("the web app", () => {
   it("drafts a proposal: an out-of-range value is flagged inline, a valid one is simulated and submitted", async () => {
     await page.goto(`${base}/draft`);
     await useDevAccount(1);
+    // Nothing typed yet: the draft is incomplete, and no field is flagged before the user has been there.
+    expect(await page.getByTestId("draft-verdict").textContent()).toBe("incomplete");
+    expect(await page.getByTestId("draft-problem").count()).toBe(0);
+    expect(await page.getByLabel("Title").getAttribute("aria-invalid")).toBeNull();
     await page.getByLabel("Title").fill("Tighter band after the reweight");
-    await page.getByLabel("Why (markdown)").fill("Rebalance at 3% drift: the portfolio stays closer to its weights.");
+    await page
+      .getByLabel("Why (markdown)")
+      .fill(
+        "Rebalance at **3% drift**: the portfolio stays closer to its weights.\n\n" +
+          "<script>window.pwned = true</script> <b>raw</b> [a link](javascript:window.pwned=true) " +
+          "[the forum](https://forum.example/t/1)",
+      );
     await page.getByLabel("Parameter", { exact: true }).selectOption("rebalance.bandBps");
     await page.getByRole("button", { name: "Add", exact: true }).click();
     const value = page.getByLabel("New value of rebalance.bandBps");
@@ -217,8 +265,20 @@ describe("the web app", () => {
       }),
     ).toBe(true);
 
+    watchConsole();
     await page.getByRole("button", { name: "Submit on chain" }).click();
     await page.waitForURL(/\/proposals\/\d+$/, slow);
+    expect(consoleErrors, "console errors while submitting").toEqual([]);
+    // Its description is markdown rendered safely: no script ran, raw HTML and a javascript: link stay text.
+    const description = page.getByTestId("description");
+    expect(await description.locator("strong").textContent()).toBe("3% drift");
+    expect(await description.locator("script, b").count()).toBe(0);
+    expect(await description.textContent()).toContain("<b>raw</b>");
+    expect(await description.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href")))).toEqual([
+      "https://forum.example/t/1",
+    ]);
+    expect(await description.locator("a").getAttribute("rel")).toBe("noopener noreferrer");
+    expect(await page.evaluate(() => (globalThis as { pwned?: boolean }).pwned)).toBeUndefined();
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Tighter band after the reweight");
     expect(await page.getByTestId("proposal-state").textContent()).toBe("Pending");
     expect(await page.getByTestId("changes").textContent()).toMatch(/rebalance\.bandBps.*4%.*3%/);
@@ -261,10 +321,15 @@ describe("the web app", () => {
     // Once the subgraph has the execution, the page reloads its data: the proposal is Executed, nothing left to do.
     await expect.poll(() => page.getByTestId("proposal-state").textContent(), slow).toBe("Executed");
     expect(await page.getByTestId("lifecycle").count()).toBe(0);
+    // What it changed, in the parameter's unit.
+    await expect
+      .poll(() => page.getByTestId("recorded-changes").textContent(), ui)
+      .toMatch(/rebalance\.bandBps\s*4%\s*3%/);
     await page.goto(`${base}/parameters`);
     const row = page.getByRole("row").filter({ hasText: "rebalance.bandBps" });
     expect(await row.textContent()).toMatch(/rebalance\.bandBps.*3%/);
     expect(await row.textContent()).toContain("Tighter band after the reweight");
+    expect(await row.locator("summary").textContent()).toMatch(/· \d+ changes? since deployment\s*$/);
   });
 
   it("delegates voting power to another account", async () => {
@@ -286,5 +351,76 @@ describe("the web app", () => {
     expect(await page.getByTestId("delegations").textContent()).toContain("0x15d3");
     await expectAccessible("the delegates");
     await screenshot("delegates");
+  });
+
+  it("finds every browser wallet as EIP-6963 describes and connects the one the user picks", async () => {
+    // Two wallet extensions stand in as pages see them: each announces itself when the page asks, with its own
+    // provider, which records what it is asked.
+    const picker = await page.context().newPage();
+    await picker.addInitScript(() => {
+      // A fresh visit (no wallet remembered from the other tests' dev accounts), then the picker's own choices.
+      if (!sessionStorage.getItem("wallet-picker")) localStorage.removeItem("trimtab.wallet");
+      sessionStorage.setItem("wallet-picker", "visited");
+      const calls: { wallet: string; method: string }[] = [];
+      (globalThis as unknown as { walletCalls: typeof calls }).walletCalls = calls;
+      const icon = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=";
+      const fake = (name: string, account: string) => ({
+        info: { uuid: crypto.randomUUID(), name, icon, rdns: `org.example.${name.split(" ").pop()!.toLowerCase()}` },
+        provider: {
+          async request({ method }: { method: string }) {
+            calls.push({ wallet: name, method });
+            if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
+            if (method === "eth_chainId") return "0x7a69";
+            throw Object.assign(new Error(`${method} is not supported here`), { code: 4200 });
+          },
+          on() {},
+        },
+      });
+      const announced = [
+        fake("Fake Wallet A", "0x00000000000000000000000000000000000000aa"),
+        fake("Fake Wallet B", "0x00000000000000000000000000000000000000bb"),
+      ];
+      const target = globalThis as unknown as EventTarget;
+      target.addEventListener("eip6963:requestProvider", () => {
+        for (const detail of announced)
+          target.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze(detail) }));
+      });
+    });
+    const calls = () =>
+      picker.evaluate(
+        () => (globalThis as unknown as { walletCalls: { wallet: string; method: string }[] }).walletCalls,
+      );
+    try {
+      await picker.goto(`${base}/parameters`);
+      await picker.locator("[data-testid=wallet][data-restored=true]").waitFor();
+      await picker.getByRole("button", { name: "Connect wallet" }).click();
+      const list = picker.getByRole("list", { name: "Browser wallets" });
+      expect(await list.getByRole("button").allTextContents()).toEqual(["Fake Wallet A", "Fake Wallet B"]);
+      expect(await list.locator("img").first().getAttribute("src")).toMatch(/^data:image\/svg\+xml;base64,/);
+      await list.getByRole("button", { name: "Fake Wallet B" }).click();
+      await expect.poll(() => picker.getByTestId("wallet-account").textContent(), ui).toContain("Fake Wallet B");
+      expect((await picker.getByTestId("wallet-account").getAttribute("title"))?.toLowerCase()).toBe(
+        "0x00000000000000000000000000000000000000bb",
+      );
+      expect((await calls()).filter((c) => c.method === "eth_requestAccounts").map((c) => c.wallet)).toEqual([
+        "Fake Wallet B",
+      ]);
+
+      await picker.getByRole("button", { name: "Disconnect" }).click();
+      await picker.getByRole("button", { name: "Connect wallet" }).click();
+      await picker.getByRole("button", { name: "Fake Wallet A" }).click();
+      await expect.poll(() => picker.getByTestId("wallet-account").textContent(), ui).toContain("Fake Wallet A");
+      expect((await picker.getByTestId("wallet-account").getAttribute("title"))?.toLowerCase()).toBe(
+        "0x00000000000000000000000000000000000000aa",
+      );
+      // The next visit reconnects the wallet picked, not the first one announced.
+      await picker.reload();
+      await picker.locator("[data-testid=wallet][data-restored=true]").waitFor();
+      expect(await picker.getByTestId("wallet-account").textContent()).toContain("Fake Wallet A");
+      await expectPageAccessible(picker, "the wallet picker");
+    } finally {
+      await picker.evaluate(() => localStorage.removeItem("trimtab.wallet"));
+      await picker.close();
+    }
   });
 });

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { RegistrySnapshot } from "../../../../sdk/proposal/check.ts";
 import { parseProposal } from "../../../../sdk/proposal/proposalFile.ts";
-import { checkDraft, checkReason, draftFileName, draftYaml, type DraftForm } from "./draft.ts";
+import {
+  checkChanges,
+  checkDraft,
+  checkReason,
+  draftFileName,
+  draftYaml,
+  shownCheck,
+  type DraftForm,
+} from "./draft.ts";
 
 const day = 86_400;
 const now = 1_800_000_000;
@@ -115,5 +123,33 @@ describe("a proposal drafted in the web app", () => {
   it("names its file after the title", () => {
     expect(draftFileName("Hedge 60% of WETH!")).toBe("proposals/hedge-60-of-weth.yaml");
     expect(draftFileName("???")).toBe("proposals/draft.yaml");
+  });
+
+  it("shows no failure of a field the user has not touched yet, until they try to submit", () => {
+    const fresh: DraftForm = { title: "", body: "", changes: [], simulation: { paths: 500, seed: 3 } };
+    const untouched = { title: false, body: false, changes: false, submitted: false };
+    expect(shownCheck(checkDraft(fresh, snapshot), untouched)).toEqual({ verdict: "incomplete" });
+    expect(shownCheck(checkDraft(fresh, snapshot), { ...untouched, title: true })).toEqual({
+      verdict: "FAIL",
+      field: "title",
+      problem: "must be a non-empty line of text",
+    });
+    expect(shownCheck(checkDraft(fresh, snapshot), { ...untouched, submitted: true })).toMatchObject({
+      verdict: "FAIL",
+      field: "title",
+    });
+    // A complete draft shows what the registry's rules say, touched or not.
+    const complete = form([{ name: "rebalance.bandBps", value: "25%" }]);
+    expect(shownCheck(checkDraft(complete, snapshot), untouched)).toEqual({ verdict: "FAIL" });
+  });
+
+  it("checks the changes as typed before the title and the body are written", () => {
+    const problems = checkChanges(
+      { ...form([{ name: "rebalance.bandBps", value: "25%" }]), title: "", body: "" },
+      snapshot,
+    );
+    expect(problems["rebalance.bandBps"]!.filter((c) => c.status === "fail").map(checkReason)).toContain(
+      "25% is outside the rules' range 1% to 20%",
+    );
   });
 });

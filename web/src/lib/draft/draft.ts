@@ -79,3 +79,31 @@ export function checkReason(check: Check): string {
   const at = check.message.indexOf(prefix);
   return at >= 0 ? check.message.slice(at + prefix.length) : check.message;
 }
+
+/** What the user has done to the form so far: edited the title, the body, the changes; tried to submit. */
+export type DraftTouched = { title: boolean; body: boolean; changes: boolean; submitted: boolean };
+
+/** The draft's checks as the page shows them: a verdict, and the problem that makes it fail when there is one. */
+export type ShownCheck = { verdict: "PASS" | "WARN" | "FAIL" | "incomplete"; field?: string; problem?: string };
+
+/**
+ * The draft's checks as the page shows them: a malformed document's problem only once the user has edited the field
+ * at fault or tried to submit (a fresh draft is "incomplete", not failing); what the registry's rules say as it is.
+ */
+export function shownCheck(checked: DraftCheck, touched: DraftTouched): ShownCheck {
+  if (checked.ok) return { verdict: checked.result.verdict };
+  const area = /^[a-z]*/.exec(checked.field)![0];
+  const untouched = (area === "title" || area === "body" || area === "changes") && !touched[area];
+  if (untouched && !touched.submitted) return { verdict: "incomplete" };
+  return { verdict: "FAIL", field: checked.field, problem: checked.message };
+}
+
+/**
+ * The registry's checks of each change as typed, whatever the rest of the form holds (an empty title or body is
+ * stood in for): the page flags a value outside the rules before the draft is complete.
+ */
+export function checkChanges(form: DraftForm, snapshot: RegistrySnapshot): Record<string, Check[]> {
+  const standIn = { ...form, title: form.title.trim() || "Draft", body: form.body.trim() || "Draft." };
+  const checked = checkDraft(standIn, snapshot);
+  return checked.ok ? checked.byParameter : {};
+}

@@ -18,7 +18,7 @@ export type Dashboard = {
     rebalanceCount: number;
     lastRebalanceTimestamp: string | null;
     holdings: {
-      token: Token;
+      token: Token & { id: string };
       balance: string;
       valueInBase: string;
       weightBps: number;
@@ -68,7 +68,7 @@ export const dashboardQuery = `{
     id name decimals inputToken { symbol decimals }
     totalAssets pricePerShare peakPricePerShare drawdown outputTokenSupply
     cumulativeManagementFees cumulativePerformanceFees rebalanceCount lastRebalanceTimestamp
-    holdings(orderBy: targetBps, orderDirection: desc) { token { symbol decimals } balance valueInBase weightBps targetBps driftBps }
+    holdings(orderBy: targetBps, orderDirection: desc) { token { id symbol decimals } balance valueInBase weightBps targetBps driftBps }
   }
   vaultDailySnapshots(first: 1000, orderBy: periodStart) { periodStart totalAssets pricePerShare managementFees performanceFees }
   collateralPositions(first: 1) { collateral debt ltvBps updatedTimestamp }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRpcBody } from "./rpcProxy.ts";
+import { methodNotFoundCode, parseRpcBody, routeRpcBody } from "./rpcProxy.ts";
 
 describe("the browser's RPC relay", () => {
   it("passes reads and signed transactions, one or in a batch", () => {
@@ -32,5 +32,20 @@ describe("the browser's RPC relay", () => {
     expect(parseRpcBody([])).toBe("a batch holds 1 to 100 requests");
     expect(parseRpcBody({ id: 1 })).toBe("each request needs a method");
     expect(parseRpcBody(null)).toBe("each request needs a method");
+  });
+
+  it("answers a method it does not offer as a node does, a JSON-RPC error, and forwards the rest of a batch", () => {
+    // viem's wallet client asks for eth_fillTransaction first, and falls back to separate estimates on this answer.
+    const fill = { jsonrpc: "2.0", id: 7, method: "eth_fillTransaction", params: [{}] };
+    const read = { jsonrpc: "2.0", id: 8, method: "eth_call", params: [] };
+    const refusal = {
+      jsonrpc: "2.0",
+      id: 7,
+      error: { code: methodNotFoundCode, message: "method eth_fillTransaction is not available through this server" },
+    };
+    expect(methodNotFoundCode).toBe(-32601);
+    expect(routeRpcBody(fill)).toEqual({ batch: false, forward: [], refused: [refusal] });
+    expect(routeRpcBody([fill, read])).toEqual({ batch: true, forward: [read], refused: [refusal] });
+    expect(routeRpcBody([])).toBe("a batch holds 1 to 100 requests");
   });
 });

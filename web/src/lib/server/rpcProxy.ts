@@ -26,15 +26,48 @@ export const allowedRpcMethods: ReadonlySet<string> = new Set([
 
 export type RpcRequest = { jsonrpc: "2.0"; id: number | string | null; method: string; params?: unknown[] };
 
-/** The requests of a JSON-RPC body (one or a batch), or an error message naming what is wrong. */
-export function parseRpcBody(body: unknown): RpcRequest[] | string {
-  const requests = Array.isArray(body) ? body : [body];
+/** A JSON-RPC error answer. */
+export type RpcErrorResponse = {
+  jsonrpc: "2.0";
+  id: number | string | null;
+  error: { code: number; message: string };
+};
+
+/** JSON-RPC's code for a method the server does not offer (a node answers it so; viem reads it as "not supported"). */
+export const methodNotFoundCode = -32601;
+
+/**
+ * What the relay does with a body (one request or a batch): the requests it forwards to the node, and its own
+ * answers to those whose method it does not offer, each a JSON-RPC error as a node gives for a method it lacks (not an
+ * HTTP error: viem then falls back as with any node, e.g. from `eth_fillTransaction` to separate estimates). A
+ * malformed body gives the message naming what is wrong.
+ */
+export function routeRpcBody(
+  body: unknown,
+): { batch: boolean; forward: RpcRequest[]; refused: RpcErrorResponse[] } | string {
+  const batch = Array.isArray(body);
+  const requests: unknown[] = batch ? body : [body];
   if (requests.length === 0 || requests.length > 100) return "a batch holds 1 to 100 requests";
+  const forward: RpcRequest[] = [];
+  const refused: RpcErrorResponse[] = [];
   for (const request of requests) {
     if (typeof request !== "object" || request === null || typeof (request as RpcRequest).method !== "string")
       return "each request needs a method";
-    const { method } = request as RpcRequest;
-    if (!allowedRpcMethods.has(method)) return `method ${method} is not available through this server`;
+    const { method, id } = request as RpcRequest;
+    if (allowedRpcMethods.has(method)) forward.push(request as RpcRequest);
+    else
+      refused.push({
+        jsonrpc: "2.0",
+        id: id ?? null,
+        error: { code: methodNotFoundCode, message: `method ${method} is not available through this server` },
+      });
   }
-  return requests as RpcRequest[];
+  return { batch, forward, refused };
+}
+
+/** The requests of a JSON-RPC body (one or a batch), or an error message naming what is wrong or refused. */
+export function parseRpcBody(body: unknown): RpcRequest[] | string {
+  const routed = routeRpcBody(body);
+  if (typeof routed === "string") return routed;
+  return routed.refused[0]?.error.message ?? routed.forward;
 }

@@ -1,6 +1,7 @@
 /**
- * Connecting, signing and sending: an EIP-1193 injected wallet (MetaMask and friends) through viem, or on the devnet
- * one of the Hardhat dev accounts signing in the page and sending through the app's RPC relay.
+ * Connecting, signing and sending: one of the browser's EIP-1193 wallets (MetaMask and friends, found as EIP-6963
+ * describes: eip6963.ts) through viem, or on the devnet one of the Hardhat dev accounts signing in the page and
+ * sending through the app's RPC relay.
  */
 import {
   createPublicClient,
@@ -15,7 +16,8 @@ import {
 } from "viem";
 import type { SigningClient } from "../../../../sdk/governance/actions.ts";
 import { devAccount, devnetChainId } from "./devAccounts.ts";
-import { disconnect, injectedProvider, networkProblem, storageKey, wallet, type Network } from "./state.svelte.ts";
+import type { WalletOffer } from "./eip6963.ts";
+import { browserWallets, disconnect, networkProblem, storageKey, wallet, type Network } from "./state.svelte.ts";
 
 function appChain(network: Network): Chain {
   const rpc = `${location.origin}/api/rpc`;
@@ -35,25 +37,27 @@ export function browserPublicClient(network: Network): PublicClient {
 /** The injected providers whose account and chain changes are followed (once each, however often one connects). */
 const listening = new WeakSet<EIP1193Provider>();
 
-export async function connectInjected(): Promise<void> {
-  const provider = injectedProvider();
-  if (!provider) throw new Error("No browser wallet found: install one (MetaMask, Rabby…) or use a dev account.");
+/** Connects the browser wallet `offer` (the only one when the browser has one). */
+export async function connectInjected(offer: WalletOffer | undefined = browserWallets.offers[0]): Promise<void> {
+  if (!offer) throw new Error("No browser wallet found: install one (MetaMask, Rabby…) or use a dev account.");
+  const { provider, name, rdns } = offer;
   const client = createWalletClient({ transport: custom(provider) });
   const [account] = await client.requestAddresses();
-  if (!account) throw new Error("The wallet shared no account.");
+  if (!account) throw new Error(`${name} shared no account.`);
   const chainId = await client.getChainId();
-  wallet.connection = { kind: "injected", account, chainId, provider };
+  wallet.connection = { kind: "injected", account, chainId, provider, name, rdns };
   wallet.error = undefined;
-  localStorage.setItem(storageKey, JSON.stringify({ kind: "injected" }));
+  localStorage.setItem(storageKey, JSON.stringify({ kind: "injected", rdns }));
   if (listening.has(provider)) return;
   listening.add(provider);
   provider.on?.("accountsChanged", (accounts: Address[]) => {
-    if (wallet.connection?.kind !== "injected") return;
+    if (wallet.connection?.kind !== "injected" || wallet.connection.provider !== provider) return;
     if (accounts[0]) wallet.connection = { ...wallet.connection, account: accounts[0] };
     else disconnect();
   });
   provider.on?.("chainChanged", (id: string) => {
-    if (wallet.connection?.kind === "injected") wallet.connection = { ...wallet.connection, chainId: Number(id) };
+    if (wallet.connection?.kind === "injected" && wallet.connection.provider === provider)
+      wallet.connection = { ...wallet.connection, chainId: Number(id) };
   });
 }
 
@@ -72,12 +76,12 @@ export async function restore(network: Network): Promise<void> {
   const saved = localStorage.getItem(storageKey);
   if (!saved || wallet.connection) return;
   try {
-    const choice = JSON.parse(saved) as { kind: string; index?: number };
+    const choice = JSON.parse(saved) as { kind: string; index?: number; rdns?: string };
     if (choice.kind === "dev" && network.chainId === devnetChainId) await connectDev(choice.index ?? 0, network);
     if (choice.kind === "injected") {
-      const provider = injectedProvider();
-      const accounts = (await provider?.request({ method: "eth_accounts" })) as Address[] | undefined;
-      if (accounts?.[0]) await connectInjected();
+      const offer = browserWallets.offers.find((o) => o.rdns === (choice.rdns ?? "injected"));
+      const accounts = (await offer?.provider.request({ method: "eth_accounts" })) as Address[] | undefined;
+      if (accounts?.[0]) await connectInjected(offer);
     }
   } catch {
     localStorage.removeItem(storageKey);

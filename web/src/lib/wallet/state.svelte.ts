@@ -3,12 +3,13 @@
  * sends lives in connect.ts, loaded by the pages that act and on demand by the button).
  */
 import type { Address, EIP1193Provider } from "viem";
+import type { WalletOffer } from "./eip6963.ts";
 import { connectionProblem, type Network } from "./network.ts";
 
 export type { Network } from "./network.ts";
 
 export type Connection =
-  | { kind: "injected"; account: Address; chainId: number; provider: EIP1193Provider }
+  | { kind: "injected"; account: Address; chainId: number; provider: EIP1193Provider; name: string; rdns: string }
   | { kind: "dev"; account: Address; chainId: number; index: number };
 
 export const wallet = $state<{ connection: Connection | undefined; error: string | undefined }>({
@@ -29,7 +30,5 @@ export function networkProblem(network: Network): string | undefined {
   return connectionProblem(wallet.connection, network);
 }
 
-/** Whether the browser has an EIP-1193 wallet (MetaMask and friends). */
-export function injectedProvider(): EIP1193Provider | undefined {
-  return (globalThis as { ethereum?: EIP1193Provider }).ethereum;
-}
+/** The browser's wallets (EIP-6963 announcements, `window.ethereum` as a fallback), found by the wallet button. */
+export const browserWallets = $state<{ offers: WalletOffer[] }>({ offers: [] });

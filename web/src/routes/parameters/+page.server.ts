@@ -59,6 +59,8 @@ export const load: PageServerLoad = async () => {
           rules: describeRules(p, registry),
           saferDirection: p.saferDirection,
           updatedAtSeconds: p.updatedAtSeconds,
+          // Every change since deployment (the history below lists the latest 20).
+          changeCount: indexed.get(p.name)?.changeCount ?? history.length,
           history: history.map((c) => ({
             before: f(BigInt(c.oldValue)),
             after: f(BigInt(c.newValue)),

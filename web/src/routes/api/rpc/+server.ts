@@ -1,10 +1,13 @@
 import { json } from "@sveltejs/kit";
 import { withSharedChain } from "#lib/server/chainLock.ts";
 import { serverConfig } from "#lib/server/config.ts";
-import { parseRpcBody } from "#lib/server/rpcProxy.ts";
+import { routeRpcBody } from "#lib/server/rpcProxy.ts";
 import type { RequestHandler } from "./$types";
 
-/** The chain's JSON-RPC for the browser (reads and signed transactions only). */
+/**
+ * The chain's JSON-RPC for the browser (reads and signed transactions only). A method it does not offer is answered
+ * as a node answers one it lacks: a JSON-RPC error in a 200 response, alongside the node's answers in a batch.
+ */
 export const POST: RequestHandler = async ({ request }) => {
   let body: unknown;
   try {
@@ -15,21 +18,24 @@ export const POST: RequestHandler = async ({ request }) => {
       { status: 400 },
     );
   }
-  const parsed = parseRpcBody(body);
-  if (typeof parsed === "string")
-    return json({ jsonrpc: "2.0", id: null, error: { code: -32601, message: parsed } }, { status: 400 });
+  const routed = routeRpcBody(body);
+  if (typeof routed === "string")
+    return json({ jsonrpc: "2.0", id: null, error: { code: -32600, message: routed } }, { status: 400 });
+  const { batch, forward, refused } = routed;
+  if (forward.length === 0) return json(batch ? refused : refused[0]);
   try {
     const response = await withSharedChain(() =>
       fetch(serverConfig().rpcUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
+        body: JSON.stringify(batch ? forward : forward[0]),
       }),
     );
-    return new Response(await response.text(), {
-      status: response.status,
-      headers: { "content-type": "application/json" },
-    });
+    const text = await response.text();
+    if (refused.length === 0 || !response.ok)
+      return new Response(text, { status: response.status, headers: { "content-type": "application/json" } });
+    const answers = JSON.parse(text) as unknown;
+    return json([...(Array.isArray(answers) ? answers : [answers]), ...refused]);
   } catch (error) {
     const message = `the chain does not answer (${(error as Error).message})`;
     return json({ jsonrpc: "2.0", id: null, error: { code: -32603, message } }, { status: 502 });

@@ -2,13 +2,14 @@ import { error } from "@sveltejs/kit";
 import { checkProposal } from "../../../../../sdk/proposal/check.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
 import { impactRequest } from "../../../../../sdk/proposal/deployed.ts";
-import { formatValue } from "../../../../../sdk/proposal/units.ts";
+import { formatRecordedValue, formatValue } from "../../../../../sdk/proposal/units.ts";
 import { proposalStates, upcomingStates } from "../../../../../sdk/governance/enums.ts";
 import { trimtabGovernorAbi } from "../../../../../sdk/abis/contracts.ts";
 import { describeRules } from "#lib/rules.ts";
 import { readDeployment, serverConfig } from "#lib/server/config.ts";
 import { settled, unavailable } from "#lib/server/settled.ts";
 import { exclusiveDryRun, sharedSimulationBase, sharedStack } from "#lib/server/sharedStack.ts";
+import { renderDescription } from "#lib/server/markdown.ts";
 import { querySubgraph } from "#lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
 
@@ -78,6 +79,12 @@ export const load: PageServerLoad = async ({ params }) => {
     rules: registry.parameters[c.name] && describeRules(registry.parameters[c.name]!, registry),
     checks: checked.checks.filter((k) => k.field === `changes."${c.name}"`),
   }));
+  // What the subgraph recorded the proposal changing (once executed), in each parameter's unit as the registry reads it.
+  const recordedChanges = proposal.parameterChanges.map((c) => ({
+    name: c.name,
+    before: formatRecordedValue(c.name, c.oldValue, registry),
+    after: formatRecordedValue(c.name, c.newValue, registry),
+  }));
   const live = upcomingStates.has(state);
   const cited = reportCitationOf(onchain.description);
   const simulationAt = (blockNumber: bigint | undefined) =>
@@ -92,6 +99,8 @@ export const load: PageServerLoad = async ({ params }) => {
   return {
     id: params.id,
     proposal,
+    // The description as safe HTML (markdown-it, raw HTML off, http(s)/mailto links only): see markdown.ts.
+    descriptionHtml: renderDescription(proposal.description),
     state,
     chain: {
       now: Number(block.timestamp),
@@ -106,6 +115,7 @@ export const load: PageServerLoad = async ({ params }) => {
     },
     live,
     changes,
+    recordedChanges,
     // What queue and execute take: the proposal's calls as proposed.
     calls: {
       targets: [...onchain.targets],
