@@ -1,4 +1,5 @@
-import { BaseError, encodeErrorResult, toHex, type Hex } from "viem";
+import { BaseError, encodeErrorResult, keccak256, toHex, type Hex } from "viem";
+import { parameterKey } from "../parameters/parameterKey.ts";
 import { describe, expect, it } from "vitest";
 import { timelockControllerAbi, trimtabGovernorAbi } from "./abis/contracts.ts";
 import { ProposalState, proposalStates } from "./governance/enums.ts";
@@ -48,6 +49,20 @@ describe("Reverts as a person reads them", () => {
       "an error no known contract defines (revert data 0xdeadbeef)",
     );
     expect(decodeRevert(new Error("fetch failed"), stackAbi)).toBeUndefined();
+  });
+
+  it("writes a registry key argument as its parameter's name, and any other bytes32 as it is", () => {
+    const below = encodeErrorResult({
+      abi: stackAbi,
+      errorName: "ParameterBelowMin",
+      args: [parameterKey("rebalance.bandBps"), 10n, 25n],
+    });
+    expect(formatRevert(decodeRevert(revertedWith(below), stackAbi)!)).toBe(
+      "ParameterBelowMin(rebalance.bandBps, 10, 25)",
+    );
+    const hash = keccak256("0x01");
+    const unknown = encodeErrorResult({ abi: stackAbi, errorName: "ParameterUnknown", args: [hash] });
+    expect(formatRevert(decodeRevert(revertedWith(unknown), stackAbi)!)).toBe(`ParameterUnknown(${hash})`);
   });
 
   it("reads a state bitmap as OpenZeppelin encodes it (bit i for state i)", () => {

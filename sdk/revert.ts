@@ -5,6 +5,7 @@
  * sentence saying what it means.
  */
 import { decodeErrorResult, type Abi, type Hex } from "viem";
+import { parameterName } from "../parameters/parameterKey.ts";
 import { proposalStateName, proposalStates } from "./governance/enums.ts";
 
 /**
@@ -75,9 +76,16 @@ const meanings: Record<string, (args: readonly unknown[]) => string> = {
     `${String(spender)} may spend ${String(allowance)} and this needs ${String(needed)}`,
 };
 
+/** A registry key (a bytes32 holding a parameter's name, left-aligned) as that name; undefined for other values. */
+function keyName(value: string): string | undefined {
+  if (value.length !== 66 || !/^0x(?:[2-7][0-9a-f])+(?:00)*$/i.test(value)) return undefined;
+  const name = parameterName(value as Hex);
+  return /^[\x21-\x7e]+$/.test(name) ? name : undefined;
+}
+
 const showArg = (value: unknown): string =>
   typeof value === "bigint"
     ? value.toString()
     : typeof value === "string"
-      ? value
+      ? (keyName(value) ?? value)
       : JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));

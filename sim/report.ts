@@ -317,7 +317,14 @@ export function nilImpact(report: ImpactReport, notSimulated: readonly string[] 
  * The report for humans: what changes, the drift assumed, the metrics side by side with the path-by-path difference,
  * the sensitivity to the drift, the backtest; or, when nothing differs, one line saying so (see {@link nilImpact}).
  */
-export function renderMarkdown(report: ImpactReport, options: { notSimulated?: readonly string[] } = {}): string {
+export function renderMarkdown(
+  report: ImpactReport,
+  options: {
+    notSimulated?: readonly string[];
+    /** How to write a change's new value (the SDK's in its parameter's unit, "4%"); the registry's number if absent. */
+    formatChange?: (name: string, value: number | boolean) => string;
+  } = {},
+): string {
   const { results, model, inputs } = report;
   const base = inputs.setup.symbols[0] ?? "base";
   const changes = Object.entries(inputs.changes);
@@ -328,7 +335,7 @@ export function renderMarkdown(report: ImpactReport, options: { notSimulated?: r
     "",
     changes.length === 0
       ? "The proposal changes no strategy parameter."
-      : `Changes: ${changes.map(([name, value]) => `\`${name}\` → ${String(value)}`).join(", ")}.`,
+      : `Changes: ${changes.map(([name, value]) => `\`${name}\` → ${options.formatChange?.(name, value) ?? String(value)}`).join(", ")}.`,
     "",
     `${model.paths.toLocaleString("en-US")} paths of ${model.steps} steps of ${model.stepSeconds / 3_600} h ` +
       `(${model.market.kind === "gbm" ? "correlated GBM" : `block bootstrap, mean block ${model.market.blockLength}`}` +

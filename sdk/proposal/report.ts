@@ -95,9 +95,27 @@ export function renderProposalReport(report: ProposalReport): string {
     ...(report.notSimulated.length
       ? [`Not in the simulation: ${report.notSimulated.map((n) => `\`${n}\``).join(", ")}.`, ""]
       : []),
-    renderMarkdown(report.impact, { notSimulated: report.notSimulated }).replace(/^# /, "## "),
+    renderMarkdown(report.impact, {
+      notSimulated: report.notSimulated,
+      formatChange: changeFormatter(report.dryRun),
+    }).replace(/^# /, "## "),
   ];
   return lines.join("\n");
+}
+
+/**
+ * How the impact report writes a change's new value: in its parameter's unit as the dry run knows its kind ("4%",
+ * "12h", "1_000_000 USDC"); a parameter the dry run did not change, or a flag, as the registry's value.
+ */
+export function changeFormatter(dryRun: DryRun): (name: string, value: number | boolean) => string {
+  const kinds = new Map(dryRun.parameters.map((p) => [p.name, p.kind]));
+  const context = { baseSymbol: dryRun.base.symbol, baseDecimals: dryRun.base.decimals };
+  return (name, value) => {
+    const kind = kinds.get(name);
+    return kind === undefined || typeof value === "boolean" || !Number.isInteger(value)
+      ? String(value)
+      : formatValue(name, kind, BigInt(value), context);
+  };
 }
 
 /**
