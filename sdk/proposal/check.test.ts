@@ -284,11 +284,11 @@ describe("Pre-vote checks: each rule with a failing and a passing case", () => {
     expect(failures({ "rebalance.maxSlippageBps": "0.25%" })).toEqual([]);
   });
 
-  it("weights sum: target weights must still sum to 10,000 bps", () => {
+  it("weights sum: target weights must still sum to 10,000 bps, said in percent", () => {
     expect(failures({ "weight.WETH": "45%" })[0]).toMatchObject({
       rule: "weights sum",
       message:
-        "p.yaml: changes: weight.USDC 4000 + weight.WETH 4500 + weight.WBTC 2000 = 10500 bps: the weights must sum to 10000 bps",
+        "p.yaml: changes: weight.USDC 40% + weight.WETH 45% + weight.WBTC 20% = 105%: the weights must sum to 100%",
     });
     expect(failures({ "weight.WETH": "45%", "weight.USDC": "35%" })).toEqual([]);
     expect(checkProposal("p.yaml", draft({ "weight.WETH": "45%", "weight.USDC": "35%" }), snapshot).verdict).toBe(
