@@ -167,7 +167,7 @@ describe("trimtab, the delegates' command line", () => {
       args: [parameterKey("hedge.ratioBps"), 5_000n],
     });
     expect((await trimtab("decode", revert, ...missing)).output).toMatch(
-      new RegExp(`^error ParameterUnchanged\\(${parameterKey("hedge.ratioBps")}, 5000\\)\n`),
+      /^error ParameterUnchanged\(hedge\.ratioBps, 5000\)\n/,
     );
     expect((await trimtab("decode", "0xdeadbeef", ...missing)).output).toMatch(
       /\nunknown selector 0xdeadbeef: no function or error of the stack's contracts has it\n$/,
