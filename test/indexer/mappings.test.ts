@@ -273,9 +273,9 @@ describe("subgraph mappings: the real wasm on real transactions", () => {
         .all("ProposalStateChange")
         .map(plain)
         .filter((s) => s!.proposal === id.toString())
-        .sort((a, b) => Number((a!.blockNumber as bigint) - (b!.blockNumber as bigint)))
+        .sort((a, b) => (a!.sequence as number) - (b!.sequence as number))
         .map((s) => s!.state);
-      expect(states).toEqual(["Pending", "Queued", "Executed"]);
+      expect(states).toEqual(["Pending", "Active", "Succeeded", "Queued", "Executed"]);
       for (const vote of votes) {
         expect(byId("Vote", `${id}-${lower(vote.args.voter!)}`)).toMatchObject({
           voter: lower(vote.args.voter!),
