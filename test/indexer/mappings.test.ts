@@ -349,6 +349,34 @@ describe("subgraph mappings: the real wasm on real transactions", () => {
       ]);
     });
 
+    it("an Address parameter's values are addresses too (the numbers kept), other kinds have none", async () => {
+      const addressKind = 4; // ParameterKind.Address
+      const asAddress = (value: bigint) => `0x${value.toString(16).padStart(40, "0")}`;
+      const sets = await events((r) => v.registry.getEvents.ParameterSet({}, r));
+      let addressChanges = 0;
+      for (const e of sets) {
+        const { kind } = await v.registry.read.parameter([e.args.key!]);
+        const change = byId("ParameterChange", eventId(e.transactionHash, e.logIndex))!;
+        expect(change).toMatchObject({ oldValue: e.args.oldValue, newValue: e.args.newValue });
+        if (kind === addressKind) {
+          addressChanges++;
+          expect(change.oldValueAddress).toBe(asAddress(e.args.oldValue!));
+          expect(change.newValueAddress).toBe(asAddress(e.args.newValue!));
+        } else {
+          expect(change.oldValueAddress ?? null).toBeNull();
+          expect(change.newValueAddress ?? null).toBeNull();
+        }
+      }
+      // The modules are plugged in by a proposal: module.collateral and module.hedge move from zero.
+      expect(addressChanges).toBeGreaterThanOrEqual(2);
+      for (const key of await v.registry.read.parameterKeys()) {
+        const { kind } = await v.registry.read.parameter([key]);
+        const parameter = byId("Parameter", key)!;
+        if (kind === addressKind) expect(parameter.valueAddress).toBe(lower(await v.registry.read.getAddress([key])));
+        else expect(parameter.valueAddress ?? null).toBeNull();
+      }
+    });
+
     it("the timelock's operation was scheduled and executed, each call marked", async () => {
       const scheduled = await events((r) => v.timelock.getEvents.CallScheduled({}, r));
       expect(scheduled.length).toBeGreaterThan(0);
