@@ -296,16 +296,18 @@ export async function processBlocks(options: {
   );
   // Requested ahead of the block being processed: each block in one call, with its transactions when it has logs (a
   // handler gets its event's transaction; a block handler only the block), and the calls its handlers will likely
-  // make (those of the last block processed).
+  // make: those of the last block processed of the same sort (with logs, or with block triggers only), so that a
+  // block only a block handler runs on is not sent the calls of the event handlers before it.
   const fetched = new Map<bigint, { block: Promise<FetchedBlock>; calls: ReturnType<typeof callResolver> }>();
-  let expectedCalls: CallRequest[] = [];
+  const expectedCalls = { withLogs: [] as CallRequest[], blockOnly: [] as CallRequest[] };
+  const sortOf = (n: bigint) => (blocks.has(n) ? "withLogs" : "blockOnly");
   const fetchBlock = (n: bigint) => {
     let ahead = fetched.get(n);
     if (!ahead) {
       const block: Promise<FetchedBlock> = client.getBlock({ blockNumber: n, includeTransactions: blocks.has(n) });
       block.catch(() => {}); // awaited in turn; a failure surfaces there
       const calls = callResolver(client, n);
-      calls.prefetch(expectedCalls);
+      calls.prefetch(expectedCalls[sortOf(n)]);
       ahead = { block, calls };
       fetched.set(n, ahead);
     }
@@ -390,7 +392,7 @@ export async function processBlocks(options: {
     }
     await store.commitBlock({ number, hash: block.hash, timestamp: block.timestamp, parentHash: block.parentHash });
     const asked = calls.asked();
-    if (asked.length) expectedCalls = asked;
+    if (asked.length) expectedCalls[sortOf(number)] = asked;
     result.blocks++;
   }
   return result;
