@@ -16,6 +16,15 @@ export type EventHandler = {
   topic0: Hex;
 };
 
+/**
+ * When a block handler runs, as graph-node reads its manifest `filter`: on every block from the data source's start
+ * block (no filter); every `every` blocks counted from the start block (`kind: polling`); or once, at the start block,
+ * before the block's other triggers (`kind: once`). Other block triggers run after the block's events.
+ */
+export type BlockFilter = { kind: "every" } | { kind: "polling"; every: number } | { kind: "once" };
+
+export type BlockHandler = { handler: string; filter: BlockFilter };
+
 export type DataSource = {
   name: string;
   network: string;
@@ -27,6 +36,8 @@ export type DataSource = {
   /** ABIs by name, the data source's own first. */
   abis: Map<string, Abi>;
   eventHandlers: EventHandler[];
+  /** Block handlers (`blockHandlers`), in manifest order. */
+  blockHandlers: BlockHandler[];
   /** Whether handlers get the transaction receipt (`receipt: true`). */
   receipt: boolean;
 };
@@ -52,7 +63,7 @@ type ManifestYaml = {
       file: string;
       abis: { name: string; file: string }[];
       eventHandlers?: { event: string; handler: string; receipt?: boolean }[];
-      blockHandlers?: unknown[];
+      blockHandlers?: { handler: string; filter?: { kind?: string; every?: unknown } }[];
       callHandlers?: unknown[];
     };
   }[];
@@ -70,7 +81,9 @@ export function manifestSignature(event: AbiEvent): string {
 
 /**
  * Loads a graph-cli build directory (holding `subgraph.yaml`). Throws naming what the local indexer cannot run:
- * a non-Ethereum or templated source, block or call handlers, an event missing from its ABI.
+ * a non-Ethereum or templated source, call handlers or a block handler filtered by calls (both need traces), an
+ * event missing from its ABI; and what graph-node refuses in block handlers (two with the same filter kind, a
+ * polling interval that is not a positive integer).
  */
 export async function loadSubgraph(buildDir: string): Promise<Subgraph> {
   const manifestPath = path.join(buildDir, "subgraph.yaml");
@@ -82,8 +95,17 @@ export async function loadSubgraph(buildDir: string): Promise<Subgraph> {
     const where = `${manifestPath}: data source ${ds.name}`;
     if (ds.kind !== "ethereum/contract" && ds.kind !== "ethereum")
       throw new Error(`${where}: kind ${ds.kind} is not supported`);
-    if (ds.mapping.blockHandlers?.length || ds.mapping.callHandlers?.length) {
-      throw new Error(`${where}: only event handlers are supported`);
+    if (ds.mapping.callHandlers?.length) {
+      throw new Error(`${where}: call handlers are not supported (they need a node's traces)`);
+    }
+    const blockHandlers = (ds.mapping.blockHandlers ?? []).map((h) => blockHandler(h, where));
+    const kinds = blockHandlers.map((h) => h.filter.kind);
+    const repeated = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
+    if (repeated) {
+      // graph-node: "data source has duplicated block handlers" (at most one of each filter kind).
+      throw new Error(
+        `${where}: data source has duplicated block handlers (two with ${repeated === "every" ? "no filter" : `filter kind ${repeated}`})`,
+      );
     }
     const abis = new Map<string, Abi>();
     for (const abi of ds.mapping.abis) {
@@ -107,6 +129,7 @@ export async function loadSubgraph(buildDir: string): Promise<Subgraph> {
       wasmPath,
       abis,
       eventHandlers,
+      blockHandlers,
       receipt: (ds.mapping.eventHandlers ?? []).some((h) => h.receipt === true),
     });
   }
@@ -117,6 +140,35 @@ export async function loadSubgraph(buildDir: string): Promise<Subgraph> {
     schemaSource,
     dataSources,
   };
+}
+
+/** A manifest block handler as the indexer runs it; throws naming the handler whose filter it cannot run. */
+function blockHandler(
+  entry: NonNullable<ManifestYaml["dataSources"][number]["mapping"]["blockHandlers"]>[number],
+  where: string,
+): BlockHandler {
+  const kind = entry.filter?.kind;
+  const name = `${where}: block handler ${entry.handler}`;
+  if (kind === undefined) return { handler: entry.handler, filter: { kind: "every" } };
+  if (kind === "once") return { handler: entry.handler, filter: { kind: "once" } };
+  if (kind === "polling") {
+    const every = entry.filter?.every;
+    if (typeof every !== "number" || !Number.isInteger(every) || every < 1) {
+      throw new Error(`${name}: a polling filter's \`every\` must be a positive integer, not ${String(every)}`);
+    }
+    return { handler: entry.handler, filter: { kind: "polling", every } };
+  }
+  if (kind === "call") throw new Error(`${name}: the call filter is not supported (it needs a node's traces)`);
+  throw new Error(`${name}: unknown filter kind ${kind} (graph-node knows call, polling and once)`);
+}
+
+/** Whether a block handler with `filter` runs at block `number` of a data source starting at `startBlock`. */
+export function blockHandlerRunsAt(filter: BlockFilter, number: bigint, startBlock: number): boolean {
+  const start = BigInt(startBlock);
+  if (number < start) return false;
+  if (filter.kind === "every") return true;
+  if (filter.kind === "once") return number === start;
+  return (number - start) % BigInt(filter.every) === 0n;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Runs a subgraph's event handlers over a range of blocks from a JSON-RPC node, in graph-node's order: blocks in
- * ascending order; within a block, logs by log index; for each log, every matching handler of every data source
- * in manifest order. Each block's writes commit together, after its last handler.
+ * Runs a subgraph's event and block handlers over a range of blocks from a JSON-RPC node, in graph-node's order:
+ * blocks in ascending order; within a block, first the `once` block handlers, then logs by log index (for each log,
+ * every matching handler of every data source in manifest order), then the other block handlers of every data
+ * source in manifest order. Each block's writes commit together, after its last handler.
  */
 import {
   decodeFunctionResult,
@@ -17,12 +18,12 @@ import {
   type PublicClient,
   type Transaction,
 } from "viem";
-import type { DataSource, Subgraph } from "./manifest.ts";
+import { blockHandlerRunsAt, type BlockHandler, type DataSource, type Subgraph } from "./manifest.ts";
 import { entityToStore } from "./schema.ts";
 import { eventParameters, fromEthValue, toEthValue } from "./runtime/abi.ts";
-import type { BlockData, EventData, TransactionData } from "./runtime/event.ts";
+import type { BlockData, TransactionData, TriggerData } from "./runtime/event.ts";
 import { HandlerError, type CallRequest } from "./runtime/host.ts";
-import { compileMapping, NeedsFetch, runEventHandler, type CallResolver } from "./runtime/mapping.ts";
+import { compileMapping, NeedsFetch, runHandler, type CallResolver } from "./runtime/mapping.ts";
 import type { EthValue } from "./runtime/values.ts";
 import { DeploymentFailure, type BlockStore } from "./store/types.ts";
 
@@ -126,7 +127,7 @@ function isRevert(error: unknown): boolean {
   return false;
 }
 
-function blockData(block: Block): BlockData {
+function blockData(block: Block<bigint, boolean>): BlockData {
   return {
     hash: block.hash!,
     parentHash: block.parentHash,
@@ -160,8 +161,11 @@ function transactionData(tx: Transaction): TransactionData {
   };
 }
 
-/** Blocks with triggers, events (logs) that ran at least one handler, and handler runs. */
-export type ProcessResult = { blocks: number; events: number; handlerRuns: number };
+/**
+ * Blocks with triggers, events (logs) that ran at least one handler, block handler runs, and handler runs (of events
+ * and blocks).
+ */
+export type ProcessResult = { blocks: number; events: number; blockTriggers: number; handlerRuns: number };
 
 /** A handler failed: the block's writes were not committed; the deployment is failed at `block`. */
 export class TriggerFailed extends DeploymentFailure {
@@ -202,7 +206,42 @@ export async function subgraphLogs(
 /** Blocks (with their expected calls) requested ahead of the one whose handlers run. */
 const blocksAhead = 16;
 
-type FullBlock = Block<bigint, true>;
+type FetchedBlock = Block<bigint, boolean>;
+
+/** The block handlers of `sources` that run at block `number`, `once` handlers (which run first) apart. */
+function blockTriggersAt(
+  sources: readonly DataSource[],
+  number: bigint,
+): { first: [DataSource, BlockHandler][]; last: [DataSource, BlockHandler][] } {
+  const first: [DataSource, BlockHandler][] = [];
+  const last: [DataSource, BlockHandler][] = [];
+  for (const ds of sources) {
+    for (const handler of ds.blockHandlers) {
+      if (!blockHandlerRunsAt(handler.filter, number, ds.startBlock)) continue;
+      (handler.filter.kind === "once" ? first : last).push([ds, handler]);
+    }
+  }
+  return { first, last };
+}
+
+/** The blocks of `from`..`to` at which some block handler runs, ascending. */
+export function blockHandlerBlocks(sources: readonly DataSource[], from: bigint, to: bigint): bigint[] {
+  const numbers = new Set<bigint>();
+  for (const ds of sources) {
+    for (const { filter } of ds.blockHandlers) {
+      const start = BigInt(ds.startBlock);
+      if (filter.kind === "once") {
+        if (start >= from && start <= to) numbers.add(start);
+        continue;
+      }
+      const step = filter.kind === "polling" ? BigInt(filter.every) : 1n;
+      let n = from > start ? from : start;
+      if (filter.kind === "polling" && (n - start) % step !== 0n) n += step - ((n - start) % step);
+      for (; n <= to; n += step) numbers.add(n);
+    }
+  }
+  return [...numbers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /** Whether a failed `eth_getLogs` asked for too much: the response is too large, or the node caps the results. */
 function tooManyLogs(error: unknown): boolean {
@@ -251,19 +290,24 @@ export async function processBlocks(options: {
     list.push(l);
     blocks.set(l.blockNumber!, list);
   }
-  const result: ProcessResult = { blocks: 0, events: 0, handlerRuns: 0 };
-  const numbers = [...blocks.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  // Requested ahead of the block being processed: each block with its transactions in one call (a handler gets its
-  // event's transaction), and the calls its handlers will likely make (those of the last block processed).
-  const fetched = new Map<bigint, { block: Promise<FullBlock>; calls: ReturnType<typeof callResolver> }>();
-  let expectedCalls: CallRequest[] = [];
+  const result: ProcessResult = { blocks: 0, events: 0, blockTriggers: 0, handlerRuns: 0 };
+  const numbers = [...new Set([...blocks.keys(), ...blockHandlerBlocks(sources, options.from, options.to)])].sort(
+    (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  );
+  // Requested ahead of the block being processed: each block in one call, with its transactions when it has logs (a
+  // handler gets its event's transaction; a block handler only the block), and the calls its handlers will likely
+  // make: those of the last block processed of the same sort (with logs, or with block triggers only), so that a
+  // block only a block handler runs on is not sent the calls of the event handlers before it.
+  const fetched = new Map<bigint, { block: Promise<FetchedBlock>; calls: ReturnType<typeof callResolver> }>();
+  const expectedCalls = { withLogs: [] as CallRequest[], blockOnly: [] as CallRequest[] };
+  const sortOf = (n: bigint) => (blocks.has(n) ? "withLogs" : "blockOnly");
   const fetchBlock = (n: bigint) => {
     let ahead = fetched.get(n);
     if (!ahead) {
-      const block = client.getBlock({ blockNumber: n, includeTransactions: true });
+      const block: Promise<FetchedBlock> = client.getBlock({ blockNumber: n, includeTransactions: blocks.has(n) });
       block.catch(() => {}); // awaited in turn; a failure surfaces there
       const calls = callResolver(client, n);
-      calls.prefetch(expectedCalls);
+      calls.prefetch(expectedCalls[sortOf(n)]);
       ahead = { block, calls };
       fetched.set(n, ahead);
     }
@@ -273,14 +317,49 @@ export async function processBlocks(options: {
     for (const next of numbers.slice(k, k + blocksAhead)) void fetchBlock(next);
     // A node answers in turn: what comes after this range waits until its first blocks are asked for.
     if (k === 0) options.afterFirstRequests?.();
-    const { block: fullBlock, calls } = fetchBlock(number);
-    const full = await fullBlock;
+    const { block: fetchedBlock, calls } = fetchBlock(number);
+    const full = await fetchedBlock;
     fetched.delete(number);
-    const blockLogs = blocks.get(number)!.sort((a, b) => a.logIndex! - b.logIndex!);
+    const blockLogs = (blocks.get(number) ?? []).sort((a, b) => a.logIndex! - b.logIndex!);
     const block = blockData(full);
-    const transactions = new Map<Hex, TransactionData>(full.transactions.map((t) => [t.hash, transactionData(t)]));
+    const transactions = new Map<Hex, TransactionData>(
+      full.transactions.flatMap((t) => (typeof t === "string" ? [] : [[t.hash, transactionData(t)] as const])),
+    );
     const logsPerTransaction = new Map<Hex, number>();
+    /** Runs one handler of `ds` on `trigger`; a mapping's failure fails the deployment at this block. */
+    const run = async (ds: DataSource, handler: string, trigger: TriggerData, what: string) => {
+      try {
+        await runHandler({
+          module: compileMapping(ds.wasm),
+          handler,
+          trigger,
+          store,
+          calls,
+          dataSource: { name: ds.name, address: ds.address.toLowerCase() as Hex, network: ds.network },
+          log: (level, message) => log(level, message, { dataSource: ds.name, block: number }),
+          validate: (type, id, entity, existing) => {
+            try {
+              return entityToStore(subgraph.schema, type, id, entity, existing);
+            } catch (error) {
+              if (error instanceof NeedsFetch) throw error;
+              throw new HandlerError((error as Error).message);
+            }
+          },
+        });
+      } catch (error) {
+        if (error instanceof HandlerError) {
+          throw new TriggerFailed(`${ds.name}.${handler} failed at block ${number}${what}: ${error.message}`, number);
+        }
+        throw error;
+      }
+      result.handlerRuns++;
+    };
+    const blockTriggers = blockTriggersAt(sources, number);
     store.beginBlock(number);
+    for (const [ds, handler] of blockTriggers.first) {
+      await run(ds, handler.handler, { kind: "block", block }, " (block handler)");
+      result.blockTriggers++;
+    }
     for (const l of blockLogs) {
       const txHash = l.transactionHash!;
       const transactionLogIndex = logsPerTransaction.get(txHash) ?? 0;
@@ -292,7 +371,7 @@ export async function processBlocks(options: {
           if (handler.topic0 !== l.topics[0]) continue;
           const tx = transactions.get(txHash);
           if (!tx) throw new Error(`block ${number} does not hold transaction ${txHash} of its log`);
-          const event: EventData = {
+          const event = {
             address: l.address.toLowerCase() as Hex,
             logIndex: BigInt(l.logIndex!),
             transactionLogIndex: BigInt(transactionLogIndex),
@@ -301,42 +380,19 @@ export async function processBlocks(options: {
             transaction: tx,
             parameters: eventParameters(handler.event, l),
           };
-          try {
-            await runEventHandler({
-              module: compileMapping(ds.wasm),
-              handler: handler.handler,
-              event,
-              store,
-              calls,
-              dataSource: { name: ds.name, address: ds.address.toLowerCase() as Hex, network: ds.network },
-              log: (level, message) => log(level, message, { dataSource: ds.name, block: number }),
-              validate: (type, id, entity, existing) => {
-                try {
-                  return entityToStore(subgraph.schema, type, id, entity, existing);
-                } catch (error) {
-                  if (error instanceof NeedsFetch) throw error;
-                  throw new HandlerError((error as Error).message);
-                }
-              },
-            });
-          } catch (error) {
-            if (error instanceof HandlerError) {
-              throw new TriggerFailed(
-                `${ds.name}.${handler.handler} failed at block ${number} (log ${l.logIndex}, transaction ${txHash}): ${error.message}`,
-                number,
-              );
-            }
-            throw error;
-          }
-          result.handlerRuns++;
+          await run(ds, handler.handler, { kind: "event", event }, ` (log ${l.logIndex}, transaction ${txHash})`);
           handled = true;
         }
       }
       if (handled) result.events++;
     }
-    await store.commitBlock({ number, hash: block.hash });
+    for (const [ds, handler] of blockTriggers.last) {
+      await run(ds, handler.handler, { kind: "block", block }, " (block handler)");
+      result.blockTriggers++;
+    }
+    await store.commitBlock({ number, hash: block.hash, timestamp: block.timestamp, parentHash: block.parentHash });
     const asked = calls.asked();
-    if (asked.length) expectedCalls = asked;
+    if (asked.length) expectedCalls[sortOf(number)] = asked;
     result.blocks++;
   }
   return result;

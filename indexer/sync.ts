@@ -120,7 +120,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
       const sized = result.events > 0 ? (targetEvents * blocks) / BigInt(result.events) : blocks * 2n;
       range = sized < 1n ? 1n : sized > maxRange ? maxRange : sized;
       const block = await client.getBlock({ blockNumber: to });
-      head = { number: to, hash: block.hash };
+      head = { number: to, hash: block.hash, timestamp: block.timestamp, parentHash: block.parentHash };
       await store.setHead(head);
     } catch (error) {
       if (!(error instanceof DeploymentFailure)) throw error;

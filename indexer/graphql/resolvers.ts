@@ -34,6 +34,6 @@ export function executableSchema(schema: SubgraphSchema, namespace: string): Gra
       >;
     }
   }
-  queryFields._meta!.resolve = metaResolver;
+  queryFields._meta!.resolve = metaResolver(namespace);
   return graphql;
 }

@@ -1,6 +1,7 @@
 /**
- * An event trigger in the mapping's memory: graph-ts's `ethereum.Event`, `Block`, `Transaction` and `EventParam`,
- * fields in declaration order, as graph-node writes them for an event handler.
+ * A trigger in the mapping's memory: for an event handler graph-ts's `ethereum.Event` (with its `Block`,
+ * `Transaction` and `EventParam`s), for a block handler its `ethereum.Block`; fields in declaration order, as
+ * graph-node writes them.
  */
 import type { Hex } from "viem";
 import type { Asc } from "./asc.ts";
@@ -48,7 +49,8 @@ export type EventData = {
   parameters: { name: string; value: EthValue }[];
 };
 
-function writeBlock(asc: Asc, b: BlockData): number {
+/** Writes a block and returns its pointer: what a block handler takes, and an event's `block`. */
+export function writeBlock(asc: Asc, b: BlockData): number {
   const big = (v: bigint) => writeBigInt(asc, v);
   const hex = (v: Hex) => writeHex(asc, v);
   return asc.writeStruct(
@@ -111,4 +113,12 @@ export function writeEvent(asc: Asc, e: EventData): number {
     ],
     "EthereumEvent",
   );
+}
+
+/** What a handler runs on: an event (a log), or a block (a block handler). */
+export type TriggerData = { kind: "event"; event: EventData } | { kind: "block"; block: BlockData };
+
+/** Writes the trigger and returns the pointer its handler takes. */
+export function writeTrigger(asc: Asc, trigger: TriggerData): number {
+  return trigger.kind === "event" ? writeEvent(asc, trigger.event) : writeBlock(asc, trigger.block);
 }

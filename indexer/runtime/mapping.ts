@@ -1,5 +1,5 @@
 /**
- * Runs a mapping's handler on one trigger, as graph-node does: a fresh instance of the compiled module per trigger
+ * Runs a mapping's handler on one trigger (an event or a block), as graph-node does: a fresh instance of the compiled module per trigger
  * (`_start` first), the trigger written into its memory, the handler called with its pointer. "Fresh" is a reused
  * instance put back into its instantiated state (memory and mutable globals), which costs far less than a new one.
  *
@@ -10,7 +10,7 @@
  * one that needed nothing unfetched, is the run graph-node would make.
  */
 import { ascMemory, type Asc, type MappingExports, type TypeIdName } from "./asc.ts";
-import { writeEvent, type EventData } from "./event.ts";
+import { writeTrigger, type TriggerData } from "./event.ts";
 import { HandlerError, hostImports, type CallRequest, type HostContext, type HostStore } from "./host.ts";
 import type { Entity, EthValue } from "./values.ts";
 import { wasm, type WasmGlobal, type WasmModule } from "./wasm.ts";
@@ -156,7 +156,7 @@ export type CallResolver = {
 export type HandlerRun = {
   module: WasmModule;
   handler: string;
-  event: EventData;
+  trigger: TriggerData;
   store: HostStore;
   calls: CallResolver;
   dataSource: HostContext["dataSource"];
@@ -171,8 +171,8 @@ export type HandlerRun = {
   hasCode?: (address: `0x${string}`) => boolean;
 };
 
-/** Runs `handler` on `event`; throws {@link HandlerError} when the mapping fails. */
-export async function runEventHandler(run: HandlerRun): Promise<{ attempts: number }> {
+/** Runs `handler` on `trigger`; throws {@link HandlerError} when the mapping fails. */
+export async function runHandler(run: HandlerRun): Promise<{ attempts: number }> {
   for (let attempt = 1; ; attempt++) {
     // What the attempt needs but the host has not fetched: the attempt goes on with a stand-in (no entity, a
     // reverted call) to find the rest of what it needs, then everything is fetched at once and the handler runs
@@ -219,7 +219,7 @@ export async function runEventHandler(run: HandlerRun): Promise<{ attempts: numb
     let failure: unknown = null;
     try {
       exports._start?.();
-      (handler as (ptr: number) => void)(writeEvent(instance.asc, run.event));
+      (handler as (ptr: number) => void)(writeTrigger(instance.asc, run.trigger));
     } catch (error) {
       failure = error;
     } finally {

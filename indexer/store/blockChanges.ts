@@ -9,8 +9,14 @@ import { idOf, refersTo } from "./types.ts";
 /** An entity set (`entity`) or removed (null) by a block. */
 export type Change = { type: string; id: string; entity: Entity | null };
 
-/** A committed block's changes, by `changeKey`. */
-export type BlockChanges = { number: number; hash: Hex; changes: Map<string, Change> };
+/** A committed block (its number, hash, timestamp and parent's hash) and its changes, by `changeKey`. */
+export type BlockChanges = {
+  number: number;
+  hash: Hex;
+  timestamp: bigint | null;
+  parentHash: Hex | null;
+  changes: Map<string, Change>;
+};
 
 /** The key of entity `type`'s `id` among changes and cached entities. */
 export const changeKey = (type: string, id: string) => `${type}\u0000${id}`;

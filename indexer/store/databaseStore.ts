@@ -107,7 +107,13 @@ export async function databaseStore(sql: Sql, schema: SubgraphSchema, namespace 
     async commitBlock(block) {
       // Held in memory and written with the next blocks (statements per table, not per block, are what a block
       // costs); reads see it at once. A block is still all or nothing: a batch is written in one transaction.
-      pending.push({ number: Number(block.number), hash: block.hash, changes: writes });
+      pending.push({
+        number: Number(block.number),
+        hash: block.hash,
+        timestamp: block.timestamp ?? null,
+        parentHash: block.parentHash ?? null,
+        changes: writes,
+      });
       pendingChanges += writes.size;
       for (const [k, w] of writes) {
         pendingLatest.set(k, w.entity);
@@ -134,7 +140,14 @@ export async function databaseStore(sql: Sql, schema: SubgraphSchema, namespace 
     async setHead(head) {
       await store.flush();
       await sql.transaction((tx) =>
-        records.recordBlocks(tx, namespace, [{ number: Number(head.number), hash: head.hash }]),
+        records.recordBlocks(tx, namespace, [
+          {
+            number: Number(head.number),
+            hash: head.hash,
+            timestamp: head.timestamp ?? null,
+            parentHash: head.parentHash ?? null,
+          },
+        ]),
       );
     },
     status: () => records.readStatus(sql, namespace),

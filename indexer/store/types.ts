@@ -2,7 +2,11 @@ import type { Hex } from "viem";
 import type { HostStore } from "../runtime/host.ts";
 import type { Entity, StoreValue } from "../runtime/values.ts";
 
-export type BlockPointer = { number: bigint; hash: Hex };
+/**
+ * An indexed block: its number and hash, and (as graph-node keeps them for `_meta`) its timestamp in seconds and its
+ * parent's hash; those two are null for a block recorded before the store kept them.
+ */
+export type BlockPointer = { number: bigint; hash: Hex; timestamp?: bigint | null; parentHash?: Hex | null };
 
 /** A deterministic failure of the subgraph at `block`: the deployment is failed there, as graph-node fails it. */
 export class DeploymentFailure extends Error {

@@ -1,4 +1,4 @@
-import { BigDecimal, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
+import { Address, BigDecimal, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 
 export const BPS = BigInt.fromI32(10_000);
 export const HOUR_SECONDS: i64 = 3_600;
@@ -42,4 +42,10 @@ export function titleOf(description: string): string {
   let title = newline < 0 ? description : description.slice(0, newline);
   while (title.startsWith("#")) title = title.slice(1);
   return title.trim();
+}
+
+/** A uint256 holding an address (the registry's Address parameters) as the address: its low 20 bytes. */
+export function uintToAddress(value: BigInt): Address {
+  const hex = value.toHexString().slice(2);
+  return Address.fromString("0x" + (hex.length > 40 ? hex.slice(hex.length - 40) : hex.padStart(40, "0")));
 }

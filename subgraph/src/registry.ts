@@ -8,9 +8,11 @@ import {
   RulesSet,
 } from "../generated/ParameterRegistry/ParameterRegistry";
 import { GuardianAction, Parameter, ParameterChange, Proposal, Registry, RulesChange } from "../generated/schema";
-import { eventId, keyName } from "./helpers";
+import { eventId, keyName, uintToAddress } from "./helpers";
 
 const KINDS = ["None", "Bps", "Seconds", "Amount", "Address", "Bool"];
+/** ParameterKind.Address: the value is an address held as a uint256. */
+const ADDRESS_KIND = "Address";
 const STEP_KINDS = ["None", "Absolute", "Relative"];
 const DIRECTIONS = ["None", "Lower", "Higher"];
 /** OpenZeppelin Governor's `execute(targets, values, calldatas, descriptionHash)`. */
@@ -99,6 +101,7 @@ export function handleParameterAdded(event: ParameterAdded): void {
   parameter.kind = label(KINDS, event.params.kind);
   parameter.saferDirection = label(DIRECTIONS, event.params.saferDirection);
   parameter.value = event.params.value;
+  if (parameter.kind == ADDRESS_KIND) parameter.valueAddress = uintToAddress(event.params.value);
   applyRules(parameter, event.params.rules);
   parameter.changeCount = 0;
   parameter.updatedTimestamp = event.block.timestamp;
@@ -109,6 +112,8 @@ export function handleParameterSet(event: ParameterSet): void {
   const parameter = Parameter.load(event.params.key);
   if (parameter == null) return;
   parameter.value = event.params.newValue;
+  const isAddress = parameter.kind == ADDRESS_KIND;
+  if (isAddress) parameter.valueAddress = uintToAddress(event.params.newValue);
   parameter.changeCount = parameter.changeCount + 1;
   parameter.updatedTimestamp = event.block.timestamp;
   parameter.save();
@@ -120,6 +125,10 @@ export function handleParameterSet(event: ParameterSet): void {
   change.name = parameter.name;
   change.oldValue = event.params.oldValue;
   change.newValue = event.params.newValue;
+  if (isAddress) {
+    change.oldValueAddress = uintToAddress(event.params.oldValue);
+    change.newValueAddress = uintToAddress(event.params.newValue);
+  }
   change.caller = event.params.caller;
   change.byGuardian = byGuardian;
   if (!byGuardian) {

@@ -273,9 +273,9 @@ describe("subgraph mappings: the real wasm on real transactions", () => {
         .all("ProposalStateChange")
         .map(plain)
         .filter((s) => s!.proposal === id.toString())
-        .sort((a, b) => Number((a!.blockNumber as bigint) - (b!.blockNumber as bigint)))
+        .sort((a, b) => (a!.sequence as number) - (b!.sequence as number))
         .map((s) => s!.state);
-      expect(states).toEqual(["Pending", "Queued", "Executed"]);
+      expect(states).toEqual(["Pending", "Active", "Succeeded", "Queued", "Executed"]);
       for (const vote of votes) {
         expect(byId("Vote", `${id}-${lower(vote.args.voter!)}`)).toMatchObject({
           voter: lower(vote.args.voter!),
@@ -347,6 +347,34 @@ describe("subgraph mappings: the real wasm on real transactions", () => {
       expect(tighten).toEqual([
         expect.objectContaining({ parameter: "rebalance.maxSlippageBps", oldValue: 50n, newValue: 45n }),
       ]);
+    });
+
+    it("an Address parameter's values are addresses too (the numbers kept), other kinds have none", async () => {
+      const addressKind = 4; // ParameterKind.Address
+      const asAddress = (value: bigint) => `0x${value.toString(16).padStart(40, "0")}`;
+      const sets = await events((r) => v.registry.getEvents.ParameterSet({}, r));
+      let addressChanges = 0;
+      for (const e of sets) {
+        const { kind } = await v.registry.read.parameter([e.args.key!]);
+        const change = byId("ParameterChange", eventId(e.transactionHash, e.logIndex))!;
+        expect(change).toMatchObject({ oldValue: e.args.oldValue, newValue: e.args.newValue });
+        if (kind === addressKind) {
+          addressChanges++;
+          expect(change.oldValueAddress).toBe(asAddress(e.args.oldValue!));
+          expect(change.newValueAddress).toBe(asAddress(e.args.newValue!));
+        } else {
+          expect(change.oldValueAddress ?? null).toBeNull();
+          expect(change.newValueAddress ?? null).toBeNull();
+        }
+      }
+      // The modules are plugged in by a proposal: module.collateral and module.hedge move from zero.
+      expect(addressChanges).toBeGreaterThanOrEqual(2);
+      for (const key of await v.registry.read.parameterKeys()) {
+        const { kind } = await v.registry.read.parameter([key]);
+        const parameter = byId("Parameter", key)!;
+        if (kind === addressKind) expect(parameter.valueAddress).toBe(lower(await v.registry.read.getAddress([key])));
+        else expect(parameter.valueAddress ?? null).toBeNull();
+      }
     });
 
     it("the timelock's operation was scheduled and executed, each call marked", async () => {

@@ -20,7 +20,14 @@ const ping = (id: Hex, n: number): Entity =>
     ["id", { kind: "Bytes", value: id }],
     ["n", { kind: "Int", value: n }],
   ]);
-const block = (n: number) => ({ number: BigInt(n), hash: `0x${n.toString(16).padStart(64, "0")}` as Hex });
+const hash = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Hex;
+/** Block `n` as the processor commits it: with its timestamp and parent's hash, which the head keeps. */
+const block = (n: number) => ({
+  number: BigInt(n),
+  hash: hash(n),
+  timestamp: 1_700_000_000n + BigInt(n),
+  parentHash: hash(n - 1),
+});
 
 describe("indexer store: immutable entities as graph-node stores them", () => {
   let sql: Sql | undefined;

@@ -23,5 +23,11 @@ export async function rewindTables(
     );
   }
   await forgetBlocksAfter(tx, tables.namespace, n);
-  await writeHead(tx, tables.namespace, to === null ? null : { number: n, hash: to.hash });
+  await writeHead(
+    tx,
+    tables.namespace,
+    to === null
+      ? null
+      : { number: n, hash: to.hash, timestamp: to.timestamp ?? null, parentHash: to.parentHash ?? null },
+  );
 }
