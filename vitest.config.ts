@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Three projects, by what a test needs (the rule in the README's "Tests"):
+ * Three projects, by what a test needs (the rule in docs/contributing.md, "Where a test lives"):
  * - unit: pure modules' tests, beside the module they test; nothing is built first.
  * - chain: test/: in-process Hardhat chains, the real subgraph wasm, the indexer, the CLI; the contracts and the
  *   subgraph are built first.

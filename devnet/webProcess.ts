@@ -8,8 +8,8 @@ import { startLoggedProcess } from "./loggedProcess.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const webDir = path.join(root, "web");
-/** Everything the app bundles: its own sources, the repository's modules it imports and the README's queries. */
-const sources = ["web/src", "web/vite.config.ts", "sim", "sdk", "parameters", "README.md"];
+/** Everything the app bundles: its own sources, the repository's modules it imports and the example queries. */
+const sources = ["web/src", "web/vite.config.ts", "sim", "sdk", "parameters", "docs/queries"];
 
 /** Builds web/ (vite build, SvelteKit's Node adapter) when any of its sources changed since the last build. */
 export async function ensureWebBuilt(): Promise<string> {

@@ -23,7 +23,7 @@ function pauseFlag(name: string, description: string): ParameterSpec {
 /**
  * Trimtab's strategy parameters and their first rules: the single list the deployment, the CLI and the web app
  * read. The registry on chain is the truth once deployed; this is what a new deployment starts from.
- * The vault reads them by name (see README, "Parameters").
+ * The vault reads them by name (docs/protocol.md, "Every parameter").
  */
 export const parameterCatalog: readonly ParameterSpec[] = [
   {

@@ -1,7 +1,7 @@
 /**
  * Trimtab's impact simulation: what a proposal's parameter changes would do to the portfolio, as the contracts would
  * act, under Monte Carlo markets and over the recorded history. Browser-safe: the CLI, scripts and the web app's
- * Web Worker import the same code. See README, "Impact simulation".
+ * Web Worker import the same code. See docs/simulation.md.
  */
 export { readStartPoint, type StartPoint } from "./chain.ts";
 export { readPriceHistory } from "./history.ts";

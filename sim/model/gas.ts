@@ -1,5 +1,5 @@
 /**
- * Gas each keeper action costs, from `npm run bench:gas` on the devnet stack (README, "Gas"). The keeper pays it,
+ * Gas each keeper action costs, from `npm run bench:gas` on the devnet stack (docs/protocol.md, "Gas"). The keeper pays it,
  * not the vault: the simulation reports it beside NAV, it does not deduct it.
  */
 export const actionGas = {

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 /// @title Vm
 /// @notice The few Foundry cheatcodes Trimtab's Solidity tests use, served by Hardhat's EDR at the usual address.
-/// @dev Declared here because the npm `forge-std` is outdated and broken (see README, Tests).
+/// @dev Declared here because the npm `forge-std` is outdated and broken (docs/contributing.md, "Tests").
 interface Vm {
     function warp(uint256 newTimestamp) external;
     function prank(address msgSender) external;

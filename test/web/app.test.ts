@@ -294,7 +294,7 @@ describe("the web app", () => {
     const chain = createTestClient({ mode: "hardhat", transport: http(rpc) });
     /** Moves the devnet's clock (the voting delay, the voting period, the timelock's delay) and reloads the page. */
     const warp = async (seconds: number) => {
-      // The page's dry run rewinds the devnet when done: the clock must not move under it (see README, "Web app").
+      // The page's dry run rewinds the devnet when done: the clock must not move under it (docs/holders.md, "What the browser reaches").
       await page.getByTestId("dry-run-pending").waitFor({ state: "detached" });
       await chain.increaseTime({ seconds });
       await chain.mine({ blocks: 1 });
