@@ -30,7 +30,11 @@ export const simulateCommand: Command = {
     const { name, proposal, cited, onchain } = reviewed;
     if (onchain && !upcomingStates.has(onchain.state as ProposalStateName)) {
       // Its changes are on chain (or never will be): no checks or dry run apply; what it was shown to do still does.
-      const { impact, notSimulated } = await impactAsSubmitted(stack, reviewed, onchain.submittedFromBlock);
+      const { impact, notSimulated, formatChange } = await impactAsSubmitted(
+        stack,
+        reviewed,
+        onchain.submittedFromBlock,
+      );
       const said =
         `${name} is ${onchain.state}: ${onchain.state === "Executed" ? "its changes are on chain" : "it will change nothing"}, ` +
         `so there is nothing left to check or dry-run. Its impact as submitted, from block ${onchain.submittedFromBlock}` +
@@ -47,7 +51,7 @@ export const simulateCommand: Command = {
             2,
           ),
         );
-      else console.log(`${said}\n\n${renderMarkdown(impact, { notSimulated })}`);
+      else console.log(`${said}\n\n${renderMarkdown(impact, { notSimulated, formatChange })}`);
       return 0;
     }
     const { report } = await reviewProposal(stack, { name, proposal }, { simulateAt: cited?.blockNumber });

@@ -2,7 +2,7 @@ import { getAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import type { Check } from "./check.ts";
 import type { DryRun } from "./dryRun.ts";
-import { changeFormatter, checkRows, dryRunLines, renderCheckResult } from "./report.ts";
+import { checkRows, dryRunLines, renderCheckResult } from "./report.ts";
 
 const usdc = getAddress("0x00000000000000000000000000000000000000a1");
 const weth = getAddress("0x00000000000000000000000000000000000000a2");
@@ -60,15 +60,6 @@ describe("The proposal report as people read it", () => {
         `sell 2.0000 USDC → 7 wei of ${unknownToken}, slippage 1.5 bps`,
       "- hedge: not due",
     ]);
-  });
-
-  it("writes the impact's changes in their parameters' units, one the dry run does not know as the registry's value", () => {
-    const format = changeFormatter(dryRun);
-    expect(format("rebalance.bandBps", 400)).toBe("4%");
-    expect(format("rebalance.minIntervalSec", 43_200)).toBe("12h");
-    expect(format("caps.depositCap", 12_000_000_000_000)).toBe("12_000_000 USDC");
-    expect(format("weight.WETH", 4_000)).toBe("4000");
-    expect(format("hedge.enabled", true)).toBe("true");
   });
 
   it("names the file (a proposal's 77-digit id) once, in the header, and never in a check's row", () => {

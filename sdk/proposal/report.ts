@@ -7,7 +7,7 @@ import { sha256, stringToBytes, type Hex } from "viem";
 import { canonicalJson, renderMarkdown, type ImpactReport } from "../../sim/report.ts";
 import { checkDetail, verdictOf, type Check, type CheckResult } from "./check.ts";
 import type { DryRun, KeeperAction } from "./dryRun.ts";
-import { formatTokenAmount, formatValue } from "./units.ts";
+import { changeFormatter, formatTokenAmount, formatValue } from "./units.ts";
 
 export const proposalReportSchema = "trimtab.proposal-report/1";
 
@@ -97,25 +97,13 @@ export function renderProposalReport(report: ProposalReport): string {
       : []),
     renderMarkdown(report.impact, {
       notSimulated: report.notSimulated,
-      formatChange: changeFormatter(report.dryRun),
+      formatChange: changeFormatter(report.dryRun.parameters, {
+        baseSymbol: report.dryRun.base.symbol,
+        baseDecimals: report.dryRun.base.decimals,
+      }),
     }).replace(/^# /, "## "),
   ];
   return lines.join("\n");
-}
-
-/**
- * How the impact report writes a change's new value: in its parameter's unit as the dry run knows its kind ("4%",
- * "12h", "1_000_000 USDC"); a parameter the dry run did not change, or a flag, as the registry's value.
- */
-export function changeFormatter(dryRun: DryRun): (name: string, value: number | boolean) => string {
-  const kinds = new Map(dryRun.parameters.map((p) => [p.name, p.kind]));
-  const context = { baseSymbol: dryRun.base.symbol, baseDecimals: dryRun.base.decimals };
-  return (name, value) => {
-    const kind = kinds.get(name);
-    return kind === undefined || typeof value === "boolean" || !Number.isInteger(value)
-      ? String(value)
-      : formatValue(name, kind, BigInt(value), context);
-  };
 }
 
 /**

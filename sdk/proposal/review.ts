@@ -16,6 +16,7 @@ import type { ProposalDraft } from "./proposalFile.ts";
 import { loadProposal } from "./load.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "./onchain.ts";
 import { buildProposalReport, type ProposalReport } from "./report.ts";
+import { changeFormatter } from "./units.ts";
 import { dryRunProposal, impactRequest, simulationBase, type Stack } from "./deployed.ts";
 
 /**
@@ -52,10 +53,16 @@ export async function impactAsSubmitted(
   stack: Stack,
   { name, proposal }: Pick<ReviewedProposal, "name" | "proposal">,
   blockNumber: bigint,
-): Promise<{ impact: ImpactReport; notSimulated: string[] }> {
-  const checked = checkProposal(name, proposal, await stack.readSnapshot());
+): Promise<{
+  impact: ImpactReport;
+  notSimulated: string[];
+  formatChange: (name: string, value: number | boolean) => string;
+}> {
+  const snapshot = await stack.readSnapshot();
+  const checked = checkProposal(name, proposal, snapshot);
   const { request, notSimulated } = impactRequest(await simulationBase(stack, { blockNumber }), proposal, checked);
-  return { impact: simulateNow(request), notSimulated };
+  const formatChange = changeFormatter(Object.values(snapshot.parameters), snapshot);
+  return { impact: simulateNow(request), notSimulated, formatChange };
 }
 
 /**

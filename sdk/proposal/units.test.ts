@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { formatRecordedValue, formatTokenAmount, formatValue, parseValue } from "./units.ts";
+import { changeFormatter, formatRecordedValue, formatTokenAmount, formatValue, parseValue } from "./units.ts";
 
 const usdc = { baseSymbol: "USDC", baseDecimals: 6 };
 const parse = (name: string, kind: Parameters<typeof parseValue>[1], input: unknown) =>
@@ -93,5 +93,21 @@ describe("Parameter values in human units", () => {
     expect(formatRecordedValue("rebalance.bandBps", "300", registry)).toBe("3%");
     expect(formatRecordedValue("weight.DOGE", "400", registry)).toBe("400");
     expect(formatRecordedValue("rebalance.bandBps", "-1", registry)).toBe("-1");
+  });
+
+  it("writes an impact report's changes in their parameters' units, one it does not know as the registry's value", () => {
+    const format = changeFormatter(
+      [
+        { name: "rebalance.bandBps", kind: "bps" },
+        { name: "rebalance.minIntervalSec", kind: "seconds" },
+        { name: "caps.depositCap", kind: "amount" },
+      ],
+      usdc,
+    );
+    expect(format("rebalance.bandBps", 400)).toBe("4%");
+    expect(format("rebalance.minIntervalSec", 43_200)).toBe("12h");
+    expect(format("caps.depositCap", 12_000_000_000_000)).toBe("12_000_000 USDC");
+    expect(format("weight.WETH", 4_000)).toBe("4000");
+    expect(format("hedge.enabled", true)).toBe("true");
   });
 });

@@ -189,3 +189,20 @@ export function formatTokenAmount(wei: bigint, token: TokenUnits, fractionDigits
   const fraction = digits > 0 ? `.${(rounded % unit).toString().padStart(digits, "0")}` : "";
   return `${wei < 0n && rounded > 0n ? "-" : ""}${whole}${fraction} ${token.symbol}`;
 }
+
+/**
+ * How an impact report writes a change's new value (the registry's number): in its parameter's unit as `parameters`
+ * know its kind ("4%", "12h", "1_000_000 USDC"); a parameter they do not know, or a flag, as the registry's value.
+ */
+export function changeFormatter(
+  parameters: readonly { name: string; kind: ParameterKind }[],
+  context: UnitContext,
+): (name: string, value: number | boolean) => string {
+  const kinds = new Map(parameters.map((p) => [p.name, p.kind]));
+  return (name, value) => {
+    const kind = kinds.get(name);
+    return kind === undefined || typeof value === "boolean" || !Number.isInteger(value)
+      ? String(value)
+      : formatValue(name, kind, BigInt(value), context);
+  };
+}

@@ -217,12 +217,15 @@ describe("npm start: the local stack", () => {
     expect((await cli("execute", id!)).stdout).toContain(`executed ${id}; state Executed`);
     expect(await vaultMaxDeposit()).toBeGreaterThan(0n);
     // Executed, it has nothing left to check or dry-run; its impact as submitted is still reproduced.
-    expect((await cli("simulate", id!)).stdout).toMatch(
+    const asSubmitted = (await cli("simulate", id!)).stdout;
+    expect(asSubmitted).toMatch(
       new RegExp(
         `^proposal ${id} is Executed: its changes are on chain, so there is nothing left to check or dry-run\\. ` +
           "Its impact as submitted, from block \\d+: the report its description cites\\.\n",
       ),
     );
+    // Its changes in their units, as the registry's kinds say (60%, not 6000).
+    expect(asSubmitted).toContain("Changes: `hedge.ratioBps` → 60%");
     expect(await registryValue("hedge.ratioBps")).toBe(6_000n);
     await expect(cli("execute", id!)).rejects.toMatchObject({ code: 2 });
 
