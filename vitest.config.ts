@@ -26,6 +26,7 @@ export default defineConfig({
             "sim/**/*.test.ts",
             "parameters/**/*.test.ts",
             "sdk/**/*.test.ts",
+            "networks/**/*.test.ts",
             "scripts/**/*.test.ts",
             "web/src/**/*.test.ts",
           ],

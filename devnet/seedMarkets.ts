@@ -1,5 +1,5 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
-import { encodeAbiParameters, keccak256, maxUint256, parseUnits, type Address, type Hex } from "viem";
+import { maxUint256, parseUnits, type Address, type Hex } from "viem";
 import { devnetLiquidity, devnetLltv, devnetPoolFee } from "./constants.ts";
 import { nonfungiblePositionManagerAbi } from "../sdk/abis/uniswap.ts";
 import { sqrtPriceX96FromUsd } from "../sdk/uniswap/sqrtPriceX96.ts";
@@ -11,21 +11,8 @@ const maxTick = Math.floor(887_272 / tickSpacing) * tickSpacing;
 
 type Token = { address: Address; symbol: "USDC" | "WETH" | "WBTC"; decimals: number; feed: Address };
 
-/** Morpho Blue's market id: keccak256 of the ABI-encoded MarketParams. */
-export function morphoMarketId(params: {
-  loanToken: Address;
-  collateralToken: Address;
-  oracle: Address;
-  irm: Address;
-  lltv: bigint;
-}): Hex {
-  return keccak256(
-    encodeAbiParameters(
-      [{ type: "address" }, { type: "address" }, { type: "address" }, { type: "address" }, { type: "uint256" }],
-      [params.loanToken, params.collateralToken, params.oracle, params.irm, params.lltv],
-    ),
-  );
-}
+/** Morpho Blue's market id: keccak256 of the ABI-encoded MarketParams (one home: networks/compute.ts). */
+export { morphoMarketId } from "../networks/compute.ts";
 
 /**
  * Creates the devnet's Uniswap V3 pools at the feeds' prices with full-range liquidity, and supplies the Morpho
