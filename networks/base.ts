@@ -51,8 +51,7 @@ export const base: AddressBook = {
       symbol: "cbBTC",
       address: "0xcbB7C0000aB88B473b1f5aFd9ef808440eed33Bf",
       decimals: 8,
-      source:
-        "karpatkey/defi-kit sdk/src/protocols/morpho/markets/_ethInfo.ts (USDC / cbBTC); Base's cbBTC/USDC market below recomputes with it",
+      source: `${morphoMarkets} (USDC / cbBTC collateralToken)`,
       feed: {
         address: "0x07DA0E54543a844a80ABE69c8A12F22B3aA59f9D",
         pair: "cbBTC / USD",
@@ -112,7 +111,7 @@ export const base: AddressBook = {
         oracle: "0xFEa2D58cEfCb9fcb597723c6bAE66fFE4193aFE4",
         irm: "0x46415998764C29aB2a25CbeA6254146D50D22687",
         lltv: "860000000000000000",
-        source: "Henri-Guillet/Looping frontend/constants/index.js (marketIdWethUsdc, marketParamsWethUsdc)",
+        source: `${morphoMarkets} (USDC / WETH, 86%); also Henri-Guillet/Looping frontend/constants/index.js (marketParamsWethUsdc)`,
       },
       {
         collateral: "cbBTC",
@@ -122,8 +121,7 @@ export const base: AddressBook = {
         oracle: "0x663BECd10daE6C4A3Dcd89F1d76c1174199639B9",
         irm: "0x46415998764C29aB2a25CbeA6254146D50D22687",
         lltv: "860000000000000000",
-        source:
-          "cbBTC/USDC 86% as public Base integrations list it (oracle 0x663BECd1…, id 0x9103c3b4…); the id recomputes from these parameters",
+        source: `${morphoMarkets} (USDC / cbBTC, 86%)`,
       },
     ],
   },

@@ -106,7 +106,7 @@ export const mainnet: AddressBook = {
         irm: "0x870aC11D48B15DB9a138Cf899d20F13F79Ba00BC",
         lltv: "860000000000000000",
         source:
-          "oracle, irm, tokens: defisaver/defisaver-positions-sdk src/markets/morphoBlue/index.ts (MORPHO_BLUE_ETH_USDC, the 91.5% market on the same oracle); id: Morpho's WETH/USDC 86% market as public integrations list it ('WETH - USDC 86%'), recomputed from these parameters",
+          "karpatkey/defi-kit sdk/src/protocols/morpho/markets/_ethInfo.ts (USDC / WETH, 86%); oracle also in defisaver/defisaver-positions-sdk src/markets/morphoBlue/index.ts (its 91.5% market)",
       },
       {
         collateral: "WBTC",
