@@ -86,6 +86,22 @@ export function parseOptionsOf(command: Command): ParseArgsConfig["options"] {
   );
 }
 
+/**
+ * The command `words` call (`proposal check …`, `delegate …`) in `commands`: whether the first word is a group of
+ * commands, the command named (undefined when none is), and how many words named it (the rest are its arguments).
+ */
+export function findCommand(
+  commands: readonly Command[],
+  words: readonly (string | undefined)[],
+): { grouped: boolean; command: Command | undefined; named: 1 | 2 } {
+  const [first, second] = words;
+  const grouped = commands.some((c) => c.group !== undefined && c.group === first);
+  const command = grouped
+    ? commands.find((c) => c.group === first && c.name === second)
+    : commands.find((c) => c.group === undefined && c.name === first);
+  return { grouped, command, named: grouped ? 2 : 1 };
+}
+
 /** One usage line of `command`. */
 export function usageLine(command: Command): string {
   const flags = command.options.map((name) => {

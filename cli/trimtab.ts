@@ -7,7 +7,7 @@
  * an unreadable file or a refusal (the chain would refuse the transaction, or did).
  */
 import { parseArgs } from "node:util";
-import { commandHelp, parseOptionsOf, usageLine, type OptionValues } from "./command.ts";
+import { commandHelp, findCommand, parseOptionsOf, usageLine, type OptionValues } from "./command.ts";
 import { commands } from "./commandTable.ts";
 import { GovernanceError } from "../sdk/governance/errors.ts";
 import { stackAbi } from "../sdk/proposal/abis.ts";
@@ -47,20 +47,17 @@ async function main(argv: string[]): Promise<number> {
   const help = flagged || unflagged[0] === "help";
   const words = unflagged[0] === "help" ? unflagged.slice(1) : unflagged;
   const [first, second] = words;
-  const grouped = commands.some((c) => c.group !== undefined && c.group === first);
+  const { grouped, command, named } = findCommand(commands, words);
   if (first === undefined || (grouped && second === undefined)) {
     if (help) console.log(usage);
     else console.error(first === undefined ? usage : `missing a ${first} command\n${usage}`);
     return help ? 0 : 2;
   }
-  const command = grouped
-    ? commands.find((c) => c.group === first && c.name === second)
-    : commands.find((c) => c.group === undefined && c.name === first);
   if (!command) {
     console.error(`unknown command "${(grouped ? [first, second] : [first]).filter(Boolean).join(" ")}"\n${usage}`);
     return 2;
   }
-  const rest = words.slice(grouped ? 2 : 1);
+  const rest = words.slice(named);
   if (help) {
     console.log(commandHelp(command));
     return 0;

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import MarkdownIt from "markdown-it";
-import type { Command } from "../cli/command.ts";
+import { findCommand, type Command } from "../cli/command.ts";
 import { parameterCatalog, vaultAssetParameters } from "../parameters/catalog.ts";
 import { parseProposal } from "../sdk/proposal/proposalFile.ts";
 import { parseValue } from "../sdk/proposal/units.ts";
@@ -182,11 +182,7 @@ export function shellCommands(code: string): string[][] {
 
 /** What is wrong with `trimtab <args>` against the CLI's command table, or undefined when it is a real call. */
 export function trimtabProblem(commands: readonly Command[], args: readonly string[]): string | undefined {
-  const [first, second] = args;
-  const grouped = commands.some((c) => c.group !== undefined && c.group === first);
-  const command = grouped
-    ? commands.find((c) => c.group === first && c.name === second)
-    : commands.find((c) => c.group === undefined && c.name === first);
+  const { command, named } = findCommand(commands, args);
   const shown = `trimtab ${args.join(" ")}`;
   if (!command) return `${shown}: no such command`;
   const known = new Set<string>([...command.options, "help"]);
@@ -194,9 +190,7 @@ export function trimtabProblem(commands: readonly Command[], args: readonly stri
     .filter((word) => word.startsWith("--"))
     .map((word) => word.slice(2).split("=")[0]!)
     .filter((name) => !known.has(name));
-  return unknown.length
-    ? `${shown}: ${grouped ? `${first} ${second}` : first} takes no --${unknown.join(", --")}`
-    : undefined;
+  return unknown.length ? `${shown}: ${args.slice(0, named).join(" ")} takes no --${unknown.join(", --")}` : undefined;
 }
 
 /** The `trimtab` arguments a shell command runs (`trimtab …`, `npm run trimtab -- …`), or undefined. */
