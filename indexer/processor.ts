@@ -224,23 +224,14 @@ function blockTriggersAt(
   return { first, last };
 }
 
-/** The blocks of `from`..`to` at which some block handler runs, ascending. */
+/** The blocks of `from`..`to` at which some block handler runs (as {@link blockHandlerRunsAt} says), ascending. */
 export function blockHandlerBlocks(sources: readonly DataSource[], from: bigint, to: bigint): bigint[] {
-  const numbers = new Set<bigint>();
-  for (const ds of sources) {
-    for (const { filter } of ds.blockHandlers) {
-      const start = BigInt(ds.startBlock);
-      if (filter.kind === "once") {
-        if (start >= from && start <= to) numbers.add(start);
-        continue;
-      }
-      const step = filter.kind === "polling" ? BigInt(filter.every) : 1n;
-      let n = from > start ? from : start;
-      if (filter.kind === "polling" && (n - start) % step !== 0n) n += step - ((n - start) % step);
-      for (; n <= to; n += step) numbers.add(n);
-    }
-  }
-  return [...numbers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const handlers = sources.flatMap((ds) => ds.blockHandlers.map(({ filter }) => ({ filter, start: ds.startBlock })));
+  const numbers: bigint[] = [];
+  if (handlers.length === 0) return numbers;
+  for (let n = from; n <= to; n++)
+    if (handlers.some(({ filter, start }) => blockHandlerRunsAt(filter, n, start))) numbers.push(n);
+  return numbers;
 }
 
 /** Whether a failed `eth_getLogs` asked for too much: the response is too large, or the node caps the results. */
