@@ -11,9 +11,6 @@ const maxTick = Math.floor(887_272 / tickSpacing) * tickSpacing;
 
 type Token = { address: Address; symbol: "USDC" | "WETH" | "WBTC"; decimals: number; feed: Address };
 
-/** Morpho Blue's market id: keccak256 of the ABI-encoded MarketParams (one home: networks/compute.ts). */
-export { morphoMarketId } from "../networks/compute.ts";
-
 /**
  * Creates the devnet's Uniswap V3 pools at the feeds' prices with full-range liquidity, and supplies the Morpho
  * Blue markets, all from account 0 (the devnet operator, which mints from the token faucets).

@@ -5,7 +5,7 @@ import { deployDevnet, type DevnetRecord } from "../../devnet/protocols.ts";
 import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
 import { priceFromSqrtPriceX96 } from "../../sdk/uniswap/sqrtPriceX96.ts";
 import { devnetPoolFee } from "../../devnet/constants.ts";
-import { morphoMarketId } from "../../devnet/seedMarkets.ts";
+import { morphoMarketId } from "../../networks/compute.ts";
 import { readFile } from "node:fs/promises";
 import { renderUniswapAbis, uniswapAbisFile } from "../../scripts/codegen/uniswapAbis.ts";
 import type { Connection } from "../helpers/governance.ts";
