@@ -56,7 +56,23 @@ export default defineConfig({
   },
   networks: {
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
-    // A real chain: values come from the environment or Hardhat's keystore, read only when this network is used.
+    // Real chains: values come from the environment or Hardhat's keystore (`npx hardhat keystore set <NAME>`), read
+    // only when the network is used, so nothing is required for tests. `npm run deploy -- --network <name>` deploys
+    // with the address book of networks/<name>.ts.
+    mainnet: {
+      type: "http",
+      chainType: "l1",
+      chainId: 1,
+      url: configVariable("MAINNET_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    base: {
+      type: "http",
+      chainType: "op",
+      chainId: 8453,
+      url: configVariable("BASE_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
     sepolia: {
       type: "http",
       chainType: "l1",

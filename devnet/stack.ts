@@ -1,21 +1,45 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
-import { custom, getAddress, type Address } from "viem";
-import { encodeDefinition, parameterCatalog, parameterKey, vaultAssetParameters } from "../parameters/index.ts";
-import { deployGovernanceCore, type GovernanceParameters } from "../ignition/deploy.ts";
-import { writeDeploymentRecord, type DeploymentRecord } from "../sdk/deployment.ts";
-import { devnetHeartbeats, devnetWeights } from "./constants.ts";
+import { custom, type Address } from "viem";
+import { parameterKey } from "../parameters/index.ts";
+import type { deployGovernanceCore, GovernanceParameters } from "../ignition/deploy.ts";
+import { planPlatform, type DeployParameters } from "../ignition/plan.ts";
+import { deployPlatform } from "../ignition/platform.ts";
+import { devnetAddressBook } from "../networks/devnet.ts";
+import { writeDeploymentRecord, type DeploymentRecord, type DevnetRecord } from "../sdk/deployment.ts";
+import { devnetWeights } from "./constants.ts";
 import { deployDevnet } from "./protocols.ts";
 import { repostDevnetFeeds } from "./time.ts";
 import { passProposal } from "./passProposal.ts";
 import { action } from "../sdk/proposalArgs.ts";
-import CollateralManagerModule from "../ignition/modules/CollateralManager.ts";
-import HedgeModuleModule from "../ignition/modules/HedgeModule.ts";
-import VaultModule from "../ignition/modules/Vault.ts";
 
 /**
- * The whole Trimtab stack on a local chain: the devnet protocols, the governance core whose registry holds the
- * vault's asset parameters, and the vault. Writes deployments/<network>.json when `deploymentsDir` is given, with
- * `rpcUrl` (the node's JSON-RPC) when given.
+ * What the devnet deploys the platform with, beyond its address book: its weights, and the hedge on WETH against
+ * USDC (a market the book, like a real network's, does not list).
+ */
+export function devnetDeployParameters(devnet: DevnetRecord, governance?: GovernanceParameters): DeployParameters {
+  const { parameterDefinitions: _ignored, ...rest } = governance ?? {};
+  return {
+    governance: rest,
+    parameters: Object.fromEntries(Object.entries(devnetWeights).map(([symbol, bps]) => [`weight.${symbol}`, bps])),
+    collateralAsset: "WETH",
+    hedge: {
+      asset: "WETH",
+      market: {
+        loanToken: devnet.tokens.WETH.address,
+        collateralToken: devnet.tokens.USDC.address,
+        oracle: devnet.morpho.oracles.USDC_WETH,
+        irm: devnet.morpho.irm,
+        lltv: BigInt(devnet.morpho.lltv),
+      },
+      source: "devnet record: morpho.oracles.USDC_WETH",
+    },
+  };
+}
+
+/**
+ * The whole Trimtab stack on a local chain: the devnet protocols, then the platform deployed from the devnet's
+ * address book as on any network (ignition/platform.ts), then the modules enabled by a proposal. Writes
+ * deployments/<network>.json when `deploymentsDir` is given, with `rpcUrl` (the node's JSON-RPC) when given.
  */
 export async function deployStack<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
@@ -28,90 +52,26 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
   },
 ) {
   const devnet = await deployDevnet(connection, { deploymentId: options.deploymentId });
-  const { tokens, uniswap } = devnet.record;
-  const assets = vaultAssetParameters([
-    { symbol: "USDC", feed: tokens.USDC.feed, heartbeatSec: devnetHeartbeats.USDC, weightBps: devnetWeights.USDC },
-    ...(["WETH", "WBTC"] as const).map((symbol) => ({
-      symbol,
-      feed: tokens[symbol].feed,
-      heartbeatSec: devnetHeartbeats[symbol],
-      weightBps: devnetWeights[symbol],
-      poolFee: uniswap.poolFee,
-    })),
-  ]);
-  const governance = await deployGovernanceCore(connection, {
-    network: options.network,
+  const chainId = await (await connection.viem.getPublicClient()).getChainId();
+  const book = devnetAddressBook({ network: options.network, chainId, devnet: devnet.record });
+  const plan = planPlatform(book, devnetDeployParameters(devnet.record, options.governance), "devnet");
+  const platform = await deployPlatform(connection, plan, {
+    deploymentsDir: options.deploymentsDir,
     deploymentId: options.deploymentId,
-    parameters: {
-      ...options.governance,
-      parameterDefinitions: [...parameterCatalog, ...assets].map(encodeDefinition),
-    },
   });
-  const { vault } = await connection.ignition.deploy(VaultModule, {
-    displayUi: false,
-    deploymentId: options.deploymentId,
-    parameters: {
-      Vault: {
-        baseToken: tokens.USDC.address,
-        riskTokens: [tokens.WETH.address, tokens.WBTC.address],
-        registry: governance.registry.address,
-        treasury: governance.timelock.address,
-        swapRouter: uniswap.swapRouter,
-        uniswapFactory: uniswap.factory,
-      },
-    },
-  });
-  const { morpho } = devnet.record;
-  const { collateralManager } = await connection.ignition.deploy(CollateralManagerModule, {
-    displayUi: false,
-    deploymentId: options.deploymentId,
-    parameters: {
-      CollateralManager: {
-        vault: vault.address,
-        morpho: morpho.morpho,
-        loanToken: tokens.USDC.address,
-        collateralToken: tokens.WETH.address,
-        oracle: morpho.oracles.WETH_USDC,
-        irm: morpho.irm,
-        lltv: BigInt(morpho.lltv),
-        swapRouter: uniswap.swapRouter,
-        uniswapFactory: uniswap.factory,
-      },
-    },
-  });
-  const { hedgeModule } = await connection.ignition.deploy(HedgeModuleModule, {
-    displayUi: false,
-    deploymentId: options.deploymentId,
-    parameters: {
-      HedgeModule: {
-        vault: vault.address,
-        morpho: morpho.morpho,
-        loanToken: tokens.WETH.address,
-        collateralToken: tokens.USDC.address,
-        oracle: morpho.oracles.USDC_WETH,
-        irm: morpho.irm,
-        lltv: BigInt(morpho.lltv),
-        swapRouter: uniswap.swapRouter,
-        uniswapFactory: uniswap.factory,
-      },
-    },
-  });
-  await enableModules(connection, governance, collateralManager.address, hedgeModule.address);
+  const { collateralManager, hedgeModule } = platform;
+  if (!hedgeModule) throw new Error("the devnet's plan has no hedge module");
+  await enableModules(connection, platform, collateralManager.address, hedgeModule.address);
   await repostDevnetFeeds(custom(connection.provider), devnet.record);
 
   const record: DeploymentRecord = {
-    ...governance.record,
+    ...platform.record,
+    // The devnet's node is local: its URL holds no secret, and tools default to it as it is.
     ...(options.rpcUrl ? { rpcUrl: options.rpcUrl } : {}),
-    contracts: {
-      ...governance.record.contracts,
-      PortfolioVault: getAddress(vault.address) as Address,
-      CollateralManager: getAddress(collateralManager.address) as Address,
-      HedgeModule: getAddress(hedgeModule.address) as Address,
-    },
     devnet: devnet.record,
   };
   const file = options.deploymentsDir ? await writeDeploymentRecord(record, options.deploymentsDir) : undefined;
-  return { ...governance, vault, collateralManager, hedgeModule, devnet, record, file };
+  return { ...platform, hedgeModule, devnet, record, file };
 }
 
 /**

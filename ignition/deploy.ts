@@ -3,6 +3,7 @@ import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { ParameterDefinitionTuple } from "../parameters/index.ts";
 import { defaultDeploymentsDir, findDeploymentRecord, type DeploymentRecord } from "../sdk/deployment.ts";
 import GovernanceModule from "./modules/Governance.ts";
+import GovernanceOnTokenModule from "./modules/GovernanceOnToken.ts";
 
 /** Ignition parameters of the Governance module; durations in seconds, amounts in token wei. */
 export type GovernanceParameters = Partial<{
@@ -25,18 +26,30 @@ export type GovernanceParameters = Partial<{
  * Deploys the governance core with Ignition on `connection` and returns its deployment record (write it with
  * {@link writeDeploymentRecord}). Ignition keeps its own journal, so a re-run on the same chain resumes or is a no-op
  * instead of deploying twice; the record then keeps the first run's start block, read from `deploymentsDir`.
+ * With `token` (an existing ERC20Votes token's address), governs with it instead of deploying TRIM.
  */
 export async function deployGovernanceCore<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
-  options: { network: string; parameters?: GovernanceParameters; deploymentsDir?: string; deploymentId?: string },
+  options: {
+    network: string;
+    parameters?: GovernanceParameters;
+    token?: Address;
+    deploymentsDir?: string;
+    deploymentId?: string;
+  },
 ) {
   const publicClient = await connection.viem.getPublicClient();
   const startBlock = Number(await publicClient.getBlockNumber());
-  const deployed = await connection.ignition.deploy(GovernanceModule, {
-    parameters: { Governance: options.parameters ?? {} },
-    deploymentId: options.deploymentId,
-    displayUi: false,
-  });
+  const common = { deploymentId: options.deploymentId, displayUi: false };
+  const deployed = options.token
+    ? await connection.ignition.deploy(GovernanceOnTokenModule, {
+        ...common,
+        parameters: { GovernanceOnToken: { ...options.parameters, token: options.token } },
+      })
+    : await connection.ignition.deploy(GovernanceModule, {
+        ...common,
+        parameters: { Governance: options.parameters ?? {} },
+      });
   const chainId = await publicClient.getChainId();
   const previous = await findDeploymentRecord(options.network, options.deploymentsDir);
   // A resumed deployment keeps the block and time of the first one.

@@ -6,6 +6,8 @@ import {
   findDeploymentRecord,
   parseDeploymentRecord,
   readDeploymentRecord,
+  redactRpcUrl,
+  verificationDir,
   writeDeploymentRecord,
   type DeploymentRecord,
 } from "./deployment.ts";
@@ -61,5 +63,29 @@ describe("sdk/deployment: the deployment record, read one way by every reader", 
     const dir = await mkdtemp(path.join(tmpdir(), "trimtab-deployment-"));
     await writeFile(path.join(dir, "test-net.json"), JSON.stringify({ ...record, network: 7 }));
     await expect(findDeploymentRecord("test-net", dir)).rejects.toThrow("(network must be a name)");
+  });
+
+  it("records an RPC URL without its secrets: credentials, query and key-like path segments", () => {
+    expect(redactRpcUrl("http://127.0.0.1:8545")).toBe("http://127.0.0.1:8545");
+    expect(redactRpcUrl("https://mainnet.base.org/")).toBe("https://mainnet.base.org/");
+    expect(redactRpcUrl("https://mainnet.infura.io/v3/9aa3d95b3bc440fa88ea12eaa4456161")).toBe(
+      "https://mainnet.infura.io/v3/redacted",
+    );
+    expect(redactRpcUrl("https://eth-mainnet.g.alchemy.com/v2/Xy_z-0123456789abcdef")).toBe(
+      "https://eth-mainnet.g.alchemy.com/v2/redacted",
+    );
+    expect(redactRpcUrl("https://user:hunter2@rpc.example.org/eth?apikey=secret#x")).toBe(
+      "https://redacted@rpc.example.org/eth",
+    );
+    expect(() => redactRpcUrl("not a url")).toThrow('RPC URL "not a url" is not a URL');
+  });
+
+  it("keeps the vault's libraries and the verification folder, refusing a library that is not an address", () => {
+    const full = { ...record, libraries: { ExitPlanLib: address(9) }, verification: "test-net.verify" };
+    expect(parseDeploymentRecord("r.json", JSON.stringify(full))).toEqual(full);
+    expect(() =>
+      parseDeploymentRecord("r.json", JSON.stringify({ ...record, libraries: { ExitPlanLib: "0x12" } })),
+    ).toThrow("(libraries.ExitPlanLib must be an address)");
+    expect(verificationDir("base", "/d")).toBe(path.join("/d", "base.verify"));
   });
 });

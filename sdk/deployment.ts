@@ -15,8 +15,8 @@ export type DeploymentRecord = {
   startBlock: number;
   deployedAt: string;
   /**
-   * The JSON-RPC the stack was deployed through, for tools to default to: local chains only (a provider's URL may
-   * hold a key, so a public chain's record names none).
+   * The JSON-RPC the stack was deployed through, for tools to default to, without its secrets: credentials, query
+   * and key-like path segments are replaced by `redacted` (see {@link redactRpcUrl}).
    */
   rpcUrl?: string;
   contracts: {
@@ -28,6 +28,10 @@ export type DeploymentRecord = {
     CollateralManager?: Address;
     HedgeModule?: Address;
   };
+  /** The vault's linked libraries (VaultSettingsLib, ViewPricesLib, RebalancePlanLib, ExitPlanLib), when deployed. */
+  libraries?: Record<string, Address>;
+  /** Where each contract's verification input lives, relative to the record (deployments/<network>.verify). */
+  verification?: string;
   /** On local chains only: the stand-in tokens, feeds, Uniswap V3 and Morpho Blue deployments. */
   devnet?: DevnetRecord;
 };
@@ -81,7 +85,47 @@ export function parseDeploymentRecord(source: string, text: string): DeploymentR
   for (const name of optionalContracts)
     if (contracts![name] !== undefined && (typeof contracts![name] !== "string" || !isAddress(contracts![name])))
       refuse(`contracts.${name}`, "an address when present");
+  const libraries = record!.libraries as Record<string, unknown> | undefined;
+  if (libraries !== undefined) {
+    if (typeof libraries !== "object" || libraries === null) refuse("libraries", "an object of addresses when present");
+    for (const [name, address] of Object.entries(libraries!))
+      if (typeof address !== "string" || !isAddress(address)) refuse(`libraries.${name}`, "an address");
+  }
   return record as DeploymentRecord;
+}
+
+/** What stands in for a secret in a recorded RPC URL. */
+export const redactedSecret = "redacted";
+
+/**
+ * An RPC URL without its secrets, fit for a record: the user and password, the query, and every path segment that
+ * looks like a key (16 or more letters, digits, `-` or `_`, holding a digit: Infura's `/v3/<id>`, Alchemy's
+ * `/v2/<key>`, QuickNode's token) become `redacted`. A URL without secrets comes back as it was.
+ * @example redactRpcUrl("https://eth-mainnet.g.alchemy.com/v2/abcd1234abcd1234abcd") // "https://eth-mainnet.g.alchemy.com/v2/redacted"
+ */
+export function redactRpcUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`RPC URL "${url}" is not a URL`);
+  }
+  if (parsed.username || parsed.password) {
+    parsed.username = redactedSecret;
+    parsed.password = "";
+  }
+  if (parsed.search) parsed.search = "";
+  parsed.hash = "";
+  parsed.pathname = parsed.pathname
+    .split("/")
+    .map((segment) => (/^[\w-]{16,}$/.test(segment) && /\d/.test(segment) ? redactedSecret : segment))
+    .join("/");
+  return parsed.toString().replace(/\/$/, url.endsWith("/") ? "/" : "");
+}
+
+/** The directory of a network's verification inputs: deployments/<network>.verify. */
+export function verificationDir(network: string, dir: string = defaultDeploymentsDir): string {
+  return deploymentPath(network, dir).replace(/\.json$/, ".verify");
 }
 
 /**

@@ -1,8 +1,24 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 import { keccak256, toHex, zeroAddress, type Hex } from "viem";
 import { encodeDefinition, parameterCatalog } from "../../parameters/index.ts";
 
 const dayS = 86_400n;
+
+/** The Governance modules' defaults (durations in seconds, amounts in token wei); the deployer is the default recipient. */
+export const governanceDefaults = {
+  tokenSupply: 10_000_000n * 10n ** 18n,
+  timelockMinDelaySeconds: 2n * dayS,
+  votingDelaySeconds: dayS,
+  votingPeriodSeconds: 3n * dayS,
+  proposalThreshold: 10_000n * 10n ** 18n,
+  quorumNumerator: 4n,
+  lateQuorumExtensionSeconds: dayS,
+  proposalGuardian: zeroAddress,
+  proposalGuardianTermSeconds: 365n * dayS,
+  registryGuardian: zeroAddress,
+  registryGuardianExpiresAt: 0n,
+} as const;
 const role = (name: string): Hex => keccak256(toHex(name));
 
 /** TimelockController role identifiers. */
@@ -28,15 +44,23 @@ export const timelockRoles = {
  * default: the catalog in parameters/catalog.ts).
  */
 export default buildModule("Governance", (m) => {
-  const deployer = m.getAccount(0);
-
   const token = m.contract("TrimtabToken", [
-    m.getParameter("tokenRecipient", deployer),
-    m.getParameter("tokenSupply", 10_000_000n * 10n ** 18n),
+    m.getParameter("tokenRecipient", m.getAccount(0)),
+    m.getParameter("tokenSupply", governanceDefaults.tokenSupply),
   ]);
+  return { token, ...governanceCore(m, token) };
+});
+
+/**
+ * The timelock, governor and registry over `token` (deployed by this module or an existing votes token), and the
+ * timelock's roles: what the Governance and GovernanceOnToken modules share.
+ */
+export function governanceCore(m: IgnitionModuleBuilder, token: ContractFuture<string>) {
+  const deployer = m.getAccount(0);
+  const d = governanceDefaults;
 
   const timelock = m.contract("TimelockController", [
-    m.getParameter("timelockMinDelaySeconds", 2n * dayS),
+    m.getParameter("timelockMinDelaySeconds", d.timelockMinDelaySeconds),
     [],
     [],
     deployer,
@@ -46,20 +70,20 @@ export default buildModule("Governance", (m) => {
     token,
     timelock,
     {
-      votingDelaySeconds: m.getParameter("votingDelaySeconds", dayS),
-      votingPeriodSeconds: m.getParameter("votingPeriodSeconds", 3n * dayS),
-      proposalThreshold: m.getParameter("proposalThreshold", 10_000n * 10n ** 18n),
-      quorumNumerator: m.getParameter("quorumNumerator", 4n),
-      lateQuorumExtensionSeconds: m.getParameter("lateQuorumExtensionSeconds", dayS),
-      proposalGuardian: m.getParameter("proposalGuardian", zeroAddress),
-      proposalGuardianTermSeconds: m.getParameter("proposalGuardianTermSeconds", 365n * dayS),
+      votingDelaySeconds: m.getParameter("votingDelaySeconds", d.votingDelaySeconds),
+      votingPeriodSeconds: m.getParameter("votingPeriodSeconds", d.votingPeriodSeconds),
+      proposalThreshold: m.getParameter("proposalThreshold", d.proposalThreshold),
+      quorumNumerator: m.getParameter("quorumNumerator", d.quorumNumerator),
+      lateQuorumExtensionSeconds: m.getParameter("lateQuorumExtensionSeconds", d.lateQuorumExtensionSeconds),
+      proposalGuardian: m.getParameter<string>("proposalGuardian", d.proposalGuardian),
+      proposalGuardianTermSeconds: m.getParameter("proposalGuardianTermSeconds", d.proposalGuardianTermSeconds),
     },
   ]);
 
   const registry = m.contract("ParameterRegistry", [
     timelock,
-    m.getParameter("registryGuardian", zeroAddress),
-    m.getParameter("registryGuardianExpiresAt", 0n),
+    m.getParameter<string>("registryGuardian", d.registryGuardian),
+    m.getParameter("registryGuardianExpiresAt", d.registryGuardianExpiresAt),
     m.getParameter("parameterDefinitions", parameterCatalog.map(encodeDefinition)),
   ]);
 
@@ -71,5 +95,5 @@ export default buildModule("Governance", (m) => {
     after: grants,
   });
 
-  return { token, timelock, governor, registry };
-});
+  return { timelock, governor, registry };
+}

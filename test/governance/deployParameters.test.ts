@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readGovernanceParameters } from "../../scripts/deploy.ts";
+import { readDeployParameters } from "../../scripts/deploy.ts";
 
 async function file(content: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "trimtab-params-"));
@@ -16,9 +16,8 @@ describe("deployment parameters file", () => {
     const f = await file(
       JSON.stringify({ registryGuardian: "0x5FbDB2315678afecb367f032d93F642f64180aa3", votingPeriodSeconds: "604800" }),
     );
-    expect(await readGovernanceParameters(f)).toEqual({
-      registryGuardian: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-      votingPeriodSeconds: 604_800n,
+    expect(await readDeployParameters(f)).toEqual({
+      governance: { registryGuardian: "0x5FbDB2315678afecb367f032d93F642f64180aa3", votingPeriodSeconds: 604_800n },
     });
   });
 
@@ -30,6 +29,6 @@ describe("deployment parameters file", () => {
     ["[1]", /sepolia.json: expected a JSON object/],
     ["{", /sepolia.json: .*JSON/],
   ])("refuses %s with an error naming the file and key", async (content, message) => {
-    await expect(readGovernanceParameters(await file(content))).rejects.toThrow(message);
+    await expect(readDeployParameters(await file(content))).rejects.toThrow(message);
   });
 });

@@ -1,0 +1,97 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { base, mainnet } from "../../networks/index.ts";
+import { readDeployParameters } from "../../ignition/parametersFile.ts";
+import { planPlatform } from "../../ignition/plan.ts";
+import { parameterCatalog } from "../../parameters/index.ts";
+
+async function parametersFile(content: unknown): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "trimtab-deploy-"));
+  const file = path.join(dir, "mainnet.json");
+  await writeFile(file, JSON.stringify(content));
+  return file;
+}
+
+describe("the plan of a whole-platform deployment", () => {
+  it("deploys every contract on mainnet's book, with the catalog and every asset's parameters in the registry", () => {
+    const plan = planPlatform(mainnet);
+    expect(plan.errors).toEqual([]);
+    expect(plan.contracts.map((c) => c.name)).toEqual([
+      "TrimtabToken",
+      "TimelockController",
+      "TrimtabGovernor",
+      "ParameterRegistry",
+      "VaultSettingsLib",
+      "ViewPricesLib",
+      "RebalancePlanLib",
+      "ExitPlanLib",
+      "PortfolioVault",
+      "CollateralManager",
+    ]);
+    const names = plan.parameters.map((p) => p.name);
+    expect(names.slice(0, parameterCatalog.length)).toEqual(parameterCatalog.map((p) => p.name));
+    for (const asset of [mainnet.baseAsset, ...mainnet.riskAssets]) {
+      const value = (name: string) => plan.parameters.find((p) => p.name === `${name}.${asset.symbol}`)?.value;
+      expect(value("feed")).toBe(BigInt(asset.feed.address));
+      expect(value("heartbeat")).toBe(BigInt(asset.feed.heartbeatSec!));
+    }
+    expect(plan.parameters.find((p) => p.name === "poolFee.WETH")?.value).toBe(
+      BigInt(mainnet.uniswap.pools.find((p) => p.tokens.includes("WETH"))!.fee),
+    );
+    // Every address it uses names its source.
+    for (const a of plan.addresses) expect(a.source, a.role).not.toBe("");
+    expect(plan.addresses.map((a) => a.address)).toContain(mainnet.morpho.markets[0]!.oracle);
+    expect(plan.warnings).toEqual([expect.stringMatching(/no hedge market.*hedge module is not deployed/)]);
+  });
+
+  it("refuses Base's book: its router is SwapRouter02, which the vault cannot trade through", () => {
+    const plan = planPlatform(base);
+    expect(plan.errors).toEqual([
+      expect.stringMatching(/uniswap\.swapRouter is SwapRouter02; the vault needs SwapRouter .*refused/),
+    ]);
+    expect(plan.warnings).toContainEqual(expect.stringMatching(/uniswap\.swapRouter\.interface: SwapRouter02/));
+  });
+
+  it("takes registry values from the parameters file, and governs with an existing votes token when given one", async () => {
+    const token = "0x9f8F72aA9304c8B593d555F12eF6589cC3A579A2";
+    const file = await parametersFile({
+      token,
+      registryGuardian: "0x000000000000000000000000000000000000dEaD",
+      registryGuardianExpiresAt: "1798761600",
+      parameters: { "rebalance.bandBps": "400", "weight.USDC": "5000", "weight.WETH": "3000", "weight.WBTC": "2000" },
+    });
+    const plan = planPlatform(mainnet, await readDeployParameters(file), file);
+    expect(plan.parameters.find((p) => p.name === "rebalance.bandBps")?.value).toBe(400n);
+    expect(plan.parameters.find((p) => p.name === "weight.USDC")?.value).toBe(5_000n);
+    expect(plan.overridden).toEqual(["rebalance.bandBps", "weight.USDC", "weight.WETH", "weight.WBTC"]);
+    expect(plan.token).toBe(token);
+    expect(plan.contracts.map((c) => c.name)).not.toContain("TrimtabToken");
+    expect(plan.contracts.find((c) => c.name === "TrimtabGovernor")?.args[0]).toBe(token);
+  });
+
+  it.each([
+    [
+      { parameters: { "rebalance.bandBps": "50" } },
+      /mainnet\.json: parameters\.rebalance\.bandBps is 50, below its minimum 100/,
+    ],
+    [{ parameters: { "fees.managementBps": "900" } }, /parameters\.fees\.managementBps is 900, above its maximum 500/],
+    [{ parameters: { "pause.deposits": "2" } }, /parameters\.pause\.deposits is 2; a flag is 0 or 1/],
+    [
+      { parameters: { "weight.DOGE": "1" } },
+      /parameters\.weight\.DOGE is not a registry parameter of mainnet's deployment/,
+    ],
+    [{ parameters: { "weight.USDC": "9000" } }, /weight\.<SYMBOL> values add up to 15000 bps, not 10000/],
+    [
+      { parameters: { "rebalance.bandBps": 400 } },
+      /parameters\.rebalance\.bandBps must be a whole number written as a string/,
+    ],
+    [{ collateralAsset: "DOGE" }, /collateralAsset "DOGE" is not a risk asset of mainnet's book/],
+    [{ registryGuardian: "0x000000000000000000000000000000000000dEaD" }, /registryGuardianExpiresAt is required/],
+    [{ quorum: "4" }, /mainnet\.json: unknown parameter "quorum"/],
+  ])("refuses %j with an error naming the key", async (content, message) => {
+    const file = await parametersFile(content);
+    await expect(async () => planPlatform(mainnet, await readDeployParameters(file), file)).rejects.toThrow(message);
+  });
+});
