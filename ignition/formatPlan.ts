@@ -1,4 +1,5 @@
 import { formatUnits, type Address } from "viem";
+import { governanceDefaults } from "./modules/Governance.ts";
 import type { PlatformPlan } from "./plan.ts";
 import type { GasEstimate } from "./planGas.ts";
 
@@ -14,11 +15,20 @@ export function formatPlan(
   const lines: string[] = [];
   lines.push(`Deployment plan: ${plan.network} (chain ${plan.chainId}), deployer ${options.deployer}`);
   lines.push("", "Addresses used (from the address book unless said otherwise):");
-  for (const a of plan.addresses) lines.push(`  ${a.role.padEnd(44)} ${a.address}  [${a.source}]`);
-  lines.push("", `Governance${plan.token ? ` (over the existing votes token ${plan.token})` : ""}:`);
-  for (const [key, value] of Object.entries(plan.governance))
-    if (key !== "parameterDefinitions") lines.push(`  ${key.padEnd(30)} ${String(value)}`);
-  if (Object.keys(plan.governance).length === 1) lines.push("  (the Governance module's defaults)");
+  for (const a of plan.addresses) lines.push(`  ${a.role.padEnd(52)} ${a.address}  [${a.source}]`);
+  lines.push("", `Governance${plan.token ? ` (over the existing votes token ${plan.token})` : ""}; * set by the file:`);
+  const { parameterDefinitions: _definitions, ...set } = plan.governance;
+  const governance: Record<string, unknown> = {
+    ...(plan.token ? {} : { tokenRecipient: options.deployer, tokenSupply: governanceDefaults.tokenSupply }),
+    ...governanceDefaults,
+    ...set,
+  };
+  if (plan.token) delete governance.tokenSupply;
+  for (const [key, value] of Object.entries(governance)) {
+    const when =
+      key === "registryGuardianExpiresAt" && value !== 0n ? ` (${new Date(Number(value) * 1000).toISOString()})` : "";
+    lines.push(`  ${key in set ? "*" : " "}${key.padEnd(30)} ${String(value)}${when}`);
+  }
   lines.push("", `Registry parameters (${plan.parameters.length}; * set by the parameters file):`);
   for (const p of plan.parameters) {
     const value = p.kind === "address" ? `0x${p.value.toString(16).padStart(40, "0")}` : p.value.toString();

@@ -135,6 +135,7 @@ export async function deployPlatform<ChainTypeT extends ChainType | string>(
       RebalancePlanLib: at("RebalancePlanLib"),
       ExitPlanLib: at("ExitPlanLib"),
     },
+    ...(hedgeModule ? {} : { omitted: { HedgeModule: "no hedge market: the parameters named none" } }),
     ...(verifyDir && options.artifacts ? { verification: `${plan.network}.verify` } : {}),
   };
   return { ...governance, vault, collateralManager, hedgeModule, addresses, record };

@@ -87,5 +87,14 @@ describe("sdk/deployment: the deployment record, read one way by every reader", 
       parseDeploymentRecord("r.json", JSON.stringify({ ...record, libraries: { ExitPlanLib: "0x12" } })),
     ).toThrow("(libraries.ExitPlanLib must be an address)");
     expect(verificationDir("base", "/d")).toBe(path.join("/d", "base.verify"));
+    const { HedgeModule: _hedge, ...noHedge } = { ...record.contracts, HedgeModule: address(7) };
+    const omitted = { ...record, contracts: noHedge, omitted: { HedgeModule: "no hedge market" } };
+    expect(parseDeploymentRecord("r.json", JSON.stringify(omitted))).toEqual(omitted);
+    expect(() =>
+      parseDeploymentRecord("r.json", JSON.stringify({ ...omitted, omitted: { TrimtabToken: "why not" } })),
+    ).toThrow("(omitted.TrimtabToken must be one of PortfolioVault, CollateralManager, HedgeModule)");
+    expect(() =>
+      parseDeploymentRecord("r.json", JSON.stringify({ ...record, omitted: { PortfolioVault: "deployed anyway" } })),
+    ).toThrow("(omitted.PortfolioVault must be absent from contracts)");
   });
 });

@@ -30,6 +30,11 @@ export type DeploymentRecord = {
   };
   /** The vault's linked libraries (VaultSettingsLib, ViewPricesLib, RebalancePlanLib, ExitPlanLib), when deployed. */
   libraries?: Record<string, Address>;
+  /**
+   * The optional contracts this deployment chose not to deploy, each with why (no hedge market on the network):
+   * readers treat them as absent rather than the record as incomplete (the subgraph's data source watches nothing).
+   */
+  omitted?: Partial<Record<(typeof optionalContracts)[number], string>>;
   /** Where each contract's verification input lives, relative to the record (deployments/<network>.verify). */
   verification?: string;
   /** On local chains only: the stand-in tokens, feeds, Uniswap V3 and Morpho Blue deployments. */
@@ -85,6 +90,16 @@ export function parseDeploymentRecord(source: string, text: string): DeploymentR
   for (const name of optionalContracts)
     if (contracts![name] !== undefined && (typeof contracts![name] !== "string" || !isAddress(contracts![name])))
       refuse(`contracts.${name}`, "an address when present");
+  const omitted = record!.omitted as Record<string, unknown> | undefined;
+  if (omitted !== undefined) {
+    if (typeof omitted !== "object" || omitted === null) refuse("omitted", "an object of reasons when present");
+    for (const [name, reason] of Object.entries(omitted!)) {
+      if (!(optionalContracts as readonly string[]).includes(name))
+        refuse(`omitted.${name}`, `one of ${optionalContracts.join(", ")}`);
+      if (typeof reason !== "string") refuse(`omitted.${name}`, "a reason");
+      if (contracts![name] !== undefined) refuse(`omitted.${name}`, "absent from contracts");
+    }
+  }
   const libraries = record!.libraries as Record<string, unknown> | undefined;
   if (libraries !== undefined) {
     if (typeof libraries !== "object" || libraries === null) refuse("libraries", "an object of addresses when present");

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { newest } from "./newest.ts";
 import { parseArgs, promisify } from "node:util";
+import { zeroAddress } from "viem";
 import { defaultDeploymentsDir, parseDeploymentRecord, type DeploymentRecord } from "../../sdk/deployment.ts";
 
 const require = createRequire(import.meta.url);
@@ -69,7 +70,7 @@ export function networksJson(records: DeploymentRecord[]): Record<string, Record
   for (const record of records) {
     const sources: Record<string, object> = {};
     for (const name of subgraphContracts) {
-      const address = (record.contracts as Partial<Record<string, string>>)[name];
+      const address = sourceAddress(record, name);
       if (address) sources[name] = { address, startBlock: record.startBlock };
     }
     networks[record.network] = sources;
@@ -77,11 +78,24 @@ export function networksJson(records: DeploymentRecord[]): Record<string, Record
   return networks;
 }
 
-/** subgraph.yaml with every data source pointed at `record`'s network, addresses and start block. */
+/**
+ * The address of data source `name` on `record`'s network: the contract's, or the zero address (which emits no
+ * event) when the deployment omitted it on purpose (`omitted`, e.g. no hedge market); undefined when it lacks it.
+ */
+function sourceAddress(record: DeploymentRecord, name: SubgraphContract): string | undefined {
+  const address = (record.contracts as Partial<Record<string, string>>)[name];
+  if (address) return address;
+  return name in (record.omitted ?? {}) ? zeroAddress : undefined;
+}
+
+/**
+ * subgraph.yaml with every data source pointed at `record`'s network, addresses and start block (a contract the
+ * deployment omitted on purpose at the zero address: its data source stays, and sees nothing).
+ */
 export function renderManifest(manifest: string, record: DeploymentRecord): string {
   let rendered = manifest;
   for (const name of subgraphContracts) {
-    const address = (record.contracts as Partial<Record<string, string>>)[name];
+    const address = sourceAddress(record, name);
     if (!address) throw new Error(`deployments/${record.network}.json has no ${name}: deploy the whole stack first`);
     const source = new RegExp(
       `(name: ${name}\\n\\s+network: )\\S+(\\n\\s+source:\\n\\s+address: )"0x[0-9a-fA-F]{40}"(\\n\\s+abi: ${name}\\n\\s+startBlock: )\\d+`,

@@ -94,4 +94,17 @@ describe("subgraph manifest", () => {
       "deployments/devnet.json has no HedgeModule",
     );
   });
+
+  it("points the data source of a module the deployment omitted on purpose at the zero address, which emits nothing", async () => {
+    const manifest = await readFile(path.join(subgraphDir, "subgraph.yaml"), "utf8");
+    const { HedgeModule: _omitted, ...contracts } = record.contracts as Record<string, string>;
+    const network = { ...record, contracts, omitted: { HedgeModule: "no hedge market" } } as DeploymentRecord;
+    expect(renderManifest(manifest, network)).toContain(
+      `name: HedgeModule\n    network: devnet\n    source:\n      address: "0x0000000000000000000000000000000000000000"`,
+    );
+    expect(networksJson([network]).devnet?.HedgeModule).toEqual({
+      address: "0x0000000000000000000000000000000000000000",
+      startBlock: 7,
+    });
+  });
 });
