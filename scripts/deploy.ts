@@ -75,6 +75,9 @@ export async function runDeploy<ChainTypeT extends ChainType | string>(
   const log = options.log ?? console.log;
   const plan = planPlatform(options.book, options.parameters, options.parametersSource);
   const publicClient = await connection.viem.getPublicClient();
+  const chainId = await publicClient.getChainId();
+  if (chainId !== plan.chainId)
+    plan.errors.push(`the node at ${options.network} is chain ${chainId}, not the address book's ${plan.chainId}`);
   const [deployer] = await connection.viem.getWalletClients();
   if (!deployer) throw new Error(`no deployer account on ${options.network}: configure its accounts`);
   const account: Address = deployer.account.address;

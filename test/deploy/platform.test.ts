@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import hre from "hardhat";
@@ -11,12 +12,29 @@ import { devnetDeployParameters } from "../../devnet/stack.ts";
 import { linkBytecode, type PlanArtifact } from "../../ignition/planGas.ts";
 import { resolveArgs } from "../../ignition/plan.ts";
 import type { VerificationInput } from "../../ignition/verification.ts";
-import { devnetAddressBook, type AddressBook } from "../../networks/index.ts";
+import { base, devnetAddressBook, type AddressBook } from "../../networks/index.ts";
 import { parameterKey } from "../../parameters/index.ts";
 import { renderManifest, subgraphContracts, subgraphDir } from "../../scripts/codegen/subgraph.ts";
 import { runDeploy } from "../../scripts/deploy.ts";
 import { parseDeploymentRecord, type DevnetRecord } from "../../sdk/deployment.ts";
+import { keeperCycle } from "../../sdk/keeper.ts";
 import type { Connection } from "../helpers/governance.ts";
+
+const solc = createRequire(import.meta.url)("solc") as { version(): string; compile(input: string): string };
+type SolcOutput = {
+  errors?: { severity: string; formattedMessage: string }[];
+  contracts: Record<
+    string,
+    Record<string, { evm: { deployedBytecode: { object: string; immutableReferences: Record<string, Span[]> } } }>
+  >;
+};
+type Span = { start: number; length: number };
+/** `code` (hex without 0x) with the byte ranges of `spans` zeroed. */
+const mask = (code: string, spans: readonly Span[]) =>
+  spans.reduce(
+    (c, { start, length }) => c.slice(0, start * 2) + "00".repeat(length) + c.slice((start + length) * 2),
+    code,
+  );
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const port = 18_833;
@@ -91,6 +109,19 @@ describe("npm run deploy: the whole platform from a devnet's address book", () =
     expect(text).toContain("Dry run: nothing was sent.");
   });
 
+  it("stops at a plan with errors, printing them: Base's book on this chain (another chain id, SwapRouter02)", async () => {
+    const before = await nonce();
+    output = [];
+    await expect(
+      runDeploy(connection, { network: "base", book: base, deploymentsDir, log: (line) => output.push(line) }),
+    ).rejects.toThrow("2 error(s) in the plan: nothing was sent");
+    expect(await nonce()).toBe(before);
+    const text = output.join("\n");
+    expect(text).toContain("Errors (nothing will be sent):");
+    expect(text).toContain("the node at base is chain 31337, not the address book's 8453");
+    expect(text).toMatch(/uniswap\.swapRouter is SwapRouter02; the vault needs SwapRouter/);
+  });
+
   describe("the deployment", () => {
     beforeAll(async () => {
       deployed = await deploy(false);
@@ -140,8 +171,14 @@ describe("npm run deploy: the whole platform from a devnet's address book", () =
       await usdc.write.approve([vault.address, maxUint256], { account: alice!.account });
       await vault.write.deposit([parseUnits("100000", 6), alice!.account.address], { account: alice!.account });
       expect(await vault.read.balanceOf([alice!.account.address])).toBeGreaterThan(0n);
-      // The keeper's rebalance (the modules wait for governance to set module.collateral and module.hedge).
-      await vault.write.rebalance();
+      // The keeper's cycle: its rebalance (the modules wait for governance to set module.collateral and module.hedge).
+      const publicClient = await connection.viem.getPublicClient();
+      await keeperCycle({ vault: vault.address }, async (step, target) => {
+        expect([step, target]).toEqual(["rebalance", vault.address]);
+        const hash = await vault.write.rebalance();
+        const { status } = await publicClient.waitForTransactionReceipt({ hash });
+        return { executed: status === "success", outcome: status };
+      });
       expect(await weth.read.balanceOf([vault.address])).toBeGreaterThan(0n);
     });
 
@@ -204,6 +241,51 @@ describe("npm run deploy: the whole platform from a devnet's address book", () =
         );
       }
     });
+
+    it("has standard JSON inputs that compile, with the pinned solc, to the runtime code at each address", async () => {
+      const dir = path.join(deploymentsDir, deployed.record!.verification!);
+      const publicClient = await connection.viem.getPublicClient();
+      // One compilation per standard JSON input (the contracts compiled together share one); the IR pipeline's
+      // (the vault, the hedge, the exit plan) take minutes in solc-js and are left to the sources-and-settings check.
+      const groups = new Map<string, VerificationInput[]>();
+      for (const contract of deployed.plan.contracts) {
+        const input = JSON.parse(await readFile(path.join(dir, `${contract.name}.json`), "utf8")) as VerificationInput;
+        if (input.input.settings.viaIR) continue;
+        const key = JSON.stringify(input.input.settings) + Object.keys(input.input.sources).join();
+        groups.set(key, [...(groups.get(key) ?? []), input]);
+      }
+      expect([...groups.values()].flat().length).toBeGreaterThanOrEqual(7);
+      // Read first: solc-js holds the event loop long enough for the node to drop an idle connection.
+      const onChainCode = new Map<Address, string>();
+      for (const { address } of [...groups.values()].flat())
+        onChainCode.set(address, (await publicClient.getCode({ address }))!.slice(2));
+      for (const inputs of groups.values()) {
+        const { input, compilerVersion } = inputs[0]!;
+        expect(`v${solc.version()}`).toContain(compilerVersion);
+        const selection: Record<string, Record<string, string[]>> = {};
+        for (const { contractName } of inputs) {
+          const [source, name] = contractName.split(":") as [string, string];
+          (selection[source] ??= {})[name] = [
+            "evm.deployedBytecode.object",
+            "evm.deployedBytecode.immutableReferences",
+          ];
+        }
+        const output = JSON.parse(
+          solc.compile(JSON.stringify({ ...input, settings: { ...input.settings, outputSelection: selection } })),
+        ) as SolcOutput;
+        expect(output.errors?.filter((e) => e.severity === "error") ?? []).toEqual([]);
+        for (const { contractName, address } of inputs) {
+          const [source, name] = contractName.split(":") as [string, string];
+          const compiled = output.contracts[source]![name]!.evm.deployedBytecode;
+          const onChain = onChainCode.get(address)!;
+          // Immutables are written at deployment, and a library's code starts with PUSH20 of its own address.
+          const masks = Object.values(compiled.immutableReferences).flat();
+          if (onChain.startsWith("73") && compiled.object.startsWith("73" + "00".repeat(20)))
+            masks.push({ start: 1, length: 20 });
+          expect(mask(onChain, masks), contractName).toBe(mask(compiled.object, masks));
+        }
+      }
+    }, 300_000);
 
     it("gives the subgraph its manifest for the network: every data source at the record's address and start block", async () => {
       const manifest = renderManifest(
