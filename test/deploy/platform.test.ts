@@ -15,7 +15,7 @@ import type { VerificationInput } from "../../ignition/verification.ts";
 import { base, devnetAddressBook, type AddressBook } from "../../networks/index.ts";
 import { parameterKey } from "../../parameters/index.ts";
 import { renderManifest, subgraphContracts, subgraphDir } from "../../scripts/codegen/subgraph.ts";
-import { runDeploy } from "../../scripts/deploy.ts";
+import { findAddressBook, runDeploy } from "../../scripts/deploy.ts";
 import { parseDeploymentRecord, type DevnetRecord } from "../../sdk/deployment.ts";
 import { keeperCycle } from "../../sdk/keeper.ts";
 import type { Connection } from "../helpers/governance.ts";
@@ -191,6 +191,8 @@ describe("npm run deploy: the whole platform from a devnet's address book", () =
       expect(JSON.stringify(record)).not.toMatch(/hunter2|secret|Xy0123/);
       expect(record.devnet).toEqual(devnet);
       expect(record.verification).toBe(`${network}.verify`);
+      // The record keeps the devnet's part: `npm run deploy -- --network <devnet>` finds the same book in it.
+      expect((await findAddressBook(network, record.chainId, deploymentsDir)).book).toEqual(book);
       const created = await creations(record.startBlock);
       expect(created.has(record.contracts.TimelockController)).toBe(true);
     });
