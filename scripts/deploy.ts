@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import hre from "hardhat";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
-import type { Address } from "viem";
+import { formatEther, type Address } from "viem";
 import { addressBooks, devnetAddressBook, type AddressBook } from "../networks/index.ts";
 import { formatPlan } from "../ignition/formatPlan.ts";
 import { readDeployParameters } from "../ignition/parametersFile.ts";
@@ -84,6 +84,14 @@ export async function runDeploy<ChainTypeT extends ChainType | string>(
   const readArtifact = (name: string) => hre.artifacts.readArtifact(name) as Promise<PlanArtifact>;
   const gas = await estimatePlanGas(publicClient, plan, account, readArtifact);
   const gasPriceWei = await publicClient.getGasPrice().catch(() => undefined);
+  if (gasPriceWei !== undefined) {
+    const costWei = gas.reduce((sum, g) => sum + g.gas, 0n) * gasPriceWei;
+    const balanceWei = await publicClient.getBalance({ address: account });
+    if (balanceWei < costWei)
+      plan.warnings.push(
+        `the deployer holds ${formatEther(balanceWei)} ETH, less than the estimate's ${formatEther(costWei)} at the current gas price`,
+      );
+  }
   log(formatPlan(plan, { deployer: account, gas, gasPriceWei }));
   if (plan.errors.length) throw new Error(`${plan.errors.length} error(s) in the plan: nothing was sent`);
   if (options.dryRun) {

@@ -109,6 +109,20 @@ describe("npm run deploy: the whole platform from a devnet's address book", () =
     expect(text).toContain("Dry run: nothing was sent.");
   });
 
+  it("warns when the deployer cannot pay for the plan at the current gas price", async () => {
+    const address = await deployer();
+    const balance = await (await connection.viem.getPublicClient()).getBalance({ address });
+    await connection.networkHelpers.setBalance(address, 1_000n);
+    try {
+      await deploy(true);
+    } finally {
+      await connection.networkHelpers.setBalance(address, balance);
+    }
+    expect(output.join("\n")).toMatch(
+      /Warnings:\n(.*\n)*\s+the deployer holds 0\.000000000000001 ETH, less than the estimate's/,
+    );
+  });
+
   it("stops at a plan with errors, printing them: Base's book on this chain (another chain id, SwapRouter02)", async () => {
     const before = await nonce();
     output = [];
