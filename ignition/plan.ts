@@ -15,7 +15,7 @@ import {
 } from "../networks/index.ts";
 import { encodeDefinition, parameterCatalog, vaultAssetParameters, type ParameterSpec } from "../parameters/index.ts";
 import type { GovernanceParameters } from "./deploy.ts";
-import { governanceDefaults } from "./modules/Governance.ts";
+import { governanceDefaults, timelockRoles } from "./modules/Governance.ts";
 
 /** A Morpho Blue market's parameters, as MorphoModule's constructor takes them. */
 export type MarketParameters = {
@@ -114,10 +114,6 @@ export type PlatformPlan = {
   /** What the deployment handles but the operator should know. */
   warnings: string[];
 };
-
-/** The timelock's role identifiers (as ignition/modules/Governance.ts grants them). */
-export { timelockRoles } from "./modules/Governance.ts";
-import { timelockRoles } from "./modules/Governance.ts";
 
 /** The vault's target weights when the parameters file sets none: 40% base asset, the rest split evenly. */
 export function defaultWeightsBps(book: AddressBook): Record<string, bigint> {
