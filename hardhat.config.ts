@@ -56,9 +56,9 @@ export default defineConfig({
   },
   networks: {
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
-    // Real chains: values come from the environment (configuration variables; Hardhat's keystore once its plugin is
-    // added), read only when the network is used, so nothing is required for tests. `npm run deploy -- --network <name>` deploys
-    // with the address book of networks/<name>.ts.
+    // Real chains: values come from the environment (configuration variables; Hardhat's keystore once its plugin
+    // is added), read only when the network is used, so nothing is required for tests.
+    // `npm run deploy -- --network <name>` deploys with the address book of networks/<name>.ts.
     mainnet: {
       type: "http",
       chainType: "l1",
