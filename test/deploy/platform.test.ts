@@ -148,12 +148,17 @@ describe("npm run deploy: the whole platform from a devnet's address book", () =
       expect(Object.keys(addresses).sort()).toEqual(plan.contracts.map((c) => c.name).sort());
       for (const [name, address] of Object.entries(addresses))
         expect((await publicClient.getCode({ address }))?.length, name).toBeGreaterThan(2);
-      // What each creation used, against its estimate: the node's own within 1%, one from the size within 35%.
+      // What each creation used, against its estimate: the node's own within 1%; one from the size is an upper bound,
+      // at most 30% above.
       const created = await creations(record!.startBlock);
       for (const estimate of gas.slice(0, plan.contracts.length)) {
         const used = created.get(addresses[estimate.name]!)!.gasUsed;
-        const tolerance = estimate.method === "node" ? 0.01 : 0.35;
-        expect(Math.abs(Number(estimate.gas - used)) / Number(used), estimate.name).toBeLessThan(tolerance);
+        if (estimate.method === "node")
+          expect(Math.abs(Number(estimate.gas - used)) / Number(used), estimate.name).toBeLessThan(0.01);
+        else {
+          expect(estimate.gas, estimate.name).toBeGreaterThanOrEqual(used);
+          expect(Number(estimate.gas - used) / Number(used), estimate.name).toBeLessThan(0.3);
+        }
       }
     });
 
