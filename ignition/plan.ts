@@ -225,6 +225,9 @@ export function planPlatform(
     parameterDefinitions: specs.map(encodeDefinition),
   };
   const g = { ...governanceDefaults, ...parameters.governance };
+  for (const key of ["tokenRecipient", "tokenSupply"] as const)
+    if (parameters.token && parameters.governance?.[key] !== undefined)
+      throw new Error(`${source}: ${key} is for a new token, and the file names an existing one (token)`);
   if (g.registryGuardian !== zeroAddress && g.registryGuardianExpiresAt === 0n)
     throw new Error(`${source}: registryGuardianExpiresAt is required with a registryGuardian (a Unix time)`);
 

@@ -90,6 +90,10 @@ describe("the plan of a whole-platform deployment", () => {
     [{ collateralAsset: "DOGE" }, /collateralAsset "DOGE" is not a risk asset of mainnet's book/],
     [{ registryGuardian: "0x000000000000000000000000000000000000dEaD" }, /registryGuardianExpiresAt is required/],
     [{ quorum: "4" }, /mainnet\.json: unknown parameter "quorum"/],
+    [
+      { token: "0x9f8F72aA9304c8B593d555F12eF6589cC3A579A2", tokenSupply: "1" },
+      /mainnet\.json: tokenSupply is for a new token, and the file names an existing one/,
+    ],
   ])("refuses %j with an error naming the key", async (content, message) => {
     const file = await parametersFile(content);
     await expect(async () => planPlatform(mainnet, await readDeployParameters(file), file)).rejects.toThrow(message);
