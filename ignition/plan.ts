@@ -247,6 +247,11 @@ export function planPlatform(
       : []),
     { role: "Uniswap V3 factory", ...book.uniswap.factory },
     { role: `Uniswap V3 ${book.uniswap.swapRouter.interface}`, ...pick(book.uniswap.swapRouter) },
+    ...book.uniswap.pools.map((pool) => ({
+      role: `Uniswap V3 pool ${pool.tokens.join("/")} ${pool.fee / 10_000}% (found by factory and fee)`,
+      address: pool.address,
+      source: pool.source,
+    })),
     { role: "Morpho Blue", ...book.morpho.morpho },
     {
       role: `Morpho market ${collateralAsset.symbol}/${book.baseAsset.symbol} oracle (collateral manager)`,
