@@ -73,6 +73,13 @@ export default defineConfig({
       url: configVariable("BASE_RPC_URL"),
       accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
     },
+    arbitrum: {
+      type: "http",
+      chainType: "generic",
+      chainId: 42161,
+      url: configVariable("ARBITRUM_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
     sepolia: {
       type: "http",
       chainType: "l1",

@@ -4,6 +4,7 @@ import {
   addressBooks,
   devnetAddressBook,
   morphoMarketId,
+  uniswapV3PoolAddress,
   uniswapV3PoolInitCodeHash,
   validateAddressBook,
   type AddressBook,
@@ -13,10 +14,14 @@ import {
  * Entries a book is known to lack (none may be missing silently): each real book's validation errors must be exactly
  * these paths. Empty: every entry the deployment needs is in every book.
  */
-const knownMissing: Record<string, string[]> = { mainnet: [], base: [] };
+const knownMissing: Record<string, string[]> = { mainnet: [], base: [], arbitrum: [] };
 
 /** What each real book is known to warn about. */
-const knownWarnings: Record<string, string[]> = { mainnet: [], base: ["uniswap.swapRouter.interface"] };
+const knownWarnings: Record<string, string[]> = {
+  mainnet: [],
+  base: ["uniswap.swapRouter.interface"],
+  arbitrum: [],
+};
 
 /** A deep copy of `book` to break. */
 const copy = (book: AddressBook): AddressBook => structuredClone(book) as AddressBook;
@@ -24,10 +29,12 @@ const errorsOf = (book: AddressBook) => validateAddressBook(book).errors;
 const pathsOf = (book: AddressBook) => errorsOf(book).map((problem) => problem.path);
 
 describe("address books of real networks", () => {
-  it("holds Ethereum mainnet and an L2 (Base)", () => {
-    expect(Object.keys(addressBooks).sort()).toEqual(["base", "mainnet"]);
+  it("holds Ethereum mainnet and two L2s (Base, Arbitrum One)", () => {
+    expect(Object.keys(addressBooks).sort()).toEqual(["arbitrum", "base", "mainnet"]);
     expect(addressBooks.mainnet!.kind).toBe("l1");
     expect(addressBooks.base!.kind).toBe("l2");
+    expect(addressBooks.arbitrum!.kind).toBe("l2");
+    expect(addressBooks.arbitrum!.chainId).toBe(42161);
   });
 
   for (const [name, book] of Object.entries(addressBooks)) {
@@ -46,6 +53,20 @@ describe("address books of real networks", () => {
           expect(market.id).toBe(morphoMarketId({ ...market, lltv: BigInt(market.lltv) }));
       });
 
+      it("has each pool at the address its factory derives for its tokens and fee (CREATE2)", () => {
+        const bySymbol = new Map([book.baseAsset, ...book.riskAssets].map((a) => [a.symbol, a.address]));
+        for (const pool of book.uniswap.pools)
+          expect(pool.address).toBe(
+            uniswapV3PoolAddress({
+              factory: book.uniswap.factory.address,
+              initCodeHash: book.uniswap.poolInitCodeHash!.hash,
+              tokenA: bySymbol.get(pool.tokens[0])!,
+              tokenB: bySymbol.get(pool.tokens[1])!,
+              fee: pool.fee,
+            }),
+          );
+      });
+
       it("has the pool init code hash of @uniswap/v3-core's UniswapV3Pool", () => {
         expect(book.uniswap.poolInitCodeHash?.hash).toBe(uniswapV3PoolInitCodeHash());
       });
@@ -60,11 +81,32 @@ describe("address books of real networks", () => {
     });
   }
 
-  it("gives the L2 its sequencer uptime feed with a grace period", () => {
+  it("gives each L2 its sequencer uptime feed with a grace period", () => {
     expect(addressBooks.base!.sequencerUptimeFeed).toMatchObject({
       address: "0xBCF85224fc0756B9Fa45aA7892530B47e10b6433",
       gracePeriodSec: 3_600,
     });
+    expect(addressBooks.arbitrum!.sequencerUptimeFeed).toMatchObject({
+      address: "0xFdB631F5EE196F0ed6FAa767959853A9F217697D",
+      gracePeriodSec: 3_600,
+    });
+  });
+
+  it("gives Arbitrum One v3-periphery's SwapRouter, the interface the vault calls, so its book warns of nothing", () => {
+    const book = addressBooks.arbitrum!;
+    expect(book.uniswap.swapRouter).toMatchObject({
+      address: "0xE592427A0AEce92De3Edee1F18E0157C05861564",
+      interface: "SwapRouter",
+    });
+    expect(validateAddressBook(book)).toEqual({ errors: [], warnings: [] });
+  });
+
+  it("gives Arbitrum One native USDC and its own Morpho Blue, not Ethereum's addresses", () => {
+    const book = addressBooks.arbitrum!;
+    expect(book.baseAsset.address).toBe("0xaf88d065e77c8cC2239327C5EDb3A432268e5831");
+    expect(book.morpho.morpho.address).toBe("0x6c247b1F6182318877311737BaC0844bAa518F5e");
+    expect(book.morpho.morpho.address).not.toBe(addressBooks.mainnet!.morpho.morpho.address);
+    for (const market of book.morpho.markets) expect(market.loanToken).toBe(book.baseAsset.address);
   });
 
   it("warns that Base's router is SwapRouter02, which the vault (calling ISwapRouter with deadline) cannot use", () => {

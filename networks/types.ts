@@ -1,8 +1,8 @@
 /**
  * The address book of one network: every external contract Trimtab's deployment needs there (tokens, Chainlink
  * feeds, the L2 sequencer feed, Uniswap V3, Morpho Blue and its markets), each entry naming where it is published.
- * Real networks' books are written by hand (networks/mainnet.ts, networks/base.ts); the devnet's is built from its
- * deployment record (networks/devnet.ts). validateAddressBook (networks/validate.ts) checks either kind.
+ * Real networks' books are written by hand (networks/mainnet.ts, base.ts, arbitrum.ts); the devnet's is built from
+ * its deployment record (networks/devnet.ts). validateAddressBook (networks/validate.ts) checks either kind.
  */
 import type { Address, Hex } from "viem";
 

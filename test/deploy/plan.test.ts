@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { base, mainnet } from "../../networks/index.ts";
+import { arbitrum, base, mainnet } from "../../networks/index.ts";
 import { readDeployParameters } from "../../ignition/parametersFile.ts";
 import { planPlatform } from "../../ignition/plan.ts";
 import { parameterCatalog } from "../../parameters/index.ts";
@@ -52,6 +52,31 @@ describe("the plan of a whole-platform deployment", () => {
       expect.stringMatching(/uniswap\.swapRouter is SwapRouter02; the vault needs SwapRouter .*refused/),
     ]);
     expect(plan.warnings).toContainEqual(expect.stringMatching(/uniswap\.swapRouter\.interface: SwapRouter02/));
+  });
+
+  it("deploys every contract on Arbitrum One's book, through its SwapRouter, listing the sequencer uptime feed", () => {
+    const plan = planPlatform(arbitrum);
+    expect(plan.errors).toEqual([]);
+    expect(plan.warnings).toEqual([expect.stringMatching(/no hedge market.*hedge module is not deployed/)]);
+    expect(plan.chainId).toBe(42161);
+    expect(plan.contracts.map((c) => c.name)).toEqual(planPlatform(mainnet).contracts.map((c) => c.name));
+    expect(plan.vault.swapRouter).toBe("0xE592427A0AEce92De3Edee1F18E0157C05861564");
+    expect(plan.morpho).toBe(arbitrum.morpho.morpho.address);
+    expect(plan.collateral.market.oracle).toBe(arbitrum.morpho.markets[0]!.oracle);
+    expect(plan.addresses).toContainEqual({
+      role: expect.stringMatching(/^sequencer uptime feed/),
+      address: "0xFdB631F5EE196F0ed6FAa767959853A9F217697D",
+      source: expect.stringContaining("docs.chain.link/data-feeds/l2-sequencer-feeds"),
+    });
+    expect(plan.addresses).toContainEqual(
+      expect.objectContaining({ role: "Uniswap V3 SwapRouter", address: arbitrum.uniswap.swapRouter.address }),
+    );
+    for (const a of plan.addresses) expect(a.source, a.role).not.toBe("");
+    for (const asset of [arbitrum.baseAsset, ...arbitrum.riskAssets]) {
+      const value = (name: string) => plan.parameters.find((p) => p.name === `${name}.${asset.symbol}`)?.value;
+      expect(value("feed")).toBe(BigInt(asset.feed.address));
+      expect(value("heartbeat")).toBe(BigInt(asset.feed.heartbeatSec!));
+    }
   });
 
   it("takes registry values from the parameters file, and governs with an existing votes token when given one", async () => {
