@@ -3,7 +3,8 @@
  * is checksummed; the pools' addresses and the markets' ids are recomputed by validateAddressBook.
  *
  * Arbitrum One has v3-periphery's original SwapRouter (exactInputSingle with a deadline, the interface the vault
- * calls) besides SwapRouter02, so, unlike Base, the whole platform deploys here as the contracts stand.
+ * calls) besides SwapRouter02, so, unlike Base, the whole platform deploys here as the contracts stand. The market list
+ * cited below has no market lending WETH or WBTC against USDC: a deployment here has no hedge market to name.
  */
 import { canonicalPoolInitCodeHash, derivedPoolSource } from "./sources.ts";
 import type { AddressBook } from "./types.ts";
