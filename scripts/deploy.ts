@@ -2,7 +2,7 @@
  * `npm run deploy -- --network <name> [--parameters <file.json>] [--dry-run] [--deployments-dir <dir>]`: deploys the
  * whole platform (token or an existing votes token, timelock, governor, registry with every parameter, the vault and
  * its libraries, the collateral manager, the hedge module when the parameters name its market) to a network of
- * hardhat.config.ts, from its address book (networks/: `mainnet`, `base`; a devnet's from its deployments record).
+ * hardhat.config.ts, from its address book (networks/: `mainnet`, `base`, `arbitrum`; a devnet's from its deployments record).
  *
  * First it prints the plan: every address used with its source, every registry parameter, each transaction's gas
  * and the total. `--dry-run` stops there and sends nothing. A book with errors stops there too (exit 1). Then Ignition

@@ -64,7 +64,19 @@ export async function writeAbis(): Promise<void> {
   await writeFile(path.join(dir, "ERC20.json"), `${JSON.stringify(erc20.abi, null, 2)}\n`);
 }
 
-/** graph-cli's networks.json: each deployment's addresses and start block per data source. */
+/**
+ * The name graph-node and Subgraph Studio give a deployment's chain (their `network:`), from its chain id: it differs
+ * from the Hardhat network's name on some chains (`arbitrum` is `arbitrum-one`). A chain not listed here (a devnet)
+ * keeps the record's name, which the local indexer and a graph-node configured with it use.
+ */
+export function graphNetwork(record: Pick<DeploymentRecord, "network" | "chainId">): string {
+  return graphNetworks[record.chainId] ?? record.network;
+}
+
+/** graph-node's names of the chains networks/ has address books for. */
+const graphNetworks: Readonly<Record<number, string>> = { 1: "mainnet", 8453: "base", 42161: "arbitrum-one" };
+
+/** graph-cli's networks.json: each deployment's addresses and start block per data source, by graph-node's name. */
 export function networksJson(records: DeploymentRecord[]): Record<string, Record<string, object>> {
   const networks: Record<string, Record<string, object>> = {};
   for (const record of records) {
@@ -73,7 +85,7 @@ export function networksJson(records: DeploymentRecord[]): Record<string, Record
       const address = sourceAddress(record, name);
       if (address) sources[name] = { address, startBlock: record.startBlock };
     }
-    networks[record.network] = sources;
+    networks[graphNetwork(record)] = sources;
   }
   return networks;
 }
@@ -101,7 +113,7 @@ export function renderManifest(manifest: string, record: DeploymentRecord): stri
       `(name: ${name}\\n\\s+network: )\\S+(\\n\\s+source:\\n\\s+address: )"0x[0-9a-fA-F]{40}"(\\n\\s+abi: ${name}\\n\\s+startBlock: )\\d+`,
     );
     if (!source.test(rendered)) throw new Error(`subgraph.yaml has no data source ${name} in the expected form`);
-    rendered = rendered.replace(source, `$1${record.network}$2"${address}"$3${record.startBlock}`);
+    rendered = rendered.replace(source, `$1${graphNetwork(record)}$2"${address}"$3${record.startBlock}`);
   }
   return rendered;
 }

@@ -87,6 +87,17 @@ describe("subgraph manifest", () => {
     });
   });
 
+  it("names a public chain as graph-node and Subgraph Studio do, not as Hardhat's network", async () => {
+    const arbitrum = { ...record, network: "arbitrum", chainId: 42_161 } as DeploymentRecord;
+    const rendered = renderManifest(await readFile(path.join(subgraphDir, "subgraph.yaml"), "utf8"), arbitrum);
+    expect(rendered).toContain("name: TrimtabGovernor\n    network: arbitrum-one\n");
+    expect(rendered).not.toContain("network: arbitrum\n");
+    expect(Object.keys(networksJson([arbitrum]))).toEqual(["arbitrum-one"]);
+    expect(Object.keys(networksJson([{ ...record, network: "mainnet", chainId: 1 } as DeploymentRecord]))).toEqual([
+      "mainnet",
+    ]);
+  });
+
   it("refuses a deployment that lacks one of the indexed contracts, naming it", async () => {
     const manifest = await readFile(path.join(subgraphDir, "subgraph.yaml"), "utf8");
     const { HedgeModule: _omitted, ...contracts } = record.contracts as Record<string, string>;
