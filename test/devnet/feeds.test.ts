@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { getAddress, zeroAddress } from "viem";
+import { custom, getAddress, zeroAddress } from "viem";
 import { upgradeDevnetFeed } from "../../devnet/feeds.ts";
+import { seedVoters } from "../../devnet/seedVoters.ts";
+import { feedUpgradeDay, playScenario, upgradedFeeds } from "../../devnet/scenario.ts";
+import { connectStack, simulationBase } from "../../sdk/proposal/deployed.ts";
 import { parseProxyRoundId, proxyRoundId, readPriceHistory } from "../../sim/history.ts";
 import { chainFixture } from "../helpers/fixture.ts";
 import { daySeconds } from "../helpers/governance.ts";
@@ -156,5 +159,41 @@ describe("devnet feeds as on Chainlink: a proxy in front of aggregators, one per
     await expect(
       readPriceHistory(publicClient, v.registry.address, symbols, { fromSeconds: start + daySeconds, maxCalls: 10 }),
     ).rejects.toThrow("reading the feeds' history would take more than 10 calls");
+  });
+
+  it("the scenario moves the ETH and BTC feeds to new aggregators mid-way; the vault and calibration carry on", async () => {
+    const v = await chain.load();
+    const days = 32;
+    await seedVoters(chain.connection, v.token);
+    const result = await playScenario(chain.connection, v.record, { days, seed: 3 });
+    for (const symbol of upgradedFeeds) expect(await v.feedProxies[symbol].read.phaseId(), symbol).toBe(2);
+    expect(await v.feedProxies.USDC.read.phaseId()).toBe(1);
+    // The vault values the portfolio through the proxies, at the new phase's answers, and takes deposits.
+    expect(result.deposits).toBeGreaterThan(0);
+    expect(await v.vault.read.maxDeposit([v.accounts.alice.account.address])).toBeGreaterThan(0n);
+    const stack = await connectStack(custom(chain.connection.provider), v.record.contracts, "the test's record");
+    const { history, market } = await simulationBase(stack);
+    expect(history.pricesUsd.length).toBeGreaterThanOrEqual(days);
+    // Every WETH round of both phases, read one by one: the history is the last of them at or before each grid time.
+    const rounds: { updatedAt: number; priceUsd: number }[] = [];
+    for (const phase of [1, 2]) {
+      const aggregator = await chain.connection.viem.getContractAt(
+        "SettableAggregator",
+        await v.feedProxies.WETH.read.phaseAggregators([phase]),
+      );
+      const [last] = await aggregator.read.latestRoundData();
+      for (let r = 1n; r <= last; r++) {
+        const [, answer, , updatedAt] = await v.feedProxies.WETH.read.getRoundData([proxyRoundId(phase, r)]);
+        rounds.push({ updatedAt: Number(updatedAt), priceUsd: Number(answer) / 1e8 });
+      }
+    }
+    const expected = history.timestamps.map((t) => rounds.filter((r) => r.updatedAt <= t).at(-1)!.priceUsd);
+    expect(history.pricesUsd.map((row) => row[1])).toEqual(expected);
+    // Days on both sides of the upgrade (day 16) moved: calibration sees volatility in each phase.
+    const upgrade = feedUpgradeDay(days);
+    const weth = history.pricesUsd.map((row) => row[1]!);
+    expect(new Set(weth.slice(upgrade - 10, upgrade)).size).toBeGreaterThan(5);
+    expect(new Set(weth.slice(upgrade + 1, upgrade + 11)).size).toBeGreaterThan(5);
+    expect(market.kind).toBe("gbm");
   });
 });
