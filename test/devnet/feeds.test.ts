@@ -4,6 +4,7 @@ import { upgradeDevnetFeed } from "../../devnet/feeds.ts";
 import { seedVoters } from "../../devnet/seedVoters.ts";
 import { feedUpgradeDay, playScenario, upgradedFeeds } from "../../devnet/scenario.ts";
 import { connectStack, simulationBase } from "../../sdk/proposal/deployed.ts";
+import { parsePriceHistoryFile } from "../../sim/historyFile.ts";
 import { parseProxyRoundId, proxyRoundId, readPriceHistory } from "../../sim/history.ts";
 import { chainFixture } from "../helpers/fixture.ts";
 import { daySeconds } from "../helpers/governance.ts";
@@ -195,5 +196,24 @@ describe("devnet feeds as on Chainlink: a proxy in front of aggregators, one per
     expect(new Set(weth.slice(upgrade - 10, upgrade)).size).toBeGreaterThan(5);
     expect(new Set(weth.slice(upgrade + 1, upgrade + 11)).size).toBeGreaterThan(5);
     expect(market.kind).toBe("gbm");
+
+    // A history file given instead: calibration uses it, not the feeds.
+    const rows = Array.from(
+      { length: 40 },
+      (_, d) => `${1_735_689_600 + d * daySeconds},1,${3_000 + 10 * d},${60_000 - d}`,
+    );
+    const table = parsePriceHistoryFile(["time,USDC,WETH,WBTC", ...rows].join("\n"), "prices.csv");
+    const fromFile = await connectStack(custom(chain.connection.provider), v.record.contracts, "the test's record", {
+      historyFile: { name: "prices.csv", table },
+    });
+    const given = await simulationBase(fromFile);
+    expect(given.history.pricesUsd).toHaveLength(40);
+    expect(given.history.pricesUsd[39]).toEqual([1, 3_390, 59_961]);
+    const short = { name: "short.csv", table: { ...table, rows: table.rows.slice(0, 20) } };
+    await expect(
+      simulationBase(
+        await connectStack(custom(chain.connection.provider), v.record.contracts, "r", { historyFile: short }),
+      ),
+    ).rejects.toThrow("short.csv holds 20 daily prices; calibrating the market needs 31");
   });
 });
