@@ -6,8 +6,8 @@
  * all grid times of a phase searched together one level at a time (so the calls are about
  * grid points × log2(rounds between them), not one per round), within a bound on the calls.
  */
-import type { Address, PublicClient } from "viem";
-import { aggregatorV3Abi, devnetFeedProxyAbi, parameterRegistryAbi } from "../sdk/abis/contracts.ts";
+import { parseAbi, type Address, type PublicClient } from "viem";
+import { aggregatorV3Abi, parameterRegistryAbi } from "../sdk/abis/contracts.ts";
 import { parameterKey } from "../parameters/parameterKey.ts";
 import type { PriceHistory } from "./market/types.ts";
 
@@ -46,6 +46,11 @@ export type ReadPriceHistoryOptions = {
 
 /** The most rounds a cache holds before it starts over (a year of a busy feed is ~10k rounds, each read once). */
 const roundCacheLimit = 200_000;
+/** Chainlink's proxy (EACAggregatorProxy) beyond AggregatorV3Interface: its phases. The devnet's proxy has them too. */
+const feedProxyAbi = parseAbi([
+  "function phaseId() view returns (uint16)",
+  "function phaseAggregators(uint16 phaseId) view returns (address)",
+]);
 const phaseOffset = 64n;
 const budgetMessage = "reading the feeds' history would take more than";
 const roundMask = (1n << phaseOffset) - 1n;
@@ -148,14 +153,14 @@ async function readPhases(
   since: number,
 ): Promise<Phase[]> {
   const current = await reader.call(symbol, 0, (at) =>
-    client.readContract({ address: proxy, abi: devnetFeedProxyAbi, functionName: "phaseId", ...at }),
+    client.readContract({ address: proxy, abi: feedProxyAbi, functionName: "phaseId", ...at }),
   );
   const phases: Phase[] = [];
   for (let id = current; id >= 1; id--) {
     const aggregator = await reader.call(symbol, id, (at) =>
       client.readContract({
         address: proxy,
-        abi: devnetFeedProxyAbi,
+        abi: feedProxyAbi,
         functionName: "phaseAggregators",
         args: [id],
         ...at,
