@@ -93,6 +93,10 @@ describe("scanLogs: bounded, retried, cached log scans with progress", () => {
     expect(accepted[0]![0]).toBe(0n);
     accepted.slice(1).forEach(([from], i) => expect(from).toBe(accepted[i]![1] + 1n));
     expect(accepted.at(-1)![1]).toBe(2_999n);
+    // The node's limit is learned: a later scan on the same client asks for no range it would refuse.
+    const asked = ranges.length;
+    await scanLogs(client, { address, event, fromBlock: 0n, toBlock: 2_999n, maxRangeBlocks: 2_000n, cache: false });
+    expect(ranges.slice(asked).every(([from, to]) => to - from + 1n <= 500n)).toBe(true);
   });
 
   it("retries a range the node fails to answer, then names the range when it keeps failing", async () => {

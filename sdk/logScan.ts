@@ -1,6 +1,6 @@
 /**
  * Scanning a chain's logs as RPC providers allow: in ranges of at most `maxRangeBlocks` (halved while the node
- * refuses a range as too large, down to one block), each range retried with backoff when the node fails otherwise,
+ * refuses a range as too large, down to one block, and remembered per client), each range retried with backoff when the node fails otherwise,
  * final ranges (at least `finalityBlocks` below the head) cached per client, and progress reported after each range.
  * Every scan of logs in sdk/ and sim/ goes through {@link scanLogs}; none asks for a chain's whole history at once.
  */
@@ -42,6 +42,8 @@ export type ScanLogsParameters<TEvent extends AbiEvent> = {
 };
 
 const clientCaches = new WeakMap<object, LogScanCache>();
+/** The widest range each client's node was found to accept, so that later scans start there. */
+const learnedRanges = new WeakMap<object, bigint>();
 
 /** Whether a failed `eth_getLogs` asked for too much: too large a response or range, or too many results. */
 export function isRangeTooLarge(error: unknown): boolean {
@@ -73,7 +75,8 @@ export async function scanLogs<const TEvent extends AbiEvent>(
   const label = event.name;
   const found: unknown[] = [];
   const totalBlocks = toBlock >= fromBlock ? toBlock - fromBlock + 1n : 0n;
-  let range = maxRange;
+  const learned = learnedRanges.get(client);
+  let range = learned !== undefined && learned < maxRange ? learned : maxRange;
   let from = fromBlock;
   while (from <= toBlock) {
     // Ranges end on multiples of maxRange (the first one may be shorter), so that later scans reuse cached ones.
@@ -90,6 +93,7 @@ export async function scanLogs<const TEvent extends AbiEvent>(
         if (to === from)
           throw new Error(`the node refuses eth_getLogs for ${label} even for the single block ${from}: too many logs`);
         range = (to - from + 1n) / 2n;
+        learnedRanges.set(client, range);
         continue;
       }
       logs = result;
