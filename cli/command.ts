@@ -7,7 +7,13 @@ import { createWalletClient, http, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { SigningClient } from "../sdk/governance/actions.ts";
 import { readDeploymentRecord } from "../sdk/deployment.ts";
-import { connectStack, type Stack } from "../sdk/proposal/deployed.ts";
+import {
+  connectStack,
+  describeProgress,
+  type Stack,
+  type StackOptions,
+  type StackProgress,
+} from "../sdk/proposal/deployed.ts";
 import { checkChain, localRpcUrl, rpcUrlFor } from "../sdk/rpc.ts";
 
 /** Every option of the CLI, with its help line; a command names those it takes. */
@@ -26,6 +32,11 @@ export const options = {
   dir: { type: "string", default: "proposals", help: "the folder to write the new proposal in", value: "<dir>" },
   json: { type: "boolean", default: false, help: "print the result as JSON only" },
   out: { type: "string", help: "also write the result (JSON) to this file", value: "<file>" },
+  history: {
+    type: "string",
+    help: "calibrate the market on this price history (CSV or JSON: time, then a USD price per asset) instead of the feeds'",
+    value: "<file>",
+  },
   account: {
     type: "string",
     help: "sign with the node's n-th unlocked account (or set TRIMTAB_PRIVATE_KEY)",
@@ -139,9 +150,30 @@ export function commandHelp(command: Command): string {
  * The chain a proposal is checked against: clients, the deployment's addresses and the registry snapshot. The chain
  * is `--rpc`, else the record's own; one that does not answer, or is another chain, is refused in one line.
  */
-export async function connect(values: Pick<OptionValues, "rpc" | "deployment">): Promise<Stack> {
+export async function connect(
+  values: Pick<OptionValues, "rpc" | "deployment">,
+  options: Pick<StackOptions, "historyFile"> = {},
+): Promise<Stack> {
   const { record, transport } = await reachDeployment(values);
-  return connectStack(transport, record.contracts, values.deployment);
+  return connectStack(transport, record.contracts, values.deployment, {
+    ...options,
+    startBlock: BigInt(record.startBlock),
+    onProgress: progressOnStderr(),
+  });
+}
+
+/**
+ * Prints a long read's progress on stderr, a line at most every 2 s: reads done within 2 s print nothing.
+ */
+function progressOnStderr(): (progress: StackProgress) => void {
+  const started = performance.now();
+  let printedAt = started;
+  return (progress) => {
+    const now = performance.now();
+    if (now - printedAt < 2_000) return;
+    printedAt = now;
+    process.stderr.write(`${describeProgress(progress)}\n`);
+  };
 }
 
 /** The deployment record and a transport to its chain, checked to answer and to be the record's chain. */

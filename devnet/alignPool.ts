@@ -28,7 +28,7 @@ export async function alignPool<ChainTypeT extends ChainType | string>(
   })) as Address;
   const [t0, t1] = BigInt(risk.address) < BigInt(base.address) ? [risk, base] : [base, risk];
   const answer = async (feed: Address) =>
-    (await (await viem.getContractAt("SettableAggregator", feed)).read.latestRoundData())[1];
+    (await (await viem.getContractAt("DevnetFeedProxy", feed)).read.latestRoundData())[1];
   const target = sqrtPriceX96FromUsd({
     price0Usd: await answer(t0.feed),
     decimals0: t0.decimals,

@@ -8,6 +8,7 @@ import { action, proposalArgs } from "../sdk/proposalArgs.ts";
 import { createRandom } from "../sim/random.ts";
 import { keeperCycle } from "../sdk/keeper.ts";
 import { alignPool } from "./alignPool.ts";
+import { postFeedAnswer, upgradeDevnetFeed } from "./feeds.ts";
 import { scenarioMarket } from "./constants.ts";
 
 export type ScenarioOptions = {
@@ -21,10 +22,18 @@ export type ScenarioOptions = {
 const day = 86_400;
 /** The scenario's governance proposal, and on which days it moves through its life. */
 const proposalDays = { propose: 20, vote: 22, queue: 26, execute: 29 } as const;
+/** The feeds the scenario moves to a new aggregator (a new phase) mid-way, as Chainlink upgrades its feeds. */
+export const upgradedFeeds = ["WETH", "WBTC"] as const;
+
+/** The day of a `days`-day scenario on which {@link upgradedFeeds} move to new aggregators: day 45, or mid-way. */
+export function feedUpgradeDay(days: number): number {
+  return Math.max(1, Math.min(45, Math.floor(days / 2)));
+}
 
 /**
  * Plays a seeded market on a running devnet: each day moves the feeds along a correlated geometric Brownian
- * motion, arbitrages the pools to them, lets depositors (dev accounts 5-8) deposit and redeem, runs the keeper
+ * motion (posted to each feed proxy's current aggregator; on {@link feedUpgradeDay} the ETH and BTC proxies move to
+ * new aggregators, a new phase each), arbitrages the pools to them, lets depositors (dev accounts 5-8) deposit and redeem, runs the keeper
  * (account 9) when a rebalance, a collateral or a hedge action is due, and takes one governance proposal through its whole life (propose, vote,
  * queue, execute) that tightens the rebalance band and raises the trade cap. Returns a summary.
  */
@@ -58,10 +67,12 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
   const governor = await viem.getContractAt("TrimtabGovernor", record.contracts.TrimtabGovernor);
   const registry = await viem.getContractAt("ParameterRegistry", record.contracts.ParameterRegistry);
   const feeds = {
-    USDC: await viem.getContractAt("SettableAggregator", devnet.tokens.USDC.feed),
-    WETH: await viem.getContractAt("SettableAggregator", devnet.tokens.WETH.feed),
-    WBTC: await viem.getContractAt("SettableAggregator", devnet.tokens.WBTC.feed),
+    USDC: await viem.getContractAt("DevnetFeedProxy", devnet.tokens.USDC.feed),
+    WETH: await viem.getContractAt("DevnetFeedProxy", devnet.tokens.WETH.feed),
+    WBTC: await viem.getContractAt("DevnetFeedProxy", devnet.tokens.WBTC.feed),
   };
+  const writer = { publicClient, walletClient: operator };
+  const upgradeDay = feedUpgradeDay(options.days);
   for (const d of depositors) {
     await wait(usdc.write.mint([d.account.address, parseUnits("5000000", 6)]));
     await wait(usdc.write.approve([vaultAddress, maxUint256], { account: d.account }));
@@ -106,9 +117,16 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
       prices[symbol] *= Math.exp((mu - sigma ** 2 / 2) * dt + sigma * Math.sqrt(dt) * z);
     }
     const usdcPrice = 1 + 0.0005 * (random.next() * 2 - 1);
-    await wait(feeds.USDC.write.setAnswer([BigInt(Math.round(usdcPrice * 1e8))]));
-    await wait(feeds.WETH.write.setAnswer([BigInt(Math.round(prices.WETH * 1e8))]));
-    await wait(feeds.WBTC.write.setAnswer([BigInt(Math.round(prices.WBTC * 1e8))]));
+    if (d === upgradeDay) {
+      // As Chainlink does now and then: the ETH and BTC proxies move to new aggregators (a new phase each).
+      for (const symbol of upgradedFeeds) {
+        const { phaseId } = await upgradeDevnetFeed(connection, feeds[symbol].address);
+        log(`  day ${d}: the ${symbol} feed moved to a new aggregator (phase ${phaseId})`);
+      }
+    }
+    await postFeedAnswer(writer, feeds.USDC.address, BigInt(Math.round(usdcPrice * 1e8)));
+    await postFeedAnswer(writer, feeds.WETH.address, BigInt(Math.round(prices.WETH * 1e8)));
+    await postFeedAnswer(writer, feeds.WBTC.address, BigInt(Math.round(prices.WBTC * 1e8)));
     await alignPool(connection, devnet, "WETH");
     await alignPool(connection, devnet, "WBTC");
 

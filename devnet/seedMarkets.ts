@@ -33,7 +33,7 @@ export async function seedMarkets<ChainTypeT extends ChainType | string>(
   const wait = async (hash: Promise<Hex>) => publicClient.waitForTransactionReceipt({ hash: await hash });
 
   const feedPrice = async (token: Token) => {
-    const feed = await viem.getContractAt("SettableAggregator", token.feed);
+    const feed = await viem.getContractAt("DevnetFeedProxy", token.feed);
     const [, answer] = await feed.read.latestRoundData();
     return answer;
   };

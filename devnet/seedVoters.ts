@@ -11,7 +11,7 @@ export const devnetVoterBalances = [
 
 /** Hands dev accounts 1-4 voting tokens from the deployer (account 0) and self-delegates them. */
 export async function seedVoters<ChainTypeT extends ChainType | string>(
-  connection: NetworkConnection,
+  connection: NetworkConnection<ChainTypeT>,
   token: { address: Address },
 ): Promise<void> {
   const wallets = await connection.viem.getWalletClients();

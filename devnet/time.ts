@@ -4,25 +4,27 @@
  * rebalances and simulations). For devnets only: a real chain's time and feeds are nobody's to move.
  */
 import { createPublicClient, createTestClient, createWalletClient, type Transport } from "viem";
-import { settableAggregatorAbi } from "../sdk/abis/contracts.ts";
+import { devnetFeedProxyAbi, settableAggregatorAbi } from "../sdk/abis/contracts.ts";
+import { currentAggregator, postFeedAnswer } from "./feeds.ts";
 import type { DeploymentRecord, DevnetRecord } from "../sdk/deployment.ts";
 
-/** Re-posts each devnet feed's latest answer now, signed by the feed's owner (an account the node unlocks). */
+/**
+ * Re-posts each devnet feed's latest answer now, to its proxy's current aggregator, signed by that aggregator's owner
+ * (an account the node unlocks).
+ */
 export async function repostDevnetFeeds(transport: Transport, devnet: DevnetRecord): Promise<void> {
   const publicClient = createPublicClient({ transport });
   for (const { feed } of Object.values(devnet.tokens)) {
+    const aggregator = await currentAggregator(publicClient, feed);
     const [owner, [, answer]] = await Promise.all([
-      publicClient.readContract({ address: feed, abi: settableAggregatorAbi, functionName: "owner" }),
-      publicClient.readContract({ address: feed, abi: settableAggregatorAbi, functionName: "latestRoundData" }),
+      publicClient.readContract({ address: aggregator, abi: settableAggregatorAbi, functionName: "owner" }),
+      publicClient.readContract({ address: feed, abi: devnetFeedProxyAbi, functionName: "latestRoundData" }),
     ]);
-    const hash = await createWalletClient({ transport, account: owner }).writeContract({
-      address: feed,
-      abi: settableAggregatorAbi,
-      functionName: "setAnswer",
-      args: [answer],
-      chain: null,
-    });
-    await publicClient.waitForTransactionReceipt({ hash });
+    await postFeedAnswer(
+      { publicClient, walletClient: createWalletClient({ transport, account: owner }) },
+      feed,
+      answer,
+    );
   }
 }
 

@@ -10,7 +10,10 @@ import type { DeploymentRecord, DevnetRecord } from "../sdk/deployment.ts";
 import { morphoMarketId, uniswapV3PoolAddress, uniswapV3PoolArtifact, uniswapV3PoolInitCodeHash } from "./compute.ts";
 import type { AddressBook, AssetEntry, MorphoMarketEntry, PoolEntry } from "./types.ts";
 
-/** The devnet's feeds' pairs, as devnet's SettableAggregators describe themselves (ignition/modules/Devnet.ts). */
+/**
+ * The devnet's feeds' pairs, as they describe themselves (ignition/modules/Devnet.ts). A record's `feed` is the
+ * feed's proxy (DevnetFeedProxy), as a real book's is Chainlink's proxy: the address that stays through upgrades.
+ */
 const pairs = { USDC: "USDC / USD", WETH: "ETH / USD", WBTC: "BTC / USD" } as const;
 
 /** The address book of a devnet deployment: `record` is deployments/<network>.json with its `devnet` part. */

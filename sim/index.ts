@@ -4,7 +4,8 @@
  * Web Worker import the same code. See docs/simulation.md.
  */
 export { readStartPoint, type StartPoint } from "./chain.ts";
-export { readPriceHistory } from "./history.ts";
+export { readPriceHistory, type ReadPriceHistoryOptions } from "./history.ts";
+export { parsePriceHistoryFile, priceHistoryFromTable, type PriceHistoryTable } from "./historyFile.ts";
 export * from "./market/index.ts";
 export { modelDrift, resolveDrift, withDrift, type AssetDriftUsed, type DriftUsed } from "./market/drift.ts";
 export {

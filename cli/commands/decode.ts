@@ -10,7 +10,7 @@ import {
   type DecodedError,
 } from "../../sdk/decode.ts";
 import { readProposalStatus } from "../../sdk/governance/actions.ts";
-import { readOnchainProposal } from "../../sdk/proposal/onchain.ts";
+import { readStackProposal } from "../../sdk/proposal/deployed.ts";
 import { formatTokenAmount } from "../../sdk/proposal/units.ts";
 import { formatRevert } from "../../sdk/revert.ts";
 import { connect, json, type Command, type OptionValues } from "../command.ts";
@@ -92,7 +92,7 @@ export const decodeCommand: Command = {
       const stack = await connect(values);
       const record = await readDeploymentRecord(values.deployment, { missing: "pass --deployment" });
       const context = { ...decodeContextOf(record), registry: await stack.readSnapshot() };
-      const proposal = await readOnchainProposal(stack.publicClient, stack.governor, BigInt(input));
+      const proposal = await readStackProposal(stack, BigInt(input));
       const { state } = await readProposalStatus(stack.publicClient, {
         governor: stack.governor,
         proposalId: proposal.id,

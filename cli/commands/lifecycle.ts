@@ -1,5 +1,5 @@
 import { execute, queue, readProposalStatus } from "../../sdk/governance/actions.ts";
-import { readOnchainProposal } from "../../sdk/proposal/onchain.ts";
+import { readStackProposal } from "../../sdk/proposal/deployed.ts";
 import { connect, signer, type Command, type OptionValues } from "../command.ts";
 
 /** Reads proposal `id` back from the chain, takes the governor's `step` and prints the state it leads to. */
@@ -7,7 +7,7 @@ async function step(which: "queue" | "execute", id: string, values: OptionValues
   if (!/^\d+$/.test(id)) throw new Error(`a proposal id is a decimal number; got "${id}"`);
   const stack = await connect(values);
   const clients = { publicClient: stack.publicClient, walletClient: await signer(stack, values.account) };
-  const proposal = await readOnchainProposal(stack.publicClient, stack.governor, BigInt(id));
+  const proposal = await readStackProposal(stack, BigInt(id));
   const governor = stack.governor;
   if (which === "queue") await queue(clients, { governor, proposal });
   else await execute(clients, { governor, proposal });

@@ -1,4 +1,5 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { parsePriceHistoryFile } from "../../sim/historyFile.ts";
 import { renderProposalReport } from "../../sdk/proposal/report.ts";
 import { impactAsSubmitted, proposalFromSource, reviewProposal } from "../../sdk/proposal/review.ts";
 import { upcomingStates, type ProposalStateName } from "../../sdk/governance/enums.ts";
@@ -21,11 +22,15 @@ export const simulateCommand: Command = {
   examples: [
     "trimtab proposal simulate proposals/examples/hedge-more.yaml",
     "trimtab proposal simulate 4242 --json --out report.json",
+    "trimtab proposal simulate proposals/examples/reweight.yaml --history prices.csv",
   ],
-  options: ["rpc", "deployment", "json", "out"],
+  options: ["rpc", "deployment", "json", "out", "history"],
   async run(source, values) {
     const started = performance.now();
-    const stack = await connect(values);
+    const historyFile = values.history
+      ? { name: values.history, table: parsePriceHistoryFile(await readFile(values.history, "utf8"), values.history) }
+      : undefined;
+    const stack = await connect(values, historyFile ? { historyFile } : {});
     const reviewed = await proposalFromSource(stack, source);
     const { name, proposal, cited, onchain } = reviewed;
     if (onchain && !upcomingStates.has(onchain.state as ProposalStateName)) {

@@ -8,7 +8,7 @@ const uniswapArtifact = (file: string) => require(file);
 
 /**
  * The world Trimtab's vault lives in, for a local chain: stand-ins for USDC (6 decimals), WETH (18) and WBTC (8)
- * with open faucets, settable Chainlink-style feeds, and the real Uniswap V3 (factory, SwapRouter, position
+ * with open faucets, Chainlink-style feeds (a proxy in front of a settable aggregator), and the real Uniswap V3 (factory, SwapRouter, position
  * manager from the npm artifacts) and Morpho Blue (compiled from source) with its markets:
  * WETH/USDC and WBTC/USDC for the collateral manager, USDC/WETH and USDC/WBTC for the hedge.
  * Pools and liquidity are added by devnet/seedMarkets.ts, since pool prices depend on token order.
@@ -20,15 +20,17 @@ export default buildModule("Devnet", (m) => {
   const weth = m.contract("DevnetToken", ["Wrapped Ether (devnet)", "WETH", 18], { id: "WETH" });
   const wbtc = m.contract("DevnetToken", ["Wrapped Bitcoin (devnet)", "WBTC", 8], { id: "WBTC" });
 
-  const usdcFeed = m.contract("SettableAggregator", [operator, 8, "USDC / USD", devnetInitialPrices.USDC], {
-    id: "USDCFeed",
-  });
-  const wethFeed = m.contract("SettableAggregator", [operator, 8, "ETH / USD", devnetInitialPrices.WETH], {
-    id: "WETHFeed",
-  });
-  const wbtcFeed = m.contract("SettableAggregator", [operator, 8, "BTC / USD", devnetInitialPrices.WBTC], {
-    id: "WBTCFeed",
-  });
+  // Each feed as on Chainlink: a proxy (what the vault, the oracles and every reader use) in front of an aggregator
+  // (what the operator posts answers to); the scenario moves proxies to new aggregators, as Chainlink upgrades feeds.
+  const feed = (symbol: "USDC" | "WETH" | "WBTC", description: string) => {
+    const aggregator = m.contract("SettableAggregator", [operator, 8, description, devnetInitialPrices[symbol]], {
+      id: `${symbol}Feed`,
+    });
+    return m.contract("DevnetFeedProxy", [operator, aggregator], { id: `${symbol}FeedProxy` });
+  };
+  const usdcFeed = feed("USDC", "USDC / USD");
+  const wethFeed = feed("WETH", "ETH / USD");
+  const wbtcFeed = feed("WBTC", "BTC / USD");
 
   const factory = m.contract(
     "UniswapV3Factory",

@@ -26,6 +26,7 @@ export const contractArtifacts = {
   irmMockAbi: "@morpho-org/morpho-blue/src/mocks/IrmMock.sol/IrmMock.json",
   devnetTokenAbi: "contracts/devnet/DevnetToken.sol/DevnetToken.json",
   settableAggregatorAbi: "contracts/devnet/SettableAggregator.sol/SettableAggregator.json",
+  devnetFeedProxyAbi: "contracts/devnet/DevnetFeedProxy.sol/DevnetFeedProxy.json",
 } as const;
 
 /** The generated module's text, from the current build (`hardhat build` first). */

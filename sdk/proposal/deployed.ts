@@ -16,7 +16,9 @@ import {
 import { portfolioVaultAbi } from "../abis/contracts.ts";
 import { stackAbi } from "./abis.ts";
 import { readStartPoint } from "../../sim/chain.ts";
-import { readPriceHistory } from "../../sim/history.ts";
+import { readPriceHistory, type PriceHistoryProgress } from "../../sim/history.ts";
+import { priceHistoryFromTable, type PriceHistoryTable } from "../../sim/historyFile.ts";
+import type { LogScanProgress } from "../logScan.ts";
 import { calibrateGbm } from "../../sim/market/calibrate.ts";
 import type { StressScenarioName } from "../../sim/market/stress.ts";
 import type { PriceHistory } from "../../sim/market/types.ts";
@@ -28,6 +30,7 @@ import type { CheckResult } from "./check.ts";
 import { dryRun, type DryRun } from "./dryRun.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
 import { readRegistrySnapshot } from "./registry.ts";
+import { readOnchainProposal, type OnchainProposal } from "./onchain.ts";
 
 /** The contracts of a deployment record the proposal tools use. */
 export type StackContracts = {
@@ -42,8 +45,38 @@ export type StackContracts = {
 
 export type Stack = Awaited<ReturnType<typeof connectStack>>;
 
+/** What a long read reports as it goes: a log scan's ranges, or the feeds' rounds read for the price history. */
+export type StackProgress = ({ kind: "logs" } & LogScanProgress) | ({ kind: "history" } & PriceHistoryProgress);
+
+/** Options of a stack beyond its addresses. */
+export type StackOptions = {
+  /** The block before the deployment (the record's `startBlock`): log scans start there, not at block 0. */
+  startBlock?: bigint;
+  /** A price history file the user gave (sim/historyFile.ts), to calibrate on instead of the feeds' history. */
+  historyFile?: { name: string; table: PriceHistoryTable };
+  /** Told of long reads as they go (the CLI prints them on stderr). */
+  onProgress?: (progress: StackProgress) => void;
+};
+
+/** One line saying how far a long read is, for a terminal. */
+export function describeProgress(progress: StackProgress): string {
+  if (progress.kind === "logs") {
+    const percent = progress.totalBlocks === 0n ? 100n : (progress.scannedBlocks * 100n) / progress.totalBlocks;
+    return (
+      `scanning ${progress.label} logs: ${progress.scannedBlocks} of ${progress.totalBlocks} blocks ` +
+      `(${percent}%), ${progress.logs} found`
+    );
+  }
+  return `reading the ${progress.symbol} feed's rounds (phase ${progress.phaseId}): ${progress.calls} calls (at most ${progress.maxCalls})`;
+}
+
 /** Connects to the stack of `contracts` over `transport`; `source` names the record in errors. */
-export async function connectStack(transport: Transport, contracts: StackContracts, source: string) {
+export async function connectStack(
+  transport: Transport,
+  contracts: StackContracts,
+  source: string,
+  options: StackOptions = {},
+) {
   const publicClient = createPublicClient({ transport }) as PublicClient;
   const { ParameterRegistry: registry, TrimtabGovernor: governor, PortfolioVault: vault } = contracts;
   if (!registry || !governor || !vault) throw new Error(`${source}: the record lacks the registry, governor or vault`);
@@ -57,7 +90,19 @@ export async function connectStack(transport: Transport, contracts: StackContrac
     publicClient.readContract({ address: base, abi: erc20Abi, functionName: "decimals" }),
   ]);
   const readSnapshot = () => readRegistrySnapshot(publicClient, { registry, governor }, { symbol, decimals });
-  return { contracts, source, transport, publicClient, registry, governor, vault, base, readSnapshot };
+  return { contracts, source, transport, publicClient, registry, governor, vault, base, readSnapshot, ...options };
+}
+
+/**
+ * Proposal `id` as the governor recorded it, its `ProposalCreated` log searched from the stack's start block (in
+ * bounded ranges, with progress); `createdAt`, the block it was proposed in when known, spares the search.
+ */
+export function readStackProposal(stack: Stack, id: bigint, createdAt?: bigint): Promise<OnchainProposal> {
+  const { onProgress } = stack;
+  return readOnchainProposal(stack.publicClient, stack.governor, id, createdAt, {
+    ...(stack.startBlock === undefined ? {} : { fromBlock: stack.startBlock }),
+    ...(onProgress ? { onProgress: (progress) => onProgress({ kind: "logs", ...progress }) } : {}),
+  });
 }
 
 /** Daily feed prices the market calibration needs (30 returns). */
@@ -72,11 +117,20 @@ export async function simulationBase(
   options: { blockNumber?: bigint } = {},
 ): Promise<Omit<SimulationRequest, "changes"> & { history: PriceHistory }> {
   const start = await readStartPoint(stack.publicClient, stack.vault, options);
-  const history = await readPriceHistory(stack.publicClient, stack.registry, start.setup.symbols, options);
+  const { onProgress, historyFile } = stack;
+  const history = historyFile
+    ? priceHistoryFromTable(historyFile.table, start.setup.symbols, historyFile.name)
+    : await readPriceHistory(stack.publicClient, stack.registry, start.setup.symbols, {
+        ...options,
+        ...(onProgress ? { onProgress: (progress) => onProgress({ kind: "history", ...progress }) } : {}),
+      });
   if (history.pricesUsd.length < minimumHistoryDays)
     throw new Error(
-      `the feeds' history holds ${history.pricesUsd.length} daily prices; calibrating the market needs ` +
-        `${minimumHistoryDays} (play a longer scenario: npm start -- --days 60)`,
+      historyFile
+        ? `${historyFile.name} holds ${history.pricesUsd.length} daily prices; calibrating the market needs ` +
+            `${minimumHistoryDays}`
+        : `the feeds' history holds ${history.pricesUsd.length} daily prices; calibrating the market needs ` +
+            `${minimumHistoryDays} (play a longer scenario: npm start -- --days 60, or give one: --history <file>)`,
     );
   return { start, history, market: calibrateGbm(history, { baseSymbol: start.setup.symbols[0] }) };
 }

@@ -16,6 +16,7 @@ import { parameterName } from "../../parameters/parameterKey.ts";
 import type { RegistrySnapshot } from "./check.ts";
 import type { ProposalDraft, RawCall } from "./proposalFile.ts";
 import { formatValue } from "./units.ts";
+import { scanLogs, type LogScanProgress } from "../logScan.ts";
 
 const proposalCreated = getAbiItem({ abi: trimtabGovernorAbi, name: "ProposalCreated" });
 
@@ -36,19 +37,24 @@ export type OnchainProposal = {
 
 /**
  * Reads proposal `id` from the governor's events; an error when it never was proposed. `createdAt`, the block it
- * was proposed in when known (an indexer knows it), spares a search of the whole chain.
+ * was proposed in when known (an indexer knows it), spares a search; otherwise the governor's `ProposalCreated` logs
+ * are scanned from `options.fromBlock` (the deployment's start block; 0 when unknown) in bounded, retried ranges
+ * until it is found, reporting progress.
  */
 export async function readOnchainProposal(
   client: PublicClient,
   governor: Address,
   id: bigint,
   createdAt?: bigint,
+  options: { fromBlock?: bigint; onProgress?: (progress: LogScanProgress) => void } = {},
 ): Promise<OnchainProposal> {
-  const logs = await client.getLogs({
+  const logs = await scanLogs(client, {
     address: governor,
     event: proposalCreated,
-    fromBlock: createdAt ?? 0n,
-    toBlock: createdAt ?? "latest",
+    fromBlock: createdAt ?? options.fromBlock ?? 0n,
+    ...(createdAt === undefined ? {} : { toBlock: createdAt }),
+    until: (found) => found.some((l) => l.args.proposalId === id),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const log = logs.find((l) => l.args.proposalId === id);
   if (!log) throw new Error(`proposal ${id} was never proposed to the governor at ${governor}`);

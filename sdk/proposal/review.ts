@@ -14,10 +14,10 @@ import { proposalActions, proposalDescription } from "./actions.ts";
 import { checkProposal } from "./check.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
 import { loadProposal } from "./load.ts";
-import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "./onchain.ts";
+import { decodeOnchainProposal, reportCitationOf } from "./onchain.ts";
 import { buildProposalReport, type ProposalReport } from "./report.ts";
 import { changeFormatter } from "./units.ts";
-import { dryRunProposal, impactRequest, simulationBase, type Stack } from "./deployed.ts";
+import { dryRunProposal, impactRequest, readStackProposal, simulationBase, type Stack } from "./deployed.ts";
 
 /**
  * A proposal to review, its name in the report, and for one on chain: the impact report its description cites (if
@@ -36,7 +36,7 @@ export type ReviewedProposal = {
  */
 export async function proposalFromSource(stack: Stack, source: string): Promise<ReviewedProposal> {
   if (!/^\d+$/.test(source)) return { name: source, proposal: await loadProposal(source) };
-  const onchain = await readOnchainProposal(stack.publicClient, stack.governor, BigInt(source));
+  const onchain = await readStackProposal(stack, BigInt(source));
   const proposal = decodeOnchainProposal(onchain, stack.registry, await stack.readSnapshot());
   const cited = reportCitationOf(onchain.description);
   const { state } = await readProposalStatus(stack.publicClient, { governor: stack.governor, proposalId: onchain.id });

@@ -43,6 +43,7 @@ type Role =
   | "guardian"
   | "the role holder"
   | "devnet operator"
+  | "pending owner"
   | "collateral module"
   | "hedge module"
   | "vault"
@@ -519,7 +520,7 @@ describe("access control: every state-changing function, enumerated from the ABI
 
 /** The vault and the devnet's stand-ins, from the full stack's ABIs. */
 const stackAccess: Record<
-  "vault" | "collateralManager" | "hedgeModule" | "feed" | "devnetToken",
+  "vault" | "collateralManager" | "hedgeModule" | "feed" | "feedProxy" | "devnetToken",
   Record<string, Access>
 > = {
   vault: {
@@ -551,6 +552,14 @@ const stackAccess: Record<
     transferOwnership: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
     renounceOwnership: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
   },
+  feedProxy: {
+    proposeAggregator: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
+    confirmAggregator: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
+    transferOwnership: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
+    renounceOwnership: { roles: ["devnet operator"], denied: "OwnableUnauthorizedAccount" },
+    // Ownable2Step: only the pending owner the operator named accepts.
+    acceptOwnership: { roles: ["pending owner"], denied: "OwnableUnauthorizedAccount" },
+  },
   devnetToken: {
     mint: { anyone: "the devnet faucet: devnet balances are worthless by design" },
     approve: { anyone: "sets the caller's own allowance" },
@@ -570,6 +579,7 @@ describe("access control: the vault and the devnet stand-ins", () => {
       collateralManager: v.collateralManager,
       hedgeModule: v.hedgeModule,
       feed: v.feeds.WETH,
+      feedProxy: v.feedProxies.WETH,
       devnetToken: v.usdc,
     }) as const;
 

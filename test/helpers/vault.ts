@@ -1,6 +1,7 @@
 import { maxUint256, parseUnits, type Address } from "viem";
 import { deployStack } from "../../devnet/stack.ts";
 import { alignPool } from "../../devnet/alignPool.ts";
+import { postFeedAnswer } from "../../devnet/feeds.ts";
 import { daySeconds, holdings, type Connection } from "./governance.ts";
 import { revertName } from "./revert.ts";
 import { actAsTimelock } from "./timelock.ts";
@@ -28,11 +29,22 @@ export async function deployVault(connection: Connection, options: { deploymentI
   const usdc = await viem.getContractAt("DevnetToken", tokens.USDC.address);
   const weth = await viem.getContractAt("DevnetToken", tokens.WETH.address);
   const wbtc = await viem.getContractAt("DevnetToken", tokens.WBTC.address);
-  const feeds = {
-    USDC: await viem.getContractAt("SettableAggregator", tokens.USDC.feed),
-    WETH: await viem.getContractAt("SettableAggregator", tokens.WETH.feed),
-    WBTC: await viem.getContractAt("SettableAggregator", tokens.WBTC.feed),
+  // The feeds as on Chainlink: the proxies the registry names (what the vault and the oracles read), and the
+  // aggregators behind them at deployment (where tests post answers; setPrices follows a proxy to a later one).
+  const feedProxies = {
+    USDC: await viem.getContractAt("DevnetFeedProxy", tokens.USDC.feed),
+    WETH: await viem.getContractAt("DevnetFeedProxy", tokens.WETH.feed),
+    WBTC: await viem.getContractAt("DevnetFeedProxy", tokens.WBTC.feed),
   };
+  const feeds = {
+    USDC: await viem.getContractAt("SettableAggregator", await feedProxies.USDC.read.aggregator()),
+    WETH: await viem.getContractAt("SettableAggregator", await feedProxies.WETH.read.aggregator()),
+    WBTC: await viem.getContractAt("SettableAggregator", await feedProxies.WBTC.read.aggregator()),
+  };
+  const feedWriter = { publicClient: await viem.getPublicClient(), walletClient: deployer };
+  /** Posts `answer` to the current aggregator of `symbol`'s proxy, stamped now or at `updatedAt`. */
+  const postAnswer = (symbol: "USDC" | "WETH" | "WBTC", answer: bigint, updatedAt?: bigint) =>
+    postFeedAnswer(feedWriter, feedProxies[symbol].address, answer, updatedAt);
   for (const who of [alice, bob, eve]) {
     await usdc.write.mint([who.account.address, parseUnits("1000000", 6)]);
     await usdc.write.approve([stack.vault.address, maxUint256], { account: who.account });
@@ -46,12 +58,14 @@ export async function deployVault(connection: Connection, options: { deploymentI
   }
   const asGov = await actAsTimelock(connection, stack.timelock.address);
 
-  /** Posts each feed's answer again, stamped now (prices in 8 decimals; unchanged when not given). */
+  /**
+   * Posts each feed's answer again, stamped now, to its proxy's current aggregator (prices in 8 decimals; unchanged
+   * when not given).
+   */
   async function setPrices(prices: Partial<Record<"USDC" | "WETH" | "WBTC", bigint>> = {}) {
     for (const symbol of ["USDC", "WETH", "WBTC"] as const) {
-      const feed = feeds[symbol];
-      const [, current] = await feed.read.latestRoundData();
-      await feed.write.setAnswer([prices[symbol] ?? current]);
+      const [, current] = await feedProxies[symbol].read.latestRoundData();
+      await postAnswer(symbol, prices[symbol] ?? current);
     }
     await alignPool(connection, stack.devnet.record, "WETH");
     await alignPool(connection, stack.devnet.record, "WBTC");
@@ -67,6 +81,8 @@ export async function deployVault(connection: Connection, options: { deploymentI
     weth,
     wbtc,
     feeds,
+    feedProxies,
+    postAnswer,
     setPrices,
     asGov,
     guardianExpiresAt,
@@ -128,13 +144,13 @@ export async function oracleLagRoundTrip(
   args: { lagBps: bigint; exit: RoundTripExit; deposit: bigint },
 ): Promise<{ gainUsdc: bigint } | { reverted: string }> {
   const { bob } = v.accounts;
-  const answer = async (symbol: "USDC" | "WETH" | "WBTC") => (await v.feeds[symbol].read.latestRoundData())[1];
+  const answer = async (symbol: "USDC" | "WETH" | "WBTC") => (await v.feedProxies[symbol].read.latestRoundData())[1];
   const market = { USDC: await answer("USDC"), WETH: await answer("WETH"), WBTC: await answer("WBTC") };
   for (const symbol of ["WETH", "WBTC"] as const) {
     // Rounded toward the market, so that a lag of exactly the bound stays within it.
     const divisor = 10_000n + args.lagBps;
     const feedAnswer = (market[symbol] * 10_000n + (args.lagBps > 0n ? divisor - 1n : 0n)) / divisor;
-    await v.feeds[symbol].write.setAnswer([feedAnswer]);
+    await v.postAnswer(symbol, feedAnswer);
   }
   const balances = async () =>
     Promise.all([v.usdc, v.weth, v.wbtc].map((token) => token.read.balanceOf([bob.account.address])));

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,6 +57,19 @@ describe("trimtab, the delegates' command line", () => {
       code: 2,
       output: "proposals/README.md: a proposal is a .yaml or .ts file, or a folder\n",
     });
+  });
+
+  it("proposal simulate --history reads the user's price file first, refusing a bad one with its line and field", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "trimtab-cli-"));
+    const file = path.join(dir, "prices.csv");
+    await writeFile(file, "time,USDC,WETH,WBTC\n2025-01-01,1,3350,94000\n2025-01-02,1,-3000,95000\n");
+    const simulate = (history: string) =>
+      trimtab("proposal", "simulate", "proposals/examples/hedge-more.yaml", "--history", history);
+    expect(await simulate(file)).toEqual({
+      code: 2,
+      output: `${file}: line 3, WETH: "-3000" is not a positive price in USD per whole token\n`,
+    });
+    expect((await simulate(path.join(dir, "missing.csv"))).code).toBe(2);
   });
 
   it("prints --help for the whole CLI and for every command, each option with what it means", async () => {

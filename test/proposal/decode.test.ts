@@ -5,7 +5,7 @@ import { parameterKey } from "../../parameters/parameterKey.ts";
 import { parameterRegistryAbi, trimtabGovernorAbi, trimtabTokenAbi } from "../../sdk/abis/contracts.ts";
 import { decodeActions, decodeContextOf, type DecodedCall } from "../../sdk/decode.ts";
 import { propose } from "../../sdk/governance/actions.ts";
-import { connectStack } from "../../sdk/proposal/deployed.ts";
+import { connectStack, describeProgress, readStackProposal, type StackProgress } from "../../sdk/proposal/deployed.ts";
 import { readOnchainProposal } from "../../sdk/proposal/onchain.ts";
 import type { Connection } from "../helpers/governance.ts";
 import { deployVault, type VaultStack } from "../helpers/vault.ts";
@@ -74,5 +74,61 @@ describe("Decoding a proposal read back from the chain", () => {
       recipient,
       "2,500.00 TRIM (2500000000000000000000 wei)",
     ]);
+  });
+
+  it("reads a proposal back through a node that refuses wide eth_getLogs ranges, in small ranges from the start block", async () => {
+    const { alice } = v.accounts;
+    const publicClient = await connection.viem.getPublicClient();
+    const { proposalId } = await propose(
+      { publicClient, walletClient: alice },
+      {
+        governor: v.governor.address,
+        actions: [
+          {
+            target: v.registry.address,
+            data: encodeFunctionData({
+              abi: parameterRegistryAbi,
+              functionName: "setParameters",
+              args: [[{ key: parameterKey("caps.depositCap"), value: parseUnits("11000000", 6) }]],
+            }),
+          },
+        ],
+        description: "# Raise the cap a little",
+      },
+    );
+    await connection.networkHelpers.mine(100); // the proposal sits below the head, in a range final enough to cache
+    // A provider's limit: at most 50 blocks per eth_getLogs, else "block range is too wide".
+    const ranges: [bigint, bigint][] = [];
+    const picky = custom({
+      async request({ method, params }: { method: string; params?: unknown }) {
+        if (method === "eth_getLogs") {
+          const [{ fromBlock, toBlock }] = params as [{ fromBlock: string; toBlock: string }];
+          ranges.push([BigInt(fromBlock), BigInt(toBlock)]);
+          if (BigInt(toBlock) - BigInt(fromBlock) + 1n > 50n) throw new Error("block range is too wide (max 50)");
+        }
+        return connection.provider.request({ method, params } as Parameters<typeof connection.provider.request>[0]);
+      },
+    });
+    const progress: StackProgress[] = [];
+    const stack = await connectStack(picky, v.record.contracts, "the test's stack", {
+      startBlock: 0n,
+      onProgress: (p) => progress.push(p),
+    });
+    const onchain = await readStackProposal(stack, proposalId);
+    expect(onchain.description).toBe("# Raise the cap a little");
+    const accepted = ranges.filter(([from, to]) => to - from + 1n <= 50n);
+    expect(accepted[0]![0]).toBe(0n);
+    accepted.slice(1).forEach(([from], i) => expect(from, "contiguous ranges").toBe(accepted[i]![1] + 1n));
+    // It stopped at the range holding the proposal, not at the head.
+    expect(accepted.at(-1)![1]).toBeGreaterThanOrEqual(onchain.createdBlockNumber);
+    expect(accepted.at(-1)![1]).toBeLessThan(onchain.createdBlockNumber + 50n);
+    expect(progress.at(-1)).toMatchObject({ kind: "logs", label: "ProposalCreated" });
+    expect(describeProgress(progress.at(-1)!)).toMatch(
+      /^scanning ProposalCreated logs: \d+ of \d+ blocks \(\d+%\), \d+ found$/,
+    );
+    // Read again on the same client: the final ranges come from its cache, only the proposal's own is asked again.
+    const asked = ranges.length;
+    await readStackProposal(stack, proposalId);
+    expect(ranges.length - asked).toBeLessThanOrEqual(1);
   });
 });

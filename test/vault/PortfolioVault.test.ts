@@ -144,7 +144,7 @@ describe("PortfolioVault", () => {
       await expectRevert(
         v.vault.write.deposit([usd("1"), v.accounts.alice.account.address], { account: v.accounts.alice.account }),
         "VaultOracleStale",
-        [getAddress(v.feeds.WETH.address), updatedAt, 3_600n + 3_600n],
+        [getAddress(v.feedProxies.WETH.address), updatedAt, 3_600n + 3_600n],
       );
     });
   });

@@ -411,7 +411,7 @@ describe("Vault safety: what the vault promises holders", () => {
       expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
       const [, , , updatedAt] = await v.feeds.WETH.read.latestRoundData();
       await expectRevert(v.collateralManager.read.plan(), "VaultOracleStale", [
-        getAddress(v.feeds.WETH.address),
+        getAddress(v.feedProxies.WETH.address),
         updatedAt,
         BigInt(2 * hour),
       ]);
