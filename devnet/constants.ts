@@ -40,18 +40,19 @@ export const devnetLiquidity = {
 /**
  * The devnet pools' positions, as a market's liquidity providers spread theirs: each a share (bps) of the pool's depth
  * (`devnetLiquidity.pools`), over a range in tick spacings from the spacing-aligned tick at or below the initial
- * price (`[0, 1]` is the spacing holding the price), or full range. Near the price the shares add up to the whole
- * depth; the narrow ranges end within a spacing (0.6%) of the price, so that a rebalance-sized swap crosses ticks;
- * the wide one covers 0.41x to 2.46x the initial price, and a thin full-range position keeps a price everywhere.
+ * price (`[0, 1]` is the spacing holding the price), or full range. From 0.41x to 2.46x the initial price the pool
+ * is at least as deep as that depth (the wide position and a thin full range); within ±16% a tenth deeper, and
+ * around the price 1.3 times, in narrow ranges ending within one to five spacings (0.6% each) of it, so that a
+ * rebalance-sized swap crosses ticks. Beyond the wide range only the thin full range is left.
  */
 export const devnetPoolPositions = [
   { spacings: "full", shareBps: 1_000 },
-  { spacings: [-150, 150], shareBps: 4_500 },
-  { spacings: [-25, 25], shareBps: 1_500 },
-  { spacings: [-4, 5], shareBps: 600 },
-  { spacings: [-2, 3], shareBps: 600 },
-  { spacings: [-1, 2], shareBps: 800 },
-  { spacings: [0, 1], shareBps: 1_000 },
+  { spacings: [-150, 150], shareBps: 9_000 },
+  { spacings: [-25, 25], shareBps: 1_000 },
+  { spacings: [-4, 5], shareBps: 200 },
+  { spacings: [-2, 3], shareBps: 400 },
+  { spacings: [-1, 2], shareBps: 600 },
+  { spacings: [0, 1], shareBps: 800 },
 ] as const;
 
 /** Yearly volatility and drift of the devnet's risk assets, and the correlation of their daily returns. */

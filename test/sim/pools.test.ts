@@ -3,6 +3,7 @@ import { maxUint256, parseUnits, type Address } from "viem";
 import { readStartPoint } from "../../sim/chain.ts";
 import { liquidityCurve, swapAcrossTicks, type LiquidityCurve } from "../../sim/model/uniswapV3.ts";
 import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
+import { devnetPoolPositions } from "../../devnet/constants.ts";
 import { chainFixture } from "../helpers/fixture.ts";
 import { deployVault, marketSwap } from "../helpers/vault.ts";
 
@@ -118,6 +119,8 @@ describe("The simulator's pools cross ticks as the devnet's Uniswap V3 pools do"
     expect(Math.max(...crossings)).toBeGreaterThanOrEqual(3);
   });
 
+  const fullRangeBps = devnetPoolPositions.find((p) => p.spacings === "full")!.shareBps;
+
   it("reads every initialised tick near the price, with the liquidityNet the positions put there", async () => {
     const v = await network.load();
     const publicClient = await network.connection.viem.getPublicClient();
@@ -125,15 +128,16 @@ describe("The simulator's pools cross ticks as the devnet's Uniswap V3 pools do"
     for (const [i, pool] of start.setup.pools.entries()) {
       const ticks = pool.ticks!;
       // The devnet's positions: the full range's two ticks lie beyond the window read, the other twelve within it;
-      // beyond them only the thin full range is left (a tenth of the depth at the price).
+      // beyond them only the thin full range is left. Every position covers the price.
       expect(ticks.length).toBe(12);
       const curve = liquidityCurve(
         pool,
         start.setup.decimals[pool.riskIsToken0 ? i + 1 : 0]!,
         start.setup.decimals[pool.riskIsToken0 ? 0 : i + 1]!,
       );
-      expect(curve.liquidities[0]! / pool.liquidity).toBeCloseTo(0.1, 6);
-      expect(curve.liquidities[ticks.length]! / pool.liquidity).toBeCloseTo(0.1, 6);
+      const thin = fullRangeBps / devnetPoolPositions.reduce((sum, p) => sum + p.shareBps, 0);
+      expect(curve.liquidities[0]! / pool.liquidity).toBeCloseTo(thin, 6);
+      expect(curve.liquidities[ticks.length]! / pool.liquidity).toBeCloseTo(thin, 6);
       const below = ticks.filter((t) => t.tick <= pool.tick!);
       const above = ticks.filter((t) => t.tick > pool.tick!);
       // Ranges end within a tick spacing on both sides of the price.
