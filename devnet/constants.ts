@@ -20,9 +20,9 @@ export const devnetWeights = { USDC: 4_000n, WETH: 4_000n, WBTC: 2_000n } as con
 export const devnetPoolFee = 3_000;
 
 /**
- * What the devnet's liquidity provider lends on each Morpho market, in whole tokens, and how deep it makes each pool:
- * at the initial price its liquidity is that of these amounts at full range (√(x·y)), spread over concentrated
- * positions as `devnetPoolPositions` lays them out.
+ * What the devnet's liquidity provider lends on each Morpho market, in whole tokens, and each pool's depth: the
+ * liquidity these amounts would have at full range (√(x·y)), which `devnetPoolPositions` spreads over concentrated
+ * positions in shares of it.
  */
 export const devnetLiquidity = {
   pools: [
