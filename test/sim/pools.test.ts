@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { maxUint256, parseUnits, type Address } from "viem";
 import { readStartPoint } from "../../sim/chain.ts";
-import { liquidityCurve, swapAcrossTicks, type LiquidityCurve } from "../../sim/model/uniswapV3.ts";
+import {
+  liquidityCurve,
+  priceOfSqrt,
+  sqrtPriceAtTick,
+  swapAcrossTicks,
+  type LiquidityCurve,
+} from "../../sim/model/uniswapV3.ts";
 import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
 import { devnetPoolPositions } from "../../devnet/constants.ts";
 import { chainFixture } from "../helpers/fixture.ts";
@@ -144,5 +150,39 @@ describe("The simulator's pools cross ticks as the devnet's Uniswap V3 pools do"
       expect(pool.tick! - below.at(-1)!.tick).toBeLessThan(60);
       expect(above[0]!.tick - pool.tick!).toBeLessThanOrEqual(60);
     }
+  });
+
+  it("realigns a pool to its feeds across every tick between (alignPool), and reads the same tick structure there", async () => {
+    const v = await network.load();
+    const publicClient = await network.connection.viem.getPublicClient();
+    const before = await readStartPoint(publicClient, v.vault.address);
+    const [, weth] = await v.feeds.WETH.read.latestRoundData();
+    const [, wbtc] = await v.feeds.WBTC.read.latestRoundData();
+    // WETH to 0.45x (past the ±16% and narrow ranges, inside the wide one), WBTC to 3x (past the wide range too).
+    await v.setPrices({ WETH: (weth * 45n) / 100n, WBTC: wbtc * 3n });
+    const after = await readStartPoint(publicClient, v.vault.address);
+    for (const [i, symbol] of (["WETH", "WBTC"] as const).entries()) {
+      const [was, is] = [before.setup.pools[i]!, after.setup.pools[i]!];
+      const [decimals0, decimals1] = is.riskIsToken0
+        ? [after.setup.decimals[i + 1]!, after.setup.decimals[0]!]
+        : [after.setup.decimals[0]!, after.setup.decimals[i + 1]!];
+      // The pool sits at the feeds' price (to within its tick, a bp).
+      const poolPrice = priceOfSqrt(sqrtPriceAtTick(is.tick!, decimals0, decimals1), is.riskIsToken0);
+      const feedPrice = after.pricesUsd[i + 1]! / after.pricesUsd[0]!;
+      expect(Math.abs(poolPrice / feedPrice - 1), symbol).toBeLessThan(1.0001e-4);
+      // Its liquidity there is that of the range holding its new tick in the curve read at the old price: the price
+      // moved along the structure, which stayed as it was.
+      const range = was.ticks!.filter((t) => t.tick <= is.tick!).length;
+      expect(liquidityCurve(was, decimals0, decimals1).liquidities[range]! / is.liquidity, symbol).toBeCloseTo(1, 9);
+      // The window read moved with the price: every tick read at both prices has the same liquidityNet.
+      const nets = new Map(was.ticks!.map((t) => [t.tick, t.liquidityNet]));
+      const shared = is.ticks!.filter((t) => nets.has(t.tick));
+      expect(shared.length, symbol).toBeGreaterThan(0);
+      for (const t of shared) expect(t.liquidityNet, `${symbol} tick ${t.tick}`).toBe(nets.get(t.tick));
+    }
+    expect(after.setup.pools[1]!.liquidity / before.setup.pools[1]!.liquidity).toBeCloseTo(
+      fullRangeBps / devnetPoolPositions.reduce((sum, p) => sum + p.shareBps, 0),
+      6,
+    );
   });
 });
