@@ -4,7 +4,7 @@
  * One step (`swapExactIn`) is SwapMath.computeSwapStep with exact input on one liquidity; a swap (`swapAcrossTicks`)
  * walks a pool's liquidity curve from initialised tick to initialised tick as UniswapV3Pool.swap does, one step per
  * range, crossing each tick on the way (liquidity ± its liquidityNet). Real numbers, not the pool's integer rounding
- * (a wei at most per step).
+ * (which floors each step's input net of the fee, and its output, to a unit of the token: a unit of each per step).
  */
 import type { Pool } from "./types.ts";
 
