@@ -19,7 +19,11 @@ export const devnetWeights = { USDC: 4_000n, WETH: 4_000n, WBTC: 2_000n } as con
 /** Uniswap V3 fee tier of the devnet pools (0.3%). */
 export const devnetPoolFee = 3_000;
 
-/** What the devnet's liquidity provider puts in each pool and lends on each Morpho market, in whole tokens. */
+/**
+ * What the devnet's liquidity provider lends on each Morpho market, in whole tokens, and each pool's depth: the
+ * liquidity these amounts would have at full range (√(x·y)), which `devnetPoolPositions` spreads over concentrated
+ * positions in shares of it.
+ */
 export const devnetLiquidity = {
   pools: [
     { pair: ["WETH", "USDC"], amounts: ["20000", "60000000"] },
@@ -32,6 +36,24 @@ export const devnetLiquidity = {
     { collateral: "USDC", loan: "WBTC", amount: "50" },
   ],
 } as const;
+
+/**
+ * The devnet pools' positions, as a market's liquidity providers spread theirs: each a share (bps) of the pool's depth
+ * (`devnetLiquidity.pools`), over a range in tick spacings from the spacing-aligned tick at or below the initial
+ * price (`[0, 1]` is the spacing holding the price), or full range. From 0.41x to 2.46x the initial price the pool
+ * is at least as deep as that depth (the wide position and a thin full range); within ±16% a tenth deeper, and
+ * around the price 1.3 times, in narrow ranges ending within one to five spacings (0.6% each) of it, so that a
+ * rebalance-sized swap crosses ticks. Beyond the wide range only the thin full range is left.
+ */
+export const devnetPoolPositions = [
+  { spacings: "full", shareBps: 1_000 },
+  { spacings: [-150, 150], shareBps: 9_000 },
+  { spacings: [-25, 25], shareBps: 1_000 },
+  { spacings: [-4, 5], shareBps: 200 },
+  { spacings: [-2, 3], shareBps: 400 },
+  { spacings: [-1, 2], shareBps: 600 },
+  { spacings: [0, 1], shareBps: 800 },
+] as const;
 
 /** Yearly volatility and drift of the devnet's risk assets, and the correlation of their daily returns. */
 export const scenarioMarket = { WETH: { sigma: 0.65, mu: 0.1 }, WBTC: { sigma: 0.5, mu: 0.1 }, correlation: 0.7 };

@@ -1,19 +1,32 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import { maxUint256, parseUnits, type Address, type Hex } from "viem";
 import { devnetLiquidity, devnetLltv, devnetPoolFee } from "./constants.ts";
+import { devnetPositionsAt, tickOfPrice, type PoolPosition } from "./poolPositions.ts";
 import { nonfungiblePositionManagerAbi } from "../sdk/abis/uniswap.ts";
 import { sqrtPriceX96FromUsd } from "../sdk/uniswap/sqrtPriceX96.ts";
-
-/** The tick spacing of the devnet pools' fee tier (`devnetPoolFee`, 0.3%). */
-const tickSpacing = 60;
-/** Full-range ticks for that spacing. */
-const maxTick = Math.floor(887_272 / tickSpacing) * tickSpacing;
 
 type Token = { address: Address; symbol: "USDC" | "WETH" | "WBTC"; decimals: number; feed: Address };
 
 /**
- * Creates the devnet's Uniswap V3 pools at the feeds' prices with full-range liquidity, and supplies the Morpho
- * Blue markets, all from account 0 (the devnet operator, which mints from the token faucets).
+ * Token wei a position of `liquidity` over its range takes in a pool at `sqrtPriceX96` (LiquidityAmounts'
+ * getAmountsForLiquidity in floating point), each with a margin of a millionth and a wei: the position manager then
+ * mints at least `liquidity` from them.
+ */
+function amountsForLiquidity(position: PoolPosition, sqrtPriceX96: bigint): [bigint, bigint] {
+  const sqrtAt = (tick: number) => Math.pow(1.0001, tick / 2);
+  const [lower, upper] = [sqrtAt(position.tickLower), sqrtAt(position.tickUpper)];
+  const current = Math.min(Math.max(Number(sqrtPriceX96) / 2 ** 96, lower), upper);
+  const amount0 = position.liquidity * (1 / current - 1 / upper);
+  const amount1 = position.liquidity * (current - lower);
+  const withMargin = (amount: number) => BigInt(Math.ceil(amount * (1 + 1e-6))) + 1n;
+  return [withMargin(amount0), withMargin(amount1)];
+}
+
+/**
+ * Creates the devnet's Uniswap V3 pools at the feeds' prices with concentrated liquidity (`devnetPoolPositions`:
+ * ranges around the price, some ending within a tick spacing of it, and a thin full-range position), minted through
+ * the NonfungiblePositionManager, and supplies the Morpho Blue markets, all from account 0 (the devnet operator,
+ * which mints from the token faucets).
  */
 export async function seedMarkets<ChainTypeT extends ChainType | string>(
   connection: NetworkConnection<ChainTypeT>,
@@ -49,14 +62,6 @@ export async function seedMarkets<ChainTypeT extends ChainType | string>(
       price1Usd: await feedPrice(t1),
       decimals1: t1.decimals,
     });
-    for (const [token, amount] of [
-      [t0, amount0],
-      [t1, amount1],
-    ] as const) {
-      const erc20 = await viem.getContractAt("DevnetToken", token.address);
-      await wait(erc20.write.mint([me, amount]));
-      await wait(erc20.write.approve([devnet.positionManager, maxUint256]));
-    }
     await wait(
       operator.writeContract({
         address: devnet.positionManager,
@@ -65,29 +70,43 @@ export async function seedMarkets<ChainTypeT extends ChainType | string>(
         args: [t0.address, t1.address, devnetPoolFee, sqrtPriceX96],
       }),
     );
+    // The depth is the full-range liquidity of the amounts (√(x·y) in wei), spread over the devnet's positions.
+    const depth = Math.sqrt(Number(amount0) * Number(amount1));
+    const tick = tickOfPrice((Number(sqrtPriceX96) / 2 ** 96) ** 2);
+    const positions = devnetPositionsAt(tick, depth).map((position) => ({
+      position,
+      amounts: amountsForLiquidity(position, sqrtPriceX96),
+    }));
+    for (const [side, token] of [t0, t1].entries()) {
+      const erc20 = await viem.getContractAt("DevnetToken", token.address);
+      await wait(erc20.write.mint([me, positions.reduce((sum, { amounts }) => sum + amounts[side]!, 0n)]));
+      await wait(erc20.write.approve([devnet.positionManager, maxUint256]));
+    }
     const deadline = (await publicClient.getBlock()).timestamp + 3_600n;
-    await wait(
-      operator.writeContract({
-        address: devnet.positionManager,
-        abi: nonfungiblePositionManagerAbi,
-        functionName: "mint",
-        args: [
-          {
-            token0: t0.address,
-            token1: t1.address,
-            fee: devnetPoolFee,
-            tickLower: -maxTick,
-            tickUpper: maxTick,
-            amount0Desired: amount0,
-            amount1Desired: amount1,
-            amount0Min: 0n,
-            amount1Min: 0n,
-            recipient: me,
-            deadline,
-          },
-        ],
-      }),
-    );
+    for (const { position, amounts } of positions) {
+      await wait(
+        operator.writeContract({
+          address: devnet.positionManager,
+          abi: nonfungiblePositionManagerAbi,
+          functionName: "mint",
+          args: [
+            {
+              token0: t0.address,
+              token1: t1.address,
+              fee: devnetPoolFee,
+              tickLower: position.tickLower,
+              tickUpper: position.tickUpper,
+              amount0Desired: amounts[0],
+              amount1Desired: amounts[1],
+              amount0Min: 0n,
+              amount1Min: 0n,
+              recipient: me,
+              deadline,
+            },
+          ],
+        }),
+      );
+    }
   }
 
   const morpho = await viem.getContractAt("Morpho", devnet.morpho);

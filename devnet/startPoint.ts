@@ -12,6 +12,7 @@ import {
   devnetWeights,
   scenarioMarket,
 } from "./constants.ts";
+import { devnetPositionsAt, poolOfPositions, tickOfPrice } from "./poolPositions.ts";
 import { parameterCatalog } from "../parameters/catalog.ts";
 import type { StartPoint } from "../sim/chain.ts";
 import type { GbmModel } from "../sim/market/types.ts";
@@ -28,8 +29,18 @@ export function devnetStartPoint(navUsd = 1_000_000, timeSeconds = 1_780_000_000
   const params = paramsFromRegistry(values, symbols);
   const pool = (symbol: "WETH" | "WBTC") => {
     const { amounts } = devnetLiquidity.pools.find((p) => p.pair[0] === symbol)!;
-    // Full-range liquidity is √(x·y) of the reserves; token order only decides which side is token0.
-    return { liquidity: Math.sqrt(Number(amounts[0]) * Number(amounts[1])), riskIsToken0: symbol === "WETH" };
+    // The depth is the full-range liquidity of the amounts, √(x·y); token order decides which side is token0 (on the
+    // devnet WETH sorts before USDC and WBTC after it) and so the pool's tick.
+    const depth = Math.sqrt(Number(amounts[0]) * Number(amounts[1]));
+    const riskIsToken0 = symbol === "WETH";
+    const asset = symbols.indexOf(symbol);
+    const riskPerBase = pricesUsd[asset]! / pricesUsd[0]!;
+    // Token1 wei per token0 wei.
+    const rawPrice = riskIsToken0
+      ? riskPerBase * 10 ** (decimals[0]! - decimals[asset]!)
+      : (1 / riskPerBase) * 10 ** (decimals[asset]! - decimals[0]!);
+    const tick = tickOfPrice(rawPrice);
+    return poolOfPositions(devnetPositionsAt(tick, depth), tick, riskIsToken0);
   };
   const lending = (collateral: string, loan: string) => {
     const supply = Number(devnetLiquidity.lending.find((l) => l.collateral === collateral && l.loan === loan)!.amount);

@@ -1,6 +1,6 @@
 /**
  * The simulation's starting point read from the chain with viem (browser, Node and CLI alike): the vault's holdings
- * and share accounting, its registry parameters, its pools' liquidity, its modules' positions and their Morpho
+ * and share accounting, its registry parameters, its pools' liquidity and initialised ticks, its modules' positions and their Morpho
  * Blue markets, and the feeds' prices now.
  */
 import { secondsPerYear as YEAR_SECONDS } from "./market/types.ts";
@@ -41,6 +41,47 @@ export type StartPoint = {
 };
 
 const toNumber = (value: bigint, decimals: number) => Number(value) / 10 ** decimals;
+
+/**
+ * How many tickBitmap words the start point reads on either side of the word holding a pool's tick. A word maps 256
+ * tick spacings (at the 0.3% tier's spacing of 60, 15,360 ticks: a factor of 4.65 in price), so two words reach at
+ * least 512 spacings, a factor of 21 in price, above and below the price: wider than a simulated year's moves at the
+ * volatilities calibrated. Beyond the window the simulator takes the outermost range's liquidity as constant.
+ */
+export const tickWordsEachSide = 2;
+
+/**
+ * The initialised ticks of `pool` within `tickWordsEachSide` bitmap words of `tick`, ascending, with their
+ * liquidityNet (raw): the words' bits from `tickBitmap`, then `ticks(i)` for each bit set.
+ */
+export async function readInitializedTicks(
+  client: PublicClient,
+  pool: Address,
+  tick: number,
+  tickSpacing: number,
+  blockNumber: bigint,
+): Promise<{ tick: number; liquidityNet: bigint }[]> {
+  const poolRead = { address: pool, abi: uniswapV3PoolAbi, blockNumber } as const;
+  // TickBitmap.position: the word of a compressed tick is its top bits (rounding toward −∞).
+  const word = Math.floor(Math.floor(tick / tickSpacing) / 256);
+  const words = Array.from({ length: 2 * tickWordsEachSide + 1 }, (_, k) => word - tickWordsEachSide + k);
+  const bitmaps = await Promise.all(
+    words.map((w) => client.readContract({ ...poolRead, functionName: "tickBitmap", args: [w] })),
+  );
+  const initialized: number[] = [];
+  words.forEach((w, k) => {
+    const bitmap = bitmaps[k]!;
+    for (let bit = 0; bit < 256; bit++) {
+      if ((bitmap >> BigInt(bit)) & 1n) initialized.push((w * 256 + bit) * tickSpacing);
+    }
+  });
+  return Promise.all(
+    initialized.map(async (at) => {
+      const [, liquidityNet] = await client.readContract({ ...poolRead, functionName: "ticks", args: [at] });
+      return { tick: at, liquidityNet };
+    }),
+  );
+}
 
 /** Reads the vault at `vault` at the latest block. `symbols` overrides the tokens' own `symbol()` (registry names). */
 export async function readStartPoint(
@@ -97,13 +138,23 @@ export async function readStartPoint(
         args: [risk, base, params.poolFeesPpm[i]!],
         blockNumber,
       });
-      const [liquidity, token0] = await Promise.all([
+      const [liquidity, token0, slot0, tickSpacing] = await Promise.all([
         client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "liquidity", blockNumber }),
         client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "token0", blockNumber }),
+        client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "slot0", blockNumber }),
+        client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "tickSpacing", blockNumber }),
       ]);
       const riskIsToken0 = token0.toLowerCase() === risk.toLowerCase();
       const [d0, d1] = riskIsToken0 ? [decimals[i + 1]!, decimals[0]!] : [decimals[0]!, decimals[i + 1]!];
-      return { liquidity: Number(liquidity) / Math.sqrt(10 ** d0 * 10 ** d1), riskIsToken0 };
+      const toWhole = Math.sqrt(10 ** d0 * 10 ** d1);
+      const tick = slot0[1];
+      const ticks = await readInitializedTicks(client, pool, tick, tickSpacing, blockNumber);
+      return {
+        liquidity: Number(liquidity) / toWhole,
+        riskIsToken0,
+        tick,
+        ticks: ticks.map(({ tick: at, liquidityNet }) => ({ tick: at, liquidityNet: Number(liquidityNet) / toWhole })),
+      };
     }),
   );
 

@@ -7,7 +7,7 @@ import { secondsPerYear } from "../market/types.ts";
 import type { CollateralActionCode, HedgeActionCode } from "./actions.ts";
 import { accumulatorLayout } from "./stateVector.ts";
 import type { StrategyParams, VaultSetup } from "./types.ts";
-import type { SwapResult } from "./uniswapV3.ts";
+import { liquidityCurve, type LiquidityCurve, type SwapResult } from "./uniswapV3.ts";
 
 /**
  * Basis points: the whole (10,000) and its inverse (multiplying by it is several times faster than dividing, one of
@@ -63,8 +63,12 @@ export type KernelContext = {
   riskCount: number;
   /** The vault's virtual share and asset: one unit of the base asset, in whole tokens. */
   virtualUnit: number;
-  /** Per risk asset: its pool's liquidity, and whether the risk asset is the pool's token0. */
-  poolLiquidity: Float64Array;
+  /**
+   * Per risk asset: its pool's liquidity at every price (fixed: swaps and arbitrage move the price along it, and a
+   * pool realigned to the oracle has the liquidity of the range holding the oracle's price), and whether the risk
+   * asset is the pool's token0.
+   */
+  poolCurves: LiquidityCurve[];
   riskIsToken0: boolean[];
   /** Per asset: one unit (10^-decimals), in whole tokens. */
   unitSizes: Float64Array;
@@ -121,7 +125,12 @@ export function createKernelContext(
     assetCount,
     riskCount,
     virtualUnit: 10 ** -(setup.decimals[0] ?? 6),
-    poolLiquidity: Float64Array.from(setup.pools.map((pool) => pool.liquidity)),
+    poolCurves: setup.pools.map((pool, risk) => {
+      const [baseDecimals, riskDecimals] = [setup.decimals[0]!, setup.decimals[risk + 1]!];
+      return pool.riskIsToken0
+        ? liquidityCurve(pool, riskDecimals, baseDecimals)
+        : liquidityCurve(pool, baseDecimals, riskDecimals);
+    }),
     riskIsToken0: setup.pools.map((pool) => pool.riskIsToken0),
     unitSizes: Float64Array.from(setup.decimals.map((decimals) => 10 ** -decimals)),
     hasCollateral: collateral !== undefined,

@@ -4,7 +4,7 @@
  * Every fill is left in `context.swap`.
  */
 import { basisPoints, paramLayout, type KernelContext } from "./kernel.ts";
-import { priceOfSqrt, sqrtPriceOf, swapExactIn } from "./uniswapV3.ts";
+import { priceOfSqrt, sqrtPriceOf, swapAcrossTicks } from "./uniswapV3.ts";
 
 // Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
 // of loads.
@@ -19,17 +19,8 @@ export const ROUNDING_UNITS = 2;
 export type Swaps = ReturnType<typeof createSwaps>;
 
 export function createSwaps(context: KernelContext) {
-  const {
-    params,
-    poolFeesPpm,
-    pricesInBase,
-    riskIsToken0,
-    poolLiquidity,
-    unitSizes,
-    sqrtPrices,
-    trialSqrtPrices,
-    swap,
-  } = context;
+  const { params, poolFeesPpm, pricesInBase, riskIsToken0, poolCurves, unitSizes, sqrtPrices, trialSqrtPrices, swap } =
+    context;
 
   /**
    * SwapLib.swapWithinSlippage on risk asset `risk`'s pool at `trialSqrtPrices`: fills up to `amountIn` until the
@@ -60,8 +51,8 @@ export function createSwaps(context: KernelContext) {
     if (sellRisk ? poolPrice <= limit : poolPrice >= limit) return true;
     // Selling the risk asset lowers its price: token0 in when it is token0, token1 in otherwise.
     const zeroForOne = sellRisk === token0;
-    swapExactIn(
-      poolLiquidity[risk]!,
+    swapAcrossTicks(
+      poolCurves[risk]!,
       sqrtNow,
       zeroForOne,
       amountIn,
@@ -84,8 +75,8 @@ export function createSwaps(context: KernelContext) {
   const sellExact = (risk: number, amountIn: number) => {
     const token0 = riskIsToken0[risk]!;
     const sqrtNow = sqrtPrices[risk]!;
-    swapExactIn(
-      poolLiquidity[risk]!,
+    swapAcrossTicks(
+      poolCurves[risk]!,
       sqrtNow,
       token0,
       amountIn,

@@ -45,11 +45,23 @@ export type LendingMarket = {
   lltv: number;
 };
 
-/** A Uniswap V3 pool between a risk asset and the base asset, full-range liquidity. */
+/**
+ * A Uniswap V3 pool between a risk asset and the base asset: its active liquidity at its tick, and its initialised
+ * ticks with their liquidityNet, from which the liquidity at any price follows (see uniswapV3.ts `liquidityCurve`).
+ * Liquidities are in whole-token units: the pool's own / √(10^decimals0 · 10^decimals1).
+ */
 export type Pool = {
-  /** Liquidity in whole-token units: the pool's `liquidity()` / √(10^decimals0 · 10^decimals1). */
+  /** The active liquidity (the pool's `liquidity()`) at `tick`. */
   liquidity: number;
   riskIsToken0: boolean;
+  /** The pool's tick (slot0) when `liquidity` was read; 0 when there are no `ticks`. */
+  tick?: number;
+  /**
+   * Initialised ticks, ascending, with their liquidityNet (added crossing upward, removed crossing downward), within
+   * the window read (see sim/chain.ts); beyond the outermost one the liquidity is taken as constant. None: one
+   * liquidity at every price (full-range positions only).
+   */
+  ticks?: readonly { tick: number; liquidityNet: number }[];
 };
 
 /** What does not change during a simulation: the assets, their pools and the modules' markets. */

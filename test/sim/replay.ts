@@ -8,6 +8,7 @@ import { decodeEventLog, getAddress, maxUint256, type Address, type Hex } from "
 import { swapRouterAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../../sdk/abis/uniswap.ts";
 import { sqrtPriceX96FromUsd } from "../../sdk/uniswap/sqrtPriceX96.ts";
 import { keeperCycle, type KeeperTaken } from "../../sdk/keeper.ts";
+import { readInitializedTicks } from "../../sim/chain.ts";
 import type { Connection } from "../helpers/governance.ts";
 import type { VaultStack } from "../helpers/vault.ts";
 
@@ -37,6 +38,8 @@ export type ReplayStep = {
   redeemed?: number[];
   /** What a cash withdrawal paid, in base tokens, or "reverted" (a sale missed its minimum output). */
   redeemedCash?: number | "reverted";
+  /** Initialised ticks the vault's trades crossed on both pools, between the realignment and the step's end. */
+  ticksCrossed: number;
 };
 
 /** A holder's withdrawal of `shares` (wei), in kind or in cash. */
@@ -72,7 +75,16 @@ export async function prepareArbitrageur(connection: Connection, v: VaultStack) 
         functionName: "getPool",
         args: [tokens[symbol].address, tokens.USDC.address, uniswap.poolFee],
       })) as Address;
-      return { symbol, pool };
+      const tickSpacing = await publicClient.readContract({
+        address: pool,
+        abi: uniswapV3PoolAbi,
+        functionName: "tickSpacing",
+      });
+      const [, tick] = await publicClient.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "slot0" });
+      const blockNumber = await publicClient.getBlockNumber();
+      // Its initialised ticks (positions do not change during a replay), to count the ticks trades cross.
+      const ticks = (await readInitializedTicks(publicClient, pool, tick, tickSpacing, blockNumber)).map((t) => t.tick);
+      return { symbol, pool, ticks };
     }),
   );
   return { operator, pools };
@@ -162,6 +174,15 @@ export async function replayOnChain(
       if (receipt.status !== "success") throw new Error(`step ${k}: aligning the ${symbol} pool reverted`);
     }
 
+    const poolTicks = () =>
+      Promise.all(
+        arbitrageur.pools.map(
+          async ({ pool }) =>
+            (await publicClient.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "slot0" }))[1],
+        ),
+      );
+    const ticksAligned = await poolTicks();
+
     let redeemed: number[] | undefined;
     let redeemedCash: number | "reverted" | undefined;
     const withdrawal = withdrawals[k];
@@ -241,7 +262,13 @@ export async function replayOnChain(
     );
     actions.push(...done.filter((action) => action !== undefined));
     const [nav, supply] = await Promise.all([v.vault.read.totalAssets(), v.vault.read.totalSupply()]);
+    const ticksAfter = await poolTicks();
+    const ticksCrossed = arbitrageur.pools.reduce((sum, { ticks }, i) => {
+      const [from, to] = [ticksAligned[i]!, ticksAfter[i]!];
+      return sum + ticks.filter((t) => t > Math.min(from, to) && t <= Math.max(from, to)).length;
+    }, 0);
     steps.push({
+      ticksCrossed,
       timeSeconds: keeperAt,
       actions,
       navBase: Number(nav) / 1e6,
