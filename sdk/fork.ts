@@ -2,7 +2,7 @@
  * An in-process fork of a chain: Hardhat's EDR forking its JSON-RPC at one block, so that transactions can be sent
  * (as anyone, impersonated) and read back without touching the chain itself, which only answers reads of that block.
  * Node only, and it needs the `hardhat` package: it is imported when the first fork is made, and a clear error names
- * it when it is not installed (the packed `trimtab` leaves it out: `npm install hardhat@3` beside it).
+ * it when it is not installed (the packed `trimtab` leaves it out: `npm install hardhat@3.18.0` beside it, on Node 22).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,7 +35,7 @@ export class ForkUnavailableError extends Error {
   constructor(cause: unknown) {
     super(
       "the dry run forks the chain with Hardhat's EDR, and the hardhat package is not installed: " +
-        "install it beside trimtab (npm install hardhat@3)",
+        "install it beside trimtab (npm install hardhat@3.18.0)",
       { cause },
     );
   }
@@ -58,6 +58,14 @@ function importHardhat() {
   })();
   hardhat.catch(() => (hardhat = undefined));
   return hardhat;
+}
+
+/**
+ * Throws a ForkUnavailableError when forks cannot be made here (the `hardhat` package is missing): a command that
+ * will fork calls it first, to fail at once rather than after its other work.
+ */
+export async function checkForkAvailable(): Promise<void> {
+  await importHardhat();
 }
 
 /** The chains whose hardfork history EDR knows: Ethereum, Sepolia, Holesky and Hoodi. */

@@ -1,7 +1,7 @@
 /**
  * A deployed stack as the proposal tools see it, shared by the CLI and the web app's server: the clients, the
  * addresses, the base asset and the registry snapshot; and from it a proposal's impact simulation request (the
- * chain's start point, the feeds' history, a calibrated market) and its dry run.
+ * chain's start point, the feeds' history, a calibrated market) and its dry run (on a fork: the chain is only read).
  */
 import {
   createPublicClient,
@@ -13,6 +13,7 @@ import {
   type PublicClient,
   type Transport,
 } from "viem";
+import { withFork } from "../fork.ts";
 import { portfolioVaultAbi } from "../abis/contracts.ts";
 import { stackAbi } from "./abis.ts";
 import { readStartPoint } from "../../sim/chain.ts";
@@ -42,8 +43,17 @@ export type StackContracts = {
 
 export type Stack = Awaited<ReturnType<typeof connectStack>>;
 
-/** Connects to the stack of `contracts` over `transport`; `source` names the record in errors. */
-export async function connectStack(transport: Transport, contracts: StackContracts, source: string) {
+/**
+ * Connects to the stack of `contracts` over `transport`; `source` names the record in errors. `rpcUrl` is where the
+ * chain answers JSON-RPC over HTTP, which a fork for the dry run needs: by default an http transport's own URL.
+ */
+export async function connectStack(
+  transport: Transport,
+  contracts: StackContracts,
+  source: string,
+  options: { rpcUrl?: string } = {},
+) {
+  const rpcUrl = options.rpcUrl ?? httpUrlOf(transport);
   const publicClient = createPublicClient({ transport }) as PublicClient;
   const { ParameterRegistry: registry, TrimtabGovernor: governor, PortfolioVault: vault } = contracts;
   if (!registry || !governor || !vault) throw new Error(`${source}: the record lacks the registry, governor or vault`);
@@ -57,7 +67,13 @@ export async function connectStack(transport: Transport, contracts: StackContrac
     publicClient.readContract({ address: base, abi: erc20Abi, functionName: "decimals" }),
   ]);
   const readSnapshot = () => readRegistrySnapshot(publicClient, { registry, governor }, { symbol, decimals });
-  return { contracts, source, transport, publicClient, registry, governor, vault, base, readSnapshot };
+  return { contracts, source, transport, rpcUrl, publicClient, registry, governor, vault, base, readSnapshot };
+}
+
+/** The URL of an http transport (viem's `http(url)`), else undefined. */
+function httpUrlOf(transport: Transport): string | undefined {
+  const { config, value } = transport({});
+  return config.type === "http" && typeof value?.url === "string" ? value.url : undefined;
 }
 
 /** Daily feed prices the market calibration needs (30 returns). */
@@ -115,39 +131,46 @@ export function impactRequest(
   };
 }
 
+/** Who runs the keeper cycle in a dry run: an address of no one's (the keeper's functions are open), impersonated. */
+export const dryRunKeeper: Address = "0x00000000000000000000000000006b6565706572";
+
 /**
- * The proposal executed as the timelock on the devnet and rewound (evm_snapshot/evm_revert), then one keeper
- * cycle, run by the node's last unlocked account. Devnets only: a real chain needs a fork.
+ * The proposal executed as the timelock, then one keeper cycle, on an in-process fork of the stack's chain (Hardhat's
+ * EDR) at the latest block, or at `blockNumber` (the block a report cites, to reproduce it); the fork is closed
+ * after. The chain itself is only read: any chain works, a devnet or a real one behind an RPC provider.
  */
 export async function dryRunProposal(
   stack: Stack,
   proposal: ProposalDraft,
   checked: CheckResult,
-  abi: Abi = stackAbi,
+  options: { blockNumber?: bigint | undefined; abi?: Abi } = {},
 ): Promise<DryRun> {
-  const { contracts, transport } = stack;
+  const { contracts, rpcUrl } = stack;
   const timelock = contracts.TimelockController;
   if (!timelock) throw new Error(`${stack.source}: the record lacks the timelock`);
-  const walletClient = createWalletClient({ transport });
-  const accounts = await walletClient.getAddresses();
-  const keeper = accounts[accounts.length - 1];
-  if (!keeper) throw new Error("the node offers no unlocked account to run the keeper cycle");
-  return dryRun(
-    {
-      publicClient: stack.publicClient,
-      testClient: createTestClient({ mode: "hardhat", transport }),
-      walletClient,
-      abi,
-      addresses: {
-        timelock,
-        vault: stack.vault,
-        base: stack.base,
-        ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
-        ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
+  if (!rpcUrl)
+    throw new Error(`${stack.source}: the dry run forks the chain over JSON-RPC, and no RPC URL was given for it`);
+  const blockNumber = options.blockNumber ?? (await stack.publicClient.getBlockNumber());
+  const actions = proposalActions(proposal, checked.changes, stack.registry);
+  return withFork({ rpcUrl, blockNumber }, async ({ transport }) => {
+    const forked = await connectStack(transport, contracts, `${stack.source} (forked at block ${blockNumber})`);
+    return dryRun(
+      {
+        publicClient: forked.publicClient,
+        testClient: createTestClient({ mode: "hardhat", transport }),
+        walletClient: createWalletClient({ transport }),
+        abi: options.abi ?? stackAbi,
+        addresses: {
+          timelock,
+          vault: forked.vault,
+          base: forked.base,
+          ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
+          ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
+        },
+        keeper: dryRunKeeper,
+        readSnapshot: forked.readSnapshot,
       },
-      keeper,
-      readSnapshot: stack.readSnapshot,
-    },
-    proposalActions(proposal, checked.changes, stack.registry),
-  );
+      actions,
+    );
+  });
 }

@@ -1,6 +1,6 @@
 /**
  * A proposal's review before the vote, and its submission, written once for the CLI and the devnet: the checks
- * against the live registry, the dry run on the chain (reverted after) and the impact simulation, as one report;
+ * against the live registry, the dry run on a fork of the chain and the impact simulation, as one report;
  * then, unless the verdict is FAIL, `propose` with the report's hash (and the block it started from) in the
  * description. Node only: a proposal is read from disk, and the simulation runs in this process.
  */
@@ -66,8 +66,9 @@ export async function impactAsSubmitted(
 }
 
 /**
- * Checks, dry run and impact simulation of `proposal`, as one report, with the calls it makes. The simulation
- * starts from the chain as it is now, or at `simulateAt` (the block a cited report started from, to reproduce it).
+ * Checks, dry run and impact simulation of `proposal`, as one report, with the calls it makes. The dry run (on a
+ * fork) and the simulation start from the chain as it is now, or at `simulateAt` (the block a cited report started
+ * from, to reproduce it).
  */
 export async function reviewProposal(
   stack: Stack,
@@ -78,7 +79,7 @@ export async function reviewProposal(
   const base = await simulationBase(stack, options.simulateAt === undefined ? {} : { blockNumber: options.simulateAt });
   const { request, notSimulated } = impactRequest(base, proposal, checked);
   const impact = simulateNow(request);
-  const dryRun = await dryRunProposal(stack, proposal, checked);
+  const dryRun = await dryRunProposal(stack, proposal, checked, { blockNumber: options.simulateAt });
   const report = buildProposalReport({ file: name, title: proposal.title, checked, dryRun, impact, notSimulated });
   return { report, actions: proposalActions(proposal, checked.changes, stack.registry) };
 }
