@@ -1,7 +1,8 @@
 /**
  * A deployed stack as the proposal tools see it, shared by the CLI and the web app's server: the clients, the
  * addresses, the base asset and the registry snapshot; and from it a proposal's impact simulation request (the
- * chain's start point, the feeds' history, a calibrated market) and its dry run (on a fork: the chain is only read).
+ * chain's start point, the feeds' history, a calibrated market). Browser-safe (the draft page uses it): the dry run,
+ * which forks the chain in Node, is dryRunProposal.ts's.
  */
 import {
   createPublicClient,
@@ -13,7 +14,6 @@ import {
   type PublicClient,
   type Transport,
 } from "viem";
-import { withFork } from "../fork.ts";
 import { portfolioVaultAbi } from "../abis/contracts.ts";
 import { stackAbi } from "./abis.ts";
 import { readStartPoint } from "../../sim/chain.ts";
@@ -24,9 +24,7 @@ import type { PriceHistory } from "../../sim/market/types.ts";
 import { modelParameterNames } from "../../sim/model/params.ts";
 import { checkDriftChoice, defaultDrift, simulationDefaults } from "../../sim/runSettings.ts";
 import type { SimulationRequest } from "../../sim/simulate.ts";
-import { proposalActions } from "./actions.ts";
 import type { CheckResult } from "./check.ts";
-import { dryRun, type DryRun } from "./dryRun.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
 import { readRegistrySnapshot } from "./registry.ts";
 
@@ -129,48 +127,4 @@ export function impactRequest(
     },
     notSimulated: checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name),
   };
-}
-
-/** Who runs the keeper cycle in a dry run: an address of no one's (the keeper's functions are open), impersonated. */
-export const dryRunKeeper: Address = "0x00000000000000000000000000006b6565706572";
-
-/**
- * The proposal executed as the timelock, then one keeper cycle, on an in-process fork of the stack's chain (Hardhat's
- * EDR) at the latest block, or at `blockNumber` (the block a report cites, to reproduce it); the fork is closed
- * after. The chain itself is only read: any chain works, a devnet or a real one behind an RPC provider.
- */
-export async function dryRunProposal(
-  stack: Stack,
-  proposal: ProposalDraft,
-  checked: CheckResult,
-  options: { blockNumber?: bigint | undefined; abi?: Abi } = {},
-): Promise<DryRun> {
-  const { contracts, rpcUrl } = stack;
-  const timelock = contracts.TimelockController;
-  if (!timelock) throw new Error(`${stack.source}: the record lacks the timelock`);
-  if (!rpcUrl)
-    throw new Error(`${stack.source}: the dry run forks the chain over JSON-RPC, and no RPC URL was given for it`);
-  const blockNumber = options.blockNumber ?? (await stack.publicClient.getBlockNumber());
-  const actions = proposalActions(proposal, checked.changes, stack.registry);
-  return withFork({ rpcUrl, blockNumber }, async ({ transport }) => {
-    const forked = await connectStack(transport, contracts, `${stack.source} (forked at block ${blockNumber})`);
-    return dryRun(
-      {
-        publicClient: forked.publicClient,
-        testClient: createTestClient({ mode: "hardhat", transport }),
-        walletClient: createWalletClient({ transport }),
-        abi: options.abi ?? stackAbi,
-        addresses: {
-          timelock,
-          vault: forked.vault,
-          base: forked.base,
-          ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
-          ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
-        },
-        keeper: dryRunKeeper,
-        readSnapshot: forked.readSnapshot,
-      },
-      actions,
-    );
-  });
 }

@@ -17,7 +17,8 @@ import { loadProposal } from "./load.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "./onchain.ts";
 import { buildProposalReport, type ProposalReport } from "./report.ts";
 import { changeFormatter } from "./units.ts";
-import { dryRunProposal, impactRequest, simulationBase, type Stack } from "./deployed.ts";
+import { impactRequest, simulationBase, type Stack } from "./deployed.ts";
+import { dryRunProposal } from "./dryRunProposal.ts";
 
 /**
  * A proposal to review, its name in the report, and for one on chain: the impact report its description cites (if

@@ -5,7 +5,8 @@
 import { checkProposal, type CheckResult } from "../../../../sdk/proposal/check.ts";
 import type { DryRun } from "../../../../sdk/proposal/dryRun.ts";
 import type { ProposalDraft } from "../../../../sdk/proposal/proposalFile.ts";
-import { connectStack, dryRunProposal, simulationBase, type Stack } from "../../../../sdk/proposal/deployed.ts";
+import { connectStack, simulationBase, type Stack } from "../../../../sdk/proposal/deployed.ts";
+import { dryRunProposal } from "../../../../sdk/proposal/dryRunProposal.ts";
 import { sharedTransport } from "./chain.ts";
 import { readDeployment, serverConfig } from "./config.ts";
 
