@@ -1,8 +1,9 @@
 /**
  * `npm run bench:proposal`: how long `trimtab proposal simulate` takes for a three-change proposal on the devnet,
- * its 2,000-path impact simulation included. Starts the local stack with a 40-day scenario (so that the feeds hold
- * enough history to calibrate the market), times the CLI end to end (process start to report) a few times, stops
- * the stack, and prints one JSON line last.
+ * its dry run on an in-process fork of the devnet node (the only way it runs) and its 2,000-path impact simulation
+ * included. Starts the local stack with a 40-day scenario (so that the feeds hold enough history to calibrate the
+ * market), times the CLI end to end (process start to report) a few times, checks the node did not move, stops the
+ * stack, and prints one JSON line last.
  *
  * Options: --repeat N (default 3), --proposal <file> (default proposals/examples/oracle-and-cap.yaml).
  */
@@ -11,6 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
+import { createPublicClient, http } from "viem";
 import type { ProposalReport } from "../sdk/proposal/report.ts";
 import { startStackProcess } from "../devnet/startProcess.ts";
 
@@ -36,6 +38,8 @@ const stack = startStackProcess(node, root, [
 ]);
 try {
   await stack.ready;
+  const chain = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });
+  const head = await chain.getBlockNumber();
   const args = ["cli/trimtab.ts", "proposal", "simulate", proposal, "--json", "--rpc", `http://127.0.0.1:${port}`];
   args.push("--deployment", path.join(deployments, "localhost.json"));
   let best = Infinity;
@@ -47,12 +51,16 @@ try {
     );
     const seconds = (performance.now() - started) / 1000;
     report = JSON.parse(stdout) as ProposalReport;
-    console.log(`run ${i + 1}: ${seconds.toFixed(2)} s (verdict ${report.verdict})`);
+    console.log(
+      `run ${i + 1}: ${seconds.toFixed(2)} s (verdict ${report.verdict}, dry run on a fork of block ${report.dryRun.blockNumber})`,
+    );
     best = Math.min(best, seconds);
   }
+  const after = await chain.getBlockNumber();
+  if (after !== head) throw new Error(`the devnet moved from block ${head} to ${after} during the dry runs`);
   const changes = Object.keys(report!.impact.inputs.changes).length + report!.notSimulated.length;
   console.log(
-    `\n${proposal}: ${changes} changes, checks + dry run + ${report!.impact.model.paths.toLocaleString("en-US")}-path ` +
+    `\n${proposal}: ${changes} changes, checks + dry run on a fork + ${report!.impact.model.paths.toLocaleString("en-US")}-path ` +
       `simulation in ${best.toFixed(2)} s (target 10 s)`,
   );
   console.log(
@@ -62,6 +70,7 @@ try {
       paths: report!.impact.model.paths,
       steps: report!.impact.model.steps,
       seconds: Number(best.toFixed(3)),
+      forkedBlock: Number(report!.dryRun.blockNumber),
       verdict: report!.verdict,
     }),
   );

@@ -8,6 +8,9 @@ import { defineConfig } from "vite";
 
 export default defineConfig({
   plugins: [sveltekit({ adapter: adapter({ out: "build" }) })],
+  // The server's dry run forks the chain with Hardhat's EDR (sdk/fork.ts), a native module: imported at run time from
+  // node_modules, never bundled. Without hardhat installed, the dry run says so and the rest of the app works.
+  ssr: { external: ["hardhat"] },
   worker: { format: "es" },
   server: { fs: { allow: [".."] } },
 });

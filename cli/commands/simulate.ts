@@ -4,6 +4,7 @@ import { renderProposalReport } from "../../sdk/proposal/report.ts";
 import { impactAsSubmitted, proposalFromSource, reviewProposal } from "../../sdk/proposal/review.ts";
 import { upcomingStates, type ProposalStateName } from "../../sdk/governance/enums.ts";
 import { renderMarkdown } from "../../sim/report.ts";
+import { checkForkAvailable } from "../../sdk/fork.ts";
 import { connect, type Command } from "../command.ts";
 
 /**
@@ -15,10 +16,11 @@ export const simulateCommand: Command = {
   name: "simulate",
   argument: "<file | id>",
   summary:
-    "Checks, a dry run on the chain (reverted after) and the impact simulation, as one report. An id decodes a\n" +
-    "proposal already on chain, whoever made it, and reproduces the impact report its description cites; one no\n" +
-    "longer ahead (executed, defeated, canceled, expired) gets that impact alone, from the block it was made at.\n" +
-    "Exit code 1 when the verdict is FAIL.",
+    "Checks, a dry run on an in-process fork of the chain (the chain is only read; it needs the hardhat package)\n" +
+    "and the impact simulation, as one report. An id decodes a proposal already on chain, whoever made it, and\n" +
+    "reproduces the impact report its description cites, forking at its block; one no longer ahead (executed,\n" +
+    "defeated, canceled, expired) gets that impact alone, from the block it was made at. Exit code 1 when the\n" +
+    "verdict is FAIL.",
   examples: [
     "trimtab proposal simulate proposals/examples/hedge-more.yaml",
     "trimtab proposal simulate 4242 --json --out report.json",
@@ -27,6 +29,8 @@ export const simulateCommand: Command = {
   options: ["rpc", "deployment", "json", "out", "history"],
   async run(source, values) {
     const started = performance.now();
+    // A file is always dry-run (an id may be a proposal no longer ahead, which is not): fail at once without hardhat.
+    if (!/^\d+$/.test(source)) await checkForkAvailable();
     const historyFile = values.history
       ? { name: values.history, table: parsePriceHistoryFile(await readFile(values.history, "utf8"), values.history) }
       : undefined;

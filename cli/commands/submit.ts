@@ -1,6 +1,7 @@
 import { loadProposal } from "../../sdk/proposal/load.ts";
 import { renderProposalReport } from "../../sdk/proposal/report.ts";
 import { submitProposal } from "../../sdk/proposal/review.ts";
+import { checkForkAvailable } from "../../sdk/fork.ts";
 import { connect, signer, type Command } from "../command.ts";
 
 /** `trimtab proposal submit <file>`: the report first (FAIL stops here), then propose, citing it. */
@@ -15,6 +16,7 @@ export const submitCommand: Command = {
   options: ["rpc", "deployment", "account"],
   async run(file, values) {
     const proposal = await loadProposal(file);
+    await checkForkAvailable(); // the report's dry run forks the chain
     const stack = await connect(values);
     const submission = await submitProposal(stack, await signer(stack, values.account), { name: file, proposal });
     if (!submission.submitted) {

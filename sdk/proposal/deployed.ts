@@ -1,7 +1,8 @@
 /**
  * A deployed stack as the proposal tools see it, shared by the CLI and the web app's server: the clients, the
  * addresses, the base asset and the registry snapshot; and from it a proposal's impact simulation request (the
- * chain's start point, the feeds' history, a calibrated market) and its dry run.
+ * chain's start point, the feeds' history, a calibrated market). Browser-safe (the draft page uses it): the dry run,
+ * which forks the chain in Node, is dryRunProposal.ts's.
  */
 import {
   createPublicClient,
@@ -25,9 +26,7 @@ import type { PriceHistory } from "../../sim/market/types.ts";
 import { modelParameterNames } from "../../sim/model/params.ts";
 import { checkDriftChoice, defaultDrift, simulationDefaults } from "../../sim/runSettings.ts";
 import type { SimulationRequest } from "../../sim/simulate.ts";
-import { proposalActions } from "./actions.ts";
 import type { CheckResult } from "./check.ts";
-import { dryRun, type DryRun } from "./dryRun.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
 import { readRegistrySnapshot } from "./registry.ts";
 import { readOnchainProposal, type OnchainProposal } from "./onchain.ts";
@@ -50,6 +49,11 @@ export type StackProgress = ({ kind: "logs" } & LogScanProgress) | ({ kind: "his
 
 /** Options of a stack beyond its addresses. */
 export type StackOptions = {
+  /**
+   * Where the chain answers JSON-RPC over HTTP, which a fork for the dry run needs: by default an http transport's own
+   * URL.
+   */
+  rpcUrl?: string;
   /** The block before the deployment (the record's `startBlock`): log scans start there, not at block 0. */
   startBlock?: bigint;
   /** A price history file the user gave (sim/historyFile.ts), to calibrate on instead of the feeds' history. */
@@ -77,6 +81,7 @@ export async function connectStack(
   source: string,
   options: StackOptions = {},
 ) {
+  const rpcUrl = options.rpcUrl ?? httpUrlOf(transport);
   const publicClient = createPublicClient({ transport }) as PublicClient;
   const { ParameterRegistry: registry, TrimtabGovernor: governor, PortfolioVault: vault } = contracts;
   if (!registry || !governor || !vault) throw new Error(`${source}: the record lacks the registry, governor or vault`);
@@ -90,7 +95,19 @@ export async function connectStack(
     publicClient.readContract({ address: base, abi: erc20Abi, functionName: "decimals" }),
   ]);
   const readSnapshot = () => readRegistrySnapshot(publicClient, { registry, governor }, { symbol, decimals });
-  return { contracts, source, transport, publicClient, registry, governor, vault, base, readSnapshot, ...options };
+  return {
+    contracts,
+    source,
+    transport,
+    publicClient,
+    registry,
+    governor,
+    vault,
+    base,
+    readSnapshot,
+    ...options,
+    rpcUrl,
+  };
 }
 
 /**
@@ -103,6 +120,12 @@ export function readStackProposal(stack: Stack, id: bigint, createdAt?: bigint):
     ...(stack.startBlock === undefined ? {} : { fromBlock: stack.startBlock }),
     ...(onProgress ? { onProgress: (progress) => onProgress({ kind: "logs", ...progress }) } : {}),
   });
+}
+
+/** The URL of an http transport (viem's `http(url)`), else undefined. */
+function httpUrlOf(transport: Transport): string | undefined {
+  const { config, value } = transport({});
+  return config.type === "http" && typeof value?.url === "string" ? value.url : undefined;
 }
 
 /** Daily feed prices the market calibration needs (30 returns). */
@@ -167,41 +190,4 @@ export function impactRequest(
     },
     notSimulated: checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name),
   };
-}
-
-/**
- * The proposal executed as the timelock on the devnet and rewound (evm_snapshot/evm_revert), then one keeper
- * cycle, run by the node's last unlocked account. Devnets only: a real chain needs a fork.
- */
-export async function dryRunProposal(
-  stack: Stack,
-  proposal: ProposalDraft,
-  checked: CheckResult,
-  abi: Abi = stackAbi,
-): Promise<DryRun> {
-  const { contracts, transport } = stack;
-  const timelock = contracts.TimelockController;
-  if (!timelock) throw new Error(`${stack.source}: the record lacks the timelock`);
-  const walletClient = createWalletClient({ transport });
-  const accounts = await walletClient.getAddresses();
-  const keeper = accounts[accounts.length - 1];
-  if (!keeper) throw new Error("the node offers no unlocked account to run the keeper cycle");
-  return dryRun(
-    {
-      publicClient: stack.publicClient,
-      testClient: createTestClient({ mode: "hardhat", transport }),
-      walletClient,
-      abi,
-      addresses: {
-        timelock,
-        vault: stack.vault,
-        base: stack.base,
-        ...(contracts.CollateralManager ? { collateralManager: contracts.CollateralManager } : {}),
-        ...(contracts.HedgeModule ? { hedgeModule: contracts.HedgeModule } : {}),
-      },
-      keeper,
-      readSnapshot: stack.readSnapshot,
-    },
-    proposalActions(proposal, checked.changes, stack.registry),
-  );
 }

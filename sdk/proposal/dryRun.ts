@@ -1,8 +1,8 @@
 /**
- * A proposal's dry run on a running development chain (Hardhat's JSON-RPC): under an `evm_snapshot`, its calls are
- * sent as the timelock would send them, their events and reverts decoded; parameters are compared before and
- * after; the vault's invariants are checked on the new settings; one keeper cycle runs (rebalance, collateral,
- * hedge) and its trades are reported with gas and slippage; then the chain is reverted to the snapshot, untouched.
+ * A proposal's dry run on a chain it may change (a fork: sdk/proposal/deployed.ts `dryRunProposal` makes one): its
+ * calls are sent as the timelock would send them (impersonated), their events and reverts decoded; parameters are
+ * compared before and after; the vault's invariants are checked on the new settings; one keeper cycle runs
+ * (rebalance, collateral, hedge) from an impersonated keeper and its trades are reported with gas and slippage.
  */
 import {
   decodeEventLog,
@@ -47,6 +47,8 @@ export type KeeperAction = {
 };
 
 export type DryRun = {
+  /** The block of the chain the dry run started from (the block its fork was made at). */
+  blockNumber: bigint;
   calls: CallResult[];
   /** The parameters the calls changed, registry values in the parameter's unit (its kind says which). */
   parameters: { name: string; kind: ParameterKind; before: bigint; after: bigint }[];
@@ -62,6 +64,7 @@ export type DryRun = {
   tokens: Record<Address, TokenUnits>;
 };
 
+/** The chain the dry run runs on, which it changes (a fork), and whom it acts as. */
 export type DryRunContext = {
   publicClient: PublicClient;
   testClient: TestClient;
@@ -75,7 +78,7 @@ export type DryRunContext = {
     collateralManager?: Address;
     hedgeModule?: Address;
   };
-  /** Who runs the keeper cycle. */
+  /** Who runs the keeper cycle (its functions are open to anyone): impersonated and funded, like the timelock. */
   keeper: Address;
   /** The registry before and after, read by the caller's `readSnapshot`. */
   readSnapshot: () => Promise<RegistrySnapshot>;
@@ -83,83 +86,83 @@ export type DryRunContext = {
 
 const authorityEvents = new Set(["RoleGranted", "RoleRevoked", "OwnershipTransferred", "GuardianSet", "RulesSet"]);
 
+/** Runs `actions` as the timelock on the chain of `context`, then one keeper cycle; the chain keeps what they did. */
 export async function dryRun(context: DryRunContext, actions: readonly ProposalAction[]): Promise<DryRun> {
-  const { publicClient, testClient, walletClient, abi, addresses } = context;
-  const snapshotId = await testClient.snapshot();
+  const { publicClient, testClient, abi, addresses } = context;
   // Each transaction one second after the one before, from the latest block: the same proposal on the same chain
   // gives the same dry run, interest and fees included (wall-clock timestamps would not).
-  let nextTimestamp = (await publicClient.getBlock()).timestamp;
+  const latest = await publicClient.getBlock();
+  let nextTimestamp = latest.timestamp;
   const mineNext = () => testClient.setNextBlockTimestamp({ timestamp: ++nextTimestamp });
+  const before = await context.readSnapshot();
+  for (const address of [addresses.timelock, context.keeper]) {
+    await testClient.impersonateAccount({ address });
+    await testClient.setBalance({ address, value: parseEther("10") });
+  }
+  const calls: CallResult[] = [];
+  for (const action of actions) {
+    calls.push(await send(context, addresses.timelock, action.target, action.data, action.value ?? 0n));
+  }
+  const after = await context.readSnapshot();
+  const parameters = Object.values(after.parameters)
+    .map((p) => ({ name: p.name, kind: p.kind, before: before.parameters[p.name]?.value ?? 0n, after: p.value }))
+    .filter((p) => p.before !== p.after);
+  const base = { address: addresses.base, symbol: after.baseSymbol, decimals: after.baseDecimals };
+  let navBaseWei: bigint | undefined;
+
+  const invariants: Check[] = [];
   try {
-    const before = await context.readSnapshot();
-    await testClient.impersonateAccount({ address: addresses.timelock });
-    await testClient.setBalance({ address: addresses.timelock, value: parseEther("10") });
-    const calls: CallResult[] = [];
-    for (const action of actions) {
-      calls.push(await send(context, addresses.timelock, action.target, action.data, action.value ?? 0n));
-    }
-    await testClient.stopImpersonatingAccount({ address: addresses.timelock });
-    const after = await context.readSnapshot();
-    const parameters = Object.values(after.parameters)
-      .map((p) => ({ name: p.name, kind: p.kind, before: before.parameters[p.name]?.value ?? 0n, after: p.value }))
-      .filter((p) => p.before !== p.after);
-    const base = { address: addresses.base, symbol: after.baseSymbol, decimals: after.baseDecimals };
-    let navBaseWei: bigint | undefined;
-
-    const invariants: Check[] = [];
-    try {
-      const start = await readStartPoint(publicClient, addresses.vault);
-      validateParams(start.params, start.setup, "parameters after the proposal");
-      invariants.push({
-        rule: "settings",
-        field: "registry",
-        status: "pass",
-        message: "weights, LTVs and intervals are valid",
-      });
-      navBaseWei = (await publicClient.readContract({
-        address: addresses.vault,
-        abi,
-        functionName: "totalAssets",
-      })) as bigint;
-      invariants.push({
-        rule: "solvency",
-        field: "vault",
-        status: "pass",
-        message: `NAV reads ${formatTokenAmount(navBaseWei, base)}`,
-      });
-    } catch (error) {
-      invariants.push({
-        rule: "settings",
-        field: "registry",
-        status: "fail",
-        message: (error as Error).message.split("\n")[0]!,
-      });
-    }
-
-    const keeper = await keeperCycle(addresses, async (step, target) => {
-      const outcome = await keep(context, step, target, mineNext);
-      return { executed: outcome.status === "executed", outcome };
+    const start = await readStartPoint(publicClient, addresses.vault);
+    validateParams(start.params, start.setup, "parameters after the proposal");
+    invariants.push({
+      rule: "settings",
+      field: "registry",
+      status: "pass",
+      message: "weights, LTVs and intervals are valid",
     });
-    const authority = calls.flatMap((c) => c.events).filter((e) => authorityEvents.has(e.name));
-    const tokens = await readTokens(
-      publicClient,
-      keeper.flatMap((k) => k.trades.flatMap((t) => [t.tokenIn, t.tokenOut])),
-    );
-    return {
-      calls,
-      parameters,
-      authority,
-      invariants,
-      keeper,
-      base,
-      ...(navBaseWei === undefined ? {} : { navBaseWei }),
-      tokens,
-    };
-  } finally {
-    await testClient.revert({ id: snapshotId });
+    navBaseWei = (await publicClient.readContract({
+      address: addresses.vault,
+      abi,
+      functionName: "totalAssets",
+    })) as bigint;
+    invariants.push({
+      rule: "solvency",
+      field: "vault",
+      status: "pass",
+      message: `NAV reads ${formatTokenAmount(navBaseWei, base)}`,
+    });
+  } catch (error) {
+    invariants.push({
+      rule: "settings",
+      field: "registry",
+      status: "fail",
+      message: (error as Error).message.split("\n")[0]!,
+    });
   }
 
+  const keeper = await keeperCycle(addresses, async (step, target) => {
+    const outcome = await keep(context, step, target, mineNext);
+    return { executed: outcome.status === "executed", outcome };
+  });
+  const authority = calls.flatMap((c) => c.events).filter((e) => authorityEvents.has(e.name));
+  const tokens = await readTokens(
+    publicClient,
+    keeper.flatMap((k) => k.trades.flatMap((t) => [t.tokenIn, t.tokenOut])),
+  );
+  return {
+    blockNumber: latest.number,
+    calls,
+    parameters,
+    authority,
+    invariants,
+    keeper,
+    base,
+    ...(navBaseWei === undefined ? {} : { navBaseWei }),
+    tokens,
+  };
+
   async function send(ctx: DryRunContext, from: Address, to: Address, data: Hex, value: bigint): Promise<CallResult> {
+    const { walletClient } = ctx;
     // Simulate first: a revert's data is only available from a call.
     try {
       await publicClient.call({ account: from, to, data, value });

@@ -12,6 +12,7 @@ const unknownToken = getAddress("0x00000000000000000000000000000000000000a3");
 const dryRun = JSON.parse(
   JSON.stringify(
     {
+      blockNumber: 1_234n,
       calls: [],
       parameters: [
         { name: "rebalance.bandBps", kind: "bps", before: 500n, after: 400n },

@@ -90,6 +90,8 @@ export function renderProposalReport(report: ProposalReport): string {
     "",
     "## Dry run",
     "",
+    `On a fork of block ${report.dryRun.blockNumber}: the calls as the timelock, then one keeper cycle.`,
+    "",
     ...dryRunLines(report.dryRun),
     "",
     ...(report.notSimulated.length

@@ -1,6 +1,6 @@
 /**
  * A proposal's review before the vote, and its submission, written once for the CLI and the devnet: the checks
- * against the live registry, the dry run on the chain (reverted after) and the impact simulation, as one report;
+ * against the live registry, the dry run on a fork of the chain and the impact simulation, as one report;
  * then, unless the verdict is FAIL, `propose` with the report's hash (and the block it started from) in the
  * description. Node only: a proposal is read from disk, and the simulation runs in this process.
  */
@@ -17,7 +17,8 @@ import { loadProposal } from "./load.ts";
 import { decodeOnchainProposal, reportCitationOf } from "./onchain.ts";
 import { buildProposalReport, type ProposalReport } from "./report.ts";
 import { changeFormatter } from "./units.ts";
-import { dryRunProposal, impactRequest, readStackProposal, simulationBase, type Stack } from "./deployed.ts";
+import { impactRequest, readStackProposal, simulationBase, type Stack } from "./deployed.ts";
+import { dryRunProposal } from "./dryRunProposal.ts";
 
 /**
  * A proposal to review, its name in the report, and for one on chain: the impact report its description cites (if
@@ -66,8 +67,9 @@ export async function impactAsSubmitted(
 }
 
 /**
- * Checks, dry run and impact simulation of `proposal`, as one report, with the calls it makes. The simulation
- * starts from the chain as it is now, or at `simulateAt` (the block a cited report started from, to reproduce it).
+ * Checks, dry run and impact simulation of `proposal`, as one report, with the calls it makes. The dry run (on a
+ * fork) and the simulation start from the chain as it is now, or at `simulateAt` (the block a cited report started
+ * from, to reproduce it).
  */
 export async function reviewProposal(
   stack: Stack,
@@ -78,7 +80,7 @@ export async function reviewProposal(
   const base = await simulationBase(stack, options.simulateAt === undefined ? {} : { blockNumber: options.simulateAt });
   const { request, notSimulated } = impactRequest(base, proposal, checked);
   const impact = simulateNow(request);
-  const dryRun = await dryRunProposal(stack, proposal, checked);
+  const dryRun = await dryRunProposal(stack, proposal, checked, { blockNumber: options.simulateAt });
   const report = buildProposalReport({ file: name, title: proposal.title, checked, dryRun, impact, notSimulated });
   return { report, actions: proposalActions(proposal, checked.changes, stack.registry) };
 }

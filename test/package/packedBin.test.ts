@@ -68,7 +68,7 @@ describe("the packed trimtab package, installed without devDependencies", () => 
     expect(modules).not.toContain("vitest");
   });
 
-  it("runs from node_modules/.bin: help, a scaffold, and a check that names the chain it cannot reach", async () => {
+  it("runs from node_modules/.bin: help, a scaffold, a check that names the chain it cannot reach, and a simulation that names hardhat", async () => {
     const bin = path.join(app, "node_modules", ".bin", "trimtab");
     const help = await exec(bin, ["--help"], app);
     expect(help.code, help.stderr).toBe(0);
@@ -85,6 +85,20 @@ describe("the packed trimtab package, installed without devDependencies", () => 
       code: 2,
       stdout: "",
       stderr: `cannot reach a chain at http://127.0.0.1:1 (the chain of ${record}): is it running? Set another with --rpc <url>\n`,
+    });
+
+    // The dry run forks the chain with Hardhat's EDR, which the package does not install: said at once, naming it.
+    const simulate = await exec(
+      bin,
+      ["proposal", "simulate", "proposals/tighter-band.yaml", "--deployment", record],
+      app,
+    );
+    expect(simulate).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "the dry run forks the chain with Hardhat's EDR, and the hardhat package is not installed: " +
+        "install it beside trimtab (npm install hardhat@3.18.0)\n",
     });
   });
 });

@@ -19,8 +19,8 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 const screenshots = path.join(root, "test-results", "web");
 const ports = { chain: 18_645, graphql: 18_100, web: 13_100 };
 /**
- * How long to wait for what the page shows: its reads of the chain wait while a dry run has the devnet (seconds),
- * and a transaction's effect waits for the indexer.
+ * How long to wait for what the page shows: the dry run (on a fork) and the impact take seconds, and a transaction's
+ * effect waits for the indexer.
  */
 const ui = { timeout: 30_000 };
 const slow = { timeout: 60_000 };
@@ -294,8 +294,6 @@ describe("the web app", () => {
     const chain = createTestClient({ mode: "hardhat", transport: http(rpc) });
     /** Moves the devnet's clock (the voting delay, the voting period, the timelock's delay) and reloads the page. */
     const warp = async (seconds: number) => {
-      // The page's dry run rewinds the devnet when done: the clock must not move under it (docs/holders.md, "What the browser reaches").
-      await page.getByTestId("dry-run-pending").waitFor({ state: "detached" });
       await chain.increaseTime({ seconds });
       await chain.mine({ blocks: 1 });
       await page.goto(proposalUrl);

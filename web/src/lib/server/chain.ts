@@ -1,22 +1,20 @@
-/** The chain from the web server: a viem transport whose every request shares the chain lock, and a client on it. */
-import { createPublicClient, custom, http, type CustomTransport, type PublicClient } from "viem";
-import { withSharedChain } from "./chainLock.ts";
+/** The chain from the web server: a viem transport to the configured JSON-RPC, and a client on it. */
+import { createPublicClient, http, type HttpTransport, type PublicClient } from "viem";
 import { serverConfig } from "./config.ts";
 
-let shared: { url: string; transport: CustomTransport; client: PublicClient } | undefined;
+let shared: { url: string; transport: HttpTransport; client: PublicClient } | undefined;
 
 function sharedChain() {
   const { rpcUrl } = serverConfig();
   if (shared?.url !== rpcUrl) {
-    const direct = http(rpcUrl, { retryCount: 0 })({});
-    const transport = custom({ request: (args) => withSharedChain(() => direct.request(args)) });
+    const transport = http(rpcUrl, { retryCount: 0 });
     shared = { url: rpcUrl, transport, client: createPublicClient({ transport }) as PublicClient };
   }
   return shared;
 }
 
-/** The transport to the configured chain, over the shared chain lock. */
-export function sharedTransport(): CustomTransport {
+/** The transport to the configured chain. */
+export function sharedTransport(): HttpTransport {
   return sharedChain().transport;
 }
 

@@ -1,8 +1,10 @@
 /**
  * What the browser may ask of the chain through the web server: reads, gas estimates and signed transactions.
  * Never `eth_sendTransaction` or `eth_sign*` (the devnet node holds unlocked accounts), nor the node's
- * `hardhat_*` / `evm_*` controls.
+ * `hardhat_*` / `evm_*` controls. And the relay itself (`POST /api/rpc`).
  */
+import { serverConfig } from "./config.ts";
+
 export const allowedRpcMethods: ReadonlySet<string> = new Set([
   "eth_chainId",
   "net_version",
@@ -70,4 +72,32 @@ export function parseRpcBody(body: unknown): RpcRequest[] | string {
   const routed = routeRpcBody(body);
   if (typeof routed === "string") return routed;
   return routed.refused[0]?.error.message ?? routed.forward;
+}
+
+/**
+ * The relay's answer to a parsed body: the node's answers to the requests it forwards, with its own refusals beside
+ * them in a batch. A method it does not offer is answered as a node answers one it lacks: a JSON-RPC error in a 200
+ * response.
+ */
+export async function relayRpcBody(body: unknown, rpcUrl: string = serverConfig().rpcUrl): Promise<Response> {
+  const routed = routeRpcBody(body);
+  if (typeof routed === "string")
+    return Response.json({ jsonrpc: "2.0", id: null, error: { code: -32600, message: routed } }, { status: 400 });
+  const { batch, forward, refused } = routed;
+  if (forward.length === 0) return Response.json(batch ? refused : refused[0]);
+  try {
+    const response = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(batch ? forward : forward[0]),
+    });
+    const text = await response.text();
+    if (refused.length === 0 || !response.ok)
+      return new Response(text, { status: response.status, headers: { "content-type": "application/json" } });
+    const answers = JSON.parse(text) as unknown;
+    return Response.json([...(Array.isArray(answers) ? answers : [answers]), ...refused]);
+  } catch (error) {
+    const message = `the chain does not answer (${(error as Error).message})`;
+    return Response.json({ jsonrpc: "2.0", id: null, error: { code: -32603, message } }, { status: 502 });
+  }
 }

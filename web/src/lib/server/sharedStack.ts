@@ -1,25 +1,26 @@
 /**
- * The stack as the proposal tools see it (sdk/proposal/deployed.ts), from the web server: over the shared chain lock
- * for reads, and alone on the chain (no lock inside, the caller holds it) for a dry run.
+ * The stack as the proposal tools see it (sdk/proposal/deployed.ts), from the web server: its reads of the chain, and
+ * a proposal's dry run on a fork of the chain (sdk/fork.ts), which the chain never sees: requests go on meanwhile.
  */
-import { http } from "viem";
 import { checkProposal, type CheckResult } from "../../../../sdk/proposal/check.ts";
 import type { DryRun } from "../../../../sdk/proposal/dryRun.ts";
 import type { ProposalDraft } from "../../../../sdk/proposal/proposalFile.ts";
-import { connectStack, dryRunProposal, simulationBase, type Stack } from "../../../../sdk/proposal/deployed.ts";
+import { connectStack, simulationBase, type Stack } from "../../../../sdk/proposal/deployed.ts";
+import { dryRunProposal } from "../../../../sdk/proposal/dryRunProposal.ts";
 import { sharedTransport } from "./chain.ts";
-import { withExclusiveChain } from "./chainLock.ts";
 import { readDeployment, serverConfig } from "./config.ts";
 
 let cached: { key: string; stack: Promise<Stack> } | undefined;
 
-/** The stack of the current deployment record, its requests sharing the chain lock. */
+/** The stack of the current deployment record. */
 export async function sharedStack(): Promise<Stack> {
   const config = serverConfig();
   const deployment = await readDeployment(config);
   const key = `${config.rpcUrl}|${JSON.stringify(deployment.contracts)}`;
   if (cached?.key !== key) {
-    const stack = connectStack(sharedTransport(), deployment.contracts, config.deploymentFile);
+    const stack = connectStack(sharedTransport(), deployment.contracts, config.deploymentFile, {
+      rpcUrl: config.rpcUrl,
+    });
     stack.catch(() => (cached = undefined));
     cached = { key, stack };
   }
@@ -48,29 +49,24 @@ export async function sharedSimulationBase(blockNumber?: bigint): ReturnType<typ
 const dryRuns = new Map<string, Promise<{ checked: CheckResult; dryRun: DryRun }>>();
 
 /**
- * The proposal's dry run on the devnet, alone on the chain: every other request of this server waits until the
- * chain is rewound. One run per proposal (`name` says which) and block: page views in between share it.
+ * The proposal's dry run on a fork of the chain at its latest block (the chain itself is only read). One run per
+ * proposal (`name` says which) and block: page views in between share it.
  */
-export async function exclusiveDryRun(
+export async function forkDryRun(
   proposal: ProposalDraft,
   name: string,
 ): Promise<{ checked: CheckResult; dryRun: DryRun }> {
   const config = serverConfig();
-  const deployment = await readDeployment(config);
-  const block = await (await sharedStack()).publicClient.getBlockNumber();
-  const key = `${config.deploymentFile}|${name}|${block}`;
+  const stack = await sharedStack();
+  const blockNumber = await stack.publicClient.getBlockNumber();
+  const key = `${config.deploymentFile}|${name}|${blockNumber}`;
   const cached = dryRuns.get(key);
   if (cached) return cached;
   if (dryRuns.size >= 64) dryRuns.clear();
-  const run = withExclusiveChain(async () => {
-    const stack = await connectStack(
-      http(config.rpcUrl, { retryCount: 0 }),
-      deployment.contracts,
-      config.deploymentFile,
-    );
+  const run = (async () => {
     const checked = checkProposal(name, proposal, await stack.readSnapshot());
-    return { checked, dryRun: await dryRunProposal(stack, proposal, checked) };
-  });
+    return { checked, dryRun: await dryRunProposal(stack, proposal, checked, { blockNumber }) };
+  })();
   dryRuns.set(key, run);
   run.catch(() => dryRuns.delete(key));
   return run;

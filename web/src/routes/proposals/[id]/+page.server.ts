@@ -6,9 +6,8 @@ import { formatRecordedValue, formatValue } from "../../../../../sdk/proposal/un
 import { proposalStates, upcomingStates } from "../../../../../sdk/governance/enums.ts";
 import { trimtabGovernorAbi } from "../../../../../sdk/abis/contracts.ts";
 import { describeRules } from "#lib/rules.ts";
-import { readDeployment, serverConfig } from "#lib/server/config.ts";
 import { settled, unavailable } from "#lib/server/settled.ts";
-import { exclusiveDryRun, sharedSimulationBase, sharedStack } from "#lib/server/sharedStack.ts";
+import { forkDryRun, sharedSimulationBase, sharedStack } from "#lib/server/sharedStack.ts";
 import { renderDescription } from "#lib/server/markdown.ts";
 import { querySubgraph } from "#lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
@@ -36,7 +35,6 @@ type SubgraphProposal = {
 export const load: PageServerLoad = async ({ params }) => {
   if (!/^\d{1,78}$/.test(params.id)) error(404, `"${params.id}" is not a proposal id (a decimal number)`);
   const id = BigInt(params.id);
-  const deployment = await readDeployment(serverConfig());
   const stack = await sharedStack();
   const { proposal } = await querySubgraph<{ proposal: SubgraphProposal | null }>(
     `query ($id: ID!) {
@@ -94,7 +92,6 @@ export const load: PageServerLoad = async ({ params }) => {
         ...impactRequest(base, draft, checked),
       })),
     );
-  const devnet = deployment.chainId === 31_337;
 
   return {
     id: params.id,
@@ -129,9 +126,7 @@ export const load: PageServerLoad = async ({ params }) => {
     citedReport: cited?.hash,
     // Streamed: the page renders first, then these arrive.
     dryRun: live
-      ? devnet
-        ? settled(exclusiveDryRun(draft, name))
-        : unavailable("The dry run needs the devnet; on a real chain run `trimtab proposal simulate` against a fork.")
+      ? settled(forkDryRun(draft, name))
       : unavailable(`The proposal is ${state}: there is nothing left to dry-run.`),
     // The report the description cites is reproduced from the chain as it was when it was made (the block the
     // description names, or the one before the proposal's); the impact from the chain as it is now is offered while
