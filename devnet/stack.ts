@@ -3,7 +3,7 @@ import { custom, getAddress, type Address } from "viem";
 import { encodeDefinition, parameterCatalog, parameterKey, vaultAssetParameters } from "../parameters/index.ts";
 import { deployGovernanceCore, type GovernanceParameters } from "../ignition/deploy.ts";
 import { writeDeploymentRecord, type DeploymentRecord } from "../sdk/deployment.ts";
-import { devnetHeartbeats, devnetWeights } from "./constants.ts";
+import { devnetAnswerBoundsWad, devnetHeartbeats, devnetWeights } from "./constants.ts";
 import { deployDevnet } from "./protocols.ts";
 import { repostDevnetFeeds } from "./time.ts";
 import { passProposal } from "./passProposal.ts";
@@ -29,12 +29,17 @@ export async function deployStack<ChainTypeT extends ChainType | string>(
 ) {
   const devnet = await deployDevnet(connection, { deploymentId: options.deploymentId });
   const { tokens, uniswap } = devnet.record;
+  const oracle = (symbol: "USDC" | "WETH" | "WBTC") => ({
+    feed: tokens[symbol].feed,
+    heartbeatSec: devnetHeartbeats[symbol],
+    minAnswerWad: devnetAnswerBoundsWad[symbol].min,
+    maxAnswerWad: devnetAnswerBoundsWad[symbol].max,
+  });
   const assets = vaultAssetParameters([
-    { symbol: "USDC", feed: tokens.USDC.feed, heartbeatSec: devnetHeartbeats.USDC, weightBps: devnetWeights.USDC },
+    { symbol: "USDC", ...oracle("USDC"), weightBps: devnetWeights.USDC },
     ...(["WETH", "WBTC"] as const).map((symbol) => ({
       symbol,
-      feed: tokens[symbol].feed,
-      heartbeatSec: devnetHeartbeats[symbol],
+      ...oracle(symbol),
       weightBps: devnetWeights[symbol],
       poolFee: uniswap.poolFee,
     })),

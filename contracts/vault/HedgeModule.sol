@@ -221,11 +221,6 @@ contract HedgeModule is MorphoModule, IHedgeModule {
 
     /// @dev The hedged asset's price in the base asset, 18 decimals, from the registry's feeds.
     function _priceWad() internal view returns (uint256) {
-        return
-            PriceLib.registryPriceWad(
-                _registry,
-                PriceLib.FeedKeys(_loanFeedKey, _loanHeartbeatKey),
-                PriceLib.FeedKeys(_collateralFeedKey, _collateralHeartbeatKey)
-            );
+        return PriceLib.registryPriceWad(_registry, _loanSymbol, _collateralSymbol);
     }
 }
