@@ -632,6 +632,27 @@ describe("Vault safety: what the vault promises holders", () => {
       expect(await v.vault.read.maxDeposit([bob.account.address])).toBeGreaterThan(0n);
     });
 
+    it("a sequencer feed that does not answer (an address without code) counts as down, and no exit needs it", async () => {
+      const v = await invested();
+      const { alice, bob } = v.accounts;
+      const nobody = getAddress("0x000000000000000000000000000000000000dEaD");
+      await v.registry.write.setParameters([[{ key: key("oracle.sequencerFeed"), value: BigInt(nobody) }]], {
+        account: v.asGov.account,
+      });
+      await expectRevert(
+        v.vault.write.deposit([usd("1000"), bob.account.address], { account: bob.account }),
+        "VaultSequencerDown",
+        [nobody, 0n],
+      );
+      expect(await v.vault.read.maxDeposit([bob.account.address])).toBe(0n);
+      expect(await v.vault.read.totalAssets()).toBeGreaterThan(usd("900000"));
+      const owner = alice.account.address;
+      const shares = (await v.vault.read.balanceOf([owner])) / 10n;
+      await v.vault.write.redeem([shares, owner, owner], { account: alice.account });
+      const { status } = await receipt(v.vault.write.redeemInKind([shares, owner, owner], { account: alice.account }));
+      expect(status).toBe("success");
+    });
+
     it("the guardian may lengthen the grace period, never shorten it, and a longer grace still leaves exits open", async () => {
       const { v, sequencer, feed } = await onL2();
       const { alice, guardian } = v.accounts;

@@ -59,7 +59,7 @@ library PriceLib {
     }
 
     /// @notice A feed's latest answer as a USD price with 18 decimals, without reverting. `priceWad` is zero when the
-    /// feed reverts or answers zero or less; `inBounds` is false then, and when the price is at or past
+    /// feed reverts, answers zero or less, or is no feed; `inBounds` is false then, and when the price is at or past
     /// `minAnswerWad` or `maxAnswerWad` (its price is still given). `updatedAt` is the answer's time, whatever its age.
     function tryUsdPriceWad(
         AggregatorV3Interface feed,
@@ -67,43 +67,44 @@ library PriceLib {
         uint256 minAnswerWad,
         uint256 maxAnswerWad
     ) internal view returns (bool inBounds, uint256 priceWad, uint256 updatedAt) {
-        try feed.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updated, uint80) {
-            if (answer <= 0) return (false, 0, updated);
-            priceWad = Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals);
-            return (priceWad > minAnswerWad && priceWad < maxAnswerWad, priceWad, updated);
-        } catch {
-            return (false, 0, 0);
-        }
+        (bool ok, int256 answer, , uint256 updated) = tryLatestRoundData(address(feed));
+        if (!ok || answer <= 0) return (false, 0, updated);
+        priceWad = Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals);
+        return (priceWad > minAnswerWad && priceWad < maxAnswerWad, priceWad, updated);
     }
 
     /// @notice Reverts unless the L2 sequencer uptime feed `sequencerFeed` reports the sequencer up (answer 0) since
     /// more than `graceSec` (its `startedAt` is when the status last changed), as Chainlink's L2 guidance says: while
     /// the sequencer is down, or just back, the feeds' answers may be stale or not yet caught up. A feed that was
-    /// never initialised (`startedAt` zero) counts as down. A zero address (no sequencer: L1) passes.
+    /// never initialised (`startedAt` zero), or that does not answer, counts as down. A zero address (no sequencer:
+    /// L1) passes.
     function checkSequencer(address sequencerFeed, uint256 graceSec) internal view {
         if (sequencerFeed == address(0)) return;
-        (, int256 answer, uint256 startedAt, , ) = AggregatorV3Interface(sequencerFeed).latestRoundData();
-        if (answer != 0 || startedAt == 0) revert IPortfolioVault.VaultSequencerDown(sequencerFeed, startedAt);
+        (bool ok, int256 answer, uint256 startedAt, ) = tryLatestRoundData(sequencerFeed);
+        if (!ok || answer != 0 || startedAt == 0) revert IPortfolioVault.VaultSequencerDown(sequencerFeed, startedAt);
         if (block.timestamp <= startedAt + graceSec) {
             revert IPortfolioVault.VaultSequencerGracePeriod(sequencerFeed, startedAt, startedAt + graceSec);
         }
     }
 
-    /// @notice {checkSequencer} without reverting: whether prices may be used now (true without a sequencer feed;
-    /// false when the feed reverts).
+    /// @notice {checkSequencer} without reverting: whether prices may be used now (true without a sequencer feed).
     function sequencerUp(address sequencerFeed, uint256 graceSec) internal view returns (bool) {
         if (sequencerFeed == address(0)) return true;
-        try AggregatorV3Interface(sequencerFeed).latestRoundData() returns (
-            uint80,
-            int256 answer,
-            uint256 startedAt,
-            uint256,
-            uint80
-        ) {
-            return answer == 0 && startedAt != 0 && block.timestamp > startedAt + graceSec;
-        } catch {
-            return false;
-        }
+        (bool ok, int256 answer, uint256 startedAt, ) = tryLatestRoundData(sequencerFeed);
+        return ok && answer == 0 && startedAt != 0 && block.timestamp > startedAt + graceSec;
+    }
+
+    /// @notice A feed's `latestRoundData` without reverting: `ok` is false when the call reverts or its return data
+    /// is too short to be the answer (an address without code returns none), so that a view and an exit in kind never
+    /// fail on a feed.
+    function tryLatestRoundData(
+        address feed
+    ) internal view returns (bool ok, int256 answer, uint256 startedAt, uint256 updatedAt) {
+        bytes memory data;
+        (ok, data) = feed.staticcall(abi.encodeCall(AggregatorV3Interface.latestRoundData, ()));
+        if (!ok || data.length < 160) return (false, 0, 0, 0);
+        // Every word read at full width: an out-of-range round id cannot make the decoding revert.
+        (, answer, startedAt, updatedAt, ) = abi.decode(data, (uint256, int256, uint256, uint256, uint256));
     }
 
     /// @notice A risk asset's relative price from the feeds the registry names for the registry symbols `risk` and
