@@ -146,6 +146,17 @@ library PriceLib {
         return Math.mulDiv(amount, priceWad * 10 ** baseDecimals, 10 ** (18 + uint256(riskDecimals)));
     }
 
+    /// @notice Value in base-asset wei of `amount` risk wei, rounded up.
+    function toBaseUp(
+        uint256 amount,
+        uint256 priceWad,
+        uint8 riskDecimals,
+        uint8 baseDecimals
+    ) internal pure returns (uint256) {
+        return
+            Math.mulDiv(amount, priceWad * 10 ** baseDecimals, 10 ** (18 + uint256(riskDecimals)), Math.Rounding.Ceil);
+    }
+
     /// @notice Risk wei worth `baseAmount` base-asset wei, rounded down.
     function fromBaseDown(
         uint256 baseAmount,
