@@ -1,7 +1,13 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { answerCeilingWad, maxAssetSymbolLength, parameterCatalog, vaultAssetParameters } from "./index.ts";
+import {
+  answerCeilingWad,
+  maxAssetSymbolLength,
+  parameterCatalog,
+  parameterCatalogFor,
+  vaultAssetParameters,
+} from "./index.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -82,6 +88,30 @@ describe("each vault asset's oracle guards", () => {
     expect(maxAssetSymbolLength).toBe(8);
     expect(() => vaultAssetParameters([{ symbol: "WRAPPEDETH", feed, heartbeatSec: 3_600n, weightBps: 0n }])).toThrow(
       'Asset symbol "WRAPPEDETH" is 10 characters long; the limit is 8 (oracle.maxStalenessSec.WRAPPEDETH must fit a registry key)',
+    );
+  });
+});
+
+describe("the catalog a chain starts from", () => {
+  const valueOf = (specs: readonly { name: string; value: bigint }[], name: string) =>
+    specs.find((spec) => spec.name === name)?.value;
+
+  it("names an L2's sequencer uptime feed and grace period, and none on L1", () => {
+    const base = parameterCatalogFor({
+      sequencerFeed: "0xBCF85224fc0756B9Fa45aA7892530B47e10b6433",
+      sequencerGraceSec: 1_800n,
+    });
+    expect(valueOf(base, "oracle.sequencerFeed")).toBe(0xbcf85224fc0756b9fa45aa7892530b47e10b6433n);
+    expect(valueOf(base, "oracle.sequencerGraceSec")).toBe(1_800n);
+    const mainnet = parameterCatalogFor({});
+    expect(valueOf(mainnet, "oracle.sequencerFeed")).toBe(0n);
+    expect(valueOf(mainnet, "oracle.sequencerGraceSec")).toBe(3_600n);
+    expect(mainnet).toEqual(parameterCatalog);
+  });
+
+  it("refuses a grace period outside its rules", () => {
+    expect(() => parameterCatalogFor({ sequencerGraceSec: 10n })).toThrow(
+      "oracle.sequencerGraceSec 10 is outside its rules (60 to 86400)",
     );
   });
 });

@@ -205,6 +205,33 @@ export const parameterCatalog: readonly ParameterSpec[] = [
  * the vault checks (ParameterKeys.sol, MAX_SYMBOL_LENGTH). */
 export const maxAssetSymbolLength = 8;
 
+/** What a chain changes in the catalog: on an L2, its sequencer uptime feed and the grace period after it is back. */
+export type ChainOracleSettings = {
+  /** Chainlink's L2 sequencer uptime feed (none on L1). */
+  sequencerFeed?: `0x${string}`;
+  sequencerGraceSec?: bigint;
+};
+
+/**
+ * The catalog as a chain starts from: `oracle.sequencerFeed` and `oracle.sequencerGraceSec` from the chain's address
+ * book on an L2 (e.g. networks/base.ts `sequencerUptimeFeed`), the catalog's own values otherwise.
+ * @example parameterCatalogFor({ sequencerFeed: "0xBCF8…6433", sequencerGraceSec: 3_600n })
+ */
+export function parameterCatalogFor(chain: ChainOracleSettings): ParameterSpec[] {
+  const values: Record<string, bigint | undefined> = {
+    "oracle.sequencerFeed": chain.sequencerFeed === undefined ? undefined : BigInt(chain.sequencerFeed),
+    "oracle.sequencerGraceSec": chain.sequencerGraceSec,
+  };
+  return parameterCatalog.map((spec) => {
+    const value = values[spec.name];
+    if (value === undefined) return spec;
+    const { min, max } = spec.rules;
+    if (spec.kind !== "address" && (value < min || value > max))
+      throw new Error(`${spec.name} ${value} is outside its rules (${min} to ${max})`);
+    return { ...spec, value };
+  });
+}
+
 /** A vault asset's settings: the base asset has a weight and a feed; a risk asset also a Uniswap V3 fee tier. */
 export type VaultAssetSettings = {
   symbol: string;

@@ -2,7 +2,9 @@ export {
   answerCeilingWad,
   maxAssetSymbolLength,
   parameterCatalog,
+  parameterCatalogFor,
   vaultAssetParameters,
+  type ChainOracleSettings,
   type VaultAssetSettings,
 } from "./catalog.ts";
 export { encodeDefinition, encodeRules } from "./encode.ts";
