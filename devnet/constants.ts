@@ -13,6 +13,17 @@ export const devnetInitialPrices = { USDC: 100_000_000n, WETH: 3_000n * 10n ** 8
 /** The devnet feeds' heartbeats, in seconds: those of Chainlink's USDC/USD, ETH/USD and BTC/USD on Ethereum. */
 export const devnetHeartbeats = { USDC: 86_400n, WETH: 3_600n, WBTC: 3_600n } as const;
 
+/**
+ * The bounds the devnet feeds' answers must stay strictly within (`oracle.minAnswer.<SYMBOL>`,
+ * `oracle.maxAnswer.<SYMBOL>`), as USD prices with 18 decimals: far from any price the scenario plays, as governance
+ * would set them inside a Chainlink aggregator's own minAnswer and maxAnswer.
+ */
+export const devnetAnswerBoundsWad = {
+  USDC: { min: 10n ** 17n, max: 10n * 10n ** 18n },
+  WETH: { min: 10n * 10n ** 18n, max: 1_000_000n * 10n ** 18n },
+  WBTC: { min: 100n * 10n ** 18n, max: 10_000_000n * 10n ** 18n },
+} as const;
+
 /** The devnet portfolio's target weights, in bps of NAV. */
 export const devnetWeights = { USDC: 4_000n, WETH: 4_000n, WBTC: 2_000n } as const;
 

@@ -6,7 +6,7 @@ import { planPlatform, type DeployParameters } from "../ignition/plan.ts";
 import { deployPlatform } from "../ignition/platform.ts";
 import { devnetAddressBook } from "../networks/devnet.ts";
 import { writeDeploymentRecord, type DeploymentRecord, type DevnetRecord } from "../sdk/deployment.ts";
-import { devnetWeights } from "./constants.ts";
+import { devnetAnswerBoundsWad, devnetWeights } from "./constants.ts";
 import { deployDevnet } from "./protocols.ts";
 import { repostDevnetFeeds } from "./time.ts";
 import { passProposal } from "./passProposal.ts";
@@ -20,7 +20,13 @@ export function devnetDeployParameters(devnet: DevnetRecord, governance?: Govern
   const { parameterDefinitions: _ignored, ...rest } = governance ?? {};
   return {
     governance: rest,
-    parameters: Object.fromEntries(Object.entries(devnetWeights).map(([symbol, bps]) => [`weight.${symbol}`, bps])),
+    parameters: Object.fromEntries([
+      ...Object.entries(devnetWeights).map(([symbol, bps]) => [`weight.${symbol}`, bps]),
+      ...Object.entries(devnetAnswerBoundsWad).flatMap(([symbol, { min, max }]) => [
+        [`oracle.minAnswer.${symbol}`, min],
+        [`oracle.maxAnswer.${symbol}`, max],
+      ]),
+    ]),
     collateralAsset: "WETH",
     hedge: {
       asset: "WETH",

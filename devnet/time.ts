@@ -1,7 +1,9 @@
 /**
- * The devnet's clock, moved as its keeper moves it: time jumps, then every stand-in feed re-posts its answer, so
- * that the vault's oracle is fresh (a feed older than its heartbeat plus `oracle.maxStalenessSec` stops deposits,
- * rebalances and simulations). For devnets only: a real chain's time and feeds are nobody's to move.
+ * The devnet's clock, moved as its keeper moves it: time jumps, then every stand-in price feed re-posts its answer, so
+ * that the vault's oracle is fresh (an answer older than its asset's `oracle.maxStalenessSec.<SYMBOL>` stops
+ * deposits, rebalances and simulations). For devnets only: a real chain's time and feeds are nobody's to move. An L2
+ * sequencer uptime feed (`oracle.sequencerFeed`) is never re-posted: its `startedAt` is when the sequencer's status
+ * last changed, and a re-post would start a new grace period.
  */
 import { createPublicClient, createTestClient, createWalletClient, type Transport } from "viem";
 import { devnetFeedProxyAbi, settableAggregatorAbi } from "../sdk/abis/contracts.ts";

@@ -174,11 +174,20 @@ export const parameterCatalog: readonly ParameterSpec[] = [
     rules: rules(0n, 1_000_000_000n * baseUnit, "absolute", 5_000_000n * baseUnit, daySeconds),
   },
   {
-    name: "oracle.maxStalenessSec",
-    kind: "seconds",
-    saferDirection: "lower",
+    name: "oracle.sequencerFeed",
+    kind: "address",
+    saferDirection: "none",
     description:
-      "Grace past each feed's heartbeat: the vault trades on answers up to heartbeat.<SYMBOL> plus this old (cash exits on at least heartbeat plus 1h)",
+      "Chainlink L2 sequencer uptime feed (zero: none, as on L1): while it reports the sequencer down, and for oracle.sequencerGraceSec after it is back, no action prices (cash and in-kind exits stay open)",
+    value: 0n,
+    rules: rules(0n, 0n, "none", 0n, daySeconds),
+  },
+  {
+    name: "oracle.sequencerGraceSec",
+    kind: "seconds",
+    saferDirection: "higher",
+    description:
+      "How long after the L2 sequencer comes back up the vault and its modules still refuse to price, while the feeds catch up",
     value: BigInt(hourSeconds),
     rules: rules(60n, BigInt(daySeconds), "relative", 5_000n, daySeconds),
   },
@@ -192,22 +201,73 @@ export const parameterCatalog: readonly ParameterSpec[] = [
   },
 ];
 
+/** The longest registry symbol: the vault's keys (`oracle.maxStalenessSec.<SYMBOL>`) must fit in 31 characters, as
+ * the vault checks (ParameterKeys.sol, MAX_SYMBOL_LENGTH). */
+export const maxAssetSymbolLength = 8;
+
+/** What a chain changes in the catalog: on an L2, its sequencer uptime feed and the grace period after it is back. */
+export type ChainOracleSettings = {
+  /** Chainlink's L2 sequencer uptime feed (none on L1). */
+  sequencerFeed?: `0x${string}`;
+  sequencerGraceSec?: bigint;
+};
+
+/**
+ * The catalog as a chain starts from: `oracle.sequencerFeed` and `oracle.sequencerGraceSec` from the chain's address
+ * book on an L2 (e.g. networks/base.ts `sequencerUptimeFeed`), the catalog's own values otherwise.
+ * @example parameterCatalogFor({ sequencerFeed: "0xBCF8…6433", sequencerGraceSec: 3_600n })
+ */
+export function parameterCatalogFor(chain: ChainOracleSettings): ParameterSpec[] {
+  const values: Record<string, bigint | undefined> = {
+    "oracle.sequencerFeed": chain.sequencerFeed === undefined ? undefined : BigInt(chain.sequencerFeed),
+    "oracle.sequencerGraceSec": chain.sequencerGraceSec,
+  };
+  return parameterCatalog.map((spec) => {
+    const value = values[spec.name];
+    if (value === undefined) return spec;
+    const { min, max } = spec.rules;
+    if (spec.kind !== "address" && (value < min || value > max))
+      throw new Error(`${spec.name} ${value} is outside its rules (${min} to ${max})`);
+    return { ...spec, value };
+  });
+}
+
 /** A vault asset's settings: the base asset has a weight and a feed; a risk asset also a Uniswap V3 fee tier. */
 export type VaultAssetSettings = {
   symbol: string;
   feed: `0x${string}`;
   /** The feed's heartbeat as its provider publishes it: the longest time between two answers. */
   heartbeatSec: bigint;
+  /** The oldest answer the vault's actions accept; default: the heartbeat plus an hour. */
+  maxStalenessSec?: bigint;
+  /**
+   * The bounds the feed's answers must stay strictly within, as USD prices with 18 decimals (an OCR aggregator clamps
+   * its answers at its own minAnswer and maxAnswer); default: none (0 and $10^12).
+   */
+  minAnswerWad?: bigint;
+  maxAnswerWad?: bigint;
   weightBps: bigint;
   /** Uniswap V3 fee tier of its pool against the base asset, in hundredths of a bip (3000 = 0.3%). */
   poolFee?: number;
 };
 
+/** The grace past a feed's heartbeat that `oracle.maxStalenessSec.<SYMBOL>` starts from (a cash exit's floor too). */
+const stalenessGraceSec = BigInt(hourSeconds);
+
+/** The highest `oracle.maxAnswer.<SYMBOL>`: a trillion dollars, as an 18-decimal USD price. */
+export const answerCeilingWad = 10n ** 30n;
+
 /**
  * The registry parameters of the vault's assets: `weight.<SYMBOL>`, `feed.<SYMBOL>`, `heartbeat.<SYMBOL>`,
- * `poolFee.<SYMBOL>`.
+ * `oracle.maxStalenessSec.<SYMBOL>`, `oracle.minAnswer.<SYMBOL>`, `oracle.maxAnswer.<SYMBOL>`, `poolFee.<SYMBOL>`.
  */
 export function vaultAssetParameters(assets: readonly VaultAssetSettings[]): ParameterSpec[] {
+  for (const { symbol } of assets) {
+    if (symbol.length > maxAssetSymbolLength)
+      throw new Error(
+        `Asset symbol "${symbol}" is ${symbol.length} characters long; the limit is ${maxAssetSymbolLength} (oracle.maxStalenessSec.${symbol} must fit a registry key)`,
+      );
+  }
   return assets.flatMap((a): ParameterSpec[] => [
     {
       name: `weight.${a.symbol}`,
@@ -230,9 +290,35 @@ export function vaultAssetParameters(assets: readonly VaultAssetSettings[]): Par
       kind: "seconds",
       // It describes the feed, as its address does: no direction de-risks it, so the guardian cannot move it.
       saferDirection: "none",
-      description: `Heartbeat of the ${a.symbol}/USD feed: the longest time between two of its answers, as its provider publishes it`,
+      description: `Heartbeat of the ${a.symbol}/USD feed: the longest time between two of its answers, as its provider publishes it (cash exits accept answers up to this plus 1h old)`,
       value: a.heartbeatSec,
       rules: rules(60n, BigInt(2 * daySeconds), "none", 0n, daySeconds),
+    },
+    {
+      name: `oracle.maxStalenessSec.${a.symbol}`,
+      kind: "seconds",
+      saferDirection: "lower",
+      description: `Oldest ${a.symbol}/USD answer the vault and its modules act on (cash exits on at least heartbeat.${a.symbol} plus 1h)`,
+      value: a.maxStalenessSec ?? a.heartbeatSec + stalenessGraceSec,
+      rules: rules(60n, BigInt(3 * daySeconds), "relative", 5_000n, daySeconds),
+    },
+    {
+      name: `oracle.minAnswer.${a.symbol}`,
+      kind: "amount",
+      // Like the heartbeat, the bounds describe the feed (its aggregator's clamp): the guardian cannot move them, so
+      // they cannot close cash exits.
+      saferDirection: "none",
+      description: `Lowest ${a.symbol}/USD answer, as a USD price: an answer at or below it may be the aggregator's clamp and prices nothing`,
+      value: a.minAnswerWad ?? 0n,
+      rules: rules(0n, answerCeilingWad, "none", 0n, daySeconds),
+    },
+    {
+      name: `oracle.maxAnswer.${a.symbol}`,
+      kind: "amount",
+      saferDirection: "none",
+      description: `Highest ${a.symbol}/USD answer, as a USD price: an answer at or above it may be the aggregator's clamp and prices nothing`,
+      value: a.maxAnswerWad ?? answerCeilingWad,
+      rules: rules(1n, answerCeilingWad, "none", 0n, daySeconds),
     },
     ...(a.poolFee === undefined
       ? []

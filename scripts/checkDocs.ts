@@ -235,7 +235,8 @@ const base = { baseSymbol: "USDC", baseDecimals: 6 };
 
 /** Every parameter a proposal may name, by name: the catalog's and one asset's of each kind (`weight.<SYMBOL>`…). */
 function parameterKind(name: string) {
-  const asset = /^(weight|feed|heartbeat|poolFee)\.(\w+)$/.exec(name);
+  const asset =
+    /^(weight|feed|heartbeat|poolFee|oracle\.maxStalenessSec|oracle\.minAnswer|oracle\.maxAnswer)\.(\w+)$/.exec(name);
   const specs = asset
     ? vaultAssetParameters([
         { symbol: asset[2]!, feed: `0x${"0".repeat(40)}`, heartbeatSec: 3_600n, weightBps: 0n, poolFee: 3_000 },

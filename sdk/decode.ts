@@ -19,7 +19,7 @@ import {
   type Address,
   type Hex,
 } from "viem";
-import { parameterCatalog, vaultAssetParameters } from "../parameters/catalog.ts";
+import { maxAssetSymbolLength, parameterCatalog, vaultAssetParameters } from "../parameters/catalog.ts";
 import { parameterName } from "../parameters/parameterKey.ts";
 import { stepKinds, type ParameterKind } from "../parameters/types.ts";
 import type { DeploymentRecord } from "./deployment.ts";
@@ -259,8 +259,9 @@ function kindOf(name: string, context: DecodeContext): ParameterKind | undefined
   if (known) return known;
   const spec = parameterCatalog.find((p) => p.name === name);
   if (spec) return spec.kind;
-  const symbol = name.split(".")[1];
-  if (!symbol) return undefined;
+  // An asset's parameter ends with its symbol: `weight.WETH`, `oracle.maxStalenessSec.WETH`.
+  const symbol = name.slice(name.lastIndexOf(".") + 1);
+  if (!name.includes(".") || !symbol || symbol.length > maxAssetSymbolLength) return undefined;
   const zero = "0x0000000000000000000000000000000000000000";
   return vaultAssetParameters([{ symbol, feed: zero, heartbeatSec: 0n, weightBps: 0n, poolFee: 0 }]).find(
     (p) => p.name === name,
@@ -268,7 +269,7 @@ function kindOf(name: string, context: DecodeContext): ParameterKind | undefined
 }
 
 /** The raw value's unit, after the readable one: "(400 bps)". */
-const rawSuffix = { bps: "bps", seconds: "s", ppm: "ppm", amount: "wei" } as const;
+const rawSuffix = { bps: "bps", seconds: "s", ppm: "ppm", amount: "wei", usd: "wei" } as const;
 
 /** How the arguments of a call to `target` read. */
 function readerOf(context: DecodeContext, target: Address | undefined) {

@@ -234,10 +234,10 @@ describe("The drift the simulation assumes, its sensitivity table, and a proposa
   it("says in one line that nothing differs, and why when it can tell, instead of a table of zeros", () => {
     const unmodelled = simulateNow(request({ changes: {}, sensitivity: {} }));
     const line =
-      "The simulation shows no difference between current and proposed parameters: `oracle.maxStalenessSec` is a " +
+      "The simulation shows no difference between current and proposed parameters: `oracle.maxStalenessSec.WETH` is a " +
       "parameter the model does not use.";
-    expect(nilImpact(unmodelled, ["oracle.maxStalenessSec"])).toBe(line);
-    const markdown = renderMarkdown(unmodelled, { notSimulated: ["oracle.maxStalenessSec"] });
+    expect(nilImpact(unmodelled, ["oracle.maxStalenessSec.WETH"])).toBe(line);
+    const markdown = renderMarkdown(unmodelled, { notSimulated: ["oracle.maxStalenessSec.WETH"] });
     expect(markdown).toContain(line);
     expect(markdown).not.toContain("| Metric |");
     expect(markdown).toContain(unmodelled.contentHash);

@@ -245,12 +245,7 @@ contract CollateralManager is MorphoModule, ICollateralManager, IMorphoRepayCall
 
     /// @dev The collateral's price in the loan (base) asset, 18 decimals, from the registry's feeds.
     function _priceWad() internal view returns (uint256) {
-        return
-            PriceLib.registryPriceWad(
-                _registry,
-                PriceLib.FeedKeys(_collateralFeedKey, _collateralHeartbeatKey),
-                PriceLib.FeedKeys(_loanFeedKey, _loanHeartbeatKey)
-            );
+        return PriceLib.registryPriceWad(_registry, _collateralSymbol, _loanSymbol);
     }
 
     function _collateralValue(uint256 collateral, uint256 priceWad) internal view returns (uint256) {

@@ -128,11 +128,13 @@ contract HedgeModule is MorphoModule, IHedgeModule {
         (, uint256 collateral, , uint256 short) = position();
         uint256 ltv = _registry.getUint(ParameterKeys.HEDGE_LTV);
         uint256 baseAvailable = _collateralToken.balanceOf(vault);
-        // Margin for the whole short at the target LTV, limited by the vault's base asset.
+        // Margin for the whole short at the target LTV, limited by the vault's base asset; rounded up, so that a dust
+        // short worth less than a wei of the base asset still posts one (none would be a borrow Morpho refuses).
         uint256 needed = Math.mulDiv(
-            PriceLib.toBaseDown(short + amount, price, _loanDecimals, _collateralDecimals),
+            PriceLib.toBaseUp(short + amount, price, _loanDecimals, _collateralDecimals),
             BPS,
-            ltv
+            ltv,
+            Math.Rounding.Ceil
         );
         uint256 margin = needed > collateral ? Math.min(needed - collateral, baseAvailable) : 0;
         if (margin < needed - Math.min(needed, collateral)) {
@@ -221,11 +223,6 @@ contract HedgeModule is MorphoModule, IHedgeModule {
 
     /// @dev The hedged asset's price in the base asset, 18 decimals, from the registry's feeds.
     function _priceWad() internal view returns (uint256) {
-        return
-            PriceLib.registryPriceWad(
-                _registry,
-                PriceLib.FeedKeys(_loanFeedKey, _loanHeartbeatKey),
-                PriceLib.FeedKeys(_collateralFeedKey, _collateralHeartbeatKey)
-            );
+        return PriceLib.registryPriceWad(_registry, _loanSymbol, _collateralSymbol);
     }
 }

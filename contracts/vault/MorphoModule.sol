@@ -11,7 +11,6 @@ import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol"
 import {IPortfolioVault} from "./interfaces/IPortfolioVault.sol";
 import {IVaultModule} from "./interfaces/IVaultModule.sol";
 import {LendingLib} from "./libraries/LendingLib.sol";
-import {PriceLib} from "./libraries/PriceLib.sol";
 
 /// @title MorphoModule
 /// @notice What Trimtab's two modules on a Morpho Blue market share: the vault they serve and its registry, the
@@ -38,14 +37,14 @@ abstract contract MorphoModule is IVaultModule {
     uint256 internal immutable _lltv;
     uint8 internal immutable _collateralDecimals;
     uint8 internal immutable _loanDecimals;
-    bytes32 internal immutable _collateralFeedKey;
-    bytes32 internal immutable _collateralHeartbeatKey;
-    bytes32 internal immutable _loanFeedKey;
-    bytes32 internal immutable _loanHeartbeatKey;
+    /// @dev Registry symbols of the market's tokens, for their oracle parameters (`feed.<SYMBOL>`,
+    /// `oracle.maxStalenessSec.<SYMBOL>`, `oracle.minAnswer.<SYMBOL>`, `oracle.maxAnswer.<SYMBOL>`).
+    bytes11 internal immutable _collateralSymbol;
+    bytes11 internal immutable _loanSymbol;
 
     /// @param market The Morpho Blue market the module borrows on.
-    /// @param collateralSymbol, loanSymbol Registry symbols of its two tokens (for `feed.<SYMBOL>` and
-    /// `heartbeat.<SYMBOL>`).
+    /// @param collateralSymbol, loanSymbol Registry symbols of its two tokens (for `feed.<SYMBOL>` and the feed's
+    /// guards), at most 8 bytes each as the vault's.
     /// @param swapRouter_, uniswapFactory_ Uniswap V3, where the module trades.
     constructor(
         address vault_,
@@ -69,10 +68,7 @@ abstract contract MorphoModule is IVaultModule {
         _lltv = market.lltv;
         _collateralDecimals = IERC20Metadata(market.collateralToken).decimals();
         _loanDecimals = IERC20Metadata(market.loanToken).decimals();
-        PriceLib.FeedKeys memory collateralKeys = PriceLib.feedKeys(collateralSymbol);
-        (_collateralFeedKey, _collateralHeartbeatKey) = (collateralKeys.feed, collateralKeys.heartbeat);
-        PriceLib.FeedKeys memory loanKeys = PriceLib.feedKeys(loanSymbol);
-        (_loanFeedKey, _loanHeartbeatKey) = (loanKeys.feed, loanKeys.heartbeat);
+        (_collateralSymbol, _loanSymbol) = (bytes11(bytes(collateralSymbol)), bytes11(bytes(loanSymbol)));
         IERC20(market.collateralToken).forceApprove(address(morpho_), type(uint256).max);
         IERC20(market.loanToken).forceApprove(address(morpho_), type(uint256).max);
     }

@@ -106,13 +106,14 @@ contract PortfolioVault is VaultValuation, ReentrancyGuardTransient {
         }
     }
 
-    /// @notice Zero while `pause.deposits` is set, a price is stale or invalid, or a pool prices further than
-    /// `oracle.maxDeviationBps` from its feed; otherwise room under `caps.depositCap`.
+    /// @notice Zero while `pause.deposits` is set, a price is stale, invalid or past its bounds, the L2 sequencer is
+    /// down or within its grace period, or a pool prices further than `oracle.maxDeviationBps` from its feed;
+    /// otherwise room under `caps.depositCap`.
     function maxDeposit(address) public view override returns (uint256) {
         Config memory c = _config();
         if (c.pauseDeposits) return 0;
-        (Snapshot memory s, bool valid, uint256 freshUntil) = _viewSnapshot();
-        if (!valid || block.timestamp > freshUntil + c.maxStalenessSec) return 0;
+        (Snapshot memory s, bool forActions, ) = _viewSnapshot();
+        if (!forActions) return 0;
         // Every other refusal of an entry (a pool missing or off its feed) shows in its preview.
         try this.previewDeposit(0) returns (uint256) {} catch {
             return 0;
@@ -229,7 +230,8 @@ contract PortfolioVault is VaultValuation, ReentrancyGuardTransient {
 
     /// @notice Redeems `shares` for the base asset: sells the shares' pro-rata part of each risk asset within the
     /// exit's slippage bound and pays it out with their part of the base asset. Never paused, and no parameter the
-    /// guardian can reach closes it (see {SwapLib-deriskSlippageBps}, `EXIT_GRACE_FLOOR_SEC`).
+    /// guardian can reach closes it (see {SwapLib-deriskSlippageBps}, {PriceLib-exitMaxAgeSec}); it does not wait for
+    /// an L2 sequencer's grace period (its pro-rata sale moves no value between holders at the oracle's price).
     function redeem(uint256 shares, address receiver, address owner) public override nonReentrant returns (uint256) {
         Snapshot memory s = _syncedExitSnapshot();
         _accrueFees(s.config, _nav(s));
@@ -272,8 +274,8 @@ contract PortfolioVault is VaultValuation, ReentrancyGuardTransient {
         // could price now, so that no exit path skips the performance fee; the management fee alone while a feed is
         // down or older than a cash exit accepts, so that this exit never needs a price.
         Config memory c = _syncConfig();
-        (Snapshot memory s, bool valid, uint256 freshUntil) = _latestSnapshot(c, _cachedAssets());
-        if (_exitPricesValid(c, valid, freshUntil)) _accrueFees(c, _nav(s));
+        (Snapshot memory s, , bool forExits) = _latestSnapshot(c, _cachedAssets());
+        if (forExits) _accrueFees(c, _nav(s));
         else _accrueManagementFee(c);
         _checkRedeem(owner, shares);
         ExitPlan memory e = _exitPlan(s, shares, totalSupply() + ShareMathLib.VIRTUAL_SHARES);
@@ -305,7 +307,7 @@ contract PortfolioVault is VaultValuation, ReentrancyGuardTransient {
         if (c.pauseRebalance) revert VaultRebalancePaused();
         uint256 nextAt = uint256(lastRebalanceAt) + c.minIntervalSec;
         if (block.timestamp < nextAt) revert VaultRebalanceTooSoon(lastRebalanceAt, nextAt);
-        Snapshot memory s = _withPrices(c, _cachedAssets(), c.maxStalenessSec);
+        Snapshot memory s = _withPrices(c, _cachedAssets(), false);
         (uint256[] memory values, uint256 navBefore) = _values(s);
         bool due;
         (due, trades) = _planFrom(s, values, navBefore);

@@ -3,6 +3,7 @@ pragma solidity 0.8.34;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IParameterRegistry} from "../registry/interfaces/IParameterRegistry.sol";
+import {ParameterKeys} from "../registry/ParameterKeys.sol";
 import {IPortfolioVault} from "./interfaces/IPortfolioVault.sol";
 import {VaultAssetConfig, VaultConfig, VaultSettingsLib} from "./libraries/VaultSettingsLib.sol";
 import {VaultRiskAsset} from "./libraries/VaultTypes.sol";
@@ -10,7 +11,7 @@ import {VaultRiskAsset} from "./libraries/VaultTypes.sol";
 /// @title VaultSettings
 /// @notice What the vault holds and the settings it acts on: the base asset's and each risk asset's registry symbol
 /// and decimals (immutables), and the registry's settings cached against its `version`.
-/// @dev The cache is three slots for the scalar settings and one per asset. Views read it while it is current and the
+/// @dev The cache is four slots for the scalar settings and two per asset. Views read it while it is current and the
 /// registry otherwise; the first action after the registry changes refills it (see {_syncConfig}).
 abstract contract VaultSettings is IPortfolioVault {
     /// @dev The most risk assets one vault holds (each is an immutable).
@@ -60,7 +61,9 @@ abstract contract VaultSettings is IPortfolioVault {
         // than creating them (22,100). A version no registry reaches and a pending module swap keep these
         // placeholders from ever being read as settings.
         (_configCache.version, _configCache.depositCap, _configCache.moduleSwapPending) = (type(uint48).max, 1, true);
-        for (uint256 i; i <= riskTokens.length; ++i) _assetCache[i].feedDecimals = 1;
+        _configCache.sequencerFeed = address(1);
+        for (uint256 i; i <= riskTokens.length; ++i)
+            (_assetCache[i].feedDecimals, _assetCache[i].maxAnswerWad) = (1, 1);
     }
 
     /// @inheritdoc IPortfolioVault
@@ -151,9 +154,9 @@ abstract contract VaultSettings is IPortfolioVault {
         for (uint256 i; i < risk.length; ++i) risk[i] = _riskAt(i);
     }
 
-    /// @dev A registry symbol as stored: at most 11 bytes, left-aligned.
+    /// @dev A registry symbol as stored: at most `ParameterKeys.MAX_SYMBOL_LENGTH` (8) bytes, left-aligned.
     function _symbol(string memory symbol) internal pure returns (bytes11) {
-        if (bytes(symbol).length > 11) revert VaultSymbolTooLong(symbol);
+        if (bytes(symbol).length > ParameterKeys.MAX_SYMBOL_LENGTH) revert VaultSymbolTooLong(symbol);
         return bytes11(bytes(symbol));
     }
 }

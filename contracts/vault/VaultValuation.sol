@@ -2,8 +2,6 @@
 pragma solidity 0.8.34;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {AggregatorV3Interface} from "../oracles/interfaces/AggregatorV3Interface.sol";
 import {Trade} from "./interfaces/IPortfolioVault.sol";
 import {ExitPlanLib} from "./libraries/ExitPlanLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
@@ -23,58 +21,43 @@ import {VaultFees} from "./VaultFees.sol";
 /// each holding's value with the modules' positions, NAV, and what a cash exit yields at least.
 /// @dev A {VaultSnapshot} carries one action's settings and prices, so that each is read once per call.
 abstract contract VaultValuation is VaultFees {
-    /// @dev A cash exit accepts each feed's answers up to its heartbeat plus this when `oracle.maxStalenessSec` (the
-    /// grace past the heartbeat) is shorter: the guardian's tightening of staleness cannot close exits while the
-    /// feeds answer on time.
-    uint256 internal constant EXIT_GRACE_FLOOR_SEC = 1 hours;
-
     function _snapshot() internal view returns (Snapshot memory) {
         (Config memory c, AssetConfig[] memory assets) = _settings();
-        return _withPrices(c, assets, c.maxStalenessSec);
+        return _withPrices(c, assets, false);
     }
 
     function _syncedSnapshot() internal returns (Snapshot memory) {
-        Config memory c = _syncConfig();
-        return _withPrices(c, _cachedAssets(), c.maxStalenessSec);
+        return _withPrices(_syncConfig(), _cachedAssets(), false);
     }
 
-    /// @dev A cash exit's prices: each answer up to its feed's heartbeat plus `_exitGraceSec` old.
+    /// @dev A cash exit's prices: each answer up to its `oracle.maxStalenessSec.<SYMBOL>` or its heartbeat plus an
+    /// hour old, whichever is longer, whatever the sequencer (see {ViewPricesLib}).
     function _exitSnapshot() internal view returns (Snapshot memory) {
         (Config memory c, AssetConfig[] memory assets) = _settings();
-        return _withPrices(c, assets, _exitGraceSec(c));
+        return _withPrices(c, assets, true);
     }
 
     function _syncedExitSnapshot() internal returns (Snapshot memory) {
-        Config memory c = _syncConfig();
-        return _withPrices(c, _cachedAssets(), _exitGraceSec(c));
+        return _withPrices(_syncConfig(), _cachedAssets(), true);
     }
 
-    function _exitGraceSec(Config memory c) internal pure returns (uint256) {
-        return Math.max(c.maxStalenessSec, EXIT_GRACE_FLOOR_SEC);
-    }
-
-    /// @dev Each risk asset's oracle price in the base asset, every answer no older than its feed's heartbeat plus
-    /// `graceSec`.
+    /// @dev Each risk asset's oracle price in the base asset with every guard of an action's prices, or of a cash
+    /// exit's (`exit`): see {ViewPricesLib-pricesWad}.
     function _withPrices(
         Config memory c,
         AssetConfig[] memory assets,
-        uint256 graceSec
+        bool exit
     ) internal view returns (Snapshot memory s) {
         s.config = c;
         s.assets = assets;
         s.risk = _riskAssets();
-        uint256 baseUsdWad = _usdPriceWad(assets[0], graceSec);
-        s.priceWad = new uint256[](assets.length - 1);
-        for (uint256 i; i < s.priceWad.length; ++i) {
-            s.priceWad[i] = PriceLib.relativePriceWad(_usdPriceWad(assets[i + 1], graceSec), baseUsdWad);
-        }
+        s.priceWad = ViewPricesLib.pricesWad(assets, c.sequencerFeed, c.sequencerGraceSec, exit);
     }
 
-    /// @dev Prices for views that must not revert: each feed's latest answer whatever its age; a feed that reverts or
-    /// answers zero or less prices its risk asset at zero (the base asset at one dollar). `valid` is false when some
-    /// feed did; until `freshUntil` every answer is within its feed's heartbeat (an action allowing a grace past the
-    /// heartbeat prices until `freshUntil` plus that grace).
-    function _viewSnapshot() internal view returns (Snapshot memory s, bool valid, uint256 freshUntil) {
+    /// @dev Prices for views that must not revert: each feed's latest answer whatever its age or bounds; a feed that
+    /// reverts or answers zero or less prices its risk asset at zero (the base asset at one dollar). `forActions` and
+    /// `forExits` say whether an action and a cash exit could price now.
+    function _viewSnapshot() internal view returns (Snapshot memory s, bool forActions, bool forExits) {
         (Config memory c, AssetConfig[] memory assets) = _settings();
         return _latestSnapshot(c, assets);
     }
@@ -82,23 +65,18 @@ abstract contract VaultValuation is VaultFees {
     function _latestSnapshot(
         Config memory c,
         AssetConfig[] memory assets
-    ) internal view returns (Snapshot memory s, bool valid, uint256 freshUntil) {
+    ) internal view returns (Snapshot memory s, bool forActions, bool forExits) {
         (s.config, s.assets, s.risk) = (c, assets, _riskAssets());
-        (s.priceWad, valid, freshUntil) = ViewPricesLib.latestPricesWad(assets);
+        (s.priceWad, forActions, forExits) = ViewPricesLib.latestPricesWad(
+            assets,
+            c.sequencerFeed,
+            c.sequencerGraceSec
+        );
     }
 
-    /// @dev Whether a cash exit can price now (every feed valid and within the exit's staleness).
-    function _cashExitPrices() internal view returns (bool) {
-        (Snapshot memory s, bool valid, uint256 freshUntil) = _viewSnapshot();
-        return _exitPricesValid(s.config, valid, freshUntil);
-    }
-
-    function _exitPricesValid(Config memory c, bool valid, uint256 freshUntil) internal view returns (bool) {
-        return valid && block.timestamp <= freshUntil + _exitGraceSec(c);
-    }
-
-    function _usdPriceWad(AssetConfig memory a, uint256 graceSec) internal view returns (uint256) {
-        return PriceLib.usdPriceWad(AggregatorV3Interface(a.feed), a.feedDecimals, a.heartbeatSec + graceSec);
+    /// @dev Whether a cash exit can price now (every feed valid, within its bounds and within the exit's staleness).
+    function _cashExitPrices() internal view returns (bool forExits) {
+        (, , forExits) = _viewSnapshot();
     }
 
     /// @dev Each holding's value in base-asset wei (base first), collateral on the lending market included, and

@@ -18,7 +18,7 @@ describe("Parameter values in human units", () => {
   it("reads durations with their unit, amounts with their token, fee tiers, flags and addresses", () => {
     expect(parse("rebalance.minIntervalSec", "seconds", "6h")).toBe(21_600n);
     expect(parse("rebalance.minIntervalSec", "seconds", "1.5 days")).toBe(129_600n);
-    expect(parse("oracle.maxStalenessSec", "seconds", "45m")).toBe(2_700n);
+    expect(parse("oracle.maxStalenessSec.WETH", "seconds", "45m")).toBe(2_700n);
     expect(parse("caps.depositCap", "amount", "1_000_000 USDC")).toBe(1_000_000_000_000n);
     expect(parse("caps.depositCap", "amount", "2.5 USDC")).toBe(2_500_000n);
     expect(parse("poolFee.WETH", "amount", "0.3%")).toBe(3_000n);
@@ -60,10 +60,21 @@ describe("Parameter values in human units", () => {
     expect(() => parse("rebalance.bandBps", "bps", "1__000 bps")).toThrow("not a number");
   });
 
+  it("reads and writes a feed's answer bounds as USD prices with 18 decimals, whatever the feed's decimals", () => {
+    expect(parse("oracle.minAnswer.WETH", "amount", "100 USD")).toBe(100n * 10n ** 18n);
+    expect(parse("oracle.maxAnswer.WBTC", "amount", "$1_000_000")).toBe(10n ** 24n);
+    expect(parse("oracle.minAnswer.USDC", "amount", "0.5 USD")).toBe(5n * 10n ** 17n);
+    expect(formatValue("oracle.minAnswer.USDC", "amount", 5n * 10n ** 17n, usdc)).toBe("0.5 USD");
+    expect(formatValue("oracle.maxAnswer.WETH", "amount", 10n ** 24n, usdc)).toBe("1_000_000 USD");
+    const usd = 'expected a USD price ("3_000 USD" or "$3000")';
+    expect(() => parse("oracle.minAnswer.WETH", "amount", "100")).toThrow(`a price needs its unit`);
+    expect(() => parse("oracle.minAnswer.WETH", "amount", "100 USDC")).toThrow(`unknown unit "USDC": ${usd}`);
+  });
+
   it("writes values back in the same units", () => {
     expect(formatValue("rebalance.bandBps", "bps", 250n, usdc)).toBe("2.5%");
     expect(formatValue("rebalance.minIntervalSec", "seconds", 86_400n, usdc)).toBe("1d");
-    expect(formatValue("oracle.maxStalenessSec", "seconds", 2_700n, usdc)).toBe("45m");
+    expect(formatValue("oracle.maxStalenessSec.WETH", "seconds", 2_700n, usdc)).toBe("45m");
     expect(formatValue("caps.depositCap", "amount", 10_000_000_000_000n, usdc)).toBe("10_000_000 USDC");
     expect(formatValue("poolFee.WETH", "amount", 3_000n, usdc)).toBe("0.3%");
     for (const [name, kind, text] of [

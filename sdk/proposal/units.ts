@@ -1,7 +1,7 @@
 /**
  * Parameter values in human units, as delegates write them in proposal files: "2.5%" or "250 bps" for basis
- * points, "6h" or "2 days" for seconds, "1_000_000 USDC" for base-asset amounts, true/false for flags, an address
- * for modules and feeds. Each is turned into the registry's integer in the parameter's own unit, exactly (no float
+ * points, "6h" or "2 days" for seconds, "1_000_000 USDC" for base-asset amounts, "3_000 USD" for a feed's answer
+ * bounds (USD prices, 18 decimals), true/false for flags, an address for modules and feeds. Each is turned into the registry's integer in the parameter's own unit, exactly (no float
  * arithmetic), or refused with a message that says what was expected.
  */
 import { getAddress, isAddress } from "viem";
@@ -14,12 +14,22 @@ export type UnitContext = {
   baseDecimals: number;
 };
 
-/** How a parameter's value is written; `ppm` is Uniswap's fee tier (hundredths of a bp). */
-export type ValueUnit = "bps" | "seconds" | "amount" | "ppm" | "bool" | "address";
+/**
+ * How a parameter's value is written; `ppm` is Uniswap's fee tier (hundredths of a bp), `usd` a USD price with 18
+ * decimals.
+ */
+export type ValueUnit = "bps" | "seconds" | "amount" | "ppm" | "usd" | "bool" | "address";
 
-/** The unit a parameter's values are written in: its kind, except pool fees (amounts in hundredths of a bp). */
+/** Decimals of a `usd` value: the vault's oracle bounds are 18-decimal USD prices whatever the feed's decimals. */
+const usdDecimals = 18;
+
+/**
+ * The unit a parameter's values are written in: its kind, except pool fees (amounts in hundredths of a bp) and the
+ * feeds' answer bounds (`oracle.minAnswer.<SYMBOL>`, `oracle.maxAnswer.<SYMBOL>`: amounts in USD, 18 decimals).
+ */
 export function valueUnit(name: string, kind: ParameterKind): ValueUnit {
   if (kind === "amount" && name.startsWith("poolFee.")) return "ppm";
+  if (kind === "amount" && /^oracle\.(min|max)Answer\./.test(name)) return "usd";
   return kind;
 }
 
@@ -85,7 +95,9 @@ export function parseValue(name: string, kind: ParameterKind, input: unknown, co
   const fail = (why: string): never => {
     throw new Error(`${why}: expected ${describeUnit(unit, context)}, got ${shown}`);
   };
-  const [, amountText = "", unitText = ""] = /^([\d_.]+)\s*([A-Za-z%]*)$/.exec(text) ?? [];
+  // "$3,000" is written "3000 USD" (a dollar sign first, for prices).
+  const dollars = unit === "usd" && text.startsWith("$");
+  const [, amountText = "", unitText = ""] = /^([\d_.]+)\s*([A-Za-z%]*)$/.exec(dollars ? text.slice(1) : text) ?? [];
   const amount = decimal(amountText);
   if (!amount) return fail(text.startsWith("-") ? "negative values are not parameters" : "not a number");
   const whole = (value: bigint | undefined, of: string) => value ?? fail(`${text} is not a whole number of ${of}`);
@@ -112,6 +124,11 @@ export function parseValue(name: string, kind: ParameterKind, input: unknown, co
     if (unitText === "") return whole(scaled(amount, 0), "hundredths of a bp");
     return fail(`unknown unit "${unitText}"`);
   }
+  if (unit === "usd") {
+    if (dollars ? unitText === "" : unitText === "USD") return whole(scaled(amount, usdDecimals), "USD wei");
+    if (unitText === "") return fail('a price needs its unit ("3_000 USD" or "$3000")');
+    return fail(`unknown unit "${unitText}"`);
+  }
   // An amount of the base asset.
   if (unitText === context.baseSymbol) return whole(scaled(amount, context.baseDecimals), `${context.baseSymbol} wei`);
   if (unitText === "") return fail(`an amount needs its token (${context.baseSymbol})`);
@@ -131,6 +148,7 @@ export function formatValue(name: string, kind: ParameterKind, value: bigint, co
   if (unit === "bps") return `${fixed(value, 2)}%`;
   if (unit === "ppm") return `${fixed(value, 4)}%`;
   if (unit === "amount") return `${fixed(value, context.baseDecimals)} ${context.baseSymbol}`;
+  if (unit === "usd") return `${fixed(value, usdDecimals)} USD`;
   for (const [suffix, factor] of [
     ["d", 86_400n],
     ["h", 3_600n],
@@ -160,6 +178,7 @@ function describeUnit(unit: ValueUnit, context: UnitContext): string {
   if (unit === "bps") return 'a percentage ("2.5%"), basis points ("250 bps") or a fraction ("0.65")';
   if (unit === "seconds") return 'a duration ("90s", "30m", "6h", "2d", "1w")';
   if (unit === "ppm") return 'a fee tier ("0.3%" or 3000)';
+  if (unit === "usd") return 'a USD price ("3_000 USD" or "$3000")';
   if (unit === "amount") return `an amount of ${context.baseSymbol} ("1_000_000 ${context.baseSymbol}")`;
   if (unit === "bool") return "true or false";
   return "an address";

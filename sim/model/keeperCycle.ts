@@ -132,7 +132,7 @@ export function createKeeperCycle(context: KernelContext, parts: KeeperCyclePart
       if (hasHedge && hedgeShort() > 0 && hedgeShort() * pricesInBase[hedgeAsset]! > vector[H_COLLATERAL]! * hedgeLltv)
         liquidateHedge(vector, timeSeconds, acc);
     }
-    // The vault and its modules price every action with answers no older than their heartbeat plus the grace.
+    // The vault and its modules price every action with answers no older than their asset's `oracle.maxStalenessSec.<SYMBOL>`.
     if (!pricesFresh) return;
     const actionsBefore = acc[REBALANCES]! + acc[COLLATERAL_ACTIONS]! + acc[HEDGE_ACTIONS]!;
 

@@ -40,7 +40,7 @@ export type Strategy = {
   decode(vector: Float64Array, timeSeconds: number): VaultState;
   /**
    * One keeper cycle at `timeSeconds`, with USD prices `usd[offset + asset]`. With `pricesFresh` false (a feed's
-   * answer is older than its heartbeat plus `oracle.maxStalenessSec`, and `usd` holds the last answers) the contracts refuse every
+   * answer is older than its asset's `oracle.maxStalenessSec.<SYMBOL>`, and `usd` holds the last answers) the contracts refuse every
    * action, and so does the cycle: interest accrues, nothing else.
    */
   step(

@@ -138,4 +138,25 @@ describe("HedgeModule: a delta hedge of the vault's WETH on Morpho Blue and Unis
     await hedgeUntilIdle(v);
     await expectRevert(v.hedgeModule.write.manage({ account: eve.account }), "HedgeNothingDue");
   });
+
+  it("a dust short worth less than a wei of USDC still posts a wei of margin, so Morpho lends it", async () => {
+    const v = await load();
+    const { alice, eve } = v.accounts;
+    // Alice leaves in kind: the vault keeps only the treasury's fee shares' part, then a dust of WETH is all it holds.
+    const owner = alice.account.address;
+    await v.vault.write.redeemInKind([await v.vault.read.balanceOf([owner]), owner, owner], { account: alice.account });
+    const treasury = v.timelock.address;
+    await v.vault.write.redeemInKind([await v.vault.read.balanceOf([treasury]), treasury, treasury], v.asGov);
+    const wethLeft = await v.weth.read.balanceOf([v.vault.address]);
+    await v.usdc.write.transfer([v.vault.address, usd("1")], { account: eve.account });
+    const dust = 53_239_182n; // 0.000000000053 WETH, worth about a sixth of a USDC wei
+    await v.weth.write.mint([v.vault.address, dust]);
+    const [action, amount] = await v.hedgeModule.read.plan();
+    expect(action).toBe(Action.Increase);
+    expect(amount).toBeLessThan(wethLeft + dust);
+    const [, marginBefore] = await v.hedgeModule.read.position();
+    await v.hedgeModule.write.manage({ account: eve.account });
+    const [, marginAfter] = await v.hedgeModule.read.position();
+    expect(marginAfter).toBeGreaterThan(marginBefore);
+  });
 });

@@ -105,14 +105,11 @@ describe("PortfolioVault", () => {
       return chain.connection.viem.deployContract("PortfolioVault", [...args], { libraries });
     }
 
-    it("refuses a registry symbol its keys cannot hold (longer than 11 bytes) at deployment", async () => {
+    it("refuses a registry symbol its keys cannot hold (longer than 8 bytes: oracle.maxStalenessSec.<SYMBOL>) at deployment", async () => {
       const v = await load();
-      await expectRevert(
-        deployWith(v, [v.weth.address], ["WRAPPEDETHER"]),
-        "VaultSymbolTooLong",
-        ["WRAPPEDETHER"],
-        v.vault.abi,
-      );
+      for (const symbol of ["WRAPPEDETHER", "WRAPPEDET"]) {
+        await expectRevert(deployWith(v, [v.weth.address], [symbol]), "VaultSymbolTooLong", [symbol], v.vault.abi);
+      }
     });
 
     it("refuses more risk assets than one vault holds (4: each is an immutable) at deployment", async () => {
@@ -136,9 +133,9 @@ describe("PortfolioVault", () => {
       expect(await v.vault.read.maxMint([v.accounts.alice.account.address])).toBe(0n);
     });
 
-    it("refuses deposits on a stale price, with the feed, its answer's time and its limit (heartbeat plus grace)", async () => {
+    it("refuses deposits on a stale price, with the feed, its answer's time and its limit (oracle.maxStalenessSec.WETH)", async () => {
       const v = await load();
-      // WETH's feed beats hourly and an hour's grace follows; USDC's beats daily and is still fresh.
+      // WETH's limit is its hourly heartbeat plus an hour; USDC's, its daily heartbeat plus an hour, is still far.
       await increase(2 * 3_600 + 60);
       const [, , , updatedAt] = await v.feeds.WETH.read.latestRoundData();
       await expectRevert(
@@ -445,7 +442,10 @@ describe("PortfolioVault", () => {
         ["pause.rebalance", 1n],
         ["pause.leverage", 1n],
         ["rebalance.maxSlippageBps", 25n],
-        ["oracle.maxStalenessSec", 1_800n],
+        ["oracle.maxStalenessSec.USDC", 45_000n],
+        ["oracle.maxStalenessSec.WETH", 3_600n],
+        ["oracle.maxStalenessSec.WBTC", 3_600n],
+        ["oracle.sequencerGraceSec", 5_400n],
         ["oracle.maxDeviationBps", 100n],
         ["caps.depositCap", 5_000_000n * 10n ** 6n],
       ];

@@ -10,9 +10,11 @@ const steps = 50;
 const chunk = 20;
 
 /**
- * The vault against adversaries (issue 13): depositors, traders, the feeds, keepers, the guardian, governance and
- * full exits act at random (seeded: a violation names its seed and step, and `npm run fuzz -- --seed N
- * --sequences 1 --trace` replays it), and after every step: every holder can exit in kind; NAV equals the positions
+ * The vault against adversaries (issue 13): depositors, traders, the feeds (lagging, stale, broken, clamped at their
+ * bounds), an L2 sequencer going down, keepers, the guardian, governance and full exits act at random (seeded: a
+ * violation names its seed and step, and `npm run fuzz -- --seed N --sequences 1 --trace` replays it), and after
+ * every step: every holder can exit in kind, and in cash while the feeds answer within their bounds and their exit's
+ * staleness, whatever the sequencer and the guardian; NAV equals the positions
  * at oracle prices; a newcomer's round trip never gains, whether the feeds or the pools are the market; fees stay
  * within their rates and only on gains; rebalance trades within the slippage bound; LTVs within their maximum;
  * EIP-4626's views never revert or overpromise; and every action fails only with a named error.

@@ -31,6 +31,19 @@ describe("Vault safety: what the vault promises holders", () => {
   const receipt = async (hash: Promise<Hash>) =>
     (await network.connection.viem.getPublicClient()).waitForTransactionReceipt({ hash: await hash });
 
+  /** Alice's cash exits are closed (`maxRedeem` and `maxWithdraw` zero, `redeem` reverts with `error`), and her exit
+   * in kind of a tenth of her shares still pays. */
+  async function expectOnlyInKindExits(v: VaultStack, error: string) {
+    const { alice } = v.accounts;
+    const owner = alice.account.address;
+    expect(await v.vault.read.maxRedeem([owner])).toBe(0n);
+    expect(await v.vault.read.maxWithdraw([owner])).toBe(0n);
+    await expectRevert(v.vault.write.redeem([1n, owner, owner], { account: alice.account }), error);
+    const shares = (await v.vault.read.balanceOf([owner])) / 10n;
+    const { status } = await receipt(v.vault.write.redeemInKind([shares, owner, owner], { account: alice.account }));
+    expect(status).toBe("success");
+  }
+
   /**
    * Eve moves the WETH/USDC pool to `bps` (signed) off the oracle's price, to the wei of sqrtPriceX96 the vault
    * computes for that price (PriceLib.sqrtPriceX96), and `nudge` wei of it further toward the oracle.
@@ -363,24 +376,41 @@ describe("Vault safety: what the vault promises holders", () => {
       expect(paid).toBeGreaterThan((usd("100000") * 994n) / 1_000n);
     });
 
-    it("a grace tightened to half an hour leaves cash redemptions open on answers an hour and three quarters old", async () => {
+    it("staleness limits tightened to an hour leave cash redemptions open on answers an hour and three quarters old", async () => {
       const v = await invested();
       const { alice, guardian } = v.accounts;
-      await v.registry.write.tighten([[{ key: key("oracle.maxStalenessSec"), value: 1_800n }]], {
-        account: guardian.account,
-      });
-      // WETH's and WBTC's feeds beat hourly: trading now stops at 1.5 hours, a cash exit at 2 (heartbeat + 1 hour).
+      await v.registry.write.tighten(
+        [
+          [
+            { key: key("oracle.maxStalenessSec.WETH"), value: 3_600n },
+            { key: key("oracle.maxStalenessSec.WBTC"), value: 3_600n },
+          ],
+        ],
+        { account: guardian.account },
+      );
+      // WETH's and WBTC's feeds beat hourly: trading now stops at 1 hour, a cash exit at 2 (heartbeat + 1 hour).
       await increase(105 * 60);
       expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
       const shares = (await v.vault.read.balanceOf([alice.account.address])) / 10n;
       expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(shares * 10n);
       await v.vault.write.redeem([shares, alice.account.address, alice.account.address], { account: alice.account });
     });
+
+    it("the guardian can shorten an asset's staleness limit, never lengthen it", async () => {
+      const v = await invested();
+      const { guardian } = v.accounts;
+      await expectRevert(
+        v.registry.write.tighten([[{ key: key("oracle.maxStalenessSec.WETH"), value: 9_000n }]], {
+          account: guardian.account,
+        }),
+        "ParameterNotDeRisking",
+      );
+    });
   });
 
-  describe("each feed is held to its own heartbeat", () => {
-    // The devnet's feeds beat as Chainlink's on Ethereum: USDC/USD daily, ETH/USD and BTC/USD hourly; the grace
-    // (`oracle.maxStalenessSec`) is an hour.
+  describe("each asset is held to its own staleness limit", () => {
+    // The devnet's feeds beat as Chainlink's on Ethereum: USDC/USD daily, ETH/USD and BTC/USD hourly; each asset's
+    // `oracle.maxStalenessSec.<SYMBOL>` starts at its heartbeat plus an hour (25 h, 2 h, 2 h).
     const hour = 3_600;
 
     /** Posts USDC's answer `ageSec` old now, and WETH's and WBTC's afresh. */
@@ -391,7 +421,7 @@ describe("Vault safety: what the vault promises holders", () => {
       await v.feeds.USDC.write.setAnswerAt([answer, BigInt(now - ageSec)]);
     }
 
-    it("a USDC answer 20 hours old, within its daily heartbeat, still prices deposits, rebalances and the collateral manager", async () => {
+    it("a USDC answer 20 hours old, within its 25-hour limit, still prices deposits, rebalances and the collateral manager", async () => {
       const v = await invested();
       const { bob } = v.accounts;
       await usdcAged(v, 20 * hour);
@@ -403,7 +433,7 @@ describe("Vault safety: what the vault promises holders", () => {
       await v.collateralManager.write.manage({ account: bob.account });
     });
 
-    it("a WETH answer past its hourly heartbeat and the grace refuses trading at once, whatever USDC's daily heartbeat allows", async () => {
+    it("a WETH answer past its 2-hour limit refuses trading at once, whatever USDC's 25 hours allow", async () => {
       const v = await invested();
       const { alice } = v.accounts;
       await v.setPrices();
@@ -415,43 +445,237 @@ describe("Vault safety: what the vault promises holders", () => {
         updatedAt,
         BigInt(2 * hour),
       ]);
-      // A cash exit allows the heartbeat and at least an hour, the grace here: it waits for WETH's next answer too.
+      // A cash exit allows the limit, or the heartbeat and an hour when longer: it waits for WETH's next answer too.
       expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(0n);
       await v.setPrices();
       expect(await v.vault.read.maxDeposit([alice.account.address])).toBeGreaterThan(0n);
       expect(await v.vault.read.maxRedeem([alice.account.address])).toBeGreaterThan(0n);
     });
 
+    it("WETH and WBTC held to different limits: 2 hours for WETH, 3 for WBTC, each refusing with its own", async () => {
+      const v = await invested();
+      const { bob } = v.accounts;
+      await v.registry.write.setParameters([[{ key: key("oracle.maxStalenessSec.WBTC"), value: BigInt(3 * hour) }]], {
+        account: v.asGov.account,
+      });
+      await v.setPrices();
+      await increase(2.5 * hour);
+      const deposit = () => v.vault.write.deposit([usd("1000"), bob.account.address], { account: bob.account });
+      const [, , , wethAt] = await v.feeds.WETH.read.latestRoundData();
+      await expectRevert(deposit(), "VaultOracleStale", [getAddress(v.feeds.WETH.address), wethAt, BigInt(2 * hour)]);
+      // A fresh WETH answer is all it takes: WBTC's, two and a half hours old, is within its 3 hours.
+      const [, wethAnswer] = await v.feeds.WETH.read.latestRoundData();
+      await v.feeds.WETH.write.setAnswer([wethAnswer]);
+      await deposit();
+      await increase(0.5 * hour);
+      const [, , , wbtcAt] = await v.feeds.WBTC.read.latestRoundData();
+      await expectRevert(deposit(), "VaultOracleStale", [getAddress(v.feeds.WBTC.address), wbtcAt, BigInt(3 * hour)]);
+      expect(await v.vault.read.maxDeposit([bob.account.address])).toBe(0n);
+      // The collateral manager prices WETH in USDC alone: WBTC's age is not its concern.
+      await v.collateralManager.read.plan();
+    });
+
     it("a USDC feed silent past its heartbeat and an hour closes cash exits (maxRedeem 0), and an exit in kind still pays", async () => {
       const v = await invested();
       const { alice } = v.accounts;
       await usdcAged(v, 25 * hour + 1);
-      expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(0n);
-      expect(await v.vault.read.maxWithdraw([alice.account.address])).toBe(0n);
+      await expectOnlyInKindExits(v, "VaultOracleStale");
+    });
+
+    it("a heartbeat describes its feed and sets how long cash exits wait: the guardian cannot move it, governance can", async () => {
+      const v = await invested();
+      const { alice, guardian } = v.accounts;
       await expectRevert(
-        v.vault.write.redeem([1n, alice.account.address, alice.account.address], { account: alice.account }),
-        "VaultOracleStale",
+        v.registry.write.tighten([[{ key: key("heartbeat.WETH"), value: 1_800n }]], { account: guardian.account }),
+        "ParameterNotDeRisking",
       );
+      await v.registry.write.setParameters(
+        [
+          [
+            { key: key("heartbeat.WETH"), value: BigInt(2 * hour) },
+            { key: key("heartbeat.WBTC"), value: BigInt(2 * hour) },
+          ],
+        ],
+        { account: v.asGov.account },
+      );
+      await v.setPrices();
+      // Trading still stops at WETH's 2-hour limit; a cash exit now waits for the 2-hour heartbeat plus an hour.
+      await increase(2.5 * hour);
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
+      expect(await v.vault.read.maxRedeem([alice.account.address])).toBeGreaterThan(0n);
+      await increase(0.5 * hour + 1);
+      expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(0n);
+    });
+  });
+
+  describe("an answer at its aggregator's clamp prices nothing", () => {
+    // The devnet bounds WETH's answers to ($10, $1,000,000), strictly (oracle.minAnswer.WETH, oracle.maxAnswer.WETH).
+    const wad = 10n ** 18n;
+
+    it("a WETH answer at its minimum ($10) refuses deposits and the modules with the feed, the answer and the bound; an exit in kind pays", async () => {
+      const v = await invested();
+      const { alice } = v.accounts;
+      await v.feeds.WETH.write.setAnswer([10n * 10n ** 8n]);
+      const feed = getAddress(v.feeds.WETH.address);
+      await expectRevert(
+        v.vault.write.deposit([usd("1000"), alice.account.address], { account: alice.account }),
+        "VaultOracleBelowMinAnswer",
+        [feed, 10n * wad, 10n * wad],
+      );
+      await expectRevert(v.collateralManager.read.plan(), "VaultOracleBelowMinAnswer", [feed, 10n * wad, 10n * wad]);
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
+      // A clamped price is a wrong one: cash exits wait for the feed too (the guardian cannot move the bounds).
+      await expectOnlyInKindExits(v, "VaultOracleBelowMinAnswer");
+      // NAV still values WETH at the answer it has, not at zero.
+      expect(await v.vault.read.totalAssets()).toBeGreaterThan(usd("500000"));
+    });
+
+    it("a maximum set at the answer refuses it, one cent above lets it price; the guardian can move neither bound", async () => {
+      const v = await invested();
+      const { bob: alice, guardian } = v.accounts;
+      const [, answer] = await v.feeds.WETH.read.latestRoundData();
+      const answerWad = answer * 10n ** 10n;
+      await v.registry.write.setParameters([[{ key: key("oracle.maxAnswer.WETH"), value: answerWad }]], {
+        account: v.asGov.account,
+      });
+      await expectRevert(
+        v.vault.write.deposit([usd("1000"), alice.account.address], { account: alice.account }),
+        "VaultOracleAboveMaxAnswer",
+        [getAddress(v.feeds.WETH.address), answerWad, answerWad],
+      );
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
+      for (const name of ["oracle.minAnswer.WETH", "oracle.maxAnswer.WETH"]) {
+        await expectRevert(
+          v.registry.write.tighten([[{ key: key(name), value: answerWad / 2n }]], { account: guardian.account }),
+          "ParameterNotDeRisking",
+        );
+      }
+      await increase(daySeconds);
+      await v.registry.write.setParameters([[{ key: key("oracle.maxAnswer.WETH"), value: answerWad + wad / 100n }]], {
+        account: v.asGov.account,
+      });
+      await v.setPrices();
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBeGreaterThan(0n);
+      await v.vault.write.deposit([usd("1000"), alice.account.address], { account: alice.account });
+    });
+  });
+
+  describe("on an L2, prices wait for the sequencer", () => {
+    // A SettableAggregator serves as Chainlink's sequencer uptime feed: answer 0 up, 1 down; `startedAt` is when the
+    // answer was posted, the time the status changed. `oracle.sequencerGraceSec` is an hour.
+    const hour = 3_600;
+
+    /** The invested vault with a sequencer uptime feed (up since it is deployed) named in `oracle.sequencerFeed`. */
+    async function onL2() {
+      const v = await invested();
+      const { viem } = network.connection;
+      const sequencer = await viem.deployContract("SettableAggregator", [
+        v.accounts.deployer.account.address,
+        0,
+        "L2 Sequencer Uptime Status Feed",
+        0n,
+      ]);
+      await v.registry.write.setParameters([[{ key: key("oracle.sequencerFeed"), value: BigInt(sequencer.address) }]], {
+        account: v.asGov.account,
+      });
+      return { v, sequencer, feed: getAddress(sequencer.address) };
+    }
+
+    const postedAt = async (sequencer: { read: { latestRoundData: () => Promise<readonly unknown[]> } }) =>
+      (await sequencer.read.latestRoundData())[2] as bigint;
+
+    it("while the sequencer is down: no deposit, rebalance or module action, and cash and in-kind exits stay open", async () => {
+      const { v, sequencer, feed } = await onL2();
+      const { alice, eve } = v.accounts;
+      await increase(hour + 1);
+      await v.setPrices();
+      // Up for more than the grace: everything prices.
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBeGreaterThan(0n);
+      await sequencer.write.setAnswer([1n]);
+      const downSince = await postedAt(sequencer);
+      const deposit = v.vault.write.deposit([usd("1000"), alice.account.address], { account: alice.account });
+      await expectRevert(deposit, "VaultSequencerDown", [feed, downSince]);
+      await expectRevert(v.vault.write.rebalance({ account: eve.account }), "VaultSequencerDown", [feed, downSince]);
+      await expectRevert(v.collateralManager.read.plan(), "VaultSequencerDown", [feed, downSince]);
+      await expectRevert(v.hedgeModule.write.manage({ account: eve.account }), "VaultSequencerDown", [feed, downSince]);
+      expect(await v.vault.read.maxDeposit([alice.account.address])).toBe(0n);
       const shares = (await v.vault.read.balanceOf([alice.account.address])) / 10n;
+      expect(await v.vault.read.maxRedeem([alice.account.address])).toBe(shares * 10n);
+      const preview = await v.vault.read.previewRedeem([shares]);
+      const before = await v.usdc.read.balanceOf([alice.account.address]);
+      await v.vault.write.redeem([shares, alice.account.address, alice.account.address], { account: alice.account });
+      expect((await v.usdc.read.balanceOf([alice.account.address])) - before).toBeGreaterThanOrEqual(preview);
       const { status } = await receipt(
         v.vault.write.redeemInKind([shares, alice.account.address, alice.account.address], { account: alice.account }),
       );
       expect(status).toBe("success");
     });
 
-    it("a heartbeat describes its feed: the guardian cannot move it, governance can", async () => {
+    it("back up, prices wait out the grace period (to the second), then everything prices again", async () => {
+      const { v, sequencer, feed } = await onL2();
+      const { alice, bob } = v.accounts;
+      await sequencer.write.setAnswer([1n]);
+      await increase(hour);
+      await sequencer.write.setAnswer([0n]);
+      const upSince = await postedAt(sequencer);
+      await v.setPrices();
+      const deposit = () => v.vault.write.deposit([usd("1000"), bob.account.address], { account: bob.account });
+      await expectRevert(deposit(), "VaultSequencerGracePeriod", [feed, upSince, upSince + BigInt(hour)]);
+      expect(await v.vault.read.maxDeposit([bob.account.address])).toBe(0n);
+      // Cash exits do not wait for the grace period.
+      expect(await v.vault.read.maxRedeem([alice.account.address])).toBeGreaterThan(0n);
+      const { networkHelpers } = network.connection;
+      await networkHelpers.time.setNextBlockTimestamp(upSince + BigInt(hour));
+      await expectRevert(deposit(), "VaultSequencerGracePeriod", [feed, upSince, upSince + BigInt(hour)]);
+      await networkHelpers.mine();
+      await deposit();
+      expect(await v.vault.read.maxDeposit([bob.account.address])).toBeGreaterThan(0n);
+    });
+
+    it("a sequencer feed that does not answer (an address without code) counts as down, and no exit needs it", async () => {
       const v = await invested();
-      const { guardian } = v.accounts;
-      await expectRevert(
-        v.registry.write.tighten([[{ key: key("heartbeat.WETH"), value: 1_800n }]], { account: guardian.account }),
-        "ParameterNotDeRisking",
-      );
-      await v.registry.write.setParameters([[{ key: key("heartbeat.WETH"), value: 1_200n }]], {
+      const { alice, bob } = v.accounts;
+      const nobody = getAddress("0x000000000000000000000000000000000000dEaD");
+      await v.registry.write.setParameters([[{ key: key("oracle.sequencerFeed"), value: BigInt(nobody) }]], {
         account: v.asGov.account,
       });
+      await expectRevert(
+        v.vault.write.deposit([usd("1000"), bob.account.address], { account: bob.account }),
+        "VaultSequencerDown",
+        [nobody, 0n],
+      );
+      expect(await v.vault.read.maxDeposit([bob.account.address])).toBe(0n);
+      expect(await v.vault.read.totalAssets()).toBeGreaterThan(usd("900000"));
+      const owner = alice.account.address;
+      const shares = (await v.vault.read.balanceOf([owner])) / 10n;
+      await v.vault.write.redeem([shares, owner, owner], { account: alice.account });
+      const { status } = await receipt(v.vault.write.redeemInKind([shares, owner, owner], { account: alice.account }));
+      expect(status).toBe("success");
+    });
+
+    it("the guardian may lengthen the grace period, never shorten it, and a longer grace still leaves exits open", async () => {
+      const { v, sequencer, feed } = await onL2();
+      const { alice, guardian } = v.accounts;
+      await expectRevert(
+        v.registry.write.tighten([[{ key: key("oracle.sequencerGraceSec"), value: 1_800n }]], {
+          account: guardian.account,
+        }),
+        "ParameterNotDeRisking",
+      );
+      await v.registry.write.tighten([[{ key: key("oracle.sequencerGraceSec"), value: 5_400n }]], {
+        account: guardian.account,
+      });
+      await sequencer.write.setAnswer([0n]);
+      const upSince = await postedAt(sequencer);
+      await increase(hour + 60);
       await v.setPrices();
-      await increase(1_200 + hour + 1);
-      expect(await v.vault.read.maxDeposit([v.accounts.alice.account.address])).toBe(0n);
+      await expectRevert(
+        v.vault.write.deposit([usd("1000"), alice.account.address], { account: alice.account }),
+        "VaultSequencerGracePeriod",
+        [feed, upSince, upSince + 5_400n],
+      );
+      const shares = (await v.vault.read.balanceOf([alice.account.address])) / 10n;
+      await v.vault.write.redeem([shares, alice.account.address, alice.account.address], { account: alice.account });
     });
   });
 

@@ -96,12 +96,41 @@ interface IPortfolioVault {
 
     /* ERRORS */
 
-    /// @notice Thrown when a price feed's latest answer is older than `maxStalenessSeconds`: its feed's heartbeat
-    /// (`heartbeat.<SYMBOL>`) plus the grace (`oracle.maxStalenessSec`, at least an hour for a cash exit).
+    /// @notice Thrown when a price feed's latest answer is older than `maxStalenessSeconds`: its asset's
+    /// `oracle.maxStalenessSec.<SYMBOL>`, or for a cash exit the heartbeat (`heartbeat.<SYMBOL>`) plus an hour when
+    /// that is longer.
+    /// @param feed The feed; @param updatedAt its latest answer's time; @param maxStalenessSeconds the oldest allowed.
     error VaultOracleStale(address feed, uint256 updatedAt, uint256 maxStalenessSeconds);
 
     /// @notice Thrown when a price feed answers zero or a negative price.
     error VaultOracleInvalid(address feed, int256 answer);
+
+    /// @notice Thrown when a price feed's answer is at or below its asset's `oracle.minAnswer.<SYMBOL>` (an OCR
+    /// aggregator clamps its answers at its minAnswer: the market may be lower).
+    /// @param feed The feed.
+    /// @param answerWad Its answer as a USD price, 18 decimals.
+    /// @param minAnswerWad The bound, a USD price with 18 decimals.
+    error VaultOracleBelowMinAnswer(address feed, uint256 answerWad, uint256 minAnswerWad);
+
+    /// @notice Thrown when a price feed's answer is at or above its asset's `oracle.maxAnswer.<SYMBOL>` (an OCR
+    /// aggregator clamps its answers at its maxAnswer: the market may be higher).
+    /// @param feed The feed.
+    /// @param answerWad Its answer as a USD price, 18 decimals.
+    /// @param maxAnswerWad The bound, a USD price with 18 decimals.
+    error VaultOracleAboveMaxAnswer(address feed, uint256 answerWad, uint256 maxAnswerWad);
+
+    /// @notice Thrown when an action needs prices while the L2 sequencer uptime feed (`oracle.sequencerFeed`) reports
+    /// the sequencer down (or was never initialised: `downSince` zero). Cash exits and in-kind exits stay open.
+    /// @param sequencerFeed The uptime feed.
+    /// @param downSince When the sequencer went down (the feed's `startedAt`).
+    error VaultSequencerDown(address sequencerFeed, uint256 downSince);
+
+    /// @notice Thrown when an action needs prices before `oracle.sequencerGraceSec` has passed since the L2 sequencer
+    /// came back up: the feeds may not have caught up yet. Cash exits and in-kind exits stay open.
+    /// @param sequencerFeed The uptime feed.
+    /// @param upSince When the sequencer came back up (the feed's `startedAt`).
+    /// @param graceEndsAt After this time, prices may be used again.
+    error VaultSequencerGracePeriod(address sequencerFeed, uint256 upSince, uint256 graceEndsAt);
 
     /// @notice Thrown when a pool's price deviates from the oracle's by more than `oracle.maxDeviationBps`.
     error VaultPoolPriceDeviates(address pool, uint256 poolPriceWad, uint256 oraclePriceWad, uint256 maxDeviationBps);
@@ -158,8 +187,8 @@ interface IPortfolioVault {
     /// @notice Thrown at deployment when more risk assets are given than one vault holds.
     error VaultTooManyRiskAssets(uint256 count, uint256 max);
 
-    /// @notice Thrown at deployment when a registry symbol is longer than 11 bytes (keys such as `poolFee.<SYMBOL>`
-    /// must fit in 32).
+    /// @notice Thrown at deployment when a registry symbol is longer than 8 bytes (keys such as
+    /// `oracle.maxStalenessSec.<SYMBOL>` must fit in 31 characters).
     error VaultSymbolTooLong(string symbol);
 
     /// @notice Thrown when redeeming zero shares.

@@ -4,10 +4,11 @@ pragma solidity ^0.8.24;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "../../oracles/interfaces/AggregatorV3Interface.sol";
 import {IParameterRegistry} from "../../registry/interfaces/IParameterRegistry.sol";
+import {ParameterKeys} from "../../registry/ParameterKeys.sol";
 import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
 
 /// @title PriceLib
-/// @notice Oracle reads with staleness guards, pool prices from Uniswap V3's sqrtPriceX96, and conversions between
+/// @notice Oracle reads with their guards (staleness, answer bounds, the L2 sequencer's uptime), pool prices from Uniswap V3's sqrtPriceX96, and conversions between
 /// a risk asset and the base asset.
 /// @dev A "relative price" is base-asset units per whole risk token, with 18 decimals (3,000e18 for ETH at $3,000
 /// when the base asset is worth $1).
@@ -17,74 +18,117 @@ library PriceLib {
     bytes32 internal constant POOL_INIT_CODE_HASH = 0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54;
     uint256 internal constant BPS = 10_000;
 
-    /// @notice A feed's latest answer as a USD price with 18 decimals; reverts if older than `maxStalenessSeconds`
-    /// (its heartbeat and the grace allowed past it), zero or negative.
-    function usdPriceWad(AggregatorV3Interface feed, uint256 maxStalenessSeconds) internal view returns (uint256) {
-        return usdPriceWad(feed, feed.decimals(), maxStalenessSeconds);
+    /// @dev A cash exit accepts each feed's answers up to its heartbeat plus this when `oracle.maxStalenessSec.<SYMBOL>`
+    /// is shorter: the guardian's tightening of staleness cannot close exits while the feeds answer on time.
+    uint256 internal constant EXIT_GRACE_FLOOR_SEC = 1 hours;
+
+    /// @notice What a feed's answer must be for the vault to price with it: no older than `maxAgeSec`, and strictly
+    /// between `minAnswerWad` and `maxAnswerWad` as an 18-decimal USD price (an OCR aggregator clamps its answers at
+    /// its own minAnswer and maxAnswer: an answer at or past governance's bounds may be a clamped one).
+    struct FeedGuard {
+        uint256 maxAgeSec;
+        uint256 minAnswerWad;
+        uint256 maxAnswerWad;
     }
 
-    /// @notice {usdPriceWad} for a feed whose decimals the caller already knows.
+    /// @notice The oldest answer a cash exit accepts from a feed: its `oracle.maxStalenessSec.<SYMBOL>`, or its
+    /// heartbeat plus `EXIT_GRACE_FLOOR_SEC` when that is longer.
+    function exitMaxAgeSec(uint256 heartbeatSec, uint256 maxStalenessSec) internal pure returns (uint256) {
+        return Math.max(maxStalenessSec, heartbeatSec + EXIT_GRACE_FLOOR_SEC);
+    }
+
+    /// @notice A feed's latest answer as a USD price with 18 decimals; reverts if it is zero or negative, older than
+    /// `guard.maxAgeSec`, or at or past one of the guard's bounds.
     function usdPriceWad(
         AggregatorV3Interface feed,
         uint8 feedDecimals,
-        uint256 maxStalenessSeconds
-    ) internal view returns (uint256) {
+        FeedGuard memory guard
+    ) internal view returns (uint256 priceWad) {
         (, int256 answer, , uint256 updatedAt, ) = feed.latestRoundData();
         if (answer <= 0) revert IPortfolioVault.VaultOracleInvalid(address(feed), answer);
-        if (block.timestamp > updatedAt + maxStalenessSeconds) {
-            revert IPortfolioVault.VaultOracleStale(address(feed), updatedAt, maxStalenessSeconds);
+        if (block.timestamp > updatedAt + guard.maxAgeSec) {
+            revert IPortfolioVault.VaultOracleStale(address(feed), updatedAt, guard.maxAgeSec);
         }
-        return Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals);
+        priceWad = Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals);
+        if (priceWad <= guard.minAnswerWad) {
+            revert IPortfolioVault.VaultOracleBelowMinAnswer(address(feed), priceWad, guard.minAnswerWad);
+        }
+        if (priceWad >= guard.maxAnswerWad) {
+            revert IPortfolioVault.VaultOracleAboveMaxAnswer(address(feed), priceWad, guard.maxAnswerWad);
+        }
     }
 
-    /// @notice A feed's latest answer as a USD price with 18 decimals, without reverting: `valid` is false (and the
-    /// price zero) when the feed reverts or answers zero or less. `updatedAt` is the answer's time, whatever its age.
+    /// @notice A feed's latest answer as a USD price with 18 decimals, without reverting. `priceWad` is zero when the
+    /// feed reverts, answers zero or less, or is no feed; `inBounds` is false then, and when the price is at or past
+    /// `minAnswerWad` or `maxAnswerWad` (its price is still given). `updatedAt` is the answer's time, whatever its age.
     function tryUsdPriceWad(
         AggregatorV3Interface feed,
-        uint8 feedDecimals
-    ) internal view returns (bool valid, uint256 priceWad, uint256 updatedAt) {
-        try feed.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updated, uint80) {
-            if (answer <= 0) return (false, 0, updated);
-            return (true, Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals), updated);
-        } catch {
-            return (false, 0, 0);
+        uint8 feedDecimals,
+        uint256 minAnswerWad,
+        uint256 maxAnswerWad
+    ) internal view returns (bool inBounds, uint256 priceWad, uint256 updatedAt) {
+        (bool ok, int256 answer, , uint256 updated) = tryLatestRoundData(address(feed));
+        if (!ok || answer <= 0) return (false, 0, updated);
+        priceWad = Math.mulDiv(uint256(answer), WAD, 10 ** feedDecimals);
+        return (priceWad > minAnswerWad && priceWad < maxAnswerWad, priceWad, updated);
+    }
+
+    /// @notice Reverts unless the L2 sequencer uptime feed `sequencerFeed` reports the sequencer up (answer 0) since
+    /// more than `graceSec` (its `startedAt` is when the status last changed), as Chainlink's L2 guidance says: while
+    /// the sequencer is down, or just back, the feeds' answers may be stale or not yet caught up. A feed that was
+    /// never initialised (`startedAt` zero), or that does not answer, counts as down. A zero address (no sequencer:
+    /// L1) passes.
+    function checkSequencer(address sequencerFeed, uint256 graceSec) internal view {
+        if (sequencerFeed == address(0)) return;
+        (bool ok, int256 answer, uint256 startedAt, ) = tryLatestRoundData(sequencerFeed);
+        if (!ok || answer != 0 || startedAt == 0) revert IPortfolioVault.VaultSequencerDown(sequencerFeed, startedAt);
+        if (block.timestamp <= startedAt + graceSec) {
+            revert IPortfolioVault.VaultSequencerGracePeriod(sequencerFeed, startedAt, startedAt + graceSec);
         }
     }
 
-    /// @notice The registry keys of an asset's feed and of that feed's heartbeat: `feed.<SYMBOL>`,
-    /// `heartbeat.<SYMBOL>`.
-    struct FeedKeys {
-        bytes32 feed;
-        bytes32 heartbeat;
+    /// @notice {checkSequencer} without reverting: whether prices may be used now (true without a sequencer feed).
+    function sequencerUp(address sequencerFeed, uint256 graceSec) internal view returns (bool) {
+        if (sequencerFeed == address(0)) return true;
+        (bool ok, int256 answer, uint256 startedAt, ) = tryLatestRoundData(sequencerFeed);
+        return ok && answer == 0 && startedAt != 0 && block.timestamp > startedAt + graceSec;
     }
 
-    /// @notice {FeedKeys} for the registry symbol `symbol`.
-    function feedKeys(string memory symbol) internal pure returns (FeedKeys memory) {
-        return FeedKeys(bytes32(abi.encodePacked("feed.", symbol)), bytes32(abi.encodePacked("heartbeat.", symbol)));
+    /// @notice A feed's `latestRoundData` without reverting: `ok` is false when the call reverts or its return data
+    /// is too short to be the answer (an address without code returns none), so that a view and an exit in kind never
+    /// fail on a feed.
+    function tryLatestRoundData(
+        address feed
+    ) internal view returns (bool ok, int256 answer, uint256 startedAt, uint256 updatedAt) {
+        bytes memory data;
+        (ok, data) = feed.staticcall(abi.encodeCall(AggregatorV3Interface.latestRoundData, ()));
+        if (!ok || data.length < 160) return (false, 0, 0, 0);
+        // Every word read at full width: an out-of-range round id cannot make the decoding revert.
+        (, answer, startedAt, updatedAt, ) = abi.decode(data, (uint256, int256, uint256, uint256, uint256));
     }
 
-    /// @notice A risk asset's relative price from the feeds the registry names, each answer no older than its feed's
-    /// heartbeat plus `oracle.maxStalenessSec`.
-    function registryPriceWad(
-        IParameterRegistry registry,
-        FeedKeys memory risk,
-        FeedKeys memory base
-    ) internal view returns (uint256) {
-        uint256 graceSec = registry.getUint("oracle.maxStalenessSec");
-        return
-            relativePriceWad(
-                _registryUsdPriceWad(registry, risk, graceSec),
-                _registryUsdPriceWad(registry, base, graceSec)
-            );
+    /// @notice A risk asset's relative price from the feeds the registry names for the registry symbols `risk` and
+    /// `base` (`feed.<SYMBOL>`), each answer held to its asset's `oracle.maxStalenessSec.<SYMBOL>`,
+    /// `oracle.minAnswer.<SYMBOL>` and `oracle.maxAnswer.<SYMBOL>`, once the sequencer (`oracle.sequencerFeed`, if
+    /// any) has been up for `oracle.sequencerGraceSec`.
+    function registryPriceWad(IParameterRegistry registry, bytes11 risk, bytes11 base) internal view returns (uint256) {
+        checkSequencer(
+            registry.getAddress(ParameterKeys.SEQUENCER_FEED),
+            registry.getUint(ParameterKeys.SEQUENCER_GRACE)
+        );
+        return relativePriceWad(_registryUsdPriceWad(registry, risk), _registryUsdPriceWad(registry, base));
     }
 
-    function _registryUsdPriceWad(
-        IParameterRegistry registry,
-        FeedKeys memory keys,
-        uint256 graceSec
-    ) private view returns (uint256) {
-        AggregatorV3Interface feed = AggregatorV3Interface(registry.getAddress(keys.feed));
-        return usdPriceWad(feed, registry.getUint(keys.heartbeat) + graceSec);
+    function _registryUsdPriceWad(IParameterRegistry registry, bytes11 symbol) private view returns (uint256) {
+        AggregatorV3Interface feed = AggregatorV3Interface(
+            registry.getAddress(ParameterKeys.key(ParameterKeys.FEED_PREFIX, 5, symbol))
+        );
+        FeedGuard memory guard = FeedGuard({
+            maxAgeSec: registry.getUint(ParameterKeys.key(ParameterKeys.MAX_STALENESS_PREFIX, 23, symbol)),
+            minAnswerWad: registry.getUint(ParameterKeys.key(ParameterKeys.MIN_ANSWER_PREFIX, 17, symbol)),
+            maxAnswerWad: registry.getUint(ParameterKeys.key(ParameterKeys.MAX_ANSWER_PREFIX, 17, symbol))
+        });
+        return usdPriceWad(feed, feed.decimals(), guard);
     }
 
     /// @notice The risk asset's relative price from two USD prices, rounded down.
@@ -100,6 +144,17 @@ library PriceLib {
         uint8 baseDecimals
     ) internal pure returns (uint256) {
         return Math.mulDiv(amount, priceWad * 10 ** baseDecimals, 10 ** (18 + uint256(riskDecimals)));
+    }
+
+    /// @notice Value in base-asset wei of `amount` risk wei, rounded up.
+    function toBaseUp(
+        uint256 amount,
+        uint256 priceWad,
+        uint8 riskDecimals,
+        uint8 baseDecimals
+    ) internal pure returns (uint256) {
+        return
+            Math.mulDiv(amount, priceWad * 10 ** baseDecimals, 10 ** (18 + uint256(riskDecimals)), Math.Rounding.Ceil);
     }
 
     /// @notice Risk wei worth `baseAmount` base-asset wei, rounded down.

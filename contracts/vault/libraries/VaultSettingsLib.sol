@@ -8,12 +8,12 @@ import {ICollateralManager} from "../interfaces/ICollateralManager.sol";
 import {IHedgeModule} from "../interfaces/IHedgeModule.sol";
 import {ParameterKeys} from "../../registry/ParameterKeys.sol";
 
-/// @notice The registry's scalar settings the vault acts on, cached in three slots against the registry's `version`.
+/// @notice The registry's scalar settings the vault acts on, cached in four slots against the registry's `version`.
 /// Narrow fields saturate: a value the registry's rules allow beyond a field's width reads as the field's maximum.
 struct VaultConfig {
     uint48 version;
     uint48 minIntervalSec;
-    uint48 maxStalenessSec;
+    uint48 sequencerGraceSec;
     uint16 bandBps;
     uint16 maxTradeBps;
     uint16 maxSlippageBps;
@@ -28,17 +28,24 @@ struct VaultConfig {
     /// @dev Set by the vault, never read from the registry: a module the registry no longer names still holds a
     /// position, so the vault keeps it in place (and re-reads the registry at every call) until it is unwound.
     bool moduleSwapPending;
+    /// @dev The L2 sequencer uptime feed (`oracle.sequencerFeed`); zero on L1.
+    address sequencerFeed;
 }
 
-/// @notice An asset's registry settings (one slot each, cached with {VaultConfig}): its feed, the feed's decimals,
-/// its target weight, for a risk asset the fee tier of its Uniswap V3 pool against the base asset, and the feed's
-/// heartbeat (an answer is fresh for its heartbeat plus `oracle.maxStalenessSec`).
+/// @notice An asset's registry settings (two slots each, cached with {VaultConfig}): its feed, the feed's decimals,
+/// its target weight, for a risk asset the fee tier of its Uniswap V3 pool against the base asset, the feed's
+/// heartbeat (`heartbeat.<SYMBOL>`, which sets how long cash exits accept its answers), the oldest answer actions
+/// accept (`oracle.maxStalenessSec.<SYMBOL>`), and the bounds its answers must stay strictly within
+/// (`oracle.minAnswer.<SYMBOL>`, `oracle.maxAnswer.<SYMBOL>`: USD prices, 18 decimals).
 struct VaultAssetConfig {
     address feed;
     uint8 feedDecimals;
     uint16 weightBps;
     uint24 poolFee;
-    uint48 heartbeatSec;
+    uint32 heartbeatSec;
+    uint32 maxStalenessSec;
+    uint96 minAnswerWad;
+    uint96 maxAnswerWad;
 }
 
 /// @title VaultSettingsLib
@@ -65,7 +72,8 @@ library VaultSettingsLib {
         IParameterRegistry r = IParameterRegistry(registry);
         c.version = uint48(version);
         c.minIntervalSec = uint48(_uint(r, ParameterKeys.REBALANCE_MIN_INTERVAL, type(uint48).max));
-        c.maxStalenessSec = uint48(_uint(r, ParameterKeys.MAX_STALENESS, type(uint48).max));
+        c.sequencerGraceSec = uint48(_uint(r, ParameterKeys.SEQUENCER_GRACE, type(uint48).max));
+        c.sequencerFeed = r.getAddress(ParameterKeys.SEQUENCER_FEED);
         c.bandBps = uint16(_uint(r, ParameterKeys.REBALANCE_BAND, type(uint16).max));
         c.maxTradeBps = uint16(_uint(r, ParameterKeys.MAX_TRADE, type(uint16).max));
         c.maxSlippageBps = uint16(_uint(r, ParameterKeys.MAX_SLIPPAGE, type(uint16).max));
@@ -78,18 +86,7 @@ library VaultSettingsLib {
         c.depositCap = uint96(_uint(r, ParameterKeys.DEPOSIT_CAP, type(uint96).max));
         c.hedgeModule = r.getAddress(ParameterKeys.HEDGE_MODULE);
         assets = new VaultAssetConfig[](symbols.length);
-        for (uint256 i; i < assets.length; ++i) {
-            address feed = r.getAddress(key(ParameterKeys.FEED_PREFIX, 5, symbols[i]));
-            assets[i] = VaultAssetConfig({
-                feed: feed,
-                feedDecimals: AggregatorV3Interface(feed).decimals(),
-                weightBps: uint16(_uint(r, key(ParameterKeys.WEIGHT_PREFIX, 7, symbols[i]), type(uint16).max)),
-                poolFee: i == 0
-                    ? 0
-                    : uint24(_uint(r, key(ParameterKeys.POOL_FEE_PREFIX, 8, symbols[i]), type(uint24).max)),
-                heartbeatSec: uint48(_uint(r, key(ParameterKeys.HEARTBEAT_PREFIX, 10, symbols[i]), type(uint48).max))
-            });
-        }
+        for (uint256 i; i < assets.length; ++i) assets[i] = _asset(r, symbols[i], i == 0);
         if (usedCollateral != c.collateralModule && usedCollateral != address(0)) {
             (, uint256 collateral, uint256 debt) = ICollateralManager(usedCollateral).position();
             if (collateral > 0 || debt > 0) (c.collateralModule, c.moduleSwapPending) = (usedCollateral, true);
@@ -100,9 +97,27 @@ library VaultSettingsLib {
         }
     }
 
-    /// @notice The key `<prefix><SYMBOL>` (keys are ASCII, left-aligned): the symbol shifted past the prefix.
-    function key(bytes32 prefix, uint256 prefixLength, bytes11 symbol) internal pure returns (bytes32) {
-        return prefix | (bytes32(symbol) >> (8 * prefixLength));
+    /// @dev The settings of the asset whose registry symbol is `symbol` (the base asset has no pool fee). A narrow
+    /// field saturates: a `oracle.maxAnswer.<SYMBOL>` beyond 2^96 - 1 wei (about $79 billion) reads as that.
+    function _asset(IParameterRegistry r, bytes11 symbol, bool base) private view returns (VaultAssetConfig memory a) {
+        a.feed = r.getAddress(ParameterKeys.key(ParameterKeys.FEED_PREFIX, 5, symbol));
+        a.feedDecimals = AggregatorV3Interface(a.feed).decimals();
+        a.weightBps = uint16(_uint(r, ParameterKeys.key(ParameterKeys.WEIGHT_PREFIX, 7, symbol), type(uint16).max));
+        if (!base) {
+            a.poolFee = uint24(_uint(r, ParameterKeys.key(ParameterKeys.POOL_FEE_PREFIX, 8, symbol), type(uint24).max));
+        }
+        a.heartbeatSec = uint32(
+            _uint(r, ParameterKeys.key(ParameterKeys.HEARTBEAT_PREFIX, 10, symbol), type(uint32).max)
+        );
+        a.maxStalenessSec = uint32(
+            _uint(r, ParameterKeys.key(ParameterKeys.MAX_STALENESS_PREFIX, 23, symbol), type(uint32).max)
+        );
+        a.minAnswerWad = uint96(
+            _uint(r, ParameterKeys.key(ParameterKeys.MIN_ANSWER_PREFIX, 17, symbol), type(uint96).max)
+        );
+        a.maxAnswerWad = uint96(
+            _uint(r, ParameterKeys.key(ParameterKeys.MAX_ANSWER_PREFIX, 17, symbol), type(uint96).max)
+        );
     }
 
     /// @dev A registry value, saturated at `max`.

@@ -222,8 +222,32 @@ async function feedBreaks(ctx: Context) {
   await setAnswer(ctx, symbol, pick(ctx, [0n, -1n, -ctx.truth[symbol]]));
 }
 
-/** Every feed posts the market's price afresh and the pools are realigned. */
+/** A feed's aggregator clamps: it answers exactly its asset's `oracle.minAnswer.<SYMBOL>` or `oracle.maxAnswer.<SYMBOL>`
+ * (the devnet's bounds are whole cents: exact in the feed's 8 decimals). */
+async function feedClamps(ctx: Context) {
+  const symbol = pick(ctx, symbols);
+  const bound = ctx.random.next() < 0.5 ? "minAnswer" : "maxAnswer";
+  const wad = await ctx.v.registry.read.valueOf([parameterKey(`oracle.${bound}.${symbol}`)]);
+  await setAnswer(ctx, symbol, wad / 10n ** 10n);
+}
+
+/** The L2's sequencer posts `status` (0 up, 1 down) when it is not already its status. */
+async function setSequencer(ctx: Context, status: bigint) {
+  const { sequencer } = ctx.v;
+  const [, current] = await sequencer.read.latestRoundData();
+  if (current === status) return;
+  const publicClient = await ctx.connection.viem.getPublicClient();
+  await publicClient.waitForTransactionReceipt({ hash: await sequencer.write.setAnswer([status]) });
+}
+
+/** The L2's sequencer goes down (it comes back when the feeds recover, its grace period starting then). */
+async function sequencerGoesDown(ctx: Context) {
+  await setSequencer(ctx, 1n);
+}
+
+/** Every feed posts the market's price afresh and the pools are realigned; a sequencer down comes back up. */
 async function feedsRecover(ctx: Context) {
+  await setSequencer(ctx, 0n);
   await ctx.v.setPrices({ ...ctx.truth });
 }
 
@@ -326,7 +350,10 @@ const guardianKeys = [
   "collateral.postedBps",
   "hedge.ltvBps",
   "caps.depositCap",
-  "oracle.maxStalenessSec",
+  "oracle.maxStalenessSec.USDC",
+  "oracle.maxStalenessSec.WETH",
+  "oracle.maxStalenessSec.WBTC",
+  "oracle.sequencerGraceSec",
   "oracle.maxDeviationBps",
 ] as const;
 
@@ -484,7 +511,9 @@ export const actions: readonly Action[] = [
   { name: "feeds: one lags", weight: 3, run: feedLags },
   { name: "feeds: go stale", weight: 3, run: feedsGoStale },
   { name: "feeds: one breaks", weight: 2, run: feedBreaks },
+  { name: "feeds: one clamps at a bound", weight: 2, run: feedClamps },
   { name: "feeds: recover", weight: 7, run: feedsRecover },
+  { name: "sequencer: goes down", weight: 1, run: sequencerGoesDown },
   { name: "keeper: rebalance", weight: 8, run: rebalance },
   { name: "keeper: collateral manage", weight: 6, run: manageCollateral },
   { name: "keeper: hedge manage", weight: 5, run: manageHedge },

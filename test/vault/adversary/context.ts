@@ -23,6 +23,7 @@ export const Invariant = {
   ltv: "LTV within its maximum",
   slippage: "rebalance trades within the slippage bound",
   erc4626: "EIP-4626 views",
+  cashExitOpen: "cash exits open while every feed answers within its bounds and its exit's staleness",
 } as const;
 
 /** One broken promise, with what replays it. */
@@ -46,6 +47,8 @@ export type AdversaryStack = VaultStack & {
   /** Every custom error the vault, its modules, the registry and the lending oracle can revert with. */
   errorAbi: Abi;
   lltvBps: bigint;
+  /** The L2 sequencer uptime feed the registry names (`oracle.sequencerFeed`): answer 0 up, 1 down. */
+  sequencer: VaultStack["feeds"]["USDC"];
   /** Each module kind's two instances (the stack's first), between which governance repoints the registry. */
   modules: {
     collateral: readonly [VaultStack["collateralManager"], VaultStack["collateralManager"]];
@@ -102,10 +105,12 @@ export function solidityTrace(error: unknown): string {
 }
 
 /** Errors an action may legitimately fail with, by action. */
-const oracle = ["VaultOracleStale", "VaultOracleInvalid"];
+const oracle = ["VaultOracleStale", "VaultOracleInvalid", "VaultOracleBelowMinAnswer", "VaultOracleAboveMaxAnswer"];
+/** What an action other than a cash exit may also fail with on an L2: a cash exit never waits for the sequencer. */
+const sequencer = ["VaultSequencerDown", "VaultSequencerGracePeriod"];
 export const expected = {
   // Entries price at the pools too: one further than the deviation bound from its feed refuses them.
-  deposit: [...oracle, "VaultDepositsPaused", "VaultDepositCapExceeded", "VaultPoolPriceDeviates"],
+  deposit: [...oracle, ...sequencer, "VaultDepositsPaused", "VaultDepositCapExceeded", "VaultPoolPriceDeviates"],
   // A cash exit sells within its slippage bound, all or nothing: a pool pushed past it refuses the sale (the
   // redeemer can take their part in kind instead).
   cashExit: [
@@ -118,6 +123,7 @@ export const expected = {
   inKind: ["VaultZeroShares", "VaultExceededMaxRedeem"],
   rebalance: [
     ...oracle,
+    ...sequencer,
     "VaultRebalancePaused",
     "VaultRebalanceTooSoon",
     "VaultRebalanceNotDue",
@@ -127,6 +133,7 @@ export const expected = {
   // A module the registry names while the one it replaced still unwinds cannot draw on the vault yet.
   collateral: [
     ...oracle,
+    ...sequencer,
     "CollateralNothingDue",
     "OracleInvalidAnswer",
     "Error(insufficient liquidity)",
@@ -134,13 +141,14 @@ export const expected = {
   ],
   hedge: [
     ...oracle,
+    ...sequencer,
     "HedgeNothingDue",
     "VaultNotModule",
     "OracleInvalidAnswer",
     "VaultPoolPriceDeviates",
     "Error(insufficient liquidity)",
   ],
-  accrue: oracle,
+  accrue: [...oracle, ...sequencer],
   tighten: [
     "ParameterNotDeRisking",
     "ParameterStepTooLarge",

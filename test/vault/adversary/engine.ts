@@ -6,9 +6,11 @@
  * returned, never thrown, so that a test can assert there are none and a script can count them.
  *
  * Governance also repoints `module.collateral` and `module.hedge` between two instances of each (or to none), while
- * they hold positions: the keeper then manages either instance.
+ * they hold positions: the keeper then manages either instance. The chain is an L2's: an uptime feed reports its
+ * sequencer, which goes down and comes back.
  */
 import { maxUint256, parseUnits, type Abi, type AbiItem } from "viem";
+import { parameterKey } from "../../../parameters/index.ts";
 import { createRandom } from "../../../sim/random.ts";
 import { uniswapV3FactoryAbi } from "../../../sdk/abis/uniswap.ts";
 import type { Connection } from "../../helpers/governance.ts";
@@ -108,6 +110,21 @@ function fixtureFor(connection: Connection): () => Promise<AdversaryStack> {
       "WETH",
       "USDC",
     ]);
+    // An L2's sequencer uptime feed, up for longer than the grace period: the actors take it down and back.
+    const sequencer = await connection.viem.deployContract("SettableAggregator", [
+      v.accounts.deployer.account.address,
+      0,
+      "L2 Sequencer Uptime Status Feed",
+      0n,
+    ]);
+    await wait(
+      v.registry.write.setParameters(
+        [[{ key: parameterKey("oracle.sequencerFeed"), value: BigInt(sequencer.address) }]],
+        { account: v.timelock.address },
+      ),
+    );
+    await connection.networkHelpers.time.increase(2 * 3_600);
+    await v.setPrices();
     const errors = new Map<string, AbiItem>();
     for (const abi of [v.vault.abi, v.registry.abi, v.collateralManager.abi, v.hedgeModule.abi, oracle.abi] as Abi[]) {
       for (const item of abi) if (item.type === "error") errors.set(item.name, item);
@@ -118,6 +135,7 @@ function fixtureFor(connection: Connection): () => Promise<AdversaryStack> {
       tokens: { USDC: v.usdc, WETH: v.weth, WBTC: v.wbtc },
       errorAbi: [...errors.values()],
       lltvBps: BigInt(morpho.lltv) / 10n ** 14n,
+      sequencer,
       modules: {
         collateral: [v.collateralManager, spareManager] as const,
         hedge: [v.hedgeModule, spareHedge] as const,

@@ -10,8 +10,10 @@ import {
   refuse,
   riskSymbols,
   solidityTrace,
+  symbols,
   violation,
   type Context,
+  type Symbol,
 } from "./context.ts";
 import { revertName } from "../../helpers/revert.ts";
 import { CollateralAction, HedgeAction } from "../../../sim/model/actions.ts";
@@ -26,9 +28,9 @@ export type Observation = {
   short: bigint;
   answers: { USDC: bigint; WETH: bigint; WBTC: bigint };
   updatedAt: { USDC: bigint; WETH: bigint; WBTC: bigint };
-  /** `oracle.maxStalenessSec`: the grace past each feed's heartbeat. */
-  graceSec: bigint;
-  heartbeatSec: { USDC: bigint; WETH: bigint; WBTC: bigint };
+  /** Each asset's oracle guards: `oracle.maxStalenessSec.<SYMBOL>`, `heartbeat.<SYMBOL>` and the answer bounds
+   * `oracle.minAnswer.<SYMBOL>`, `oracle.maxAnswer.<SYMBOL>` (USD prices, 18 decimals). */
+  guards: Record<Symbol, FeedGuards>;
   supply: bigint;
   nav: bigint;
   /** Each risk pool's price over its feed's, minus one (a float: only compared with a tolerance). */
@@ -48,49 +50,26 @@ export async function observe(ctx: Context): Promise<Observation> {
   const { v } = ctx;
   const publicClient = await ctx.connection.viem.getPublicClient();
   const holders = holderAddresses(ctx);
-  const [
-    block,
-    usdc,
-    weth,
-    wbtc,
-    cm,
-    cm2,
-    hedge,
-    hedge2,
-    fU,
-    fW,
-    fB,
-    grace,
-    hU,
-    hW,
-    hB,
-    supply,
-    nav,
-    sW,
-    sB,
-    ...shares
-  ] = await Promise.all([
-    publicClient.getBlock(),
-    v.usdc.read.balanceOf([v.vault.address]),
-    v.weth.read.balanceOf([v.vault.address]),
-    v.wbtc.read.balanceOf([v.vault.address]),
-    v.modules.collateral[0].read.position(),
-    v.modules.collateral[1].read.position(),
-    v.modules.hedge[0].read.position(),
-    v.modules.hedge[1].read.position(),
-    v.feeds.USDC.read.latestRoundData(),
-    v.feeds.WETH.read.latestRoundData(),
-    v.feeds.WBTC.read.latestRoundData(),
-    v.registry.read.valueOf([parameterKey("oracle.maxStalenessSec")]),
-    v.registry.read.valueOf([parameterKey("heartbeat.USDC")]),
-    v.registry.read.valueOf([parameterKey("heartbeat.WETH")]),
-    v.registry.read.valueOf([parameterKey("heartbeat.WBTC")]),
-    v.vault.read.totalSupply(),
-    v.vault.read.totalAssets(),
-    publicClient.readContract({ address: v.pools.WETH, abi: uniswapV3PoolAbi, functionName: "slot0" }),
-    publicClient.readContract({ address: v.pools.WBTC, abi: uniswapV3PoolAbi, functionName: "slot0" }),
-    ...holders.map((h) => v.vault.read.balanceOf([h])),
-  ]);
+  const [block, usdc, weth, wbtc, cm, cm2, hedge, hedge2, fU, fW, fB, guards, supply, nav, sW, sB, ...shares] =
+    await Promise.all([
+      publicClient.getBlock(),
+      v.usdc.read.balanceOf([v.vault.address]),
+      v.weth.read.balanceOf([v.vault.address]),
+      v.wbtc.read.balanceOf([v.vault.address]),
+      v.modules.collateral[0].read.position(),
+      v.modules.collateral[1].read.position(),
+      v.modules.hedge[0].read.position(),
+      v.modules.hedge[1].read.position(),
+      v.feeds.USDC.read.latestRoundData(),
+      v.feeds.WETH.read.latestRoundData(),
+      v.feeds.WBTC.read.latestRoundData(),
+      feedGuards(ctx),
+      v.vault.read.totalSupply(),
+      v.vault.read.totalAssets(),
+      publicClient.readContract({ address: v.pools.WETH, abi: uniswapV3PoolAbi, functionName: "slot0" }),
+      publicClient.readContract({ address: v.pools.WBTC, abi: uniswapV3PoolAbi, functionName: "slot0" }),
+      ...holders.map((h) => v.vault.read.balanceOf([h])),
+    ]);
   const answers = { USDC: fU[1], WETH: fW[1], WBTC: fB[1] };
   const gap = (symbol: "WETH" | "WBTC", sqrtPriceX96: bigint) => {
     const token = v.tokens[symbol].address;
@@ -118,8 +97,7 @@ export async function observe(ctx: Context): Promise<Observation> {
     short: hedge[3] + hedge2[3],
     answers,
     updatedAt: { USDC: fU[3], WETH: fW[3], WBTC: fB[3] },
-    graceSec: grace,
-    heartbeatSec: { USDC: hU, WETH: hW, WBTC: hB },
+    guards,
     supply,
     nav,
     poolGap: { WETH: gap("WETH", sW[0]), WBTC: gap("WBTC", sB[0]) },
@@ -127,10 +105,57 @@ export async function observe(ctx: Context): Promise<Observation> {
     holders: holders.map((address, i) => ({ address, shares: shares[i]! })),
   };
 }
-/** Whether every feed answers a positive price no older than its heartbeat plus `oracle.maxStalenessSec`. */
+/** An asset's oracle guards as the registry holds them. */
+export type FeedGuards = { maxStalenessSec: bigint; heartbeatSec: bigint; minAnswerWad: bigint; maxAnswerWad: bigint };
+
+async function feedGuards(ctx: Context): Promise<Record<Symbol, FeedGuards>> {
+  const value = (name: string) => ctx.v.registry.read.valueOf([parameterKey(name)]);
+  const entries = await Promise.all(
+    symbols.map(async (s) => {
+      const [maxStalenessSec, heartbeatSec, minAnswerWad, maxAnswerWad] = await Promise.all([
+        value(`oracle.maxStalenessSec.${s}`),
+        value(`heartbeat.${s}`),
+        value(`oracle.minAnswer.${s}`),
+        value(`oracle.maxAnswer.${s}`),
+      ]);
+      return [s, { maxStalenessSec, heartbeatSec, minAnswerWad, maxAnswerWad }] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<Symbol, FeedGuards>;
+}
+
+/** Whether every feed answers a positive price no older than its asset's `oracle.maxStalenessSec.<SYMBOL>`. */
 export function feedsFresh(o: Observation): boolean {
-  return (["USDC", "WETH", "WBTC"] as const).every(
-    (s) => o.answers[s] > 0n && o.timestamp - o.updatedAt[s] <= o.heartbeatSec[s] + o.graceSec,
+  return symbols.every((s) => o.answers[s] > 0n && o.timestamp - o.updatedAt[s] <= o.guards[s].maxStalenessSec);
+}
+
+/**
+ * Whether a cash exit must be able to price now: every feed's answer strictly within its bounds (8-decimal answers
+ * as 18-decimal USD prices) and no older than its staleness limit or its heartbeat plus an hour, whichever is longer.
+ * The sequencer does not matter, nor any parameter the guardian can reach.
+ */
+export function exitPricesOpen(o: Observation): boolean {
+  return symbols.every((s) => {
+    const { maxStalenessSec, heartbeatSec, minAnswerWad, maxAnswerWad } = o.guards[s];
+    const priceWad = o.answers[s] * 10n ** 10n;
+    const limit = maxStalenessSec > heartbeatSec + 3_600n ? maxStalenessSec : heartbeatSec + 3_600n;
+    // A minute's slack: the views run in a block after the observed one.
+    return priceWad > minAnswerWad && priceWad < maxAnswerWad && o.timestamp - o.updatedAt[s] + 60n <= limit;
+  });
+}
+
+/** While a cash exit can price, every holder may redeem all their shares in cash: `maxRedeem` says so. */
+export async function checkCashExitOpen(ctx: Context, o: Observation): Promise<void> {
+  if (!exitPricesOpen(o)) return;
+  await Promise.all(
+    o.holders
+      .filter((h) => h.shares > 0n)
+      .map(async (h) => {
+        const max = await ctx.v.vault.read.maxRedeem([h.address]);
+        if (max !== h.shares) {
+          violation(ctx, Invariant.cashExitOpen, `maxRedeem(${h.address}) = ${max} of ${h.shares} shares`);
+        }
+      }),
   );
 }
 
@@ -406,6 +431,10 @@ const key = (name: string) => `0x${Buffer.from(name).toString("hex").padEnd(64, 
 export async function checkInvariants(ctx: Context): Promise<void> {
   const o = await observe(ctx);
   checkNav(ctx, o);
-  const [, maxDeposit] = await Promise.all([checkExitInKind(ctx, o), checkErc4626(ctx, o)]);
+  const [, , maxDeposit] = await Promise.all([
+    checkExitInKind(ctx, o),
+    checkCashExitOpen(ctx, o),
+    checkErc4626(ctx, o),
+  ]);
   await checkRoundTrip(ctx, o, maxDeposit);
 }
