@@ -13,7 +13,12 @@ import {
   type AssetEntry,
   type MorphoMarketEntry,
 } from "../networks/index.ts";
-import { encodeDefinition, parameterCatalog, vaultAssetParameters, type ParameterSpec } from "../parameters/index.ts";
+import {
+  encodeDefinition,
+  parameterCatalogFor,
+  vaultAssetParameters,
+  type ParameterSpec,
+} from "../parameters/index.ts";
 import type { GovernanceParameters } from "./deploy.ts";
 import { governanceDefaults, timelockRoles } from "./modules/Governance.ts";
 
@@ -172,8 +177,12 @@ export function planPlatform(
     weightBps: weights[asset.symbol]!,
     ...(risk ? { poolFee: poolFee(asset) } : {}),
   });
+  // On an L2 the registry starts with the book's sequencer uptime feed and its grace period (L1: none).
+  const sequencer = book.sequencerUptimeFeed;
   const catalog = [
-    ...parameterCatalog,
+    ...parameterCatalogFor(
+      sequencer ? { sequencerFeed: sequencer.address, sequencerGraceSec: BigInt(sequencer.gracePeriodSec) } : {},
+    ),
     ...vaultAssetParameters([settings(book.baseAsset, false), ...book.riskAssets.map((a) => settings(a, true))]),
   ];
   const overrides = parameters.parameters ?? {};
@@ -239,7 +248,7 @@ export function planPlatform(
     ...(book.sequencerUptimeFeed
       ? [
           {
-            role: "sequencer uptime feed (not read by the contracts yet)",
+            role: "sequencer uptime feed (oracle.sequencerFeed)",
             address: book.sequencerUptimeFeed.address,
             source: book.sequencerUptimeFeed.source,
           },

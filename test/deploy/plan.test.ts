@@ -79,6 +79,15 @@ describe("the plan of a whole-platform deployment", () => {
     }
   });
 
+  it("starts the registry with the L2's sequencer uptime feed and its grace period, and none on L1", () => {
+    const value = (plan: ReturnType<typeof planPlatform>, name: string) =>
+      plan.parameters.find((p) => p.name === name)?.value;
+    const l2 = planPlatform(arbitrum);
+    expect(value(l2, "oracle.sequencerFeed")).toBe(BigInt(arbitrum.sequencerUptimeFeed!.address));
+    expect(value(l2, "oracle.sequencerGraceSec")).toBe(BigInt(arbitrum.sequencerUptimeFeed!.gracePeriodSec));
+    expect(value(planPlatform(mainnet), "oracle.sequencerFeed")).toBe(0n);
+  });
+
   it("takes registry values from the parameters file, and governs with an existing votes token when given one", async () => {
     const token = "0x9f8F72aA9304c8B593d555F12eF6589cC3A579A2";
     const file = await parametersFile({
