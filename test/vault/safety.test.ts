@@ -462,14 +462,22 @@ describe("Vault safety: what the vault promises holders", () => {
       await increase(2.5 * hour);
       const deposit = () => v.vault.write.deposit([usd("1000"), bob.account.address], { account: bob.account });
       const [, , , wethAt] = await v.feeds.WETH.read.latestRoundData();
-      await expectRevert(deposit(), "VaultOracleStale", [getAddress(v.feedProxies.WETH.address), wethAt, BigInt(2 * hour)]);
+      await expectRevert(deposit(), "VaultOracleStale", [
+        getAddress(v.feedProxies.WETH.address),
+        wethAt,
+        BigInt(2 * hour),
+      ]);
       // A fresh WETH answer is all it takes: WBTC's, two and a half hours old, is within its 3 hours.
       const [, wethAnswer] = await v.feeds.WETH.read.latestRoundData();
       await v.feeds.WETH.write.setAnswer([wethAnswer]);
       await deposit();
       await increase(0.5 * hour);
       const [, , , wbtcAt] = await v.feeds.WBTC.read.latestRoundData();
-      await expectRevert(deposit(), "VaultOracleStale", [getAddress(v.feedProxies.WBTC.address), wbtcAt, BigInt(3 * hour)]);
+      await expectRevert(deposit(), "VaultOracleStale", [
+        getAddress(v.feedProxies.WBTC.address),
+        wbtcAt,
+        BigInt(3 * hour),
+      ]);
       expect(await v.vault.read.maxDeposit([bob.account.address])).toBe(0n);
       // The collateral manager prices WETH in USDC alone: WBTC's age is not its concern.
       await v.collateralManager.read.plan();
