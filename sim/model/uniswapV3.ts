@@ -6,6 +6,7 @@
  * range, crossing each tick on the way (liquidity ± its liquidityNet). Real numbers, not the pool's integer rounding
  * (which floors each step's input net of the fee, and its output, to a unit of the token: a unit of each per step).
  */
+import { exp, ln } from "../detMath.ts";
 import type { Pool } from "./types.ts";
 
 /** A swap's result: input taken (fee included), output paid, and the pool's price after it. */
@@ -18,9 +19,17 @@ export type SwapResult = { amountIn: number; amountOut: number; sqrtPriceAfter: 
  */
 export type LiquidityCurve = { sqrtPrices: Float64Array; liquidities: Float64Array };
 
-/** √(token1 per token0) in whole-token units at `tick` (TickMath.getSqrtRatioAtTick, unscaled). */
+/** ln 1.0001 and ln 10, from the deterministic logarithm. */
+const lnTickBase = ln(1.0001);
+const lnTen = ln(10);
+
+/**
+ * √(token1 per token0) in whole-token units at `tick` (TickMath.getSqrtRatioAtTick, unscaled): 1.0001^(tick/2) ×
+ * 10^((decimals0 − decimals1)/2), as one exponential of detMath's (`Math.pow` may differ between engines, and a report
+ * must hash the same in Node and in the browser).
+ */
 export function sqrtPriceAtTick(tick: number, decimals0: number, decimals1: number): number {
-  return Math.pow(1.0001, tick / 2) * Math.pow(10, (decimals0 - decimals1) / 2);
+  return exp(lnTickBase * (tick / 2) + lnTen * ((decimals0 - decimals1) / 2));
 }
 
 /**
