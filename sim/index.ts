@@ -25,6 +25,7 @@ export {
   canonicalJson,
   driftSummary,
   metricRows,
+  monteCarloErrorNote,
   nilImpact,
   renderMarkdown,
   sensitivityTable,
@@ -35,9 +36,13 @@ export {
   type SensitivityRow,
   reportSchema,
   engineVersion,
+  verdictOf,
   verifyReport,
   type ImpactReport,
+  type Verdict,
 } from "./report.ts";
+export { cantTellFromZero, pairedBootstrap, pairedProportionDifference } from "./intervals.ts";
+export { betaQuantile, clopperPearson, regularizedIncompleteBeta, type Interval } from "./stats.ts";
 export {
   simulate,
   simulateNow,
@@ -46,5 +51,13 @@ export {
   type SimulateOptions,
   type SimulationRequest,
 } from "./simulate.ts";
-export { drawdownBinEdges, type Difference, type SetSummary } from "./monteCarlo.ts";
+export {
+  bootstrapResamples,
+  comparedMetrics,
+  drawdownBinEdges,
+  type Better,
+  type ComparedMetric,
+  type Difference,
+  type SetSummary,
+} from "./monteCarlo.ts";
 export { runInWorker, type WorkerLike } from "./workerClient.ts";

@@ -14,8 +14,9 @@ import { secondsPerYear, type MarketModel } from "./market/types.ts";
 import { validateParams } from "./model/params.ts";
 import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import { pairedBootstrap, pairedProportionDifference, type Difference, type PairedStatistic } from "./intervals.ts";
 import { createRandom } from "./random.ts";
-import { cvar, mean, quantile, standardDeviation } from "./stats.ts";
+import { clopperPearson, cvar, mean, quantile, type Interval } from "./stats.ts";
 
 /** Everything a Monte Carlo run depends on (and all a report needs to reproduce it). */
 export type MonteCarloInputs = {
@@ -100,7 +101,6 @@ export type SetSummary = {
   finalNavMedian: number;
 };
 
-/** Proposed less current, path by path: the mean and its 95% confidence interval. */
 /** The maximum-drawdown bins of the distribution a summary carries (fractions): under 5%, 5–10%, …, 50% or more. */
 export const drawdownBinEdges = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5] as const;
 
@@ -114,14 +114,58 @@ function histogram(values: Float64Array, edges: readonly number[]): number[] {
   return counts.map((c) => (values.length > 0 ? c / values.length : 0));
 }
 
-export type Difference = { mean: number; low95: number; high95: number };
+export type { Difference } from "./intervals.ts";
+
+/** Which way a metric is better for the vault's holders ("neither" for activity counts, whose cost shows elsewhere). */
+export type Better = "higher" | "lower" | "neither";
+
+/**
+ * The summary fields a comparison gives a difference with a Monte Carlo interval, and which way each is better.
+ * Means, quantiles and tails get paired-bootstrap intervals; the liquidation probability an exact binomial one.
+ */
+export const comparedMetrics = {
+  returnMean: "higher",
+  returnMedian: "higher",
+  volatility: "lower",
+  sharpe: "higher",
+  sortino: "higher",
+  maxDrawdownP50: "lower",
+  maxDrawdownP95: "lower",
+  cvar95: "lower",
+  cvar99: "lower",
+  turnover: "neither",
+  rebalances: "neither",
+  trades: "neither",
+  feesBase: "lower",
+  gasUnits: "lower",
+  gasCostBase: "lower",
+  liquidationProbability: "lower",
+  minHealthP5: "higher",
+  hedgeEffectiveness: "higher",
+  reverts: "lower",
+  borrowCostBase: "lower",
+  collateralActions: "neither",
+  hedgeActions: "neither",
+  finalNavMedian: "higher",
+} as const satisfies Partial<Record<keyof SetSummary, Better>>;
+export type ComparedMetric = keyof typeof comparedMetrics;
+
+/** Resamples of the paired bootstrap: enough for 2.5%/97.5% percentiles to about a tenth of the interval's width. */
+export const bootstrapResamples = 400;
 
 export type MonteCarloResults = {
   startNav: number;
   current: SetSummary;
   proposed: SetSummary;
-  /** Path-by-path differences of the per-path metrics. */
-  difference: Record<PathMetric, Difference>;
+  /**
+   * Proposed less current for each compared metric, with a 95% interval of its Monte Carlo error (other draws of
+   * as many paths: not the market model's or its calibration's uncertainty); null where a set has no value.
+   */
+  difference: Record<ComparedMetric, Difference | null>;
+  /** Exact binomial (Clopper–Pearson) 95% intervals of each set's liquidation probability. */
+  liquidationProbability: { current: Interval; proposed: Interval };
+  /** Resamples behind the paired-bootstrap intervals (seeded from the run's seed). */
+  bootstrapResamples: number;
   /** NAV quantiles (p5, p25, p50, p75, p95) at each step 0..steps, in base-asset tokens. */
   bands: { current: number[][]; proposed: number[][] };
 };
@@ -339,18 +383,64 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     };
   };
 
-  const difference = (m: PathMetric): Difference => {
-    const a = column(sets[0]!, m);
-    const b = column(sets[1]!, m);
-    // Paths where a metric is undefined (a health factor with nothing borrowed) count as no difference.
-    const diff = new Float64Array(paths);
-    for (let p = 0; p < paths; p++) {
-      const d = b[p]! - a[p]!;
-      diff[p] = Number.isFinite(d) ? d : 0;
-    }
-    const m0 = mean(diff);
-    const half = paths > 1 ? (1.96 * standardDeviation(diff)) / Math.sqrt(paths) : 0;
-    return { mean: m0, low95: m0 - half, high95: m0 + half };
+  /** The paired statistics of every compared metric but the liquidation probability (see `comparedMetrics`). */
+  const statistics = (): Record<Exclude<ComparedMetric, "liquidationProbability">, PairedStatistic> => {
+    const both = (values: (index: number) => Float64Array, statistic: PairedStatistic["statistic"]) => ({
+      statistic,
+      current: values(0),
+      proposed: values(1),
+    });
+    const col = (m: PathMetric) => (index: number) => column(sets[index]!, m);
+    const mean = (m: PathMetric) => both(col(m), { kind: "mean" });
+    const at = (m: PathMetric, probability: number) => both(col(m), { kind: "quantile", probability });
+    const finalNav = (index: number) =>
+      Float64Array.from({ length: paths }, (_, p) => sets[index]!.navs[p * (steps + 1) + steps]!);
+    // Without a hedge every path's effectiveness is 0 and the summary's is null: no difference either.
+    const hedge = setup.hedge
+      ? mean("hedgeEffectiveness")
+      : both(() => new Float64Array(paths).fill(NaN), { kind: "mean" });
+    return {
+      returnMean: mean("return"),
+      returnMedian: at("return", 0.5),
+      volatility: mean("volatility"),
+      sharpe: mean("sharpe"),
+      sortino: mean("sortino"),
+      maxDrawdownP50: at("maxDrawdown", 0.5),
+      maxDrawdownP95: at("maxDrawdown", 0.95),
+      cvar95: both(col("return"), { kind: "cvar", confidence: 0.95 }),
+      cvar99: both(col("return"), { kind: "cvar", confidence: 0.99 }),
+      turnover: mean("turnover"),
+      rebalances: mean("rebalances"),
+      trades: mean("trades"),
+      feesBase: mean("feesBase"),
+      gasUnits: mean("gasUnits"),
+      gasCostBase: both((index) => gasCost[index]!, { kind: "mean" }),
+      minHealthP5: at("minHealth", 0.05),
+      hedgeEffectiveness: hedge,
+      reverts: mean("reverts"),
+      borrowCostBase: mean("borrowCostBase"),
+      collateralActions: mean("collateralActions"),
+      hedgeActions: mean("hedgeActions"),
+      finalNavMedian: both(finalNav, { kind: "quantile", probability: 0.5 }),
+    };
+  };
+
+  const differences = (): Record<ComparedMetric, Difference | null> => {
+    // Its own stream, derived from the run's seed: the paths' draws are not shifted by the resampling.
+    const random = createRandom((inputs.seed ^ 0x5bd1e995) | 0);
+    return {
+      ...pairedBootstrap(statistics(), paths, bootstrapResamples, random),
+      liquidationProbability: pairedProportionDifference(
+        column(sets[0]!, "liquidated"),
+        column(sets[1]!, "liquidated"),
+      ),
+    };
+  };
+
+  const liquidations = (index: number) => {
+    let count = 0;
+    for (const v of column(sets[index]!, "liquidated")) if (v > 0) count++;
+    return clopperPearson(count, paths);
   };
 
   const bands = (index: number) => {
@@ -383,7 +473,9 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         startNav,
         current: summary(0),
         proposed: summary(1),
-        difference: Object.fromEntries(pathMetrics.map((m) => [m, difference(m)])) as Record<PathMetric, Difference>,
+        difference: differences(),
+        liquidationProbability: { current: liquidations(0), proposed: liquidations(1) },
+        bootstrapResamples,
         bands: { current: bands(0), proposed: bands(1) },
       };
     },

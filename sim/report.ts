@@ -8,13 +8,21 @@ import type { BacktestResults } from "./backtest.ts";
 import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
-import type { Difference, MonteCarloResults, PathMetric, SetSummary } from "./monteCarlo.ts";
+import { cantTellFromZero } from "./intervals.ts";
+import {
+  comparedMetrics,
+  type Better,
+  type ComparedMetric,
+  type Difference,
+  type MonteCarloResults,
+  type SetSummary,
+} from "./monteCarlo.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import type { SensitivityScenario } from "./runSettings.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
-export const reportSchema = "trimtab.impact-report/3";
-export const engineVersion = "trimtab-sim/1.2.0";
+export const reportSchema = "trimtab.impact-report/4";
+export const engineVersion = "trimtab-sim/1.3.0";
 
 /** The metrics the sensitivity table measures under each drift. */
 export const headlineMetrics = [
@@ -64,7 +72,15 @@ export type ImpactReport = {
     startNav: number;
     current: SetSummary;
     proposed: SetSummary;
-    difference: Record<PathMetric, Difference>;
+    /**
+     * Proposed less current for each compared metric, with a 95% interval of its Monte Carlo error only (see
+     * `monteCarloErrorNote`); null where a set has no value.
+     */
+    difference: Record<ComparedMetric, Difference | null>;
+    /** Exact binomial 95% intervals of each set's liquidation probability. */
+    liquidationProbability: MonteCarloResults["liquidationProbability"];
+    /** Resamples behind the paired-bootstrap intervals. */
+    bootstrapResamples: number;
     bands: { probabilities: readonly number[]; current: number[][]; proposed: number[][] };
     /** The headline metrics again under a bear, a flat and a bull drift (when the request asked for them). */
     sensitivity?: Sensitivity;
@@ -146,6 +162,8 @@ export function buildReport(args: {
       current: monteCarlo.current,
       proposed: monteCarlo.proposed,
       difference: monteCarlo.difference,
+      liquidationProbability: monteCarlo.liquidationProbability,
+      bootstrapResamples: monteCarlo.bootstrapResamples,
       bands: { probabilities: args.bandProbabilities, ...monteCarlo.bands },
       ...(args.sensitivity ? { sensitivity: args.sensitivity } : {}),
       ...(args.backtest ? { backtest: args.backtest } : {}),
@@ -161,46 +179,92 @@ const money = (x: number | null) =>
   x === null ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: 0, minimumFractionDigits: 0 });
 const signed = (text: string) => (text.startsWith("-") || text === "–" ? text : `+${text}`);
 
+/** How a difference reads for the holders: better, worse, a change in an activity count, or can't tell. */
+export type Verdict = "better" | "worse" | "higher" | "lower" | "can't tell" | "no difference" | "–";
+
 /** One metric of a report, current and proposed side by side, formatted. */
-export type MetricRow = { label: string; current: string; proposed: string; change: string };
+export type MetricRow = {
+  label: string;
+  current: string;
+  proposed: string;
+  /** Proposed less current and its 95% interval (Monte Carlo error only). */
+  change: string;
+  /** Which way the metric is better for holders. */
+  better: Better;
+  /** The change read with `better`: "can't tell" when the interval contains zero. */
+  verdict: Verdict;
+};
+
+/** What the report's intervals cover, for every rendering of them (the markdown, the CLI, the web app). */
+export function monteCarloErrorNote(report: ImpactReport): string {
+  return (
+    `Intervals are 95% intervals of Monte Carlo error only: how much the numbers could move with another draw of ` +
+    `${report.model.paths.toLocaleString("en-US")} paths (paired bootstrap, ${report.results.bootstrapResamples} ` +
+    `resamples of the paths, seeded from the report's; exact binomial for probabilities). They do not cover the ` +
+    `uncertainty of the market model or of its calibration (such as the drift). "Can't tell" marks a ` +
+    `difference whose interval contains zero.`
+  );
+}
+
+/** How a difference reads: "can't tell" when its interval contains zero, else better or worse by `better`. */
+export function verdictOf(d: Difference, better: Better): Verdict {
+  if (d.estimate === 0 && d.low95 === 0 && d.high95 === 0) return "no difference";
+  if (cantTellFromZero(d)) return "can't tell";
+  const up = d.low95 > 0;
+  if (better === "neither") return up ? "higher" : "lower";
+  return up === (better === "higher") ? "better" : "worse";
+}
 
 /**
- * The report's metrics for humans (the markdown table and the web app's): each with the path-by-path difference and
- * its 95% interval where the metric is per path; otherwise the difference of the two summaries.
+ * The report's metrics for humans (the markdown table and the web app's): each with proposed less current, its 95%
+ * interval of Monte Carlo error (paired bootstrap; exact binomial for the liquidation probability, whose sets also
+ * carry theirs), which way is better, and the verdict.
  */
 export function metricRows(report: ImpactReport): MetricRow[] {
-  const { current, proposed, difference } = report.results;
+  const { current, proposed, difference, liquidationProbability } = report.results;
   const base = report.inputs.setup.symbols[0] ?? "base";
   const percent1 = (x: number | null) => percent(x, 1);
   const fixed1 = (x: number | null) => fixed(x, 1);
-  const metrics: [string, ScalarSummaryField, (x: number | null) => string, PathMetric?][] = [
-    ["Mean return", "returnMean", percent, "return"],
+  const metrics: [string, ComparedMetric, (x: number | null) => string][] = [
+    ["Mean return", "returnMean", percent],
     ["Median return", "returnMedian", percent],
-    ["Volatility (yearly)", "volatility", percent, "volatility"],
-    ["Sharpe", "sharpe", fixed, "sharpe"],
-    ["Sortino", "sortino", fixed, "sortino"],
+    ["Volatility (yearly)", "volatility", percent],
+    ["Sharpe", "sharpe", fixed],
+    ["Sortino", "sortino", fixed],
     ["Max drawdown p50", "maxDrawdownP50", percent],
     ["Max drawdown p95", "maxDrawdownP95", percent],
     ["CVaR 95 (loss)", "cvar95", percent],
     ["CVaR 99 (loss)", "cvar99", percent],
-    ["Turnover (of NAV)", "turnover", percent1, "turnover"],
-    ["Rebalances", "rebalances", fixed1, "rebalances"],
-    [`Fees (${base})`, "feesBase", money, "feesBase"],
-    ["Gas (units)", "gasUnits", money, "gasUnits"],
+    [`Final NAV median (${base})`, "finalNavMedian", money],
+    ["Turnover (of NAV)", "turnover", percent1],
+    ["Rebalances", "rebalances", fixed1],
+    [`Fees (${base})`, "feesBase", money],
+    ["Gas (units)", "gasUnits", money],
     [`Gas cost (${base}, keeper)`, "gasCostBase", money],
-    [`Borrow cost (${base})`, "borrowCostBase", money, "borrowCostBase"],
-    ["P(liquidation)", "liquidationProbability", percent, "liquidated"],
+    [`Borrow cost (${base})`, "borrowCostBase", money],
+    ["P(liquidation)", "liquidationProbability", percent],
     ["Min health p5", "minHealthP5", fixed],
-    ["Hedge effectiveness", "hedgeEffectiveness", percent1, "hedgeEffectiveness"],
+    ["Hedge effectiveness", "hedgeEffectiveness", percent1],
   ];
-  return metrics.map(([label, key, format, metric]) => {
+  const withInterval = (value: string, i: { low95: number; high95: number }, format: (x: number) => string) =>
+    `${value} (95%: ${format(i.low95)} to ${format(i.high95)})`;
+  return metrics.map(([label, key, format]) => {
+    const better = comparedMetrics[key];
+    const d = difference[key];
     const [a, b] = [current[key], proposed[key]];
-    let change = "–";
-    if (a !== null && b !== null) {
-      const d = metric ? difference[metric] : undefined;
-      change = d ? `${signed(format(d.mean))} (95%: ${format(d.low95)} to ${format(d.high95)})` : signed(format(b - a));
-    }
-    return { label, current: format(a), proposed: format(b), change };
+    const change = d ? withInterval(signed(format(d.estimate)), d, (x) => signed(format(x))) : "–";
+    const set = (value: number | null, which: "current" | "proposed") =>
+      key === "liquidationProbability" && value !== null
+        ? withInterval(format(value), liquidationProbability[which], format)
+        : format(value);
+    return {
+      label,
+      current: set(a, "current"),
+      proposed: set(b, "proposed"),
+      change,
+      better,
+      verdict: d && a !== null && b !== null ? verdictOf(d, better) : "–",
+    };
   });
 }
 
@@ -298,7 +362,10 @@ export function nilImpact(report: ImpactReport, notSimulated: readonly string[] 
   const { current, proposed, difference, bands, sensitivity, backtest } = report.results;
   const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
   if (!same(current, proposed) || !same(bands.current, bands.proposed)) return undefined;
-  if (!Object.values(difference).every((d) => d.mean === 0 && d.low95 === 0 && d.high95 === 0)) return undefined;
+  // Bootstrap intervals of identical sets are [0, 0]; an exact binomial one stays open (paths not drawn could differ).
+  const none = (d: Difference | null) =>
+    d === null || (d.estimate === 0 && (d.method === "exact-binomial" || (d.low95 === 0 && d.high95 === 0)));
+  if (!Object.values<Difference | null>(difference).every(none)) return undefined;
   if (sensitivity && !Object.values(sensitivity.scenarios).every((s) => same(s.current, s.proposed))) return undefined;
   if (backtest && !same(backtest.current.metrics, backtest.proposed.metrics)) return undefined;
   const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
@@ -354,9 +421,13 @@ export function renderMarkdown(
     "|---|---:|---:|",
     ...drift.rows.map((r) => `| ${r.symbol} | ${r.used} | ${r.fitted} |`),
     "",
-    "| Metric | Current | Proposed | Difference (path by path) |",
-    "|---|---:|---:|---|",
-    ...metricRows(report).map((r) => `| ${r.label} | ${r.current} | ${r.proposed} | ${r.change} |`),
+    "| Metric | Better | Current | Proposed | Difference (95% interval, Monte Carlo error) | Reads |",
+    "|---|---|---:|---:|---|---|",
+    ...metricRows(report).map(
+      (r) => `| ${r.label} | ${r.better} | ${r.current} | ${r.proposed} | ${r.change} | ${r.verdict} |`,
+    ),
+    "",
+    monteCarloErrorNote(report),
   );
   const sensitivity = sensitivityTable(report);
   if (sensitivity) {

@@ -3,7 +3,17 @@ import { devnetMarketModel, devnetStartPoint } from "../devnet/startPoint.ts";
 import { calibrateGbm } from "./market/calibrate.ts";
 import type { PriceHistory } from "./market/types.ts";
 import { createRandom } from "./random.ts";
-import { canonicalJson, nilImpact, renderMarkdown, verifyReport, type ImpactReport } from "./report.ts";
+import { comparedMetrics } from "./monteCarlo.ts";
+import {
+  canonicalJson,
+  metricRows,
+  monteCarloErrorNote,
+  nilImpact,
+  renderMarkdown,
+  verdictOf,
+  verifyReport,
+  type ImpactReport,
+} from "./report.ts";
 import { simulate, simulateNow, type SimulationRequest } from "./simulate.ts";
 
 const start = devnetStartPoint();
@@ -33,16 +43,23 @@ describe("The impact simulation: current vs proposed parameters on the same path
     const { current, proposed, difference, bands } = report.results;
     expect(proposed).toEqual(current);
     expect(bands.proposed).toEqual(bands.current);
-    for (const d of Object.values(difference)) expect(d).toEqual({ mean: 0, low95: 0, high95: 0 });
+    // Every bootstrap interval is [0, 0] (the resampled paths are the same for both sets); the liquidation
+    // probability's exact interval stays open, as the paths not drawn could still tell the sets apart.
+    const { liquidationProbability, ...bootstrapped } = difference;
+    for (const d of Object.values(bootstrapped))
+      if (d) expect(d).toEqual({ estimate: 0, low95: 0, high95: 0, method: "paired-bootstrap" });
+    expect(liquidationProbability!.estimate).toBe(0);
+    expect(liquidationProbability!.low95).toBeLessThan(0);
+    expect(liquidationProbability!.high95).toBeGreaterThan(0);
   });
 
   it("measures a tighter band as more rebalances and more turnover, path by path", () => {
     const report = simulateNow(request({ changes: { "rebalance.bandBps": 200 } }));
     const { current, proposed, difference } = report.results;
     expect(proposed.rebalances).toBeGreaterThan(current.rebalances);
-    expect(difference.rebalances.low95).toBeGreaterThan(0);
-    expect(difference.turnover.low95).toBeGreaterThan(0);
-    expect(difference.gasUnits.mean).toBeGreaterThan(0);
+    expect(difference.rebalances!.low95).toBeGreaterThan(0);
+    expect(difference.turnover!.low95).toBeGreaterThan(0);
+    expect(difference.gasUnits!.estimate).toBeGreaterThan(0);
     // NAV bands are ordered at every step and start at the starting NAV.
     for (const row of report.results.bands.proposed) {
       for (let i = 1; i < row.length; i++) expect(row[i]!).toBeGreaterThanOrEqual(row[i - 1]!);
@@ -164,6 +181,81 @@ function badMonth(): PriceHistory {
   }
   return { symbols, timestamps: rows.map((_, t) => 1_700_000_000 + t * 86_400), pricesUsd: rows };
 }
+
+describe("Monte Carlo error: an interval on every metric, labelled, and read as better, worse or can't tell", () => {
+  const report = simulateNow(request({ changes: { "rebalance.bandBps": 200, "collateral.targetLtvBps": 3_500 } }));
+
+  it("gives every compared metric a difference with a 95% interval around it, quantiles and tails included", () => {
+    const { current, proposed, difference } = report.results;
+    for (const key of Object.keys(comparedMetrics) as (keyof typeof comparedMetrics)[]) {
+      const [a, b] = [current[key], proposed[key]];
+      const d = difference[key];
+      if (a === null || b === null) {
+        expect(d, key).toBeNull();
+        continue;
+      }
+      expect(d!.estimate, key).toBeCloseTo(b - a, 9);
+      expect(d!.low95, key).toBeLessThanOrEqual(d!.high95);
+    }
+    // The quantile and tail rows have intervals of their own width, not [estimate, estimate].
+    for (const key of ["returnMedian", "maxDrawdownP95", "cvar95", "cvar99", "minHealthP5", "finalNavMedian"] as const)
+      expect(difference[key]!.high95 - difference[key]!.low95, key).toBeGreaterThan(0);
+  });
+
+  it("shows the interval on every row, which way is better, and reads each difference by it", () => {
+    const rows = metricRows(report);
+    for (const row of rows) {
+      if (row.change === "–") continue; // a metric neither set has (hedge effectiveness without a hedge)
+      expect(row.change, row.label).toMatch(/ \(95%: .+ to .+\)$/);
+      expect(["better", "worse", "higher", "lower", "can't tell", "no difference"], row.label).toContain(row.verdict);
+    }
+    const row = (label: string) => rows.find((r) => r.label === label)!;
+    expect(row("Median return").better).toBe("higher");
+    expect(row("CVaR 95 (loss)").better).toBe("lower");
+    expect(row("Rebalances")).toMatchObject({ better: "neither", verdict: "higher" }); // a tighter band
+    expect(rows.filter((r) => r.change !== "–").length).toBeGreaterThanOrEqual(rows.length - 1);
+  });
+
+  it("bounds a liquidation probability of 0 of N paths above zero (exact binomial), and can't tell the change", () => {
+    const { current, liquidationProbability, difference } = report.results;
+    expect(current.liquidationProbability).toBe(0);
+    // 0 of 200 paths: 1 − 0.025^(1/200) = 1.83%.
+    expect(liquidationProbability.current.low95).toBe(0);
+    expect(liquidationProbability.current.high95).toBeCloseTo(1 - 0.025 ** (1 / 200), 12);
+    const row = metricRows(report).find((r) => r.label === "P(liquidation)")!;
+    expect(row.current).toBe("0.00% (95%: 0.00% to 1.83%)");
+    expect(difference.liquidationProbability!.method).toBe("exact-binomial");
+    expect(row.verdict).toBe("can't tell");
+  });
+
+  it("reads a difference with its direction: can't tell when the interval holds zero", () => {
+    const d = (low95: number, high95: number) => ({ estimate: (low95 + high95) / 2, low95, high95 });
+    const method = "paired-bootstrap" as const;
+    expect(verdictOf({ ...d(0.01, 0.03), method }, "higher")).toBe("better");
+    expect(verdictOf({ ...d(0.01, 0.03), method }, "lower")).toBe("worse");
+    expect(verdictOf({ ...d(-0.03, -0.01), method }, "lower")).toBe("better");
+    expect(verdictOf({ ...d(-0.01, 0.03), method }, "higher")).toBe("can't tell");
+    expect(verdictOf({ ...d(0, 0.03), method }, "higher")).toBe("can't tell");
+    expect(verdictOf({ ...d(-0.03, -0.01), method }, "neither")).toBe("lower");
+    expect(verdictOf({ ...d(0, 0), method }, "higher")).toBe("no difference");
+  });
+
+  it("says the intervals cover Monte Carlo error only, and is reproducible from its seed", () => {
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain(monteCarloErrorNote(report));
+    expect(monteCarloErrorNote(report)).toContain("Monte Carlo error only");
+    expect(monteCarloErrorNote(report)).toContain(
+      "do not cover the uncertainty of the market model or of its calibration",
+    );
+    expect(markdown).toContain(
+      "| Metric | Better | Current | Proposed | Difference (95% interval, Monte Carlo error) | Reads |",
+    );
+    const again = simulateNow(request({ changes: { "rebalance.bandBps": 200, "collateral.targetLtvBps": 3_500 } }));
+    expect(again.results.difference).toEqual(report.results.difference);
+    expect(again.contentHash).toBe(report.contentHash);
+    expect(verifyReport(report)).toBe(true);
+  });
+});
 
 describe("The drift the simulation assumes, its sensitivity table, and a proposal with no simulated impact", () => {
   const fitted = calibrateGbm(badMonth());

@@ -2,7 +2,10 @@ import { getAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import type { Check } from "./check.ts";
 import type { DryRun } from "./dryRun.ts";
-import { checkRows, dryRunLines, renderCheckResult } from "./report.ts";
+import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
+import { monteCarloErrorNote } from "../../sim/report.ts";
+import { simulateNow } from "../../sim/simulate.ts";
+import { buildProposalReport, checkRows, dryRunLines, renderCheckResult, renderProposalReport } from "./report.ts";
 
 const usdc = getAddress("0x00000000000000000000000000000000000000a1");
 const weth = getAddress("0x00000000000000000000000000000000000000a2");
@@ -95,5 +98,34 @@ describe("The proposal report as people read it", () => {
         "FAIL",
       ].join("\n"),
     );
+  });
+
+  it("shows the impact's every metric with its Monte Carlo interval and verdict, and says what the intervals cover", () => {
+    const impact = simulateNow({
+      start: devnetStartPoint(),
+      changes: { "rebalance.bandBps": 400 },
+      market: devnetMarketModel(),
+      paths: 100,
+      steps: 60,
+      seed: 3,
+    });
+    const report = buildProposalReport({
+      file: "proposal.json",
+      title: "Tighter band",
+      checked: { verdict: "PASS", checks: [], changes: [] },
+      dryRun,
+      impact,
+      notSimulated: [],
+    });
+    const markdown = renderProposalReport(report);
+    expect(markdown).toContain(
+      "| Metric | Better | Current | Proposed | Difference (95% interval, Monte Carlo error) | Reads |",
+    );
+    expect(markdown).toMatch(
+      /\| Median return \| higher \| .+ \| .+ \| [+-][\d.]+% \(95%: [+-][\d.]+% to [+-][\d.]+%\) \| (better|worse|can't tell|no difference) \|/,
+    );
+    expect(markdown).toMatch(/\| CVaR 99 \(loss\) \| lower \| .+ \(95%: .+\) \|/);
+    expect(markdown).toContain("| P(liquidation) | lower | 0.00% (95%: 0.00% to 3.62%) |");
+    expect(markdown).toContain(monteCarloErrorNote(impact));
   });
 });

@@ -134,6 +134,11 @@ describe("the web app", () => {
     // The simulation runs in a Web Worker; its report's hash is compared with the one the description cites.
     await page.getByTestId("metrics").waitFor(slow);
     expect(await page.getByTestId("metrics").textContent()).toContain("Max drawdown p95");
+    // Every row's difference has its interval, read as better, worse or can't tell, and the page says what it covers.
+    expect(await page.getByTestId("metrics").textContent()).toMatch(
+      /Max drawdown p95lower[\d.]+%[\d.]+%[+-][\d.]+% \(95%: [+-][\d.]+% to [+-][\d.]+%\)/,
+    );
+    expect(await page.getByTestId("monte-carlo-note").textContent()).toContain("Monte Carlo error only");
     // The drift is an assumption in plain view: zero unless chosen, beside the fitted one and its standard error;
     // and the differences again under a bear, a flat and a bull drift.
     expect(await page.getByTestId("drift-note").textContent()).toContain("Drift assumed: zero for every asset");
