@@ -97,6 +97,7 @@ export type SetSummary = {
   borrowCostBase: number;
   collateralActions: number;
   hedgeActions: number;
+  /** Median over paths of the holders' NAV at the horizon (after fee dilution, as the bands). */
   finalNavMedian: number;
 };
 
@@ -122,7 +123,8 @@ export type MonteCarloResults = {
   proposed: SetSummary;
   /** Path-by-path differences of the per-path metrics. */
   difference: Record<PathMetric, Difference>;
-  /** NAV quantiles (p5, p25, p50, p75, p95) at each step 0..steps, in base-asset tokens. */
+  /** Quantiles (p5, p25, p50, p75, p95) of the holders' NAV (start NAV × share price growth, after fee dilution) at
+   * each step 0..steps, in base-asset tokens. */
   bands: { current: number[][]; proposed: number[][] };
 };
 
@@ -251,7 +253,8 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         acc: new Float64Array(A.size),
       },
       metrics: new Float64Array(pathMetrics.length * paths),
-      /** NAV by path, then step (written as each path runs; `bands` reads it back a block of steps at a time). */
+      /** Holders' NAV (after fees) by path, then step (written as each path runs; `bands` reads it back a block of
+       * steps at a time). */
       navs: new Float32Array((steps + 1) * paths),
     };
   });
@@ -285,7 +288,12 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
           run.acc,
         );
         summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths);
-        set.navs.set(set.run.nav, p * (steps + 1));
+        // The holders' NAV: the start NAV grown at the share price, so fee shares minted dilute it (a fan chart of
+        // the vault's gross NAV would not move when fees change).
+        const row = p * (steps + 1);
+        const firstPrice = run.sharePrice[0]!;
+        for (let k = 0; k <= steps; k++)
+          set.navs[row + k] = firstPrice > 0 ? (startNav * run.sharePrice[k]!) / firstPrice : run.nav[k]!;
       }
       if (ethPerGas > 0) {
         let ethInBase = ethInBaseWithoutEth;

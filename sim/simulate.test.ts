@@ -50,6 +50,24 @@ describe("The impact simulation: current vs proposed parameters on the same path
     expect(report.results.bands.current[0]!.every((v) => Math.abs(v / report.results.startNav - 1) < 1e-6)).toBe(true);
   });
 
+  it("draws the NAV bands and the final NAV after fee dilution: halving the fees lifts them", () => {
+    const halved = {
+      "fees.managementBps": start.params.managementFeeBps / 2,
+      "fees.performanceBps": start.params.performanceFeeBps / 2,
+    };
+    const report = simulateNow(request({ changes: halved }));
+    const { bands, current, proposed, startNav } = report.results;
+    const horizon = bands.current.length - 1;
+    const median = bands.probabilities.indexOf(0.5);
+    // The fee shares minted over the horizon no longer belong to the holders: every path ends richer with less fee.
+    expect(bands.proposed[horizon]![median]!).toBeGreaterThan(bands.current[horizon]![median]!);
+    expect(proposed.finalNavMedian).toBeGreaterThan(current.finalNavMedian);
+    // The final NAV is the start NAV grown at the holders' return: the same median as the return's (NAVs are kept
+    // as float32).
+    expect(current.finalNavMedian / startNav - 1).toBeCloseTo(current.returnMedian, 6);
+    expect(bands.current[0]!.every((v) => Math.abs(v / startNav - 1) < 1e-9)).toBe(true);
+  });
+
   it("reproduces: the same request gives the same report hash, chunked or not; another seed another hash", async () => {
     const a = simulateNow(request());
     const progress: number[] = [];
