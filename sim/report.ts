@@ -5,6 +5,7 @@
  */
 import { sha256, stringToBytes, type Hex } from "viem";
 import type { BacktestResults } from "./backtest.ts";
+import type { Calibration } from "./market/calibration.ts";
 import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
@@ -13,7 +14,7 @@ import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import type { SensitivityScenario } from "./runSettings.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
-export const reportSchema = "trimtab.impact-report/3";
+export const reportSchema = "trimtab.impact-report/4";
 export const engineVersion = "trimtab-sim/1.2.0";
 
 /** The metrics the sensitivity table measures under each drift. */
@@ -44,6 +45,12 @@ export type ImpactReport = {
     market: MarketModel;
     /** The drift assumed per asset, beside the one fitted from the history and its standard error. */
     drift: DriftUsed;
+    /**
+     * The market as fitted to its history, before the run's drift replaced the fitted one: volatilities, drifts and
+     * correlations with their standard errors, the window, and warnings where the history is too short (absent for
+     * a market written by hand).
+     */
+    calibration?: Calibration;
     stress: readonly StressScenarioName[];
     paths: number;
     steps: number;
@@ -244,6 +251,58 @@ export function driftSummary(report: ImpactReport): { sentence: string; rows: Dr
   return { sentence: choice + fit, rows };
 }
 
+/** One asset's fitted parameters for humans: each "estimate ± one standard error". */
+export type CalibrationRow = { symbol: string; volatility: string; drift: string };
+
+/**
+ * The market as fitted, for humans: one sentence (the model and the window), a row per asset (volatility and
+ * drift, each ± one standard error), a row per pair of assets (correlation ± one standard error), and the warnings
+ * where the history is too short. Undefined when the report's market was not fitted to a history.
+ */
+export function calibrationSummary(report: ImpactReport):
+  | {
+      sentence: string;
+      rows: CalibrationRow[];
+      correlations: { pair: string; value: string }[];
+      warnings: string[];
+    }
+  | undefined {
+  const calibration = report.model.calibration;
+  if (!calibration) return undefined;
+  const { assets, correlation, correlationStandardError, window, warnings } = calibration;
+  const plain = (x: number) => perYear(x).replace("+", "");
+  const step =
+    window.stepSeconds % 86_400 === 0
+      ? `${window.stepSeconds / 86_400} d`
+      : `${+(window.stepSeconds / 3_600).toFixed(2)} h`;
+  const dates =
+    window.fromSeconds !== undefined && window.toSeconds !== undefined
+      ? ` from ${dateOf(window.fromSeconds)} to ${dateOf(window.toSeconds)}`
+      : "";
+  const sentence =
+    `The market ${calibration.kind === "gbm" ? "(correlated GBM)" : "(block bootstrap of the returns)"} was fitted to ` +
+    `${window.returns} returns of ${step}${dates}. Each estimate is given ± one standard error: volatility σ/√(2n), ` +
+    `drift σ/√T (T the window in years), correlation (1 − ρ²)/√n.`;
+  // Pairs with an asset that does not move (a stablecoin at $1) have no correlation to show.
+  const moving = assets.flatMap((a, i) => (a.volatilityPerYear > 0 ? [i] : []));
+  const correlations = moving.flatMap((i, k) =>
+    moving.slice(k + 1).map((j) => ({
+      pair: `${assets[i]!.symbol} / ${assets[j]!.symbol}`,
+      value: `${correlation[i]![j]!.toFixed(2)} ± ${correlationStandardError[i]![j]!.toFixed(2)}`,
+    })),
+  );
+  return {
+    sentence,
+    rows: assets.map((a) => ({
+      symbol: a.symbol,
+      volatility: `${plain(a.volatilityPerYear)} ± ${plain(a.volatilityStandardError)}`,
+      drift: `${perYear(a.logDriftPerYear)} ± ${plain(a.driftStandardErrorPerYear)}`,
+    })),
+    correlations,
+    warnings: [...warnings],
+  };
+}
+
 /** One headline metric under a bear, a flat and a bull drift. */
 export type SensitivityRow = { label: string; bear: string; flat: string; bull: string };
 
@@ -329,6 +388,7 @@ export function renderMarkdown(
   const base = inputs.setup.symbols[0] ?? "base";
   const changes = Object.entries(inputs.changes);
   const drift = driftSummary(report);
+  const calibration = calibrationSummary(report);
   const nil = nilImpact(report, options.notSimulated);
   const lines = [
     `# Impact of the proposal`,
@@ -354,6 +414,12 @@ export function renderMarkdown(
     "|---|---:|---:|",
     ...drift.rows.map((r) => `| ${r.symbol} | ${r.used} | ${r.fitted} |`),
     "",
+    ...(calibration?.warnings.length
+      ? [
+          `The history is too short for ${calibration.warnings.length === 1 ? "one estimate" : `${calibration.warnings.length} estimates`} of the market: see “The market as fitted to the history” below.`,
+          "",
+        ]
+      : []),
     "| Metric | Current | Proposed | Difference (path by path) |",
     "|---|---:|---:|---|",
     ...metricRows(report).map((r) => `| ${r.label} | ${r.current} | ${r.proposed} | ${r.change} |`),
@@ -372,6 +438,27 @@ export function renderMarkdown(
       ...sensitivity.rows.map((r) => `| ${r.label} | ${r.bear} | ${r.flat} | ${r.bull} |`),
     );
   }
+  if (calibration)
+    lines.push(
+      "",
+      "## The market as fitted to the history",
+      "",
+      calibration.sentence,
+      "",
+      ...calibration.warnings.map((w) => `- **Warning:** ${w}`),
+      ...(calibration.warnings.length ? [""] : []),
+      "| Asset | Volatility (a year) | Drift fitted (a year) |",
+      "|---|---:|---:|",
+      ...calibration.rows.map((r) => `| ${r.symbol} | ${r.volatility} | ${r.drift} |`),
+      ...(calibration.correlations.length
+        ? [
+            "",
+            "| Assets | Correlation |",
+            "|---|---:|",
+            ...calibration.correlations.map((c) => `| ${c.pair} | ${c.value} |`),
+          ]
+        : []),
+    );
   const backtest = results.backtest;
   if (backtest) {
     const days = (backtest.toSeconds - backtest.fromSeconds) / 86_400;

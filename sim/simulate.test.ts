@@ -214,6 +214,33 @@ describe("The drift the simulation assumes, its sensitivity table, and a proposa
     expect(() => yearOf({ drift: { CBBTC: 0.1 } })).toThrow("drift.CBBTC: CBBTC is not an asset of the vault");
   });
 
+  it("carries the market as fitted, with standard errors, the window and a warning that a month is too short", () => {
+    const report = yearOf({});
+    const calibration = report.model.calibration!;
+    expect(calibration.window).toEqual({
+      fromSeconds: 1_700_000_000,
+      toSeconds: 1_700_000_000 + 30 * 86_400,
+      returns: 30,
+      stepSeconds: 86_400,
+    });
+    // The fitted drift is the model's own (the run used zero): the calibration describes the history, not the run.
+    expect(calibration.assets[1]!.logDriftPerYear).toBe(fitted.driftFit!.logDriftPerYear[1]);
+    expect(calibration.assets[1]!.volatilityPerYear).toBe(fitted.volatilityPerYear[1]);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain("## The market as fitted to the history");
+    expect(markdown).toContain("fitted to 30 returns of 1 d from 2023-11-14 to 2023-12-14");
+    expect(markdown).toMatch(/\| WETH \| \d+(\.\d)?% ± \d+(\.\d)?% \| -54\.1% ± 202% \|/);
+    expect(markdown).toMatch(/\| WETH \/ WBTC \| -?0\.\d\d ± 0\.\d\d \|/);
+    expect(markdown).toContain(
+      "- **Warning:** WETH: the fitted drift (-54.1% a year) has a standard error of ±202% a year",
+    );
+    expect(markdown).toContain("The correlations come from 30 returns, fewer than 90");
+    expect(markdown).not.toContain("USDC / WETH"); // USDC does not move: no correlation to show
+    expect(markdown).toContain("The history is too short for 4 estimates of the market");
+    // A market written by hand was not fitted: no section.
+    expect(simulateNow(request()).model.calibration).toBeUndefined();
+  });
+
   it("measures the headline differences under a bear, a flat and a bull drift on the same draws", async () => {
     // Long only: no lending module, so the vault holds its assets and nothing else.
     const { collateral: _c, hedge: _h, ...longOnly } = start.setup;

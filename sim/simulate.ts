@@ -10,6 +10,7 @@ import { bandProbabilities } from "./bands.ts";
 import { runBacktest } from "./backtest.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import { resolveDrift, withDrift } from "./market/drift.ts";
+import { describeCalibration } from "./market/calibration.ts";
 import type { MarketModel, PriceHistory } from "./market/types.ts";
 import {
   defaultDrift,
@@ -79,6 +80,7 @@ function prepare(request: SimulationRequest) {
     Object.keys(request.changes).map((name) => [name, paramValue(proposed, name, symbols)]),
   );
   const { market, drift } = resolveDrift(request.market, request.drift ?? defaultDrift);
+  const calibration = describeCalibration(request.market);
   const inputs: MonteCarloInputs = {
     setup: request.start.setup,
     state: request.start.state,
@@ -141,6 +143,7 @@ function prepare(request: SimulationRequest) {
       model: {
         market: inputs.market,
         drift,
+        ...(calibration ? { calibration } : {}),
         stress: inputs.stress,
         paths: inputs.paths,
         steps: inputs.steps,
