@@ -7,7 +7,14 @@
  * results do not depend on the chunk sizes.
  */
 import { bandProbabilities, quantilesOfFloat32 } from "./bands.ts";
-import { navPointsProblem, simulationLimits } from "./runSettings.ts";
+import { defaultRiskFreePerYear, navPointsProblem, simulationLimits } from "./runSettings.ts";
+import {
+  addExcessReturns,
+  createExcessReturnSums,
+  pooledSharpe,
+  pooledSortino,
+  riskFreePerStep as riskFreeShareOfStep,
+} from "./pooledRatios.ts";
 import { createPathGenerator } from "./market/paths.ts";
 import { stressScenarios, type StressScenarioName } from "./market/stress.ts";
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
@@ -33,6 +40,11 @@ export type MonteCarloInputs = {
   seed: number;
   /** Gas price the keeper pays, to value `gas` in the base asset. */
   gasPriceGwei: number;
+  /**
+   * The rate Sharpe and Sortino count returns in excess of, a simple rate per year (0.04 = 4%). Default
+   * `defaultRiskFreePerYear` (sim/runSettings.ts).
+   */
+  riskFreePerYear?: number;
 };
 
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
@@ -69,6 +81,11 @@ export type SetSummary = {
   returnMedian: number;
   /** Annualised volatility of the share price's step returns, mean over paths. */
   volatility: number;
+  /**
+   * Sharpe and Sortino ratios (annualised) of the share price's step returns in excess of the risk-free rate, pooled
+   * over all paths (one mean and one deviation of every step of every path; see sim/pooledRatios.ts), not averaged
+   * per path.
+   */
   sharpe: number;
   sortino: number;
   maxDrawdownP50: number;
@@ -142,6 +159,7 @@ export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   if (!(Number.isFinite(inputs.gasPriceGwei) && inputs.gasPriceGwei >= 0))
     throw new Error(`gasPriceGwei must be a number ≥ 0, got ${inputs.gasPriceGwei}`);
+  riskFreeShareOfStep(inputs.riskFreePerYear ?? defaultRiskFreePerYear, secondsPerYear / stepSeconds);
   const tooMany = navPointsProblem(paths, steps);
   if (tooMany) throw new Error(tooMany);
   if (inputs.market.symbols.join() !== setup.symbols.join())
@@ -166,7 +184,10 @@ export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
 /** One path under one parameter set: its NAV and share price at each step, and its accumulators. */
 export type PathRun = { nav: Float64Array; sharePrice: Float64Array; acc: Float64Array };
 
-/** Fills `out[M.*]` from a path's run (see `pathMetrics`). */
+/**
+ * Fills `out[M.*]` from a path's run (see `pathMetrics`); the path's own Sharpe and Sortino count its step returns in
+ * excess of `riskFreePerStep` (a run's summary pools them over paths instead, see sim/pooledRatios.ts).
+ */
 export function summarisePath(
   run: PathRun,
   steps: number,
@@ -175,6 +196,7 @@ export function summarisePath(
   out: Float64Array,
   column: number,
   stride: number,
+  riskFreePerStep = 0,
 ): void {
   const prices = run.sharePrice;
   let sum = 0;
@@ -184,7 +206,7 @@ export function summarisePath(
   let drawdown = 0;
   for (let k = 1; k <= steps; k++) {
     const p = prices[k]!;
-    const r = prices[k - 1]! > 0 ? p / prices[k - 1]! - 1 : 0;
+    const r = (prices[k - 1]! > 0 ? p / prices[k - 1]! - 1 : 0) - riskFreePerStep;
     sum += r;
     sumSq += r * r;
     if (r < 0) downSq += r * r;
@@ -233,6 +255,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const assets = setup.symbols.length;
   const startSeconds = state.timeSeconds;
   const stepsPerYear = secondsPerYear / stepSeconds;
+  const riskFreePerStep = riskFreeShareOfStep(inputs.riskFreePerYear ?? defaultRiskFreePerYear, stepsPerYear);
   const overlays = inputs.stress.flatMap((name) => stressScenarios[name](setup.symbols, steps));
   const generate = createPathGenerator(inputs.market, overlays, {
     steps,
@@ -256,6 +279,8 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       /** Holders' NAV (after fees) by path, then step (written as each path runs; `bands` reads it back a block of
        * steps at a time). */
       navs: new Float32Array((steps + 1) * paths),
+      /** Excess step returns over every path so far, for the pooled Sharpe and Sortino. */
+      excess: createExcessReturnSums(),
     };
   });
   const usd = new Float64Array((steps + 1) * assets);
@@ -287,7 +312,8 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
           run.sharePrice,
           run.acc,
         );
-        summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths);
+        summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths, riskFreePerStep);
+        addExcessReturns(set.excess, run.sharePrice, steps, riskFreePerStep);
         // The holders' NAV: the start NAV grown at the share price, so fee shares minted dilute it (a fan chart of
         // the vault's gross NAV would not move when fees change).
         const row = p * (steps + 1);
@@ -319,8 +345,8 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       returnMean: mean(col("return")),
       returnMedian: quantile(col("return"), 0.5),
       volatility: mean(col("volatility")),
-      sharpe: mean(col("sharpe")),
-      sortino: mean(col("sortino")),
+      sharpe: pooledSharpe(set.excess, stepsPerYear),
+      sortino: pooledSortino(set.excess, stepsPerYear),
       maxDrawdownP50: quantile(col("maxDrawdown"), 0.5),
       maxDrawdownP95: quantile(col("maxDrawdown"), 0.95),
       maxDrawdownHistogram: histogram(col("maxDrawdown"), drawdownBinEdges),

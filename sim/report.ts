@@ -56,6 +56,8 @@ export type ImpactReport = {
     steps: number;
     stepSeconds: number;
     gasPriceGwei: number;
+    /** The rate Sharpe and Sortino count returns in excess of (a simple rate per year, 0.04 = 4%). */
+    riskFreePerYear: number;
   };
   inputs: {
     setup: VaultSetup;
@@ -178,14 +180,16 @@ export type MetricRow = { label: string; current: string; proposed: string; chan
 export function metricRows(report: ImpactReport): MetricRow[] {
   const { current, proposed, difference } = report.results;
   const base = report.inputs.setup.symbols[0] ?? "base";
+  const riskFree = `${+(report.model.riskFreePerYear * 100).toFixed(2)}%`;
   const percent1 = (x: number | null) => percent(x, 1);
   const fixed1 = (x: number | null) => fixed(x, 1);
   const metrics: [string, ScalarSummaryField, (x: number | null) => string, PathMetric?][] = [
     ["Mean return", "returnMean", percent, "return"],
     ["Median return", "returnMedian", percent],
     ["Volatility (yearly)", "volatility", percent, "volatility"],
-    ["Sharpe", "sharpe", fixed, "sharpe"],
-    ["Sortino", "sortino", fixed, "sortino"],
+    // Pooled over paths (not per path): their change is the pooled ratios' difference, not a mean of per-path ones.
+    [`Sharpe (over ${riskFree} risk-free)`, "sharpe", fixed],
+    [`Sortino (over ${riskFree} risk-free)`, "sortino", fixed],
     ["Max drawdown p50", "maxDrawdownP50", percent],
     ["Max drawdown p95", "maxDrawdownP95", percent],
     ["CVaR 95 (loss)", "cvar95", percent],

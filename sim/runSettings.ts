@@ -27,6 +27,26 @@ export function navPointsProblem(paths: number, steps: number): string | undefin
 }
 
 /**
+ * The risk-free rate (a simple rate per year) that Sharpe and Sortino ratios count returns in excess of, unless a run
+ * sets another: 4%, about what a dollar earns without price risk in 2024–2026 (US Treasury bills; USDC supplied on
+ * Morpho or Aave). A vault that only holds its base asset thus shows a negative ratio: it earns less than a dollar
+ * deposit would.
+ */
+export const defaultRiskFreePerYear = 0.04;
+
+/** A risk-free rate outside −5% to +50% a year is a typo (or a percentage written as a number), not a rate. */
+export const riskFreeLimitsPerYear = { min: -0.05, max: 0.5 } as const;
+
+/** Throws, naming `riskFreePerYear`, unless the rate is a finite fraction per year within {@link riskFreeLimitsPerYear}. */
+export function checkRiskFreeRate(riskFreePerYear: number): void {
+  const { min, max } = riskFreeLimitsPerYear;
+  if (!(Number.isFinite(riskFreePerYear) && riskFreePerYear >= min && riskFreePerYear <= max))
+    throw new Error(
+      `riskFreePerYear must be a yearly rate from ${min} to ${max} (a fraction: 0.04 is 4%), got ${riskFreePerYear}`,
+    );
+}
+
+/**
  * One asset's drift (the yearly growth of its median price, i.e. of its log price; see sim/market/drift.ts): `"zero"`,
  * the market model's own (`"fitted"`: estimated from the feeds' history when the model was calibrated), or a set
  * rate per year as a fraction (0.08 = 8%).

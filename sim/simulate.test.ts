@@ -68,6 +68,17 @@ describe("The impact simulation: current vs proposed parameters on the same path
     expect(bands.current[0]!.every((v) => Math.abs(v / startNav - 1) < 1e-9)).toBe(true);
   });
 
+  it("states the risk-free rate of its Sharpe and Sortino (4% unless set), and a higher rate lowers both", () => {
+    const report = simulateNow(request());
+    expect(report.model.riskFreePerYear).toBe(0.04);
+    expect(renderMarkdown(report)).toContain("| Sharpe (over 4% risk-free) |");
+    const higher = simulateNow(request({ riskFreePerYear: 0.1 }));
+    expect(higher.model.riskFreePerYear).toBe(0.1);
+    expect(higher.results.current.sharpe).toBeLessThan(report.results.current.sharpe);
+    expect(higher.results.current.sortino).toBeLessThan(report.results.current.sortino);
+    expect(() => simulateNow(request({ riskFreePerYear: 5 }))).toThrow("riskFreePerYear must be a yearly rate");
+  });
+
   it("reproduces: the same request gives the same report hash, chunked or not; another seed another hash", async () => {
     const a = simulateNow(request());
     const progress: number[] = [];

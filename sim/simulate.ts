@@ -14,6 +14,7 @@ import { describeCalibration } from "./market/calibration.ts";
 import type { MarketModel, PriceHistory } from "./market/types.ts";
 import {
   defaultDrift,
+  defaultRiskFreePerYear,
   defaultSensitivityPaths,
   sensitivityDriftsPerYear,
   simulationDefaults,
@@ -57,6 +58,8 @@ export type SimulationRequest = {
   seed?: number;
   /** Default 5 gwei. */
   gasPriceGwei?: number;
+  /** The rate Sharpe and Sortino count returns in excess of, per year (0.04 = 4%); default `defaultRiskFreePerYear`. */
+  riskFreePerYear?: number;
   /** A recorded price history to backtest both sets over. */
   history?: PriceHistory;
 };
@@ -93,6 +96,7 @@ function prepare(request: SimulationRequest) {
     stepSeconds: request.stepSeconds ?? simulationDefaults.stepSeconds,
     seed: request.seed ?? simulationDefaults.seed,
     gasPriceGwei: request.gasPriceGwei ?? simulationDefaults.gasPriceGwei,
+    riskFreePerYear: request.riskFreePerYear ?? defaultRiskFreePerYear,
   };
   const main = createMonteCarlo(inputs);
   // The same seed draws the same normals (or historical rows) whatever the drift: each scenario moves every path
@@ -149,6 +153,7 @@ function prepare(request: SimulationRequest) {
         steps: inputs.steps,
         stepSeconds: inputs.stepSeconds,
         gasPriceGwei: inputs.gasPriceGwei,
+        riskFreePerYear: inputs.riskFreePerYear ?? defaultRiskFreePerYear,
       },
       inputs: {
         setup: inputs.setup,
