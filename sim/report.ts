@@ -215,6 +215,21 @@ export function metricRows(report: ImpactReport): MetricRow[] {
   });
 }
 
+/**
+ * A warning when a Sharpe or Sortino ratio is negative for either set: below the risk-free rate a ratio grows more
+ * negative as volatility falls, so it ranks the less risky set as worse (a hedge that cuts volatility and loses less
+ * shows a lower Sharpe). Undefined when both sets' ratios are ≥ 0.
+ */
+export function negativeRatioCaveat(report: ImpactReport): string | undefined {
+  const { current, proposed } = report.results;
+  if (Math.min(current.sharpe, proposed.sharpe, current.sortino, proposed.sortino) >= 0) return undefined;
+  const rate = `${+(report.model.riskFreePerYear * 100).toFixed(2)}%`;
+  return (
+    `A set earns less than the ${rate} risk-free rate on average, so its Sharpe and Sortino are negative: below zero ` +
+    `these ratios rank more volatility as better. Compare the mean return and the volatility directly.`
+  );
+}
+
 /** A yearly rate as a signed percentage, e.g. 0.3 → "+30%", −1.4212 → "−142.1%". */
 const perYear = (x: number) => {
   const text = `${+(x * 100).toFixed(1)}%`;
@@ -428,6 +443,8 @@ export function renderMarkdown(
     "|---|---:|---:|---|",
     ...metricRows(report).map((r) => `| ${r.label} | ${r.current} | ${r.proposed} | ${r.change} |`),
   );
+  const caveat = negativeRatioCaveat(report);
+  if (caveat) lines.push("", caveat);
   const sensitivity = sensitivityTable(report);
   if (sensitivity) {
     const { columns } = sensitivity;

@@ -79,6 +79,22 @@ describe("The impact simulation: current vs proposed parameters on the same path
     expect(() => simulateNow(request({ riskFreePerYear: 5 }))).toThrow("riskFreePerYear must be a yearly rate");
   });
 
+  it("warns that a negative Sharpe ranks the less volatile set as worse, when a set earns less than the rate", () => {
+    // A bear year: both sets lose, and the higher hedge ratio loses less with less volatility.
+    const bear = simulateNow(
+      request({ changes: { "hedge.ratioBps": 8_000 }, drift: { WETH: -0.3, WBTC: -0.3 }, steps: 365 }),
+    );
+    const { current, proposed } = bear.results;
+    expect(proposed.returnMean).toBeGreaterThan(current.returnMean);
+    expect(proposed.volatility).toBeLessThan(current.volatility);
+    expect(proposed.sharpe).toBeLessThan(current.sharpe); // the ratio's own flaw below zero, not an averaging artefact
+    expect(renderMarkdown(bear)).toContain("below zero these ratios rank more volatility as better");
+    const bull = { WETH: 0.3, WBTC: 0.3 };
+    const calm = simulateNow(request({ riskFreePerYear: 0, drift: bull, changes: { "rebalance.bandBps": 300 } }));
+    expect(Math.min(calm.results.current.sharpe, calm.results.proposed.sharpe)).toBeGreaterThanOrEqual(0);
+    expect(renderMarkdown(calm)).not.toContain("rank more volatility as better");
+  });
+
   it("reproduces: the same request gives the same report hash, chunked or not; another seed another hash", async () => {
     const a = simulateNow(request());
     const progress: number[] = [];
