@@ -9,6 +9,7 @@
  * intervals, bit for bit, in every engine.
  */
 import type { Random } from "./random.ts";
+import { pooledSharpe, pooledSortino } from "./pooledRatios.ts";
 import { clopperPearson, quantilesInPlace, type Interval } from "./stats.ts";
 
 /** A statistic of one set's per-path values (non-finite values are left out, as undefined for that path). */
@@ -16,9 +17,17 @@ export type Statistic =
   | { kind: "mean" }
   | { kind: "quantile"; probability: number }
   /** Expected shortfall at `confidence`, as a positive loss (see stats.ts `cvar`). */
-  | { kind: "cvar"; confidence: number };
+  | { kind: "cvar"; confidence: number }
+  /**
+   * A Sharpe or Sortino ratio pooled over the drawn paths (see pooledRatios.ts): each path contributes three values,
+   * `[Σ excess, Σ excess², Σ min(0, excess)²]` of its `stepsPerPath` excess step returns, at `3 × path`.
+   */
+  | { kind: "pooledRatio"; ratio: "sharpe" | "sortino"; stepsPerPath: number; stepsPerYear: number };
 
-/** A statistic measured on both sets' per-path values (index = path). */
+/** Values per path that a statistic reads: three for a pooled ratio's sums, one otherwise. */
+const widthOf = (statistic: Statistic) => (statistic.kind === "pooledRatio" ? 3 : 1);
+
+/** A statistic measured on both sets' per-path values (index = path, or `width × path` for a pooled ratio). */
 export type PairedStatistic = { statistic: Statistic; current: Float64Array; proposed: Float64Array };
 
 /** A difference (proposed less current) with its 95% interval; `method` says how the interval was made. */
@@ -47,6 +56,20 @@ function prepare(raw: Float64Array, sort: boolean): Prepared {
 /** The statistic of one set under `counts` (how often each path was drawn); null when no path has a value. */
 function evaluate(statistic: Statistic, set: Prepared, counts: Uint32Array, drawn: number): number | null {
   const { raw, allFinite, values, paths } = set;
+  if (statistic.kind === "pooledRatio") {
+    const sums = new Float64Array(4);
+    for (let p = 0; p < counts.length; p++) {
+      const c = counts[p]!;
+      if (c === 0) continue;
+      sums[1]! += c * raw[3 * p]!;
+      sums[2]! += c * raw[3 * p + 1]!;
+      sums[3]! += c * raw[3 * p + 2]!;
+    }
+    sums[0] = drawn * statistic.stepsPerPath;
+    return statistic.ratio === "sharpe"
+      ? pooledSharpe(sums, statistic.stepsPerYear)
+      : pooledSortino(sums, statistic.stepsPerYear);
+  }
   if (statistic.kind === "mean") {
     let sum = 0;
     let n = 0;
@@ -139,9 +162,10 @@ export function pairedBootstrap<K extends string>(
   const keys = Object.keys(statistics) as K[];
   const prepared = keys.map((key) => {
     const { statistic, current, proposed } = statistics[key];
-    if (current.length !== paths || proposed.length !== paths)
-      throw new Error(`${key}: each set needs one value per path (${paths})`);
-    const sort = statistic.kind !== "mean";
+    const width = widthOf(statistic);
+    if (current.length !== width * paths || proposed.length !== width * paths)
+      throw new Error(`${key}: each set needs ${width === 1 ? "one value" : `${width} values`} per path (${paths})`);
+    const sort = statistic.kind !== "mean" && statistic.kind !== "pooledRatio";
     return {
       key,
       statistic,

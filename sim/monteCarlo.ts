@@ -7,7 +7,14 @@
  * results do not depend on the chunk sizes.
  */
 import { bandProbabilities, quantilesOfFloat32 } from "./bands.ts";
-import { navPointsProblem, simulationLimits } from "./runSettings.ts";
+import { defaultRiskFreePerYear, navPointsProblem, simulationLimits } from "./runSettings.ts";
+import {
+  addExcessReturns,
+  createExcessReturnSums,
+  pooledSharpe,
+  pooledSortino,
+  riskFreePerStep as riskFreeShareOfStep,
+} from "./pooledRatios.ts";
 import { createPathGenerator } from "./market/paths.ts";
 import { stressScenarios, type StressScenarioName } from "./market/stress.ts";
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
@@ -34,6 +41,11 @@ export type MonteCarloInputs = {
   seed: number;
   /** Gas price the keeper pays, to value `gas` in the base asset. */
   gasPriceGwei: number;
+  /**
+   * The rate Sharpe and Sortino count returns in excess of, a simple rate per year (0.04 = 4%). Default
+   * `defaultRiskFreePerYear` (sim/runSettings.ts).
+   */
+  riskFreePerYear?: number;
 };
 
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
@@ -70,6 +82,11 @@ export type SetSummary = {
   returnMedian: number;
   /** Annualised volatility of the share price's step returns, mean over paths. */
   volatility: number;
+  /**
+   * Sharpe and Sortino ratios (annualised) of the share price's step returns in excess of the risk-free rate, pooled
+   * over all paths (one mean and one deviation of every step of every path; see sim/pooledRatios.ts), not averaged
+   * per path.
+   */
   sharpe: number;
   sortino: number;
   maxDrawdownP50: number;
@@ -98,6 +115,7 @@ export type SetSummary = {
   borrowCostBase: number;
   collateralActions: number;
   hedgeActions: number;
+  /** Median over paths of the holders' NAV at the horizon (after fee dilution, as the bands). */
   finalNavMedian: number;
 };
 
@@ -166,7 +184,8 @@ export type MonteCarloResults = {
   liquidationProbability: { current: Interval; proposed: Interval };
   /** Resamples behind the paired-bootstrap intervals (seeded from the run's seed). */
   bootstrapResamples: number;
-  /** NAV quantiles (p5, p25, p50, p75, p95) at each step 0..steps, in base-asset tokens. */
+  /** Quantiles (p5, p25, p50, p75, p95) of the holders' NAV (start NAV × share price growth, after fee dilution) at
+   * each step 0..steps, in base-asset tokens. */
   bands: { current: number[][]; proposed: number[][] };
 };
 
@@ -184,6 +203,7 @@ export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   if (!(Number.isFinite(inputs.gasPriceGwei) && inputs.gasPriceGwei >= 0))
     throw new Error(`gasPriceGwei must be a number ≥ 0, got ${inputs.gasPriceGwei}`);
+  riskFreeShareOfStep(inputs.riskFreePerYear ?? defaultRiskFreePerYear, secondsPerYear / stepSeconds);
   const tooMany = navPointsProblem(paths, steps);
   if (tooMany) throw new Error(tooMany);
   if (inputs.market.symbols.join() !== setup.symbols.join())
@@ -208,7 +228,10 @@ export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
 /** One path under one parameter set: its NAV and share price at each step, and its accumulators. */
 export type PathRun = { nav: Float64Array; sharePrice: Float64Array; acc: Float64Array };
 
-/** Fills `out[M.*]` from a path's run (see `pathMetrics`). */
+/**
+ * Fills `out[M.*]` from a path's run (see `pathMetrics`); the path's own Sharpe and Sortino count its step returns in
+ * excess of `riskFreePerStep` (a run's summary pools them over paths instead, see sim/pooledRatios.ts).
+ */
 export function summarisePath(
   run: PathRun,
   steps: number,
@@ -217,6 +240,7 @@ export function summarisePath(
   out: Float64Array,
   column: number,
   stride: number,
+  riskFreePerStep = 0,
 ): void {
   const prices = run.sharePrice;
   let sum = 0;
@@ -226,7 +250,7 @@ export function summarisePath(
   let drawdown = 0;
   for (let k = 1; k <= steps; k++) {
     const p = prices[k]!;
-    const r = prices[k - 1]! > 0 ? p / prices[k - 1]! - 1 : 0;
+    const r = (prices[k - 1]! > 0 ? p / prices[k - 1]! - 1 : 0) - riskFreePerStep;
     sum += r;
     sumSq += r * r;
     if (r < 0) downSq += r * r;
@@ -275,6 +299,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const assets = setup.symbols.length;
   const startSeconds = state.timeSeconds;
   const stepsPerYear = secondsPerYear / stepSeconds;
+  const riskFreePerStep = riskFreeShareOfStep(inputs.riskFreePerYear ?? defaultRiskFreePerYear, stepsPerYear);
   const overlays = inputs.stress.flatMap((name) => stressScenarios[name](setup.symbols, steps));
   const generate = createPathGenerator(inputs.market, overlays, {
     steps,
@@ -295,8 +320,13 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         acc: new Float64Array(A.size),
       },
       metrics: new Float64Array(pathMetrics.length * paths),
-      /** NAV by path, then step (written as each path runs; `bands` reads it back a block of steps at a time). */
+      /** Holders' NAV (after fees) by path, then step (written as each path runs; `bands` reads it back a block of
+       * steps at a time). */
       navs: new Float32Array((steps + 1) * paths),
+      /** Excess step returns over every path so far, for the pooled Sharpe and Sortino. */
+      excess: createExcessReturnSums(),
+      /** Each path's excess-return sums (three per path), for the pooled ratios' bootstrap. */
+      excessByPath: new Float64Array(3 * paths),
     };
   });
   const usd = new Float64Array((steps + 1) * assets);
@@ -328,8 +358,14 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
           run.sharePrice,
           run.acc,
         );
-        summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths);
-        set.navs.set(set.run.nav, p * (steps + 1));
+        summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths, riskFreePerStep);
+        addExcessReturns(set.excess, run.sharePrice, steps, riskFreePerStep, set.excessByPath, 3 * p);
+        // The holders' NAV: the start NAV grown at the share price, so fee shares minted dilute it (a fan chart of
+        // the vault's gross NAV would not move when fees change).
+        const row = p * (steps + 1);
+        const firstPrice = run.sharePrice[0]!;
+        for (let k = 0; k <= steps; k++)
+          set.navs[row + k] = firstPrice > 0 ? (startNav * run.sharePrice[k]!) / firstPrice : run.nav[k]!;
       }
       if (ethPerGas > 0) {
         let ethInBase = ethInBaseWithoutEth;
@@ -355,8 +391,8 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       returnMean: mean(col("return")),
       returnMedian: quantile(col("return"), 0.5),
       volatility: mean(col("volatility")),
-      sharpe: mean(col("sharpe")),
-      sortino: mean(col("sortino")),
+      sharpe: pooledSharpe(set.excess, stepsPerYear),
+      sortino: pooledSortino(set.excess, stepsPerYear),
       maxDrawdownP50: quantile(col("maxDrawdown"), 0.5),
       maxDrawdownP95: quantile(col("maxDrawdown"), 0.95),
       maxDrawdownHistogram: histogram(col("maxDrawdown"), drawdownBinEdges),
@@ -393,6 +429,8 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     const col = (m: PathMetric) => (index: number) => column(sets[index]!, m);
     const mean = (m: PathMetric) => both(col(m), { kind: "mean" });
     const at = (m: PathMetric, probability: number) => both(col(m), { kind: "quantile", probability });
+    const pooled = (ratio: "sharpe" | "sortino") =>
+      both((index) => sets[index]!.excessByPath, { kind: "pooledRatio", ratio, stepsPerPath: steps, stepsPerYear });
     const finalNav = (index: number) =>
       Float64Array.from({ length: paths }, (_, p) => sets[index]!.navs[p * (steps + 1) + steps]!);
     // Without a hedge every path's effectiveness is 0 and the summary's is null: no difference either.
@@ -403,8 +441,9 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       returnMean: mean("return"),
       returnMedian: at("return", 0.5),
       volatility: mean("volatility"),
-      sharpe: mean("sharpe"),
-      sortino: mean("sortino"),
+      // The summary's own statistic: the ratios pooled over the drawn paths.
+      sharpe: pooled("sharpe"),
+      sortino: pooled("sortino"),
       maxDrawdownP50: at("maxDrawdown", 0.5),
       maxDrawdownP95: at("maxDrawdown", 0.95),
       cvar95: both(col("return"), { kind: "cvar", confidence: 0.95 }),

@@ -5,6 +5,7 @@
  */
 import { sha256, stringToBytes, type Hex } from "viem";
 import type { BacktestResults } from "./backtest.ts";
+import type { Calibration } from "./market/calibration.ts";
 import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
@@ -22,7 +23,7 @@ import type { SensitivityScenario } from "./runSettings.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
 export const reportSchema = "trimtab.impact-report/4";
-export const engineVersion = "trimtab-sim/1.3.0";
+export const engineVersion = "trimtab-sim/1.4.0";
 
 /** The metrics the sensitivity table measures under each drift. */
 export const headlineMetrics = [
@@ -52,11 +53,19 @@ export type ImpactReport = {
     market: MarketModel;
     /** The drift assumed per asset, beside the one fitted from the history and its standard error. */
     drift: DriftUsed;
+    /**
+     * The market as fitted to its history, before the run's drift replaced the fitted one: volatilities, drifts and
+     * correlations with their standard errors, the window, and warnings where the history is too short (absent for
+     * a market written by hand).
+     */
+    calibration?: Calibration;
     stress: readonly StressScenarioName[];
     paths: number;
     steps: number;
     stepSeconds: number;
     gasPriceGwei: number;
+    /** The rate Sharpe and Sortino count returns in excess of (a simple rate per year, 0.04 = 4%). */
+    riskFreePerYear: number;
   };
   inputs: {
     setup: VaultSetup;
@@ -223,14 +232,16 @@ export function verdictOf(d: Difference, better: Better): Verdict {
 export function metricRows(report: ImpactReport): MetricRow[] {
   const { current, proposed, difference, liquidationProbability } = report.results;
   const base = report.inputs.setup.symbols[0] ?? "base";
+  const riskFree = `${+(report.model.riskFreePerYear * 100).toFixed(2)}%`;
   const percent1 = (x: number | null) => percent(x, 1);
   const fixed1 = (x: number | null) => fixed(x, 1);
   const metrics: [string, ComparedMetric, (x: number | null) => string][] = [
     ["Mean return", "returnMean", percent],
     ["Median return", "returnMedian", percent],
     ["Volatility (yearly)", "volatility", percent],
-    ["Sharpe", "sharpe", fixed],
-    ["Sortino", "sortino", fixed],
+    // Pooled over paths (not per path): their change is the pooled ratios' difference, not a mean of per-path ones.
+    [`Sharpe (over ${riskFree} risk-free)`, "sharpe", fixed],
+    [`Sortino (over ${riskFree} risk-free)`, "sortino", fixed],
     ["Max drawdown p50", "maxDrawdownP50", percent],
     ["Max drawdown p95", "maxDrawdownP95", percent],
     ["CVaR 95 (loss)", "cvar95", percent],
@@ -266,6 +277,21 @@ export function metricRows(report: ImpactReport): MetricRow[] {
       verdict: d && a !== null && b !== null ? verdictOf(d, better) : "–",
     };
   });
+}
+
+/**
+ * A warning when a Sharpe or Sortino ratio is negative for either set: below the risk-free rate a ratio grows more
+ * negative as volatility falls, so it ranks the less risky set as worse (a hedge that cuts volatility and loses less
+ * shows a lower Sharpe). Undefined when both sets' ratios are ≥ 0.
+ */
+export function negativeRatioCaveat(report: ImpactReport): string | undefined {
+  const { current, proposed } = report.results;
+  if (Math.min(current.sharpe, proposed.sharpe, current.sortino, proposed.sortino) >= 0) return undefined;
+  const rate = `${+(report.model.riskFreePerYear * 100).toFixed(2)}%`;
+  return (
+    `A set earns less than the ${rate} risk-free rate on average, so its Sharpe and Sortino are negative: below zero ` +
+    `these ratios rank more volatility as better. Compare the mean return and the volatility directly.`
+  );
 }
 
 /** A yearly rate as a signed percentage, e.g. 0.3 → "+30%", −1.4212 → "−142.1%". */
@@ -306,6 +332,58 @@ export function driftSummary(report: ImpactReport): { sentence: string; rows: Dr
         : `${perYear(a.fittedPerYear)} ± ${perYear(a.standardErrorPerYear).replace("+", "")}`,
   }));
   return { sentence: choice + fit, rows };
+}
+
+/** One asset's fitted parameters for humans: each "estimate ± one standard error". */
+export type CalibrationRow = { symbol: string; volatility: string; drift: string };
+
+/**
+ * The market as fitted, for humans: one sentence (the model and the window), a row per asset (volatility and
+ * drift, each ± one standard error), a row per pair of assets (correlation ± one standard error), and the warnings
+ * where the history is too short. Undefined when the report's market was not fitted to a history.
+ */
+export function calibrationSummary(report: ImpactReport):
+  | {
+      sentence: string;
+      rows: CalibrationRow[];
+      correlations: { pair: string; value: string }[];
+      warnings: string[];
+    }
+  | undefined {
+  const calibration = report.model.calibration;
+  if (!calibration) return undefined;
+  const { assets, correlation, correlationStandardError, window, warnings } = calibration;
+  const plain = (x: number) => perYear(x).replace("+", "");
+  const step =
+    window.stepSeconds % 86_400 === 0
+      ? `${window.stepSeconds / 86_400} d`
+      : `${+(window.stepSeconds / 3_600).toFixed(2)} h`;
+  const dates =
+    window.fromSeconds !== undefined && window.toSeconds !== undefined
+      ? ` from ${dateOf(window.fromSeconds)} to ${dateOf(window.toSeconds)}`
+      : "";
+  const sentence =
+    `The market ${calibration.kind === "gbm" ? "(correlated GBM)" : "(block bootstrap of the returns)"} was fitted to ` +
+    `${window.returns} returns of ${step}${dates}. Each estimate is given ± one standard error: volatility σ/√(2n), ` +
+    `drift σ/√T (T the window in years), correlation (1 − ρ²)/√n.`;
+  // Pairs with an asset that does not move (a stablecoin at $1) have no correlation to show.
+  const moving = assets.flatMap((a, i) => (a.volatilityPerYear > 0 ? [i] : []));
+  const correlations = moving.flatMap((i, k) =>
+    moving.slice(k + 1).map((j) => ({
+      pair: `${assets[i]!.symbol} / ${assets[j]!.symbol}`,
+      value: `${correlation[i]![j]!.toFixed(2)} ± ${correlationStandardError[i]![j]!.toFixed(2)}`,
+    })),
+  );
+  return {
+    sentence,
+    rows: assets.map((a) => ({
+      symbol: a.symbol,
+      volatility: `${plain(a.volatilityPerYear)} ± ${plain(a.volatilityStandardError)}`,
+      drift: `${perYear(a.logDriftPerYear)} ± ${plain(a.driftStandardErrorPerYear)}`,
+    })),
+    correlations,
+    warnings: [...warnings],
+  };
 }
 
 /** One headline metric under a bear, a flat and a bull drift. */
@@ -396,6 +474,7 @@ export function renderMarkdown(
   const base = inputs.setup.symbols[0] ?? "base";
   const changes = Object.entries(inputs.changes);
   const drift = driftSummary(report);
+  const calibration = calibrationSummary(report);
   const nil = nilImpact(report, options.notSimulated);
   const lines = [
     `# Impact of the proposal`,
@@ -421,6 +500,12 @@ export function renderMarkdown(
     "|---|---:|---:|",
     ...drift.rows.map((r) => `| ${r.symbol} | ${r.used} | ${r.fitted} |`),
     "",
+    ...(calibration?.warnings.length
+      ? [
+          `The history is too short for ${calibration.warnings.length === 1 ? "one estimate" : `${calibration.warnings.length} estimates`} of the market: see “The market as fitted to the history” below.`,
+          "",
+        ]
+      : []),
     "| Metric | Better | Current | Proposed | Difference (95% interval, Monte Carlo error) | Reads |",
     "|---|---|---:|---:|---|---|",
     ...metricRows(report).map(
@@ -429,6 +514,8 @@ export function renderMarkdown(
     "",
     monteCarloErrorNote(report),
   );
+  const caveat = negativeRatioCaveat(report);
+  if (caveat) lines.push("", caveat);
   const sensitivity = sensitivityTable(report);
   if (sensitivity) {
     const { columns } = sensitivity;
@@ -443,6 +530,27 @@ export function renderMarkdown(
       ...sensitivity.rows.map((r) => `| ${r.label} | ${r.bear} | ${r.flat} | ${r.bull} |`),
     );
   }
+  if (calibration)
+    lines.push(
+      "",
+      "## The market as fitted to the history",
+      "",
+      calibration.sentence,
+      "",
+      ...calibration.warnings.map((w) => `- **Warning:** ${w}`),
+      ...(calibration.warnings.length ? [""] : []),
+      "| Asset | Volatility (a year) | Drift fitted (a year) |",
+      "|---|---:|---:|",
+      ...calibration.rows.map((r) => `| ${r.symbol} | ${r.volatility} | ${r.drift} |`),
+      ...(calibration.correlations.length
+        ? [
+            "",
+            "| Assets | Correlation |",
+            "|---|---:|",
+            ...calibration.correlations.map((c) => `| ${c.pair} | ${c.value} |`),
+          ]
+        : []),
+    );
   const backtest = results.backtest;
   if (backtest) {
     const days = (backtest.toSeconds - backtest.fromSeconds) / 86_400;

@@ -27,6 +27,44 @@ export function navPointsProblem(paths: number, steps: number): string | undefin
 }
 
 /**
+ * The risk-free rate (a simple rate per year) that Sharpe and Sortino ratios count returns in excess of, unless a run
+ * sets another: 4%, about what a dollar earns without price risk in 2024–2026 (US Treasury bills; USDC supplied on
+ * Morpho or Aave). A vault that only holds its base asset thus shows a negative ratio: it earns less than a dollar
+ * deposit would.
+ */
+export const defaultRiskFreePerYear = 0.04;
+
+/** A risk-free rate outside −5% to +50% a year is a typo (or a percentage written as a number), not a rate. */
+export const riskFreeLimitsPerYear = { min: -0.05, max: 0.5 } as const;
+
+/** Throws, naming `riskFreePerYear`, unless the rate is a finite fraction per year within {@link riskFreeLimitsPerYear}. */
+export function checkRiskFreeRate(riskFreePerYear: number): void {
+  const { min, max } = riskFreeLimitsPerYear;
+  if (!(Number.isFinite(riskFreePerYear) && riskFreePerYear >= min && riskFreePerYear <= max))
+    throw new Error(
+      `riskFreePerYear must be a yearly rate from ${min} to ${max} (a fraction: 0.04 is 4%), got ${riskFreePerYear}`,
+    );
+}
+
+/**
+ * Reads a risk-free rate as a proposal file (`simulation.riskFree`) writes it: a yearly percentage such as `"4%"` (or
+ * the number 0); the rate as a fraction per year, or why it cannot be.
+ */
+export function readRiskFreeSetting(value: unknown): { ok: true; perYear: number } | { ok: false; reason: string } {
+  const help = `must be a yearly percentage such as "4%"`;
+  if (value === 0) return { ok: true, perYear: 0 };
+  if (typeof value === "number")
+    return { ok: false, reason: `${help}: ${value} is not a percentage (write "${value}%")` };
+  const match = typeof value === "string" ? /^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$/.exec(value) : null;
+  if (!match) return { ok: false, reason: `${help}, got ${JSON.stringify(value)}` };
+  const perYear = Number(match[1]) / 100;
+  const { min, max } = riskFreeLimitsPerYear;
+  if (!(perYear >= min && perYear <= max))
+    return { ok: false, reason: `must be a yearly rate from ${min * 100}% to ${max * 100}%, got ${match[1]}%` };
+  return { ok: true, perYear };
+}
+
+/**
  * One asset's drift (the yearly growth of its median price, i.e. of its log price; see sim/market/drift.ts): `"zero"`,
  * the market model's own (`"fitted"`: estimated from the feeds' history when the model was calibrated), or a set
  * rate per year as a fraction (0.08 = 8%).

@@ -67,6 +67,51 @@ describe("The impact simulation: current vs proposed parameters on the same path
     expect(report.results.bands.current[0]!.every((v) => Math.abs(v / report.results.startNav - 1) < 1e-6)).toBe(true);
   });
 
+  it("draws the NAV bands and the final NAV after fee dilution: halving the fees lifts them", () => {
+    const halved = {
+      "fees.managementBps": start.params.managementFeeBps / 2,
+      "fees.performanceBps": start.params.performanceFeeBps / 2,
+    };
+    const report = simulateNow(request({ changes: halved }));
+    const { bands, current, proposed, startNav } = report.results;
+    const horizon = bands.current.length - 1;
+    const median = bands.probabilities.indexOf(0.5);
+    // The fee shares minted over the horizon no longer belong to the holders: every path ends richer with less fee.
+    expect(bands.proposed[horizon]![median]!).toBeGreaterThan(bands.current[horizon]![median]!);
+    expect(proposed.finalNavMedian).toBeGreaterThan(current.finalNavMedian);
+    // The final NAV is the start NAV grown at the holders' return: the same median as the return's (NAVs are kept
+    // as float32).
+    expect(current.finalNavMedian / startNav - 1).toBeCloseTo(current.returnMedian, 6);
+    expect(bands.current[0]!.every((v) => Math.abs(v / startNav - 1) < 1e-9)).toBe(true);
+  });
+
+  it("states the risk-free rate of its Sharpe and Sortino (4% unless set), and a higher rate lowers both", () => {
+    const report = simulateNow(request());
+    expect(report.model.riskFreePerYear).toBe(0.04);
+    expect(renderMarkdown(report)).toContain("| Sharpe (over 4% risk-free) |");
+    const higher = simulateNow(request({ riskFreePerYear: 0.1 }));
+    expect(higher.model.riskFreePerYear).toBe(0.1);
+    expect(higher.results.current.sharpe).toBeLessThan(report.results.current.sharpe);
+    expect(higher.results.current.sortino).toBeLessThan(report.results.current.sortino);
+    expect(() => simulateNow(request({ riskFreePerYear: 5 }))).toThrow("riskFreePerYear must be a yearly rate");
+  });
+
+  it("warns that a negative Sharpe ranks the less volatile set as worse, when a set earns less than the rate", () => {
+    // A bear year: both sets lose, and the higher hedge ratio loses less with less volatility.
+    const bear = simulateNow(
+      request({ changes: { "hedge.ratioBps": 8_000 }, drift: { WETH: -0.3, WBTC: -0.3 }, steps: 365 }),
+    );
+    const { current, proposed } = bear.results;
+    expect(proposed.returnMean).toBeGreaterThan(current.returnMean);
+    expect(proposed.volatility).toBeLessThan(current.volatility);
+    expect(proposed.sharpe).toBeLessThan(current.sharpe); // the ratio's own flaw below zero, not an averaging artefact
+    expect(renderMarkdown(bear)).toContain("below zero these ratios rank more volatility as better");
+    const bull = { WETH: 0.3, WBTC: 0.3 };
+    const calm = simulateNow(request({ riskFreePerYear: 0, drift: bull, changes: { "rebalance.bandBps": 300 } }));
+    expect(Math.min(calm.results.current.sharpe, calm.results.proposed.sharpe)).toBeGreaterThanOrEqual(0);
+    expect(renderMarkdown(calm)).not.toContain("rank more volatility as better");
+  });
+
   it("reproduces: the same request gives the same report hash, chunked or not; another seed another hash", async () => {
     const a = simulateNow(request());
     const progress: number[] = [];
@@ -286,6 +331,33 @@ describe("The drift the simulation assumes, its sensitivity table, and a proposa
     expect(markdown).toContain("The fitted drift comes from 30 returns over 30 days (2023-11-14 to 2023-12-14)");
     expect(renderMarkdown(yearOf({}))).toContain("Drift assumed: zero for every asset (the default)");
     expect(() => yearOf({ drift: { CBBTC: 0.1 } })).toThrow("drift.CBBTC: CBBTC is not an asset of the vault");
+  });
+
+  it("carries the market as fitted, with standard errors, the window and a warning that a month is too short", () => {
+    const report = yearOf({});
+    const calibration = report.model.calibration!;
+    expect(calibration.window).toEqual({
+      fromSeconds: 1_700_000_000,
+      toSeconds: 1_700_000_000 + 30 * 86_400,
+      returns: 30,
+      stepSeconds: 86_400,
+    });
+    // The fitted drift is the model's own (the run used zero): the calibration describes the history, not the run.
+    expect(calibration.assets[1]!.logDriftPerYear).toBe(fitted.driftFit!.logDriftPerYear[1]);
+    expect(calibration.assets[1]!.volatilityPerYear).toBe(fitted.volatilityPerYear[1]);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain("## The market as fitted to the history");
+    expect(markdown).toContain("fitted to 30 returns of 1 d from 2023-11-14 to 2023-12-14");
+    expect(markdown).toMatch(/\| WETH \| \d+(\.\d)?% ± \d+(\.\d)?% \| -54\.1% ± 202% \|/);
+    expect(markdown).toMatch(/\| WETH \/ WBTC \| -?0\.\d\d ± 0\.\d\d \|/);
+    expect(markdown).toContain(
+      "- **Warning:** WETH: the fitted drift (-54.1% a year) has a standard error of ±202% a year",
+    );
+    expect(markdown).toContain("The correlations come from 30 returns, fewer than 90");
+    expect(markdown).not.toContain("USDC / WETH"); // USDC does not move: no correlation to show
+    expect(markdown).toContain("The history is too short for 4 estimates of the market");
+    // A market written by hand was not fitted: no section.
+    expect(simulateNow(request()).model.calibration).toBeUndefined();
   });
 
   it("measures the headline differences under a bear, a flat and a bull drift on the same draws", async () => {

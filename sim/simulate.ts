@@ -10,9 +10,11 @@ import { bandProbabilities } from "./bands.ts";
 import { runBacktest } from "./backtest.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import { resolveDrift, withDrift } from "./market/drift.ts";
+import { describeCalibration } from "./market/calibration.ts";
 import type { MarketModel, PriceHistory } from "./market/types.ts";
 import {
   defaultDrift,
+  defaultRiskFreePerYear,
   defaultSensitivityPaths,
   sensitivityDriftsPerYear,
   simulationDefaults,
@@ -56,6 +58,8 @@ export type SimulationRequest = {
   seed?: number;
   /** Default 5 gwei. */
   gasPriceGwei?: number;
+  /** The rate Sharpe and Sortino count returns in excess of, per year (0.04 = 4%); default `defaultRiskFreePerYear`. */
+  riskFreePerYear?: number;
   /** A recorded price history to backtest both sets over. */
   history?: PriceHistory;
 };
@@ -79,6 +83,7 @@ function prepare(request: SimulationRequest) {
     Object.keys(request.changes).map((name) => [name, paramValue(proposed, name, symbols)]),
   );
   const { market, drift } = resolveDrift(request.market, request.drift ?? defaultDrift);
+  const calibration = describeCalibration(request.market);
   const inputs: MonteCarloInputs = {
     setup: request.start.setup,
     state: request.start.state,
@@ -91,6 +96,7 @@ function prepare(request: SimulationRequest) {
     stepSeconds: request.stepSeconds ?? simulationDefaults.stepSeconds,
     seed: request.seed ?? simulationDefaults.seed,
     gasPriceGwei: request.gasPriceGwei ?? simulationDefaults.gasPriceGwei,
+    riskFreePerYear: request.riskFreePerYear ?? defaultRiskFreePerYear,
   };
   const main = createMonteCarlo(inputs);
   // The same seed draws the same normals (or historical rows) whatever the drift: each scenario moves every path
@@ -141,11 +147,13 @@ function prepare(request: SimulationRequest) {
       model: {
         market: inputs.market,
         drift,
+        ...(calibration ? { calibration } : {}),
         stress: inputs.stress,
         paths: inputs.paths,
         steps: inputs.steps,
         stepSeconds: inputs.stepSeconds,
         gasPriceGwei: inputs.gasPriceGwei,
+        riskFreePerYear: inputs.riskFreePerYear ?? defaultRiskFreePerYear,
       },
       inputs: {
         setup: inputs.setup,

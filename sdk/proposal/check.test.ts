@@ -138,6 +138,23 @@ describe("Proposal files", () => {
     for (const [drift, error] of refused) expect(withDrift(drift), drift).toThrow(`proposals/x.yaml: ${error}`);
   });
 
+  it("read the risk-free rate of Sharpe and Sortino as a yearly percentage, naming the field of a bad one", () => {
+    const withRiskFree = (rate: string) => () =>
+      parseProposal(
+        "proposals/x.yaml",
+        `title: t\nbody: b\nchanges:\n  fees.managementBps: 1%\nsimulation:\n  riskFree: ${rate}`,
+      ).simulation.riskFree;
+    expect(withRiskFree("4%")()).toBe(0.04);
+    expect(withRiskFree('"3.5%"')()).toBe(0.035);
+    expect(withRiskFree("0")()).toBe(0);
+    const refused: [rate: string, error: string][] = [
+      ["4", 'simulation.riskFree: must be a yearly percentage such as "4%": 4 is not a percentage (write "4%")'],
+      ["lots", 'simulation.riskFree: must be a yearly percentage such as "4%", got "lots"'],
+      ["80%", "simulation.riskFree: must be a yearly rate from -5% to 50%, got 80%"],
+    ];
+    for (const [rate, error] of refused) expect(withRiskFree(rate), rate).toThrow(`proposals/x.yaml: ${error}`);
+  });
+
   it("come as a YAML file or a folder with proposal.yaml and body.md, and every example passes its checks", async () => {
     const root = path.resolve(import.meta.dirname, "../../proposals/examples");
     const entries = await readdir(root);

@@ -24,7 +24,7 @@ import { calibrateGbm } from "../../sim/market/calibrate.ts";
 import type { StressScenarioName } from "../../sim/market/stress.ts";
 import type { PriceHistory } from "../../sim/market/types.ts";
 import { modelParameterNames } from "../../sim/model/params.ts";
-import { checkDriftChoice, defaultDrift, simulationDefaults } from "../../sim/runSettings.ts";
+import { checkDriftChoice, defaultDrift, defaultRiskFreePerYear, simulationDefaults } from "../../sim/runSettings.ts";
 import type { SimulationRequest } from "../../sim/simulate.ts";
 import type { CheckResult } from "./check.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
@@ -186,6 +186,7 @@ export function impactRequest(
       seed: proposal.simulation.seed ?? simulationDefaults.seed,
       stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
       drift,
+      riskFreePerYear: proposal.simulation.riskFree ?? defaultRiskFreePerYear,
       sensitivity: {},
     },
     notSimulated: checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name),

@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import {
   navPointsProblem,
   readDriftSetting,
+  readRiskFreeSetting,
   simulationDefaults,
   simulationLimits,
   type DriftChoice,
@@ -23,8 +24,18 @@ export type ProposalDraft = {
   body: string;
   changes: Readonly<Record<string, string | number | boolean>>;
   calls: readonly RawCall[];
-  /** Simulation settings for its impact report (paths, steps, seed, stress scenarios, the market's drift). */
-  simulation: { paths?: number; steps?: number; seed?: number; stress?: readonly string[]; drift?: DriftChoice };
+  /**
+   * Simulation settings for its impact report (paths, steps, seed, stress scenarios, the market's drift, and the
+   * risk-free rate of its Sharpe and Sortino ratios as a fraction per year, written "4%" in the file).
+   */
+  simulation: {
+    paths?: number;
+    steps?: number;
+    seed?: number;
+    stress?: readonly string[];
+    drift?: DriftChoice;
+    riskFree?: number;
+  };
 };
 
 /** An error in a proposal file: the file, the field (a path such as `changes."rebalance.bandBps"`) and why. */
@@ -110,11 +121,11 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
     fail("changes", "a proposal must change at least one parameter or make one call");
 
   const simulation = document.simulation ?? {};
-  if (!isRecord(simulation)) fail("simulation", "must be a mapping of paths, steps, seed, stress and drift");
+  if (!isRecord(simulation)) fail("simulation", "must be a mapping of paths, steps, seed, stress, drift and riskFree");
   const sim = { ...(simulation as Record<string, unknown>) };
   for (const key of Object.keys(sim)) {
-    if (!["paths", "steps", "seed", "stress", "drift"].includes(key))
-      fail(`simulation.${key}`, "is not a simulation setting (expected paths, steps, seed, stress, drift)");
+    if (!["paths", "steps", "seed", "stress", "drift", "riskFree"].includes(key))
+      fail(`simulation.${key}`, "is not a simulation setting (expected paths, steps, seed, stress, drift, riskFree)");
   }
   if (sim.seed !== undefined && !(typeof sim.seed === "number" && Number.isInteger(sim.seed)))
     fail("simulation.seed", "must be a whole number");
@@ -143,6 +154,11 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
     const drift = readDriftSetting(sim.drift);
     if (!drift.ok) fail(`simulation.${drift.field}`, drift.reason);
     else sim.drift = drift.drift;
+  }
+  if (sim.riskFree !== undefined) {
+    const riskFree = readRiskFreeSetting(sim.riskFree);
+    if (!riskFree.ok) fail("simulation.riskFree", riskFree.reason);
+    else sim.riskFree = riskFree.perYear;
   }
 
   return {

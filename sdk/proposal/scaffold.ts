@@ -6,7 +6,7 @@
 import { parameterCatalog, type ParameterRules } from "../../parameters/index.ts";
 import { maxMove } from "./checks/maxStep.ts";
 import type { RegistrySnapshot } from "./checks/types.ts";
-import { defaultDrift, simulationDefaults } from "../../sim/runSettings.ts";
+import { defaultDrift, defaultRiskFreePerYear, simulationDefaults } from "../../sim/runSettings.ts";
 import { formatValue, type UnitContext } from "./units.ts";
 
 /** The parameter a new proposal changes: the one delegates move most often. */
@@ -58,6 +58,8 @@ simulation:
   # The market's drift: zero (no view on where prices go), fitted (from the feeds' short history: mostly noise),
   # a yearly percentage such as "8%", or one per asset ({ WETH: "-30%" }). The report also shows -30%, 0 and +30%.
   drift: ${defaultDrift}
+  # The rate Sharpe and Sortino count returns in excess of: what a dollar earns without price risk.
+  riskFree: "${defaultRiskFreePerYear * 100}%"
 `;
 }
 

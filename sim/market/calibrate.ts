@@ -57,33 +57,10 @@ export function calibrateGbm(history: PriceHistory, options: CalibrateGbmOptions
     throw new Error(`options.minReturns must be an integer >= 2, got ${show(minReturns)}`);
   const meanSpacingSeconds = checkHistory(history, options, minReturns, "calibration");
   const returns = logReturnsOf(history);
-  const assets = history.symbols.length;
   const count = returns.length;
   const dtYears = meanSpacingSeconds / secondsPerYear;
-
-  const means = new Array<number>(assets).fill(0);
-  for (const row of returns) for (let i = 0; i < assets; i++) means[i]! += row[i]!;
-  for (let i = 0; i < assets; i++) means[i]! /= count;
-  const covariance = Array.from({ length: assets }, () => new Array<number>(assets).fill(0));
-  for (const row of returns)
-    for (let i = 0; i < assets; i++) {
-      const di = row[i]! - means[i]!;
-      for (let j = 0; j <= i; j++) covariance[i]![j]! += di * (row[j]! - means[j]!);
-    }
-  for (let i = 0; i < assets; i++) for (let j = 0; j <= i; j++) covariance[i]![j]! /= count - 1;
-
-  const variance = (i: number) => covariance[i]![i]!;
-  const volatilityPerYear = means.map((_, i) => Math.sqrt(variance(i) / dtYears));
+  const { means, volatilityPerYear, correlation } = returnStatistics(returns, dtYears);
   const driftPerYear = means.map((m, i) => m / dtYears + (volatilityPerYear[i]! * volatilityPerYear[i]!) / 2);
-  const correlation = Array.from({ length: assets }, (_, i) =>
-    Array.from({ length: assets }, (_, j) => {
-      if (i === j) return 1;
-      const [a, b] = i > j ? [i, j] : [j, i];
-      const denominator = Math.sqrt(variance(a) * variance(b));
-      if (denominator === 0) return 0;
-      return Math.min(1, Math.max(-1, covariance[a]![b]! / denominator));
-    }),
-  );
   const driftFit: DriftFit = {
     logDriftPerYear: means.map((m) => m / dtYears),
     standardErrorPerYear: volatilityPerYear.map((sigma) => sigma / Math.sqrt(count * dtYears)),
@@ -101,6 +78,43 @@ export function calibrateGbm(history: PriceHistory, options: CalibrateGbmOptions
   };
   validateMarketModel(model);
   return model;
+}
+
+/**
+ * The sample statistics of log returns `[observation][asset]` taken `dtYears` apart: each asset's mean return, its
+ * annualised volatility s/√dt (s the sample deviation, divisor n − 1), and the returns' sample (Pearson) correlation.
+ * An asset whose returns do not vary gets volatility 0 and correlation 0 with every other asset (1 with itself).
+ * Needs at least two returns. What {@link calibrateGbm} fits, and what a bootstrap's calibration is described by.
+ */
+export function returnStatistics(
+  returns: readonly (readonly number[])[],
+  dtYears: number,
+): { means: number[]; volatilityPerYear: number[]; correlation: number[][] } {
+  const assets = returns[0]?.length ?? 0;
+  const count = returns.length;
+  const means = new Array<number>(assets).fill(0);
+  for (const row of returns) for (let i = 0; i < assets; i++) means[i]! += row[i]!;
+  for (let i = 0; i < assets; i++) means[i]! /= count;
+  const covariance = Array.from({ length: assets }, () => new Array<number>(assets).fill(0));
+  for (const row of returns)
+    for (let i = 0; i < assets; i++) {
+      const di = row[i]! - means[i]!;
+      for (let j = 0; j <= i; j++) covariance[i]![j]! += di * (row[j]! - means[j]!);
+    }
+  for (let i = 0; i < assets; i++) for (let j = 0; j <= i; j++) covariance[i]![j]! /= count - 1;
+
+  const variance = (i: number) => covariance[i]![i]!;
+  const volatilityPerYear = means.map((_, i) => Math.sqrt(variance(i) / dtYears));
+  const correlation = Array.from({ length: assets }, (_, i) =>
+    Array.from({ length: assets }, (_, j) => {
+      if (i === j) return 1;
+      const [a, b] = i > j ? [i, j] : [j, i];
+      const denominator = Math.sqrt(variance(a) * variance(b));
+      if (denominator === 0) return 0;
+      return Math.min(1, Math.max(-1, covariance[a]![b]! / denominator));
+    }),
+  );
+  return { means, volatilityPerYear, correlation };
 }
 
 /**

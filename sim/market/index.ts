@@ -7,11 +7,13 @@ export {
   calibrateGbm,
   cholesky,
   historicalLogReturns,
+  returnStatistics,
   validateMarketModel,
   type CalibrateBootstrapOptions,
   type CalibrateGbmOptions,
   type HistoryOptions,
 } from "./calibrate.ts";
+export { calibrationLimits, describeCalibration, type AssetCalibration, type Calibration } from "./calibration.ts";
 export { createPathGenerator } from "./paths.ts";
 export {
   crashScenario,
