@@ -299,8 +299,10 @@ export async function simulate(request: SimulationRequest, options: SimulateOpti
     throw new Error(`chunkPaths must be a positive whole number, got ${chunk}`);
   while (done() < total()) {
     options.signal?.throwIfAborted();
-    // The total grows when the adaptive path count adds paths.
-    options.onProgress?.({ done: runPaths(chunk), total: total() });
+    // Run first: `onProgress?.(…)` would skip evaluating its argument (the chunk) without a listener. The total grows
+    // when the adaptive path count adds paths.
+    const doneNow = runPaths(chunk);
+    options.onProgress?.({ done: doneNow, total: total() });
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   options.signal?.throwIfAborted();
