@@ -285,7 +285,7 @@ export function sensitivityTable(report: UncertaintyReportView):
     sentence:
       `The differences under a bear, a flat and a bull market: every asset but ${base} drifting ${drifts} a year, ` +
       `on the first ${paths.toLocaleString("en-US")} paths of seed ${report.seed} in each column (the same draws, ` +
-      `so the columns differ by the drift alone), each with its 95% interval of Monte Carlo error. ` +
+      `so the columns differ by the drift alone)${uncertainty?.drift ? ", each with its 95% interval of Monte Carlo error" : ""}. ` +
       `±${perYear(driftPerYear.bull).replace("+", "")} a year is an ordinary bad or good year for a crypto asset` +
       (widest > 0
         ? `; two standard errors of the fitted drift (up to ±${perYear(2 * widest).replace("+", "")}) would span no plausible market.`
