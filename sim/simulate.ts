@@ -163,11 +163,14 @@ function prepare(request: SimulationRequest) {
     if (adaptive && main.done() === sessions[0]!.paths && adaptive.check()) sessions[0]!.paths = adaptive.paths();
     return done();
   };
+  /** Each sensitivity run's results, computed once (the levels and the differences both read them). */
+  const computed = new Map<MonteCarlo, ReturnType<MonteCarlo["results"]>>();
+  const resultsOf = (run: MonteCarlo) => computed.get(run) ?? computed.set(run, run.results()).get(run)!;
   const sensitivityOf = (): Sensitivity | undefined => {
     if (!sensitivityPaths) return undefined;
     const results = Object.fromEntries(
       sensitivityRuns.map(({ name, run }) => {
-        const { current, proposed } = run.results();
+        const { current, proposed } = resultsOf(run);
         return [name, { current: headlineOf(current), proposed: headlineOf(proposed) }];
       }),
     ) as Sensitivity["scenarios"];
@@ -178,7 +181,7 @@ function prepare(request: SimulationRequest) {
       ...(sensitivityPaths
         ? {
             drift: Object.fromEntries(
-              sensitivityRuns.map(({ name, run }) => [name, headlineDifferences(run.differences())]),
+              sensitivityRuns.map(({ name, run }) => [name, headlineDifferences(resultsOf(run).difference)]),
             ) as UncertaintyResults["drift"],
           }
         : {}),
