@@ -61,3 +61,22 @@ export {
   type SetSummary,
 } from "./monteCarlo.ts";
 export { runInWorker, type WorkerLike } from "./workerClient.ts";
+export {
+  adaptiveLine,
+  differenceCell,
+  headlineLabels,
+  negligibleDifference,
+  negligibleWidths,
+  parameterUncertaintyTable,
+  signFlipLine,
+  signSettled,
+  uncertaintyMarkdown,
+  unsettledMetrics,
+  type AdaptiveOutcome,
+  type HeadlineMetric,
+  type ModelComparison,
+  type ParameterUncertainty,
+  type UncertaintyResults,
+} from "./uncertainty.ts";
+export { createMarketDraws, fittedWindow, type HistoryWindow, type MarketDraws } from "./parameterDraws.ts";
+export { createAdaptivePathCount, createModelComparisons, type NamedMarket } from "./uncertaintyRuns.ts";

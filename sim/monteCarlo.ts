@@ -46,6 +46,12 @@ export type MonteCarloInputs = {
    * `defaultRiskFreePerYear` (sim/runSettings.ts).
    */
   riskFreePerYear?: number;
+  /**
+   * Parameter uncertainty: the market of each path (0-based), re-drawn by the caller from its parameters' sampling
+   * distribution (see sim/parameterDraws.ts), called once per path in path order; `market` for every path otherwise.
+   * It draws from its own stream, so path p's normals (or historical rows) are the same as without it.
+   */
+  marketOfPath?: (path: number) => MarketModel;
 };
 
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
@@ -287,15 +293,25 @@ export function summarisePath(
 export type MonteCarlo = {
   /** Paths simulated so far. */
   readonly done: () => number;
+  /** The vault's NAV at the start, in base-asset tokens (the same for every path). */
+  readonly startNav: number;
   /** Simulates up to `count` more paths; returns how many are done in all. */
   runPaths(count: number): number;
   /** The results, once every path is done. */
   results(): MonteCarloResults;
+  /** Only the differences of `results()` (the same numbers), once every path is done: cheaper, for a stopping rule. */
+  differences(): Record<ComparedMetric, Difference | null>;
+  /**
+   * Raises the run's path count to `paths` (more than now), keeping the paths done: running the new paths then gives
+   * the same results, bit for bit, as a run created with `paths` (path p's draws depend only on p and the seed).
+   */
+  extend(paths: number): void;
 };
 
 export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   validateMonteCarloInputs(inputs);
-  const { setup, state, paths, steps, stepSeconds } = inputs;
+  const { setup, state, steps, stepSeconds } = inputs;
+  let paths = inputs.paths;
   const assets = setup.symbols.length;
   const startSeconds = state.timeSeconds;
   const stepsPerYear = secondsPerYear / stepSeconds;
@@ -339,11 +355,15 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const ethPerGas = inputs.gasPriceGwei * 1e-9;
   const gasCost = sets.map(() => new Float64Array(paths));
 
+  const { marketOfPath } = inputs;
+  const pathOptions = { steps, stepSeconds, initialPricesUsd: inputs.pricesUsd };
+
   let done = 0;
   const runPaths = (count: number) => {
     const end = Math.min(paths, done + count);
     for (let p = done; p < end; p++) {
-      generate(random, usd, 0);
+      if (marketOfPath) createPathGenerator(marketOfPath(p), overlays, pathOptions)(random, usd, 0);
+      else generate(random, usd, 0);
       for (const set of sets) {
         strategy.load(set.params);
         const { run } = set;
@@ -503,9 +523,38 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     return rows;
   };
 
+  const extend = (more: number) => {
+    if (!(Number.isInteger(more) && more > paths && more <= simulationLimits.paths.max))
+      throw new Error(`paths can only grow, to a whole number up to ${simulationLimits.paths.max}: ${paths} → ${more}`);
+    const tooMany = navPointsProblem(more, steps);
+    if (tooMany) throw new Error(tooMany);
+    const grown = <T extends Float64Array | Float32Array>(old: T, size: number): T => {
+      const next = new (old.constructor as new (size: number) => T)(size);
+      next.set(old);
+      return next;
+    };
+    for (const set of sets) {
+      // Metrics are laid out [metric][path]: each metric's column moves to its new place.
+      const metrics = new Float64Array(pathMetrics.length * more);
+      for (let m = 0; m < pathMetrics.length; m++)
+        metrics.set(set.metrics.subarray(m * paths, (m + 1) * paths), m * more);
+      set.metrics = metrics;
+      set.navs = grown(set.navs, (steps + 1) * more);
+      set.excessByPath = grown(set.excessByPath, 3 * more);
+    }
+    gasCost.forEach((costs, i) => (gasCost[i] = grown(costs, more)));
+    paths = more;
+  };
+
   return {
     done: () => done,
+    startNav,
     runPaths,
+    extend,
+    differences() {
+      if (done < paths) throw new Error(`the run is not finished: ${done} of ${paths} paths done`);
+      return differences();
+    },
     results() {
       if (done < paths) throw new Error(`the run is not finished: ${done} of ${paths} paths done`);
       return {

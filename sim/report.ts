@@ -9,7 +9,7 @@ import type { Calibration } from "./market/calibration.ts";
 import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
-import { cantTellFromZero } from "./intervals.ts";
+import { verdictOf, type Verdict } from "./verdict.ts";
 import {
   comparedMetrics,
   type Better,
@@ -19,30 +19,21 @@ import {
   type SetSummary,
 } from "./monteCarlo.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
-import type { SensitivityScenario } from "./runSettings.ts";
+import { uncertaintyMarkdown, type Sensitivity, type UncertaintyResults } from "./uncertainty.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
 export const reportSchema = "trimtab.impact-report/4";
 export const engineVersion = "trimtab-sim/1.4.0";
 
-/** The metrics the sensitivity table measures under each drift. */
-export const headlineMetrics = [
-  "returnMean",
-  "volatility",
-  "maxDrawdownP95",
-  "cvar95",
-  "liquidationProbability",
-] as const satisfies readonly (keyof SetSummary)[];
-export type HeadlineMetrics = Pick<SetSummary, (typeof headlineMetrics)[number]>;
-
-/** The headline metrics of both sets under a bear, a flat and a bull drift, on the same draws. */
-export type Sensitivity = {
-  /** Paths of each run: the first paths of the main run's seed. */
-  paths: number;
-  /** Each risk asset's drift per year in each scenario (the base asset's is zero). */
-  driftPerYear: Record<SensitivityScenario, number>;
-  scenarios: Record<SensitivityScenario, { current: HeadlineMetrics; proposed: HeadlineMetrics }>;
-};
+// The headline metrics and the drift sensitivity table live in sim/uncertainty.ts (with the second kind of uncertainty).
+export {
+  headlineMetrics,
+  sensitivityTable,
+  type HeadlineMetrics,
+  type Sensitivity,
+  type SensitivityRow,
+  type UncertaintyResults,
+} from "./uncertainty.ts";
 
 export type ImpactReport = {
   schema: typeof reportSchema;
@@ -94,6 +85,12 @@ export type ImpactReport = {
     /** The headline metrics again under a bear, a flat and a bull drift (when the request asked for them). */
     sensitivity?: Sensitivity;
     backtest?: BacktestResults;
+    /**
+     * The second kind of uncertainty and what settled the first (sim/uncertainty.ts): every headline difference
+     * under each drift with its interval, the comparison with the market's parameters re-drawn per path under each
+     * market model, and the adaptive path count (each when the request asked for it).
+     */
+    uncertainty?: UncertaintyResults;
   };
   /** SHA-256 of the canonical JSON of every other field. */
   contentHash: Hex;
@@ -158,6 +155,7 @@ export function buildReport(args: {
   bandProbabilities: readonly number[];
   sensitivity?: Sensitivity;
   backtest?: BacktestResults;
+  uncertainty?: UncertaintyResults;
 }): ImpactReport {
   const { monteCarlo } = args;
   return sealReport({
@@ -176,6 +174,7 @@ export function buildReport(args: {
       bands: { probabilities: args.bandProbabilities, ...monteCarlo.bands },
       ...(args.sensitivity ? { sensitivity: args.sensitivity } : {}),
       ...(args.backtest ? { backtest: args.backtest } : {}),
+      ...(args.uncertainty ? { uncertainty: args.uncertainty } : {}),
     },
   });
 }
@@ -188,8 +187,7 @@ const money = (x: number | null) =>
   x === null ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: 0, minimumFractionDigits: 0 });
 const signed = (text: string) => (text.startsWith("-") || text === "–" ? text : `+${text}`);
 
-/** How a difference reads for the holders: better, worse, a change in an activity count, or can't tell. */
-export type Verdict = "better" | "worse" | "higher" | "lower" | "can't tell" | "no difference" | "–";
+export { verdictOf, type Verdict } from "./verdict.ts";
 
 /** One metric of a report, current and proposed side by side, formatted. */
 export type MetricRow = {
@@ -213,15 +211,6 @@ export function monteCarloErrorNote(report: ImpactReport): string {
     `uncertainty of the market model or of its calibration (such as the drift). "Can't tell" marks a ` +
     `difference whose interval contains zero.`
   );
-}
-
-/** How a difference reads: "can't tell" when its interval contains zero, else better or worse by `better`. */
-export function verdictOf(d: Difference, better: Better): Verdict {
-  if (d.estimate === 0 && d.low95 === 0 && d.high95 === 0) return "no difference";
-  if (cantTellFromZero(d)) return "can't tell";
-  const up = d.low95 > 0;
-  if (better === "neither") return up ? "higher" : "lower";
-  return up === (better === "higher") ? "better" : "worse";
 }
 
 /**
@@ -386,51 +375,6 @@ export function calibrationSummary(report: ImpactReport):
   };
 }
 
-/** One headline metric under a bear, a flat and a bull drift. */
-export type SensitivityRow = { label: string; bear: string; flat: string; bull: string };
-
-/**
- * The sensitivity table for humans: its columns' drifts, what it ran on, and its rows: each set's mean return, then
- * proposed less current for every headline metric. Undefined when the report has no sensitivity runs.
- */
-export function sensitivityTable(
-  report: ImpactReport,
-): { sentence: string; columns: Record<SensitivityScenario, string>; rows: SensitivityRow[] } | undefined {
-  const sensitivity = report.results.sensitivity;
-  if (!sensitivity) return undefined;
-  const { scenarios, driftPerYear, paths } = sensitivity;
-  const names = Object.keys(scenarios) as SensitivityScenario[];
-  const row = (label: string, cell: (s: Sensitivity["scenarios"][SensitivityScenario]) => string): SensitivityRow =>
-    Object.assign({ label }, Object.fromEntries(names.map((name) => [name, cell(scenarios[name])]))) as SensitivityRow;
-  const change = (key: (typeof headlineMetrics)[number]) => (s: Sensitivity["scenarios"][SensitivityScenario]) =>
-    signed(percent(s.proposed[key] - s.current[key]));
-  const base = report.inputs.setup.symbols[0] ?? "the base asset";
-  const drifts = names.map((name) => perYear(driftPerYear[name])).join(", ");
-  const widest = Math.max(0, ...report.model.drift.assets.map((a) => a.standardErrorPerYear ?? 0));
-  return {
-    sentence:
-      `The differences under a bear, a flat and a bull market: every asset but ${base} drifting ${drifts} a year, ` +
-      `on the first ${paths.toLocaleString("en-US")} paths of seed ${report.seed} in each column (the same draws, ` +
-      `so the columns differ by the drift alone). ±${perYear(driftPerYear.bull).replace("+", "")} a year is an ordinary ` +
-      `bad or good year for a crypto asset` +
-      (widest > 0
-        ? `; two standard errors of the fitted drift (up to ±${perYear(2 * widest).replace("+", "")}) would span no plausible market.`
-        : "."),
-    columns: Object.fromEntries(
-      names.map((name) => [name, `${name[0]!.toUpperCase()}${name.slice(1)} (${perYear(driftPerYear[name])} a year)`]),
-    ) as Record<SensitivityScenario, string>,
-    rows: [
-      row("Mean return, current", (s) => percent(s.current.returnMean)),
-      row("Mean return, proposed", (s) => percent(s.proposed.returnMean)),
-      row("Δ Mean return", change("returnMean")),
-      row("Δ Volatility (yearly)", change("volatility")),
-      row("Δ Max drawdown p95", change("maxDrawdownP95")),
-      row("Δ CVaR 95 (loss)", change("cvar95")),
-      row("Δ P(liquidation)", change("liquidationProbability")),
-    ],
-  };
-}
-
 /**
  * One line saying that the simulation shows no difference at all between the two sets, and why when it can tell
  * (`notSimulated`: the changed parameters the model does not use); undefined when anything differs (the metrics,
@@ -516,20 +460,7 @@ export function renderMarkdown(
   );
   const caveat = negativeRatioCaveat(report);
   if (caveat) lines.push("", caveat);
-  const sensitivity = sensitivityTable(report);
-  if (sensitivity) {
-    const { columns } = sensitivity;
-    lines.push(
-      "",
-      "## Sensitivity to the market's drift",
-      "",
-      sensitivity.sentence,
-      "",
-      `| Metric | ${columns.bear} | ${columns.flat} | ${columns.bull} |`,
-      "|---|---:|---:|---:|",
-      ...sensitivity.rows.map((r) => `| ${r.label} | ${r.bear} | ${r.flat} | ${r.bull} |`),
-    );
-  }
+  lines.push(...uncertaintyMarkdown(report));
   if (calibration)
     lines.push(
       "",

@@ -26,6 +26,16 @@ import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs, type SetSumma
 import { paramValue, withChanges } from "./model/params.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
+import { calibrateBootstrap } from "./market/calibrate.ts";
+import type { UncertaintyResults } from "./uncertainty.ts";
+import {
+  checkAdaptiveSettings,
+  checkPathCount,
+  createAdaptivePathCount,
+  createModelComparisons,
+  headlineOf as headlineDifferences,
+  type NamedMarket,
+} from "./uncertaintyRuns.ts";
 
 export type SimulationRequest = {
   start: {
@@ -60,8 +70,20 @@ export type SimulationRequest = {
   gasPriceGwei?: number;
   /** The rate Sharpe and Sortino count returns in excess of, per year (0.04 = 4%); default `defaultRiskFreePerYear`. */
   riskFreePerYear?: number;
-  /** A recorded price history to backtest both sets over. */
+  /** A recorded price history to backtest both sets over (and, with `uncertainty`, to bootstrap a market from). */
   history?: PriceHistory;
+  /**
+   * Parameter uncertainty (sim/uncertainty.ts): the comparison again on the first `paths` paths of the seed (default
+   * the smaller of the run's paths and 500) under each market model, with its parameters fixed and re-drawn per path
+   * from what a history of `historyReturns` daily returns can tell (default: the history the model was fitted on).
+   * The models: `models` if given, else the request's market and, with a `history`, its block bootstrap.
+   */
+  uncertainty?: { paths?: number; historyReturns?: number; models?: readonly NamedMarket[] };
+  /**
+   * Grow the paths (doubling from `paths`) until every headline difference's sign is settled, or to `maxPaths`; the
+   * report says how many were run and which stayed unsettled.
+   */
+  adaptive?: { maxPaths: number };
 };
 
 export { simulationDefaults };
@@ -99,6 +121,11 @@ function prepare(request: SimulationRequest) {
     riskFreePerYear: request.riskFreePerYear ?? defaultRiskFreePerYear,
   };
   const main = createMonteCarlo(inputs);
+  if (request.adaptive) checkAdaptiveSettings(request.adaptive, inputs.paths, inputs.steps);
+  const adaptive =
+    request.adaptive &&
+    createAdaptivePathCount(main, { startPaths: inputs.paths, maxPaths: request.adaptive.maxPaths });
+  const comparisons = request.uncertainty && uncertaintyRunsOf(request, inputs);
   // The same seed draws the same normals (or historical rows) whatever the drift: each scenario moves every path
   // by its drift alone, so the table shows the drift's effect and not another sample's noise.
   const sensitivityPaths = request.sensitivity && sensitivityPathsOf(request.sensitivity, inputs.paths);
@@ -115,11 +142,16 @@ function prepare(request: SimulationRequest) {
   const sessions: { run: MonteCarlo; paths: number }[] = [
     { run: main, paths: inputs.paths },
     ...sensitivityRuns.map(({ run }) => ({ run, paths: sensitivityPaths as number })),
+    ...(comparisons?.sessions ?? []).map((run) => ({ run, paths: comparisons!.paths })),
   ];
-  const total = sessions.reduce((sum, session) => sum + session.paths, 0);
+  /** All the runs' paths: the main run's grow as the adaptive path count extends it. */
+  const total = () => sessions.reduce((sum, session) => sum + session.paths, 0);
   /** Paths done in all the runs. */
   const done = () => sessions.reduce((sum, session) => sum + session.run.done(), 0);
-  /** Runs up to `count` more paths, in the order main, bear, flat, bull; returns the paths done in all. */
+  /**
+   * Runs up to `count` more paths, in the order main (each of its adaptive stages checked as it ends, so chunking
+   * never changes where it stops), bear, flat, bull, then the parameter-uncertainty runs; returns the paths done in all.
+   */
   const runPaths = (count: number) => {
     let left = count;
     for (const session of sessions) {
@@ -128,20 +160,39 @@ function prepare(request: SimulationRequest) {
       if (before >= session.paths) continue;
       left -= session.run.runPaths(left) - before;
     }
+    if (adaptive && main.done() === sessions[0]!.paths && adaptive.check()) sessions[0]!.paths = adaptive.paths();
     return done();
   };
+  /** Each sensitivity run's results, computed once (the levels and the differences both read them). */
+  const computed = new Map<MonteCarlo, ReturnType<MonteCarlo["results"]>>();
+  const resultsOf = (run: MonteCarlo) => computed.get(run) ?? computed.set(run, run.results()).get(run)!;
   const sensitivityOf = (): Sensitivity | undefined => {
     if (!sensitivityPaths) return undefined;
     const results = Object.fromEntries(
       sensitivityRuns.map(({ name, run }) => {
-        const { current, proposed } = run.results();
+        const { current, proposed } = resultsOf(run);
         return [name, { current: headlineOf(current), proposed: headlineOf(proposed) }];
       }),
     ) as Sensitivity["scenarios"];
     return { paths: sensitivityPaths, driftPerYear: { ...sensitivityDriftsPerYear }, scenarios: results };
   };
+  const uncertaintyOf = (): UncertaintyResults | undefined => {
+    const results: UncertaintyResults = {
+      ...(sensitivityPaths
+        ? {
+            drift: Object.fromEntries(
+              sensitivityRuns.map(({ name, run }) => [name, headlineDifferences(resultsOf(run).difference)]),
+            ) as UncertaintyResults["drift"],
+          }
+        : {}),
+      ...(comparisons ? { parameters: comparisons.results() } : {}),
+      ...(adaptive ? { adaptive: adaptive.outcome() } : {}),
+    };
+    return Object.keys(results).length ? results : undefined;
+  };
   const finish = (): ImpactReport => {
     const sensitivity = sensitivityOf();
+    const uncertainty = uncertaintyOf();
     return buildReport({
       seed: inputs.seed,
       model: {
@@ -149,7 +200,7 @@ function prepare(request: SimulationRequest) {
         drift,
         ...(calibration ? { calibration } : {}),
         stress: inputs.stress,
-        paths: inputs.paths,
+        paths: adaptive ? adaptive.paths() : inputs.paths,
         steps: inputs.steps,
         stepSeconds: inputs.stepSeconds,
         gasPriceGwei: inputs.gasPriceGwei,
@@ -166,6 +217,7 @@ function prepare(request: SimulationRequest) {
       monteCarlo: main.results(),
       bandProbabilities,
       ...(sensitivity ? { sensitivity } : {}),
+      ...(uncertainty ? { uncertainty } : {}),
       ...(request.history
         ? {
             backtest: runBacktest({
@@ -182,6 +234,43 @@ function prepare(request: SimulationRequest) {
   return { runPaths, done, finish, total };
 }
 
+/** Mean length in days of the runs a market bootstrapped from the request's history replays (about a week). */
+export const historyBootstrapBlockLength = 5;
+
+/**
+ * The parameter-uncertainty runs of a request (see `SimulationRequest.uncertainty`), after checking its settings
+ * (each error names the setting).
+ */
+function uncertaintyRunsOf(request: SimulationRequest, inputs: MonteCarloInputs) {
+  const settings = request.uncertainty!;
+  const paths = settings.paths ?? Math.min(inputs.paths, defaultSensitivityPaths);
+  checkPathCount(paths, "uncertainty.paths");
+  const returns = settings.historyReturns;
+  if (returns !== undefined && !(Number.isInteger(returns) && returns >= 2))
+    throw new Error(`uncertainty.historyReturns must be a whole number of daily returns ≥ 2, got ${returns}`);
+  const history = returns === undefined ? undefined : { returns, stepSeconds: 86_400 };
+  const named = (name: string, market: MarketModel): NamedMarket => ({ name, market, ...(history ? { history } : {}) });
+  const kindNames: Record<string, string> = { gbm: "GBM", bootstrap: "Block bootstrap" };
+  const kindName = (market: MarketModel) => kindNames[market.kind] ?? market.kind;
+  const models = settings.models?.map((m) => (history && !m.history ? { ...m, history } : m)) ?? [
+    named(kindName(request.market), request.market),
+    // The history's own returns as a second model, when it is spaced as the run steps.
+    ...(request.history && request.market.kind !== "bootstrap"
+      ? bootstrapOf(request.history, inputs).map((market) => named("Block bootstrap of the history", market))
+      : []),
+  ];
+  return { paths, ...createModelComparisons(inputs, models, { paths, drift: request.drift ?? defaultDrift }) };
+}
+
+/** The request's history as a block bootstrap, when its spacing is the run's step (else none: it cannot replay it). */
+function bootstrapOf(history: PriceHistory, inputs: MonteCarloInputs): MarketModel[] {
+  const market = calibrateBootstrap(history, {
+    baseSymbol: inputs.setup.symbols[0],
+    blockLength: historyBootstrapBlockLength,
+  });
+  return market.stepSeconds === inputs.stepSeconds ? [market] : [];
+}
+
 /** The paths of each sensitivity run: as asked (a whole number in the run's limits), else at most 500. */
 function sensitivityPathsOf(sensitivity: { paths?: number }, paths: number): number {
   const { min, max } = simulationLimits.paths;
@@ -196,8 +285,9 @@ const headlineOf = (summary: SetSummary): HeadlineMetrics =>
 
 /** Runs the whole simulation now and returns its report. */
 export function simulateNow(request: SimulationRequest): ImpactReport {
-  const { runPaths, finish, total } = prepare(request);
-  runPaths(total);
+  const { runPaths, done, finish, total } = prepare(request);
+  // The adaptive path count may add paths once the first ones are done.
+  while (done() < total()) runPaths(total() - done());
   return finish();
 }
 
@@ -210,9 +300,12 @@ export async function simulate(request: SimulationRequest, options: SimulateOpti
   const chunk = options.chunkPaths ?? 250;
   if (!(Number.isInteger(chunk) && chunk > 0))
     throw new Error(`chunkPaths must be a positive whole number, got ${chunk}`);
-  while (done() < total) {
+  while (done() < total()) {
     options.signal?.throwIfAborted();
-    options.onProgress?.({ done: runPaths(chunk), total });
+    // Run first: `onProgress?.(…)` would skip evaluating its argument (the chunk) without a listener. The total grows
+    // when the adaptive path count adds paths.
+    const doneNow = runPaths(chunk);
+    options.onProgress?.({ done: doneNow, total: total() });
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   options.signal?.throwIfAborted();

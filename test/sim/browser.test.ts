@@ -2,6 +2,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bundleForBrowser, bundleGlobal, evaluateInChromium, launchChromium } from "../helpers/chromium.ts";
 import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
+import { calibrateGbm } from "../../sim/market/calibrate.ts";
+import { createRandom } from "../../sim/random.ts";
 import { reportSchema } from "../../sim/report.ts";
 import { simulateNow, type SimulationRequest } from "../../sim/simulate.ts";
 import { determinismDigests, type DeterminismResult } from "./fixtures/determinismEntry.ts";
@@ -76,6 +78,63 @@ describe("the simulation library in Chromium", () => {
       expect(cancelled.error).toBe("cancelled");
       expect(cancelled.contentHash).toBeUndefined();
       expect(Math.max(...cancelled.progress)).toBeLessThan(600);
+    },
+  );
+
+  it(
+    "runs both kinds of uncertainty and the adaptive path count in a Web Worker, to the same report hash as Node",
+    { timeout: 60_000 },
+    async () => {
+      const workerScript = await bundleForBrowser(fileURLToPath(new URL("../../sim/worker.ts", import.meta.url)));
+      const pageScript = await bundleForBrowser(
+        fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)),
+      );
+      const start = devnetStartPoint();
+      // Sixty days of seeded prices: the GBM is fitted to them and the history is bootstrapped as a second model.
+      const random = createRandom(11);
+      const rows = [[1, 2_000, 40_000]];
+      for (let t = 1; t <= 60; t++) {
+        const [, eth, btc] = rows[t - 1]!;
+        rows.push([1, eth! * (1 + 0.03 * random.normal()), btc! * (1 + 0.02 * random.normal())]);
+      }
+      const history = {
+        symbols: start.setup.symbols,
+        timestamps: rows.map((_, t) => 1_700_000_000 + t * 86_400),
+        pricesUsd: rows,
+      };
+      const request: SimulationRequest = {
+        start,
+        changes: { "hedge.ratioBps": 8_000 },
+        market: calibrateGbm(history),
+        history,
+        paths: 100,
+        steps: 60,
+        seed: 5,
+        sensitivity: {},
+        uncertainty: {},
+        adaptive: { maxPaths: 200 },
+      };
+      const browser = await launchChromium();
+      let finished: WorkerRun;
+      try {
+        finished = await evaluateInChromium(
+          browser,
+          pageScript,
+          `${bundleGlobal}.runInWebWorker(${JSON.stringify(workerScript)}, ${JSON.stringify(request)}, undefined)`,
+        );
+      } finally {
+        await browser.close();
+      }
+      expect(finished.error).toBeUndefined();
+      const inNode = simulateNow(request);
+      expect(inNode.results.uncertainty!.parameters!.models.map((m) => m.name)).toEqual([
+        "GBM",
+        "Block bootstrap of the history",
+      ]);
+      expect(inNode.model.paths).toBe(200);
+      // Main 100, three drifts and two models × two runs of 100; the main run grows to 200 after its first stage.
+      expect(finished.progress).toEqual([250, 500, 750, 900]);
+      expect(finished.contentHash).toBe(inNode.contentHash);
     },
   );
 
