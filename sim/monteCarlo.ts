@@ -23,6 +23,7 @@ import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { pairedBootstrap, pairedProportionDifference, type Difference, type PairedStatistic } from "./intervals.ts";
 import { createRandom } from "./random.ts";
+import { createHolderColumns, type HolderResults } from "./holderMetrics.ts";
 import { clopperPearson, cvar, mean, quantile, type Interval } from "./stats.ts";
 
 /** Everything a Monte Carlo run depends on (and all a report needs to reproduce it). */
@@ -187,6 +188,8 @@ export type MonteCarloResults = {
   /** Quantiles (p5, p25, p50, p75, p95) of the holders' NAV (start NAV × share price growth, after fee dilution) at
    * each step 0..steps, in base-asset tokens. */
   bands: { current: number[][]; proposed: number[][] };
+  /** The holders' costs broken down and their return in US dollars (sim/holderMetrics.ts). */
+  holder: Omit<HolderResults, "hedge">;
 };
 
 /** Checks the inputs; each error names the input. */
@@ -338,6 +341,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const ethIndex = setup.symbols.findIndex((s) => s === "WETH" || s === "ETH");
   const ethPerGas = inputs.gasPriceGwei * 1e-9;
   const gasCost = sets.map(() => new Float64Array(paths));
+  const holder = createHolderColumns(paths, 10 ** -(setup.decimals[0] ?? 6));
 
   let done = 0;
   const runPaths = (count: number) => {
@@ -376,6 +380,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         }
         sets.forEach((set, i) => (gasCost[i]![p] = set.metrics[M.gasUnits * paths + p]! * ethPerGas * ethInBase));
       }
+      holder.record(p, sets, usd, assets, steps);
     }
     done = end;
     return done;
@@ -516,6 +521,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         liquidationProbability: { current: liquidations(0), proposed: liquidations(1) },
         bootstrapResamples,
         bands: { current: bands(0), proposed: bands(1) },
+        holder: holder.results(gasCost, inputs.seed, bootstrapResamples),
       };
     },
   };

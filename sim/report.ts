@@ -20,6 +20,9 @@ import {
 } from "./monteCarlo.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import type { SensitivityScenario } from "./runSettings.ts";
+import type { HolderResults } from "./holderMetrics.ts";
+import { holderMarkdown } from "./holderView.ts";
+import type { Stressed } from "./stressed.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
 export const reportSchema = "trimtab.impact-report/4";
@@ -59,6 +62,7 @@ export type ImpactReport = {
      * a market written by hand).
      */
     calibration?: Calibration;
+    /** The stress scenarios requested: each is measured beside the unstressed baseline (`results.stressed`). */
     stress: readonly StressScenarioName[];
     paths: number;
     steps: number;
@@ -94,6 +98,16 @@ export type ImpactReport = {
     /** The headline metrics again under a bear, a flat and a bull drift (when the request asked for them). */
     sensitivity?: Sensitivity;
     backtest?: BacktestResults;
+    /**
+     * The holders' costs broken down (pool fees, slippage, borrow interest, protocol fees; the keeper's gas), their
+     * return in US dollars, and the hedge's value for money (sim/holderMetrics.ts). Absent in older reports.
+     */
+    holder?: HolderResults;
+    /**
+     * Each requested stress scenario's comparison, on the baseline's paths with the stress put on them: numbers
+     * conditional on the stress, shown beside the (unstressed) baseline, never folded into it (sim/stressed.ts).
+     */
+    stressed?: Stressed;
   };
   /** SHA-256 of the canonical JSON of every other field. */
   contentHash: Hex;
@@ -158,6 +172,8 @@ export function buildReport(args: {
   bandProbabilities: readonly number[];
   sensitivity?: Sensitivity;
   backtest?: BacktestResults;
+  holder?: HolderResults;
+  stressed?: Stressed;
 }): ImpactReport {
   const { monteCarlo } = args;
   return sealReport({
@@ -176,6 +192,8 @@ export function buildReport(args: {
       bands: { probabilities: args.bandProbabilities, ...monteCarlo.bands },
       ...(args.sensitivity ? { sensitivity: args.sensitivity } : {}),
       ...(args.backtest ? { backtest: args.backtest } : {}),
+      ...(args.holder ? { holder: args.holder } : {}),
+      ...(args.stressed ? { stressed: args.stressed } : {}),
     },
   });
 }
@@ -485,7 +503,7 @@ export function renderMarkdown(
     "",
     `${model.paths.toLocaleString("en-US")} paths of ${model.steps} steps of ${model.stepSeconds / 3_600} h ` +
       `(${model.market.kind === "gbm" ? "correlated GBM" : `block bootstrap, mean block ${model.market.blockLength}`}` +
-      `${model.stress.length ? `, stress: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
+      `${model.stress.length ? `; stresses beside it: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
       `both parameter sets on the same paths. Starting NAV ${money(results.startNav)} ${base}.`,
     "",
   ];
@@ -516,6 +534,7 @@ export function renderMarkdown(
   );
   const caveat = negativeRatioCaveat(report);
   if (caveat) lines.push("", caveat);
+  lines.push(...holderMarkdown(report, verdictOf));
   const sensitivity = sensitivityTable(report);
   if (sensitivity) {
     const { columns } = sensitivity;

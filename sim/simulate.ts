@@ -25,6 +25,9 @@ import {
 import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs, type SetSummary } from "./monteCarlo.ts";
 import { paramValue, withChanges } from "./model/params.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import { hedgeValueOfSet, type HolderResults } from "./holderMetrics.ts";
+import { secondsPerYear } from "./market/types.ts";
+import { stressedComparison, stressLabel, type Stressed } from "./stressed.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
 
 export type SimulationRequest = {
@@ -47,6 +50,10 @@ export type SimulationRequest = {
    * first `paths` paths of the same seed (default the smaller of the run's paths and 500).
    */
   sensitivity?: { paths?: number };
+  /**
+   * Stress scenarios, each measured as a comparison of its own beside the baseline (which stays unstressed), on the
+   * same paths: `report.results.stressed[name]`.
+   */
   stress?: readonly StressScenarioName[];
   /** Default 2,000. */
   paths?: number;
@@ -90,7 +97,8 @@ function prepare(request: SimulationRequest) {
     pricesUsd: request.start.pricesUsd,
     params: { current: request.start.params, proposed },
     market,
-    stress: request.stress ?? [],
+    // The baseline is never stressed: each stress is a comparison of its own (`stressRuns`).
+    stress: [],
     paths: request.paths ?? simulationDefaults.paths,
     steps: request.steps ?? simulationDefaults.steps,
     stepSeconds: request.stepSeconds ?? simulationDefaults.stepSeconds,
@@ -112,9 +120,16 @@ function prepare(request: SimulationRequest) {
         return { name, run: createMonteCarlo({ ...inputs, market: scenarioMarket, paths: sensitivityPaths }) };
       })
     : [];
+  // Each stress on the same seed's paths as the baseline, as a comparison of its own.
+  const stress = [...new Set(request.stress ?? [])];
+  const stressRuns = stress.map((name) => ({ name, run: createMonteCarlo({ ...inputs, stress: [name] }) }));
+  // The hedge's value: each set again without its hedge (ratio 0), on the same paths.
+  const unhedged = hedgeCounterfactual(inputs);
   const sessions: { run: MonteCarlo; paths: number }[] = [
     { run: main, paths: inputs.paths },
     ...sensitivityRuns.map(({ run }) => ({ run, paths: sensitivityPaths as number })),
+    ...stressRuns.map(({ run }) => ({ run, paths: inputs.paths })),
+    ...(unhedged ? [{ run: unhedged, paths: inputs.paths }] : []),
   ];
   const total = sessions.reduce((sum, session) => sum + session.paths, 0);
   /** Paths done in all the runs. */
@@ -140,15 +155,30 @@ function prepare(request: SimulationRequest) {
     ) as Sensitivity["scenarios"];
     return { paths: sensitivityPaths, driftPerYear: { ...sensitivityDriftsPerYear }, scenarios: results };
   };
+  const stressedOf = (): Stressed | undefined =>
+    stressRuns.length === 0
+      ? undefined
+      : Object.fromEntries(
+          stressRuns.map(({ name, run }) => [
+            name,
+            stressedComparison(stressLabel(name, symbols, inputs.steps, inputs.stepSeconds), run.results()),
+          ]),
+        );
   const finish = (): ImpactReport => {
     const sensitivity = sensitivityOf();
+    const monteCarlo = main.results();
+    const stressed = stressedOf();
+    const holder: HolderResults = {
+      ...monteCarlo.holder,
+      ...(unhedged ? { hedge: hedgeValueOf(inputs, monteCarlo, unhedged) } : {}),
+    };
     return buildReport({
       seed: inputs.seed,
       model: {
         market: inputs.market,
         drift,
         ...(calibration ? { calibration } : {}),
-        stress: inputs.stress,
+        stress,
         paths: inputs.paths,
         steps: inputs.steps,
         stepSeconds: inputs.stepSeconds,
@@ -163,9 +193,11 @@ function prepare(request: SimulationRequest) {
         changes,
         ...(request.start.source ? { source: request.start.source } : {}),
       },
-      monteCarlo: main.results(),
+      monteCarlo,
       bandProbabilities,
       ...(sensitivity ? { sensitivity } : {}),
+      holder,
+      ...(stressed ? { stressed } : {}),
       ...(request.history
         ? {
             backtest: runBacktest({
@@ -189,6 +221,49 @@ function sensitivityPathsOf(sensitivity: { paths?: number }, paths: number): num
   if (!(Number.isInteger(value) && value >= min && value <= max))
     throw new Error(`sensitivity.paths must be a whole number from ${min} to ${max}, got ${value}`);
   return value;
+}
+
+/** Parameters without a hedge: its ratio at zero (the hedge's counterfactual). */
+const withoutHedge = (params: StrategyParams): StrategyParams => ({
+  ...params,
+  hedge: { ...params.hedge, ratioBps: 0 },
+});
+
+/**
+ * The run of both sets without their hedge on the baseline's paths, when the proposal changes the hedge's parameters;
+ * undefined when it does not, or when neither set hedges.
+ */
+function hedgeCounterfactual(inputs: MonteCarloInputs): MonteCarlo | undefined {
+  const { current, proposed } = inputs.params;
+  // Measured when the proposal changes the hedge (a run more of every path): otherwise the costs table's hedge row
+  // says what the hedge costs.
+  const changesHedge = (["ratioBps", "bandBps", "ltvBps"] as const).some((k) => current.hedge[k] !== proposed.hedge[k]);
+  if (!inputs.setup.hedge || !changesHedge || (current.hedge.ratioBps === 0 && proposed.hedge.ratioBps === 0))
+    return undefined;
+  return createMonteCarlo({
+    ...inputs,
+    params: { current: withoutHedge(current), proposed: withoutHedge(proposed) },
+  });
+}
+
+/** Each hedging set's hedge value: its costs against what it cuts, beside the same set unhedged on the same paths. */
+function hedgeValueOf(
+  inputs: MonteCarloInputs,
+  hedged: ReturnType<MonteCarlo["results"]>,
+  unhedged: MonteCarlo,
+): NonNullable<HolderResults["hedge"]> {
+  const without = unhedged.results();
+  const years = (inputs.steps * inputs.stepSeconds) / secondsPerYear;
+  const of = (which: "current" | "proposed") =>
+    inputs.params[which].hedge.ratioBps === 0
+      ? null
+      : hedgeValueOfSet({
+          hedged: { ...hedged[which], hedgeCostBase: hedged.holder.costs[which].hedgeCostBase },
+          unhedged: without[which],
+          startNav: hedged.startNav,
+          years,
+        });
+  return { baseline: "hedge.ratioBps = 0, same paths", current: of("current"), proposed: of("proposed") };
 }
 
 const headlineOf = (summary: SetSummary): HeadlineMetrics =>
