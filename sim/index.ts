@@ -61,3 +61,21 @@ export {
   type SetSummary,
 } from "./monteCarlo.ts";
 export { runInWorker, type WorkerLike } from "./workerClient.ts";
+export {
+  costMetrics,
+  hedgeValueOfSet,
+  usdMetrics,
+  type CostBreakdown,
+  type CostMetric,
+  type HedgeValue,
+  type HedgeValueOfSet,
+  type HolderResults,
+} from "./holderMetrics.ts";
+export { costRows, hedgeLines, hedgeSentence, holderMarkdown, stressedTables, usdRows } from "./holderView.ts";
+export {
+  stressedComparison,
+  stressedMetrics,
+  stressLabel,
+  type Stressed,
+  type StressedComparison,
+} from "./stressed.ts";
