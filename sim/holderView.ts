@@ -13,6 +13,7 @@ import {
   type UsdMetric,
 } from "./holderMetrics.ts";
 import type { Better, Difference } from "./monteCarlo.ts";
+import { stressScenarioNames } from "./market/stress.ts";
 import { stressedMetrics, type Stressed, type StressedMetric } from "./stressed.ts";
 
 /** The parts of an impact report these views read. */
@@ -146,10 +147,11 @@ const stressedLabels: Record<StressedMetric, string> = {
   liquidationProbability: "P(liquidation)",
 };
 
-/** Each stress scenario's comparison, beside the baseline; empty when none was asked for. */
+/** Each stress scenario's comparison, beside the baseline, in the scenarios' order; empty when none was asked for. */
 export function stressedTables(report: HolderReportParts, verdictOf: VerdictOf): StressedTable[] {
   const stressed = report.results.stressed ?? {};
-  return Object.entries(stressed).flatMap(([name, comparison]) => {
+  return stressScenarioNames.flatMap((name) => {
+    const comparison = stressed[name];
     if (!comparison) return [];
     const { current, proposed, difference, label } = comparison;
     const rows = (Object.keys(stressedMetrics) as StressedMetric[]).map((key) =>

@@ -464,6 +464,9 @@ export function nilImpact(report: ImpactReport, notSimulated: readonly string[] 
   if (!Object.values<Difference | null>(difference).every(none)) return undefined;
   if (sensitivity && !Object.values(sensitivity.scenarios).every((s) => same(s.current, s.proposed))) return undefined;
   if (backtest && !same(backtest.current.metrics, backtest.proposed.metrics)) return undefined;
+  // A difference the stresses alone show is a difference.
+  const stressed = Object.values(report.results.stressed ?? {});
+  if (!stressed.every((s) => s === undefined || same(s.current, s.proposed))) return undefined;
   const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
   const changed = Object.keys(report.inputs.changes);
   const unmodelled = notSimulated.length

@@ -4,7 +4,7 @@ import { secondsPerYear } from "./market/types.ts";
 import { withChanges } from "./model/params.ts";
 import type { VaultSetup } from "./model/types.ts";
 import { stressedTables } from "./holderView.ts";
-import { renderMarkdown, verdictOf } from "./report.ts";
+import { nilImpact, renderMarkdown, verdictOf, type ImpactReport } from "./report.ts";
 import { simulateNow, type SimulationRequest } from "./simulate.ts";
 import { stressLabel } from "./stressed.ts";
 
@@ -43,6 +43,20 @@ describe("Stresses beside the baseline, never folded into it", () => {
     expect(markdown).toContain("## Stress `crash`: if WETH and WBTC fall 35%/30% on day 45");
     expect(markdown.indexOf("## Stress `crash`")).toBeGreaterThan(markdown.indexOf("| CVaR 95 (loss) |"));
     expect(stressedTables(stressed, verdictOf).map((t) => t.name)).toEqual(["crash", "vol-spike", "usdc-depeg"]);
+  });
+
+  it("does not call a proposal of no impact when a stress shows a difference", () => {
+    const report = simulateNow(request({ changes: {}, stress: ["crash"] }));
+    expect(nilImpact(report)).toContain("no difference");
+    const crash = report.results.stressed!.crash!;
+    const differs: ImpactReport = {
+      ...report,
+      results: {
+        ...report.results,
+        stressed: { crash: { ...crash, proposed: { ...crash.proposed, cvar95: crash.current.cvar95 + 0.01 } } },
+      },
+    };
+    expect(nilImpact(differs)).toBeUndefined();
   });
 
   it("labels each stress with what its numbers are conditional on", () => {
