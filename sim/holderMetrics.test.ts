@@ -132,7 +132,15 @@ describe("The cost breakdown: what the strategy cost the holders, where it occur
       12,
     );
     const lines = hedgeLines(report)!;
-    expect(lines.map((l) => l.set)).toEqual(["Current (hedge ratio 50%)", "Proposed (hedge ratio 80%)"]);
+    expect(lines.map((l) => l.set)).toEqual([
+      "Current (hedge ratio 50%)",
+      "Proposed (hedge ratio 80%)",
+      "The proposal's change, proposed against current",
+    ]);
+    // At the margin: what the extra 30% of hedge costs and cuts, the two sets' differences.
+    expect(hedge.marginal.costPerYear).toBeCloseTo(proposed!.costPerYear - current!.costPerYear, 12);
+    expect(hedge.marginal.volatilityCut).toBeCloseTo(proposed!.volatilityCut - current!.volatilityCut, 12);
+    expect(hedge.marginal.cvar95Cut).toBeCloseTo(report.results.current.cvar95 - report.results.proposed.cvar95, 12);
     expect(renderMarkdown(report)).toContain("## The hedge's value for money");
     // A proposal that leaves the hedge alone is not charged a second run.
     expect(simulateNow(request()).results.holder!.hedge).toBeUndefined();

@@ -174,6 +174,11 @@ export type HedgeValue = {
   baseline: "hedge.ratioBps = 0, same paths";
   current: HedgeValueOfSet | null;
   proposed: HedgeValueOfSet | null;
+  /**
+   * The proposal's change of the hedge at the margin: the proposed set against the current one (its extra hedge cost
+   * a year, and the volatility and CVaR 95 it cuts beyond the current set's).
+   */
+  marginal: HedgeValueOfSet;
 };
 
 /** The numbers a set's hedge value is made of: the hedged run's and the unhedged run's summaries. */

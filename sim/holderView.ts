@@ -119,19 +119,20 @@ export function hedgeSentence(value: HedgeValueOfSet): string {
 
 /**
  * The hedge's value for money, one line per hedging set, measured against the same set with its hedge ratio at 0 on
- * the same paths. Undefined when neither set hedges.
+ * the same paths, and one for the proposal's change (proposed against current). Undefined when not measured.
  */
 export function hedgeLines(report: HolderReportParts): { set: string; sentence: string }[] | undefined {
   const hedge = report.results.holder?.hedge;
   if (!hedge) return undefined;
   const { params } = report.inputs;
-  return (["current", "proposed"] as const).flatMap((which) => {
+  const sets = (["current", "proposed"] as const).flatMap((which) => {
     const value = hedge[which];
     if (!value) return [];
     const ratio = `${+(params[which].hedge.ratioBps / 100).toFixed(2)}%`;
     const set = `${which === "current" ? "Current" : "Proposed"} (hedge ratio ${ratio})`;
     return [{ set, sentence: hedgeSentence(value) }];
   });
+  return [...sets, { set: "The proposal's change, proposed against current", sentence: hedgeSentence(hedge.marginal) }];
 }
 
 /** A stress scenario's comparison for humans: what it is conditional on, and its rows. */

@@ -263,7 +263,14 @@ function hedgeValueOf(
           startNav: hedged.startNav,
           years,
         });
-  return { baseline: "hedge.ratioBps = 0, same paths", current: of("current"), proposed: of("proposed") };
+  const { costs } = hedged.holder;
+  const marginal = hedgeValueOfSet({
+    hedged: { ...hedged.proposed, hedgeCostBase: costs.proposed.hedgeCostBase - costs.current.hedgeCostBase },
+    unhedged: hedged.current,
+    startNav: hedged.startNav,
+    years,
+  });
+  return { baseline: "hedge.ratioBps = 0, same paths", current: of("current"), proposed: of("proposed"), marginal };
 }
 
 const headlineOf = (summary: SetSummary): HeadlineMetrics =>
