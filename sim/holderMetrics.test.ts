@@ -137,7 +137,20 @@ describe("The cost breakdown: what the strategy cost the holders, where it occur
       "Proposed (hedge ratio 80%)",
       "The proposal's change, proposed against current",
     ]);
+    // Each cut carries its interval of Monte Carlo error (paired over the shared paths), around its estimate.
+    for (const value of [current!, proposed!]) {
+      const { volatilityCut, cvar95Cut } = value.intervals!;
+      expect(volatilityCut!.estimate).toBeCloseTo(value.volatilityCut, 12);
+      expect(cvar95Cut!.estimate).toBeCloseTo(value.cvar95Cut, 12);
+      expect(volatilityCut!.low95).toBeLessThanOrEqual(value.volatilityCut);
+      expect(volatilityCut!.high95).toBeGreaterThanOrEqual(value.volatilityCut);
+      expect(volatilityCut!.low95).toBeGreaterThan(0);
+    }
+    expect(lines[0]!.sentence).toMatch(
+      /^cuts CVaR 95 by \d+\.\d points \(95%: -?\d+\.\d to -?\d+\.\d\) and cuts volatility/,
+    );
     // At the margin: what the extra 30% of hedge costs and cuts, the two sets' differences.
+    expect(hedge.marginal.intervals!.cvar95Cut!.high95).toBeCloseTo(-report.results.difference.cvar95!.low95, 12);
     expect(hedge.marginal.costPerYear).toBeCloseTo(proposed!.costPerYear - current!.costPerYear, 12);
     expect(hedge.marginal.volatilityCut).toBeCloseTo(proposed!.volatilityCut - current!.volatilityCut, 12);
     expect(hedge.marginal.cvar95Cut).toBeCloseTo(report.results.current.cvar95 - report.results.proposed.cvar95, 12);

@@ -167,6 +167,8 @@ export type HedgeValueOfSet = {
   /** `cvar95Cut` per unit of `costPerYear` (points of CVaR cut per point of NAV a year); null without a cost. */
   cvar95CutPerCost: number | null;
   volatilityCutPerCost: number | null;
+  /** 95% intervals (Monte Carlo error, paired bootstrap over the paths both runs share) of the two cuts. */
+  intervals?: { volatilityCut: Difference | null; cvar95Cut: Difference | null };
 };
 
 export type HedgeValue = {
@@ -180,6 +182,28 @@ export type HedgeValue = {
    */
   marginal: HedgeValueOfSet;
 };
+
+/**
+ * Paired-bootstrap 95% intervals of the cuts a hedge makes, from each path's volatility and return with the hedge
+ * and without it (the same paths), resampled from a stream of `seed`'s own.
+ */
+export function hedgeCutIntervals(
+  hedged: { volatility: Float64Array; returns: Float64Array },
+  unhedged: { volatility: Float64Array; returns: Float64Array },
+  seed: number,
+  resamples: number,
+): NonNullable<HedgeValueOfSet["intervals"]> {
+  // "Proposed" less "current": the unhedged run less the hedged one, the cut.
+  return pairedBootstrap(
+    {
+      volatilityCut: { statistic: { kind: "mean" }, current: hedged.volatility, proposed: unhedged.volatility },
+      cvar95Cut: { statistic: { kind: "cvar", confidence: 0.95 }, current: hedged.returns, proposed: unhedged.returns },
+    },
+    hedged.returns.length,
+    resamples,
+    createRandom((seed ^ 0x6b43a9b5) | 0),
+  );
+}
 
 /** The numbers a set's hedge value is made of: the hedged run's and the unhedged run's summaries. */
 export type HedgeValueInputs = {

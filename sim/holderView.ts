@@ -106,14 +106,17 @@ export function usdRows(report: HolderReportParts, verdictOf: VerdictOf): Holder
 export function hedgeSentence(value: HedgeValueOfSet): string {
   const points = (x: number) => `${Math.abs(x * 100).toFixed(1)} points`;
   const verb = (x: number) => (x >= 0 ? "cuts" : "raises");
+  const plain = (x: number) => (x * 100).toFixed(1);
+  const interval = (d: Difference | null | undefined) => (d ? ` (95%: ${plain(d.low95)} to ${plain(d.high95)})` : "");
   const per =
     value.cvar95CutPerCost === null
       ? ""
       : ` (${value.cvar95CutPerCost.toFixed(1)} points of CVaR 95 per point of NAV a year spent)`;
   return (
-    `${verb(value.cvar95Cut)} CVaR 95 by ${points(value.cvar95Cut)} and ${verb(value.volatilityCut)} volatility by ` +
-    `${points(value.volatilityCut)} for ${percent(value.costPerYear)} of NAV a year in interest, pool fees and ` +
-    `slippage${per}; mean return ${value.returnMeanChange >= 0 ? "+" : "−"}${points(value.returnMeanChange)} all in`
+    `${verb(value.cvar95Cut)} CVaR 95 by ${points(value.cvar95Cut)}${interval(value.intervals?.cvar95Cut)} and ` +
+    `${verb(value.volatilityCut)} volatility by ${points(value.volatilityCut)}${interval(value.intervals?.volatilityCut)} ` +
+    `for ${percent(value.costPerYear)} of NAV a year in interest, pool fees and slippage${per}; mean return ` +
+    `${value.returnMeanChange >= 0 ? "+" : "−"}${points(value.returnMeanChange)} all in`
   );
 }
 
@@ -202,7 +205,8 @@ export function holderMarkdown(report: HolderReportParts, verdictOf: VerdictOf):
       "",
       "## The hedge's value for money",
       "",
-      "Each hedging set against itself with `hedge.ratioBps` at 0, on the same paths (no interval: two summaries).",
+      "Each hedging set against itself with `hedge.ratioBps` at 0 on the same paths, and the proposal's change against " +
+        "the current set; cuts in points, with 95% intervals of Monte Carlo error (paired over the paths).",
       "",
       ...hedge.map((h) => `- ${h.set}: ${h.sentence}.`),
     );

@@ -294,6 +294,8 @@ export type MonteCarlo = {
   runPaths(count: number): number;
   /** The results, once every path is done. */
   results(): MonteCarloResults;
+  /** One set's per-path values of `metric` (0 current, 1 proposed), path by path: for comparisons across runs. */
+  pathValues(set: 0 | 1, metric: PathMetric): Float64Array;
 };
 
 export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
@@ -510,6 +512,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
 
   return {
     done: () => done,
+    pathValues: (set, metric) => column(sets[set]!, metric),
     runPaths,
     results() {
       if (done < paths) throw new Error(`the run is not finished: ${done} of ${paths} paths done`);

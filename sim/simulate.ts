@@ -22,10 +22,17 @@ import {
   type DriftChoice,
   type SensitivityScenario,
 } from "./runSettings.ts";
-import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs, type SetSummary } from "./monteCarlo.ts";
+import {
+  bootstrapResamples,
+  createMonteCarlo,
+  type Difference,
+  type MonteCarlo,
+  type MonteCarloInputs,
+  type SetSummary,
+} from "./monteCarlo.ts";
 import { paramValue, withChanges } from "./model/params.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
-import { hedgeValueOfSet, type HolderResults } from "./holderMetrics.ts";
+import { hedgeCutIntervals, hedgeValueOfSet, type HolderResults } from "./holderMetrics.ts";
 import { secondsPerYear } from "./market/types.ts";
 import { stressedComparison, stressLabel, type Stressed } from "./stressed.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
@@ -170,7 +177,7 @@ function prepare(request: SimulationRequest) {
     const stressed = stressedOf();
     const holder: HolderResults = {
       ...monteCarlo.holder,
-      ...(unhedged ? { hedge: hedgeValueOf(inputs, monteCarlo, unhedged) } : {}),
+      ...(unhedged ? { hedge: hedgeValueOf(inputs, main, monteCarlo, unhedged) } : {}),
     };
     return buildReport({
       seed: inputs.seed,
@@ -249,28 +256,50 @@ function hedgeCounterfactual(inputs: MonteCarloInputs): MonteCarlo | undefined {
 /** Each hedging set's hedge value: its costs against what it cuts, beside the same set unhedged on the same paths. */
 function hedgeValueOf(
   inputs: MonteCarloInputs,
+  main: MonteCarlo,
   hedged: ReturnType<MonteCarlo["results"]>,
   unhedged: MonteCarlo,
 ): NonNullable<HolderResults["hedge"]> {
   const without = unhedged.results();
   const years = (inputs.steps * inputs.stepSeconds) / secondsPerYear;
-  const of = (which: "current" | "proposed") =>
+  const columns = (run: MonteCarlo, set: 0 | 1) => ({
+    volatility: run.pathValues(set, "volatility"),
+    returns: run.pathValues(set, "return"),
+  });
+  const of = (which: "current" | "proposed", set: 0 | 1) =>
     inputs.params[which].hedge.ratioBps === 0
       ? null
-      : hedgeValueOfSet({
-          hedged: { ...hedged[which], hedgeCostBase: hedged.holder.costs[which].hedgeCostBase },
-          unhedged: without[which],
-          startNav: hedged.startNav,
-          years,
-        });
+      : {
+          ...hedgeValueOfSet({
+            hedged: { ...hedged[which], hedgeCostBase: hedged.holder.costs[which].hedgeCostBase },
+            unhedged: without[which],
+            startNav: hedged.startNav,
+            years,
+          }),
+          intervals: hedgeCutIntervals(columns(main, set), columns(unhedged, set), inputs.seed, bootstrapResamples),
+        };
   const { costs } = hedged.holder;
-  const marginal = hedgeValueOfSet({
-    hedged: { ...hedged.proposed, hedgeCostBase: costs.proposed.hedgeCostBase - costs.current.hedgeCostBase },
-    unhedged: hedged.current,
-    startNav: hedged.startNav,
-    years,
-  });
-  return { baseline: "hedge.ratioBps = 0, same paths", current: of("current"), proposed: of("proposed"), marginal };
+  // At the margin the cuts are the main comparison's differences, negated (current less proposed).
+  const negated = (d: Difference | null): Difference | null =>
+    d && { ...d, estimate: -d.estimate, low95: -d.high95, high95: -d.low95 };
+  const marginal = {
+    ...hedgeValueOfSet({
+      hedged: { ...hedged.proposed, hedgeCostBase: costs.proposed.hedgeCostBase - costs.current.hedgeCostBase },
+      unhedged: hedged.current,
+      startNav: hedged.startNav,
+      years,
+    }),
+    intervals: {
+      volatilityCut: negated(hedged.difference.volatility),
+      cvar95Cut: negated(hedged.difference.cvar95),
+    },
+  };
+  return {
+    baseline: "hedge.ratioBps = 0, same paths",
+    current: of("current", 0),
+    proposed: of("proposed", 1),
+    marginal,
+  };
 }
 
 const headlineOf = (summary: SetSummary): HeadlineMetrics =>
