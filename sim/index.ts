@@ -80,3 +80,21 @@ export {
 } from "./uncertainty.ts";
 export { createMarketDraws, fittedWindow, type HistoryWindow, type MarketDraws } from "./parameterDraws.ts";
 export { createAdaptivePathCount, createModelComparisons, type NamedMarket } from "./uncertaintyRuns.ts";
+export {
+  costMetrics,
+  hedgeValueOfSet,
+  usdMetrics,
+  type CostBreakdown,
+  type CostMetric,
+  type HedgeValue,
+  type HedgeValueOfSet,
+  type HolderResults,
+} from "./holderMetrics.ts";
+export { costRows, hedgeLines, hedgeSentence, holderMarkdown, stressedTables, usdRows } from "./holderView.ts";
+export {
+  stressedComparison,
+  stressedMetrics,
+  stressLabel,
+  type Stressed,
+  type StressedComparison,
+} from "./stressed.ts";

@@ -23,6 +23,7 @@ import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { pairedBootstrap, pairedProportionDifference, type Difference, type PairedStatistic } from "./intervals.ts";
 import { createRandom } from "./random.ts";
+import { createHolderColumns, type HolderResults } from "./holderMetrics.ts";
 import { clopperPearson, cvar, mean, quantile, type Interval } from "./stats.ts";
 
 /** Everything a Monte Carlo run depends on (and all a report needs to reproduce it). */
@@ -193,6 +194,8 @@ export type MonteCarloResults = {
   /** Quantiles (p5, p25, p50, p75, p95) of the holders' NAV (start NAV × share price growth, after fee dilution) at
    * each step 0..steps, in base-asset tokens. */
   bands: { current: number[][]; proposed: number[][] };
+  /** The holders' costs broken down and their return in US dollars (sim/holderMetrics.ts). */
+  holder: Omit<HolderResults, "hedge">;
 };
 
 /** Checks the inputs; each error names the input. */
@@ -306,6 +309,8 @@ export type MonteCarlo = {
    * the same results, bit for bit, as a run created with `paths` (path p's draws depend only on p and the seed).
    */
   extend(paths: number): void;
+  /** One set's per-path values of `metric` (0 current, 1 proposed), path by path: for comparisons across runs. */
+  pathValues(set: 0 | 1, metric: PathMetric): Float64Array;
 };
 
 export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
@@ -354,6 +359,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const ethIndex = setup.symbols.findIndex((s) => s === "WETH" || s === "ETH");
   const ethPerGas = inputs.gasPriceGwei * 1e-9;
   const gasCost = sets.map(() => new Float64Array(paths));
+  const holder = createHolderColumns(paths, 10 ** -(setup.decimals[0] ?? 6));
 
   const { marketOfPath } = inputs;
   const pathOptions = { steps, stepSeconds, initialPricesUsd: inputs.pricesUsd };
@@ -396,6 +402,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         }
         sets.forEach((set, i) => (gasCost[i]![p] = set.metrics[M.gasUnits * paths + p]! * ethPerGas * ethInBase));
       }
+      holder.record(p, sets, usd, assets, steps);
     }
     done = end;
     return done;
@@ -543,12 +550,14 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       set.excessByPath = grown(set.excessByPath, 3 * more);
     }
     gasCost.forEach((costs, i) => (gasCost[i] = grown(costs, more)));
+    holder.grow(more);
     paths = more;
   };
 
   return {
     done: () => done,
     startNav,
+    pathValues: (set, metric) => column(sets[set]!, metric),
     runPaths,
     extend,
     differences() {
@@ -565,6 +574,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         liquidationProbability: { current: liquidations(0), proposed: liquidations(1) },
         bootstrapResamples,
         bands: { current: bands(0), proposed: bands(1) },
+        holder: holder.results(gasCost, inputs.seed, bootstrapResamples),
       };
     },
   };

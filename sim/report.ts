@@ -20,6 +20,9 @@ import {
 } from "./monteCarlo.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { uncertaintyMarkdown, type Sensitivity, type UncertaintyResults } from "./uncertainty.ts";
+import type { HolderResults } from "./holderMetrics.ts";
+import { holderMarkdown } from "./holderView.ts";
+import type { Stressed } from "./stressed.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
 export const reportSchema = "trimtab.impact-report/4";
@@ -50,6 +53,7 @@ export type ImpactReport = {
      * a market written by hand).
      */
     calibration?: Calibration;
+    /** The stress scenarios requested: each is measured beside the unstressed baseline (`results.stressed`). */
     stress: readonly StressScenarioName[];
     paths: number;
     steps: number;
@@ -91,6 +95,16 @@ export type ImpactReport = {
      * market model, and the adaptive path count (each when the request asked for it).
      */
     uncertainty?: UncertaintyResults;
+    /**
+     * The holders' costs broken down (pool fees, slippage, borrow interest, protocol fees; the keeper's gas), their
+     * return in US dollars, and the hedge's value for money (sim/holderMetrics.ts). Absent in older reports.
+     */
+    holder?: HolderResults;
+    /**
+     * Each requested stress scenario's comparison, on the baseline's paths with the stress put on them: numbers
+     * conditional on the stress, shown beside the (unstressed) baseline, never folded into it (sim/stressed.ts).
+     */
+    stressed?: Stressed;
   };
   /** SHA-256 of the canonical JSON of every other field. */
   contentHash: Hex;
@@ -156,6 +170,8 @@ export function buildReport(args: {
   sensitivity?: Sensitivity;
   backtest?: BacktestResults;
   uncertainty?: UncertaintyResults;
+  holder?: HolderResults;
+  stressed?: Stressed;
 }): ImpactReport {
   const { monteCarlo } = args;
   return sealReport({
@@ -175,6 +191,8 @@ export function buildReport(args: {
       ...(args.sensitivity ? { sensitivity: args.sensitivity } : {}),
       ...(args.backtest ? { backtest: args.backtest } : {}),
       ...(args.uncertainty ? { uncertainty: args.uncertainty } : {}),
+      ...(args.holder ? { holder: args.holder } : {}),
+      ...(args.stressed ? { stressed: args.stressed } : {}),
     },
   });
 }
@@ -390,6 +408,9 @@ export function nilImpact(report: ImpactReport, notSimulated: readonly string[] 
   if (!Object.values<Difference | null>(difference).every(none)) return undefined;
   if (sensitivity && !Object.values(sensitivity.scenarios).every((s) => same(s.current, s.proposed))) return undefined;
   if (backtest && !same(backtest.current.metrics, backtest.proposed.metrics)) return undefined;
+  // A difference the stresses alone show is a difference.
+  const stressed = Object.values(report.results.stressed ?? {});
+  if (!stressed.every((s) => s === undefined || same(s.current, s.proposed))) return undefined;
   const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
   const changed = Object.keys(report.inputs.changes);
   const unmodelled = notSimulated.length
@@ -429,7 +450,7 @@ export function renderMarkdown(
     "",
     `${model.paths.toLocaleString("en-US")} paths of ${model.steps} steps of ${model.stepSeconds / 3_600} h ` +
       `(${model.market.kind === "gbm" ? "correlated GBM" : `block bootstrap, mean block ${model.market.blockLength}`}` +
-      `${model.stress.length ? `, stress: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
+      `${model.stress.length ? `; stresses beside it: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
       `both parameter sets on the same paths. Starting NAV ${money(results.startNav)} ${base}.`,
     "",
   ];
@@ -460,6 +481,7 @@ export function renderMarkdown(
   );
   const caveat = negativeRatioCaveat(report);
   if (caveat) lines.push("", caveat);
+  lines.push(...holderMarkdown(report, verdictOf));
   lines.push(...uncertaintyMarkdown(report));
   if (calibration)
     lines.push(

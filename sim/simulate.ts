@@ -22,9 +22,19 @@ import {
   type DriftChoice,
   type SensitivityScenario,
 } from "./runSettings.ts";
-import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs, type SetSummary } from "./monteCarlo.ts";
+import {
+  bootstrapResamples,
+  createMonteCarlo,
+  type Difference,
+  type MonteCarlo,
+  type MonteCarloInputs,
+  type SetSummary,
+} from "./monteCarlo.ts";
 import { paramValue, withChanges } from "./model/params.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import { hedgeCutIntervals, hedgeValueOfSet, type HolderResults } from "./holderMetrics.ts";
+import { secondsPerYear } from "./market/types.ts";
+import { stressedComparison, stressLabel, type Stressed } from "./stressed.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
 import { calibrateBootstrap } from "./market/calibrate.ts";
 import type { UncertaintyResults } from "./uncertainty.ts";
@@ -57,6 +67,10 @@ export type SimulationRequest = {
    * first `paths` paths of the same seed (default the smaller of the run's paths and 500).
    */
   sensitivity?: { paths?: number };
+  /**
+   * Stress scenarios, each measured as a comparison of its own beside the baseline (which stays unstressed), on the
+   * same paths: `report.results.stressed[name]`.
+   */
   stress?: readonly StressScenarioName[];
   /** Default 2,000. */
   paths?: number;
@@ -112,7 +126,8 @@ function prepare(request: SimulationRequest) {
     pricesUsd: request.start.pricesUsd,
     params: { current: request.start.params, proposed },
     market,
-    stress: request.stress ?? [],
+    // The baseline is never stressed: each stress is a comparison of its own (`stressRuns`).
+    stress: [],
     paths: request.paths ?? simulationDefaults.paths,
     steps: request.steps ?? simulationDefaults.steps,
     stepSeconds: request.stepSeconds ?? simulationDefaults.stepSeconds,
@@ -139,10 +154,21 @@ function prepare(request: SimulationRequest) {
         return { name, run: createMonteCarlo({ ...inputs, market: scenarioMarket, paths: sensitivityPaths }) };
       })
     : [];
+  // Each stress on the same seed's paths as the baseline, as a comparison of its own.
+  const stress = [...new Set(request.stress ?? [])];
+  const stressRuns = stress.map((name) => ({ name, run: createMonteCarlo({ ...inputs, stress: [name] }) }));
+  // The hedge's value: each set again without its hedge (ratio 0), on the same paths.
+  const unhedged = hedgeCounterfactual(inputs);
+  /** Runs on the main run's paths: they grow with it when the adaptive path count extends it. */
+  const followers: { run: MonteCarlo; paths: number }[] = [
+    ...stressRuns.map(({ run }) => ({ run, paths: inputs.paths })),
+    ...(unhedged ? [{ run: unhedged, paths: inputs.paths }] : []),
+  ];
   const sessions: { run: MonteCarlo; paths: number }[] = [
     { run: main, paths: inputs.paths },
     ...sensitivityRuns.map(({ run }) => ({ run, paths: sensitivityPaths as number })),
     ...(comparisons?.sessions ?? []).map((run) => ({ run, paths: comparisons!.paths })),
+    ...followers,
   ];
   /** All the runs' paths: the main run's grow as the adaptive path count extends it. */
   const total = () => sessions.reduce((sum, session) => sum + session.paths, 0);
@@ -160,7 +186,14 @@ function prepare(request: SimulationRequest) {
       if (before >= session.paths) continue;
       left -= session.run.runPaths(left) - before;
     }
-    if (adaptive && main.done() === sessions[0]!.paths && adaptive.check()) sessions[0]!.paths = adaptive.paths();
+    if (adaptive && main.done() === sessions[0]!.paths && adaptive.check()) {
+      sessions[0]!.paths = adaptive.paths();
+      for (const follower of followers)
+        if (follower.paths < sessions[0]!.paths) {
+          follower.run.extend(sessions[0]!.paths);
+          follower.paths = sessions[0]!.paths;
+        }
+    }
     return done();
   };
   /** Each sensitivity run's results, computed once (the levels and the differences both read them). */
@@ -190,16 +223,31 @@ function prepare(request: SimulationRequest) {
     };
     return Object.keys(results).length ? results : undefined;
   };
+  const stressedOf = (): Stressed | undefined =>
+    stressRuns.length === 0
+      ? undefined
+      : Object.fromEntries(
+          stressRuns.map(({ name, run }) => [
+            name,
+            stressedComparison(stressLabel(name, symbols, inputs.steps, inputs.stepSeconds), run.results()),
+          ]),
+        );
   const finish = (): ImpactReport => {
     const sensitivity = sensitivityOf();
     const uncertainty = uncertaintyOf();
+    const monteCarlo = main.results();
+    const stressed = stressedOf();
+    const holder: HolderResults = {
+      ...monteCarlo.holder,
+      ...(unhedged ? { hedge: hedgeValueOf(inputs, main, monteCarlo, unhedged) } : {}),
+    };
     return buildReport({
       seed: inputs.seed,
       model: {
         market: inputs.market,
         drift,
         ...(calibration ? { calibration } : {}),
-        stress: inputs.stress,
+        stress,
         paths: adaptive ? adaptive.paths() : inputs.paths,
         steps: inputs.steps,
         stepSeconds: inputs.stepSeconds,
@@ -214,10 +262,12 @@ function prepare(request: SimulationRequest) {
         changes,
         ...(request.start.source ? { source: request.start.source } : {}),
       },
-      monteCarlo: main.results(),
+      monteCarlo,
       bandProbabilities,
       ...(sensitivity ? { sensitivity } : {}),
       ...(uncertainty ? { uncertainty } : {}),
+      holder,
+      ...(stressed ? { stressed } : {}),
       ...(request.history
         ? {
             backtest: runBacktest({
@@ -278,6 +328,78 @@ function sensitivityPathsOf(sensitivity: { paths?: number }, paths: number): num
   if (!(Number.isInteger(value) && value >= min && value <= max))
     throw new Error(`sensitivity.paths must be a whole number from ${min} to ${max}, got ${value}`);
   return value;
+}
+
+/** Parameters without a hedge: its ratio at zero (the hedge's counterfactual). */
+const withoutHedge = (params: StrategyParams): StrategyParams => ({
+  ...params,
+  hedge: { ...params.hedge, ratioBps: 0 },
+});
+
+/**
+ * The run of both sets without their hedge on the baseline's paths, when the proposal changes the hedge's parameters;
+ * undefined when it does not, or when neither set hedges.
+ */
+function hedgeCounterfactual(inputs: MonteCarloInputs): MonteCarlo | undefined {
+  const { current, proposed } = inputs.params;
+  // Measured when the proposal changes the hedge (a run more of every path): otherwise the costs table's hedge row
+  // says what the hedge costs.
+  const changesHedge = (["ratioBps", "bandBps", "ltvBps"] as const).some((k) => current.hedge[k] !== proposed.hedge[k]);
+  if (!inputs.setup.hedge || !changesHedge || (current.hedge.ratioBps === 0 && proposed.hedge.ratioBps === 0))
+    return undefined;
+  return createMonteCarlo({
+    ...inputs,
+    params: { current: withoutHedge(current), proposed: withoutHedge(proposed) },
+  });
+}
+
+/** Each hedging set's hedge value: its costs against what it cuts, beside the same set unhedged on the same paths. */
+function hedgeValueOf(
+  inputs: MonteCarloInputs,
+  main: MonteCarlo,
+  hedged: ReturnType<MonteCarlo["results"]>,
+  unhedged: MonteCarlo,
+): NonNullable<HolderResults["hedge"]> {
+  const without = unhedged.results();
+  const years = (inputs.steps * inputs.stepSeconds) / secondsPerYear;
+  const columns = (run: MonteCarlo, set: 0 | 1) => ({
+    volatility: run.pathValues(set, "volatility"),
+    returns: run.pathValues(set, "return"),
+  });
+  const of = (which: "current" | "proposed", set: 0 | 1) =>
+    inputs.params[which].hedge.ratioBps === 0
+      ? null
+      : {
+          ...hedgeValueOfSet({
+            hedged: { ...hedged[which], hedgeCostBase: hedged.holder.costs[which].hedgeCostBase },
+            unhedged: without[which],
+            startNav: hedged.startNav,
+            years,
+          }),
+          intervals: hedgeCutIntervals(columns(main, set), columns(unhedged, set), inputs.seed, bootstrapResamples),
+        };
+  const { costs } = hedged.holder;
+  // At the margin the cuts are the main comparison's differences, negated (current less proposed).
+  const negated = (d: Difference | null): Difference | null =>
+    d && { ...d, estimate: -d.estimate, low95: -d.high95, high95: -d.low95 };
+  const marginal = {
+    ...hedgeValueOfSet({
+      hedged: { ...hedged.proposed, hedgeCostBase: costs.proposed.hedgeCostBase - costs.current.hedgeCostBase },
+      unhedged: hedged.current,
+      startNav: hedged.startNav,
+      years,
+    }),
+    intervals: {
+      volatilityCut: negated(hedged.difference.volatility),
+      cvar95Cut: negated(hedged.difference.cvar95),
+    },
+  };
+  return {
+    baseline: "hedge.ratioBps = 0, same paths",
+    current: of("current", 0),
+    proposed: of("proposed", 1),
+    marginal,
+  };
 }
 
 const headlineOf = (summary: SetSummary): HeadlineMetrics =>

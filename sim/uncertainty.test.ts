@@ -249,13 +249,15 @@ describe("The adaptive path count: paths grow until every headline difference's 
     const { uncertainty: _u, ...results } = grown.results;
     expect(canonicalJson(results)).toBe(canonicalJson(fixed.results));
     expect(canonicalJson(grown.model)).toBe(canonicalJson(fixed.model));
-    // The same report however it is chunked; progress counts up to a total that grows with the paths.
+    // The same report however it is chunked; progress counts up to a total that grows with the paths: the hedge
+    // change's unhedged comparison runs on the main run's paths and grows with them.
     expect(simulateNow(request({ paths: 100, steps: 60, adaptive: { maxPaths: 300 } })).contentHash).toBe(
       grown.contentHash,
     );
-    expect(progress.map((p) => p.done)).toEqual([70, 100, 170, 200, 270, 300]);
-    expect(progress.at(-1)).toEqual({ done: 300, total: 300 });
-    expect(progress[1]!.total).toBe(200);
+    expect(progress.map((p) => p.done)).toEqual([70, 140, 210, 280, 350, 420, 490, 560, 600]);
+    expect(progress.at(-1)).toEqual({ done: 600, total: 600 });
+    expect(progress[0]!.total).toBe(200);
+    expect(progress[1]!.total).toBe(400);
     const markdown = renderMarkdown(grown);
     expect(markdown).toContain("## Paths run");
     expect(markdown).toMatch(
@@ -285,6 +287,9 @@ describe("The adaptive path count: paths grow until every headline difference's 
       },
       differences: () => settled as never,
       extend: () => void extended++,
+      pathValues: () => {
+        throw new Error("not needed");
+      },
     };
     const count = createAdaptivePathCount(fake, { startPaths: 100, maxPaths: 10_000 });
     expect(count.check()).toBe(false);

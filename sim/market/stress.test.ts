@@ -22,9 +22,14 @@ describe("stressScenarios", () => {
     ]);
   });
 
-  it("usdc-depeg: pins the base asset at $0.90 for 10 steps", () => {
+  it("usdc-depeg: pins the base asset at $0.90 for 10 steps, then at $0.97 to the horizon (it never recovers fully)", () => {
     expect(stressScenarios["usdc-depeg"](symbols, 365, { startStep: 50 })).toEqual([
       { kind: "depeg", symbol: "USDC", fromStep: 50, toStep: 59, priceUsd: 0.9 },
+      { kind: "depeg", symbol: "USDC", fromStep: 60, toStep: 365, priceUsd: 0.97 },
+    ]);
+    // A depeg that reaches the horizon has nothing after it.
+    expect(stressScenarios["usdc-depeg"](symbols, 55, { startStep: 50 })).toEqual([
+      { kind: "depeg", symbol: "USDC", fromStep: 50, toStep: 55, priceUsd: 0.9 },
     ]);
   });
 

@@ -31,8 +31,12 @@ export const crashScenario = { btcLikeDropBps: 3_000, otherDropBps: 3_500 } as c
 /** Length of the `vol-spike` scenario in steps, and its multiplier on the random part of returns. */
 export const volSpikeScenario = { steps: 30, multiplier: 3 } as const;
 
-/** Length of the `usdc-depeg` scenario in steps, and the base asset's price meanwhile (USDC fell to about $0.88 in March 2023). */
-export const usdcDepegScenario = { steps: 10, priceUsd: 0.9 } as const;
+/**
+ * The `usdc-depeg` scenario: the base asset's price for its first `steps` steps (USDC fell to about $0.88 in March
+ * 2023), and the price it recovers to, and keeps to the horizon (a depeg that does not recover fully: the holders'
+ * dollars lost are lost for good, which a depeg that ends before the horizon would not show).
+ */
+export const usdcDepegScenario = { steps: 10, priceUsd: 0.9, recoveredPriceUsd: 0.97 } as const;
 
 /** The names of the stress scenarios, in the order a report lists them. */
 export const stressScenarioNames = ["crash", "vol-spike", "usdc-depeg"] as const;
@@ -58,11 +62,28 @@ export const stressScenarios: Readonly<Record<StressScenarioName, StressScenario
     const toStep = Math.min(steps, fromStep + volSpikeScenario.steps - 1);
     return [{ kind: "volSpike", fromStep, toStep, multiplier: volSpikeScenario.multiplier }];
   },
-  /** The base asset (symbols[0], USDC for Trimtab) trades at $0.90 for 10 steps (fewer if the horizon ends first). */
+  /**
+   * The base asset (symbols[0], USDC for Trimtab) trades at $0.90 for 10 steps (fewer if the horizon ends first),
+   * then at $0.97 to the horizon (see {@link usdcDepegScenario}).
+   */
   "usdc-depeg": (symbols, steps, options) => {
     const fromStep = startStep(symbols, steps, options);
     const toStep = Math.min(steps, fromStep + usdcDepegScenario.steps - 1);
-    return [{ kind: "depeg", symbol: symbols[0]!, fromStep, toStep, priceUsd: usdcDepegScenario.priceUsd }];
+    const symbol = symbols[0]!;
+    return [
+      { kind: "depeg", symbol, fromStep, toStep, priceUsd: usdcDepegScenario.priceUsd },
+      ...(toStep < steps
+        ? [
+            {
+              kind: "depeg" as const,
+              symbol,
+              fromStep: toStep + 1,
+              toStep: steps,
+              priceUsd: usdcDepegScenario.recoveredPriceUsd,
+            },
+          ]
+        : []),
+    ];
   },
 };
 

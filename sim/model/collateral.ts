@@ -37,7 +37,7 @@ export function createCollateral(context: KernelContext, lending: Lending, fees:
   const { accrue, addBorrowCost, borrow, repay, collateralDebt } = lending;
   const { accrueFees } = fees;
   const { ensurePools } = prices;
-  const { sellExact, deriskSlippage } = swaps;
+  const { sellExact, deriskSlippage, chargeFill } = swaps;
   const position = CM_COLLATERAL;
   /** A repayment from collateral: the collateral sold and what it fetched (see `sellCollateralFor`). */
   const scratch = new Float64Array(2);
@@ -99,6 +99,8 @@ export function createCollateral(context: KernelContext, lending: Lending, fees:
         vector[BALANCES] =
           vector[BALANCES]! - fromVault + repay(vector, position, fixedRate, timeSeconds, fromVault, 1);
       if (fromCollateral > 0) {
+        // `swap` still holds the collateral's sale (the repayment above does not trade).
+        chargeFill(acc, collateralAsset - 1, true);
         vector[position] = vector[position]! - scratch[SOLD_COLLATERAL]!;
         sqrtPrices[collateralAsset - 1] = trialSqrtPrices[collateralAsset - 1]!;
         vector[BALANCES] = vector[BALANCES]! + scratch[SALE_PROCEEDS]! - fromCollateral;

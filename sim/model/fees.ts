@@ -12,7 +12,7 @@ import type { Valuation } from "./valuation.ts";
 // of loads.
 const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { highWaterMark: HIGH_WATER_MARK, lastFeeAccrual: LAST_FEE_ACCRUAL, supply: SUPPLY } = stateLayout;
-const { fees: FEES } = accumulatorLayout;
+const { fees: FEES, managementFees: MANAGEMENT_FEES } = accumulatorLayout;
 const { managementFeeBps: MANAGEMENT_FEE_BPS, performanceFeeBps: PERFORMANCE_FEE_BPS } = paramLayout;
 
 export type Fees = ReturnType<typeof createFees>;
@@ -21,9 +21,11 @@ export function createFees(context: KernelContext, valuation: Valuation) {
   const { params, virtualUnit } = context;
   const { valuesAndNav } = valuation;
   /** What `pendingFees` found: the fee shares due, and the high-water mark after them. */
-  const pending = new Float64Array(2);
+  const pending = new Float64Array(3);
   const PENDING_SHARES = 0;
   const PENDING_MARK = 1;
+  /** The management fee's part of the shares due. */
+  const PENDING_MANAGEMENT = 2;
   /** The fee time (bps × seconds) that would take the whole supply: a year at 100%. */
   const wholeFeeTime = BPS * secondsPerYear;
 
@@ -37,6 +39,7 @@ export function createFees(context: KernelContext, valuation: Valuation) {
   /** PortfolioVault._pendingFees at `nav`: the fee shares due and the high-water mark after them, in `pending`. */
   const pendingFees = (vector: Float64Array, nav: number, timeSeconds: number) => {
     pending[PENDING_SHARES] = 0;
+    pending[PENDING_MANAGEMENT] = 0;
     const mark = vector[HIGH_WATER_MARK]!;
     pending[PENDING_MARK] = mark;
     const supply = vector[SUPPLY]!;
@@ -45,6 +48,7 @@ export function createFees(context: KernelContext, valuation: Valuation) {
     const after = supply + management;
     const price = (nav + virtualUnit) / (after + virtualUnit);
     pending[PENDING_SHARES] = management;
+    pending[PENDING_MANAGEMENT] = management;
     if (price <= mark) return;
     // Under one whole share in issue, no performance fee (the vault's rounding outweighs any gain); the mark moves.
     const performanceFeeBps = params[PERFORMANCE_FEE_BPS]!;
@@ -67,6 +71,8 @@ export function createFees(context: KernelContext, valuation: Valuation) {
       const supply = vector[SUPPLY]! + feeShares;
       vector[SUPPLY] = supply;
       acc[FEES] = acc[FEES]! + (feeShares * (nav + virtualUnit)) / (supply + virtualUnit);
+      acc[MANAGEMENT_FEES] =
+        acc[MANAGEMENT_FEES]! + (pending[PENDING_MANAGEMENT]! * (nav + virtualUnit)) / (supply + virtualUnit);
     }
   };
 

@@ -18,7 +18,14 @@ import type { Swaps } from "./swaps.ts";
 const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { balances: BALANCES, cmCollateral: CM_COLLATERAL, hCollateral: H_COLLATERAL } = stateLayout;
 const { lastUpdate: LAST_UPDATE } = positionLayout;
-const { borrowCost: BORROW_COST, gas: GAS, hedgeActions: HEDGE_ACTIONS, turnover: TURNOVER } = accumulatorLayout;
+const {
+  borrowCost: BORROW_COST,
+  gas: GAS,
+  hedgeActions: HEDGE_ACTIONS,
+  hedgeBorrowCost: HEDGE_BORROW_COST,
+  hedgeTradeCost: HEDGE_TRADE_COST,
+  turnover: TURNOVER,
+} = accumulatorLayout;
 const { hedgeLtvBps: HEDGE_LTV_BPS } = paramLayout;
 
 export type Hedge = ReturnType<typeof createHedge>;
@@ -40,7 +47,7 @@ export function createHedge(context: KernelContext, lending: Lending, fees: Fees
   const { accrue, addBorrowCost, borrow, repay, hedgeShort, refreshHedgeShort } = lending;
   const { accrueFees } = fees;
   const { ensurePools } = prices;
-  const { swapWithinSlippage, deriskSlippage } = swaps;
+  const { swapWithinSlippage, deriskSlippage, chargeFill } = swaps;
   const position = H_COLLATERAL;
   const risk = hedgeAsset - 1;
   const reverted = (acc: Float64Array, action: HedgeActionCode) =>
@@ -77,6 +84,7 @@ export function createHedge(context: KernelContext, lending: Lending, fees: Fees
         const saved = vector.slice(position, position + LAST_UPDATE + 1);
         const savedBase = vector[BALANCES]!;
         const savedCost = acc[BORROW_COST]!;
+        const savedHedgeCost = acc[HEDGE_BORROW_COST]!;
         vector[BALANCES] = vector[BALANCES]! - margin;
         vector[position] = collateral + margin;
         if (
@@ -87,9 +95,11 @@ export function createHedge(context: KernelContext, lending: Lending, fees: Fees
           refreshHedgeShort(vector, timeSeconds);
           vector[BALANCES] = savedBase;
           acc[BORROW_COST] = savedCost;
+          acc[HEDGE_BORROW_COST] = savedHedgeCost;
           return reverted(acc, action);
         }
         const sold = swap.amountIn;
+        acc[HEDGE_TRADE_COST] = acc[HEDGE_TRADE_COST]! + chargeFill(acc, risk, true);
         if (sold < amount) {
           vector[BALANCES + hedgeAsset] =
             vector[BALANCES + hedgeAsset]! + repay(vector, position, fixedRate, timeSeconds, amount - sold, price);
@@ -109,6 +119,7 @@ export function createHedge(context: KernelContext, lending: Lending, fees: Fees
         if (!swapWithinSlippage(risk, false, cost, slippage, BPS)) return reverted(acc, action);
         spent = swap.amountIn;
         bought = swap.amountOut;
+        acc[HEDGE_TRADE_COST] = acc[HEDGE_TRADE_COST]! + chargeFill(acc, risk, false);
         vector[BALANCES] = vector[BALANCES]! - spent;
         if (bought > 0) {
           vector[BALANCES + hedgeAsset] =

@@ -17,7 +17,7 @@ const {
   marketBorrow: MARKET_BORROW,
   marketSupply: MARKET_SUPPLY,
 } = positionLayout;
-const { borrowCost: BORROW_COST } = accumulatorLayout;
+const { borrowCost: BORROW_COST, hedgeBorrowCost: HEDGE_BORROW_COST } = accumulatorLayout;
 
 const ONE_SIXTH = 1 / 6;
 
@@ -47,6 +47,9 @@ export function createLending(context: KernelContext) {
   const debts = new Float64Array(2);
   /** The accumulators interest is charged to: the keeper cycle's in progress, or the last one's. */
   let chargedAcc: Float64Array = new Float64Array(accumulatorLayout.size);
+  /** The position `accrue` last accrued: the one whose interest `addBorrowCost` charges next (a typed array: see
+   * `KernelContext.cycleSeconds`). */
+  const lastAccrued = new Float64Array(1);
 
   /** The borrow rate per second: fixed, or (IrmMock) the market's utilization per year. */
   const ratePerSecond = (vector: Float64Array, position: number, fixedRate: number) => {
@@ -58,6 +61,7 @@ export function createLending(context: KernelContext) {
   /** Accrues the market's interest to `timeSeconds` (what any borrow, repay or withdrawal does first); returns the
    * module's part of the interest. */
   const accrue = (vector: Float64Array, position: number, fixedRate: number, timeSeconds: number) => {
+    lastAccrued[0] = position;
     const elapsed = timeSeconds - vector[position + LAST_UPDATE]!;
     if (elapsed <= 0) return 0;
     const interest =
@@ -107,6 +111,8 @@ export function createLending(context: KernelContext) {
   /** Charges interest worth `value` in the base asset to the cycle's accumulators. */
   const addBorrowCost = (value: number) => {
     chargedAcc[BORROW_COST] = chargedAcc[BORROW_COST]! + value;
+    // Every caller charges the interest `accrue` just returned: the hedge's part is told apart by its position.
+    if (lastAccrued[0] === H_COLLATERAL) chargedAcc[HEDGE_BORROW_COST] = chargedAcc[HEDGE_BORROW_COST]! + value;
   };
 
   /** From now on, interest is charged to `acc` (each keeper cycle's first act). */

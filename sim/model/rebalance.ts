@@ -14,7 +14,14 @@ import type { Valuation } from "./valuation.ts";
 // of loads.
 const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { balances: BALANCES, lastRebalance: LAST_REBALANCE } = stateLayout;
-const { gas: GAS, rebalances: REBALANCES, trades: TRADES, turnover: TURNOVER } = accumulatorLayout;
+const {
+  gas: GAS,
+  poolFees: POOL_FEES,
+  rebalances: REBALANCES,
+  slippage: SLIPPAGE,
+  trades: TRADES,
+  turnover: TURNOVER,
+} = accumulatorLayout;
 const { maxSlippageBps: MAX_SLIPPAGE_BPS, maxTradeBps: MAX_TRADE_BPS } = paramLayout;
 
 export type Rebalance = ReturnType<typeof createRebalance>;
@@ -35,7 +42,7 @@ export function createRebalance(context: KernelContext, valuation: Valuation, pr
   } = context;
   const { navOf } = valuation;
   const { ensurePools } = prices;
-  const { swapWithinSlippage } = swaps;
+  const { swapWithinSlippage, costOfFill, fillCost } = swaps;
   // The plan (asset, amount in, sell or buy per trade) and the balances as its trades fill, reused by every rebalance.
   const planAsset = new Int32Array(riskCount);
   const planAmount = new Float64Array(riskCount);
@@ -85,6 +92,8 @@ export function createRebalance(context: KernelContext, valuation: Valuation, pr
     for (let risk = 0; risk < riskCount; risk++) trialSqrtPrices[risk] = sqrtPrices[risk]!;
     let executed = 0;
     let traded = 0;
+    let poolFees = 0;
+    let slippage = 0;
     let complete = true;
     for (let trade = 0; trade < count; trade++) {
       const asset = planAsset[trade]!;
@@ -99,6 +108,9 @@ export function createRebalance(context: KernelContext, valuation: Valuation, pr
       trialBalances[inIndex] = trialBalances[inIndex]! - swap.amountIn;
       trialBalances[sell ? 0 : asset] = trialBalances[sell ? 0 : asset]! + swap.amountOut;
       traded += sell ? swap.amountOut : swap.amountIn;
+      costOfFill(asset - 1, sell);
+      poolFees += fillCost[0]!;
+      slippage += fillCost[1]!;
       executed++;
     }
     // Nothing filled: the transaction reverts (VaultRebalanceNoFill). Only a plan filled in full starts the interval.
@@ -109,6 +121,8 @@ export function createRebalance(context: KernelContext, valuation: Valuation, pr
     acc[REBALANCES] = acc[REBALANCES]! + 1;
     acc[TRADES] = acc[TRADES]! + executed;
     acc[TURNOVER] = acc[TURNOVER]! + traded;
+    acc[POOL_FEES] = acc[POOL_FEES]! + poolFees;
+    acc[SLIPPAGE] = acc[SLIPPAGE]! + slippage;
     acc[GAS] = acc[GAS]! + actionGas.rebalanceBase + executed * actionGas.rebalancePerTrade;
     onAction?.({ kind: "rebalance", trades: executed, reverted: false });
   };

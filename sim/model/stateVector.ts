@@ -61,7 +61,19 @@ export const accumulatorLayout = {
   hedgedPnlSq: 12,
   lastExposure: 13,
   lastShort: 14,
-  size: 15,
+  /**
+   * The cost of the pools' fills (rebalances, the hedge, collateral sold to repay), in base-asset value at the
+   * oracle's prices: the pool fee paid (the fee tier on the input), and the rest of what the fill fell short of the
+   * oracle price (price impact, and any gap between the pool and the oracle; negative when the pool paid better).
+   */
+  poolFees: 15,
+  slippage: 16,
+  /** The management fee's part of `fees` (the performance fee's is the rest). */
+  managementFees: 17,
+  /** The hedge's own costs: the interest on its short (part of `borrowCost`), and its fills' pool fees and slippage. */
+  hedgeBorrowCost: 18,
+  hedgeTradeCost: 19,
+  size: 20,
 } as const;
 
 /** The length of a state vector for `setup`. */

@@ -4,12 +4,15 @@
  * Every fill is left in `context.swap`.
  */
 import { basisPoints, paramLayout, type KernelContext } from "./kernel.ts";
+import { accumulatorLayout } from "./stateVector.ts";
 import { priceOfSqrt, sqrtPriceOf, swapAcrossTicks } from "./uniswapV3.ts";
 
 // Basis points and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain
 // of loads.
 const { whole: BPS, inverse: INV_BPS } = basisPoints;
 const { maxDeviationBps: MAX_DEVIATION_BPS, maxSlippageBps: MAX_SLIPPAGE_BPS } = paramLayout;
+const { poolFees: POOL_FEES, slippage: SLIPPAGE } = accumulatorLayout;
+const PER_PPM = 1e-6;
 
 /** SwapLib's DERISK_SLIPPAGE_OVER_FEE_BPS: exits and deleverages accept at least the pool fee plus this. */
 const DERISK_SLIPPAGE_OVER_FEE_BPS = 20;
@@ -90,5 +93,30 @@ export function createSwaps(context: KernelContext) {
   const deriskSlippage = (risk: number) =>
     Math.max(params[MAX_SLIPPAGE_BPS]!, Math.floor(poolFeesPpm[risk]! / 100) + DERISK_SLIPPAGE_OVER_FEE_BPS);
 
-  return { swapWithinSlippage, sellExact, deriskSlippage };
+  /** What `costOfFill` found: the pool fee and the slippage of the last fill, in base-asset value. */
+  const fillCost = new Float64Array(2);
+
+  /**
+   * The cost of the fill in `swap` on risk asset `risk`'s pool, valued at the oracle's price, into `fillCost`: the
+   * pool fee (the fee tier on the input) and the slippage (the rest of the input's value the output falls short by:
+   * price impact, and any gap between the pool and the oracle). Reads the state; changes nothing else.
+   */
+  const costOfFill = (risk: number, sellRisk: boolean) => {
+    const oracle = pricesInBase[risk + 1]!;
+    const valueIn = sellRisk ? swap.amountIn * oracle : swap.amountIn;
+    const valueOut = sellRisk ? swap.amountOut : swap.amountOut * oracle;
+    const fee = valueIn * poolFeesPpm[risk]! * PER_PPM;
+    fillCost[0] = fee;
+    fillCost[1] = valueIn - valueOut - fee;
+  };
+
+  /** `costOfFill` charged to the accumulators' pool fees and slippage; returns their sum. */
+  const chargeFill = (acc: Float64Array, risk: number, sellRisk: boolean) => {
+    costOfFill(risk, sellRisk);
+    acc[POOL_FEES] = acc[POOL_FEES]! + fillCost[0]!;
+    acc[SLIPPAGE] = acc[SLIPPAGE]! + fillCost[1]!;
+    return fillCost[0]! + fillCost[1]!;
+  };
+
+  return { swapWithinSlippage, sellExact, deriskSlippage, costOfFill, chargeFill, fillCost };
 }

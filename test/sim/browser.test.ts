@@ -72,12 +72,14 @@ describe("the simulation library in Chromium", () => {
         await browser.close();
       }
       expect(finished.error).toBeUndefined();
-      expect(finished.progress).toEqual([250, 500, 600]);
+      // Three runs of 600 paths: the baseline, the crash beside it, and both sets without their hedge (the proposal
+      // changes the hedge: its value for money).
+      expect(finished.progress).toEqual([250, 500, 750, 1000, 1250, 1500, 1750, 1800]);
       expect(finished.contentHash).toBe(simulateNow(request).contentHash);
-      // The cancel message reaches the worker between two chunks: the run stops there, short of its 600 paths.
+      // The cancel message reaches the worker between two chunks: the run stops there, short of its 1,800 paths.
       expect(cancelled.error).toBe("cancelled");
       expect(cancelled.contentHash).toBeUndefined();
-      expect(Math.max(...cancelled.progress)).toBeLessThan(600);
+      expect(Math.max(...cancelled.progress)).toBeLessThan(1800);
     },
   );
 
@@ -132,8 +134,9 @@ describe("the simulation library in Chromium", () => {
         "Block bootstrap of the history",
       ]);
       expect(inNode.model.paths).toBe(200);
-      // Main 100, three drifts and two models × two runs of 100; the main run grows to 200 after its first stage.
-      expect(finished.progress).toEqual([250, 500, 750, 900]);
+      // Main 100, three drifts, two models × two runs of 100 and the hedge change's unhedged run of 100; the main run
+      // grows to 200 after its first stage, and the unhedged run, on the main run's paths, with it.
+      expect(finished.progress).toEqual([250, 500, 750, 1_000, 1_100]);
       expect(finished.contentHash).toBe(inNode.contentHash);
     },
   );

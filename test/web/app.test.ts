@@ -139,6 +139,14 @@ describe("the web app", () => {
       /Max drawdown p95lower[\d.]+%[\d.]+%[+-][\d.]+% \(95%: [+-][\d.]+% to [+-][\d.]+%\)/,
     );
     expect(await page.getByTestId("monte-carlo-note").textContent()).toContain("Monte Carlo error only");
+    // What the strategy costs the holders, each cost in USDC and as a share of NAV; a difference is coloured by what it
+    // means for holders (a cost is better lower), never by its sign.
+    const costs = page.getByTestId("cost-breakdown");
+    expect(await costs.textContent()).toMatch(/Pool feeslower[\d,]+ USDC \([\d.]+%\)[\d,]+ USDC \([\d.]+%\)/);
+    const verdictCell = costs.getByRole("row").filter({ hasText: "Total borne by holders" }).getByRole("cell").last();
+    const verdict = (await verdictCell.textContent())!;
+    const colour = { better: "pass", worse: "fail" }[verdict] ?? "muted";
+    expect(await verdictCell.getAttribute("class")).toContain(colour);
     // The drift is an assumption in plain view: zero unless chosen, beside the fitted one and its standard error;
     // and the differences again under a bear, a flat and a bull drift.
     expect(await page.getByTestId("drift-note").textContent()).toContain("Drift assumed: zero for every asset");
