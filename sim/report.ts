@@ -20,6 +20,7 @@ import {
 } from "./monteCarlo.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import type { SensitivityScenario } from "./runSettings.ts";
+import { reverseStressMarkdown, type ReverseStress } from "./reverseStress.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
 export const reportSchema = "trimtab.impact-report/4";
@@ -94,6 +95,13 @@ export type ImpactReport = {
     /** The headline metrics again under a bear, a flat and a bull drift (when the request asked for them). */
     sensitivity?: Sensitivity;
     backtest?: BacktestResults;
+    /**
+     * Liquidation taken seriously, and reverse stress tests (sim/reverseStress.ts): each set's probability of a
+     * liquidation within the day, each module's one-step breaking move with how often the history saw one, and the
+     * smallest shock along each stress direction that liquidates a module, breaks the stated drawdown or leaves a
+     * cash exit unfillable. Beside the baseline, never folded into it.
+     */
+    reverseStress?: ReverseStress;
   };
   /** SHA-256 of the canonical JSON of every other field. */
   contentHash: Hex;
@@ -158,6 +166,7 @@ export function buildReport(args: {
   bandProbabilities: readonly number[];
   sensitivity?: Sensitivity;
   backtest?: BacktestResults;
+  reverseStress?: ReverseStress;
 }): ImpactReport {
   const { monteCarlo } = args;
   return sealReport({
@@ -176,6 +185,7 @@ export function buildReport(args: {
       bands: { probabilities: args.bandProbabilities, ...monteCarlo.bands },
       ...(args.sensitivity ? { sensitivity: args.sensitivity } : {}),
       ...(args.backtest ? { backtest: args.backtest } : {}),
+      ...(args.reverseStress ? { reverseStress: args.reverseStress } : {}),
     },
   });
 }
@@ -567,6 +577,7 @@ export function renderMarkdown(
       `| Fees (${base}) | ${money(m(backtest.current).feesBase)} | ${money(m(backtest.proposed).feesBase)} |`,
     );
   }
+  lines.push(...reverseStressMarkdown(results.reverseStress, inputs.setup.symbols));
   lines.push("", `Report \`${report.contentHash}\` (${report.schema}, ${report.engine}).`, "");
   return lines.join("\n");
 }

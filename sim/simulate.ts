@@ -25,6 +25,7 @@ import {
 import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs, type SetSummary } from "./monteCarlo.ts";
 import { paramValue, withChanges } from "./model/params.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import { reverseStressOf } from "./reverseStress.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
 
 export type SimulationRequest = {
@@ -142,6 +143,7 @@ function prepare(request: SimulationRequest) {
   };
   const finish = (): ImpactReport => {
     const sensitivity = sensitivityOf();
+    const monteCarlo = main.results();
     return buildReport({
       seed: inputs.seed,
       model: {
@@ -163,8 +165,9 @@ function prepare(request: SimulationRequest) {
         changes,
         ...(request.start.source ? { source: request.start.source } : {}),
       },
-      monteCarlo: main.results(),
+      monteCarlo,
       bandProbabilities,
+      reverseStress: reverseStressOf(inputs, monteCarlo, request.history),
       ...(sensitivity ? { sensitivity } : {}),
       ...(request.history
         ? {
