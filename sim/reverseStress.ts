@@ -279,7 +279,7 @@ function withoutMoves(history: MoveHistory): Omit<MoveHistory, "moves"> {
 /** Formats a size along a direction for a sentence ("WETH/WBTC −41%", "3.2× volatility"). */
 export function describeShock(direction: StressDirection, size: number | null, symbols: readonly string[]): string {
   const max = stressDirections[direction].max;
-  const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)}%`;
+  const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 || (x > 0.999 && x < 1) ? 2 : 1)}%`;
   const text = (s: number) =>
     direction === "jointDrop"
       ? `${symbols.slice(1).join("/")} −${pct(s)}`
