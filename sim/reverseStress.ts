@@ -30,7 +30,7 @@ import { intradayMethod, type IntradayLiquidation } from "./intradayLiquidation.
 import type { MonteCarloInputs, MonteCarloResults } from "./monteCarlo.ts";
 import { secondsPerYear, type MarketModel, type PriceHistory } from "./market/types.ts";
 import { validateParams } from "./model/params.ts";
-import { accumulatorLayout, createStrategy, type ActionRecord, type Strategy } from "./model/strategy.ts";
+import { accumulatorLayout, createStrategy, stateLayout, type ActionRecord, type Strategy } from "./model/strategy.ts";
 import type { Pool, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 
 /** What breaks: a module liquidated, the stated drawdown passed, or a cash exit that cannot be paid. */
@@ -166,11 +166,11 @@ function scenarioPrices(
 }
 
 /** Kernels by scenario setup, within one reverse stress run (a setup that does not change reuses its kernel). */
-type Kernels = Map<VaultSetup, { strategy: Strategy; liquidated: ModuleName[] }>;
+export type Kernels = Map<VaultSetup, { strategy: Strategy; liquidated: ModuleName[] }>;
 
 /**
- * Whether `size` along `direction` breaks `criterion` under `params`: the module liquidated first, or true, or
- * false. Exported for the tests' independent bisection.
+ * Whether `size` along `direction` breaks `criterion` under `inputs.params`: the module liquidated first (for a
+ * liquidation), else true or false. `kernels` reuses a kernel across calls on the same scenario setup.
  */
 export function breaks(
   inputs: ReverseStressInputs,
@@ -215,7 +215,7 @@ export function breaks(
     }
     if (criterion === "cashExit" && k >= 2) {
       // On a copy: the exit is a probe, the path goes on without it.
-      const shares = vector[0]! * reverseStressLimits.cashExitShare;
+      const shares = vector[stateLayout.supply]! * reverseStressLimits.cashExitShare;
       if (strategy.redeem(vector.slice(), usd, k * assets, timeSeconds, shares, out, acc.slice()) < 0) return true;
     }
   }
