@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { exp, normalCdf } from "../detMath.ts";
 import { createRandom } from "../random.ts";
-import { bridgeCrossingProbability } from "./barrier.ts";
+import { ln } from "../detMath.ts";
+import { bridgeCrossingProbability, bridgeCrossingProbabilityOfRatios } from "./barrier.ts";
 
 describe("The normal distribution function the closed forms use (detMath's normalCdf)", () => {
   it("matches published values to 1e-14 in the body and 1e-8 relative in the far tail", () => {
@@ -84,5 +85,19 @@ describe("The probability that a price touched a liquidation price between two d
     expect(Math.abs(simulated - discrete)).toBeLessThan(4 * standardError);
     // And the continuous watch touches more often than any discrete one.
     expect(bridgeCrossingProbability(a, b, variance)).toBeGreaterThan(simulated);
+  });
+
+  it("from price ratios, leaves 1 − p the same to the bit as from log distances, skipping the logs only where p < 2^-54", () => {
+    const random = createRandom(5);
+    let skipped = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const [r0, r1] = [0.95 + random.next() * 2, 0.95 + random.next() * 2];
+      const variance = 0.0001 + random.next() * 0.01;
+      const fromRatios = bridgeCrossingProbabilityOfRatios(r0, r1, variance);
+      const fromLogs = bridgeCrossingProbability(ln(r0), ln(r1), variance);
+      expect(1 - fromRatios).toBe(1 - fromLogs);
+      if (fromRatios === 0 && fromLogs > 0) skipped++;
+    }
+    expect(skipped).toBeGreaterThan(10_000); // the shortcut is taken, and changes nothing
   });
 });

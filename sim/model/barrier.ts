@@ -10,7 +10,7 @@
  * barrier, on the safe side: a, b > 0), the probability that it touched the barrier in between is exactly
  * exp(−2·a·b / v). A step that ends past the barrier is a touch (probability 1: the daily check sees it too).
  */
-import { exp } from "../detMath.ts";
+import { exp, ln } from "../detMath.ts";
 
 /**
  * The probability that a Brownian bridge from log distance `startLogDistance` to `endLogDistance` (both measured
@@ -22,3 +22,20 @@ export function bridgeCrossingProbability(startLogDistance: number, endLogDistan
   if (!(variance > 0)) return 0;
   return exp((-2 * startLogDistance * endLogDistance) / variance);
 }
+
+/**
+ * `bridgeCrossingProbability` of the price ratios `startRatio` and `endRatio` to the barrier (above 1 on the safe
+ * side: price ÷ barrier for a barrier below, barrier ÷ price for one above), with `1 − p` the same to the bit. For
+ * the kernel's hot loop: when a lower bound of the exponent, from ln x ≥ 2(x − 1)/(x + 1) for x ≥ 1, already makes
+ * p smaller than 2^-54 (exp(−38) is), 1 − p rounds to exactly 1 and the two logarithms are skipped.
+ */
+export function bridgeCrossingProbabilityOfRatios(startRatio: number, endRatio: number, variance: number): number {
+  if (!(startRatio > 1 && endRatio > 1)) return 1;
+  const startBound = (2 * (startRatio - 1)) / (startRatio + 1);
+  const endBound = (2 * (endRatio - 1)) / (endRatio + 1);
+  if (2 * startBound * endBound > NEGLIGIBLE_EXPONENT * variance) return 0;
+  return bridgeCrossingProbability(ln(startRatio), ln(endRatio), variance);
+}
+
+/** exp(−38) < 2^-54: a touch probability below it leaves 1 − p at exactly 1. */
+const NEGLIGIBLE_EXPONENT = 38;

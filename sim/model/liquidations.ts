@@ -3,8 +3,7 @@
  * liquidations a Morpho liquidator would make once a position's LTV passes its LLTV (in the Monte Carlo only: nobody
  * liquidates on the differential tests' devnet).
  */
-import { ln } from "../detMath.ts";
-import { bridgeCrossingProbability } from "./barrier.ts";
+import { bridgeCrossingProbabilityOfRatios } from "./barrier.ts";
 import type { KernelContext } from "./kernel.ts";
 import type { Lending } from "./lending.ts";
 import { accumulatorLayout, stateLayout } from "./stateVector.ts";
@@ -99,7 +98,7 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
         const barrier = debt / covered;
         const start = usd[from + collateralAsset]! / usd[from]!;
         const end = usd[to + collateralAsset]! / usd[to]!;
-        survival *= 1 - bridgeCrossingProbability(ln(start / barrier), ln(end / barrier), variances[2 * k]!);
+        survival *= 1 - bridgeCrossingProbabilityOfRatios(start / barrier, end / barrier, variances[2 * k]!);
       }
     }
     if (hasHedge) {
@@ -108,7 +107,7 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
         const barrier = (vector[H_COLLATERAL]! * hedgeLltv) / short;
         const start = usd[from + hedgeAsset]! / usd[from]!;
         const end = usd[to + hedgeAsset]! / usd[to]!;
-        survival *= 1 - bridgeCrossingProbability(ln(barrier / start), ln(barrier / end), variances[2 * k + 1]!);
+        survival *= 1 - bridgeCrossingProbabilityOfRatios(barrier / start, barrier / end, variances[2 * k + 1]!);
       }
     }
     return 1 - survival;
