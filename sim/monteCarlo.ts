@@ -24,6 +24,12 @@ import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { pairedBootstrap, pairedProportionDifference, type Difference, type PairedStatistic } from "./intervals.ts";
 import { createRandom } from "./random.ts";
 import { createHolderColumns, type HolderResults } from "./holderMetrics.ts";
+import {
+  intradayLiquidation,
+  modelStepLogVariances,
+  realisedStepLogVariances,
+  type IntradayLiquidation,
+} from "./intradayLiquidation.ts";
 import { clopperPearson, cvar, mean, quantile, type Interval } from "./stats.ts";
 
 /** Everything a Monte Carlo run depends on (and all a report needs to reproduce it). */
@@ -191,6 +197,12 @@ export type MonteCarloResults = {
   liquidationProbability: { current: Interval; proposed: Interval };
   /** Resamples behind the paired-bootstrap intervals (seeded from the run's seed). */
   bootstrapResamples: number;
+  /**
+   * Each set's probability that a module was liquidated within a day, between keeper cycles (Brownian-bridge
+   * correction, sim/intradayLiquidation.ts), with an exact 95% interval: the daily check's `liquidationProbability`
+   * misses a price that dips through the liquidation price and comes back.
+   */
+  intradayLiquidation?: { current: IntradayLiquidation; proposed: IntradayLiquidation };
   /** Quantiles (p5, p25, p50, p75, p95) of the holders' NAV (start NAV × share price growth, after fee dilution) at
    * each step 0..steps, in base-asset tokens. */
   bands: { current: number[][]; proposed: number[][] };
@@ -348,10 +360,17 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       excess: createExcessReturnSums(),
       /** Each path's excess-return sums (three per path), for the pooled ratios' bootstrap. */
       excessByPath: new Float64Array(3 * paths),
+      /** Each path's probability of a liquidation within a day (see sim/intradayLiquidation.ts). */
+      intraday: new Float64Array(paths),
     };
   });
   const usd = new Float64Array((steps + 1) * assets);
   usd.set(inputs.pricesUsd);
+  // A market re-drawn per path has its own variances: the path's realised ones are used then.
+  const modelVariances = inputs.marketOfPath
+    ? undefined
+    : modelStepLogVariances(inputs.market, overlays, setup, steps, stepSeconds);
+  const watch = { variances: modelVariances ?? new Float64Array(2 * (steps + 1)), survival: new Float64Array(1) };
   const startNav = strategy.nav(startVector, usd, 0, startSeconds);
   if (!(startNav > 0))
     throw new Error(`state: the vault's NAV at the start is ${startNav}: there is nothing to simulate`);
@@ -370,6 +389,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     for (let p = done; p < end; p++) {
       if (marketOfPath) createPathGenerator(marketOfPath(p), overlays, pathOptions)(random, usd, 0);
       else generate(random, usd, 0);
+      if (!modelVariances) realisedStepLogVariances(usd, setup, steps, watch.variances);
       for (const set of sets) {
         strategy.load(set.params);
         const { run } = set;
@@ -383,7 +403,9 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
           run.nav,
           run.sharePrice,
           run.acc,
+          watch,
         );
+        set.intraday[p] = run.acc[A.liquidations]! > 0 ? 1 : 1 - watch.survival[0]!;
         summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths, riskFreePerStep);
         addExcessReturns(set.excess, run.sharePrice, steps, riskFreePerStep, set.excessByPath, 3 * p);
         // The holders' NAV: the start NAV grown at the share price, so fee shares minted dilute it (a fan chart of
@@ -548,6 +570,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       set.metrics = metrics;
       set.navs = grown(set.navs, (steps + 1) * more);
       set.excessByPath = grown(set.excessByPath, 3 * more);
+      set.intraday = grown(set.intraday, more);
     }
     gasCost.forEach((costs, i) => (gasCost[i] = grown(costs, more)));
     holder.grow(more);
@@ -572,6 +595,10 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         proposed: summary(1),
         difference: differences(),
         liquidationProbability: { current: liquidations(0), proposed: liquidations(1) },
+        intradayLiquidation: {
+          current: intradayLiquidation(sets[0]!.intraday, inputs.seed),
+          proposed: intradayLiquidation(sets[1]!.intraday, inputs.seed),
+        },
         bootstrapResamples,
         bands: { current: bands(0), proposed: bands(1) },
         holder: holder.results(gasCost, inputs.seed, bootstrapResamples),

@@ -23,6 +23,7 @@ import { uncertaintyMarkdown, type Sensitivity, type UncertaintyResults } from "
 import type { HolderResults } from "./holderMetrics.ts";
 import { holderMarkdown } from "./holderView.ts";
 import type { Stressed } from "./stressed.ts";
+import { reverseStressMarkdown, type ReverseStress } from "./reverseStress.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
 export const reportSchema = "trimtab.impact-report/4";
@@ -105,6 +106,13 @@ export type ImpactReport = {
      * conditional on the stress, shown beside the (unstressed) baseline, never folded into it (sim/stressed.ts).
      */
     stressed?: Stressed;
+    /**
+     * Liquidation taken seriously, and reverse stress tests (sim/reverseStress.ts): each set's probability of a
+     * liquidation within the day, each module's one-step breaking move with how often the history saw one, and the
+     * smallest shock along each stress direction that liquidates a module, breaks the stated drawdown or leaves a
+     * cash exit unfillable. Beside the baseline, never folded into it.
+     */
+    reverseStress?: ReverseStress;
   };
   /** SHA-256 of the canonical JSON of every other field. */
   contentHash: Hex;
@@ -172,6 +180,7 @@ export function buildReport(args: {
   uncertainty?: UncertaintyResults;
   holder?: HolderResults;
   stressed?: Stressed;
+  reverseStress?: ReverseStress;
 }): ImpactReport {
   const { monteCarlo } = args;
   return sealReport({
@@ -193,6 +202,7 @@ export function buildReport(args: {
       ...(args.uncertainty ? { uncertainty: args.uncertainty } : {}),
       ...(args.holder ? { holder: args.holder } : {}),
       ...(args.stressed ? { stressed: args.stressed } : {}),
+      ...(args.reverseStress ? { reverseStress: args.reverseStress } : {}),
     },
   });
 }
@@ -520,6 +530,7 @@ export function renderMarkdown(
       `| Fees (${base}) | ${money(m(backtest.current).feesBase)} | ${money(m(backtest.proposed).feesBase)} |`,
     );
   }
+  lines.push(...reverseStressMarkdown(results.reverseStress, inputs.setup.symbols));
   lines.push("", `Report \`${report.contentHash}\` (${report.schema}, ${report.engine}).`, "");
   return lines.join("\n");
 }

@@ -35,6 +35,7 @@ import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { hedgeCutIntervals, hedgeValueOfSet, type HolderResults } from "./holderMetrics.ts";
 import { secondsPerYear } from "./market/types.ts";
 import { stressedComparison, stressLabel, type Stressed } from "./stressed.ts";
+import { reverseStressOf } from "./reverseStress.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
 import { calibrateBootstrap } from "./market/calibrate.ts";
 import type { UncertaintyResults } from "./uncertainty.ts";
@@ -264,6 +265,7 @@ function prepare(request: SimulationRequest) {
       },
       monteCarlo,
       bandProbabilities,
+      reverseStress: reverseStressOf(inputs, monteCarlo, request.history),
       ...(sensitivity ? { sensitivity } : {}),
       ...(uncertainty ? { uncertainty } : {}),
       holder,

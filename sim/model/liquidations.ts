@@ -3,6 +3,7 @@
  * liquidations a Morpho liquidator would make once a position's LTV passes its LLTV (in the Monte Carlo only: nobody
  * liquidates on the differential tests' devnet).
  */
+import { bridgeCrossingProbabilityOfRatios } from "./barrier.ts";
 import type { KernelContext } from "./kernel.ts";
 import type { Lending } from "./lending.ts";
 import { accumulatorLayout, stateLayout } from "./stateVector.ts";
@@ -73,5 +74,44 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
     }
   };
 
-  return { liquidateCollateral, liquidateHedge, trackHealth };
+  /**
+   * The probability that a module was liquidated within the step from USD prices `usd[from + asset]` to
+   * `usd[to + asset]`, at the positions the last cycle left (see barrier.ts): the collateral manager when its
+   * collateral's price in the base asset touched debt / (collateral × LLTV) from above, the hedge when its asset's
+   * touched collateral × LLTV / short from below. `variances[2k]` and `variances[2k + 1]` are the variances over
+   * the step of the two prices' logs (collateral's, hedged asset's). The modules' touches are taken as independent
+   * given the step's ends: 1 − (1 − p_collateral)(1 − p_hedge). Reads the state only.
+   */
+  const crossingWithinStep = (
+    vector: Float64Array,
+    usd: Float64Array,
+    from: number,
+    to: number,
+    variances: Float64Array,
+    k: number,
+  ) => {
+    let survival = 1;
+    if (hasCollateral) {
+      const debt = collateralDebt();
+      const covered = vector[CM_COLLATERAL]! * collateralLltv;
+      if (debt > 0) {
+        const barrier = debt / covered;
+        const start = usd[from + collateralAsset]! / usd[from]!;
+        const end = usd[to + collateralAsset]! / usd[to]!;
+        survival *= 1 - bridgeCrossingProbabilityOfRatios(start / barrier, end / barrier, variances[2 * k]!);
+      }
+    }
+    if (hasHedge) {
+      const short = hedgeShort();
+      if (short > 0) {
+        const barrier = (vector[H_COLLATERAL]! * hedgeLltv) / short;
+        const start = usd[from + hedgeAsset]! / usd[from]!;
+        const end = usd[to + hedgeAsset]! / usd[to]!;
+        survival *= 1 - bridgeCrossingProbabilityOfRatios(barrier / start, barrier / end, variances[2 * k + 1]!);
+      }
+    }
+    return 1 - survival;
+  };
+
+  return { liquidateCollateral, liquidateHedge, trackHealth, crossingWithinStep };
 }

@@ -29,6 +29,20 @@ export { accumulatorLayout, stateLayout } from "./stateVector.ts";
 export type { ActionRecord, StepOptions } from "./kernel.ts";
 export type { ExitArgs } from "./exits.ts";
 
+/**
+ * What `runPath` needs to watch the modules' health within each step (see barrier.ts), and where it leaves the
+ * result. It reads the state only: the path's cycles, NAVs and accumulators are the same with or without it.
+ */
+export type IntradayWatch = {
+  /**
+   * Per step k (1..steps), the variance over the step of the log price in the base asset of the collateral
+   * manager's asset (`[2k]`) and of the hedged asset (`[2k + 1]`); length 2·(steps + 1).
+   */
+  variances: Float64Array;
+  /** Written by `runPath`: `[0]` the probability the path's modules went unliquidated, Π(1 − p_k) over its steps. */
+  survival: Float64Array;
+};
+
 /** The kernel for one vault setup; it runs whichever parameter set was loaded last. */
 export type Strategy = {
   stateSize: number;
@@ -103,7 +117,8 @@ export type Strategy = {
    * A whole path: from `start` (copied into `vector`), `steps` keeper cycles along the USD prices `usd` ((steps + 1)
    * rows of one price per asset, row 0 the start), writing NAV and share price at every step into `navs` and
    * `sharePrices` (index 0 the start) and the path's totals into `acc`. The same cycles as `step` and `record`,
-   * with the loop inside the kernel, where the optimiser can see it whole.
+   * with the loop inside the kernel, where the optimiser can see it whole. With `intraday`, also the probability
+   * that a module was liquidated within a step (see `IntradayWatch`).
    */
   runPath(
     start: Float64Array,
@@ -115,6 +130,7 @@ export type Strategy = {
     navs: Float64Array,
     sharePrices: Float64Array,
     acc: Float64Array,
+    intraday?: IntradayWatch,
   ): void;
 };
 
@@ -138,6 +154,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     options.liquidations,
   );
   const { refreshDebts } = lending;
+  const { crossingWithinStep } = liquidations;
   const { setPrices, forgetPrices } = prices;
   const { valuesAndNav } = valuation;
   const { sharePrice } = fees;
@@ -176,17 +193,24 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     navs,
     sharePrices,
     acc,
+    intraday,
   ) => {
     vector.set(start);
     resetAccumulators(acc);
     cycleSeconds[0] = NaN;
     forgetPrices();
     record(vector, usd, 0, startSeconds, navs, sharePrices, 0);
+    let survival = 1;
     for (let stepIndex = 1; stepIndex <= steps; stepIndex++) {
       const timeSeconds = startSeconds + stepIndex * stepSeconds;
+      if (intraday && survival > 0) {
+        const from = (stepIndex - 1) * assetCount;
+        survival *= 1 - crossingWithinStep(vector, usd, from, from + assetCount, intraday.variances, stepIndex);
+      }
       step(vector, usd, stepIndex * assetCount, timeSeconds, acc);
       record(vector, usd, stepIndex * assetCount, timeSeconds, navs, sharePrices, stepIndex);
     }
+    if (intraday) intraday.survival[0] = survival;
   };
 
   return {
