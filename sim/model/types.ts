@@ -32,8 +32,13 @@ export type StrategyParams = {
 export type BorrowRateModel =
   /** Morpho Blue's IrmMock (the devnet's): the yearly rate equals utilization. */
   | { kind: "utilization" }
-  /** A fixed yearly rate (e.g. today's rate of an adaptive IRM, held constant). */
-  | { kind: "fixed"; ratePerYear: number };
+  /** A fixed yearly rate (e.g. today's rate of an IRM the model does not know, held constant). */
+  | { kind: "fixed"; ratePerYear: number }
+  /**
+   * Morpho's AdaptiveCurveIrm (see adaptiveCurveIrm.ts), from its rate at target as of the market's last update (a
+   * yearly rate; 0 before the market's first accrual, as the contract stores it).
+   */
+  | { kind: "adaptiveCurve"; rateAtTargetPerYear: number };
 
 /** A Morpho Blue market a module borrows on, as of `lastUpdateSeconds`. */
 export type LendingMarket = {
@@ -84,6 +89,8 @@ export type ModulePosition = {
   marketSupplyAssets: number;
   marketBorrowAssets: number;
   marketLastUpdateSeconds: number;
+  /** An adaptive-curve market's rate at target as of its last update, per year (default: the setup market's). */
+  rateAtTargetPerYear?: number;
 };
 
 /** The vault at one moment. */
