@@ -16,7 +16,7 @@ import {
   riskFreePerStep as riskFreeShareOfStep,
 } from "./pooledRatios.ts";
 import { createPathGenerator } from "./market/paths.ts";
-import { stressScenarios, type StressScenarioName } from "./market/stress.ts";
+import { borrowRateFloors, stressScenarios, type StressScenarioName } from "./market/stress.ts";
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
 import { validateParams } from "./model/params.ts";
 import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
@@ -301,6 +301,8 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const stepsPerYear = secondsPerYear / stepSeconds;
   const riskFreePerStep = riskFreeShareOfStep(inputs.riskFreePerYear ?? defaultRiskFreePerYear, stepsPerYear);
   const overlays = inputs.stress.flatMap((name) => stressScenarios[name](setup.symbols, steps));
+  // A rate spike moves no price: the kernel charges its rate (set before every path: runs may share the kernel).
+  const rateFloors = borrowRateFloors(overlays, steps);
   const generate = createPathGenerator(inputs.market, overlays, {
     steps,
     stepSeconds,
@@ -346,6 +348,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       generate(random, usd, 0);
       for (const set of sets) {
         strategy.load(set.params);
+        strategy.setBorrowRateFloors(rateFloors);
         const { run } = set;
         strategy.runPath(
           startVector,

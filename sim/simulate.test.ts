@@ -134,6 +134,20 @@ describe("The impact simulation: current vs proposed parameters on the same path
     await expect(run).rejects.toThrow("cancelled by the voter");
   });
 
+  it("charges a rate spike's borrow rate on both sets' debts, moving no price", () => {
+    const calm = simulateNow(request({ paths: 20 }));
+    const spiked = simulateNow(request({ paths: 20, stress: ["rate-spike"] }));
+    // The collateral manager owes about $60,000 and the hedge about 50 WETH ($150,000), on markets at a few percent
+    // utilization (IrmMock: a few percent a year); 14 days at 100% a year cost about $8,000 more.
+    for (const set of ["current", "proposed"] as const) {
+      const extra = spiked.results[set].borrowCostBase - calm.results[set].borrowCostBase;
+      expect(extra).toBeGreaterThan(6_000);
+      expect(extra).toBeLessThan(14_000);
+    }
+    expect(spiked.model.stress).toEqual(["rate-spike"]);
+    expect(spiked.results.current.maxDrawdownP95).toBeGreaterThanOrEqual(calm.results.current.maxDrawdownP95);
+  });
+
   it("reports stress scenarios without a NaN anywhere, and liquidations when a crash passes the LLTV", () => {
     const report = simulateNow(
       request({
@@ -197,7 +211,7 @@ describe("The impact simulation: current vs proposed parameters on the same path
       "paths × (steps + 1) = 365,100,000 NAV points per parameter set is more than the 25,000,000 a run keeps in memory",
     );
     expect(fails({ stress: ["meteor" as "crash"] })).toThrow(
-      'stress scenario "meteor" is unknown: use crash, vol-spike, usdc-depeg',
+      'stress scenario "meteor" is unknown: use crash, vol-spike, usdc-depeg, rate-spike',
     );
     expect(fails({ market: { ...market, symbols: ["USDC", "WETH", "CBBTC"] } })).toThrow(
       "market.symbols (USDC, WETH, CBBTC) must be the vault's assets (USDC, WETH, WBTC)",

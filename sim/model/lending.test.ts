@@ -3,8 +3,10 @@ import { devnetStartPoint } from "../../devnet/startPoint.ts";
 import { secondsPerYear } from "../market/types.ts";
 import { adaptiveCurveBorrowRate } from "./adaptiveCurveIrm.ts";
 import { taylorGrowth } from "./lending.ts";
-import { accumulatorLayout, createStrategy } from "./strategy.ts";
-import type { LendingMarket, VaultSetup } from "./types.ts";
+import { CollateralAction } from "./actions.ts";
+import { withChanges } from "./params.ts";
+import { accumulatorLayout, createStrategy, type ActionRecord } from "./strategy.ts";
+import type { LendingMarket, StrategyParams, VaultSetup } from "./types.ts";
 import { liquidationIncentive } from "./liquidations.ts";
 
 describe("Morpho Blue's interest and liquidation math", () => {
@@ -70,5 +72,57 @@ describe("A market on Morpho's AdaptiveCurveIrm, in the kernel", () => {
     expect(end.rateAtTargetPerYear! / after.rateAtTargetPerYear!).toBeGreaterThan(3);
     // The vault holds the whole borrow side: it pays all the interest.
     expect((acc[accumulatorLayout.borrowCost]! - costBefore) / interestPaid).toBeCloseTo(1, 9);
+  });
+});
+
+describe("A borrow-rate spike (the rate-spike stress), in the kernel", () => {
+  /**
+   * `steps` daily cycles at constant prices, every market charging at least 100% a year over steps 45–58 (`spike`)
+   * or not: the collateral manager's actions and the path's accumulators.
+   */
+  function run(spike: boolean, params: StrategyParams, steps = 90) {
+    const start = devnetStartPoint();
+    const actions: ActionRecord[] = [];
+    const strategy = createStrategy(start.setup, params, {
+      liquidations: true,
+      onAction: (record) => actions.push(record),
+    });
+    const from = strategy.encode(start.state, new Float64Array(strategy.stateSize));
+    const usd = new Float64Array((steps + 1) * 3);
+    for (let k = 0; k <= steps; k++) usd.set(start.pricesUsd, k * 3);
+    const floors = new Float64Array(steps + 1);
+    for (let k = 45; k <= Math.min(58, steps); k++) floors[k] = 1;
+    strategy.setBorrowRateFloors(spike ? floors : undefined);
+    const acc = new Float64Array(accumulatorLayout.size);
+    const navs = new Float64Array(steps + 1);
+    const prices = new Float64Array(steps + 1);
+    strategy.runPath(
+      from,
+      new Float64Array(strategy.stateSize),
+      usd,
+      steps,
+      start.state.timeSeconds,
+      86_400,
+      navs,
+      prices,
+      acc,
+    );
+    const repays = actions.filter((a) => a.kind === "collateral" && a.action === CollateralAction.Repay);
+    return { repays, acc };
+  }
+
+  it("charges the spike's rate and makes the collateral manager repay the debt it grew", () => {
+    const start = devnetStartPoint();
+    // A narrow LTV band (1 point): the debt the spike adds (≈ 4% in 14 days) takes the LTV from 30% past 31%.
+    const params = withChanges(start.params, { "collateral.ltvBandBps": 100 }, start.setup.symbols);
+    const calm = run(false, params);
+    const spiked = run(true, params);
+    expect(calm.repays).toEqual([]);
+    expect(spiked.repays.length).toBeGreaterThan(0);
+    // Nothing before the spike: the same run stopped at step 44 repays nothing.
+    expect(run(true, params, 44).repays).toEqual([]);
+    // $60,000 and about 50 WETH ($150,000) at 100% a year for 14 days: about $8,000, against a few dollars calm.
+    expect(calm.acc[accumulatorLayout.borrowCost]!).toBeLessThan(100);
+    expect(spiked.acc[accumulatorLayout.borrowCost]!).toBeGreaterThan(7_000);
   });
 });
