@@ -20,7 +20,7 @@ import { borrowRateFloors, stressScenarios, type StressScenarioName } from "./ma
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
 import { validateParams } from "./model/params.ts";
 import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
-import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { pairedBootstrap, pairedProportionDifference, type Difference, type PairedStatistic } from "./intervals.ts";
 import { createRandom } from "./random.ts";
 import { clopperPearson, cvar, mean, quantile, type Interval } from "./stats.ts";
@@ -46,6 +46,8 @@ export type MonteCarloInputs = {
    * `defaultRiskFreePerYear` (sim/runSettings.ts).
    */
   riskFreePerYear?: number;
+  /** How the pools' prices follow the oracles' between keeper cycles (see `PoolGapModel`); default `aligned`. */
+  poolGap?: PoolGapModel;
 };
 
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
@@ -218,6 +220,16 @@ export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
     if (!(Number.isFinite(b) && b >= 0))
       throw new Error(`state.balances[${i}] (${setup.symbols[i]}) must be a non-negative amount, got ${b}`);
   });
+  const gap = inputs.poolGap;
+  if (gap && gap.kind !== "aligned" && gap.kind !== "arbitrageBand")
+    throw new Error(
+      `poolGap.kind must be "aligned" or "arbitrageBand", got ${JSON.stringify((gap as { kind: unknown }).kind)}`,
+    );
+  if (
+    gap?.kind === "arbitrageBand" &&
+    !(Number.isFinite(gap.thresholdBps) && gap.thresholdBps >= 0 && gap.thresholdBps < 10_000)
+  )
+    throw new Error(`poolGap.thresholdBps must be a number of bps from 0 to below 10000, got ${gap.thresholdBps}`);
   for (const name of inputs.stress)
     if (!(name in stressScenarios))
       throw new Error(`stress scenario "${name}" is unknown: use ${Object.keys(stressScenarios).join(", ")}`);
@@ -309,8 +321,10 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     initialPricesUsd: inputs.pricesUsd,
   });
   const random = createRandom(inputs.seed);
-  // One kernel for both sets (see `Strategy.load`); each set keeps its own state and results.
-  const strategy = sharedStrategy(setup, inputs.params.current);
+  // One kernel for both sets (see `Strategy.load`); each set keeps its own state and results. The pool model is the
+  // kernel's (a kernel per model).
+  const kernelSetup = inputs.poolGap?.kind === "arbitrageBand" ? { ...setup, poolGap: inputs.poolGap } : setup;
+  const strategy = sharedStrategy(kernelSetup, inputs.params.current);
   const startVector = strategy.encode(state, new Float64Array(strategy.stateSize));
   const sets = [inputs.params.current, inputs.params.proposed].map((params) => {
     return {

@@ -18,7 +18,7 @@ import {
   type MonteCarloResults,
   type SetSummary,
 } from "./monteCarlo.ts";
-import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import type { SensitivityScenario } from "./runSettings.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
@@ -66,6 +66,11 @@ export type ImpactReport = {
     gasPriceGwei: number;
     /** The rate Sharpe and Sortino count returns in excess of (a simple rate per year, 0.04 = 4%). */
     riskFreePerYear: number;
+    /**
+     * How the pools' prices followed the oracles' between keeper cycles (absent: `aligned`, each pool at its oracle's
+     * price at every cycle); see `PoolGapModel` and sim/ratesAndPools.ts.
+     */
+    poolGap?: PoolGapModel;
   };
   inputs: {
     setup: VaultSetup;

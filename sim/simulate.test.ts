@@ -134,6 +134,22 @@ describe("The impact simulation: current vs proposed parameters on the same path
     await expect(run).rejects.toThrow("cancelled by the voter");
   });
 
+  it("resolves oracle.maxDeviationBps only where pools lag the oracle (the arbitrage band), and reports the pool model", () => {
+    const tighter = { changes: { "oracle.maxDeviationBps": 30 }, paths: 50 };
+    const aligned = simulateNow(request(tighter));
+    expect(aligned.results.proposed).toEqual(aligned.results.current);
+    expect(aligned.model.poolGap).toBeUndefined();
+    const poolGap = { kind: "arbitrageBand", thresholdBps: 10 } as const;
+    const lagging = simulateNow(request({ ...tighter, poolGap }));
+    expect(lagging.model.poolGap).toEqual(poolGap);
+    // The devnet's 0.3% pools lag each day's move by 0.3% + 0.1%: a 0.3% deviation bound refuses most trades.
+    expect(lagging.results.difference.reverts!.low95).toBeGreaterThan(0);
+    expect(lagging.results.difference.turnover!.high95).toBeLessThan(0);
+    expect(() => simulateNow(request({ poolGap: { kind: "arbitrageBand", thresholdBps: -1 } }))).toThrow(
+      "poolGap.thresholdBps must be a number of bps from 0 to below 10000, got -1",
+    );
+  });
+
   it("charges a rate spike's borrow rate on both sets' debts, moving no price", () => {
     const calm = simulateNow(request({ paths: 20 }));
     const spiked = simulateNow(request({ paths: 20, stress: ["rate-spike"] }));

@@ -24,7 +24,7 @@ import {
 } from "./runSettings.ts";
 import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs, type SetSummary } from "./monteCarlo.ts";
 import { paramValue, withChanges } from "./model/params.ts";
-import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
 
 export type SimulationRequest = {
@@ -62,6 +62,8 @@ export type SimulationRequest = {
   riskFreePerYear?: number;
   /** A recorded price history to backtest both sets over. */
   history?: PriceHistory;
+  /** How the pools' prices follow the oracles' (see `PoolGapModel`); default `aligned` (no pool–oracle gap). */
+  poolGap?: PoolGapModel;
 };
 
 export { simulationDefaults };
@@ -97,6 +99,7 @@ function prepare(request: SimulationRequest) {
     seed: request.seed ?? simulationDefaults.seed,
     gasPriceGwei: request.gasPriceGwei ?? simulationDefaults.gasPriceGwei,
     riskFreePerYear: request.riskFreePerYear ?? defaultRiskFreePerYear,
+    ...(request.poolGap ? { poolGap: request.poolGap } : {}),
   };
   const main = createMonteCarlo(inputs);
   // The same seed draws the same normals (or historical rows) whatever the drift: each scenario moves every path
@@ -154,6 +157,7 @@ function prepare(request: SimulationRequest) {
         stepSeconds: inputs.stepSeconds,
         gasPriceGwei: inputs.gasPriceGwei,
         riskFreePerYear: inputs.riskFreePerYear ?? defaultRiskFreePerYear,
+        ...(inputs.poolGap ? { poolGap: inputs.poolGap } : {}),
       },
       inputs: {
         setup: inputs.setup,

@@ -145,7 +145,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     options.liquidations,
   );
   const { refreshDebts } = lending;
-  const { setPrices, forgetPrices } = prices;
+  const { setPrices, forgetPrices, resetPools } = prices;
   const { valuesAndNav } = valuation;
   const { sharePrice } = fees;
 
@@ -168,6 +168,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const encode = (state: VaultState, into: Float64Array) => {
     cycleSeconds[0] = NaN;
     forgetPrices();
+    resetPools();
     return encodeState(setup, state, into);
   };
 
@@ -188,6 +189,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     resetAccumulators(acc);
     cycleSeconds[0] = NaN;
     forgetPrices();
+    resetPools();
     record(vector, usd, 0, startSeconds, navs, sharePrices, 0);
     for (let stepIndex = 1; stepIndex <= steps; stepIndex++) {
       const timeSeconds = startSeconds + stepIndex * stepSeconds;

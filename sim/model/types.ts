@@ -69,6 +69,18 @@ export type Pool = {
   ticks?: readonly { tick: number; liquidityNet: number }[];
 };
 
+/**
+ * Where a keeper cycle finds each pool's price, against its oracle's (the path's price).
+ * - `aligned`: at the oracle's price (arbitrageurs close every gap before each cycle): no pool–oracle gap, so
+ *   `oracle.maxDeviationBps` never binds; the contracts' differential tests run this way.
+ * - `arbitrageBand`: where the last cycle's trades left it, moved by arbitrageurs only as far as a trade pays:
+ *   back to within the pool's fee plus `thresholdBps` (their gas, exchange fees and risk) of the oracle's price. With
+ *   steps longer than the market's moves between blocks, the pool lags each step's move by that band: a rebalance
+ *   trades at the pool's price, its deviation check (`oracle.maxDeviationBps`) can refuse it, and the slippage bound
+ *   (measured from the oracle's price) has that much less room.
+ */
+export type PoolGapModel = { kind: "aligned" } | { kind: "arbitrageBand"; thresholdBps: number };
+
 /** What does not change during a simulation: the assets, their pools and the modules' markets. */
 export type VaultSetup = {
   symbols: readonly string[];
@@ -79,6 +91,8 @@ export type VaultSetup = {
   collateral?: { assetIndex: number; market: LendingMarket };
   /** The hedge module: the asset it shorts (an index into symbols) against base-asset collateral. */
   hedge?: { assetIndex: number; market: LendingMarket };
+  /** How the pools' prices follow the oracles' between cycles; default `aligned`. */
+  poolGap?: PoolGapModel;
 };
 
 /** A module's position and its market's totals. */
