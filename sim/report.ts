@@ -19,6 +19,7 @@ import {
   type SetSummary,
 } from "./monteCarlo.ts";
 import type { PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import { ratesAndPoolsMarkdown } from "./ratesAndPools.ts";
 import type { SensitivityScenario } from "./runSettings.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
@@ -556,6 +557,7 @@ export function renderMarkdown(
           ]
         : []),
     );
+  lines.push(...ratesAndPoolsMarkdown(report));
   const backtest = results.backtest;
   if (backtest) {
     const days = (backtest.toSeconds - backtest.fromSeconds) / 86_400;
