@@ -29,11 +29,19 @@ export function describeRateModel(rate: BorrowRateModel, market: LendingMarket):
   );
 }
 
-/** The report section "Borrow rates and pools" (markdown lines, a blank line first). */
-export function ratesAndPoolsMarkdown(report: {
+/** What the report says about borrow rates and pools: a sentence per module's market, the spike, and the pools. */
+export type RatesAndPoolsSummary = {
+  markets: { module: string; sentence: string }[];
+  /** The rate-spike stress, when the run applied it. */
+  spike?: string;
+  pools: string;
+};
+
+/** The section's sentences for a report's model and setup. */
+export function ratesAndPoolsSummary(report: {
   model: { stress: readonly StressScenarioName[]; poolGap?: PoolGapModel };
   inputs: { setup: VaultSetup };
-}): string[] {
+}): RatesAndPoolsSummary {
   const { setup } = report.inputs;
   const symbols = setup.symbols;
   const markets = [
@@ -47,23 +55,42 @@ export function ratesAndPoolsMarkdown(report: {
       what: `${symbols[setup.hedge.assetIndex]} against ${symbols[0]}`,
       market: setup.hedge.market,
     },
-  ].filter((m) => m !== undefined);
+  ]
+    .filter((m) => m !== undefined)
+    .map(({ module, what, market }) => ({
+      module,
+      sentence: `${module} borrows ${what} at ${describeRateModel(market.rate, market)}.`,
+    }));
   const gap = report.model.poolGap;
-  const lines = ["", "## Borrow rates and pools", ""];
-  for (const { module, what, market } of markets)
-    lines.push(`- ${module} borrows ${what} at ${describeRateModel(market.rate, market)}.`);
-  if (report.model.stress.includes("rate-spike"))
-    lines.push(
-      `- Stress \`rate-spike\`: every market charges at least ${percent(rateSpikeScenario.ratePerYear)} a year for ` +
-        `${rateSpikeScenario.steps} steps from the middle of the horizon.`,
-    );
-  lines.push(
-    gap?.kind === "arbitrageBand"
-      ? `- Pools lag the oracle: between keeper cycles arbitrageurs close only the part of a pool's gap beyond its fee ` +
-          `plus ${gap.thresholdBps} bps, so a rebalance trades at the lagging pool's price, \`oracle.maxDeviationBps\` ` +
-          `can refuse it and the slippage bound has that much less room (refusals count as reverts).`
-      : "- Pools at the oracle's price at every keeper cycle (no pool–oracle gap): `oracle.maxDeviationBps` never " +
+  return {
+    markets,
+    ...(report.model.stress.includes("rate-spike")
+      ? {
+          spike:
+            `Stress \`rate-spike\`: every market charges at least ${percent(rateSpikeScenario.ratePerYear)} a year ` +
+            `for ${rateSpikeScenario.steps} steps from the middle of the horizon.`,
+        }
+      : {}),
+    pools:
+      gap?.kind === "arbitrageBand"
+        ? `Pools lag the oracle: between keeper cycles arbitrageurs close only the part of a pool's gap beyond its ` +
+          `fee plus ${gap.thresholdBps} bps, so a rebalance trades at the lagging pool's price, ` +
+          `\`oracle.maxDeviationBps\` can refuse it and the slippage bound has that much less room (refusals count ` +
+          `as reverts).`
+        : "Pools at the oracle's price at every keeper cycle (no pool–oracle gap): `oracle.maxDeviationBps` never " +
           "binds, and the slippage bound only limits price impact.",
-  );
-  return lines;
+  };
+}
+
+/** The report section "Borrow rates and pools" (markdown lines, a blank line first). */
+export function ratesAndPoolsMarkdown(report: Parameters<typeof ratesAndPoolsSummary>[0]): string[] {
+  const { markets, spike, pools } = ratesAndPoolsSummary(report);
+  return [
+    "",
+    "## Borrow rates and pools",
+    "",
+    ...markets.map((m) => `- ${m.sentence}`),
+    ...(spike ? [`- ${spike}`] : []),
+    `- ${pools}`,
+  ];
 }
