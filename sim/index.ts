@@ -20,7 +20,8 @@ export {
 export { modelParameterNames, paramValue, paramsFromRegistry, validateParams, withChanges } from "./model/params.ts";
 export { createStrategy, type ActionRecord, type Strategy } from "./model/strategy.ts";
 export { adaptiveCurveBorrowRate, adaptiveCurveConstants } from "./model/adaptiveCurveIrm.ts";
-export { describeRateModel, ratesAndPoolsMarkdown } from "./ratesAndPools.ts";
+export { describeRateModel, ratesAndPoolsMarkdown, ratesAndPoolsSummary } from "./ratesAndPools.ts";
+export { arbitrageBand } from "./model/prices.ts";
 export type * from "./model/types.ts";
 export { createRandom, type Random } from "./random.ts";
 export {

@@ -3,7 +3,7 @@ import { devnetStartPoint } from "../../devnet/startPoint.ts";
 import { withChanges } from "./params.ts";
 import { accumulatorLayout as A, createStrategy, type ActionRecord } from "./strategy.ts";
 import { createKernelContext } from "./kernel.ts";
-import { createPrices } from "./prices.ts";
+import { arbitrageBand, createPrices } from "./prices.ts";
 import { priceOfSqrt, sqrtPriceOf } from "./uniswapV3.ts";
 import type { PoolGapModel, VaultSetup } from "./types.ts";
 
@@ -11,7 +11,8 @@ const day = 86_400;
 const start = devnetStartPoint();
 /** The vault without its modules: rebalances alone. Its pools are the devnet's 0.3% pools. */
 const plain: VaultSetup = { ...start.setup, collateral: undefined, hedge: undefined };
-const band: PoolGapModel = { kind: "arbitrageBand", thresholdBps: 10 };
+/** The stated default: 0.1% beyond the pool fee. */
+const band: PoolGapModel = arbitrageBand;
 
 /**
  * Keeper cycles at the given USD prices, one row a day, under `poolGap`, with `changes` to the devnet's parameters:

@@ -6,9 +6,17 @@
  * the band.
  */
 import type { KernelContext } from "./kernel.ts";
+import type { PoolGapModel } from "./types.ts";
 import { priceOfSqrt, sqrtPriceOf } from "./uniswapV3.ts";
 
 export type Prices = ReturnType<typeof createPrices>;
+
+/**
+ * The arbitrage band with its threshold as an assumption (not a fit): an arbitrage between a large ETH or BTC pool
+ * and an exchange pays once the gap passes the pool's fee plus its own costs, gas (a few dollars against trades of
+ * $50,000 or more: 1–4 bps) and the exchange's taker fee (about 5 bps): 10 bps.
+ */
+export const arbitrageBand = { kind: "arbitrageBand", thresholdBps: 10 } as const satisfies PoolGapModel;
 
 export function createPrices(context: KernelContext) {
   const { assetCount, pricesInBase, sqrtPrices, riskIsToken0, poolFeesPpm } = context;
