@@ -115,6 +115,7 @@ export const arbitrum: AddressBook = {
     morpho: { address: "0x6c247b1F6182318877311737BaC0844bAa518F5e", source: `${morphoAddresses} morpho` },
     irm: {
       address: "0x66F30587FB8D4206918deb78ecA7d5eBbafD06DA",
+      kind: "adaptiveCurve",
       source: `${morphoAddresses} adaptiveCurveIrm; ${morphoMarkets} (irm of every market)`,
     },
     markets: [

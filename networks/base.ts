@@ -101,7 +101,11 @@ export const base: AddressBook = {
       source:
         "Henri-Guillet/Looping frontend/constants/index.js (morpho address on Base); the same address as on Ethereum",
     },
-    irm: { address: "0x46415998764C29aB2a25CbeA6254146D50D22687", source: `${morphoMarkets} (irm of every market)` },
+    irm: {
+      address: "0x46415998764C29aB2a25CbeA6254146D50D22687",
+      kind: "adaptiveCurve",
+      source: `${morphoMarkets} (irm of every market)`,
+    },
     markets: [
       {
         collateral: "WETH",

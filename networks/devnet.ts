@@ -79,7 +79,7 @@ export function devnetAddressBook(
     },
     morpho: {
       morpho: { address: devnet.morpho.morpho, source: from("morpho.morpho") },
-      irm: { address: devnet.morpho.irm, source: from("morpho.irm") },
+      irm: { address: devnet.morpho.irm, kind: "irmMock", source: from("morpho.irm") },
       markets: [market("WETH"), market("WBTC")],
     },
   };

@@ -94,6 +94,7 @@ export const mainnet: AddressBook = {
     },
     irm: {
       address: "0x870aC11D48B15DB9a138Cf899d20F13F79Ba00BC",
+      kind: "adaptiveCurve",
       source: "https://docs.morpho.org/developers/contracts/addresses/ (Ethereum, Adaptive Curve Irm)",
     },
     markets: [

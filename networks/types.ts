@@ -64,6 +64,12 @@ export type MorphoMarketEntry = Source & {
   lltv: string;
 };
 
+/**
+ * Which interest rate model a Morpho Blue market uses: Morpho's AdaptiveCurveIrm (morpho-org/morpho-blue-irm, the
+ * IRM of every market on the live networks) or Morpho Blue's IrmMock (the devnet's: the yearly rate is utilization).
+ */
+export type IrmKind = "adaptiveCurve" | "irmMock";
+
 /** What kind of network a book describes: what the validator requires of it follows from this. */
 export type NetworkKind =
   /** A live L1: every entry, heartbeats, QuoterV2, the pool init code hash and market ids. */
@@ -97,8 +103,8 @@ export type AddressBook = {
   };
   morpho: {
     morpho: ContractEntry;
-    /** The AdaptiveCurveIrm every market uses. */
-    irm: ContractEntry;
+    /** The interest rate model every market uses, and which it is (the simulator models each kind's rate). */
+    irm: ContractEntry & { kind: IrmKind };
     /** One market per risk asset: the base asset lent against it. */
     markets: readonly MorphoMarketEntry[];
   };

@@ -16,6 +16,9 @@ import {
 } from "../sdk/abis/contracts.ts";
 import { uniswapV3FactoryAbi, uniswapV3PoolAbi } from "../sdk/abis/uniswap.ts";
 import { parameterKey } from "../parameters/parameterKey.ts";
+import { arbitrum } from "../networks/arbitrum.ts";
+import { base as baseNetwork } from "../networks/base.ts";
+import { mainnet } from "../networks/mainnet.ts";
 import { modelParameterNames, paramsFromRegistry } from "./model/params.ts";
 import type {
   BorrowRateModel,
@@ -28,6 +31,22 @@ import type {
 
 /** The two Morpho modules answer `morpho()` and `marketId()` alike. */
 const moduleAbis = { "module.collateral": collateralManagerAbi, "module.hedge": hedgeModuleAbi } as const;
+
+/** AdaptiveCurveIrm's getter of a market's rate at target (WAD per second, as of the market's last update). */
+const adaptiveCurveIrmAbi = [
+  {
+    type: "function",
+    name: "rateAtTarget",
+    stateMutability: "view",
+    inputs: [{ name: "id", type: "bytes32" }],
+    outputs: [{ name: "", type: "int256" }],
+  },
+] as const;
+
+/** The AdaptiveCurveIrm deployments the real networks' address books name (lowercase). */
+export const knownAdaptiveCurveIrms: readonly Address[] = [mainnet, baseNetwork, arbitrum]
+  .filter((book) => book.morpho.irm.kind === "adaptiveCurve")
+  .map((book) => book.morpho.irm.address.toLowerCase() as Address);
 
 /** Everything a simulation starts from. */
 export type StartPoint = {
@@ -83,12 +102,20 @@ export async function readInitializedTicks(
   );
 }
 
-/** Reads the vault at `vault` at the latest block. `symbols` overrides the tokens' own `symbol()` (registry names). */
+/**
+ * Reads the vault at `vault` at the latest block. `symbols` overrides the tokens' own `symbol()` (registry names).
+ * A module's market is modelled by its IRM: an AdaptiveCurveIrm (one of `knownAdaptiveCurveIrms`, or of
+ * `adaptiveCurveIrms`, e.g. on a fork) from its rate at target now; Morpho Blue's IrmMock as utilization; any other
+ * at today's rate, held fixed.
+ */
 export async function readStartPoint(
   client: PublicClient,
   vault: Address,
-  options: { symbols?: readonly string[]; blockNumber?: bigint } = {},
+  options: { symbols?: readonly string[]; blockNumber?: bigint; adaptiveCurveIrms?: readonly Address[] } = {},
 ): Promise<StartPoint> {
+  const adaptiveCurveIrms = new Set(
+    [...knownAdaptiveCurveIrms, ...(options.adaptiveCurveIrms ?? [])].map((a) => a.toLowerCase()),
+  );
   const block = await client.getBlock(options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber });
   const blockNumber = block.number;
   const vaultRead = { address: vault, abi: portfolioVaultAbi, blockNumber } as const;
@@ -194,23 +221,35 @@ export async function readStartPoint(
     const collateralIndex = tokens.findIndex((t) => t.toLowerCase() === collateralToken.toLowerCase());
     if (loanIndex < 0 || collateralIndex < 0)
       throw new Error(`${name}'s market trades a token the vault does not hold`);
-    const rateWad = await client.readContract({
-      address: irm,
-      abi: irmMockAbi,
-      functionName: "borrowRateView",
-      args: [
-        { loanToken, collateralToken, oracle: marketParams[2], irm, lltv },
-        { totalSupplyAssets, totalSupplyShares, totalBorrowAssets, totalBorrowShares, lastUpdate, fee },
-      ],
-      blockNumber,
-    });
-    const utilizationRateWad =
-      totalSupplyAssets === 0n ? 0n : (totalBorrowAssets * 10n ** 18n) / totalSupplyAssets / BigInt(YEAR_SECONDS);
-    // Morpho's IrmMock sets the yearly rate to utilization: model it as such; any other IRM at today's rate.
-    const rate: BorrowRateModel =
-      rateWad === utilizationRateWad
+    const readRate = async (): Promise<BorrowRateModel> => {
+      if (adaptiveCurveIrms.has(irm.toLowerCase())) {
+        const rateAtTarget = await client.readContract({
+          address: irm,
+          abi: adaptiveCurveIrmAbi,
+          functionName: "rateAtTarget",
+          args: [id],
+          blockNumber,
+        });
+        return { kind: "adaptiveCurve", rateAtTargetPerYear: (Number(rateAtTarget) / 1e18) * YEAR_SECONDS };
+      }
+      const rateWad = await client.readContract({
+        address: irm,
+        abi: irmMockAbi,
+        functionName: "borrowRateView",
+        args: [
+          { loanToken, collateralToken, oracle: marketParams[2], irm, lltv },
+          { totalSupplyAssets, totalSupplyShares, totalBorrowAssets, totalBorrowShares, lastUpdate, fee },
+        ],
+        blockNumber,
+      });
+      const utilizationRateWad =
+        totalSupplyAssets === 0n ? 0n : (totalBorrowAssets * 10n ** 18n) / totalSupplyAssets / BigInt(YEAR_SECONDS);
+      // Morpho's IrmMock sets the yearly rate to utilization: model it as such; any other IRM at today's rate.
+      return rateWad === utilizationRateWad
         ? { kind: "utilization" }
         : { kind: "fixed", ratePerYear: (Number(rateWad) / 1e18) * YEAR_SECONDS };
+    };
+    const rate = await readRate();
     const loanDecimals = decimals[loanIndex]!;
     const lending: LendingMarket = {
       totalSupplyAssets: toNumber(totalSupplyAssets, loanDecimals),

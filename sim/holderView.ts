@@ -149,6 +149,7 @@ const stressedLabels: Record<StressedMetric, string> = {
   cvar95: "CVaR 95 (loss)",
   cvar95Usd: "CVaR 95 in USD (loss)",
   liquidationProbability: "P(liquidation)",
+  borrowCostBase: "Borrow cost",
 };
 
 /** Each stress scenario's comparison, beside the baseline, in the scenarios' order; empty when none was asked for. */
@@ -165,7 +166,7 @@ export function stressedTables(report: HolderReportParts, verdictOf: VerdictOf):
         current[key],
         proposed[key],
         difference[key],
-        (x) => percent(x),
+        key === "borrowCostBase" ? money : (x) => percent(x),
         verdictOf,
       ),
     );

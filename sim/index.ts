@@ -3,7 +3,7 @@
  * act, under Monte Carlo markets and over the recorded history. Browser-safe: the CLI, scripts and the web app's
  * Web Worker import the same code. See docs/simulation.md.
  */
-export { readStartPoint, type StartPoint } from "./chain.ts";
+export { knownAdaptiveCurveIrms, readStartPoint, type StartPoint } from "./chain.ts";
 export { readPriceHistory, type ReadPriceHistoryOptions } from "./history.ts";
 export { parsePriceHistoryFile, priceHistoryFromTable, type PriceHistoryTable } from "./historyFile.ts";
 export * from "./market/index.ts";
@@ -19,6 +19,9 @@ export {
 } from "./runSettings.ts";
 export { modelParameterNames, paramValue, paramsFromRegistry, validateParams, withChanges } from "./model/params.ts";
 export { createStrategy, type ActionRecord, type Strategy } from "./model/strategy.ts";
+export { adaptiveCurveBorrowRate, adaptiveCurveConstants } from "./model/adaptiveCurveIrm.ts";
+export { describeRateModel, ratesAndPoolsMarkdown, ratesAndPoolsSummary } from "./ratesAndPools.ts";
+export { arbitrageBand } from "./model/prices.ts";
 export type * from "./model/types.ts";
 export { createRandom, type Random } from "./random.ts";
 export {

@@ -16,11 +16,11 @@ import {
   riskFreePerStep as riskFreeShareOfStep,
 } from "./pooledRatios.ts";
 import { createPathGenerator } from "./market/paths.ts";
-import { stressScenarios, type StressScenarioName } from "./market/stress.ts";
+import { borrowRateFloors, stressScenarios, type StressScenarioName } from "./market/stress.ts";
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
 import { validateParams } from "./model/params.ts";
 import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
-import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { pairedBootstrap, pairedProportionDifference, type Difference, type PairedStatistic } from "./intervals.ts";
 import { createRandom } from "./random.ts";
 import { createHolderColumns, type HolderResults } from "./holderMetrics.ts";
@@ -59,6 +59,8 @@ export type MonteCarloInputs = {
    * It draws from its own stream, so path p's normals (or historical rows) are the same as without it.
    */
   marketOfPath?: (path: number) => MarketModel;
+  /** How the pools' prices follow the oracles' between keeper cycles (see `PoolGapModel`); default `aligned`. */
+  poolGap?: PoolGapModel;
 };
 
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
@@ -239,6 +241,16 @@ export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
     if (!(Number.isFinite(b) && b >= 0))
       throw new Error(`state.balances[${i}] (${setup.symbols[i]}) must be a non-negative amount, got ${b}`);
   });
+  const gap = inputs.poolGap;
+  if (gap && gap.kind !== "aligned" && gap.kind !== "arbitrageBand")
+    throw new Error(
+      `poolGap.kind must be "aligned" or "arbitrageBand", got ${JSON.stringify((gap as { kind: unknown }).kind)}`,
+    );
+  if (
+    gap?.kind === "arbitrageBand" &&
+    !(Number.isFinite(gap.thresholdBps) && gap.thresholdBps >= 0 && gap.thresholdBps < 10_000)
+  )
+    throw new Error(`poolGap.thresholdBps must be a number of bps from 0 to below 10000, got ${gap.thresholdBps}`);
   for (const name of inputs.stress)
     if (!(name in stressScenarios))
       throw new Error(`stress scenario "${name}" is unknown: use ${Object.keys(stressScenarios).join(", ")}`);
@@ -334,14 +346,18 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const stepsPerYear = secondsPerYear / stepSeconds;
   const riskFreePerStep = riskFreeShareOfStep(inputs.riskFreePerYear ?? defaultRiskFreePerYear, stepsPerYear);
   const overlays = inputs.stress.flatMap((name) => stressScenarios[name](setup.symbols, steps));
+  // A rate spike moves no price: the kernel charges its rate (set before every path: runs may share the kernel).
+  const rateFloors = borrowRateFloors(overlays, steps);
   const generate = createPathGenerator(inputs.market, overlays, {
     steps,
     stepSeconds,
     initialPricesUsd: inputs.pricesUsd,
   });
   const random = createRandom(inputs.seed);
-  // One kernel for both sets (see `Strategy.load`); each set keeps its own state and results.
-  const strategy = sharedStrategy(setup, inputs.params.current);
+  // One kernel for both sets (see `Strategy.load`); each set keeps its own state and results. The pool model is the
+  // kernel's (a kernel per model).
+  const kernelSetup = inputs.poolGap?.kind === "arbitrageBand" ? { ...setup, poolGap: inputs.poolGap } : setup;
+  const strategy = sharedStrategy(kernelSetup, inputs.params.current);
   const startVector = strategy.encode(state, new Float64Array(strategy.stateSize));
   const sets = [inputs.params.current, inputs.params.proposed].map((params) => {
     return {
@@ -392,6 +408,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       if (!modelVariances) realisedStepLogVariances(usd, setup, steps, watch.variances);
       for (const set of sets) {
         strategy.load(set.params);
+        strategy.setBorrowRateFloors(rateFloors);
         const { run } = set;
         strategy.runPath(
           startVector,

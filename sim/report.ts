@@ -18,12 +18,13 @@ import {
   type MonteCarloResults,
   type SetSummary,
 } from "./monteCarlo.ts";
-import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { uncertaintyMarkdown, type Sensitivity, type UncertaintyResults } from "./uncertainty.ts";
 import type { HolderResults } from "./holderMetrics.ts";
 import { holderMarkdown } from "./holderView.ts";
 import type { Stressed } from "./stressed.ts";
 import { reverseStressMarkdown, type ReverseStress } from "./reverseStress.ts";
+import { ratesAndPoolsMarkdown } from "./ratesAndPools.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
 export const reportSchema = "trimtab.impact-report/4";
@@ -62,6 +63,11 @@ export type ImpactReport = {
     gasPriceGwei: number;
     /** The rate Sharpe and Sortino count returns in excess of (a simple rate per year, 0.04 = 4%). */
     riskFreePerYear: number;
+    /**
+     * How the pools' prices followed the oracles' between keeper cycles (absent: `aligned`, each pool at its oracle's
+     * price at every cycle); see `PoolGapModel` and sim/ratesAndPools.ts.
+     */
+    poolGap?: PoolGapModel;
   };
   inputs: {
     setup: VaultSetup;
@@ -514,6 +520,7 @@ export function renderMarkdown(
           ]
         : []),
     );
+  lines.push(...ratesAndPoolsMarkdown(report));
   const backtest = results.backtest;
   if (backtest) {
     const days = (backtest.toSeconds - backtest.fromSeconds) / 86_400;

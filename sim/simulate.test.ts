@@ -137,6 +137,40 @@ describe("The impact simulation: current vs proposed parameters on the same path
     await expect(run).rejects.toThrow("cancelled by the voter");
   });
 
+  it("resolves oracle.maxDeviationBps only where pools lag the oracle (the arbitrage band), and reports the pool model", () => {
+    const tighter = { changes: { "oracle.maxDeviationBps": 30 }, paths: 50 };
+    const aligned = simulateNow(request(tighter));
+    expect(aligned.results.proposed).toEqual(aligned.results.current);
+    expect(aligned.model.poolGap).toBeUndefined();
+    const poolGap = { kind: "arbitrageBand", thresholdBps: 10 } as const;
+    const lagging = simulateNow(request({ ...tighter, poolGap }));
+    expect(lagging.model.poolGap).toEqual(poolGap);
+    // The devnet's 0.3% pools lag each day's move by 0.3% + 0.1%: a 0.3% deviation bound refuses most trades.
+    expect(lagging.results.difference.reverts!.low95).toBeGreaterThan(0);
+    expect(lagging.results.difference.turnover!.high95).toBeLessThan(0);
+    expect(() => simulateNow(request({ poolGap: { kind: "arbitrageBand", thresholdBps: -1 } }))).toThrow(
+      "poolGap.thresholdBps must be a number of bps from 0 to below 10000, got -1",
+    );
+  });
+
+  it("charges a rate spike's borrow rate on both sets' debts, moving no price, beside the calm baseline", () => {
+    const calm = simulateNow(request({ paths: 20 }));
+    const spiked = simulateNow(request({ paths: 20, stress: ["rate-spike"] }));
+    // The baseline is never stressed: the spike is a comparison of its own on the same paths.
+    expect(spiked.results.current).toEqual(calm.results.current);
+    const stressed = spiked.results.stressed!["rate-spike"]!;
+    expect(stressed.label).toMatch(/borrow/);
+    // The collateral manager owes about $60,000 and the hedge about 50 WETH ($150,000), on markets at a few percent
+    // utilization (IrmMock: a few percent a year); 14 days at 100% a year cost about $8,000 more.
+    for (const set of ["current", "proposed"] as const) {
+      const extra = stressed[set].borrowCostBase - calm.results[set].borrowCostBase;
+      expect(extra).toBeGreaterThan(6_000);
+      expect(extra).toBeLessThan(14_000);
+    }
+    expect(spiked.model.stress).toEqual(["rate-spike"]);
+    expect(stressed.current.maxDrawdownP95).toBeGreaterThanOrEqual(calm.results.current.maxDrawdownP95);
+  });
+
   it("reports stress scenarios without a NaN anywhere, beside a baseline whose CVaR is its paths' worst 5%", () => {
     const changes = { "collateral.targetLtvBps": 3_500, "collateral.maxLtvBps": 5_000 };
     const report = simulateNow(request({ stress: ["crash", "vol-spike", "usdc-depeg"], changes }));
@@ -224,7 +258,7 @@ describe("The impact simulation: current vs proposed parameters on the same path
       "paths × (steps + 1) = 365,100,000 NAV points per parameter set is more than the 25,000,000 a run keeps in memory",
     );
     expect(fails({ stress: ["meteor" as "crash"] })).toThrow(
-      'stress scenario "meteor" is unknown: use crash, vol-spike, usdc-depeg',
+      'stress scenario "meteor" is unknown: use crash, vol-spike, usdc-depeg, rate-spike',
     );
     expect(fails({ market: { ...market, symbols: ["USDC", "WETH", "CBBTC"] } })).toThrow(
       "market.symbols (USDC, WETH, CBBTC) must be the vault's assets (USDC, WETH, WBTC)",

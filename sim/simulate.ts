@@ -31,7 +31,7 @@ import {
   type SetSummary,
 } from "./monteCarlo.ts";
 import { paramValue, withChanges } from "./model/params.ts";
-import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { hedgeCutIntervals, hedgeValueOfSet, type HolderResults } from "./holderMetrics.ts";
 import { secondsPerYear } from "./market/types.ts";
 import { stressedComparison, stressLabel, type Stressed } from "./stressed.ts";
@@ -99,6 +99,8 @@ export type SimulationRequest = {
    * report says how many were run and which stayed unsettled.
    */
   adaptive?: { maxPaths: number };
+  /** How the pools' prices follow the oracles' (see `PoolGapModel`); default `aligned` (no pool–oracle gap). */
+  poolGap?: PoolGapModel;
 };
 
 export { simulationDefaults };
@@ -135,6 +137,7 @@ function prepare(request: SimulationRequest) {
     seed: request.seed ?? simulationDefaults.seed,
     gasPriceGwei: request.gasPriceGwei ?? simulationDefaults.gasPriceGwei,
     riskFreePerYear: request.riskFreePerYear ?? defaultRiskFreePerYear,
+    ...(request.poolGap ? { poolGap: request.poolGap } : {}),
   };
   const main = createMonteCarlo(inputs);
   if (request.adaptive) checkAdaptiveSettings(request.adaptive, inputs.paths, inputs.steps);
@@ -254,6 +257,7 @@ function prepare(request: SimulationRequest) {
         stepSeconds: inputs.stepSeconds,
         gasPriceGwei: inputs.gasPriceGwei,
         riskFreePerYear: inputs.riskFreePerYear ?? defaultRiskFreePerYear,
+        ...(inputs.poolGap ? { poolGap: inputs.poolGap } : {}),
       },
       inputs: {
         setup: inputs.setup,

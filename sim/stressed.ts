@@ -17,6 +17,7 @@ export const stressedMetrics = {
   cvar95: "lower",
   cvar95Usd: "lower",
   liquidationProbability: "lower",
+  borrowCostBase: "lower",
 } as const;
 export type StressedMetric = keyof typeof stressedMetrics;
 export type StressedSummary = Record<StressedMetric, number>;
@@ -67,6 +68,8 @@ export function stressLabel(
       return k === 0
         ? `${overlay.symbol} trades at $${overlay.priceUsd.toFixed(2)} for ${lengthOf(overlay.fromStep, overlay.toStep, stepSeconds)} from ${dayOf(overlay.fromStep, stepSeconds)}`
         : `recovers only to $${overlay.priceUsd.toFixed(2)} until the horizon`;
+    if (overlay.kind === "rateSpike")
+      return `every market the modules borrow on charges at least ${Math.round(overlay.ratePerYear * 100)}% a year (borrow rate) for ${lengthOf(overlay.fromStep, overlay.toStep, stepSeconds)} from ${dayOf(overlay.fromStep, stepSeconds)}`;
     return "";
   });
   return `if ${parts.filter(Boolean).join(", then ")}`;
@@ -85,6 +88,7 @@ export function stressedComparison(label: string, results: MonteCarloResults): S
       cvar95: set.cvar95,
       cvar95Usd: usd.cvar95Usd,
       liquidationProbability: set.liquidationProbability,
+      borrowCostBase: set.borrowCostBase,
     };
   };
   const { difference } = results;
@@ -101,6 +105,7 @@ export function stressedComparison(label: string, results: MonteCarloResults): S
       cvar95: difference.cvar95,
       cvar95Usd: usd.cvar95Usd,
       liquidationProbability: difference.liquidationProbability,
+      borrowCostBase: difference.borrowCostBase,
     },
   };
 }

@@ -93,7 +93,7 @@ describe("Proposal files", () => {
       ["  seed: 1.5", "simulation.seed: must be a whole number"],
       [
         "  stress: [crash, meteor]",
-        'simulation.stress[1]: "meteor" is not a stress scenario (expected one of crash, vol-spike, usdc-depeg)',
+        'simulation.stress[1]: "meteor" is not a stress scenario (expected one of crash, vol-spike, usdc-depeg, rate-spike)',
       ],
       ["  stress: crash", "simulation.stress: must be a list of scenario names"],
       // Each within its range, but together more NAV points than a run keeps.

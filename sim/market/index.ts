@@ -16,7 +16,9 @@ export {
 export { calibrationLimits, describeCalibration, type AssetCalibration, type Calibration } from "./calibration.ts";
 export { createPathGenerator } from "./paths.ts";
 export {
+  borrowRateFloors,
   crashScenario,
+  rateSpikeScenario,
   stressScenarioNames,
   stressScenarios,
   usdcDepegScenario,
@@ -36,6 +38,7 @@ export {
   type PathGenerator,
   type PathOptions,
   type PriceHistory,
+  type RateSpikeOverlay,
   type StressOverlay,
   type VolSpikeOverlay,
 } from "./types.ts";

@@ -435,7 +435,7 @@ describe("createPathGenerator: validation", () => {
     reject(
       [{ kind: "jump" } as unknown as StressOverlay],
       {},
-      `overlays[0].kind must be "crash", "volSpike" or "depeg", got "jump"`,
+      `overlays[0].kind must be "crash", "volSpike", "depeg" or "rateSpike", got "jump"`,
     );
   });
 

@@ -206,9 +206,15 @@ function overlayTables(symbols: readonly string[], overlays: readonly StressOver
         throw new Error(`${name}.priceUsd must be a positive finite number, got ${show(overlay.priceUsd)}`);
       for (let step = overlay.fromStep; step <= overlay.toStep; step++)
         pinnedPriceUsd[step * assets + i] = overlay.priceUsd;
+    } else if (overlay.kind === "rateSpike") {
+      // Prices are untouched: the strategy kernel applies it (see `borrowRateFloors` in stress.ts).
+      checkStep(overlay.fromStep, 1, `${name}.fromStep`);
+      checkStep(overlay.toStep, overlay.fromStep, `${name}.toStep`);
+      if (!(Number.isFinite(overlay.ratePerYear) && overlay.ratePerYear >= 0))
+        throw new Error(`${name}.ratePerYear must be a finite number >= 0, got ${show(overlay.ratePerYear)}`);
     } else {
       const kind: unknown = (overlay as { kind: unknown }).kind;
-      throw new Error(`${name}.kind must be "crash", "volSpike" or "depeg", got ${show(kind)}`);
+      throw new Error(`${name}.kind must be "crash", "volSpike", "depeg" or "rateSpike", got ${show(kind)}`);
     }
   });
   return { volatilityMultiplier, crashLogShift, pinnedPriceUsd };

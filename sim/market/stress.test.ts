@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../random.ts";
 import { createPathGenerator } from "./paths.ts";
-import { stressScenarioNames, stressScenarios } from "./stress.ts";
+import { borrowRateFloors, stressScenarioNames, stressScenarios } from "./stress.ts";
 import type { GbmModel } from "./types.ts";
 
 const symbols = ["USDC", "WETH", "WBTC"];
@@ -31,6 +31,24 @@ describe("stressScenarios", () => {
     expect(stressScenarios["usdc-depeg"](symbols, 55, { startStep: 50 })).toEqual([
       { kind: "depeg", symbol: "USDC", fromStep: 50, toStep: 55, priceUsd: 0.9 },
     ]);
+  });
+
+  it("rate-spike: every market the modules borrow on charges at least 100% a year for 14 steps", () => {
+    expect(stressScenarios["rate-spike"](symbols, 365, { startStep: 20 })).toEqual([
+      { kind: "rateSpike", fromStep: 20, toStep: 33, ratePerYear: 1 },
+    ]);
+    const floors = borrowRateFloors(stressScenarios["rate-spike"](symbols, 40, { startStep: 30 }), 40)!;
+    expect(Array.from(floors)).toEqual(Array.from({ length: 41 }, (_, k) => (k >= 30 ? 1 : 0)));
+    // The higher floor where spikes overlap; none without a spike.
+    const both = borrowRateFloors(
+      [
+        { kind: "rateSpike", fromStep: 2, toStep: 3, ratePerYear: 0.5 },
+        { kind: "rateSpike", fromStep: 3, toStep: 4, ratePerYear: 0.8 },
+      ],
+      5,
+    )!;
+    expect(Array.from(both)).toEqual([0, 0, 0.5, 0.8, 0.8, 0]);
+    expect(borrowRateFloors(stressScenarios.crash(symbols, 10), 10)).toBeUndefined();
   });
 
   it("clamps each scenario to the horizon", () => {
@@ -66,6 +84,7 @@ describe("stressScenarios", () => {
         if (name === "crash") expect(out[last + 1]! / plain[last + 1]!).toBeCloseTo(0.65, 12);
         if (name === "usdc-depeg") expect(out[Math.ceil(steps / 2) * 3]).toBe(0.9);
         if (name === "vol-spike") expect(out[last + 1]).not.toBe(plain[last + 1]);
+        if (name === "rate-spike") expect(out).toEqual(plain);
       }
   });
 

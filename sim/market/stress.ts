@@ -38,8 +38,16 @@ export const volSpikeScenario = { steps: 30, multiplier: 3 } as const;
  */
 export const usdcDepegScenario = { steps: 10, priceUsd: 0.9, recoveredPriceUsd: 0.97 } as const;
 
+/**
+ * Length of the `rate-spike` scenario in steps, and the lowest borrow rate meanwhile (a yearly rate). A Morpho market
+ * at full utilization charges 4× its rate at target, and the AdaptiveCurveIrm doubles that rate at target about every
+ * five days (50/year × an error of 1): a market at a 4% rate at target that fills up passes 100% a year in about 13
+ * days (4 × 4% × e^(50 × 13/365) ≈ 95%).
+ */
+export const rateSpikeScenario = { steps: 14, ratePerYear: 1 } as const;
+
 /** The names of the stress scenarios, in the order a report lists them. */
-export const stressScenarioNames = ["crash", "vol-spike", "usdc-depeg"] as const;
+export const stressScenarioNames = ["crash", "vol-spike", "usdc-depeg", "rate-spike"] as const;
 
 /** The name of a stress scenario. */
 export type StressScenarioName = (typeof stressScenarioNames)[number];
@@ -85,7 +93,28 @@ export const stressScenarios: Readonly<Record<StressScenarioName, StressScenario
         : []),
     ];
   },
+  /** Every market the modules borrow on charges at least 100% a year for 14 steps (see {@link rateSpikeScenario}). */
+  "rate-spike": (symbols, steps, options) => {
+    const fromStep = startStep(symbols, steps, options);
+    const toStep = Math.min(steps, fromStep + rateSpikeScenario.steps - 1);
+    return [{ kind: "rateSpike", fromStep, toStep, ratePerYear: rateSpikeScenario.ratePerYear }];
+  },
 };
+
+/**
+ * The lowest borrow rate per step (a yearly rate; index k for step k, index 0 unused) that `overlays`' rate spikes
+ * set over a horizon of `steps`, the highest where spikes overlap; `undefined` when there is no spike.
+ */
+export function borrowRateFloors(overlays: readonly StressOverlay[], steps: number): Float64Array | undefined {
+  let floors: Float64Array | undefined;
+  for (const overlay of overlays) {
+    if (overlay.kind !== "rateSpike") continue;
+    floors ??= new Float64Array(steps + 1);
+    for (let step = overlay.fromStep; step <= Math.min(overlay.toStep, steps); step++)
+      if (overlay.ratePerYear > floors[step]!) floors[step] = overlay.ratePerYear;
+  }
+  return floors;
+}
 
 /** Checks a scenario's arguments and returns its first step, clamped to the horizon. */
 function startStep(symbols: readonly string[], steps: number, options: StressScenarioOptions = {}): number {

@@ -122,8 +122,23 @@ export type DepegOverlay = {
   priceUsd: number;
 };
 
+/**
+ * A borrow-rate spike: over steps [fromStep, toStep] every Morpho market the modules borrow on charges at least
+ * `ratePerYear` (the interest of step k is the one accrued from step k − 1 to step k). Prices are untouched: the
+ * strategy kernel reads it (see `borrowRateFloors` in stress.ts).
+ */
+export type RateSpikeOverlay = {
+  kind: "rateSpike";
+  /** First step affected, in [1, steps]. */
+  fromStep: number;
+  /** Last step affected, in [fromStep, steps]. */
+  toStep: number;
+  /** The lowest borrow rate meanwhile, a simple yearly rate (1 = 100%), ≥ 0. */
+  ratePerYear: number;
+};
+
 /** A stress applied on top of a model's path. */
-export type StressOverlay = CrashOverlay | VolSpikeOverlay | DepegOverlay;
+export type StressOverlay = CrashOverlay | VolSpikeOverlay | DepegOverlay | RateSpikeOverlay;
 
 /** The shape of the paths a generator writes. */
 export type PathOptions = {

@@ -85,7 +85,7 @@ export function createKeeperCycle(context: KernelContext, parts: KeeperCyclePart
     collateralLltv,
     hedgeLltv,
   } = context;
-  const { refreshDebts, chargeInterestTo, collateralDebt, hedgeShort } = parts.lending;
+  const { refreshDebts, chargeInterestTo, collateralDebt, hedgeShort, accrueMarkets } = parts.lending;
   const { realignPools } = parts.prices;
   const { fillValues } = parts.valuation;
   const { rebalance } = parts.rebalance;
@@ -106,6 +106,7 @@ export function createKeeperCycle(context: KernelContext, parts: KeeperCyclePart
     pricesFresh = true,
   ) => {
     chargeInterestTo(acc);
+    accrueMarkets(vector, timeSeconds, hasHedge ? usd[offset + hedgeAsset]! / usd[offset]! : 0);
     refreshDebts(vector, timeSeconds);
     cycleSeconds[0] = timeSeconds;
     if (hasHedge) {

@@ -3,7 +3,7 @@
  * modules' markets), the loaded parameter set (typed arrays the hot loop reads, which `loadParams` overwrites), the
  * scratch arrays reused by every step, and the action log's records.
  */
-import { secondsPerYear } from "../market/types.ts";
+import { rateCodeOf, rateModelCode } from "./adaptiveCurveIrm.ts";
 import type { CollateralActionCode, HedgeActionCode } from "./actions.ts";
 import { accumulatorLayout } from "./stateVector.ts";
 import type { StrategyParams, VaultSetup } from "./types.ts";
@@ -83,9 +83,15 @@ export type KernelContext = {
   hedgeLltv: number;
   collateralLltvBps: number;
   hedgeLltvBps: number;
-  /** Their markets' borrow rates per second when fixed, −1 when the rate follows utilization. */
+  /** Their markets' borrow rates per second when fixed, else a `rateModelCode` (see adaptiveCurveIrm.ts). */
   collateralFixedRatePerSecond: number;
   hedgeFixedRatePerSecond: number;
+  /**
+   * A rate spike's borrow rate per second in force this step, 0 without one (every market charges at least it), and
+   * whether every market accrues at each keeper cycle (1 while a spike schedule is loaded; see lending.ts).
+   */
+  borrowRateFloor: Float64Array;
+  accrueEachStep: Uint8Array;
 
   /** The loaded parameter set: its scalars (at `paramLayout`), target weights per asset and pool fees per risk asset. */
   params: Float64Array;
@@ -141,9 +147,10 @@ export function createKernelContext(
     hedgeLltv,
     collateralLltvBps: Math.floor(collateralLltv * BPS + 1e-9),
     hedgeLltvBps: Math.floor(hedgeLltv * BPS + 1e-9),
-    collateralFixedRatePerSecond:
-      collateral?.market.rate.kind === "fixed" ? collateral.market.rate.ratePerYear / secondsPerYear : -1,
-    hedgeFixedRatePerSecond: hedge?.market.rate.kind === "fixed" ? hedge.market.rate.ratePerYear / secondsPerYear : -1,
+    collateralFixedRatePerSecond: collateral ? rateCodeOf(collateral.market.rate) : rateModelCode.utilization,
+    hedgeFixedRatePerSecond: hedge ? rateCodeOf(hedge.market.rate) : rateModelCode.utilization,
+    borrowRateFloor: new Float64Array(1),
+    accrueEachStep: new Uint8Array(1),
     params: new Float64Array(paramLayout.size),
     weightsBps: new Float64Array(assetCount),
     poolFeesPpm: new Float64Array(riskCount),

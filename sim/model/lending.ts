@@ -4,13 +4,20 @@
  * to the accumulators of the cycle in progress.
  */
 import { secondsPerYear } from "../market/types.ts";
+import { adaptiveCurveBorrowRate, rateModelCode } from "./adaptiveCurveIrm.ts";
 import type { KernelContext } from "./kernel.ts";
 import { accumulatorLayout, positionLayout, stateLayout } from "./stateVector.ts";
 
 // The year and the layouts' offsets as this module's constants: an imported one read in the hot loop is a chain of
 // loads.
 const SECONDS_PER_YEAR = secondsPerYear;
-const { cmCollateral: CM_COLLATERAL, hCollateral: H_COLLATERAL } = stateLayout;
+const {
+  cmCollateral: CM_COLLATERAL,
+  cmRateAtTarget: CM_RATE_AT_TARGET,
+  hCollateral: H_COLLATERAL,
+  hRateAtTarget: H_RATE_AT_TARGET,
+} = stateLayout;
+const { adaptiveCurve: ADAPTIVE_CURVE } = rateModelCode;
 const {
   borrowShare: BORROW_SHARE,
   lastUpdate: LAST_UPDATE,
@@ -39,10 +46,18 @@ type MarketChange<Result> = (
 
 /**
  * A market's functions take the state vector, the position's first slot (`stateLayout.cmCollateral` or
- * `hCollateral`) and its market's fixed rate per second (−1 when the rate follows utilization).
+ * `hCollateral`) and its market's fixed rate per second (or a `rateModelCode`: −1 when the rate follows utilization,
+ * −2 on Morpho's AdaptiveCurveIrm).
  */
 export function createLending(context: KernelContext) {
-  const { hasCollateral, hasHedge, collateralFixedRatePerSecond, hedgeFixedRatePerSecond } = context;
+  const {
+    hasCollateral,
+    hasHedge,
+    collateralFixedRatePerSecond,
+    hedgeFixedRatePerSecond,
+    borrowRateFloor,
+    accrueEachStep,
+  } = context;
   /** The collateral manager's debt and the hedge's short now (see `refreshDebts`). */
   const debts = new Float64Array(2);
   /** The accumulators interest is charged to: the keeper cycle's in progress, or the last one's. */
@@ -51,11 +66,25 @@ export function createLending(context: KernelContext) {
    * `KernelContext.cycleSeconds`). */
   const lastAccrued = new Float64Array(1);
 
-  /** The borrow rate per second: fixed, or (IrmMock) the market's utilization per year. */
-  const ratePerSecond = (vector: Float64Array, position: number, fixedRate: number) => {
-    if (fixedRate >= 0) return fixedRate;
-    const supply = vector[position + MARKET_SUPPLY]!;
-    return supply > 0 ? vector[position + MARKET_BORROW]! / (supply * SECONDS_PER_YEAR) : 0;
+  /** An adaptive-curve market's average rate and end rate at target over an accrual (see adaptiveCurveIrm.ts). */
+  const curve = new Float64Array(2);
+
+  /**
+   * The borrow rate per second over the `elapsed` seconds since the market's last update: fixed, (IrmMock) the
+   * market's utilization per year, or the AdaptiveCurveIrm's average (its end rate at target left in `curve[1]`);
+   * during a rate spike (see `borrowRateFloor`) at least the spike's rate.
+   */
+  const ratePerSecond = (vector: Float64Array, position: number, fixedRate: number, elapsed: number) => {
+    let rate = fixedRate;
+    if (fixedRate < 0) {
+      const supply = vector[position + MARKET_SUPPLY]!;
+      if (fixedRate === ADAPTIVE_CURVE) {
+        const slot = position === CM_COLLATERAL ? CM_RATE_AT_TARGET : H_RATE_AT_TARGET;
+        const utilization = supply > 0 ? vector[position + MARKET_BORROW]! / supply : 0;
+        rate = adaptiveCurveBorrowRate(vector[slot]!, utilization, elapsed, curve)[0]!;
+      } else rate = supply > 0 ? vector[position + MARKET_BORROW]! / (supply * SECONDS_PER_YEAR) : 0;
+    }
+    return rate > borrowRateFloor[0]! ? rate : borrowRateFloor[0]!;
   };
 
   /** Accrues the market's interest to `timeSeconds` (what any borrow, repay or withdrawal does first); returns the
@@ -64,8 +93,11 @@ export function createLending(context: KernelContext) {
     lastAccrued[0] = position;
     const elapsed = timeSeconds - vector[position + LAST_UPDATE]!;
     if (elapsed <= 0) return 0;
-    const interest =
-      vector[position + MARKET_BORROW]! * taylorGrowth(ratePerSecond(vector, position, fixedRate) * elapsed);
+    const rate = ratePerSecond(vector, position, fixedRate, elapsed);
+    // AdaptiveCurveIrm.borrowRate stores the rate at target the elapsed time took it to.
+    if (fixedRate === ADAPTIVE_CURVE)
+      vector[position === CM_COLLATERAL ? CM_RATE_AT_TARGET : H_RATE_AT_TARGET] = curve[1]!;
+    const interest = vector[position + MARKET_BORROW]! * taylorGrowth(rate * elapsed);
     vector[position + MARKET_BORROW] = vector[position + MARKET_BORROW]! + interest;
     vector[position + MARKET_SUPPLY] = vector[position + MARKET_SUPPLY]! + interest;
     vector[position + LAST_UPDATE] = timeSeconds;
@@ -81,7 +113,7 @@ export function createLending(context: KernelContext) {
     return (
       share *
       (elapsed > 0
-        ? borrowed + borrowed * taylorGrowth(ratePerSecond(vector, position, fixedRate) * elapsed)
+        ? borrowed + borrowed * taylorGrowth(ratePerSecond(vector, position, fixedRate, elapsed) * elapsed)
         : borrowed)
     );
   };
@@ -103,6 +135,20 @@ export function createLending(context: KernelContext) {
   /** Records the debt of a module whose market was just accrued to now. */
   const settled = (vector: Float64Array, position: number) => {
     debts[position === CM_COLLATERAL ? 0 : 1] = vector[position + BORROW_SHARE]! * vector[position + MARKET_BORROW]!;
+  };
+
+  /**
+   * A keeper cycle's first act on adaptive-curve markets (and on every market while a rate spike may be scheduled):
+   * the market accrued to `timeSeconds`, as the market's other users' transactions accrue it through the step, so
+   * that its rate at target moves step by step and a spike's rate applies to its own steps only. The hedge's interest
+   * is valued at `hedgePrice` (its asset in base); the collateral manager borrows the base asset.
+   */
+  const accrueMarkets = (vector: Float64Array, timeSeconds: number, hedgePrice: number) => {
+    const every = accrueEachStep[0] === 1;
+    if (hasCollateral && (every || collateralFixedRatePerSecond === ADAPTIVE_CURVE))
+      addBorrowCost(accrue(vector, CM_COLLATERAL, collateralFixedRatePerSecond, timeSeconds));
+    if (hasHedge && (every || hedgeFixedRatePerSecond === ADAPTIVE_CURVE))
+      addBorrowCost(accrue(vector, H_COLLATERAL, hedgeFixedRatePerSecond, timeSeconds) * hedgePrice);
   };
 
   const collateralDebt = () => debts[0]!;
@@ -154,6 +200,7 @@ export function createLending(context: KernelContext) {
 
   return {
     accrue,
+    accrueMarkets,
     refreshDebts,
     refreshHedgeShort,
     collateralDebt,

@@ -21,11 +21,13 @@ const position = (debt: number) => ({
 });
 
 describe("The state vector: a vault's state as the kernel's Float64Array", () => {
-  it("holds the scalars, both modules' five slots and one balance per asset, base last", () => {
+  it("holds the scalars, both modules' five slots, their markets' rates at target and one balance per asset, base last", () => {
     expect(stateSizeOf(start.setup)).toBe(stateLayout.balances + start.setup.symbols.length);
     expect(stateLayout.cmCollateral + positionLayout.lastUpdate).toBe(stateLayout.cmLastUpdate);
     expect(stateLayout.hCollateral + positionLayout.lastUpdate).toBe(stateLayout.hLastUpdate);
-    expect(stateLayout.hLastUpdate + 1).toBe(stateLayout.balances);
+    expect(stateLayout.hLastUpdate + 1).toBe(stateLayout.cmRateAtTarget);
+    expect(stateLayout.cmRateAtTarget + 1).toBe(stateLayout.hRateAtTarget);
+    expect(stateLayout.hRateAtTarget + 1).toBe(stateLayout.balances);
   });
 
   it("reads back what it wrote: each debt as the module's share of its market's borrow", () => {

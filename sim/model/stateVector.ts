@@ -3,7 +3,8 @@
  * allocates nothing), of a lending position within it, and of a path's accumulators; and the state vector's encoding
  * from and to a `VaultState`.
  */
-import type { ModulePosition, VaultSetup, VaultState } from "./types.ts";
+import { secondsPerYear } from "../market/types.ts";
+import type { LendingMarket, ModulePosition, VaultSetup, VaultState } from "./types.ts";
 
 /** Offsets into a state vector; balances start at `balances` (one per asset, base first). */
 export const stateLayout = {
@@ -23,7 +24,10 @@ export const stateLayout = {
   hSupply: 11,
   hBorrow: 12,
   hLastUpdate: 13,
-  balances: 14,
+  /** The collateral manager's and the hedge's markets' rate at target per second (adaptive-curve markets only). */
+  cmRateAtTarget: 14,
+  hRateAtTarget: 15,
+  balances: 16,
 } as const;
 
 /**
@@ -91,9 +95,9 @@ export function encodeState(setup: VaultSetup, state: VaultState, into: Float64A
   into[stateLayout.highWaterMark] = state.highWaterMark;
   into[stateLayout.lastFeeAccrual] = state.lastFeeAccrualSeconds;
   into[stateLayout.lastRebalance] = state.lastRebalanceSeconds;
-  for (const [start, position, market] of [
-    [stateLayout.cmCollateral, state.collateral, setup.collateral?.market],
-    [stateLayout.hCollateral, state.hedge, setup.hedge?.market],
+  for (const [start, position, market, rateAtTarget] of [
+    [stateLayout.cmCollateral, state.collateral, setup.collateral?.market, stateLayout.cmRateAtTarget],
+    [stateLayout.hCollateral, state.hedge, setup.hedge?.market, stateLayout.hRateAtTarget],
   ] as const) {
     if (!market) continue;
     const held = position ?? {
@@ -108,6 +112,8 @@ export function encodeState(setup: VaultSetup, state: VaultState, into: Float64A
     into[start + positionLayout.marketSupply] = held.marketSupplyAssets;
     into[start + positionLayout.marketBorrow] = held.marketBorrowAssets;
     into[start + positionLayout.lastUpdate] = held.marketLastUpdateSeconds;
+    if (market.rate.kind === "adaptiveCurve")
+      into[rateAtTarget] = (held.rateAtTargetPerYear ?? market.rate.rateAtTargetPerYear) / secondsPerYear;
   }
   state.balances.forEach((balance, asset) => (into[stateLayout.balances + asset] = balance));
   return into;
@@ -115,12 +121,13 @@ export function encodeState(setup: VaultSetup, state: VaultState, into: Float64A
 
 /** Reads a state vector back, at `timeSeconds` (debts as of each market's last update). */
 export function decodeState(setup: VaultSetup, vector: Float64Array, timeSeconds: number): VaultState {
-  const positionAt = (start: number): ModulePosition => ({
+  const positionAt = (start: number, market: LendingMarket, rateAtTarget: number): ModulePosition => ({
     collateral: vector[start + positionLayout.collateral]!,
     debt: vector[start + positionLayout.borrowShare]! * vector[start + positionLayout.marketBorrow]!,
     marketSupplyAssets: vector[start + positionLayout.marketSupply]!,
     marketBorrowAssets: vector[start + positionLayout.marketBorrow]!,
     marketLastUpdateSeconds: vector[start + positionLayout.lastUpdate]!,
+    ...(market.rate.kind === "adaptiveCurve" ? { rateAtTargetPerYear: vector[rateAtTarget]! * secondsPerYear } : {}),
   });
   return {
     timeSeconds,
@@ -129,8 +136,12 @@ export function decodeState(setup: VaultSetup, vector: Float64Array, timeSeconds
     highWaterMark: vector[stateLayout.highWaterMark]!,
     lastFeeAccrualSeconds: vector[stateLayout.lastFeeAccrual]!,
     lastRebalanceSeconds: vector[stateLayout.lastRebalance]!,
-    ...(setup.collateral ? { collateral: positionAt(stateLayout.cmCollateral) } : {}),
-    ...(setup.hedge ? { hedge: positionAt(stateLayout.hCollateral) } : {}),
+    ...(setup.collateral
+      ? { collateral: positionAt(stateLayout.cmCollateral, setup.collateral.market, stateLayout.cmRateAtTarget) }
+      : {}),
+    ...(setup.hedge
+      ? { hedge: positionAt(stateLayout.hCollateral, setup.hedge.market, stateLayout.hRateAtTarget) }
+      : {}),
   };
 }
 

@@ -10,6 +10,7 @@
  * tests against the contracts all run this kernel. It works on a Float64Array state (see `stateLayout`) without
  * allocating, so that millions of steps run in a second.
  */
+import { secondsPerYear } from "../market/types.ts";
 import { createCollateral } from "./collateral.ts";
 import { createExits, type ExitArgs } from "./exits.ts";
 import { createFees } from "./fees.ts";
@@ -114,6 +115,11 @@ export type Strategy = {
   /** Sets the per-path accumulators to their starting values. */
   resetAccumulators(acc: Float64Array): void;
   /**
+   * A rate spike for the following `runPath`s: over step k every market charges at least `perYearByStep[k]` a year
+   * (index 0 unused; 0 for no floor), and every market accrues at each cycle; `undefined` removes it.
+   */
+  setBorrowRateFloors(perYearByStep: Float64Array | undefined): void;
+  /**
    * A whole path: from `start` (copied into `vector`), `steps` keeper cycles along the USD prices `usd` ((steps + 1)
    * rows of one price per asset, row 0 the start), writing NAV and share price at every step into `navs` and
    * `sharePrices` (index 0 the start) and the path's totals into `acc`. The same cycles as `step` and `record`,
@@ -137,7 +143,8 @@ export type Strategy = {
 /** Builds the kernel, loaded with `params`. Parameter sets must have passed `validateParams` (see params.ts). */
 export function createStrategy(setup: VaultSetup, params: StrategyParams, options: StepOptions): Strategy {
   const context = createKernelContext(setup, params, options.onAction);
-  const { assetCount, cycleSeconds } = context;
+  const { assetCount, cycleSeconds, borrowRateFloor, accrueEachStep } = context;
+  let rateFloors: Float64Array | undefined;
   const lending = createLending(context);
   const prices = createPrices(context);
   const swaps = createSwaps(context);
@@ -155,7 +162,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   );
   const { refreshDebts } = lending;
   const { crossingWithinStep } = liquidations;
-  const { setPrices, forgetPrices } = prices;
+  const { setPrices, forgetPrices, resetPools } = prices;
   const { valuesAndNav } = valuation;
   const { sharePrice } = fees;
 
@@ -178,6 +185,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const encode = (state: VaultState, into: Float64Array) => {
     cycleSeconds[0] = NaN;
     forgetPrices();
+    resetPools();
     return encodeState(setup, state, into);
   };
 
@@ -199,6 +207,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     resetAccumulators(acc);
     cycleSeconds[0] = NaN;
     forgetPrices();
+    resetPools();
     record(vector, usd, 0, startSeconds, navs, sharePrices, 0);
     let survival = 1;
     for (let stepIndex = 1; stepIndex <= steps; stepIndex++) {
@@ -207,10 +216,17 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
         const from = (stepIndex - 1) * assetCount;
         survival *= 1 - crossingWithinStep(vector, usd, from, from + assetCount, intraday.variances, stepIndex);
       }
+      if (rateFloors) borrowRateFloor[0] = rateFloors[stepIndex]! / secondsPerYear;
       step(vector, usd, stepIndex * assetCount, timeSeconds, acc);
       record(vector, usd, stepIndex * assetCount, timeSeconds, navs, sharePrices, stepIndex);
     }
     if (intraday) intraday.survival[0] = survival;
+    borrowRateFloor[0] = 0;
+  };
+
+  const setBorrowRateFloors = (perYearByStep: Float64Array | undefined) => {
+    rateFloors = perYearByStep;
+    accrueEachStep[0] = perYearByStep ? 1 : 0;
   };
 
   return {
@@ -226,6 +242,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     redeem,
     record,
     resetAccumulators,
+    setBorrowRateFloors,
     runPath,
   };
 }
@@ -248,5 +265,6 @@ export function sharedStrategy(setup: VaultSetup, params: StrategyParams): Strat
     kernels.set(key, kernel);
   }
   kernel.load(params);
+  kernel.setBorrowRateFloors(undefined);
   return kernel;
 }

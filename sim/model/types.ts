@@ -32,8 +32,13 @@ export type StrategyParams = {
 export type BorrowRateModel =
   /** Morpho Blue's IrmMock (the devnet's): the yearly rate equals utilization. */
   | { kind: "utilization" }
-  /** A fixed yearly rate (e.g. today's rate of an adaptive IRM, held constant). */
-  | { kind: "fixed"; ratePerYear: number };
+  /** A fixed yearly rate (e.g. today's rate of an IRM the model does not know, held constant). */
+  | { kind: "fixed"; ratePerYear: number }
+  /**
+   * Morpho's AdaptiveCurveIrm (see adaptiveCurveIrm.ts), from its rate at target as of the market's last update (a
+   * yearly rate; 0 before the market's first accrual, as the contract stores it).
+   */
+  | { kind: "adaptiveCurve"; rateAtTargetPerYear: number };
 
 /** A Morpho Blue market a module borrows on, as of `lastUpdateSeconds`. */
 export type LendingMarket = {
@@ -64,6 +69,18 @@ export type Pool = {
   ticks?: readonly { tick: number; liquidityNet: number }[];
 };
 
+/**
+ * Where a keeper cycle finds each pool's price, against its oracle's (the path's price).
+ * - `aligned`: at the oracle's price (arbitrageurs close every gap before each cycle): no pool–oracle gap, so
+ *   `oracle.maxDeviationBps` never binds; the contracts' differential tests run this way.
+ * - `arbitrageBand`: where the last cycle's trades left it, moved by arbitrageurs only as far as a trade pays:
+ *   back to within the pool's fee plus `thresholdBps` (their gas, exchange fees and risk) of the oracle's price. With
+ *   steps longer than the market's moves between blocks, the pool lags each step's move by that band: a rebalance
+ *   trades at the pool's price, its deviation check (`oracle.maxDeviationBps`) can refuse it, and the slippage bound
+ *   (measured from the oracle's price) has that much less room.
+ */
+export type PoolGapModel = { kind: "aligned" } | { kind: "arbitrageBand"; thresholdBps: number };
+
 /** What does not change during a simulation: the assets, their pools and the modules' markets. */
 export type VaultSetup = {
   symbols: readonly string[];
@@ -74,6 +91,8 @@ export type VaultSetup = {
   collateral?: { assetIndex: number; market: LendingMarket };
   /** The hedge module: the asset it shorts (an index into symbols) against base-asset collateral. */
   hedge?: { assetIndex: number; market: LendingMarket };
+  /** How the pools' prices follow the oracles' between cycles; default `aligned`. */
+  poolGap?: PoolGapModel;
 };
 
 /** A module's position and its market's totals. */
@@ -84,6 +103,8 @@ export type ModulePosition = {
   marketSupplyAssets: number;
   marketBorrowAssets: number;
   marketLastUpdateSeconds: number;
+  /** An adaptive-curve market's rate at target as of its last update, per year (default: the setup market's). */
+  rateAtTargetPerYear?: number;
 };
 
 /** The vault at one moment. */
