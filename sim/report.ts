@@ -9,6 +9,7 @@ import type { Calibration } from "./market/calibration.ts";
 import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
+import { marketModelLabel } from "./market/fit.ts";
 import { cantTellFromZero } from "./intervals.ts";
 import {
   comparedMetrics,
@@ -363,7 +364,7 @@ export function calibrationSummary(report: ImpactReport):
       ? ` from ${dateOf(window.fromSeconds)} to ${dateOf(window.toSeconds)}`
       : "";
   const sentence =
-    `The market ${calibration.kind === "gbm" ? "(correlated GBM)" : "(block bootstrap of the returns)"} was fitted to ` +
+    `The market ${calibration.kind === "gbm" ? "(correlated GBM)" : calibration.kind === "student-t" ? "(correlated Student-t)" : "(block bootstrap of the returns)"} was fitted to ` +
     `${window.returns} returns of ${step}${dates}. Each estimate is given ± one standard error: volatility σ/√(2n), ` +
     `drift σ/√T (T the window in years), correlation (1 − ρ²)/√n.`;
   // Pairs with an asset that does not move (a stablecoin at $1) have no correlation to show.
@@ -484,7 +485,7 @@ export function renderMarkdown(
       : `Changes: ${changes.map(([name, value]) => `\`${name}\` → ${options.formatChange?.(name, value) ?? String(value)}`).join(", ")}.`,
     "",
     `${model.paths.toLocaleString("en-US")} paths of ${model.steps} steps of ${model.stepSeconds / 3_600} h ` +
-      `(${model.market.kind === "gbm" ? "correlated GBM" : `block bootstrap, mean block ${model.market.blockLength}`}` +
+      `(${marketModelLabel(model.market)}` +
       `${model.stress.length ? `, stress: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
       `both parameter sets on the same paths. Starting NAV ${money(results.startNav)} ${base}.`,
     "",
