@@ -38,6 +38,11 @@ import { secondsPerYear, type GarchModel, type PathGenerator, type PathOptions }
 export type GarchFitOptions = {
   /** "normal" (default) or "student-t" shocks. */
   innovations?: "normal" | "student-t";
+  /**
+   * Start each asset's search from this model's (ω, α, β, ν) instead of the grid's best point (a refit on a window
+   * moved a little; its ν, or 6 if it has none, starts the per-asset ν).
+   */
+  startFrom?: GarchModel;
 };
 
 /** α + β is kept at most this, so a fitted model is strictly stationary. */
@@ -62,12 +67,16 @@ export function fitGarch(input: ReturnsFitInput, options: GarchFitOptions = {}):
   const { means, covariance: inSampleCovariance } = sampleMoments(fitted);
   const startVariance = inSampleCovariance.map((row, i) => row[i]!);
   const perAsset = new Map<number, AssetGarch>();
+  const from = options.startFrom;
   for (const i of moving)
     perAsset.set(
       i,
       fitAssetGarch(
         fitted.map((row) => row[i]! - means[i]!),
         innovations === "student-t",
+        from && from.alpha[i]! + from.beta[i]! > 0
+          ? { omega: from.omegaPerStep[i]!, alpha: from.alpha[i]!, beta: from.beta[i]!, nu: from.degreesOfFreedom ?? 6 }
+          : undefined,
       ),
     );
 
@@ -112,7 +121,7 @@ export function fitGarch(input: ReturnsFitInput, options: GarchFitOptions = {}):
 }
 
 /** One asset's (ω, α, β[, ν]) by maximum likelihood of its demeaned returns `e` (see the module's comment). */
-function fitAssetGarch(e: readonly number[], studentT: boolean): AssetGarch {
+function fitAssetGarch(e: readonly number[], studentT: boolean, start?: AssetGarch): AssetGarch {
   const n = e.length;
   let variance = 0;
   for (const x of e) variance += (x * x) / n;
@@ -141,12 +150,26 @@ function fitAssetGarch(e: readonly number[], studentT: boolean): AssetGarch {
   };
   let best: number[] = [];
   let bestValue = Infinity;
-  for (const persistence of [0.85, 0.95, 0.99])
-    for (const share of [0.05, 0.1, 0.2]) {
-      const theta = [ln(variance * (1 - persistence)), logit(persistence), logit(share), ...(studentT ? [ln(4)] : [])];
-      const value = negativeLogLikelihood(theta);
-      if (value < bestValue) [best, bestValue] = [theta, value];
-    }
+  if (start) {
+    const persistence = Math.min(start.alpha + start.beta, 0.999);
+    best = [
+      ln(start.omega),
+      logit(persistence),
+      logit(Math.min(0.99, Math.max(0.01, start.alpha / persistence))),
+      ...(studentT ? [ln(Math.max(0.05, (start.nu ?? 6) - 2))] : []),
+    ];
+  } else
+    for (const persistence of [0.85, 0.95, 0.99])
+      for (const share of [0.05, 0.1, 0.2]) {
+        const theta = [
+          ln(variance * (1 - persistence)),
+          logit(persistence),
+          logit(share),
+          ...(studentT ? [ln(4)] : []),
+        ];
+        const value = negativeLogLikelihood(theta);
+        if (value < bestValue) [best, bestValue] = [theta, value];
+      }
   return decode(nelderMead(negativeLogLikelihood, best, { step: 0.3, maxEvaluations: 3_000, tolerance: 1e-9 }).x);
 }
 

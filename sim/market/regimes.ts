@@ -12,7 +12,7 @@
  *   smoothed-probability-weighted ones (each variance at least 1e-4 of the asset's sample variance, so that no regime
  *   collapses onto a few returns), the transition matrix the expected transitions over the expected visits, the first
  *   regime's distribution the first smoothed one.
- * - Until the log-likelihood gains less than 1e-8 per return, or 1,000 iterations.
+ * - Until the log-likelihood gains less than 1e-8 per return, or 1,000 iterations (both options).
  * - Regimes are then ordered by their volatility relative to each asset's sample one (mean over the moving assets),
  *   lowest first, so the labels are stable: calm, stressed, crash.
  */
@@ -41,6 +41,16 @@ import { checkRoom, type OverlayTables } from "./overlays.ts";
 import { checkModelStep } from "./garch.ts";
 import { secondsPerYear, type PathGenerator, type PathOptions, type Regime, type RegimeModel } from "./types.ts";
 
+/** Options of {@link fitRegimes}. */
+export type RegimeFitOptions = {
+  /** Start EM from this model's parameters instead of the ranked split (a refit on a window moved a little). */
+  startFrom?: RegimeModel;
+  /** Most EM iterations. Default 1,000. */
+  maxIterations?: number;
+  /** Stop when an iteration gains less log-likelihood than this per return. Default 1e-8. */
+  tolerancePerReturn?: number;
+};
+
 /** The regimes' names, by increasing volatility. */
 export const regimeNames = ["calm", "stressed", "crash"] as const;
 const startShares = [0.6, 0.3, 0.1];
@@ -56,7 +66,7 @@ type RegimeParameters = { means: number[][]; covariances: number[][][]; transiti
  * over the whole history, and the distribution of today's regime (the filtered one after the last return) as the
  * model's `initialProbabilities`.
  */
-export function fitRegimes(input: ReturnsFitInput): RawFit<RegimeModel> {
+export function fitRegimes(input: ReturnsFitInput, options: RegimeFitOptions = {}): RawFit<RegimeModel> {
   const { returns, inSample, stepSeconds } = input;
   const dtYears = stepSeconds / secondsPerYear;
   const assets = input.symbols.length;
@@ -66,15 +76,19 @@ export function fitRegimes(input: ReturnsFitInput): RawFit<RegimeModel> {
   const all = sampleMoments(fitted);
   const x = fitted.map((row) => moving.map((i) => row[i]!));
   const sampleVariance = moving.map((i) => all.covariance[i]![i]!);
-  let parameters = startingParameters(
-    x,
-    moving.map((i) => all.means[i]!),
-    sampleVariance,
-  );
+  let parameters = options.startFrom
+    ? parametersOfModel(options.startFrom, moving, options.startFrom.initialProbabilities)
+    : startingParameters(
+        x,
+        moving.map((i) => all.means[i]!),
+        sampleVariance,
+      );
   let previous = -Infinity;
-  for (let iteration = 0; iteration < 1_000; iteration++) {
+  const maxIterations = options.maxIterations ?? 1_000;
+  const tolerance = options.tolerancePerReturn ?? 1e-8;
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
     const pass = filterAndSmooth(parameters, x);
-    if (pass.logLikelihood - previous < 1e-8 * x.length) break;
+    if (pass.logLikelihood - previous < tolerance * x.length) break;
     previous = pass.logLikelihood;
     parameters = maximisation(pass, x, sampleVariance);
   }
@@ -100,7 +114,7 @@ export function fitRegimes(input: ReturnsFitInput): RawFit<RegimeModel> {
     stepSeconds,
     regimes,
     transitionPerStep: parameters.transition,
-    initialProbabilities: full.filtered[full.filtered.length - 1]!,
+    initialProbabilities: rowOf(full.filtered, returns.length - 1, K),
   };
   validateRegimeModel(model);
   const p = moving.length;
@@ -108,7 +122,7 @@ export function fitRegimes(input: ReturnsFitInput): RawFit<RegimeModel> {
     model,
     logDensities: full.logDensities,
     parameters: K * (p + (p * (p + 1)) / 2) + K * (K - 1) + (K - 1),
-    regimeProbabilities: full.smoothed,
+    regimeProbabilities: Array.from({ length: returns.length }, (_, t) => rowOf(full.smoothed, t, K)),
   };
 }
 
@@ -178,63 +192,89 @@ type FilterPass = {
   logLikelihood: number;
   /** Per return: its predictive log density ln Σₖ P(regime k | earlier)·f_k(return). */
   logDensities: Float64Array;
-  /** Per return: P(regime | returns up to it), P(regime | all returns). */
-  filtered: number[][];
-  smoothed: number[][];
+  /** Per return t and regime k at `t × K + k`: P(regime | returns up to t), P(regime | all returns). */
+  filtered: Float64Array;
+  smoothed: Float64Array;
   /** Expected number of transitions i → j over the history. */
   transitions: number[][];
 };
 
-/** Hamilton's filter then Kim's smoother over the rows of `x` (see the module's comment). */
+/** Hamilton's filter then Kim's smoother over the rows of `x` (see the module's comment). Allocates per pass only. */
 function filterAndSmooth(parameters: RegimeParameters, x: readonly (readonly number[])[]): FilterPass {
   const { means, covariances, transition, initial } = parameters;
   const K = means.length;
   const n = x.length;
+  const p = means[0]?.length ?? 0;
   const regimes = covariances.map((covariance, k) => {
     const { deviations, correlation } = splitCovariance(covariance);
     return {
       w: whitener(correlation, `regime ${k}'s correlation`),
-      deviations,
+      mean: Float64Array.from(means[k]!),
+      deviations: Float64Array.from(deviations),
       logDeviationSum: deviations.reduce((s, d) => s + ln(d), 0),
     };
   });
-  const filtered: number[][] = [];
-  const predicted: number[][] = [];
+  const P = new Float64Array(K * K);
+  transition.forEach((row, i) => row.forEach((v, j) => (P[i * K + j] = v)));
+  const filtered = new Float64Array(n * K);
+  const predicted = new Float64Array(n * K);
+  const smoothed = new Float64Array(n * K);
   const logDensities = new Float64Array(n);
+  const z = new Float64Array(p);
+  const logF = new Float64Array(K);
   let logLikelihood = 0;
-  let prior = [...initial];
+  for (let k = 0; k < K; k++) predicted[k] = initial[k]!;
   for (let t = 0; t < n; t++) {
-    predicted.push(prior);
-    const logF = regimes.map((r, k) => {
-      const z = x[t]!.map((v, a) => (v - means[k]![a]!) / r.deviations[a]!);
-      return shockLogDensity(r.w, z, r.logDeviationSum);
-    });
-    const top = Math.max(...logF);
-    const joint = logF.map((l, k) => prior[k]! * exp(l - top));
-    const total = joint.reduce((s, v) => s + v, 0);
+    const row = x[t]!;
+    let top = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const r = regimes[k]!;
+      for (let a = 0; a < p; a++) z[a] = (row[a]! - r.mean[a]!) / r.deviations[a]!;
+      logF[k] = shockLogDensity(r.w, z, r.logDeviationSum);
+      if (logF[k]! > top) top = logF[k]!;
+    }
+    let total = 0;
+    for (let k = 0; k < K; k++) {
+      const joint = predicted[t * K + k]! * exp(logF[k]! - top);
+      filtered[t * K + k] = joint;
+      total += joint;
+    }
     const density = top + ln(total);
     logDensities[t] = density;
     logLikelihood += density;
-    const posterior = joint.map((v) => v / total);
-    filtered.push(posterior);
-    prior = Array.from({ length: K }, (_, j) => posterior.reduce((s, p, i) => s + p * transition[i]![j]!, 0));
+    for (let k = 0; k < K; k++) filtered[t * K + k]! /= total;
+    if (t + 1 < n)
+      for (let j = 0; j < K; j++) {
+        let sum = 0;
+        for (let i = 0; i < K; i++) sum += filtered[t * K + i]! * P[i * K + j]!;
+        predicted[(t + 1) * K + j] = sum;
+      }
   }
-  const smoothed: number[][] = new Array<number[]>(n);
-  smoothed[n - 1] = filtered[n - 1]!;
   const transitions = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  const ratio = new Float64Array(K);
+  for (let k = 0; k < K; k++) smoothed[(n - 1) * K + k] = filtered[(n - 1) * K + k]!;
   for (let t = n - 2; t >= 0; t--) {
-    const ratio = smoothed[t + 1]!.map((s, j) => (predicted[t + 1]![j]! > 0 ? s / predicted[t + 1]![j]! : 0));
-    smoothed[t] = filtered[t]!.map((f, i) => {
+    for (let j = 0; j < K; j++) {
+      const q = predicted[(t + 1) * K + j]!;
+      ratio[j] = q > 0 ? smoothed[(t + 1) * K + j]! / q : 0;
+    }
+    for (let i = 0; i < K; i++) {
+      const f = filtered[t * K + i]!;
       let sum = 0;
       for (let j = 0; j < K; j++) {
-        const flow = f * transition[i]![j]! * ratio[j]!;
+        const flow = f * P[i * K + j]! * ratio[j]!;
         transitions[i]![j]! += flow;
         sum += flow;
       }
-      return sum;
-    });
+      smoothed[t * K + i] = sum;
+    }
   }
   return { logLikelihood, logDensities, filtered, smoothed, transitions };
+}
+
+/** Row `t` of a flat `[t × K + k]` table. */
+function rowOf(table: Float64Array, t: number, K: number): number[] {
+  return Array.from(table.subarray(t * K, (t + 1) * K));
 }
 
 function maximisation(
@@ -247,7 +287,7 @@ function maximisation(
   const moments = Array.from({ length: K }, (_, k) =>
     weightedMoments(
       x,
-      pass.smoothed.map((p) => p[k]!),
+      Float64Array.from({ length: n }, (_, t) => pass.smoothed[t * K + k]!),
       sampleVariance,
     ),
   );
@@ -259,7 +299,7 @@ function maximisation(
     means: moments.map((m) => m.mean),
     covariances: moments.map((m) => m.covariance),
     transition,
-    initial: n > 0 ? [...pass.smoothed[0]!] : new Array<number>(K).fill(1 / K),
+    initial: n > 0 ? rowOf(pass.smoothed, 0, K) : new Array<number>(K).fill(1 / K),
   };
 }
 
@@ -279,17 +319,38 @@ function orderByVolatility(parameters: RegimeParameters, sampleVariance: readonl
 
 /**
  * Each return's predictive log density under `model` and the filtered regime probabilities after it (Hamilton's
- * filter, starting from `startProbabilities`, default the model's `initialProbabilities`), over the assets with a
- * volatility in some regime. What a one-day VaR forecast of a regime model uses: row t gives P(regime of return t | returns up to t).
+ * filter), over the assets with a volatility in some regime. `startProbabilities` is the distribution of the first
+ * return's regime; by default the step after today's (`initialProbabilities` times the transition matrix). What a one-day VaR forecast of a regime model uses: row t gives P(regime of return t | returns up to t).
  */
 export function regimeFilter(
   model: RegimeModel,
   returns: readonly (readonly number[])[],
-  startProbabilities: readonly number[] = model.initialProbabilities,
+  startProbabilities: readonly number[] = model.regimes.map((_, j) =>
+    model.initialProbabilities.reduce((s, p, i) => s + p * model.transitionPerStep[i]![j]!, 0),
+  ),
 ): { logDensities: Float64Array; filtered: number[][] } {
+  const K = model.regimes.length;
   const dtYears = model.stepSeconds / secondsPerYear;
   const moving = model.symbols.flatMap((_, i) => (model.regimes.some((r) => r.volatilityPerYear[i]! > 0) ? [i] : []));
-  const parameters: RegimeParameters = {
+  const parameters = parametersOfModel(model, moving, startProbabilities);
+  const pass = filterAndSmooth(
+    parameters,
+    returns.map((row) => moving.map((i) => row[i]!)),
+  );
+  return {
+    logDensities: pass.logDensities,
+    filtered: Array.from({ length: returns.length }, (_, t) => rowOf(pass.filtered, t, K)),
+  };
+}
+
+/** A model's regimes as per-step parameters over the `moving` assets, the first return's regime distributed as `initial`. */
+function parametersOfModel(
+  model: RegimeModel,
+  moving: readonly number[],
+  initial: readonly number[],
+): RegimeParameters {
+  const dtYears = model.stepSeconds / secondsPerYear;
+  return {
     means: model.regimes.map((r) => moving.map((i) => r.logDriftPerYear[i]! * dtYears)),
     covariances: model.regimes.map((r) =>
       moving.map((i) =>
@@ -297,13 +358,8 @@ export function regimeFilter(
       ),
     ),
     transition: model.transitionPerStep.map((row) => [...row]),
-    initial: [...startProbabilities],
+    initial: [...initial],
   };
-  const pass = filterAndSmooth(
-    parameters,
-    returns.map((row) => moving.map((i) => row[i]!)),
-  );
-  return { logDensities: pass.logDensities, filtered: pass.filtered };
 }
 
 /**

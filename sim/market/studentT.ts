@@ -32,6 +32,12 @@ import { checkRoom, type OverlayTables } from "./overlays.ts";
 
 import { secondsPerYear, type PathGenerator, type PathOptions, type StudentTModel } from "./types.ts";
 
+/** Options of {@link fitStudentT}. */
+export type StudentTFitOptions = {
+  /** Search ln(ν − 2) only within ±0.5 of this model's (a refit on a window moved a little). */
+  startFrom?: StudentTModel;
+};
+
 /** The range of ν the fit searches (ν = 2 + e^u for u in this range). */
 const logExcessRange = [ln(0.05), ln(200)] as const;
 
@@ -39,7 +45,7 @@ const logExcessRange = [ln(0.05), ln(200)] as const;
  * Fits a {@link StudentTModel} to the first `input.inSample` returns and gives the log density of every return of
  * the history under it (held-out ones included). Constant assets get volatility 0 and no density.
  */
-export function fitStudentT(input: ReturnsFitInput): RawFit<StudentTModel> {
+export function fitStudentT(input: ReturnsFitInput, options: StudentTFitOptions = {}): RawFit<StudentTModel> {
   const { returns, inSample, stepSeconds } = input;
   const dtYears = stepSeconds / secondsPerYear;
   const fitted = returns.slice(0, inSample);
@@ -59,7 +65,12 @@ export function fitStudentT(input: ReturnsFitInput): RawFit<StudentTModel> {
     warm = { location: fit.location, scatter: fit.scatter.map((row) => row.map((c) => (c * nu) / (nu - 2))) };
     return fit.logLikelihood;
   };
-  const nu = 2 + exp(goldenSectionMaximum(profile, logExcessRange[0], logExcessRange[1], 1e-3));
+  const previous = options.startFrom ? ln(options.startFrom.degreesOfFreedom - 2) : undefined;
+  const [low, high] =
+    previous === undefined
+      ? logExcessRange
+      : [Math.max(logExcessRange[0], previous - 0.5), Math.min(logExcessRange[1], previous + 0.5)];
+  const nu = 2 + exp(goldenSectionMaximum(profile, low, high, 1e-3));
   const best = studentTEm(
     x,
     nu,
@@ -155,11 +166,13 @@ function logGammaRatio(nu: number, p: number): number {
   return studentTConstant(nu, p) + (p / 2) * ln((nu - 2) * Math.PI);
 }
 
+let quadraticScratch = new Float64Array(8);
+
 /** xᵀS⁻¹x with S = L·Lᵀ (a whitener of a scatter, not only of a correlation). */
 function quadratic(w: Whitener, x: Float64Array): number {
   const { size, factor } = w;
   let q = 0;
-  const y = new Float64Array(size);
+  const y = quadraticScratch.length >= size ? quadraticScratch : (quadraticScratch = new Float64Array(size));
   for (let i = 0; i < size; i++) {
     let s = x[i]!;
     for (let j = 0; j < i; j++) s -= factor[i * size + j]! * y[j]!;
