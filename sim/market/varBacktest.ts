@@ -292,3 +292,27 @@ export function dailyLogReturnsFromCsv(
   }
   return { returns, skippedGaps, firstDate: rows[0]!.date, lastDate: rows.at(-1)!.date };
 }
+
+/** One model's backtest on one asset, as {@link varBacktestMarkdown} lays it out. */
+export type VarBacktestRow = { asset: string; kind: MarketModelKind; tests: readonly VarTest[] };
+
+/**
+ * The side-by-side table of VaR backtests, one markdown line per asset × model × level: days, breaches, expected
+ * breaches, Kupiec's and Christoffersen's (independence, conditional coverage) p-values, and "rejected" when
+ * Kupiec's or the conditional-coverage p-value is below 5%.
+ */
+export function varBacktestMarkdown(rows: readonly VarBacktestRow[]): string[] {
+  const p = (value: number) => (value < 0.0001 ? "< 0.0001" : value.toFixed(4));
+  return [
+    "| Asset | Model | VaR | Days | Breaches | Expected | Kupiec p | Christoffersen ind. p | Cond. coverage p | Verdict at 5% |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...rows.flatMap(({ asset, kind, tests }) =>
+      tests.map(
+        (t) =>
+          `| ${asset} | ${kind} | ${+(t.level * 100).toFixed(2)}% | ${t.days} | ${t.breaches} | ${t.expectedBreaches.toFixed(1)} | ` +
+          `${p(t.kupiecPValue)} | ${p(t.independencePValue)} | ${p(t.conditionalCoveragePValue)} | ` +
+          `${t.kupiecPValue < 0.05 || t.conditionalCoveragePValue < 0.05 ? "rejected" : "not rejected"} |`,
+      ),
+    ),
+  ];
+}
