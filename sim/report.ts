@@ -9,7 +9,8 @@ import type { Calibration } from "./market/calibration.ts";
 import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
-import { marketModelLabel } from "./market/fit.ts";
+import { marketModelLabel, type MarketModelFit } from "./market/fit.ts";
+import { marketModelFitMarkdown } from "./market/fitReport.ts";
 import { cantTellFromZero } from "./intervals.ts";
 import {
   comparedMetrics,
@@ -60,6 +61,11 @@ export type ImpactReport = {
      * a market written by hand).
      */
     calibration?: Calibration;
+    /**
+     * The market model's fit when the run fitted one (`simulation.marketModel`, sim/market/fit.ts): log-likelihood in
+     * and out of sample, parameters, AIC/BIC, and for regimes the smoothed regime probabilities over the history.
+     */
+    fit?: MarketModelFit;
     stress: readonly StressScenarioName[];
     paths: number;
     steps: number;
@@ -552,6 +558,7 @@ export function renderMarkdown(
           ]
         : []),
     );
+  lines.push(...marketModelFitMarkdown(model));
   const backtest = results.backtest;
   if (backtest) {
     const days = (backtest.toSeconds - backtest.fromSeconds) / 86_400;

@@ -11,15 +11,19 @@ import { runBacktest } from "./backtest.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import { resolveDrift, withDrift } from "./market/drift.ts";
 import { describeCalibration } from "./market/calibration.ts";
+import { fitMarketModel, type MarketModelFit } from "./market/fit.ts";
 import type { MarketModel, PriceHistory } from "./market/types.ts";
 import {
   defaultDrift,
+  defaultMarketModel,
   defaultRiskFreePerYear,
+  readMarketModelSetting,
   defaultSensitivityPaths,
   sensitivityDriftsPerYear,
   simulationDefaults,
   simulationLimits,
   type DriftChoice,
+  type MarketModelSetting,
   type SensitivityScenario,
 } from "./runSettings.ts";
 import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs, type SetSummary } from "./monteCarlo.ts";
@@ -62,6 +66,12 @@ export type SimulationRequest = {
   riskFreePerYear?: number;
   /** A recorded price history to backtest both sets over. */
   history?: PriceHistory;
+  /**
+   * The market model: `"gbm"` (default) simulates `market` as given; `"student-t"`, `"garch"` and `"regimes"` are
+   * fitted to `history` (required then; its last 20% held out to score the fit) and replace `market`; the report
+   * carries the fit (`model.fit`).
+   */
+  marketModel?: MarketModelSetting;
 };
 
 export { simulationDefaults };
@@ -82,8 +92,10 @@ function prepare(request: SimulationRequest) {
   const changes = Object.fromEntries(
     Object.keys(request.changes).map((name) => [name, paramValue(proposed, name, symbols)]),
   );
-  const { market, drift } = resolveDrift(request.market, request.drift ?? defaultDrift);
-  const calibration = describeCalibration(request.market);
+  const fitted = fittedMarket(request);
+  const requestMarket = fitted?.model ?? request.market;
+  const { market, drift } = resolveDrift(requestMarket, request.drift ?? defaultDrift);
+  const calibration = describeCalibration(requestMarket);
   const inputs: MonteCarloInputs = {
     setup: request.start.setup,
     state: request.start.state,
@@ -106,7 +118,7 @@ function prepare(request: SimulationRequest) {
     ? scenarios.map((name) => {
         const perYear = sensitivityDriftsPerYear[name];
         const scenarioMarket = withDrift(
-          request.market,
+          requestMarket,
           symbols.map((_, i) => (i === 0 ? 0 : perYear)),
         );
         return { name, run: createMonteCarlo({ ...inputs, market: scenarioMarket, paths: sensitivityPaths }) };
@@ -148,6 +160,7 @@ function prepare(request: SimulationRequest) {
         market: inputs.market,
         drift,
         ...(calibration ? { calibration } : {}),
+        ...(fitted ? { fit: fitted.fit } : {}),
         stress: inputs.stress,
         paths: inputs.paths,
         steps: inputs.steps,
@@ -180,6 +193,17 @@ function prepare(request: SimulationRequest) {
     });
   };
   return { runPaths, done, finish, total };
+}
+
+/** The market fitted to the request's history when `marketModel` asks for a fitted one; undefined for "gbm". */
+function fittedMarket(request: SimulationRequest): { model: MarketModel; fit: MarketModelFit } | undefined {
+  const setting = request.marketModel ?? defaultMarketModel;
+  const read = readMarketModelSetting(setting);
+  if (!read.ok) throw new Error(`marketModel ${read.reason}`);
+  if (read.marketModel === "gbm") return undefined;
+  if (!request.history)
+    throw new Error(`marketModel "${read.marketModel}" is fitted to a history: the request has none`);
+  return fitMarketModel(read.marketModel, request.history);
 }
 
 /** The paths of each sensitivity run: as asked (a whole number in the run's limits), else at most 500. */

@@ -9,6 +9,7 @@
  * stablecoin has no density), in nats; a GARCH or regime model scores a held-out return by its one-step predictive
  * density (the filter runs through the whole history).
  */
+import { marketModelSettings, type MarketModelSetting } from "../runSettings.ts";
 import { calibrateGbm, historicalLogReturns, type HistoryOptions } from "./calibrate.ts";
 import { fitGarch } from "./garch.ts";
 import {
@@ -26,8 +27,8 @@ import type { GbmModel, MarketModel, PriceHistory } from "./types.ts";
 import { show } from "./checks.ts";
 
 /** The kinds of market model {@link fitMarketModel} fits, plainest first. */
-export const marketModelKinds = ["gbm", "student-t", "garch", "regimes"] as const;
-export type MarketModelKind = (typeof marketModelKinds)[number];
+export const marketModelKinds = marketModelSettings;
+export type MarketModelKind = MarketModelSetting;
 
 /** Options of {@link fitMarketModel}. */
 export type FitMarketModelOptions = HistoryOptions & {
