@@ -200,7 +200,11 @@ export function validateMarketModel(model: MarketModel): void {
       throw new Error(`model.blockLength must be a finite number >= 1, got ${show(model.blockLength)}`);
     return;
   }
-  if (model.kind === "student-t") return validateStudentTModel(model);
+  if (model.kind === "student-t") {
+    validateStudentTModel(model);
+    if (model.driftFit !== undefined) validateDriftFit(model.driftFit, assets);
+    return;
+  }
   if (model.kind === "garch") return validateGarchModel(model);
   if (model.kind === "regimes") return validateRegimeModel(model);
   const kind: unknown = (model as { kind: unknown }).kind;

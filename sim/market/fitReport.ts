@@ -28,6 +28,14 @@ export function marketModelFitMarkdown(model: { market: MarketModel; fit?: Marke
     `| ${fit.logLikelihoodIn.toFixed(1)} | ${fit.outOfSampleReturns > 0 ? fit.logLikelihoodOut.toFixed(1) : "—"} | ` +
       `${fit.parameters} | ${fit.aic.toFixed(1)} | ${fit.bic.toFixed(1)} |`,
   ];
+  if (market.kind === "student-t" && market.degreesOfFreedom < 3)
+    lines.push(
+      "",
+      `**Note:** ν = ${market.degreesOfFreedom.toFixed(2)} is below 3: the fitted tails are so heavy that rare moves ` +
+        "carry most of the volatility, which can then exceed the returns' sample volatility by half or more. " +
+        "Returns whose volatility clusters (crypto's) do this to a constant-volatility Student-t; a GARCH or " +
+        "regime model, which lets volatility change, may fit better: compare their log-likelihoods out of sample.",
+    );
   const regimes = fit.regimeProbabilities;
   if (regimes && market.kind === "regimes") {
     const counts = regimes.names.map(() => 0);

@@ -8,6 +8,7 @@ import { ln } from "../detMath.ts";
 import { createRandom } from "../random.ts";
 import { validateMarketModel } from "./calibrate.ts";
 import { fitMarketModel, marketModelKinds, marketModelLabel } from "./fit.ts";
+import { marketModelFitMarkdown } from "./fitReport.ts";
 import { drawChiSquare } from "./likelihood.ts";
 import { createPathGenerator } from "./paths.ts";
 import { stationaryProbabilities } from "./regimes.ts";
@@ -356,5 +357,51 @@ describe("every fitted model", () => {
     expect(marketModelLabel(studentT)).toBe("correlated Student-t, ν = 4.0");
     expect(marketModelLabel(garch)).toBe("GARCH(1,1) with constant correlation, Student-t (ν = 6.0) shocks");
     expect(marketModelLabel(regimes)).toBe("3-regime Markov switching (calm / stressed / crash)");
+  });
+});
+
+describe("the report's fit section", () => {
+  const history = historyOf(studentT, 400, 4);
+
+  it("states the model, the windows in and out of sample, the log-likelihoods, parameters, AIC and BIC", () => {
+    const { model, fit } = fitMarketModel("garch", history);
+    const markdown = marketModelFitMarkdown({ market: model, fit }).join("\n");
+    expect(markdown).toContain("## The market model's fit");
+    expect(markdown).toContain("fitted by maximum likelihood to 320 returns (2020-09-13 to 2021-07-30)");
+    expect(markdown).toContain("scored on the 80 held out after them (to 2021-10-18)");
+    expect(markdown).toContain(`| ${fit.logLikelihoodIn.toFixed(1)} | ${fit.logLikelihoodOut.toFixed(1)} | 10 |`);
+    expect(marketModelFitMarkdown({ market: model })).toEqual([]);
+  });
+
+  it("warns when a Student-t's ν is below 3 (tails carrying the volatility), and not otherwise", () => {
+    const { fit } = fitMarketModel("student-t", history);
+    const note = (nu: number) =>
+      marketModelFitMarkdown({ market: { ...studentT, degreesOfFreedom: nu }, fit }).some((line) =>
+        line.startsWith("**Note:** ν = "),
+      );
+    expect([note(2.4), note(4)]).toEqual([true, false]);
+  });
+
+  it("for regimes, gives each regime's share of the history, mean stay 1/(1 − pᵢᵢ) and today's probability", () => {
+    const { model, fit } = fitMarketModel("regimes", historyOf(regimes, 600, 4));
+    const rows = marketModelFitMarkdown({ market: model, fit }).filter((line) =>
+      /^\| (calm|stressed|crash) \|/.test(line),
+    );
+    expect(rows).toHaveLength(3);
+    if (model.kind !== "regimes") throw new Error("expected a regime model");
+    expect(rows[0]).toContain(`| ${(1 / (1 - model.transitionPerStep[0]![0]!)).toFixed(1)} |`);
+  });
+
+  it("validateMarketModel checks a Student-t's driftFit as a GBM's, naming the field", () => {
+    const driftFit = {
+      logDriftPerYear: [0, 0.1, 0],
+      standardErrorPerYear: [0, -1, 0],
+      fromSeconds: 0,
+      toSeconds: 1,
+      returns: 1,
+    };
+    expect(() => validateMarketModel({ ...studentT, driftFit })).toThrow(
+      "model.driftFit.standardErrorPerYear[1] must be a finite number >= 0, got -1",
+    );
   });
 });

@@ -5,15 +5,7 @@
  */
 import { exp, ln } from "../detMath.ts";
 import type { Random } from "../random.ts";
-import {
-  checkCorrelation,
-  checkFiniteArray,
-  checkNonNegativeArray,
-  checkPerAsset,
-  checkSymbols,
-  cholesky,
-  show,
-} from "./checks.ts";
+import { checkCorrelation, checkFiniteArray, checkNonNegativeArray, checkSymbols, cholesky, show } from "./checks.ts";
 import {
   drawChiSquare,
   goldenSectionMaximum,
@@ -193,7 +185,8 @@ export function studentTLogDensities(
 
 /**
  * Throws unless `model` is a usable {@link StudentTModel}, naming the field: per-asset arrays one entry per symbol,
- * drifts finite, volatilities finite and ≥ 0, a correlation matrix, ν finite and > 2.
+ * drifts finite, volatilities finite and ≥ 0, a correlation matrix, ν finite and > 2 (`validateMarketModel` also
+ * checks its `driftFit` as a GBM's).
  */
 export function validateStudentTModel(model: StudentTModel): void {
   checkSymbols(model.symbols, "model.symbols");
@@ -202,8 +195,6 @@ export function validateStudentTModel(model: StudentTModel): void {
   checkNonNegativeArray(model.volatilityPerYear, assets, "model.volatilityPerYear");
   checkCorrelation(model.correlation, assets, "model.correlation");
   checkDegreesOfFreedom(model.degreesOfFreedom, "model.degreesOfFreedom");
-  if (model.driftFit !== undefined)
-    checkPerAsset(model.driftFit.logDriftPerYear, assets, "model.driftFit.logDriftPerYear");
 }
 
 /** Throws unless ν is finite and > 2 (a Student-t with a variance). */
