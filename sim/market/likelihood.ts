@@ -223,8 +223,16 @@ export function shockLogDensity(
 
 /** ln Γ((ν + p)/2) − ln Γ(ν/2) − (p/2)·ln((ν − 2)π): the constant of a unit-variance Student-t density in p dimensions. */
 export function studentTConstant(nu: number, p: number): number {
-  return logGamma((nu + p) / 2) - logGamma(nu / 2) - (p / 2) * ln((nu - 2) * Math.PI);
+  // Densities call this once per return with the same ν and p: keep the last one.
+  if (nu === lastConstant[0] && p === lastConstant[1]) return lastConstant[2]!;
+  const constant = logGamma((nu + p) / 2) - logGamma(nu / 2) - (p / 2) * ln((nu - 2) * Math.PI);
+  lastConstant[0] = nu;
+  lastConstant[1] = p;
+  lastConstant[2] = constant;
+  return constant;
 }
+
+const lastConstant = new Float64Array([Number.NaN, Number.NaN, 0]);
 
 /**
  * How a history is split for out-of-sample fit: the first `inSample` returns are fitted, the rest are held out.

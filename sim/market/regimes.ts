@@ -284,13 +284,11 @@ function maximisation(
 ): RegimeParameters {
   const K = pass.transitions.length;
   const n = x.length;
-  const moments = Array.from({ length: K }, (_, k) =>
-    weightedMoments(
-      x,
-      Float64Array.from({ length: n }, (_, t) => pass.smoothed[t * K + k]!),
-      sampleVariance,
-    ),
-  );
+  const weights = new Float64Array(n);
+  const moments = Array.from({ length: K }, (_, k) => {
+    for (let t = 0; t < n; t++) weights[t] = pass.smoothed[t * K + k]!;
+    return weightedMoments(x, weights, sampleVariance);
+  });
   const transition = pass.transitions.map((row) => {
     const visits = row.reduce((s, v) => s + v, 0);
     return visits > 0 ? row.map((v) => v / visits) : row.map((_, j) => (j === 0 ? 1 : 0));

@@ -134,7 +134,7 @@ function studentTEm(
       weights[t] = (nu + p) / (nu + delta);
       logLikelihood += constant - ((nu + p) / 2) * ln(1 + delta / nu);
     }
-    if (logLikelihood - previous < 1e-10 * n) break;
+    if (logLikelihood - previous < 1e-9 * n) break;
     previous = logLikelihood;
     let weightSum = 0;
     const nextLocation = new Array<number>(p).fill(0);
