@@ -161,12 +161,10 @@ export function subMatrix(matrix: readonly (readonly number[])[], indices: reado
   return indices.map((i) => indices.map((j) => matrix[i]![j]!));
 }
 
-/**
- * A correlation matrix ready for densities: its Cholesky factor L (row-major, `size × size`) and ln det = 2·Σ ln Lᵢᵢ.
- * Throws, naming `name`, if it is singular (two assets moving as one have no joint density).
- */
+/** A correlation (or scatter) matrix ready for densities: its Cholesky factor L, row-major, and ln det = 2·Σ ln Lᵢᵢ. */
 export type Whitener = { size: number; factor: Float64Array; logDeterminant: number };
 
+/** The {@link Whitener} of a positive-definite matrix; throws, naming `name`, if it is singular (two assets moving as one have no joint density). */
 export function whitener(correlation: readonly (readonly number[])[], name: string): Whitener {
   const size = correlation.length;
   const l = cholesky(correlation, name);

@@ -328,7 +328,6 @@ export function regimeFilter(
   ),
 ): { logDensities: Float64Array; filtered: number[][] } {
   const K = model.regimes.length;
-  const dtYears = model.stepSeconds / secondsPerYear;
   const moving = model.symbols.flatMap((_, i) => (model.regimes.some((r) => r.volatilityPerYear[i]! > 0) ? [i] : []));
   const parameters = parametersOfModel(model, moving, startProbabilities);
   const pass = filterAndSmooth(
