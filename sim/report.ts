@@ -10,6 +10,8 @@ import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
 import { verdictOf, type Verdict } from "./verdict.ts";
+import { marketModelLabel, type MarketModelFit } from "./market/fit.ts";
+import { marketModelFitMarkdown } from "./market/fitReport.ts";
 import {
   comparedMetrics,
   type Better,
@@ -55,6 +57,11 @@ export type ImpactReport = {
      * a market written by hand).
      */
     calibration?: Calibration;
+    /**
+     * The market model's fit when the run fitted one (`simulation.marketModel`, sim/market/fit.ts): log-likelihood in
+     * and out of sample, parameters, AIC/BIC, and for regimes the smoothed regime probabilities over the history.
+     */
+    fit?: MarketModelFit;
     /** The stress scenarios requested: each is measured beside the unstressed baseline (`results.stressed`). */
     stress: readonly StressScenarioName[];
     paths: number;
@@ -386,7 +393,7 @@ export function calibrationSummary(report: ImpactReport):
       ? ` from ${dateOf(window.fromSeconds)} to ${dateOf(window.toSeconds)}`
       : "";
   const sentence =
-    `The market ${calibration.kind === "gbm" ? "(correlated GBM)" : "(block bootstrap of the returns)"} was fitted to ` +
+    `The market ${calibration.kind === "gbm" ? "(correlated GBM)" : calibration.kind === "student-t" ? "(correlated Student-t)" : "(block bootstrap of the returns)"} was fitted to ` +
     `${window.returns} returns of ${step}${dates}. Each estimate is given ± one standard error: volatility σ/√(2n), ` +
     `drift σ/√T (T the window in years), correlation (1 − ρ²)/√n.`;
   // Pairs with an asset that does not move (a stablecoin at $1) have no correlation to show.
@@ -465,7 +472,7 @@ export function renderMarkdown(
       : `Changes: ${changes.map(([name, value]) => `\`${name}\` → ${options.formatChange?.(name, value) ?? String(value)}`).join(", ")}.`,
     "",
     `${model.paths.toLocaleString("en-US")} paths of ${model.steps} steps of ${model.stepSeconds / 3_600} h ` +
-      `(${model.market.kind === "gbm" ? "correlated GBM" : `block bootstrap, mean block ${model.market.blockLength}`}` +
+      `(${marketModelLabel(model.market)}` +
       `${model.stress.length ? `; stresses beside it: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
       `both parameter sets on the same paths. Starting NAV ${money(results.startNav)} ${base}.`,
     "",
@@ -521,6 +528,7 @@ export function renderMarkdown(
         : []),
     );
   lines.push(...ratesAndPoolsMarkdown(report));
+  lines.push(...marketModelFitMarkdown(model));
   const backtest = results.backtest;
   if (backtest) {
     const days = (backtest.toSeconds - backtest.fromSeconds) / 86_400;

@@ -171,3 +171,24 @@ export function checkDriftChoice(choice: DriftChoice, symbols: readonly string[]
   }
   check(choice, "drift");
 }
+
+/**
+ * The market model a run simulates (`simulation.marketModel`): `"gbm"` (the default: the market as given, a GBM
+ * calibrated to the history), or `"student-t"`, `"garch"`, `"regimes"`, fitted to the run's history by
+ * sim/market/fit.ts (which needs at least 60 returns in sample for GARCH and regimes).
+ */
+export const marketModelSettings = ["gbm", "student-t", "garch", "regimes"] as const;
+export type MarketModelSetting = (typeof marketModelSettings)[number];
+export const defaultMarketModel = "gbm" satisfies MarketModelSetting;
+
+/** Reads `simulation.marketModel` as a proposal file or a form writes it, or says why it cannot. */
+export function readMarketModelSetting(
+  value: unknown,
+): { ok: true; marketModel: MarketModelSetting } | { ok: false; reason: string } {
+  if ((marketModelSettings as readonly unknown[]).includes(value))
+    return { ok: true, marketModel: value as MarketModelSetting };
+  return {
+    ok: false,
+    reason: `must be one of ${marketModelSettings.map((k) => `"${k}"`).join(", ")}, got ${JSON.stringify(value)}`,
+  };
+}

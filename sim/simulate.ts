@@ -11,15 +11,19 @@ import { runBacktest } from "./backtest.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import { resolveDrift, withDrift } from "./market/drift.ts";
 import { describeCalibration } from "./market/calibration.ts";
+import { fitMarketModel, type MarketModelFit } from "./market/fit.ts";
 import type { MarketModel, PriceHistory } from "./market/types.ts";
 import {
   defaultDrift,
+  defaultMarketModel,
   defaultRiskFreePerYear,
+  readMarketModelSetting,
   defaultSensitivityPaths,
   sensitivityDriftsPerYear,
   simulationDefaults,
   simulationLimits,
   type DriftChoice,
+  type MarketModelSetting,
   type SensitivityScenario,
 } from "./runSettings.ts";
 import {
@@ -101,6 +105,12 @@ export type SimulationRequest = {
   adaptive?: { maxPaths: number };
   /** How the pools' prices follow the oracles' (see `PoolGapModel`); default `aligned` (no pool–oracle gap). */
   poolGap?: PoolGapModel;
+  /**
+   * The market model: `"gbm"` (default) simulates `market` as given; `"student-t"`, `"garch"` and `"regimes"` are
+   * fitted to `history` (required then; its last 20% held out to score the fit) and replace `market`; the report
+   * carries the fit (`model.fit`).
+   */
+  marketModel?: MarketModelSetting;
 };
 
 export { simulationDefaults };
@@ -121,8 +131,10 @@ function prepare(request: SimulationRequest) {
   const changes = Object.fromEntries(
     Object.keys(request.changes).map((name) => [name, paramValue(proposed, name, symbols)]),
   );
-  const { market, drift } = resolveDrift(request.market, request.drift ?? defaultDrift);
-  const calibration = describeCalibration(request.market);
+  const fitted = fittedMarket(request);
+  const requestMarket = fitted?.model ?? request.market;
+  const { market, drift } = resolveDrift(requestMarket, request.drift ?? defaultDrift);
+  const calibration = describeCalibration(requestMarket);
   const inputs: MonteCarloInputs = {
     setup: request.start.setup,
     state: request.start.state,
@@ -144,7 +156,7 @@ function prepare(request: SimulationRequest) {
   const adaptive =
     request.adaptive &&
     createAdaptivePathCount(main, { startPaths: inputs.paths, maxPaths: request.adaptive.maxPaths });
-  const comparisons = request.uncertainty && uncertaintyRunsOf(request, inputs);
+  const comparisons = request.uncertainty && uncertaintyRunsOf(request, requestMarket, inputs);
   // The same seed draws the same normals (or historical rows) whatever the drift: each scenario moves every path
   // by its drift alone, so the table shows the drift's effect and not another sample's noise.
   const sensitivityPaths = request.sensitivity && sensitivityPathsOf(request.sensitivity, inputs.paths);
@@ -152,7 +164,7 @@ function prepare(request: SimulationRequest) {
     ? scenarios.map((name) => {
         const perYear = sensitivityDriftsPerYear[name];
         const scenarioMarket = withDrift(
-          request.market,
+          requestMarket,
           symbols.map((_, i) => (i === 0 ? 0 : perYear)),
         );
         return { name, run: createMonteCarlo({ ...inputs, market: scenarioMarket, paths: sensitivityPaths }) };
@@ -251,6 +263,7 @@ function prepare(request: SimulationRequest) {
         market: inputs.market,
         drift,
         ...(calibration ? { calibration } : {}),
+        ...(fitted ? { fit: fitted.fit } : {}),
         stress,
         paths: adaptive ? adaptive.paths() : inputs.paths,
         steps: inputs.steps,
@@ -297,7 +310,7 @@ export const historyBootstrapBlockLength = 5;
  * The parameter-uncertainty runs of a request (see `SimulationRequest.uncertainty`), after checking its settings
  * (each error names the setting).
  */
-function uncertaintyRunsOf(request: SimulationRequest, inputs: MonteCarloInputs) {
+function uncertaintyRunsOf(request: SimulationRequest, market: MarketModel, inputs: MonteCarloInputs) {
   const settings = request.uncertainty!;
   const paths = settings.paths ?? Math.min(inputs.paths, defaultSensitivityPaths);
   checkPathCount(paths, "uncertainty.paths");
@@ -309,9 +322,9 @@ function uncertaintyRunsOf(request: SimulationRequest, inputs: MonteCarloInputs)
   const kindNames: Record<string, string> = { gbm: "GBM", bootstrap: "Block bootstrap" };
   const kindName = (market: MarketModel) => kindNames[market.kind] ?? market.kind;
   const models = settings.models?.map((m) => (history && !m.history ? { ...m, history } : m)) ?? [
-    named(kindName(request.market), request.market),
+    named(kindName(market), market),
     // The history's own returns as a second model, when it is spaced as the run steps.
-    ...(request.history && request.market.kind !== "bootstrap"
+    ...(request.history && market.kind !== "bootstrap"
       ? bootstrapOf(request.history, inputs).map((market) => named("Block bootstrap of the history", market))
       : []),
   ];
@@ -325,6 +338,17 @@ function bootstrapOf(history: PriceHistory, inputs: MonteCarloInputs): MarketMod
     blockLength: historyBootstrapBlockLength,
   });
   return market.stepSeconds === inputs.stepSeconds ? [market] : [];
+}
+
+/** The market fitted to the request's history when `marketModel` asks for a fitted one; undefined for "gbm". */
+function fittedMarket(request: SimulationRequest): { model: MarketModel; fit: MarketModelFit } | undefined {
+  const setting = request.marketModel ?? defaultMarketModel;
+  const read = readMarketModelSetting(setting);
+  if (!read.ok) throw new Error(`marketModel ${read.reason}`);
+  if (read.marketModel === "gbm") return undefined;
+  if (!request.history)
+    throw new Error(`marketModel "${read.marketModel}" is fitted to a history: the request has none`);
+  return fitMarketModel(read.marketModel, request.history);
 }
 
 /** The paths of each sensitivity run: as asked (a whole number in the run's limits), else at most 500. */

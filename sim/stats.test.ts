@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
+  chiSquareCdf,
   cvar,
   maxDrawdown,
   mean,
+  normalCdf,
   quantile,
   quantilesInPlace,
+  regularizedLowerIncompleteGamma,
   sharpeRatio,
   sortinoRatio,
   standardDeviation,
+  studentTCdf,
 } from "./stats.ts";
 
 describe("mean and standardDeviation", () => {
@@ -198,5 +202,37 @@ describe("maxDrawdown", () => {
   it("refuses negative and non-finite values", () => {
     expect(() => maxDrawdown([1, -1])).toThrow("series[1] must be >= 0, got -1");
     expect(() => maxDrawdown([NaN])).toThrow("series[0] must be a finite number, got NaN");
+  });
+});
+
+describe("chi-square, normal and Student-t distribution functions", () => {
+  it("chiSquareCdf gives the textbook critical values: 3.8415 (1 df) and 5.9915 (2 df) at 95%, 6.6349 (1 df) at 99%", () => {
+    expect(chiSquareCdf(3.841458820694124, 1)).toBeCloseTo(0.95, 12);
+    expect(chiSquareCdf(6.634896601021214, 1)).toBeCloseTo(0.99, 12);
+    expect(chiSquareCdf(5.991464547107979, 2)).toBeCloseTo(0.95, 12);
+    expect(chiSquareCdf(0, 1)).toBe(0);
+    expect(chiSquareCdf(-1, 3)).toBe(0);
+  });
+
+  it("chiSquareCdf with 2 df is 1 − e^(−x/2), on both sides of the series/continued-fraction switch", () => {
+    for (const x of [0.1, 1, 3.9, 4.1, 20]) expect(chiSquareCdf(x, 2)).toBeCloseTo(1 - Math.exp(-x / 2), 13);
+  });
+
+  it("regularizedLowerIncompleteGamma(1, x) is 1 − e^−x and refuses a bad shape, naming it", () => {
+    expect(regularizedLowerIncompleteGamma(1, 2.5)).toBeCloseTo(1 - Math.exp(-2.5), 13);
+    expect(() => regularizedLowerIncompleteGamma(0, 1)).toThrow("a must be a positive finite number, got 0");
+    expect(() => chiSquareCdf(1, -2)).toThrow("degreesOfFreedom must be a positive finite number, got -2");
+  });
+
+  it("normalCdf is Φ to 1e-7: Φ(1.959964) = 0.975, Φ(−2.326348) = 0.01, Φ(0) = 0.5", () => {
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 7);
+    expect(normalCdf(-2.3263478740408408)).toBeCloseTo(0.01, 7);
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+  });
+
+  it("studentTCdf gives t tables' values: t(10) 0.975 quantile 2.228139, t(3) 0.01 quantile −4.540703", () => {
+    expect(studentTCdf(2.228138851986274, 10)).toBeCloseTo(0.975, 10);
+    expect(studentTCdf(-4.540702858698419, 3)).toBeCloseTo(0.01, 10);
+    expect(studentTCdf(0, 5)).toBe(0.5);
   });
 });

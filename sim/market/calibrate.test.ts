@@ -330,7 +330,11 @@ describe("validateMarketModel", () => {
   });
 
   it("refuses an unknown kind", () => {
-    reject({ ...gbm, kind: "garch" } as unknown as MarketModel, `model.kind must be "gbm" or "bootstrap", got "garch"`);
+    // "garch" was the unknown kind here until GARCH became a model (issue 18); "jump" still is one.
+    reject(
+      { ...gbm, kind: "jump" } as unknown as MarketModel,
+      `model.kind must be "gbm", "bootstrap", "student-t", "garch" or "regimes", got "jump"`,
+    );
   });
 });
 

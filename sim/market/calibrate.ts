@@ -13,6 +13,12 @@ import {
   type MarketModel,
   type PriceHistory,
 } from "./types.ts";
+import { checkPerAsset, checkSymbols, cholesky, correlationTolerance, isArray, show } from "./checks.ts";
+import { validateGarchModel } from "./garch.ts";
+import { validateRegimeModel } from "./regimes.ts";
+import { validateStudentTModel } from "./studentT.ts";
+
+export { checkPerAsset, checkSymbols, cholesky, show } from "./checks.ts";
 
 /** Options of {@link calibrateGbm}, {@link historicalLogReturns} and {@link calibrateBootstrap}. */
 export type HistoryOptions = {
@@ -37,9 +43,6 @@ export type CalibrateBootstrapOptions = HistoryOptions & {
   /** Mean length of the replayed runs of consecutive returns, in steps, ≥ 1. */
   blockLength: number;
 };
-
-/** Absolute tolerance on a correlation matrix's unit diagonal and symmetry. */
-const correlationTolerance = 1e-9;
 
 /**
  * Fits a correlated GBM to a price history: per asset, the log returns' sample mean m and sample variance s² over
@@ -149,7 +152,8 @@ export function calibrateBootstrap(history: PriceHistory, options: CalibrateBoot
  * Throws unless `model` is usable: symbols non-empty, distinct strings; every per-asset array one entry per symbol;
  * GBM drifts finite, volatilities finite and ≥ 0, correlation entries in [−1, 1] with a unit diagonal (within
  * 1e-9), symmetric (within 1e-9) and positive semi-definite (see {@link cholesky}); bootstrap returns finite, at
- * least one row, `stepSeconds` > 0 and `blockLength` ≥ 1.
+ * least one row, `stepSeconds` > 0 and `blockLength` ≥ 1; the fitted models' fields as their modules check them
+ * (sim/market/studentT.ts, garch.ts, regimes.ts).
  */
 export function validateMarketModel(model: MarketModel): void {
   checkSymbols(model.symbols, "model.symbols");
@@ -196,8 +200,15 @@ export function validateMarketModel(model: MarketModel): void {
       throw new Error(`model.blockLength must be a finite number >= 1, got ${show(model.blockLength)}`);
     return;
   }
+  if (model.kind === "student-t") {
+    validateStudentTModel(model);
+    if (model.driftFit !== undefined) validateDriftFit(model.driftFit, assets);
+    return;
+  }
+  if (model.kind === "garch") return validateGarchModel(model);
+  if (model.kind === "regimes") return validateRegimeModel(model);
   const kind: unknown = (model as { kind: unknown }).kind;
-  throw new Error(`model.kind must be "gbm" or "bootstrap", got ${show(kind)}`);
+  throw new Error(`model.kind must be "gbm", "bootstrap", "student-t", "garch" or "regimes", got ${show(kind)}`);
 }
 
 /** Throws unless a GBM's `driftFit` has one finite drift and one standard error ≥ 0 per asset, and a window. */
@@ -218,56 +229,6 @@ function validateDriftFit(fit: DriftFit, assets: number): void {
     );
   if (!(Number.isInteger(fit.returns) && fit.returns >= 1))
     throw new Error(`model.driftFit.returns must be a whole number >= 1, got ${show(fit.returns)}`);
-}
-
-/**
- * The lower-triangular Cholesky factor L of a symmetric positive semi-definite matrix A (A = L·Lᵀ), zeros above the
- * diagonal. Semi-definite matrices (e.g. two perfectly correlated assets) are accepted: a pivot within
- * `1e-10 × max(1, largest diagonal entry)` of 0 counts as 0 and gives a zero column, provided the rest of that
- * column is also within the tolerance of 0. Throws, naming the matrix `name`, if A is not square, has a non-finite
- * entry, is not symmetric (within 1e-9, relative to the entries above 1) or is not positive semi-definite.
- *
- * @example cholesky([[1, 0.5], [0.5, 1]]) // [[1, 0], [0.5, 0.8660254037844386]]
- */
-export function cholesky(matrix: readonly (readonly number[])[], name = "matrix"): number[][] {
-  const size = matrix.length;
-  matrix.forEach((row, i) => {
-    if (row.length !== size)
-      throw new Error(`${name} must be a square matrix: row ${i} has length ${row.length}, expected ${size}`);
-    row.forEach((value, j) => {
-      if (!Number.isFinite(value)) throw new Error(`${name}[${i}][${j}] must be a finite number, got ${show(value)}`);
-    });
-  });
-  for (let i = 0; i < size; i++)
-    for (let j = 0; j < i; j++) {
-      const lower = matrix[i]![j]!;
-      const upper = matrix[j]![i]!;
-      if (Math.abs(lower - upper) > correlationTolerance * Math.max(1, Math.abs(lower), Math.abs(upper)))
-        throw new Error(`${name} must be symmetric: [${j}][${i}] is ${upper} but [${i}][${j}] is ${lower}`);
-    }
-  let largestDiagonal = 1;
-  for (let i = 0; i < size; i++) largestDiagonal = Math.max(largestDiagonal, Math.abs(matrix[i]![i]!));
-  const tolerance = 1e-10 * largestDiagonal;
-
-  const factor = Array.from({ length: size }, () => new Array<number>(size).fill(0));
-  for (let j = 0; j < size; j++) {
-    let pivot = matrix[j]![j]!;
-    for (let k = 0; k < j; k++) pivot -= factor[j]![k]! * factor[j]![k]!;
-    if (pivot < -tolerance)
-      throw new Error(`${name} is not positive semi-definite: pivot ${j} of its Cholesky factorisation is ${pivot}`);
-    const diagonal = pivot > tolerance ? Math.sqrt(pivot) : 0;
-    factor[j]![j] = diagonal;
-    for (let i = j + 1; i < size; i++) {
-      let residual = matrix[i]![j]!;
-      for (let k = 0; k < j; k++) residual -= factor[i]![k]! * factor[j]![k]!;
-      if (diagonal > 0) factor[i]![j] = residual / diagonal;
-      else if (Math.abs(residual) > tolerance)
-        throw new Error(
-          `${name} is not positive semi-definite: pivot ${j} of its Cholesky factorisation is 0 but entry [${i}][${j}] leaves ${residual}`,
-        );
-    }
-  }
-  return factor;
 }
 
 /** `ln(price[t] / price[t − 1])` for every observation after the first; the history must have been checked. */
@@ -330,41 +291,6 @@ function checkHistory(history: PriceHistory, options: HistoryOptions, minReturns
       );
   }
   return meanSpacingSeconds;
-}
-
-/** Throws unless `symbols` is a non-empty array of distinct non-empty strings. Internal to sim/market. */
-export function checkSymbols(symbols: readonly string[], name: string): void {
-  if (!isArray(symbols) || symbols.length === 0)
-    throw new Error(`${name} must be a non-empty array of symbols, got ${show(symbols)}`);
-  symbols.forEach((symbol: unknown, i) => {
-    if (typeof symbol !== "string" || symbol === "")
-      throw new Error(`${name}[${i}] must be a non-empty string, got ${show(symbol)}`);
-    const first = symbols.indexOf(symbol);
-    if (first !== i) throw new Error(`${name}[${i}] repeats ${show(symbol)}, already at ${name}[${first}]`);
-  });
-}
-
-/** Throws unless `values` is an array with one entry per asset. Internal to sim/market. */
-export function checkPerAsset(values: readonly unknown[], assets: number, name: string): void {
-  if (!isArray(values) || values.length !== assets)
-    throw new Error(
-      `${name} must have ${assets} entries (one per symbol), got ${isArray(values) ? values.length : show(values)}`,
-    );
-}
-
-/**
- * A value as error messages show it: strings quoted, arrays and objects as JSON, numbers as JavaScript prints them.
- * Internal to sim/market.
- */
-export function show(value: unknown): string {
-  if (typeof value === "string" || isArray(value) || (typeof value === "object" && value !== null))
-    return JSON.stringify(value);
-  return String(value);
-}
-
-/** `Array.isArray` without its type narrowing (which turns a readonly typed array into `any[]`). */
-function isArray(value: unknown): boolean {
-  return Array.isArray(value);
 }
 
 /** A fraction as a percentage with one decimal, e.g. 0.935 → "93.5%". */

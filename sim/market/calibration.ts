@@ -58,14 +58,16 @@ export const calibrationLimits = {
 /**
  * The fit of `model` (before a run replaces its drift): a GBM calibrated by `calibrateGbm` (its `driftFit` gives the
  * window), or a bootstrap (its returns are the history; no dates). Undefined for a GBM written by hand (nothing was
- * fitted) and for a bootstrap of fewer than two returns (no deviation to measure).
+ * fitted) and for a bootstrap of fewer than two returns (no deviation to measure). A calibrated Student-t model is
+ * described as a GBM is (its volatilities are the returns' standard deviations); GARCH and regime models are not
+ * (their fit is `fitMarketModel`'s, sim/market/fit.ts).
  */
 export function describeCalibration(model: MarketModel): Calibration | undefined {
   const own = modelDrift(model);
   let volatilityPerYear: readonly number[];
   let correlation: readonly (readonly number[])[];
   let window: Calibration["window"];
-  if (model.kind === "gbm") {
+  if (model.kind === "gbm" || model.kind === "student-t") {
     const fit = model.driftFit;
     if (!fit) return undefined;
     volatilityPerYear = model.volatilityPerYear;
@@ -76,11 +78,11 @@ export function describeCalibration(model: MarketModel): Calibration | undefined
       returns: fit.returns,
       stepSeconds: (fit.toSeconds - fit.fromSeconds) / fit.returns,
     };
-  } else {
+  } else if (model.kind === "bootstrap") {
     if (model.logReturns.length < 2) return undefined;
     ({ volatilityPerYear, correlation } = returnStatistics(model.logReturns, model.stepSeconds / secondsPerYear));
     window = { returns: model.logReturns.length, stepSeconds: model.stepSeconds };
-  }
+  } else return undefined;
   const n = window.returns;
   const years = (n * window.stepSeconds) / secondsPerYear;
   const assets = model.symbols.map((symbol, i): AssetCalibration => ({

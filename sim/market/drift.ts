@@ -8,6 +8,7 @@
  */
 import { checkDriftChoice, driftOfAsset, type DriftChoice } from "../runSettings.ts";
 import { validateMarketModel } from "./calibrate.ts";
+import { fittedModelDrift, withFittedDrift } from "./fittedDrift.ts";
 import { secondsPerYear, type BootstrapModel, type MarketModel } from "./types.ts";
 
 /** One asset's drift in a run: where it came from, its value, and the model's own (fitted) drift beside it. */
@@ -53,6 +54,7 @@ export function modelDrift(model: MarketModel): {
       window: { fromSeconds: fit.fromSeconds, toSeconds: fit.toSeconds, returns: fit.returns },
     };
   }
+  if (model.kind !== "bootstrap") return fittedModelDrift(model);
   const { means, deviations } = returnMoments(model);
   const n = model.logReturns.length;
   const dtYears = model.stepSeconds / secondsPerYear;
@@ -66,11 +68,13 @@ export function modelDrift(model: MarketModel): {
 /**
  * `model` with each asset's log price drifting at `logDriftPerYear` (fractions per year), its randomness untouched:
  * a GBM's price drift becomes that plus σ²/2; a bootstrap's historical log returns are shifted so that their mean is
- * that times dt (their deviations kept), so a path drawn from the same seed replays the same rows.
+ * that times dt (their deviations kept), so a path drawn from the same seed replays the same rows; the fitted models
+ * as sim/market/fittedDrift.ts says.
  */
 export function withDrift(model: MarketModel, logDriftPerYear: readonly number[]): MarketModel {
   if (model.kind === "gbm")
     return { ...model, driftPerYear: logDriftPerYear.map((g, i) => g + model.volatilityPerYear[i]! ** 2 / 2) };
+  if (model.kind !== "bootstrap") return withFittedDrift(model, logDriftPerYear);
   const { means } = returnMoments(model);
   const dtYears = model.stepSeconds / secondsPerYear;
   const shift = means.map((m, i) => logDriftPerYear[i]! * dtYears - m);

@@ -7,9 +7,13 @@
  * {@link createPathGenerator}; transcendental functions come from `detMath.ts` (basic IEEE operations only), so the
  * same seed gives the same bits in Node and in a browser.
  */
-import { exp, ln } from "../detMath.ts";
+import { exp } from "../detMath.ts";
 import type { Random } from "../random.ts";
 import { checkPerAsset, cholesky, show, validateMarketModel } from "./calibrate.ts";
+import { garchGenerator } from "./garch.ts";
+import { checkRoom, overlayTables, type OverlayTables } from "./overlays.ts";
+import { regimeGenerator } from "./regimes.ts";
+import { studentTGenerator } from "./studentT.ts";
 import {
   secondsPerYear,
   type BootstrapModel,
@@ -19,16 +23,6 @@ import {
   type PathOptions,
   type StressOverlay,
 } from "./types.ts";
-
-/**
- * Everything a path needs besides the model's own randomness, indexed by step (row `step × assets + asset`):
- * the volatility multiplier of each step, the log shift crashes add to each return, and pinned prices (0 = none).
- */
-type OverlayTables = {
-  volatilityMultiplier: Float64Array;
-  crashLogShift: Float64Array;
-  pinnedPriceUsd: Float64Array;
-};
 
 /**
  * Builds a generator of price paths for `model` with `overlays` applied, after checking all three inputs (errors
@@ -42,6 +36,8 @@ type OverlayTables = {
  * - bootstrap: for step 1, `random.int(0, observations − 1)` picks the historical row; for each later step,
  *   `random.next()` decides whether a new run starts (value < 1 / blockLength), and only if so a further
  *   `random.int(0, observations − 1)` picks its first row; otherwise the next row is replayed, wrapping around.
+ * - student-t, garch, regimes: as documented on `studentTGenerator` (studentT.ts), `garchGenerator` (garch.ts) and
+ *   `regimeGenerator` (regimes.ts); the last two need `options.stepSeconds` to be the model's `stepSeconds`.
  * Overlays draw nothing, so a stressed path and an unstressed one from the same seed share their randomness.
  *
  * Overlays of the same kind combine: crashes at the same step add their log drops, overlapping volatility spikes
@@ -58,7 +54,18 @@ export function createPathGenerator(
   validateMarketModel(model);
   checkPathOptions(model, options);
   const tables = overlayTables(model.symbols, overlays, options.steps);
-  return model.kind === "gbm" ? gbmGenerator(model, tables, options) : bootstrapGenerator(model, tables, options);
+  switch (model.kind) {
+    case "gbm":
+      return gbmGenerator(model, tables, options);
+    case "bootstrap":
+      return bootstrapGenerator(model, tables, options);
+    case "student-t":
+      return studentTGenerator(model, tables, options);
+    case "garch":
+      return garchGenerator(model, tables, options);
+    case "regimes":
+      return regimeGenerator(model, tables, options);
+  }
 }
 
 function gbmGenerator(model: GbmModel, tables: OverlayTables, options: PathOptions): PathGenerator {
@@ -165,65 +172,4 @@ function checkPathOptions(model: MarketModel, options: PathOptions): void {
     if (!(Number.isFinite(price) && price > 0))
       throw new Error(`options.initialPricesUsd[${i}] must be a positive finite number, got ${show(price)}`);
   });
-}
-
-/** Checks the overlays against the symbols and horizon and tabulates them by step. */
-function overlayTables(symbols: readonly string[], overlays: readonly StressOverlay[], steps: number): OverlayTables {
-  const assets = symbols.length;
-  const volatilityMultiplier = new Float64Array(steps + 1).fill(1);
-  const crashLogShift = new Float64Array((steps + 1) * assets);
-  const pinnedPriceUsd = new Float64Array((steps + 1) * assets);
-  const checkStep = (value: number, min: number, name: string) => {
-    if (!(Number.isInteger(value) && value >= min && value <= steps))
-      throw new Error(`${name} must be an integer in [${min}, ${steps}], got ${show(value)}`);
-  };
-  const symbolList = `the model's symbols (${symbols.join(", ")})`;
-
-  overlays.forEach((overlay, k) => {
-    const name = `overlays[${k}]`;
-    if (overlay.kind === "crash") {
-      checkStep(overlay.step, 1, `${name}.step`);
-      for (const [symbol, dropBps] of Object.entries(overlay.dropBps)) {
-        const i = symbols.indexOf(symbol);
-        if (i < 0) throw new Error(`${name}.dropBps has ${show(symbol)}, which is not one of ${symbolList}`);
-        if (!(dropBps >= 0 && dropBps < 10_000))
-          throw new Error(`${name}.dropBps.${symbol} must be a number in [0, 10000), got ${show(dropBps)}`);
-        crashLogShift[overlay.step * assets + i]! += ln(1 - dropBps / 10_000);
-      }
-    } else if (overlay.kind === "volSpike") {
-      checkStep(overlay.fromStep, 1, `${name}.fromStep`);
-      checkStep(overlay.toStep, overlay.fromStep, `${name}.toStep`);
-      if (!(Number.isFinite(overlay.multiplier) && overlay.multiplier >= 0))
-        throw new Error(`${name}.multiplier must be a finite number >= 0, got ${show(overlay.multiplier)}`);
-      for (let step = overlay.fromStep; step <= overlay.toStep; step++)
-        volatilityMultiplier[step]! *= overlay.multiplier;
-    } else if (overlay.kind === "depeg") {
-      const i = symbols.indexOf(overlay.symbol);
-      if (i < 0) throw new Error(`${name}.symbol must be one of ${symbolList}, got ${show(overlay.symbol)}`);
-      checkStep(overlay.fromStep, 1, `${name}.fromStep`);
-      checkStep(overlay.toStep, overlay.fromStep, `${name}.toStep`);
-      if (!(Number.isFinite(overlay.priceUsd) && overlay.priceUsd > 0))
-        throw new Error(`${name}.priceUsd must be a positive finite number, got ${show(overlay.priceUsd)}`);
-      for (let step = overlay.fromStep; step <= overlay.toStep; step++)
-        pinnedPriceUsd[step * assets + i] = overlay.priceUsd;
-    } else if (overlay.kind === "rateSpike") {
-      // Prices are untouched: the strategy kernel applies it (see `borrowRateFloors` in stress.ts).
-      checkStep(overlay.fromStep, 1, `${name}.fromStep`);
-      checkStep(overlay.toStep, overlay.fromStep, `${name}.toStep`);
-      if (!(Number.isFinite(overlay.ratePerYear) && overlay.ratePerYear >= 0))
-        throw new Error(`${name}.ratePerYear must be a finite number >= 0, got ${show(overlay.ratePerYear)}`);
-    } else {
-      const kind: unknown = (overlay as { kind: unknown }).kind;
-      throw new Error(`${name}.kind must be "crash", "volSpike", "depeg" or "rateSpike", got ${show(kind)}`);
-    }
-  });
-  return { volatilityMultiplier, crashLogShift, pinnedPriceUsd };
-}
-
-/** Throws unless `out` has room for `size` values from `offset`. Builds its message only when it throws. */
-function checkRoom(out: Float64Array, offset: number, size: number): void {
-  if (!(Number.isInteger(offset) && offset >= 0 && offset + size <= out.length))
-    throw new Error(
-      `out (length ${out.length}) has no room at offset ${offset} for a path of ${size} prices ((steps + 1) × assets)`,
-    );
 }

@@ -78,8 +78,90 @@ export type BootstrapModel = {
   blockLength: number;
 };
 
+/**
+ * Correlated log returns with fat tails: over a step of `dt` years the log price of asset i moves by
+ * `logDriftPerYear[i]·dt + volatilityPerYear[i]·√dt·Tᵢ`, where T = √((ν − 2)/W)·L·ε is a multivariate Student-t
+ * vector with ν = `degreesOfFreedom` scaled to unit variance (W chi-square with ν degrees of freedom, shared by the
+ * assets of a step; L the Cholesky factor of `correlation`; ε independent standard normals). So `volatilityPerYear`
+ * is the log returns' standard deviation per √year as for GBM, and the excess kurtosis of each return is 6/(ν − 4)
+ * (infinite for ν ≤ 4). The drift is the log price's (the median price's growth), not the price's.
+ */
+export type StudentTModel = {
+  kind: "student-t";
+  symbols: readonly string[];
+  /** Annualised drift of each asset's log price. */
+  logDriftPerYear: readonly number[];
+  /** Annualised standard deviation of each asset's log returns, ≥ 0. */
+  volatilityPerYear: readonly number[];
+  /** Correlation matrix of the assets' log returns: symmetric, unit diagonal, positive semi-definite. */
+  correlation: readonly (readonly number[])[];
+  /** ν, finite and > 2 (the variance exists); large ν is close to GBM. */
+  degreesOfFreedom: number;
+  /** The drift's estimate and window when calibrated (as on {@link GbmModel}). */
+  driftFit?: DriftFit;
+};
+
+/**
+ * GARCH(1,1) per asset with constant conditional correlation (Bollerslev, 1990), at a fixed step: the log return of
+ * asset i at step t is `logDriftPerYear[i]·dt + σᵢ,ₜ·Zᵢ,ₜ` with conditional variance
+ * `σ²ᵢ,ₜ = omegaPerStep[i] + alpha[i]·(σᵢ,ₜ₋₁·Zᵢ,ₜ₋₁)² + beta[i]·σ²ᵢ,ₜ₋₁`, starting from `initialVariancePerStep`
+ * at the first step. Z has unit variances and `correlation`: normal, or multivariate Student-t scaled to unit
+ * variance when `degreesOfFreedom` is set. The long-run variance per step is ω / (1 − α − β).
+ */
+export type GarchModel = {
+  kind: "garch";
+  symbols: readonly string[];
+  /** The step the parameters are per; a simulation must use the same step. */
+  stepSeconds: number;
+  /** Annualised drift of each asset's log price. */
+  logDriftPerYear: readonly number[];
+  /** ω per asset: the constant of the variance recursion, in squared log return per step, ≥ 0. */
+  omegaPerStep: readonly number[];
+  /** α per asset: the weight of the last squared shock, ≥ 0. */
+  alpha: readonly number[];
+  /** β per asset: the weight of the last variance, ≥ 0, with α + β < 1. */
+  beta: readonly number[];
+  /** Conditional variance of the first simulated step per asset (the last fitted one, or the long-run one), ≥ 0. */
+  initialVariancePerStep: readonly number[];
+  /** Correlation of the standardised shocks: symmetric, unit diagonal, positive semi-definite. */
+  correlation: readonly (readonly number[])[];
+  /** ν > 2 for Student-t shocks; absent for normal shocks. */
+  degreesOfFreedom?: number;
+};
+
+/** One regime of a {@link RegimeModel}: a correlated normal step, as GBM's but with the log price's drift. */
+export type Regime = {
+  /** "calm", "stressed", "crash" for a fitted model (ordered by volatility); any label otherwise. */
+  name: string;
+  /** Annualised drift of each asset's log price in this regime. */
+  logDriftPerYear: readonly number[];
+  /** Annualised standard deviation of each asset's log returns in this regime, ≥ 0. */
+  volatilityPerYear: readonly number[];
+  /** Correlation of the assets' log returns in this regime. */
+  correlation: readonly (readonly number[])[];
+};
+
+/**
+ * Markov regime switching (Hamilton, 1989) at a fixed step: a hidden regime follows a Markov chain with
+ * `transitionPerStep[i][j]` = P(regime j at the next step | regime i now); a step's log returns are correlated normals
+ * with the drift, volatility and correlation of the regime of that step. The regime of step 0 (today) has the
+ * distribution `initialProbabilities`; a regime i lasts 1 / (1 − P[i][i]) steps on average.
+ */
+export type RegimeModel = {
+  kind: "regimes";
+  symbols: readonly string[];
+  /** The step the transition matrix is per; a simulation must use the same step. */
+  stepSeconds: number;
+  /** At least one regime. */
+  regimes: readonly Regime[];
+  /** Row-stochastic: each row ≥ 0 and summing to 1 (within 1e-9), one row and column per regime. */
+  transitionPerStep: readonly (readonly number[])[];
+  /** The distribution of today's regime: ≥ 0, summing to 1 (within 1e-9). */
+  initialProbabilities: readonly number[];
+};
+
 /** A model that generates price paths. */
-export type MarketModel = GbmModel | BootstrapModel;
+export type MarketModel = GbmModel | BootstrapModel | StudentTModel | GarchModel | RegimeModel;
 
 /**
  * A one-step crash: the log return of `step` of each listed asset gets `ln(1 − dropBps / 10_000)` added, so that
