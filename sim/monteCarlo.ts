@@ -20,7 +20,7 @@ import { stressScenarios, type StressScenarioName } from "./market/stress.ts";
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
 import { validateParams } from "./model/params.ts";
 import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
-import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { Pool, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { pairedBootstrap, pairedProportionDifference, type Difference, type PairedStatistic } from "./intervals.ts";
 import { createRandom } from "./random.ts";
 import { clopperPearson, cvar, mean, quantile, type Interval } from "./stats.ts";
@@ -46,6 +46,11 @@ export type MonteCarloInputs = {
    * `defaultRiskFreePerYear` (sim/runSettings.ts).
    */
   riskFreePerYear?: number;
+  /**
+   * The pools the proposed set trades on, one per risk asset, when it changes a `poolFee.<SYMBOL>` (the pool at the
+   * proposed fee tier, see sim/coverage.ts); absent: the setup's pools, as the current set.
+   */
+  proposedPools?: readonly Pool[];
 };
 
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
@@ -72,6 +77,7 @@ export const pathMetrics = [
   "borrowCostBase",
   "collateralActions",
   "hedgeActions",
+  "tradeCapBound",
 ] as const;
 export type PathMetric = (typeof pathMetrics)[number];
 const M = Object.fromEntries(pathMetrics.map((m, i) => [m, i])) as Record<PathMetric, number>;
@@ -184,10 +190,15 @@ export type MonteCarloResults = {
   liquidationProbability: { current: Interval; proposed: Interval };
   /** Resamples behind the paired-bootstrap intervals (seeded from the run's seed). */
   bootstrapResamples: number;
+  /** Per set: the paths on which `rebalance.maxTradeBps` bound, and the rebalances it bound in all (sim/coverage.ts). */
+  tradeCapBound?: { current: TradeCapBound; proposed: TradeCapBound };
   /** Quantiles (p5, p25, p50, p75, p95) of the holders' NAV (start NAV × share price growth, after fee dilution) at
    * each step 0..steps, in base-asset tokens. */
   bands: { current: number[][]; proposed: number[][] };
 };
+
+/** How often a set's trades were cut to `rebalance.maxTradeBps`: on how many paths, in how many rebalances. */
+export type TradeCapBound = { paths: number; rebalances: number };
 
 /** Checks the inputs; each error names the input. */
 export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
@@ -281,6 +292,7 @@ export function summarisePath(
   set(M.borrowCostBase, acc[A.borrowCost]!);
   set(M.collateralActions, acc[A.collateralActions]!);
   set(M.hedgeActions, acc[A.hedgeActions]!);
+  set(M.tradeCapBound, acc[A.tradeCapBound]!);
 }
 
 /** A Monte Carlo session: run paths in chunks, then read the results. */
@@ -310,9 +322,10 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   // One kernel for both sets (see `Strategy.load`); each set keeps its own state and results.
   const strategy = sharedStrategy(setup, inputs.params.current);
   const startVector = strategy.encode(state, new Float64Array(strategy.stateSize));
-  const sets = [inputs.params.current, inputs.params.proposed].map((params) => {
+  const sets = [inputs.params.current, inputs.params.proposed].map((params, index) => {
     return {
       params,
+      pools: index === 1 ? inputs.proposedPools : undefined,
       vector: new Float64Array(strategy.stateSize),
       run: {
         nav: new Float64Array(steps + 1),
@@ -345,7 +358,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     for (let p = done; p < end; p++) {
       generate(random, usd, 0);
       for (const set of sets) {
-        strategy.load(set.params);
+        strategy.load(set.params, set.pools);
         const { run } = set;
         strategy.runPath(
           startVector,
@@ -476,6 +489,13 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     };
   };
 
+  const tradeCapBound = (index: number): TradeCapBound => {
+    let [paths, rebalances] = [0, 0];
+    for (const count of column(sets[index]!, "tradeCapBound"))
+      if (count > 0) [paths, rebalances] = [paths + 1, rebalances + count];
+    return { paths, rebalances };
+  };
+
   const liquidations = (index: number) => {
     let count = 0;
     for (const v of column(sets[index]!, "liquidated")) if (v > 0) count++;
@@ -515,6 +535,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         difference: differences(),
         liquidationProbability: { current: liquidations(0), proposed: liquidations(1) },
         bootstrapResamples,
+        tradeCapBound: { current: tradeCapBound(0), proposed: tradeCapBound(1) },
         bands: { current: bands(0), proposed: bands(1) },
       };
     },

@@ -10,6 +10,8 @@ import type { DriftUsed } from "./market/drift.ts";
 import type { StressScenarioName } from "./market/stress.ts";
 import type { MarketModel } from "./market/types.ts";
 import { cantTellFromZero } from "./intervals.ts";
+import { coverageMarkdown, type Coverage } from "./coverage.ts";
+import { draftMarkdown, rerunMarkdown, type Rerun } from "./citation.ts";
 import {
   comparedMetrics,
   type Better,
@@ -94,6 +96,10 @@ export type ImpactReport = {
     /** The headline metrics again under a bear, a flat and a bull drift (when the request asked for them). */
     sensitivity?: Sensitivity;
     backtest?: BacktestResults;
+    /** For each changed parameter, whether the model resolves it and why not (sim/coverage.ts). */
+    coverage?: Coverage;
+    /** The headline differences with a second seed derived from the proposal (sim/citation.ts). */
+    rerun?: Rerun;
   };
   /** SHA-256 of the canonical JSON of every other field. */
   contentHash: Hex;
@@ -158,6 +164,8 @@ export function buildReport(args: {
   bandProbabilities: readonly number[];
   sensitivity?: Sensitivity;
   backtest?: BacktestResults;
+  coverage?: Coverage;
+  rerun?: Rerun;
 }): ImpactReport {
   const { monteCarlo } = args;
   return sealReport({
@@ -176,6 +184,8 @@ export function buildReport(args: {
       bands: { probabilities: args.bandProbabilities, ...monteCarlo.bands },
       ...(args.sensitivity ? { sensitivity: args.sensitivity } : {}),
       ...(args.backtest ? { backtest: args.backtest } : {}),
+      ...(args.coverage ? { coverage: args.coverage } : {}),
+      ...(args.rerun ? { rerun: args.rerun } : {}),
     },
   });
 }
@@ -488,6 +498,8 @@ export function renderMarkdown(
       `${model.stress.length ? `, stress: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
       `both parameter sets on the same paths. Starting NAV ${money(results.startNav)} ${base}.`,
     "",
+    ...draftMarkdown(report),
+    ...coverageMarkdown(report),
   ];
   if (nil) {
     lines.push(nil, "", `Report \`${report.contentHash}\` (${report.schema}, ${report.engine}).`, "");
@@ -516,6 +528,7 @@ export function renderMarkdown(
   );
   const caveat = negativeRatioCaveat(report);
   if (caveat) lines.push("", caveat);
+  lines.push(...rerunMarkdown(report));
   const sensitivity = sensitivityTable(report);
   if (sensitivity) {
     const { columns } = sensitivity;

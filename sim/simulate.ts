@@ -25,6 +25,8 @@ import {
 import { createMonteCarlo, type MonteCarlo, type MonteCarloInputs, type SetSummary } from "./monteCarlo.ts";
 import { paramValue, withChanges } from "./model/params.ts";
 import type { StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import { coverageOf, proposedPoolsOf, type FeeTierPool } from "./coverage.ts";
+import { rerunOf } from "./citation.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
 
 export type SimulationRequest = {
@@ -35,7 +37,19 @@ export type SimulationRequest = {
     /** The parameters in force (the registry's). */
     params: StrategyParams;
     source?: { chainId: number; blockNumber: string; vault: string };
+    /**
+     * The pools at other fee tiers of each risk asset's pair (sim/chain.ts reads the standard tiers): a proposed
+     * `poolFee.<SYMBOL>` trades on the pool at its tier (see sim/coverage.ts).
+     */
+    feeTierPools?: readonly FeeTierPool[];
   };
+  /** Changed registry parameters the model does not read: listed as "not modelled" in the report's coverage. */
+  notModelled?: readonly string[];
+  /**
+   * A second seed (derived from the proposal like `seed`, sdk/proposal/seed.ts): the headline differences are run
+   * again on as many paths drawn with it, and shown beside the first (`results.rerun`).
+   */
+  rerunSeed?: number;
   /** What the proposal sets, by registry name, in registry units (bps, seconds; pauses as booleans or 0/1). */
   changes: Readonly<Record<string, number | bigint | boolean>>;
   /** The market's randomness; its drift is replaced by `drift`'s choice. */
@@ -84,6 +98,11 @@ function prepare(request: SimulationRequest) {
   );
   const { market, drift } = resolveDrift(request.market, request.drift ?? defaultDrift);
   const calibration = describeCalibration(request.market);
+  const tiers = proposedPoolsOf(
+    request.start.setup,
+    { current: request.start.params, proposed },
+    request.start.feeTierPools,
+  );
   const inputs: MonteCarloInputs = {
     setup: request.start.setup,
     state: request.start.state,
@@ -97,8 +116,10 @@ function prepare(request: SimulationRequest) {
     seed: request.seed ?? simulationDefaults.seed,
     gasPriceGwei: request.gasPriceGwei ?? simulationDefaults.gasPriceGwei,
     riskFreePerYear: request.riskFreePerYear ?? defaultRiskFreePerYear,
+    ...(tiers.pools ? { proposedPools: tiers.pools } : {}),
   };
   const main = createMonteCarlo(inputs);
+  const rerun = request.rerunSeed === undefined ? undefined : createMonteCarlo({ ...inputs, seed: request.rerunSeed });
   // The same seed draws the same normals (or historical rows) whatever the drift: each scenario moves every path
   // by its drift alone, so the table shows the drift's effect and not another sample's noise.
   const sensitivityPaths = request.sensitivity && sensitivityPathsOf(request.sensitivity, inputs.paths);
@@ -115,11 +136,12 @@ function prepare(request: SimulationRequest) {
   const sessions: { run: MonteCarlo; paths: number }[] = [
     { run: main, paths: inputs.paths },
     ...sensitivityRuns.map(({ run }) => ({ run, paths: sensitivityPaths as number })),
+    ...(rerun ? [{ run: rerun, paths: inputs.paths }] : []),
   ];
   const total = sessions.reduce((sum, session) => sum + session.paths, 0);
   /** Paths done in all the runs. */
   const done = () => sessions.reduce((sum, session) => sum + session.run.done(), 0);
-  /** Runs up to `count` more paths, in the order main, bear, flat, bull; returns the paths done in all. */
+  /** Runs up to `count` more paths, in the order main, bear, flat, bull, rerun; returns the paths done in all. */
   const runPaths = (count: number) => {
     let left = count;
     for (const session of sessions) {
@@ -142,6 +164,17 @@ function prepare(request: SimulationRequest) {
   };
   const finish = (): ImpactReport => {
     const sensitivity = sensitivityOf();
+    const results = main.results();
+    const coverage = coverageOf({
+      changed: Object.keys(changes),
+      notModelled: request.notModelled ?? [],
+      params: inputs.params,
+      symbols,
+      stepSeconds: inputs.stepSeconds,
+      paths: inputs.paths,
+      ...(results.tradeCapBound ? { tradeCapBound: results.tradeCapBound } : {}),
+      proposedPools: tiers.listed,
+    });
     return buildReport({
       seed: inputs.seed,
       model: {
@@ -163,8 +196,12 @@ function prepare(request: SimulationRequest) {
         changes,
         ...(request.start.source ? { source: request.start.source } : {}),
       },
-      monteCarlo: main.results(),
+      monteCarlo: results,
       bandProbabilities,
+      coverage,
+      ...(rerun
+        ? { rerun: rerunOf(request.rerunSeed!, inputs.paths, results.difference, rerun.results().difference) }
+        : {}),
       ...(sensitivity ? { sensitivity } : {}),
       ...(request.history
         ? {

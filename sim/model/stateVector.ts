@@ -61,7 +61,12 @@ export const accumulatorLayout = {
   hedgedPnlSq: 12,
   lastExposure: 13,
   lastShort: 14,
-  size: 15,
+  /**
+   * Rebalances in which `rebalance.maxTradeBps` bound: at least one planned trade was cut to the cap (the coverage of
+   * the report counts them, sim/coverage.ts).
+   */
+  tradeCapBound: 15,
+  size: 16,
 } as const;
 
 /** The length of a state vector for `setup`. */
