@@ -110,8 +110,8 @@ export function rerunMarkdown(report: { seed: number; results: { rerun?: Rerun }
     "",
     "## The same comparison with a second seed",
     "",
-    `The headline differences again on ${rerun.paths.toLocaleString("en-US")} other paths (seed ${rerun.seed}, ` +
-      `derived like the report's seed ${report.seed} from the proposal's content). ` +
+    `The headline differences again on ${rerun.paths.toLocaleString("en-US")} other paths, drawn with seed ` +
+      `${rerun.seed} (a proposal's report derives both its seeds from the proposal's content). ` +
       (disagree.length
         ? `**The two seeds disagree on the sign of ${disagree.length === 1 ? "one difference" : `${disagree.length} differences`}:** ` +
           `at this path count these differences are noise, whichever way they point.`
