@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { devnetMarketModel, devnetStartPoint } from "../devnet/startPoint.ts";
 import { coverageOf, proposedPoolsOf, type CoverageInputs, type FeeTierPool } from "./coverage.ts";
+import type { PriceHistory } from "./market/types.ts";
 import type { Pool } from "./model/types.ts";
 import { renderMarkdown } from "./report.ts";
 import { simulateNow, type SimulationRequest } from "./simulate.ts";
@@ -172,6 +173,24 @@ describe("A pool-fee change trades on the proposed tier's pool", () => {
     });
     expect(rowOf(onOld, "poolFee.WETH")!.reason).toContain(
       "the WETH/USDC pool at the proposed tier was not read: the new fee is applied to the current pool's liquidity",
+    );
+  });
+
+  it("backtests the proposed set on the new pool too", () => {
+    const days = 90;
+    // Test data, not a report's numbers: a swinging ETH price that makes the vault rebalance.
+    const history: PriceHistory = {
+      symbols: start.setup.symbols,
+      timestamps: Array.from({ length: days + 1 }, (_, k) => 1_700_000_000 + k * 86_400),
+      pricesUsd: Array.from({ length: days + 1 }, (_, k) => [1, 2_000 * (1 + 0.4 * Math.sin(k / 9)), 40_000]),
+    };
+    const onOld = simulateNow(request({ changes: { "poolFee.WETH": 500 }, history }));
+    const onNew = simulateNow(
+      request({ changes: { "poolFee.WETH": 500 }, history, start: { ...start, feeTierPools: tiers } }),
+    );
+    expect(onNew.results.backtest!.current).toEqual(onOld.results.backtest!.current);
+    expect(onNew.results.backtest!.proposed.metrics.rebalances).toBeGreaterThan(
+      onOld.results.backtest!.proposed.metrics.rebalances,
     );
   });
 

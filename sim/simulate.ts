@@ -210,6 +210,7 @@ function prepare(request: SimulationRequest) {
               state: inputs.state,
               pricesUsd: inputs.pricesUsd,
               params: inputs.params,
+              ...(inputs.proposedPools ? { proposedPools: inputs.proposedPools } : {}),
               history: request.history,
             }),
           }
