@@ -83,6 +83,9 @@ describe("What the model resolves: each changed parameter, resolved or why not",
       ["oracle.maxStalenessSec.WETH", "not modelled"],
     ]);
     expect(parameters[0]!.reason).toContain("realigned to the oracle at every step");
+    expect(parameters[1]!.reason).toBe(
+      "the model does not read it: the simulated feeds answer at every step and never go stale, so its effect is not in the numbers",
+    );
     // The hook for a pool–oracle gap model: with a gap, the bound is resolved like any parameter the model acts on.
     const withGap = coverageOf(inputs({ changed: ["oracle.maxDeviationBps"], poolOracleGap: true }));
     expect(withGap.parameters[0]!.status).toBe("resolved");

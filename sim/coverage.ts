@@ -148,6 +148,24 @@ function ruleOf(name: string, inputs: CoverageInputs): ParameterCoverage | undef
   return undefined;
 }
 
+/** Why the model leaves out a registry parameter it does not read, by its name's prefix. */
+const notModelledReasons: readonly [prefix: string, why: string][] = [
+  ["oracle.maxStalenessSec.", "the simulated feeds answer at every step and never go stale"],
+  ["heartbeat.", "the simulated feeds answer at every step and never go stale"],
+  ["oracle.sequencer", "the simulated chain has no sequencer downtime"],
+  ["oracle.minAnswer.", "the simulated prices never reach a feed's bounds"],
+  ["oracle.maxAnswer.", "the simulated prices never reach a feed's bounds"],
+  ["caps.", "no one deposits or withdraws during the horizon"],
+  ["feed.", "the simulated prices are the market model's, whichever feed reports them"],
+  ["module.", "the modules' markets are the ones read at the start"],
+  ["registry.", "it governs the registry, not the strategy"],
+];
+
+function notModelledWhy(name: string): string {
+  const why = notModelledReasons.find(([prefix]) => name.startsWith(prefix))?.[1];
+  return `${why ? `${why}, so ` : ""}its effect is not in the numbers`;
+}
+
 /** The coverage of each changed parameter, modelled ones first (in the order given), then the ones not modelled. */
 export function coverageOf(inputs: CoverageInputs): Coverage {
   const parameters = [
@@ -157,7 +175,7 @@ export function coverageOf(inputs: CoverageInputs): Coverage {
     ...inputs.notModelled.map((name) => ({
       name,
       status: "not modelled" as const,
-      reason: "the model does not read it: its effect is not in the numbers",
+      reason: `the model does not read it: ${notModelledWhy(name)}`,
     })),
   ];
   return {
