@@ -73,6 +73,10 @@ describe("The second-seed rerun", () => {
     expect(markdown).toContain("| Metric | Seed 5 | Seed 12345 | |");
   });
 
+  it("refuses a second seed that is not a whole number, naming it", () => {
+    expect(() => simulateNow(request({ rerunSeed: 1.5 }))).toThrow("rerunSeed must be an integer, got 1.5");
+  });
+
   it("leaves a report without a second seed as before: no rerun, no section", () => {
     const report = simulateNow(request());
     expect(report.results.rerun).toBeUndefined();

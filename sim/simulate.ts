@@ -119,6 +119,8 @@ function prepare(request: SimulationRequest) {
     ...(tiers.pools ? { proposedPools: tiers.pools } : {}),
   };
   const main = createMonteCarlo(inputs);
+  if (request.rerunSeed !== undefined && !Number.isInteger(request.rerunSeed))
+    throw new Error(`rerunSeed must be an integer, got ${request.rerunSeed}`);
   const rerun = request.rerunSeed === undefined ? undefined : createMonteCarlo({ ...inputs, seed: request.rerunSeed });
   // The same seed draws the same normals (or historical rows) whatever the drift: each scenario moves every path
   // by its drift alone, so the table shows the drift's effect and not another sample's noise.
