@@ -57,7 +57,9 @@ export type CoverageInputs = {
 /** A Uniswap V3 fee in hundredths of a bp as a percentage: 500 → "0.05%", 3000 → "0.3%". */
 export const feeTierText = (feePpm: number): string => `${+(feePpm / 10_000).toFixed(4)}%`;
 
-const count = (n: number) => n.toLocaleString("en-US");
+/** A whole number with thousands separators ("2,000"), written without the engine's locale data: it goes into a
+ * report's hash. */
+const count = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
 /** "1 h", "6 h", "1 d", "90 s". */
 function durationText(seconds: number): string {
