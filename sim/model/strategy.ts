@@ -133,6 +133,8 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const context = createKernelContext(setup, params, options.onAction);
   // Curves of the pools a set trades on, computed once per pools given (not at every path's load).
   const curves = new WeakMap<readonly Pool[], PoolCurves>();
+  /** The pools last loaded (undefined: the setup's own). */
+  const loadedPools: (readonly Pool[] | undefined)[] = [undefined];
   const curvesOf = (pools: readonly Pool[]) => {
     let found = curves.get(pools);
     if (!found) curves.set(pools, (found = poolCurvesOf(setup, pools)));
@@ -210,7 +212,10 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     stateSize: stateSizeOf(setup),
     load: (next: StrategyParams, pools?: readonly Pool[]) => {
       loadParams(context, next);
+      // Most runs trade both sets on the setup's pools: the curves are swapped only when the pools change.
+      if (pools === loadedPools[0]) return;
       loadPools(context, pools && curvesOf(pools));
+      loadedPools[0] = pools;
     },
     encode,
     decode,
