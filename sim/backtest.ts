@@ -9,7 +9,7 @@ import { validateParams } from "./model/params.ts";
 import { accumulatorLayout, sharedStrategy } from "./model/strategy.ts";
 import type { StrategyParams } from "./model/types.ts";
 
-export type BacktestInputs = Pick<MonteCarloInputs, "setup" | "state" | "pricesUsd" | "params"> & {
+export type BacktestInputs = Pick<MonteCarloInputs, "setup" | "state" | "pricesUsd" | "params" | "proposedPools"> & {
   history: PriceHistory;
 };
 
@@ -51,8 +51,8 @@ export function runBacktest(inputs: BacktestInputs): BacktestResults {
   );
   const strategy = sharedStrategy(setup, inputs.params.current);
   const start = strategy.encode(state, new Float64Array(strategy.stateSize));
-  const run = (params: StrategyParams): BacktestRun => {
-    strategy.load(params);
+  const run = (params: StrategyParams, pools?: MonteCarloInputs["proposedPools"]): BacktestRun => {
+    strategy.load(params, pools);
     const path = {
       nav: new Float64Array(steps + 1),
       sharePrice: new Float64Array(steps + 1),
@@ -73,6 +73,6 @@ export function runBacktest(inputs: BacktestInputs): BacktestResults {
     toSeconds: history.timestamps[steps]!,
     stepSeconds,
     current: run(inputs.params.current),
-    proposed: run(inputs.params.proposed),
+    proposed: run(inputs.params.proposed, inputs.proposedPools),
   };
 }

@@ -20,10 +20,12 @@ import { arbitrum } from "../networks/arbitrum.ts";
 import { base as baseNetwork } from "../networks/base.ts";
 import { mainnet } from "../networks/mainnet.ts";
 import { modelParameterNames, paramsFromRegistry } from "./model/params.ts";
+import type { FeeTierPool } from "./coverage.ts";
 import type {
   BorrowRateModel,
   LendingMarket,
   ModulePosition,
+  Pool,
   StrategyParams,
   VaultSetup,
   VaultState,
@@ -57,7 +59,56 @@ export type StartPoint = {
   pricesUsd: number[];
   /** Where it was read: chain id, block and the vault's address. */
   source: { chainId: number; blockNumber: string; vault: Address };
+  /**
+   * Each risk asset's pools at the other fee tiers (`options.feeTiersPpm`), null where the factory has none: the pool a
+   * proposed `poolFee.<SYMBOL>` trades on (sim/coverage.ts).
+   */
+  feeTierPools?: readonly FeeTierPool[];
 };
+
+/** The fee tiers Uniswap V3's factory enables (hundredths of a bp): 0.01%, 0.05%, 0.3% and 1%. */
+export const uniswapFeeTiersPpm = [100, 500, 3_000, 10_000] as const;
+
+const zeroAddress = "0x0000000000000000000000000000000000000000";
+
+/**
+ * The Uniswap V3 pool of `pair` at `feePpm` (the factory's `getPool`) as the simulator reads it: its liquidity, tick
+ * and initialised ticks in whole-token units; null when the factory has no pool at that tier.
+ */
+export async function readPoolAtFee(
+  client: PublicClient,
+  factory: Address,
+  pair: { risk: Address; base: Address },
+  feePpm: number,
+  at: { riskDecimals: number; baseDecimals: number; blockNumber: bigint },
+): Promise<Pool | null> {
+  const { blockNumber } = at;
+  const pool = await client.readContract({
+    address: factory,
+    abi: uniswapV3FactoryAbi,
+    functionName: "getPool",
+    args: [pair.risk, pair.base, feePpm],
+    blockNumber,
+  });
+  if (pool.toLowerCase() === zeroAddress) return null;
+  const [liquidity, token0, slot0, tickSpacing] = await Promise.all([
+    client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "liquidity", blockNumber }),
+    client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "token0", blockNumber }),
+    client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "slot0", blockNumber }),
+    client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "tickSpacing", blockNumber }),
+  ]);
+  const riskIsToken0 = token0.toLowerCase() === pair.risk.toLowerCase();
+  const [d0, d1] = riskIsToken0 ? [at.riskDecimals, at.baseDecimals] : [at.baseDecimals, at.riskDecimals];
+  const toWhole = Math.sqrt(10 ** d0 * 10 ** d1);
+  const tick = slot0[1];
+  const ticks = await readInitializedTicks(client, pool, tick, tickSpacing, blockNumber);
+  return {
+    liquidity: Number(liquidity) / toWhole,
+    riskIsToken0,
+    tick,
+    ticks: ticks.map(({ tick: at, liquidityNet }) => ({ tick: at, liquidityNet: Number(liquidityNet) / toWhole })),
+  };
+}
 
 const toNumber = (value: bigint, decimals: number) => Number(value) / 10 ** decimals;
 
@@ -111,7 +162,12 @@ export async function readInitializedTicks(
 export async function readStartPoint(
   client: PublicClient,
   vault: Address,
-  options: { symbols?: readonly string[]; blockNumber?: bigint; adaptiveCurveIrms?: readonly Address[] } = {},
+  options: {
+    symbols?: readonly string[];
+    blockNumber?: bigint;
+    adaptiveCurveIrms?: readonly Address[];
+    feeTiersPpm?: readonly number[];
+  } = {},
 ): Promise<StartPoint> {
   const adaptiveCurveIrms = new Set(
     [...knownAdaptiveCurveIrms, ...(options.adaptiveCurveIrms ?? [])].map((a) => a.toLowerCase()),
@@ -156,33 +212,31 @@ export async function readStartPoint(
     }),
   );
 
+  const poolAt = (i: number, feePpm: number) =>
+    readPoolAtFee(client, factory, { risk: risks[i]!, base }, feePpm, {
+      riskDecimals: decimals[i + 1]!,
+      baseDecimals: decimals[0]!,
+      blockNumber,
+    });
   const pools = await Promise.all(
-    risks.map(async (risk, i) => {
-      const pool = await client.readContract({
-        address: factory,
-        abi: uniswapV3FactoryAbi,
-        functionName: "getPool",
-        args: [risk, base, params.poolFeesPpm[i]!],
-        blockNumber,
-      });
-      const [liquidity, token0, slot0, tickSpacing] = await Promise.all([
-        client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "liquidity", blockNumber }),
-        client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "token0", blockNumber }),
-        client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "slot0", blockNumber }),
-        client.readContract({ address: pool, abi: uniswapV3PoolAbi, functionName: "tickSpacing", blockNumber }),
-      ]);
-      const riskIsToken0 = token0.toLowerCase() === risk.toLowerCase();
-      const [d0, d1] = riskIsToken0 ? [decimals[i + 1]!, decimals[0]!] : [decimals[0]!, decimals[i + 1]!];
-      const toWhole = Math.sqrt(10 ** d0 * 10 ** d1);
-      const tick = slot0[1];
-      const ticks = await readInitializedTicks(client, pool, tick, tickSpacing, blockNumber);
-      return {
-        liquidity: Number(liquidity) / toWhole,
-        riskIsToken0,
-        tick,
-        ticks: ticks.map(({ tick: at, liquidityNet }) => ({ tick: at, liquidityNet: Number(liquidityNet) / toWhole })),
-      };
+    risks.map(async (_, i) => {
+      const pool = await poolAt(i, params.poolFeesPpm[i]!);
+      if (!pool)
+        throw new Error(`no ${symbols[i + 1]}/${symbols[0]} pool at the fee in force (${params.poolFeesPpm[i]})`);
+      return pool;
     }),
+  );
+  // The other tiers' pools, which a proposed poolFee.<SYMBOL> would trade on (null: none at that tier).
+  const feeTierPools = await Promise.all(
+    risks.flatMap((_, i) =>
+      (options.feeTiersPpm ?? uniswapFeeTiersPpm)
+        .filter((feePpm) => feePpm !== params.poolFeesPpm[i])
+        .map(async (feePpm): Promise<FeeTierPool> => ({
+          symbol: symbols[i + 1]!,
+          feePpm,
+          pool: await poolAt(i, feePpm),
+        })),
+    ),
   );
 
   const balances = await Promise.all(
@@ -294,6 +348,7 @@ export async function readStartPoint(
     state,
     params,
     pricesUsd,
+    feeTierPools,
     source: { chainId: await client.getChainId(), blockNumber: block.number.toString(), vault },
   };
 }

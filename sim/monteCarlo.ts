@@ -20,7 +20,7 @@ import { borrowRateFloors, stressScenarios, type StressScenarioName } from "./ma
 import { secondsPerYear, type MarketModel } from "./market/types.ts";
 import { validateParams } from "./model/params.ts";
 import { accumulatorLayout as A, sharedStrategy } from "./model/strategy.ts";
-import type { PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
+import type { Pool, PoolGapModel, StrategyParams, VaultSetup, VaultState } from "./model/types.ts";
 import { pairedBootstrap, pairedProportionDifference, type Difference, type PairedStatistic } from "./intervals.ts";
 import { createRandom } from "./random.ts";
 import { createHolderColumns, type HolderResults } from "./holderMetrics.ts";
@@ -61,6 +61,11 @@ export type MonteCarloInputs = {
   marketOfPath?: (path: number) => MarketModel;
   /** How the pools' prices follow the oracles' between keeper cycles (see `PoolGapModel`); default `aligned`. */
   poolGap?: PoolGapModel;
+  /**
+   * The pools the proposed set trades on, one per risk asset, when it changes a `poolFee.<SYMBOL>` (the pool at the
+   * proposed fee tier, see sim/coverage.ts); absent: the setup's pools, as the current set.
+   */
+  proposedPools?: readonly Pool[];
 };
 
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
@@ -87,6 +92,7 @@ export const pathMetrics = [
   "borrowCostBase",
   "collateralActions",
   "hedgeActions",
+  "tradeCapBound",
 ] as const;
 export type PathMetric = (typeof pathMetrics)[number];
 const M = Object.fromEntries(pathMetrics.map((m, i) => [m, i])) as Record<PathMetric, number>;
@@ -205,12 +211,17 @@ export type MonteCarloResults = {
    * misses a price that dips through the liquidation price and comes back.
    */
   intradayLiquidation?: { current: IntradayLiquidation; proposed: IntradayLiquidation };
+  /** Per set: the paths on which `rebalance.maxTradeBps` bound, and the rebalances it bound in all (sim/coverage.ts). */
+  tradeCapBound?: { current: TradeCapBound; proposed: TradeCapBound };
   /** Quantiles (p5, p25, p50, p75, p95) of the holders' NAV (start NAV × share price growth, after fee dilution) at
    * each step 0..steps, in base-asset tokens. */
   bands: { current: number[][]; proposed: number[][] };
   /** The holders' costs broken down and their return in US dollars (sim/holderMetrics.ts). */
   holder: Omit<HolderResults, "hedge">;
 };
+
+/** How often a set's trades were cut to `rebalance.maxTradeBps`: on how many paths, in how many rebalances. */
+export type TradeCapBound = { paths: number; rebalances: number };
 
 /** Checks the inputs; each error names the input. */
 export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
@@ -314,6 +325,7 @@ export function summarisePath(
   set(M.borrowCostBase, acc[A.borrowCost]!);
   set(M.collateralActions, acc[A.collateralActions]!);
   set(M.hedgeActions, acc[A.hedgeActions]!);
+  set(M.tradeCapBound, acc[A.tradeCapBound]!);
 }
 
 /** A Monte Carlo session: run paths in chunks, then read the results. */
@@ -359,9 +371,10 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
   const kernelSetup = inputs.poolGap?.kind === "arbitrageBand" ? { ...setup, poolGap: inputs.poolGap } : setup;
   const strategy = sharedStrategy(kernelSetup, inputs.params.current);
   const startVector = strategy.encode(state, new Float64Array(strategy.stateSize));
-  const sets = [inputs.params.current, inputs.params.proposed].map((params) => {
+  const sets = [inputs.params.current, inputs.params.proposed].map((params, index) => {
     return {
       params,
+      pools: index === 1 ? inputs.proposedPools : undefined,
       vector: new Float64Array(strategy.stateSize),
       run: {
         nav: new Float64Array(steps + 1),
@@ -407,7 +420,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       else generate(random, usd, 0);
       if (!modelVariances) realisedStepLogVariances(usd, setup, steps, watch.variances);
       for (const set of sets) {
-        strategy.load(set.params);
+        strategy.load(set.params, set.pools);
         strategy.setBorrowRateFloors(rateFloors);
         const { run } = set;
         strategy.runPath(
@@ -542,6 +555,13 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     };
   };
 
+  const tradeCapBound = (index: number): TradeCapBound => {
+    let [paths, rebalances] = [0, 0];
+    for (const count of column(sets[index]!, "tradeCapBound"))
+      if (count > 0) [paths, rebalances] = [paths + 1, rebalances + count];
+    return { paths, rebalances };
+  };
+
   const liquidations = (index: number) => {
     let count = 0;
     for (const v of column(sets[index]!, "liquidated")) if (v > 0) count++;
@@ -617,6 +637,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
           proposed: intradayLiquidation(sets[1]!.intraday, inputs.seed),
         },
         bootstrapResamples,
+        tradeCapBound: { current: tradeCapBound(0), proposed: tradeCapBound(1) },
         bands: { current: bands(0), proposed: bands(1) },
         holder: holder.results(gasCost, inputs.seed, bootstrapResamples),
       };

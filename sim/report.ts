@@ -12,6 +12,8 @@ import type { MarketModel } from "./market/types.ts";
 import { verdictOf, type Verdict } from "./verdict.ts";
 import { marketModelLabel, type MarketModelFit } from "./market/fit.ts";
 import { marketModelFitMarkdown } from "./market/fitReport.ts";
+import { coverageMarkdown, type Coverage } from "./coverage.ts";
+import { draftMarkdown, rerunMarkdown, type Rerun } from "./citation.ts";
 import {
   comparedMetrics,
   type Better,
@@ -126,6 +128,10 @@ export type ImpactReport = {
      * cash exit unfillable. Beside the baseline, never folded into it.
      */
     reverseStress?: ReverseStress;
+    /** For each changed parameter, whether the model resolves it and why not (sim/coverage.ts). */
+    coverage?: Coverage;
+    /** The headline differences with a second seed derived from the proposal (sim/citation.ts). */
+    rerun?: Rerun;
   };
   /** SHA-256 of the canonical JSON of every other field. */
   contentHash: Hex;
@@ -194,6 +200,8 @@ export function buildReport(args: {
   holder?: HolderResults;
   stressed?: Stressed;
   reverseStress?: ReverseStress;
+  coverage?: Coverage;
+  rerun?: Rerun;
 }): ImpactReport {
   const { monteCarlo } = args;
   return sealReport({
@@ -216,6 +224,8 @@ export function buildReport(args: {
       ...(args.holder ? { holder: args.holder } : {}),
       ...(args.stressed ? { stressed: args.stressed } : {}),
       ...(args.reverseStress ? { reverseStress: args.reverseStress } : {}),
+      ...(args.coverage ? { coverage: args.coverage } : {}),
+      ...(args.rerun ? { rerun: args.rerun } : {}),
     },
   });
 }
@@ -476,6 +486,8 @@ export function renderMarkdown(
       `${model.stress.length ? `; stresses beside it: ${model.stress.join(", ")}` : ""}), seed ${report.seed}, ` +
       `both parameter sets on the same paths. Starting NAV ${money(results.startNav)} ${base}.`,
     "",
+    ...draftMarkdown(report),
+    ...coverageMarkdown(report),
   ];
   if (nil) {
     lines.push(nil, "", `Report \`${report.contentHash}\` (${report.schema}, ${report.engine}).`, "");
@@ -506,6 +518,7 @@ export function renderMarkdown(
   if (caveat) lines.push("", caveat);
   lines.push(...holderMarkdown(report, verdictOf));
   lines.push(...uncertaintyMarkdown(report));
+  lines.push(...rerunMarkdown(report));
   if (calibration)
     lines.push(
       "",

@@ -40,6 +40,8 @@ import { hedgeCutIntervals, hedgeValueOfSet, type HolderResults } from "./holder
 import { secondsPerYear } from "./market/types.ts";
 import { stressedComparison, stressLabel, type Stressed } from "./stressed.ts";
 import { reverseStressOf } from "./reverseStress.ts";
+import { coverageOf, proposedPoolsOf, type FeeTierPool } from "./coverage.ts";
+import { rerunOf } from "./citation.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
 import { calibrateBootstrap } from "./market/calibrate.ts";
 import type { UncertaintyResults } from "./uncertainty.ts";
@@ -60,7 +62,19 @@ export type SimulationRequest = {
     /** The parameters in force (the registry's). */
     params: StrategyParams;
     source?: { chainId: number; blockNumber: string; vault: string };
+    /**
+     * The pools at other fee tiers of each risk asset's pair (sim/chain.ts reads the standard tiers): a proposed
+     * `poolFee.<SYMBOL>` trades on the pool at its tier (see sim/coverage.ts).
+     */
+    feeTierPools?: readonly FeeTierPool[];
   };
+  /** Changed registry parameters the model does not read: listed as "not modelled" in the report's coverage. */
+  notModelled?: readonly string[];
+  /**
+   * A second seed (derived from the proposal like `seed`, sdk/proposal/seed.ts): the headline differences are run
+   * again on as many paths drawn with it, and shown beside the first (`results.rerun`).
+   */
+  rerunSeed?: number;
   /** What the proposal sets, by registry name, in registry units (bps, seconds; pauses as booleans or 0/1). */
   changes: Readonly<Record<string, number | bigint | boolean>>;
   /** The market's randomness; its drift is replaced by `drift`'s choice. */
@@ -135,6 +149,11 @@ function prepare(request: SimulationRequest) {
   const requestMarket = fitted?.model ?? request.market;
   const { market, drift } = resolveDrift(requestMarket, request.drift ?? defaultDrift);
   const calibration = describeCalibration(requestMarket);
+  const tiers = proposedPoolsOf(
+    request.start.setup,
+    { current: request.start.params, proposed },
+    request.start.feeTierPools,
+  );
   const inputs: MonteCarloInputs = {
     setup: request.start.setup,
     state: request.start.state,
@@ -150,8 +169,12 @@ function prepare(request: SimulationRequest) {
     gasPriceGwei: request.gasPriceGwei ?? simulationDefaults.gasPriceGwei,
     riskFreePerYear: request.riskFreePerYear ?? defaultRiskFreePerYear,
     ...(request.poolGap ? { poolGap: request.poolGap } : {}),
+    ...(tiers.pools ? { proposedPools: tiers.pools } : {}),
   };
   const main = createMonteCarlo(inputs);
+  if (request.rerunSeed !== undefined && !Number.isInteger(request.rerunSeed))
+    throw new Error(`rerunSeed must be an integer, got ${request.rerunSeed}`);
+  const rerun = request.rerunSeed === undefined ? undefined : createMonteCarlo({ ...inputs, seed: request.rerunSeed });
   if (request.adaptive) checkAdaptiveSettings(request.adaptive, inputs.paths, inputs.steps);
   const adaptive =
     request.adaptive &&
@@ -179,6 +202,7 @@ function prepare(request: SimulationRequest) {
   const followers: { run: MonteCarlo; paths: number }[] = [
     ...stressRuns.map(({ run }) => ({ run, paths: inputs.paths })),
     ...(unhedged ? [{ run: unhedged, paths: inputs.paths }] : []),
+    ...(rerun ? [{ run: rerun, paths: inputs.paths }] : []),
   ];
   const sessions: { run: MonteCarlo; paths: number }[] = [
     { run: main, paths: inputs.paths },
@@ -192,7 +216,8 @@ function prepare(request: SimulationRequest) {
   const done = () => sessions.reduce((sum, session) => sum + session.run.done(), 0);
   /**
    * Runs up to `count` more paths, in the order main (each of its adaptive stages checked as it ends, so chunking
-   * never changes where it stops), bear, flat, bull, then the parameter-uncertainty runs; returns the paths done in all.
+   * never changes where it stops), bear, flat, bull, the parameter-uncertainty runs, then the runs on the main run's
+   * paths (stresses, the unhedged sets, the rerun); returns the paths done in all.
    */
   const runPaths = (count: number) => {
     let left = count;
@@ -257,6 +282,17 @@ function prepare(request: SimulationRequest) {
       ...monteCarlo.holder,
       ...(unhedged ? { hedge: hedgeValueOf(inputs, main, monteCarlo, unhedged) } : {}),
     };
+    const coverage = coverageOf({
+      changed: Object.keys(changes),
+      notModelled: request.notModelled ?? [],
+      params: inputs.params,
+      symbols,
+      stepSeconds: inputs.stepSeconds,
+      paths: adaptive ? adaptive.paths() : inputs.paths,
+      poolOracleGap: inputs.poolGap?.kind === "arbitrageBand",
+      ...(monteCarlo.tradeCapBound ? { tradeCapBound: monteCarlo.tradeCapBound } : {}),
+      proposedPools: tiers.listed,
+    });
     return buildReport({
       seed: inputs.seed,
       model: {
@@ -283,6 +319,17 @@ function prepare(request: SimulationRequest) {
       monteCarlo,
       bandProbabilities,
       reverseStress: reverseStressOf(inputs, monteCarlo, request.history),
+      coverage,
+      ...(rerun
+        ? {
+            rerun: rerunOf(
+              request.rerunSeed!,
+              adaptive ? adaptive.paths() : inputs.paths,
+              monteCarlo.difference,
+              rerun.results().difference,
+            ),
+          }
+        : {}),
       ...(sensitivity ? { sensitivity } : {}),
       ...(uncertainty ? { uncertainty } : {}),
       holder,
@@ -294,6 +341,7 @@ function prepare(request: SimulationRequest) {
               state: inputs.state,
               pricesUsd: inputs.pricesUsd,
               params: inputs.params,
+              ...(inputs.proposedPools ? { proposedPools: inputs.proposedPools } : {}),
               history: request.history,
             }),
           }

@@ -1,9 +1,15 @@
 import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Address, Hex } from "viem";
 import { describe, expect, it } from "vitest";
+import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
 import { parameterCatalog, vaultAssetParameters } from "../../parameters/index.ts";
+import { proposalActions } from "./actions.ts";
 import { checkProposal, verdictOf, type RegistrySnapshot } from "./check.ts";
+import { impactRequest } from "./deployed.ts";
+import { decodeOnchainProposal } from "./onchain.ts";
+import { proposalSeeds } from "./seed.ts";
 import { changeChecks, proposalWideChecks } from "./checks/index.ts";
 import { parseProposal, type ProposalDraft } from "./proposalFile.ts";
 import { loadProposal } from "./load.ts";
@@ -323,5 +329,86 @@ describe("Pre-vote checks: one module per check behind one interface, run in one
     expect(band.slice(0, 3)).toEqual(["bounds", "max step", "min interval"]);
     expect(result.checks.at(-1)?.rule).toBe(proposalWideChecks[0]!.rule);
     expect(result.verdict).toBe(verdictOf(result.checks));
+  });
+});
+
+describe("The report a proposal cites: a seed derived from its content, and enough paths", () => {
+  const registry: Address = "0x00000000000000000000000000000000000000aa";
+  const call = { target: "0x00000000000000000000000000000000000000Bb" as Address, data: "0x1234" as Hex, value: 0n };
+  const citing = (simulation: ProposalDraft["simulation"] = {}): ProposalDraft => ({
+    ...draft({ "rebalance.bandBps": "4%", "oracle.maxStalenessSec.WETH": "2h" }),
+    calls: [call],
+    simulation,
+  });
+  it("is the same for the proposal read from its file and decoded back from the chain", () => {
+    const proposal = citing();
+    const checked = checkProposal("p.yaml", proposal, snapshot);
+    const actions = proposalActions(proposal, checked.changes, registry);
+    const decoded = decodeOnchainProposal(
+      {
+        id: 1n,
+        proposer: registry,
+        targets: actions.map((a) => a.target),
+        values: actions.map((a) => a.value ?? 0n),
+        calldatas: actions.map((a) => a.data),
+        description: "# Tighter band",
+        descriptionHash: "0x",
+        voteStart: 0n,
+        voteEnd: 0n,
+        createdBlockNumber: 0n,
+      },
+      registry,
+      snapshot,
+    );
+    const fromChain = checkProposal("proposal 1", decoded, snapshot);
+    expect(proposalSeeds({ changes: fromChain.changes, calls: decoded.calls })).toEqual(
+      proposalSeeds({ changes: checked.changes, calls: proposal.calls }),
+    );
+  });
+
+  it("is what the impact request runs with, whatever seed the file sets, with the unmodelled changes named", () => {
+    const base = { start: devnetStartPoint(), market: devnetMarketModel() };
+    const proposal = citing({ seed: 1 });
+    const checked = checkProposal("p.yaml", proposal, snapshot);
+    const { request, notSimulated } = impactRequest(base, proposal, checked);
+    const expected = proposalSeeds({ changes: checked.changes, calls: proposal.calls });
+    expect(request.seed).toBe(expected.seed);
+    expect(request.rerunSeed).toBe(expected.rerunSeed);
+    expect(impactRequest(base, citing(), checked).request.seed).toBe(expected.seed);
+    expect(notSimulated).toEqual(["oracle.maxStalenessSec.WETH"]);
+    expect(request.notModelled).toEqual(["oracle.maxStalenessSec.WETH"]);
+  });
+  const checks = (simulation: ProposalDraft["simulation"]) =>
+    checkProposal("p.yaml", citing(simulation), snapshot).checks.filter((c) => c.field.startsWith("simulation"));
+
+  it("derived seed: a seed in the file is ignored, with a warning that names the seed used", () => {
+    const proposal = citing({ seed: 7 });
+    const checked = checkProposal("p.yaml", proposal, snapshot);
+    const { seed } = proposalSeeds({ changes: checked.changes, calls: proposal.calls });
+    expect(checks({ seed: 7 })).toEqual([
+      {
+        rule: "derived seed",
+        field: "simulation.seed",
+        status: "warn",
+        message:
+          `p.yaml: simulation.seed: 7 is ignored: a report's seed is derived from the proposal's changes and calls ` +
+          `(${seed} for this one); remove the setting`,
+      },
+    ]);
+    expect(checks({})).toEqual([]);
+  });
+
+  it("citable report: fewer than 2,000 paths fail (the report would be a draft); 2,000 or more pass", () => {
+    expect(checks({ paths: 500 })).toEqual([
+      {
+        rule: "citable report",
+        field: "simulation.paths",
+        status: "fail",
+        message:
+          "p.yaml: simulation.paths: 500 paths make a draft report, which a proposal cannot cite: ask for at least 2,000",
+      },
+    ]);
+    expect(checkProposal("p.yaml", citing({ paths: 500 }), snapshot).verdict).toBe("FAIL");
+    expect(checks({ paths: 5_000 })).toMatchObject([{ rule: "citable report", status: "pass" }]);
   });
 });

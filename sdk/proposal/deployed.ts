@@ -30,6 +30,7 @@ import type { CheckResult } from "./check.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
 import { readRegistrySnapshot } from "./registry.ts";
 import { readOnchainProposal, type OnchainProposal } from "./onchain.ts";
+import { proposalSeeds } from "./seed.ts";
 
 /** The contracts of a deployment record the proposal tools use. */
 export type StackContracts = {
@@ -161,7 +162,8 @@ export async function simulationBase(
 /**
  * The impact simulation of a checked proposal: its modelled changes on `base`, with the proposal's own simulation
  * settings (the drift zero unless it says otherwise) and the sensitivity of its headline differences to the drift;
- * and the changed parameters the model does not cover. Throws, naming `simulation.drift.<SYMBOL>`, when the
+ * and the changed parameters the model does not cover. The seed, and the second seed of the rerun beside it, are
+ * derived from the proposal's changes and calls (sdk/proposal/seed.ts): a `simulation.seed` in the file is ignored. Throws, naming `simulation.drift.<SYMBOL>`, when the
  * proposal sets the drift of an asset the vault does not hold.
  */
 export function impactRequest(
@@ -177,18 +179,22 @@ export function impactRequest(
   } catch (error) {
     throw new Error(`simulation.${(error as Error).message}`);
   }
+  const notSimulated = checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name);
+  const { seed, rerunSeed } = proposalSeeds({ changes: checked.changes, calls: proposal.calls });
   return {
     request: {
       ...base,
       changes,
+      notModelled: notSimulated,
       paths: proposal.simulation.paths ?? simulationDefaults.paths,
       steps: proposal.simulation.steps ?? simulationDefaults.steps,
-      seed: proposal.simulation.seed ?? simulationDefaults.seed,
+      seed,
+      rerunSeed,
       stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
       drift,
       riskFreePerYear: proposal.simulation.riskFree ?? defaultRiskFreePerYear,
       sensitivity: {},
     },
-    notSimulated: checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name),
+    notSimulated,
   };
 }

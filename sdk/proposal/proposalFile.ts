@@ -25,12 +25,16 @@ export type ProposalDraft = {
   changes: Readonly<Record<string, string | number | boolean>>;
   calls: readonly RawCall[];
   /**
-   * Simulation settings for its impact report (paths, steps, seed, stress scenarios, the market's drift, and the
+   * Simulation settings for its impact report (paths, steps, stress scenarios, the market's drift, and the
    * risk-free rate of its Sharpe and Sortino ratios as a fraction per year, written "4%" in the file).
    */
   simulation: {
     paths?: number;
     steps?: number;
+    /**
+     * Read (a whole number) so that older files still load, and ignored: the report's seed is derived from the
+     * proposal's content (sdk/proposal/seed.ts); the checks warn that it is ignored (checks/seed.ts).
+     */
     seed?: number;
     stress?: readonly string[];
     drift?: DriftChoice;

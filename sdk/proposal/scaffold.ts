@@ -54,7 +54,6 @@ changes:
   ${scaffoldParameter}: ${show(scaffoldValue(value, baseline, rules))}
 simulation:
   paths: ${simulationDefaults.paths}
-  seed: ${simulationDefaults.seed}
   # The market's drift: zero (no view on where prices go), fitted (from the feeds' short history: mostly noise),
   # a yearly percentage such as "8%", or one per asset ({ WETH: "-30%" }). The report also shows -30%, 0 and +30%.
   drift: ${defaultDrift}

@@ -6,7 +6,7 @@
 import { rateCodeOf, rateModelCode } from "./adaptiveCurveIrm.ts";
 import type { CollateralActionCode, HedgeActionCode } from "./actions.ts";
 import { accumulatorLayout } from "./stateVector.ts";
-import type { StrategyParams, VaultSetup } from "./types.ts";
+import type { Pool, StrategyParams, VaultSetup } from "./types.ts";
 import { liquidityCurve, type LiquidityCurve, type SwapResult } from "./uniswapV3.ts";
 
 /**
@@ -70,6 +70,8 @@ export type KernelContext = {
    */
   poolCurves: LiquidityCurve[];
   riskIsToken0: boolean[];
+  /** The setup's own pools' curves, which `loadPools` restores when a set gives none of its own. */
+  setupPools: PoolCurves;
   /** Per asset: one unit (10^-decimals), in whole tokens. */
   unitSizes: Float64Array;
 
@@ -126,18 +128,15 @@ export function createKernelContext(
   const { collateral, hedge } = setup;
   const collateralLltv = collateral ? collateral.market.lltv : 0;
   const hedgeLltv = hedge ? hedge.market.lltv : 0;
+  const setupPools = poolCurvesOf(setup, setup.pools);
   const context: KernelContext = {
     setup,
     assetCount,
     riskCount,
     virtualUnit: 10 ** -(setup.decimals[0] ?? 6),
-    poolCurves: setup.pools.map((pool, risk) => {
-      const [baseDecimals, riskDecimals] = [setup.decimals[0]!, setup.decimals[risk + 1]!];
-      return pool.riskIsToken0
-        ? liquidityCurve(pool, riskDecimals, baseDecimals)
-        : liquidityCurve(pool, baseDecimals, riskDecimals);
-    }),
-    riskIsToken0: setup.pools.map((pool) => pool.riskIsToken0),
+    poolCurves: [...setupPools.curves],
+    riskIsToken0: [...setupPools.riskIsToken0],
+    setupPools,
     unitSizes: Float64Array.from(setup.decimals.map((decimals) => 10 ** -decimals)),
     hasCollateral: collateral !== undefined,
     hasHedge: hedge !== undefined,
@@ -164,6 +163,33 @@ export function createKernelContext(
   };
   loadParams(context, params);
   return context;
+}
+
+/** Per risk asset: its pool's liquidity at every price, and whether the risk asset is the pool's token0. */
+export type PoolCurves = { curves: readonly LiquidityCurve[]; riskIsToken0: readonly boolean[] };
+
+/** The curves of `pools` (one per risk asset of `setup`, in its decimals). */
+export function poolCurvesOf(setup: VaultSetup, pools: readonly Pool[]): PoolCurves {
+  if (pools.length !== setup.symbols.length - 1)
+    throw new Error(`pools must give one pool per risk asset (${setup.symbols.length - 1}), got ${pools.length}`);
+  return {
+    curves: pools.map((pool, risk) => {
+      const [baseDecimals, riskDecimals] = [setup.decimals[0]!, setup.decimals[risk + 1]!];
+      return pool.riskIsToken0
+        ? liquidityCurve(pool, riskDecimals, baseDecimals)
+        : liquidityCurve(pool, baseDecimals, riskDecimals);
+    }),
+    riskIsToken0: pools.map((pool) => pool.riskIsToken0),
+  };
+}
+
+/**
+ * Trades on `pools` from now on (a proposed set on the pools of its own fee tiers), or on the setup's own pools when
+ * none are given. The arrays are written in place: the modules hold them.
+ */
+export function loadPools(context: KernelContext, pools: PoolCurves = context.setupPools): void {
+  pools.curves.forEach((curve, risk) => (context.poolCurves[risk] = curve));
+  pools.riskIsToken0.forEach((token0, risk) => (context.riskIsToken0[risk] = token0));
 }
 
 /**

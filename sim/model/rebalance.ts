@@ -21,6 +21,7 @@ const {
   slippage: SLIPPAGE,
   trades: TRADES,
   turnover: TURNOVER,
+  tradeCapBound: TRADE_CAP_BOUND,
 } = accumulatorLayout;
 const { maxSlippageBps: MAX_SLIPPAGE_BPS, maxTradeBps: MAX_TRADE_BPS } = paramLayout;
 
@@ -64,9 +65,11 @@ export function createRebalance(context: KernelContext, valuation: Valuation, pr
     const maxTrade = nav * params[MAX_TRADE_BPS]! * INV_BPS;
     let baseAvailable = values[0]!;
     let count = 0;
+    let capBound = false;
     for (let asset = 1; asset < assetCount; asset++) {
       const target = total * weightsBps[asset]! * INV_BPS;
       if (values[asset]! <= target) continue;
+      if (values[asset]! - target > maxTrade) capBound = true;
       const sellValue = Math.min(values[asset]! - target, maxTrade);
       const amountIn = Math.min(sellValue / pricesInBase[asset]!, vector[BALANCES + asset]!);
       if (amountIn < unitSizes[asset]!) continue;
@@ -78,6 +81,7 @@ export function createRebalance(context: KernelContext, valuation: Valuation, pr
     for (let asset = 1; asset < assetCount; asset++) {
       const target = total * weightsBps[asset]! * INV_BPS;
       if (values[asset]! >= target) continue;
+      if (target - values[asset]! > maxTrade && baseAvailable > maxTrade) capBound = true;
       const buyValue = Math.min(target - values[asset]!, maxTrade, baseAvailable);
       if (buyValue < unitSizes[0]!) continue;
       baseAvailable -= buyValue;
@@ -119,6 +123,7 @@ export function createRebalance(context: KernelContext, valuation: Valuation, pr
     for (let risk = 0; risk < riskCount; risk++) sqrtPrices[risk] = trialSqrtPrices[risk]!;
     if (complete) vector[LAST_REBALANCE] = timeSeconds;
     acc[REBALANCES] = acc[REBALANCES]! + 1;
+    if (capBound) acc[TRADE_CAP_BOUND] = acc[TRADE_CAP_BOUND]! + 1;
     acc[TRADES] = acc[TRADES]! + executed;
     acc[TURNOVER] = acc[TURNOVER]! + traded;
     acc[POOL_FEES] = acc[POOL_FEES]! + poolFees;

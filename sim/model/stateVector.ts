@@ -77,7 +77,12 @@ export const accumulatorLayout = {
   /** The hedge's own costs: the interest on its short (part of `borrowCost`), and its fills' pool fees and slippage. */
   hedgeBorrowCost: 18,
   hedgeTradeCost: 19,
-  size: 20,
+  /**
+   * Rebalances in which `rebalance.maxTradeBps` bound: at least one planned trade was cut to the cap (the coverage of
+   * the report counts them, sim/coverage.ts).
+   */
+  tradeCapBound: 20,
+  size: 21,
 } as const;
 
 /** The length of a state vector for `setup`. */

@@ -16,14 +16,21 @@ import { createExits, type ExitArgs } from "./exits.ts";
 import { createFees } from "./fees.ts";
 import { createHedge } from "./hedge.ts";
 import { createKeeperCycle } from "./keeperCycle.ts";
-import { createKernelContext, loadParams, type StepOptions } from "./kernel.ts";
+import {
+  createKernelContext,
+  loadParams,
+  loadPools,
+  poolCurvesOf,
+  type PoolCurves,
+  type StepOptions,
+} from "./kernel.ts";
 import { createLending } from "./lending.ts";
 import { createLiquidations } from "./liquidations.ts";
 import { createPrices } from "./prices.ts";
 import { createRebalance } from "./rebalance.ts";
 import { decodeState, encodeState, resetAccumulators, stateSizeOf } from "./stateVector.ts";
 import { createSwaps } from "./swaps.ts";
-import type { StrategyParams, VaultSetup, VaultState } from "./types.ts";
+import type { Pool, StrategyParams, VaultSetup, VaultState } from "./types.ts";
 import { createValuation } from "./valuation.ts";
 
 export { accumulatorLayout, stateLayout } from "./stateVector.ts";
@@ -47,8 +54,11 @@ export type IntradayWatch = {
 /** The kernel for one vault setup; it runs whichever parameter set was loaded last. */
 export type Strategy = {
   stateSize: number;
-  /** Switches the kernel to another parameter set (the Monte Carlo runs both sets on one kernel, path by path). */
-  load(params: StrategyParams): void;
+  /**
+   * Switches the kernel to another parameter set (the Monte Carlo runs both sets on one kernel, path by path), trading
+   * on `pools` (one per risk asset: a proposed fee tier's pools) or, when none are given, on the setup's own.
+   */
+  load(params: StrategyParams, pools?: readonly Pool[]): void;
   /** Writes `state` into a state vector. */
   encode(state: VaultState, into: Float64Array): Float64Array;
   /** Reads a state vector back (debts accrued to each market's last update). */
@@ -145,6 +155,15 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
   const context = createKernelContext(setup, params, options.onAction);
   const { assetCount, cycleSeconds, borrowRateFloor, accrueEachStep } = context;
   let rateFloors: Float64Array | undefined;
+  // Curves of the pools a set trades on, computed once per pools given (not at every path's load).
+  const curves = new WeakMap<readonly Pool[], PoolCurves>();
+  /** The pools last loaded (undefined: the setup's own). */
+  const loadedPools: (readonly Pool[] | undefined)[] = [undefined];
+  const curvesOf = (pools: readonly Pool[]) => {
+    let found = curves.get(pools);
+    if (!found) curves.set(pools, (found = poolCurvesOf(setup, pools)));
+    return found;
+  };
   const lending = createLending(context);
   const prices = createPrices(context);
   const swaps = createSwaps(context);
@@ -231,7 +250,13 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
 
   return {
     stateSize: stateSizeOf(setup),
-    load: (next: StrategyParams) => loadParams(context, next),
+    load: (next: StrategyParams, pools?: readonly Pool[]) => {
+      loadParams(context, next);
+      // Most runs trade both sets on the setup's pools: the curves are swapped only when the pools change.
+      if (pools === loadedPools[0]) return;
+      loadPools(context, pools && curvesOf(pools));
+      loadedPools[0] = pools;
+    },
     encode,
     decode,
     step,

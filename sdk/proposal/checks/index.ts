@@ -1,6 +1,7 @@
 /**
  * Every pre-vote check, in the order a report lists them: each parameter change's (bounds, max step, min interval,
- * guardian), then the proposal's (weights sum). A new check is a module here and a line in one of these lists.
+ * guardian), then the proposal's (weights sum, its report's paths, a seed it may not choose). A new check is a module
+ * here and a line in one of these lists.
  */
 import { boundsCheck } from "./bounds.ts";
 import { guardianCheck } from "./guardian.ts";
@@ -8,9 +9,11 @@ import { maxStepCheck } from "./maxStep.ts";
 import { minIntervalCheck } from "./minInterval.ts";
 import type { ChangeCheck, ProposalCheck } from "./types.ts";
 import { weightsSumCheck } from "./weightsSum.ts";
+import { citableCheck } from "./citable.ts";
+import { seedCheck } from "./seed.ts";
 
 export const changeChecks: readonly ChangeCheck[] = [boundsCheck, maxStepCheck, minIntervalCheck, guardianCheck];
 
-export const proposalWideChecks: readonly ProposalCheck[] = [weightsSumCheck];
+export const proposalWideChecks: readonly ProposalCheck[] = [weightsSumCheck, citableCheck, seedCheck];
 
 export type { ChangeCheck, ChangeUnderCheck, Finding, ProposalCheck } from "./types.ts";

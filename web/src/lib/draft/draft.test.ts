@@ -43,7 +43,7 @@ const form = (changes: DraftForm["changes"], title = "Tighter band"): DraftForm 
   title,
   body: "Why it helps.",
   changes,
-  simulation: { paths: 500, seed: 3 },
+  simulation: { paths: 2000 },
 });
 
 describe("a proposal drafted in the web app", () => {
@@ -100,7 +100,7 @@ describe("a proposal drafted in the web app", () => {
       body: "Why it helps.\n",
       changes: { "rebalance.bandBps": "4%", "caps.depositCap": "12_000_000 USDC" },
       calls: [],
-      simulation: { paths: 500, seed: 3 },
+      simulation: { paths: 2000 },
     });
     expect(parse(text).changes["caps.depositCap"]).toBe("12_000_000 USDC");
   });
@@ -109,15 +109,15 @@ describe("a proposal drafted in the web app", () => {
     const withDrift = (drift: string) => {
       const draft = {
         ...form([{ name: "rebalance.bandBps", value: "4%" }]),
-        simulation: { paths: 500, seed: 3, drift },
+        simulation: { paths: 2000, drift },
       };
       return parseProposal(draftFileName(draft.title), draftYaml(draft)).simulation;
     };
-    expect(withDrift("fitted")).toEqual({ paths: 500, seed: 3, drift: "fitted" });
-    expect(withDrift("-30%")).toEqual({ paths: 500, seed: 3, drift: -0.3 });
-    expect(withDrift("zero")).toEqual({ paths: 500, seed: 3 });
+    expect(withDrift("fitted")).toEqual({ paths: 2000, drift: "fitted" });
+    expect(withDrift("-30%")).toEqual({ paths: 2000, drift: -0.3 });
+    expect(withDrift("zero")).toEqual({ paths: 2000 });
     // A drift being typed that does not read yet stays out of the file (the impact panel says what is wrong).
-    expect(withDrift("NaN%")).toEqual({ paths: 500, seed: 3 });
+    expect(withDrift("NaN%")).toEqual({ paths: 2000 });
   });
 
   it("names its file after the title", () => {
@@ -126,7 +126,7 @@ describe("a proposal drafted in the web app", () => {
   });
 
   it("shows no failure of a field the user has not touched yet, until they try to submit", () => {
-    const fresh: DraftForm = { title: "", body: "", changes: [], simulation: { paths: 500, seed: 3 } };
+    const fresh: DraftForm = { title: "", body: "", changes: [], simulation: { paths: 2000 } };
     const untouched = { title: false, body: false, changes: false, submitted: false };
     expect(shownCheck(checkDraft(fresh, snapshot), untouched)).toEqual({ verdict: "incomplete" });
     expect(shownCheck(checkDraft(fresh, snapshot), { ...untouched, title: true })).toEqual({

@@ -13,8 +13,11 @@ export type DraftForm = {
   body: string;
   /** Parameter changes in the order picked, values as typed ("4%", "12h", "12_000_000 USDC", "true"). */
   changes: { name: string; value: string }[];
-  /** The simulation settings; `drift` as a file writes it ("zero", "fitted", "8%"), set by the impact panel. */
-  simulation: { paths: number; seed: number; drift?: string | undefined };
+  /**
+   * The simulation settings; `drift` as a file writes it ("zero", "fitted", "8%"), set by the impact panel. No seed:
+   * a report's seed is derived from the proposal's content (sdk/proposal/seed.ts).
+   */
+  simulation: { paths: number; drift?: string | undefined };
 };
 
 /** The file name the draft is checked and exported as. */
@@ -32,14 +35,14 @@ export function draftFileName(title: string): string {
  * is not the default, and only once it reads: the impact panel says what is wrong with it).
  */
 export function draftDocument(form: DraftForm): Record<string, unknown> {
-  const { paths, seed, drift } = form.simulation;
+  const { paths, drift } = form.simulation;
   const readDrift = drift === undefined ? undefined : readDriftSetting(drift);
   const ownDrift = readDrift?.ok && readDrift.drift !== "zero" ? { drift } : {};
   return {
     title: form.title.trim(),
     body: form.body.trim() ? `${form.body.trim()}\n` : "",
     changes: Object.fromEntries(form.changes.map((c) => [c.name, c.value.trim()])),
-    simulation: { paths, seed, ...ownDrift },
+    simulation: { paths, ...ownDrift },
   };
 }
 
