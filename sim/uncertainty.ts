@@ -10,6 +10,7 @@
  */
 import type { Difference } from "./intervals.ts";
 import type { DriftUsed } from "./market/drift.ts";
+import type { MarketModelFit, MarketModelKind } from "./market/fit.ts";
 import type { MarketModel } from "./market/types.ts";
 import { comparedMetrics, type Better, type ComparedMetric, type SetSummary } from "./monteCarlo.ts";
 import type { SensitivityScenario } from "./runSettings.ts";
@@ -127,13 +128,20 @@ export type ModelComparison = {
   redrawn?: HeadlineDifferences;
   /** The history the parameters are known from: its returns and their spacing. */
   history?: { returns: number; stepSeconds: number };
+  /** A model fitted to the history for this comparison: how well it fits (sim/market/fit.ts). */
+  fit?: MarketModelFit;
 };
+
+/** A market model the comparison leaves out, and why (a history too short to fit it, a fit that failed). */
+export type OmittedModel = { name: string; kind: MarketModelKind; reason: string };
 
 /** The comparison under each market model, with and without parameter uncertainty. */
 export type ParameterUncertainty = {
   /** Paths of each run: the first paths of the report's seed (the same draws in every run of a model). */
   paths: number;
   models: ModelComparison[];
+  /** Models asked for that could not be compared, each with its reason. */
+  omitted?: OmittedModel[];
 };
 
 /** How the adaptive path count went: it grew until every headline difference's sign was settled, or to the cap. */
