@@ -2,10 +2,12 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bundleForBrowser, bundleGlobal, evaluateInChromium, launchChromium } from "../helpers/chromium.ts";
 import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
+import { exp } from "../../sim/detMath.ts";
 import { calibrateGbm } from "../../sim/market/calibrate.ts";
+import type { PriceHistory } from "../../sim/market/types.ts";
 import { createRandom } from "../../sim/random.ts";
 import { reportSchema } from "../../sim/report.ts";
-import { simulateNow, type SimulationRequest } from "../../sim/simulate.ts";
+import { simulate, simulateNow, type SimulationRequest } from "../../sim/simulate.ts";
 import { determinismDigests, type DeterminismResult } from "./fixtures/determinismEntry.ts";
 import type { WorkerRun } from "./fixtures/workerPageEntry.ts";
 
@@ -138,6 +140,85 @@ describe("the simulation library in Chromium", () => {
       // grows to 200 after its first stage, and the unhedged run, on the main run's paths, with it.
       expect(finished.progress).toEqual([250, 500, 750, 1_000, 1_100]);
       expect(finished.contentHash).toBe(inNode.contentHash);
+    },
+  );
+
+  /**
+   * 240 daily prices of the devnet's assets (a pinned stablecoin, ETH, BTC) from a known two-regime market: calm
+   * days (ETH 2%, BTC 1.5% a day) and turbulent ones (6% and 4.5%), switching with probability 3% a day, the
+   * assets' shocks correlated 0.6. Seeded: the same history in every run.
+   */
+  function regimeHistory(symbols: readonly string[]): PriceHistory {
+    const random = createRandom(29);
+    const volatilityPerDay = { calm: [0.02, 0.015], turbulent: [0.06, 0.045] };
+    let regime: keyof typeof volatilityPerDay = "calm";
+    const rows = [[1, 2_000, 40_000]];
+    for (let t = 1; t < 240; t++) {
+      if (random.next() < 0.03) regime = regime === "calm" ? "turbulent" : "calm";
+      const [ethVolatility, btcVolatility] = volatilityPerDay[regime];
+      const ethShock = random.normal();
+      const btcShock = 0.6 * ethShock + 0.8 * random.normal();
+      const [, eth, btc] = rows[t - 1]!;
+      rows.push([1, eth! * exp(ethVolatility! * ethShock), btc! * exp(btcVolatility! * btcShock)]);
+    }
+    return { symbols: [...symbols], timestamps: rows.map((_, t) => 1_700_000_000 + t * 86_400), pricesUsd: rows };
+  }
+
+  it(
+    "fits and runs the Student-t, GARCH and regime markets in a Web Worker, with progress, to the same report as Node bit for bit",
+    { timeout: 120_000 },
+    async () => {
+      const workerScript = await bundleForBrowser(fileURLToPath(new URL("../../sim/worker.ts", import.meta.url)));
+      const pageScript = await bundleForBrowser(
+        fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)),
+      );
+      const start = devnetStartPoint();
+      const history = regimeHistory(start.setup.symbols);
+      const kinds = ["student-t", "garch", "regimes"] as const;
+      // The fit happens inside the run, in the worker as in Node: the request carries the history, not the model.
+      const requests = kinds.map((marketModel): SimulationRequest => ({
+        start,
+        changes: { "rebalance.bandBps": 350, "hedge.ratioBps": 6_000 },
+        market: devnetMarketModel(),
+        history,
+        marketModel,
+        paths: 300,
+        steps: 60,
+        seed: 13,
+      }));
+      const browser = await launchChromium();
+      const inChromium: WorkerRun[] = [];
+      try {
+        for (const request of requests)
+          inChromium.push(
+            await evaluateInChromium(
+              browser,
+              pageScript,
+              `${bundleGlobal}.runInWebWorker(${JSON.stringify(workerScript)}, ${JSON.stringify(request)}, undefined)`,
+            ),
+          );
+      } finally {
+        await browser.close();
+      }
+      for (const [k, request] of requests.entries()) {
+        const progressInNode: number[] = [];
+        const inNode = await simulate(request, { onProgress: ({ done }) => progressInNode.push(done) });
+        const finished = inChromium[k]!;
+        expect(finished.error, kinds[k]).toBeUndefined();
+        // The fit ran and is the one asked for (a GBM fallback would also be identical, and prove nothing).
+        expect(inNode.model.market.kind, kinds[k]).toBe(kinds[k]);
+        expect(inNode.model.fit?.kind, kinds[k]).toBe(kinds[k]);
+        expect(inNode.model.fit?.outOfSampleReturns, kinds[k]).toBeGreaterThan(0);
+        // Bit for bit: every number of the report serializes as the shortest text that reads back to its bits.
+        expect(finished.reportJson, kinds[k]).toBe(JSON.stringify(inNode));
+        expect(finished.contentHash, kinds[k]).toBe(inNode.contentHash);
+        // Progress arrives chunk by chunk, up to all the paths (the main run's and the unhedged one's), as in Node.
+        expect(finished.progress, kinds[k]).toEqual(progressInNode);
+        expect(finished.progress.length, kinds[k]).toBeGreaterThan(1);
+        expect(finished.progress.at(-1), kinds[k]).toBe(600);
+      }
+      const regimes = JSON.parse(inChromium[2]!.reportJson!) as Awaited<ReturnType<typeof simulate>>;
+      expect(regimes.model.fit?.regimeProbabilities?.timestamps).toEqual(history.timestamps.slice(1));
     },
   );
 
