@@ -12,6 +12,13 @@ import { determinismDigests, type DeterminismResult } from "./fixtures/determini
 import type { WorkerRun } from "./fixtures/workerPageEntry.ts";
 
 const entryFile = fileURLToPath(new URL("./fixtures/determinismEntry.ts", import.meta.url));
+
+/** The simulation's worker and the page that runs a request in it (fixtures/workerPageEntry.ts), bundled. */
+async function workerScripts(): Promise<{ workerScript: string; pageScript: string }> {
+  const workerScript = await bundleForBrowser(fileURLToPath(new URL("../../sim/worker.ts", import.meta.url)));
+  const pageScript = await bundleForBrowser(fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)));
+  return { workerScript, pageScript };
+}
 const seeds = [1, 7, 20_240_601];
 const count = 200_000;
 
@@ -48,10 +55,7 @@ describe("the simulation library in Chromium", () => {
     "runs the impact simulation in a Web Worker with progress and cancellation, to the same report hash as Node",
     { timeout: 60_000 },
     async () => {
-      const workerScript = await bundleForBrowser(fileURLToPath(new URL("../../sim/worker.ts", import.meta.url)));
-      const pageScript = await bundleForBrowser(
-        fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)),
-      );
+      const { workerScript, pageScript } = await workerScripts();
       const start = devnetStartPoint();
       const request: SimulationRequest = {
         start,
@@ -89,10 +93,7 @@ describe("the simulation library in Chromium", () => {
     "runs both kinds of uncertainty and the adaptive path count in a Web Worker, to the same report hash as Node",
     { timeout: 60_000 },
     async () => {
-      const workerScript = await bundleForBrowser(fileURLToPath(new URL("../../sim/worker.ts", import.meta.url)));
-      const pageScript = await bundleForBrowser(
-        fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)),
-      );
+      const { workerScript, pageScript } = await workerScripts();
       const start = devnetStartPoint();
       // Sixty days of seeded prices: the GBM is fitted to them and the history is bootstrapped as a second model.
       const random = createRandom(11);
@@ -168,10 +169,7 @@ describe("the simulation library in Chromium", () => {
     "fits and runs the Student-t, GARCH and regime markets in a Web Worker, with progress, to the same report as Node bit for bit",
     { timeout: 120_000 },
     async () => {
-      const workerScript = await bundleForBrowser(fileURLToPath(new URL("../../sim/worker.ts", import.meta.url)));
-      const pageScript = await bundleForBrowser(
-        fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)),
-      );
+      const { workerScript, pageScript } = await workerScripts();
       const start = devnetStartPoint();
       const history = regimeHistory(start.setup.symbols);
       const kinds = ["student-t", "garch", "regimes"] as const;
