@@ -141,6 +141,64 @@ describe("the simulation library in Chromium", () => {
     },
   );
 
+  it(
+    "fits Student-t, GARCH(1,1) and the regime model for the comparison in a Web Worker, to the same report hash as Node",
+    { timeout: 60_000 },
+    async () => {
+      const workerScript = await bundleForBrowser(fileURLToPath(new URL("../../sim/worker.ts", import.meta.url)));
+      const pageScript = await bundleForBrowser(
+        fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)),
+      );
+      const start = devnetStartPoint();
+      // A hundred days of seeded prices: enough for every fitted model (GARCH and regimes need 60 returns in sample).
+      const random = createRandom(13);
+      const rows = [[1, 2_000, 40_000]];
+      for (let t = 1; t <= 100; t++) {
+        const [, eth, btc] = rows[t - 1]!;
+        rows.push([1, eth! * (1 + 0.03 * random.normal()), btc! * (1 + 0.02 * random.normal())]);
+      }
+      const history = {
+        symbols: start.setup.symbols,
+        timestamps: rows.map((_, t) => 1_700_000_000 + t * 86_400),
+        pricesUsd: rows,
+      };
+      const request: SimulationRequest = {
+        start,
+        changes: { "rebalance.bandBps": 350 },
+        market: calibrateGbm(history),
+        history,
+        paths: 50,
+        steps: 30,
+        seed: 7,
+        uncertainty: { fitted: ["student-t", "garch", "regimes"] },
+      };
+      const browser = await launchChromium();
+      let finished: WorkerRun;
+      try {
+        finished = await evaluateInChromium(
+          browser,
+          pageScript,
+          `${bundleGlobal}.runInWebWorker(${JSON.stringify(workerScript)}, ${JSON.stringify(request)}, undefined)`,
+        );
+      } finally {
+        await browser.close();
+      }
+      expect(finished.error).toBeUndefined();
+      const inNode = simulateNow(request);
+      const parameters = inNode.results.uncertainty!.parameters!;
+      expect(parameters.models.map((m) => [m.kind, m.fit?.kind])).toEqual([
+        ["gbm", "gbm"],
+        ["bootstrap", undefined],
+        ["student-t", "student-t"],
+        ["garch", "garch"],
+        ["regimes", "regimes"],
+      ]);
+      expect(parameters.omitted).toBeUndefined();
+      // The report's hash covers the fits: the Worker fitted the same models to the same bits.
+      expect(finished.contentHash).toBe(inNode.contentHash);
+    },
+  );
+
   it("bundles the whole library for the browser: no Node-only module anywhere in it", async () => {
     // esbuild refuses `node:` modules and Node built-ins on the browser platform.
     const script = await bundleForBrowser(fileURLToPath(new URL("../../sim/index.ts", import.meta.url)));
