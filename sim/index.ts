@@ -70,6 +70,7 @@ export {
   headlineLabels,
   negligibleDifference,
   negligibleWidths,
+  modelFitRow,
   parameterUncertaintyTable,
   signFlipLine,
   signSettled,
@@ -78,11 +79,21 @@ export {
   type AdaptiveOutcome,
   type HeadlineMetric,
   type ModelComparison,
+  type ModelFitRow,
+  type OmittedModel,
   type ParameterUncertainty,
   type UncertaintyResults,
 } from "./uncertainty.ts";
 export { createMarketDraws, fittedWindow, type HistoryWindow, type MarketDraws } from "./parameterDraws.ts";
 export { createAdaptivePathCount, createModelComparisons, type NamedMarket } from "./uncertaintyRuns.ts";
+export {
+  comparisonModelNames,
+  comparisonModels,
+  fittedComparisonKinds,
+  historyBootstrapBlockLength,
+  type ComparisonModelsParameters,
+  type FittedComparisonKind,
+} from "./comparisonModels.ts";
 export {
   costMetrics,
   hedgeValueOfSet,

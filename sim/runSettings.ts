@@ -2,6 +2,8 @@
  * An impact simulation's settings: the defaults and what a run accepts. Their one home, read by the Monte Carlo's
  * input check and by a proposal file's check (so that `trimtab proposal check` refuses what `simulate` would).
  */
+import { arbitrageBand } from "./model/prices.ts";
+import type { PoolGapModel } from "./model/types.ts";
 
 /** What a run uses for the settings it is not given. */
 export const simulationDefaults = { paths: 2_000, steps: 365, stepSeconds: 86_400, seed: 1, gasPriceGwei: 5 } as const;
@@ -192,3 +194,70 @@ export function readMarketModelSetting(
     reason: `must be one of ${marketModelSettings.map((k) => `"${k}"`).join(", ")}, got ${JSON.stringify(value)}`,
   };
 }
+
+/**
+ * The cap of a proposal's adaptive path count we suggest (`simulation.maxPaths`, which turns it on; see
+ * sim/uncertaintyRuns.ts): the main run's paths double from `paths` until every headline difference's sign is settled
+ * or the cap is reached. 8,000 paths (two doublings of the default 2,000) settle a P(liquidation) of zero (its exact
+ * interval is ±4.4/n, so it needs about 4,400) and halve the intervals of the rest. Off by default: a proposal whose
+ * signs do not settle then runs up to four times as long (`npm run bench:proposal`: 14.5 s against its 10 s target).
+ */
+export const defaultMaxPaths = 8_000;
+
+/**
+ * Reads `simulation.maxPaths` as a proposal file writes it, for a run of `paths` paths of `steps` steps: a whole
+ * number of paths within {@link simulationLimits}, at least `paths`, whose NAV points a run can keep
+ * ({@link navPointsProblem}); or why it cannot be.
+ */
+export function readMaxPathsSetting(
+  value: unknown,
+  run: { paths: number; steps: number },
+): { ok: true; maxPaths: number } | { ok: false; reason: string } {
+  const { min, max } = simulationLimits.paths;
+  if (!(typeof value === "number" && Number.isInteger(value) && value >= min && value <= max))
+    return {
+      ok: false,
+      reason: `must be a whole number of paths from ${min} to ${max.toLocaleString("en-US")}, got ${JSON.stringify(value)}`,
+    };
+  if (value < run.paths)
+    return { ok: false, reason: `must be at least the paths asked for (${run.paths}), got ${value}` };
+  const tooMany = navPointsProblem(value, run.steps);
+  return tooMany ? { ok: false, reason: tooMany } : { ok: true, maxPaths: value };
+}
+
+/**
+ * How the pools' prices follow the oracles' (`simulation.poolGap`), as a file writes it: `"aligned"` (the default:
+ * arbitrageurs bring every pool to its oracle's price before each cycle), `"arbitrage-band"` (a pool keeps its price
+ * and arbitrageurs move it back only to within its fee plus 10 bps of the oracle's, `arbitrageBand` in
+ * sim/model/prices.ts), or `{ arbitrage-band: "25 bps" }` for another threshold beyond the fee.
+ */
+export const poolGapSettings = ["aligned", "arbitrage-band"] as const;
+
+/** An arbitrage band's threshold beyond the pool fee: from 0 to below 10,000 bps (as the Monte Carlo checks it). */
+export const poolGapThresholdLimitsBps = { min: 0, maxBelow: 10_000 } as const;
+
+/** Reads `simulation.poolGap` (see {@link poolGapSettings}) into the simulation's `PoolGapModel`, or says why not. */
+export function readPoolGapSetting(
+  value: unknown,
+): { ok: true; poolGap: PoolGapModel } | { ok: false; reason: string } {
+  const help = `must be "aligned", "arbitrage-band" or { arbitrage-band: "<threshold> bps" }`;
+  if (value === "aligned") return { ok: true, poolGap: { kind: "aligned" } };
+  if (value === "arbitrage-band") return { ok: true, poolGap: { ...arbitrageBand } };
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    const [key, threshold] = entries[0] ?? [];
+    if (entries.length !== 1 || key !== "arbitrage-band") return { ok: false, reason: `${help}, got ${show(value)}` };
+    const match = typeof threshold === "string" ? /^\s*(\d+(?:\.\d+)?)\s*bps\s*$/.exec(threshold) : null;
+    const thresholdBps = match ? Number(match[1]) : threshold === 0 ? 0 : NaN;
+    const { min, maxBelow } = poolGapThresholdLimitsBps;
+    if (!(thresholdBps >= min && thresholdBps < maxBelow))
+      return {
+        ok: false,
+        reason: `arbitrage-band's threshold must be a number of bps from ${min} to below ${maxBelow.toLocaleString("en-US")}, such as "10 bps", got ${show(threshold)}`,
+      };
+    return { ok: true, poolGap: { kind: "arbitrageBand", thresholdBps } };
+  }
+  return { ok: false, reason: `${help}, got ${show(value)}` };
+}
+
+const show = (value: unknown) => JSON.stringify(value) ?? String(value);

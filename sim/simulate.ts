@@ -43,8 +43,8 @@ import { reverseStressOf } from "./reverseStress.ts";
 import { coverageOf, proposedPoolsOf, type FeeTierPool } from "./coverage.ts";
 import { rerunOf } from "./citation.ts";
 import { buildReport, headlineMetrics, type HeadlineMetrics, type ImpactReport, type Sensitivity } from "./report.ts";
-import { calibrateBootstrap } from "./market/calibrate.ts";
-import type { UncertaintyResults } from "./uncertainty.ts";
+import { comparisonModels, type FittedComparisonKind } from "./comparisonModels.ts";
+import type { ParameterUncertainty, UncertaintyResults } from "./uncertainty.ts";
 import {
   checkAdaptiveSettings,
   checkPathCount,
@@ -109,9 +109,16 @@ export type SimulationRequest = {
    * Parameter uncertainty (sim/uncertainty.ts): the comparison again on the first `paths` paths of the seed (default
    * the smaller of the run's paths and 500) under each market model, with its parameters fixed and re-drawn per path
    * from what a history of `historyReturns` daily returns can tell (default: the history the model was fitted on).
-   * The models: `models` if given, else the request's market and, with a `history`, its block bootstrap.
+   * The models: `models` if given, else the request's market, with a `history` its block bootstrap, and the models of
+   * `fitted` each fitted to the history (sim/comparisonModels.ts; one that cannot be fitted is listed in
+   * `results.uncertainty.parameters.omitted` with its reason, not an error).
    */
-  uncertainty?: { paths?: number; historyReturns?: number; models?: readonly NamedMarket[] };
+  uncertainty?: {
+    paths?: number;
+    historyReturns?: number;
+    models?: readonly NamedMarket[];
+    fitted?: readonly FittedComparisonKind[];
+  };
   /**
    * Grow the paths (doubling from `paths`) until every headline difference's sign is settled, or to `maxPaths`; the
    * report says how many were run and which stayed unsettled.
@@ -179,7 +186,9 @@ function prepare(request: SimulationRequest) {
   const adaptive =
     request.adaptive &&
     createAdaptivePathCount(main, { startPaths: inputs.paths, maxPaths: request.adaptive.maxPaths });
-  const comparisons = request.uncertainty && uncertaintyRunsOf(request, requestMarket, inputs);
+  const comparisons =
+    request.uncertainty &&
+    uncertaintyRunsOf(request, { model: requestMarket, ...(fitted ? { fit: fitted.fit } : {}) }, inputs);
   // The same seed draws the same normals (or historical rows) whatever the drift: each scenario moves every path
   // by its drift alone, so the table shows the drift's effect and not another sample's noise.
   const sensitivityPaths = request.sensitivity && sensitivityPathsOf(request.sensitivity, inputs.paths);
@@ -351,14 +360,15 @@ function prepare(request: SimulationRequest) {
   return { runPaths, done, finish, total };
 }
 
-/** Mean length in days of the runs a market bootstrapped from the request's history replays (about a week). */
-export const historyBootstrapBlockLength = 5;
-
 /**
  * The parameter-uncertainty runs of a request (see `SimulationRequest.uncertainty`), after checking its settings
  * (each error names the setting).
  */
-function uncertaintyRunsOf(request: SimulationRequest, market: MarketModel, inputs: MonteCarloInputs) {
+function uncertaintyRunsOf(
+  request: SimulationRequest,
+  market: { model: MarketModel; fit?: MarketModelFit },
+  inputs: MonteCarloInputs,
+) {
   const settings = request.uncertainty!;
   const paths = settings.paths ?? Math.min(inputs.paths, defaultSensitivityPaths);
   checkPathCount(paths, "uncertainty.paths");
@@ -366,26 +376,24 @@ function uncertaintyRunsOf(request: SimulationRequest, market: MarketModel, inpu
   if (returns !== undefined && !(Number.isInteger(returns) && returns >= 2))
     throw new Error(`uncertainty.historyReturns must be a whole number of daily returns ≥ 2, got ${returns}`);
   const history = returns === undefined ? undefined : { returns, stepSeconds: 86_400 };
-  const named = (name: string, market: MarketModel): NamedMarket => ({ name, market, ...(history ? { history } : {}) });
-  const kindNames: Record<string, string> = { gbm: "GBM", bootstrap: "Block bootstrap" };
-  const kindName = (market: MarketModel) => kindNames[market.kind] ?? market.kind;
-  const models = settings.models?.map((m) => (history && !m.history ? { ...m, history } : m)) ?? [
-    named(kindName(market), market),
-    // The history's own returns as a second model, when it is spaced as the run steps.
-    ...(request.history && market.kind !== "bootstrap"
-      ? bootstrapOf(request.history, inputs).map((market) => named("Block bootstrap of the history", market))
-      : []),
-  ];
-  return { paths, ...createModelComparisons(inputs, models, { paths, drift: request.drift ?? defaultDrift }) };
-}
-
-/** The request's history as a block bootstrap, when its spacing is the run's step (else none: it cannot replay it). */
-function bootstrapOf(history: PriceHistory, inputs: MonteCarloInputs): MarketModel[] {
-  const market = calibrateBootstrap(history, {
-    baseSymbol: inputs.setup.symbols[0],
-    blockLength: historyBootstrapBlockLength,
-  });
-  return market.stepSeconds === inputs.stepSeconds ? [market] : [];
+  const listed = settings.models
+    ? { models: settings.models, omitted: [] }
+    : comparisonModels({
+        market: market.model,
+        ...(market.fit ? { marketFit: market.fit } : {}),
+        ...(request.history ? { history: request.history } : {}),
+        stepSeconds: inputs.stepSeconds,
+        baseSymbol: inputs.setup.symbols[0],
+        ...(settings.fitted ? { fitted: settings.fitted } : {}),
+      });
+  const models = listed.models.map((m) => (history && !m.history ? { ...m, history } : m));
+  const runs = createModelComparisons(inputs, models, { paths, drift: request.drift ?? defaultDrift });
+  const { omitted } = listed;
+  return {
+    paths,
+    sessions: runs.sessions,
+    results: (): ParameterUncertainty => ({ ...runs.results(), ...(omitted.length ? { omitted } : {}) }),
+  };
 }
 
 /** The market fitted to the request's history when `marketModel` asks for a fitted one; undefined for "gbm". */

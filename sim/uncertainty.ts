@@ -324,6 +324,10 @@ export function parameterUncertaintyTable(report: UncertaintyReportView):
       rows: { label: string; better: Better; cells: DifferenceCell[] }[];
       /** Metrics whose sign Monte Carlo error alone settles but parameter uncertainty does not, per model. */
       unsettledByParameters: string[];
+      /** Each model's fit where it was fitted (its log-likelihood in and out of sample), in the models' order. */
+      fits: ModelFitRow[];
+      /** The models left out, each with its reason: "GARCH(1,1) fitted to the history: …". */
+      omitted: string[];
     }
   | undefined {
   const parameters = report.results.uncertainty?.parameters;
@@ -373,6 +377,39 @@ export function parameterUncertaintyTable(report: UncertaintyReportView):
     columns,
     rows,
     unsettledByParameters,
+    fits: models.map(modelFitRow),
+    omitted: (parameters.omitted ?? []).map((m) => `${m.name}: ${m.reason}`),
+  };
+}
+
+/** One model of the comparison and how well it fits its history (dashes where it was not fitted and scored). */
+export type ModelFitRow = {
+  name: string;
+  kind: MarketModel["kind"];
+  /** "32 returns, 7 held out" */
+  window: string;
+  logLikelihoodIn: string;
+  logLikelihoodOut: string;
+  parameters: string;
+  bic: string;
+};
+
+/** A compared model's fit for humans: log-likelihoods in nats to one decimal, "—" where it has none. */
+export function modelFitRow(model: ModelComparison): ModelFitRow {
+  const fit = model.fit;
+  if (!fit) {
+    const none = { logLikelihoodIn: "—", logLikelihoodOut: "—", parameters: "—", bic: "—" };
+    return { name: model.name, kind: model.kind, window: "not scored", ...none };
+  }
+  const n = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return {
+    name: model.name,
+    kind: model.kind,
+    window: `${fit.inSampleReturns.toLocaleString("en-US")} returns, ${fit.outOfSampleReturns.toLocaleString("en-US")} held out`,
+    logLikelihoodIn: n(fit.logLikelihoodIn),
+    logLikelihoodOut: fit.outOfSampleReturns > 0 ? n(fit.logLikelihoodOut) : "—",
+    parameters: String(fit.parameters),
+    bic: n(fit.bic),
   };
 }
 
@@ -394,6 +431,31 @@ export function adaptiveLine(report: UncertaintyReportView): string | undefined 
     `${grown}, and stopped at the cap with ${adaptive.unsettled.length === 1 ? "one difference" : `${adaptive.unsettled.length} differences`} unsettled: ` +
     `${adaptive.unsettled.map((m) => headlineLabels[m].label).join(", ")} (${rule}).`
   );
+}
+
+/** The compared models' fits (when any was fitted) and the models left out with their reasons, as markdown lines. */
+function fitsMarkdown(fits: readonly ModelFitRow[], omitted: readonly string[]): string[] {
+  const lines: string[] = [];
+  const scored = fits.filter((f) => f.window !== "not scored");
+  if (scored.length)
+    lines.push(
+      "",
+      "How well each model fits the history: log-likelihoods in nats of the same returns, fitted on the first 80% and " +
+        "scored on the last 20% held out (higher is better; compare out of sample)." +
+        (scored.some((f) => f.kind === "gbm")
+          ? " The GBM's row scores a GBM fitted the same way; its runs use the GBM calibrated to the whole history."
+          : ""),
+      "",
+      "| Model | Fitted to | Log-likelihood in sample | Out of sample | Parameters | BIC |",
+      "|---|---|---:|---:|---:|---:|",
+      ...fits.map(
+        (f) =>
+          `| ${f.name} | ${f.window} | ${f.logLikelihoodIn} | ${f.logLikelihoodOut} | ${f.parameters} | ${f.bic} |`,
+      ),
+    );
+  if (omitted.length)
+    lines.push("", "Models left out of the comparison, and why:", "", ...omitted.map((line) => `- ${line}`));
+  return lines;
 }
 
 /** The report's markdown sections of this module: the drift sensitivity, parameter uncertainty and the path count. */
@@ -433,6 +495,7 @@ export function uncertaintyMarkdown(report: UncertaintyReportView): string[] {
       ...(parameters.unsettledByParameters.length
         ? ["", ...parameters.unsettledByParameters.map((l) => `- ${l}`)]
         : []),
+      ...fitsMarkdown(parameters.fits, parameters.omitted),
     );
   const adaptive = adaptiveLine(report);
   if (adaptive) lines.push("", "## Paths run", "", adaptive);

@@ -8,6 +8,7 @@
  *   is settled or a cap is reached. A grown run is the same, bit for bit, as a run created with the final count.
  */
 import { resolveDrift } from "./market/drift.ts";
+import type { MarketModelFit } from "./market/fit.ts";
 import type { MarketModel } from "./market/types.ts";
 import {
   createMonteCarlo,
@@ -29,8 +30,11 @@ import {
   type ParameterUncertainty,
 } from "./uncertainty.ts";
 
-/** A market model to compare under, by name; `history` overrides the window its parameters are known from. */
-export type NamedMarket = { name: string; market: MarketModel; history?: HistoryWindow };
+/**
+ * A market model to compare under, by name; `history` overrides the window its parameters are known from; `fit`, how
+ * well the model fits the history it was fitted to (carried to the report's comparison).
+ */
+export type NamedMarket = { name: string; market: MarketModel; history?: HistoryWindow; fit?: MarketModelFit };
 
 /** The headline differences of all compared differences. */
 export const headlineOf = (all: Record<ComparedMetric, Difference | null>): HeadlineDifferences =>
@@ -57,7 +61,7 @@ export function createModelComparisons(
   checkPathCount(options.paths, "uncertainty.paths");
   if (models.length === 0) throw new Error("uncertainty: give at least one market model to compare under");
   const names = new Set<string>();
-  const runs = models.map(({ name, market: model, history }) => {
+  const runs = models.map(({ name, market: model, history, fit }) => {
     if (!name.trim()) throw new Error("uncertainty: every market model needs a name");
     if (names.has(name)) throw new Error(`uncertainty: two market models are named "${name}"`);
     names.add(name);
@@ -73,6 +77,7 @@ export function createModelComparisons(
     return {
       name,
       kind: model.kind,
+      fit,
       window,
       fixed: createMonteCarlo(run),
       redrawn: draws ? createMonteCarlo({ ...run, marketOfPath: draws }) : undefined,
@@ -88,6 +93,7 @@ export function createModelComparisons(
         fixed: headlineOf(r.fixed.differences()),
         ...(r.redrawn ? { redrawn: headlineOf(r.redrawn.differences()) } : {}),
         ...(r.window ? { history: { returns: r.window.returns, stepSeconds: r.window.stepSeconds } } : {}),
+        ...(r.fit ? { fit: r.fit } : {}),
       })),
     }),
   };

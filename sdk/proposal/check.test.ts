@@ -14,6 +14,7 @@ import { changeChecks, proposalWideChecks } from "./checks/index.ts";
 import { parseProposal, type ProposalDraft } from "./proposalFile.ts";
 import { loadProposal } from "./load.ts";
 import { catalogSnapshot } from "./registry.ts";
+import { defaultMaxPaths } from "../../sim/runSettings.ts";
 
 const day = 86_400;
 const now = 1_800_000_000;
@@ -159,6 +160,51 @@ describe("Proposal files", () => {
       ["80%", "simulation.riskFree: must be a yearly rate from -5% to 50%, got 80%"],
     ];
     for (const [rate, error] of refused) expect(withRiskFree(rate), rate).toThrow(`proposals/x.yaml: ${error}`);
+  });
+
+  it("read the market model, the adaptive cap, the pool–oracle gap and the comparison's paths, naming the field of a bad one", () => {
+    const withSettings = (settings: string) => () =>
+      parseProposal(
+        "proposals/x.yaml",
+        `title: t\nbody: b\nchanges:\n  fees.managementBps: 1%\nsimulation:\n${settings}`,
+      ).simulation;
+    expect(
+      withSettings(
+        "  marketModel: garch\n  maxPaths: 4000\n  poolGap: { arbitrage-band: 25 bps }\n  uncertaintyPaths: 300",
+      )(),
+    ).toEqual({
+      marketModel: "garch",
+      maxPaths: 4_000,
+      poolGap: { kind: "arbitrageBand", thresholdBps: 25 },
+      uncertaintyPaths: 300,
+    });
+    expect(withSettings("  poolGap: arbitrage-band")()).toEqual({
+      poolGap: { kind: "arbitrageBand", thresholdBps: 10 },
+    });
+    expect(withSettings("  poolGap: aligned")()).toEqual({ poolGap: { kind: "aligned" } });
+    const refused: [settings: string, error: string][] = [
+      [
+        "  marketModel: heston",
+        'simulation.marketModel: must be one of "gbm", "student-t", "garch", "regimes", got "heston"',
+      ],
+      ["  maxPaths: 1000", "simulation.maxPaths: must be at least the paths asked for (2000), got 1000"],
+      ["  paths: 500\n  maxPaths: 400", "simulation.maxPaths: must be at least the paths asked for (500), got 400"],
+      ["  maxPaths: lots", 'simulation.maxPaths: must be a whole number of paths from 1 to 1,000,000, got "lots"'],
+      ["  steps: 3650\n  maxPaths: 8000", "simulation.maxPaths: paths × (steps + 1) = 29,208,000 NAV points"],
+      [
+        "  poolGap: lagging",
+        'simulation.poolGap: must be "aligned", "arbitrage-band" or { arbitrage-band: "<threshold> bps" }, got "lagging"',
+      ],
+      ["  uncertaintyPaths: 0", "simulation.uncertaintyPaths: must be a whole number from 1 to 1,000,000, got 0"],
+      ["  steps: 3650\n  uncertaintyPaths: 10000", "simulation.uncertaintyPaths: paths × (steps + 1) = 36,510,000"],
+      [
+        "  models: [garch]",
+        "simulation.models: is not a simulation setting (expected paths, steps, seed, stress, drift, riskFree, " +
+          "marketModel, maxPaths, poolGap, uncertaintyPaths)",
+      ],
+    ];
+    for (const [settings, error] of refused)
+      expect(withSettings(settings), settings).toThrow(`proposals/x.yaml: ${error}`);
   });
 
   it("come as a YAML file or a folder with proposal.yaml and body.md, and every example passes its checks", async () => {
@@ -378,6 +424,41 @@ describe("The report a proposal cites: a seed derived from its content, and enou
     expect(notSimulated).toEqual(["oracle.maxStalenessSec.WETH"]);
     expect(request.notModelled).toEqual(["oracle.maxStalenessSec.WETH"]);
   });
+  it("runs the per-model comparison by default, the adaptive path count when asked, and the file's settings", () => {
+    const base = { start: devnetStartPoint(), market: devnetMarketModel() };
+    const checked = checkProposal("p.yaml", citing(), snapshot);
+    const { request } = impactRequest(base, citing(), checked);
+    expect(request.uncertainty).toEqual({ fitted: ["student-t", "garch", "regimes"] });
+    expect(request.adaptive).toBeUndefined();
+    expect(request.marketModel).toBeUndefined();
+    expect(request.poolGap).toBeUndefined();
+
+    const settings: ProposalDraft["simulation"] = {
+      paths: 3_000,
+      maxPaths: 6_000,
+      uncertaintyPaths: 250,
+      poolGap: { kind: "arbitrageBand", thresholdBps: 25 },
+      marketModel: "student-t",
+    };
+    const history = { symbols: ["USDC"], timestamps: [0, day], pricesUsd: [[1], [1]] };
+    const set = impactRequest({ ...base, history }, citing(settings), checked).request;
+    expect(set).toMatchObject({
+      paths: 3_000,
+      adaptive: { maxPaths: 6_000 },
+      uncertainty: { fitted: ["student-t", "garch", "regimes"], paths: 250 },
+      poolGap: { kind: "arbitrageBand", thresholdBps: 25 },
+      marketModel: "student-t",
+    });
+    // The default pool model is no setting at all (the report is the same as one that never named it).
+    expect(impactRequest(base, citing({ poolGap: { kind: "aligned" } }), checked).request.poolGap).toBeUndefined();
+    expect(impactRequest(base, citing({ maxPaths: defaultMaxPaths }), checked).request.adaptive).toEqual({
+      maxPaths: defaultMaxPaths,
+    });
+    expect(() => impactRequest(base, citing({ marketModel: "garch" }), checked)).toThrow(
+      'simulation.marketModel: "garch" is fitted to the feeds\' history, and there is none',
+    );
+  });
+
   const checks = (simulation: ProposalDraft["simulation"]) =>
     checkProposal("p.yaml", citing(simulation), snapshot).checks.filter((c) => c.field.startsWith("simulation"));
 

@@ -24,7 +24,14 @@ import { calibrateGbm } from "../../sim/market/calibrate.ts";
 import type { StressScenarioName } from "../../sim/market/stress.ts";
 import type { PriceHistory } from "../../sim/market/types.ts";
 import { modelParameterNames } from "../../sim/model/params.ts";
-import { checkDriftChoice, defaultDrift, defaultRiskFreePerYear, simulationDefaults } from "../../sim/runSettings.ts";
+import { fittedComparisonKinds } from "../../sim/comparisonModels.ts";
+import {
+  checkDriftChoice,
+  defaultDrift,
+  defaultMarketModel,
+  defaultRiskFreePerYear,
+  simulationDefaults,
+} from "../../sim/runSettings.ts";
 import type { SimulationRequest } from "../../sim/simulate.ts";
 import type { CheckResult } from "./check.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
@@ -163,8 +170,16 @@ export async function simulationBase(
  * The impact simulation of a checked proposal: its modelled changes on `base`, with the proposal's own simulation
  * settings (the drift zero unless it says otherwise) and the sensitivity of its headline differences to the drift;
  * and the changed parameters the model does not cover. The seed, and the second seed of the rerun beside it, are
- * derived from the proposal's changes and calls (sdk/proposal/seed.ts): a `simulation.seed` in the file is ignored. Throws, naming `simulation.drift.<SYMBOL>`, when the
- * proposal sets the drift of an asset the vault does not hold.
+ * derived from the proposal's changes and calls (sdk/proposal/seed.ts): a `simulation.seed` in the file is ignored.
+ *
+ * By default the report also carries the second kind of uncertainty, the comparison under each market model
+ * (`uncertainty`: the calibrated GBM, the history's block bootstrap, and a Student-t, a GARCH(1,1) and the 3-regime
+ * model fitted to the history, those the history is too short for left out with the reason; sim/comparisonModels.ts
+ * fits them where the simulation runs, the web's Worker included). `simulation.maxPaths` turns the adaptive path
+ * count on (off by default: it can run the main run's paths four times over).
+ *
+ * Throws, naming the setting, when the proposal sets the drift of an asset the vault does not hold
+ * (`simulation.drift.<SYMBOL>`), or a fitted `simulation.marketModel` on a base without a history.
  */
 export function impactRequest(
   base: Omit<SimulationRequest, "changes">,
@@ -173,12 +188,16 @@ export function impactRequest(
 ): { request: SimulationRequest; notSimulated: string[] } {
   const modelled = new Set(modelParameterNames(base.start.setup.symbols));
   const changes = Object.fromEntries(checked.changes.filter((c) => modelled.has(c.name)).map((c) => [c.name, c.after]));
-  const drift = proposal.simulation.drift ?? defaultDrift;
+  const settings = proposal.simulation;
+  const drift = settings.drift ?? defaultDrift;
   try {
     checkDriftChoice(drift, base.start.setup.symbols);
   } catch (error) {
     throw new Error(`simulation.${(error as Error).message}`);
   }
+  const marketModel = settings.marketModel ?? defaultMarketModel;
+  if (marketModel !== "gbm" && !base.history)
+    throw new Error(`simulation.marketModel: "${marketModel}" is fitted to the feeds' history, and there is none`);
   const notSimulated = checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name);
   const { seed, rerunSeed } = proposalSeeds({ changes: checked.changes, calls: proposal.calls });
   return {
@@ -186,14 +205,21 @@ export function impactRequest(
       ...base,
       changes,
       notModelled: notSimulated,
-      paths: proposal.simulation.paths ?? simulationDefaults.paths,
-      steps: proposal.simulation.steps ?? simulationDefaults.steps,
+      paths: settings.paths ?? simulationDefaults.paths,
+      steps: settings.steps ?? simulationDefaults.steps,
       seed,
       rerunSeed,
-      stress: (proposal.simulation.stress ?? []) as StressScenarioName[],
+      stress: (settings.stress ?? []) as StressScenarioName[],
       drift,
-      riskFreePerYear: proposal.simulation.riskFree ?? defaultRiskFreePerYear,
+      riskFreePerYear: settings.riskFree ?? defaultRiskFreePerYear,
       sensitivity: {},
+      uncertainty: {
+        fitted: [...fittedComparisonKinds],
+        ...(settings.uncertaintyPaths === undefined ? {} : { paths: settings.uncertaintyPaths }),
+      },
+      ...(settings.maxPaths === undefined ? {} : { adaptive: { maxPaths: settings.maxPaths } }),
+      ...(marketModel === "gbm" ? {} : { marketModel }),
+      ...(settings.poolGap && settings.poolGap.kind !== "aligned" ? { poolGap: settings.poolGap } : {}),
     },
     notSimulated,
   };

@@ -5,13 +5,18 @@
  */
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { parse as parseYaml } from "yaml";
+import type { PoolGapModel } from "../../sim/model/types.ts";
 import {
   navPointsProblem,
   readDriftSetting,
+  readMarketModelSetting,
+  readMaxPathsSetting,
+  readPoolGapSetting,
   readRiskFreeSetting,
   simulationDefaults,
   simulationLimits,
   type DriftChoice,
+  type MarketModelSetting,
 } from "../../sim/runSettings.ts";
 import { stressScenarioNames } from "../../sim/market/stress.ts";
 
@@ -25,8 +30,10 @@ export type ProposalDraft = {
   changes: Readonly<Record<string, string | number | boolean>>;
   calls: readonly RawCall[];
   /**
-   * Simulation settings for its impact report (paths, steps, stress scenarios, the market's drift, and the
-   * risk-free rate of its Sharpe and Sortino ratios as a fraction per year, written "4%" in the file).
+   * Simulation settings for its impact report (paths, steps, stress scenarios, the market's drift, the risk-free
+   * rate of its Sharpe and Sortino ratios as a fraction per year, written "4%" in the file, the market model, the
+   * adaptive path count's cap, the pool–oracle gap, and the paths of each per-model comparison). Their defaults are
+   * sim/runSettings.ts's, applied by `impactRequest` (deployed.ts).
    */
   simulation: {
     paths?: number;
@@ -39,8 +46,30 @@ export type ProposalDraft = {
     stress?: readonly string[];
     drift?: DriftChoice;
     riskFree?: number;
+    /** The main run's market model (`"gbm"`, or one fitted to the history: `"student-t"`, `"garch"`, `"regimes"`). */
+    marketModel?: MarketModelSetting;
+    /** The cap of the adaptive path count: the paths double from `paths` until every headline sign is settled. */
+    maxPaths?: number;
+    /** How the pools' prices follow the oracles' (written `aligned`, `arbitrage-band` or `{ arbitrage-band: "25 bps" }`). */
+    poolGap?: PoolGapModel;
+    /** Paths of each run of the per-model comparison (parameter uncertainty). */
+    uncertaintyPaths?: number;
   };
 };
+
+/** The settings a proposal file's `simulation` mapping may hold. */
+export const simulationSettings = [
+  "paths",
+  "steps",
+  "seed",
+  "stress",
+  "drift",
+  "riskFree",
+  "marketModel",
+  "maxPaths",
+  "poolGap",
+  "uncertaintyPaths",
+] as const;
 
 /** An error in a proposal file: the file, the field (a path such as `changes."rebalance.bandBps"`) and why. */
 export class ProposalError extends Error {
@@ -125,16 +154,17 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
     fail("changes", "a proposal must change at least one parameter or make one call");
 
   const simulation = document.simulation ?? {};
-  if (!isRecord(simulation)) fail("simulation", "must be a mapping of paths, steps, seed, stress, drift and riskFree");
+  const settings = simulationSettings.join(", ");
+  if (!isRecord(simulation)) fail("simulation", `must be a mapping of settings (${settings})`);
   const sim = { ...(simulation as Record<string, unknown>) };
   for (const key of Object.keys(sim)) {
-    if (!["paths", "steps", "seed", "stress", "drift", "riskFree"].includes(key))
-      fail(`simulation.${key}`, "is not a simulation setting (expected paths, steps, seed, stress, drift, riskFree)");
+    if (!(simulationSettings as readonly string[]).includes(key))
+      fail(`simulation.${key}`, `is not a simulation setting (expected ${settings})`);
   }
   if (sim.seed !== undefined && !(typeof sim.seed === "number" && Number.isInteger(sim.seed)))
     fail("simulation.seed", "must be a whole number");
-  for (const key of ["paths", "steps"] as const) {
-    const { min, max } = simulationLimits[key];
+  for (const key of ["paths", "steps", "uncertaintyPaths"] as const) {
+    const { min, max } = simulationLimits[key === "uncertaintyPaths" ? "paths" : key];
     const value = sim[key];
     if (value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= min && value <= max))
       fail(
@@ -147,6 +177,30 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
     Number(sim.steps ?? simulationDefaults.steps),
   );
   if (tooMany) fail("simulation", tooMany);
+  if (sim.uncertaintyPaths !== undefined) {
+    const tooManyCompared = navPointsProblem(
+      Number(sim.uncertaintyPaths),
+      Number(sim.steps ?? simulationDefaults.steps),
+    );
+    if (tooManyCompared) fail("simulation.uncertaintyPaths", tooManyCompared);
+  }
+  if (sim.maxPaths !== undefined) {
+    const run = {
+      paths: Number(sim.paths ?? simulationDefaults.paths),
+      steps: Number(sim.steps ?? simulationDefaults.steps),
+    };
+    const maxPaths = readMaxPathsSetting(sim.maxPaths, run);
+    if (!maxPaths.ok) fail("simulation.maxPaths", maxPaths.reason);
+  }
+  if (sim.marketModel !== undefined) {
+    const marketModel = readMarketModelSetting(sim.marketModel);
+    if (!marketModel.ok) fail("simulation.marketModel", marketModel.reason);
+  }
+  if (sim.poolGap !== undefined) {
+    const poolGap = readPoolGapSetting(sim.poolGap);
+    if (!poolGap.ok) fail(`simulation.poolGap`, poolGap.reason);
+    else sim.poolGap = poolGap.poolGap;
+  }
   if (sim.stress !== undefined) {
     if (!Array.isArray(sim.stress)) fail("simulation.stress", `must be a list of scenario names (${stressNames})`);
     (sim.stress as unknown[]).forEach((name, i) => {

@@ -6,7 +6,7 @@
 import { parameterCatalog, type ParameterRules } from "../../parameters/index.ts";
 import { maxMove } from "./checks/maxStep.ts";
 import type { RegistrySnapshot } from "./checks/types.ts";
-import { defaultDrift, defaultRiskFreePerYear, simulationDefaults } from "../../sim/runSettings.ts";
+import { defaultDrift, defaultMaxPaths, defaultRiskFreePerYear, simulationDefaults } from "../../sim/runSettings.ts";
 import { formatValue, type UnitContext } from "./units.ts";
 
 /** The parameter a new proposal changes: the one delegates move most often. */
@@ -59,6 +59,11 @@ simulation:
   drift: ${defaultDrift}
   # The rate Sharpe and Sortino count returns in excess of: what a dollar earns without price risk.
   riskFree: "${defaultRiskFreePerYear * 100}%"
+  # The report compares the result under GBM, the history's bootstrap, Student-t, GARCH and regimes (those the
+  # history is too short for are listed as left out). Also settable: marketModel (gbm, student-t, garch, regimes),
+  # poolGap (aligned, arbitrage-band), uncertaintyPaths, and maxPaths, which doubles the paths until every headline
+  # difference's sign is settled, up to the cap (slower: up to four times the paths):
+  # maxPaths: ${defaultMaxPaths}
 `;
 }
 

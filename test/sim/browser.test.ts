@@ -19,6 +19,36 @@ async function workerScripts(): Promise<{ workerScript: string; pageScript: stri
   const pageScript = await bundleForBrowser(fileURLToPath(new URL("./fixtures/workerPageEntry.ts", import.meta.url)));
   return { workerScript, pageScript };
 }
+
+/** `days` days of seeded daily prices (USDC, WETH, WBTC) after a first row, for the devnet's vault. */
+function seededHistory(days: number, seed: number) {
+  const random = createRandom(seed);
+  const rows = [[1, 2_000, 40_000]];
+  for (let t = 1; t <= days; t++) {
+    const [, eth, btc] = rows[t - 1]!;
+    rows.push([1, eth! * (1 + 0.03 * random.normal()), btc! * (1 + 0.02 * random.normal())]);
+  }
+  return {
+    symbols: devnetStartPoint().setup.symbols,
+    timestamps: rows.map((_, t) => 1_700_000_000 + t * 86_400),
+    pricesUsd: rows,
+  };
+}
+
+/** `request` run to its end in a Web Worker in Chromium. */
+async function runToEndInWorker(request: SimulationRequest): Promise<WorkerRun> {
+  const { workerScript, pageScript } = await workerScripts();
+  const browser = await launchChromium();
+  try {
+    return await evaluateInChromium(
+      browser,
+      pageScript,
+      `${bundleGlobal}.runInWebWorker(${JSON.stringify(workerScript)}, ${JSON.stringify(request)}, undefined)`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
 const seeds = [1, 7, 20_240_601];
 const count = 200_000;
 
@@ -93,20 +123,9 @@ describe("the simulation library in Chromium", () => {
     "runs both kinds of uncertainty and the adaptive path count in a Web Worker, to the same report hash as Node",
     { timeout: 60_000 },
     async () => {
-      const { workerScript, pageScript } = await workerScripts();
       const start = devnetStartPoint();
       // Sixty days of seeded prices: the GBM is fitted to them and the history is bootstrapped as a second model.
-      const random = createRandom(11);
-      const rows = [[1, 2_000, 40_000]];
-      for (let t = 1; t <= 60; t++) {
-        const [, eth, btc] = rows[t - 1]!;
-        rows.push([1, eth! * (1 + 0.03 * random.normal()), btc! * (1 + 0.02 * random.normal())]);
-      }
-      const history = {
-        symbols: start.setup.symbols,
-        timestamps: rows.map((_, t) => 1_700_000_000 + t * 86_400),
-        pricesUsd: rows,
-      };
+      const history = seededHistory(60, 11);
       const request: SimulationRequest = {
         start,
         changes: { "hedge.ratioBps": 8_000 },
@@ -119,17 +138,7 @@ describe("the simulation library in Chromium", () => {
         uncertainty: {},
         adaptive: { maxPaths: 200 },
       };
-      const browser = await launchChromium();
-      let finished: WorkerRun;
-      try {
-        finished = await evaluateInChromium(
-          browser,
-          pageScript,
-          `${bundleGlobal}.runInWebWorker(${JSON.stringify(workerScript)}, ${JSON.stringify(request)}, undefined)`,
-        );
-      } finally {
-        await browser.close();
-      }
+      const finished = await runToEndInWorker(request);
       expect(finished.error).toBeUndefined();
       const inNode = simulateNow(request);
       expect(inNode.results.uncertainty!.parameters!.models.map((m) => m.name)).toEqual([
@@ -217,6 +226,39 @@ describe("the simulation library in Chromium", () => {
       }
       const regimes = JSON.parse(inChromium[2]!.reportJson!) as Awaited<ReturnType<typeof simulate>>;
       expect(regimes.model.fit?.regimeProbabilities?.timestamps).toEqual(history.timestamps.slice(1));
+    },
+  );
+
+  it(
+    "fits Student-t, GARCH(1,1) and the regime model for the comparison in a Web Worker, to the same report hash as Node",
+    { timeout: 60_000 },
+    async () => {
+      // A hundred days of seeded prices: enough for every fitted model (GARCH and regimes need 60 returns in sample).
+      const history = seededHistory(100, 13);
+      const request: SimulationRequest = {
+        start: devnetStartPoint(),
+        changes: { "rebalance.bandBps": 350 },
+        market: calibrateGbm(history),
+        history,
+        paths: 50,
+        steps: 30,
+        seed: 7,
+        uncertainty: { fitted: ["student-t", "garch", "regimes"] },
+      };
+      const finished = await runToEndInWorker(request);
+      expect(finished.error).toBeUndefined();
+      const inNode = simulateNow(request);
+      const parameters = inNode.results.uncertainty!.parameters!;
+      expect(parameters.models.map((m) => [m.kind, m.fit?.kind])).toEqual([
+        ["gbm", "gbm"],
+        ["bootstrap", undefined],
+        ["student-t", "student-t"],
+        ["garch", "garch"],
+        ["regimes", "regimes"],
+      ]);
+      expect(parameters.omitted).toBeUndefined();
+      // The report's hash covers the fits: the Worker fitted the same models to the same bits.
+      expect(finished.contentHash).toBe(inNode.contentHash);
     },
   );
 
