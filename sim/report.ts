@@ -31,8 +31,8 @@ import { reverseStressMarkdown, type ReverseStress } from "./reverseStress.ts";
 import { ratesAndPoolsMarkdown } from "./ratesAndPools.ts";
 
 /** The report format; a change to its fields or to the engine's numbers bumps one of these. */
-export const reportSchema = "trimtab.impact-report/4";
-export const engineVersion = "trimtab-sim/1.4.0";
+export const reportSchema = "trimtab.impact-report/5";
+export const engineVersion = "trimtab-sim/1.5.0";
 
 // The headline metrics and the drift sensitivity table live in sim/uncertainty.ts (with the second kind of uncertainty).
 export {
