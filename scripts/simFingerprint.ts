@@ -81,7 +81,9 @@ async function fingerprints(root: string): Promise<Record<string, string>> {
     allStresses: { stress: ["crash", "vol-spike", "usdc-depeg", "rate-spike"] },
     poolGap: { poolGap: { kind: "arbitrageBand", thresholdBps: 10 } },
     marketOfPath: { marketOfPath: drawsOf() },
-    proposedPools: { proposedPools: start.setup.pools.map((p: any) => ({ ...p, liquidity: p.liquidity / 3, ticks: undefined })) },
+    proposedPools: {
+      proposedPools: start.setup.pools.map((p: any) => ({ ...p, liquidity: p.liquidity / 3, ticks: undefined })),
+    },
     riskFree: { riskFreePerYear: 0.1, seed: -5, gasPriceGwei: 0 },
     onePath: { paths: 1, steps: 1 },
   };
