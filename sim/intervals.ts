@@ -146,6 +146,98 @@ function evaluate(statistic: Statistic, set: Prepared, counts: Uint32Array, draw
   return sum === 0 ? 0 : -sum / count;
 }
 
+/** Columns a walk of `SharedSums` sums at once (each in a variable of its own, not in memory). */
+const GROUP = 4;
+
+/**
+ * The weighted sums of per-path columns a resample needs for every mean of finite values and every pooled ratio,
+ * `Σ counts[p] · value[p]`, each added in path order as `evaluate` adds it (so the same bits): the resample's drawn
+ * paths are listed once, then each group of `GROUP` columns is summed in one walk over them. A path drawn no time
+ * would add c × value = ±0, which leaves a sum as it is (a sum that starts at +0 is never −0). A column read by
+ * several statistics (a pooled Sharpe and Sortino of the same sums) is stored once.
+ */
+type SharedSums = {
+  /** The first column of `raw` (`width × path` layout for a pooled ratio), added when not yet there. */
+  columnOf(raw: Float64Array, width: number): number;
+  /** Lays the columns out; call once, after every `columnOf`. */
+  build(paths: number): void;
+  /** Fills `sums` under `counts` (how often each path was drawn). */
+  sum(counts: Uint32Array): void;
+  /** Each column's weighted sum under the last `sum`. */
+  readonly sums: Float64Array;
+};
+
+function createSharedSums(): SharedSums {
+  const sources: { raw: Float64Array; width: number; at: number }[] = [];
+  let columns = 0;
+  let paths = 0;
+  /** Group g's columns, path by path: `GROUP` values of path p at `(g × paths + p) × GROUP`. */
+  let matrix = new Float64Array(0);
+  let sums = new Float64Array(0);
+  let drawnPaths = new Uint32Array(0);
+  let drawnCounts = new Float64Array(0);
+  return {
+    get sums() {
+      return sums;
+    },
+    columnOf(raw, width) {
+      const found = sources.find(
+        (s) =>
+          s.raw.buffer === raw.buffer &&
+          s.raw.byteOffset === raw.byteOffset &&
+          s.raw.length === raw.length &&
+          s.width === width,
+      );
+      if (found) return found.at;
+      sources.push({ raw, width, at: columns });
+      columns += width;
+      return columns - width;
+    },
+    build(pathCount) {
+      paths = pathCount;
+      const groups = Math.ceil(columns / GROUP);
+      matrix = new Float64Array(groups * paths * GROUP);
+      for (const { raw, width, at } of sources)
+        for (let j = 0; j < width; j++) {
+          const column = at + j;
+          const start = Math.floor(column / GROUP) * paths * GROUP + (column % GROUP);
+          for (let p = 0; p < paths; p++) matrix[start + p * GROUP] = raw[width * p + j]!;
+        }
+      sums = new Float64Array(groups * GROUP);
+      drawnPaths = new Uint32Array(paths);
+      drawnCounts = new Float64Array(paths);
+    },
+    sum(counts) {
+      let drawn = 0;
+      for (let p = 0; p < paths; p++) {
+        const c = counts[p]!;
+        drawnPaths[drawn] = p;
+        drawnCounts[drawn] = c;
+        drawn += (c | -c) >>> 31; // 1 when c > 0, without a branch
+      }
+      for (let g = 0; g < sums.length; g += GROUP) {
+        const base = g * paths;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0; i < drawn; i++) {
+          const c = drawnCounts[i]!;
+          const at = base + drawnPaths[i]! * GROUP;
+          s0 += c * matrix[at]!;
+          s1 += c * matrix[at + 1]!;
+          s2 += c * matrix[at + 2]!;
+          s3 += c * matrix[at + 3]!;
+        }
+        sums[g] = s0;
+        sums[g + 1] = s1;
+        sums[g + 2] = s2;
+        sums[g + 3] = s3;
+      }
+    },
+  };
+}
+
 /**
  * Paired-bootstrap 95% intervals (percentile method) of each statistic's difference, proposed less current, over
  * `resamples` resamples of the `paths` paths drawn from `random`. `estimate` is the difference on all paths. Null for
@@ -160,32 +252,61 @@ export function pairedBootstrap<K extends string>(
   if (!(Number.isInteger(resamples) && resamples >= 1))
     throw new Error(`resamples must be a whole number ≥ 1, got ${resamples}`);
   const keys = Object.keys(statistics) as K[];
+  // A set's values sorted once for all the statistics that read them (a median and two tails of the returns).
+  const sorted: Prepared[] = [];
+  const prepareOnce = (raw: Float64Array, sort: boolean) => {
+    if (!sort) return prepare(raw, false);
+    const same = sorted.find(
+      (s) => s.raw.buffer === raw.buffer && s.raw.byteOffset === raw.byteOffset && s.raw.length === raw.length,
+    );
+    if (same) return same;
+    const prepared = prepare(raw, true);
+    sorted.push(prepared);
+    return prepared;
+  };
+  const shared = createSharedSums();
   const prepared = keys.map((key) => {
     const { statistic, current, proposed } = statistics[key];
     const width = widthOf(statistic);
     if (current.length !== width * paths || proposed.length !== width * paths)
       throw new Error(`${key}: each set needs ${width === 1 ? "one value" : `${width} values`} per path (${paths})`);
     const sort = statistic.kind !== "mean" && statistic.kind !== "pooledRatio";
-    return {
-      key,
-      statistic,
-      sets: [prepare(current, sort), prepare(proposed, sort)],
-      differences: new Float64Array(resamples),
-    };
+    const sets = [prepareOnce(current, sort), prepareOnce(proposed, sort)] as const;
+    // Where each set's weighted sums sit in `shared` (−1: evaluated on its own).
+    const summed =
+      statistic.kind === "pooledRatio" || (statistic.kind === "mean" && sets[0].allFinite && sets[1].allFinite);
+    const columns = summed ? sets.map((set) => shared.columnOf(set.raw, width)) : [-1, -1];
+    return { key, statistic, sets, columns, differences: new Float64Array(resamples) };
   });
+  shared.build(paths);
   const ones = new Uint32Array(paths).fill(1);
   const estimates = prepared.map(({ statistic, sets: [a, b] }) => {
-    const [x, y] = [evaluate(statistic, a!, ones, paths), evaluate(statistic, b!, ones, paths)];
+    const [x, y] = [evaluate(statistic, a, ones, paths), evaluate(statistic, b, ones, paths)];
     return x === null || y === null ? null : y - x;
   });
+  const pooledSums = new Float64Array(4);
+  /** `evaluate`'s value of a statistic from its column's weighted sums in `shared`, for `drawn` paths drawn. */
+  const fromSums = (statistic: Statistic, column: number, drawn: number) => {
+    const { sums } = shared;
+    if (statistic.kind !== "pooledRatio") return sums[column]! / drawn;
+    pooledSums[0] = drawn * statistic.stepsPerPath;
+    pooledSums[1] = sums[column]!;
+    pooledSums[2] = sums[column + 1]!;
+    pooledSums[3] = sums[column + 2]!;
+    return statistic.ratio === "sharpe"
+      ? pooledSharpe(pooledSums, statistic.stepsPerYear)
+      : pooledSortino(pooledSums, statistic.stepsPerYear);
+  };
   const counts = new Uint32Array(paths);
   for (let r = 0; r < resamples; r++) {
     counts.fill(0);
     for (let i = 0; i < paths; i++) counts[random.int(0, paths - 1)]!++;
+    shared.sum(counts);
     prepared.forEach((s, i) => {
       if (estimates[i] === null) return;
-      const a = evaluate(s.statistic, s.sets[0]!, counts, paths);
-      const b = evaluate(s.statistic, s.sets[1]!, counts, paths);
+      const [x, y] = s.columns as [number, number];
+      const a = x >= 0 ? fromSums(s.statistic, x, paths) : evaluate(s.statistic, s.sets[0], counts, paths);
+      const b = y >= 0 ? fromSums(s.statistic, y, paths) : evaluate(s.statistic, s.sets[1], counts, paths);
       // A resample may miss every path with a value (a health factor borrowed on one path): no difference then.
       s.differences[r] = a === null || b === null ? 0 : b - a;
     });
