@@ -13,6 +13,8 @@ export const bandProbabilities = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
 const bucketBits = 12;
 const counts = new Int32Array(1 << bucketBits);
+/** Per bucket: its place among the buckets a call gathers, −1 for the others (left all −1 between calls). */
+const slotOfBucket = new Int32Array(1 << bucketBits).fill(-1);
 let gathered = new Float64Array(0);
 
 /**
@@ -46,31 +48,43 @@ export function quantilesOfFloat32(
   const asBits = new Uint32Array(asFloat.buffer);
   const ranks = ranksOf(length, probabilities);
   const values = new Float64Array(ranks.length);
-  // Each wanted rank's bucket; then, bucket by bucket, its values gathered and the ranks in it selected.
+  // Each wanted rank's bucket, and the buckets wanted (ascending), each with its place in `gathered`.
   const rankBuckets = new Int32Array(ranks.length);
   const rankBefore = new Int32Array(ranks.length);
+  const wanted: number[] = [];
   let bucket = 0;
   let before = 0;
   for (let r = 0; r < ranks.length; r++) {
     while (before + counts[bucket]! <= ranks[r]!) before += counts[bucket++]!;
     rankBuckets[r] = bucket;
     rankBefore[r] = before;
+    if (wanted[wanted.length - 1] !== bucket) wanted.push(bucket);
   }
-  for (let r = 0; r < ranks.length;) {
-    const target = rankBuckets[r]!;
-    let size = 0;
-    for (let i = 0; i < length; i++) {
-      const key = bits[i]!;
-      if ((key - min) >>> shift === target) {
-        asBits[0] = key;
-        gathered[size++] = asFloat[0]!;
-      }
+  const starts = new Int32Array(wanted.length);
+  const ends = new Int32Array(wanted.length);
+  for (let w = 0, at = 0; w < wanted.length; w++) {
+    starts[w] = ends[w] = at;
+    at += counts[wanted[w]!]!;
+    slotOfBucket[wanted[w]!] = w;
+  }
+  // One pass gathers the values of every wanted bucket (in the order they come), each bucket's to its own place.
+  for (let i = 0; i < length; i++) {
+    const key = bits[i]!;
+    const slot = slotOfBucket[(key - min) >>> shift]!;
+    if (slot >= 0) {
+      asBits[0] = key;
+      gathered[ends[slot]!++] = asFloat[0]!;
     }
-    // Ranks ascend, so each is the smallest of what lies after the previous one.
-    let from = 0;
+  }
+  for (const b of wanted) slotOfBucket[b] = -1;
+  // Bucket by bucket, the ranks in it selected; ranks ascend, so each is the smallest of what lies after the last.
+  for (let r = 0, w = 0; r < ranks.length; w++) {
+    const target = wanted[w]!;
+    let from = starts[w]!;
+    const last = ends[w]! - 1;
     for (; r < ranks.length && rankBuckets[r] === target; r++) {
-      const k = ranks[r]! - rankBefore[r]!;
-      select(gathered, from, size - 1, k);
+      const k = starts[w]! + ranks[r]! - rankBefore[r]!;
+      select(gathered, from, last, k);
       values[r] = gathered[k]!;
       from = k + 1;
     }
