@@ -9,8 +9,9 @@
 import { bandProbabilities, quantilesOfFloat32 } from "./bands.ts";
 import { defaultRiskFreePerYear, navPointsProblem, simulationLimits } from "./runSettings.ts";
 import {
-  addExcessReturns,
+  addPathSums,
   createExcessReturnSums,
+  type ExcessReturnSums,
   pooledSharpe,
   pooledSortino,
   riskFreePerStep as riskFreeShareOfStep,
@@ -274,7 +275,9 @@ export type PathRun = { nav: Float64Array; sharePrice: Float64Array; acc: Float6
 
 /**
  * Fills `out[M.*]` from a path's run (see `pathMetrics`); the path's own Sharpe and Sortino count its step returns in
- * excess of `riskFreePerStep` (a run's summary pools them over paths instead, see sim/pooledRatios.ts).
+ * excess of `riskFreePerStep` (a run's summary pools them over paths instead, see sim/pooledRatios.ts). With
+ * `pooled`, also adds the path's excess returns to the pooled sums (as `addExcessReturns` would, from the same walk),
+ * writing the path's own at `pooledAt` of `pooledByPath`.
  */
 export function summarisePath(
   run: PathRun,
@@ -285,6 +288,9 @@ export function summarisePath(
   column: number,
   stride: number,
   riskFreePerStep = 0,
+  pooled?: ExcessReturnSums,
+  pooledByPath?: Float64Array,
+  pooledAt = 0,
 ): void {
   const prices = run.sharePrice;
   let sum = 0;
@@ -301,6 +307,7 @@ export function summarisePath(
     if (p > peak) peak = p;
     else if (peak > 0 && (peak - p) / peak > drawdown) drawdown = (peak - p) / peak;
   }
+  if (pooled) addPathSums(pooled, steps, sum, sumSq, downSq, pooledByPath, pooledAt);
   const meanStep = sum / steps;
   const variance = steps > 1 ? Math.max(0, (sumSq - steps * meanStep * meanStep) / (steps - 1)) : 0;
   const sd = Math.sqrt(variance);
@@ -436,8 +443,19 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
           watch,
         );
         set.intraday[p] = run.acc[A.liquidations]! > 0 ? 1 : 1 - watch.survival[0]!;
-        summarisePath(set.run, steps, stepsPerYear, startNav, set.metrics, p, paths, riskFreePerStep);
-        addExcessReturns(set.excess, run.sharePrice, steps, riskFreePerStep, set.excessByPath, 3 * p);
+        summarisePath(
+          set.run,
+          steps,
+          stepsPerYear,
+          startNav,
+          set.metrics,
+          p,
+          paths,
+          riskFreePerStep,
+          set.excess,
+          set.excessByPath,
+          3 * p,
+        );
         // The holders' NAV: the start NAV grown at the share price, so fee shares minted dilute it (a fan chart of
         // the vault's gross NAV would not move when fees change).
         const row = p * (steps + 1);

@@ -38,6 +38,23 @@ export function addExcessReturns(
     squares += excess * excess;
     if (excess < 0) downside += excess * excess;
   }
+  addPathSums(sums, steps, sum, squares, downside, perPath, perPathAt);
+}
+
+/**
+ * Adds one path's `steps` excess step returns, already summed (`Σ excess`, `Σ excess²`, `Σ min(0, excess)²`, as
+ * {@link addExcessReturns} sums them), to `sums`; and writes them to `perPath` at `perPathAt` when given. For a
+ * caller that walks the path's returns anyway (the Monte Carlo's `summarisePath`).
+ */
+export function addPathSums(
+  sums: ExcessReturnSums,
+  steps: number,
+  sum: number,
+  squares: number,
+  downside: number,
+  perPath?: Float64Array,
+  perPathAt = 0,
+): void {
   if (perPath) {
     perPath[perPathAt] = sum;
     perPath[perPathAt + 1] = squares;
