@@ -39,3 +39,15 @@ export function bridgeCrossingProbabilityOfRatios(startRatio: number, endRatio: 
 
 /** exp(−38) < 2^-54: a touch probability below it leaves 1 − p at exactly 1. */
 const NEGLIGIBLE_EXPONENT = 38;
+
+/**
+ * A price ratio to the barrier (as in `bridgeCrossingProbabilityOfRatios`) at or beyond which, at both ends of a step
+ * whose log variance is at most `variance`, the touch probability is below exp(−38), so that 1 − p is exactly 1:
+ * ln r = √(19·v) makes 2·ln(r)² / v = 38. Raised by a relative 1e-9, far more than the rounding of the engine's
+ * `Math.exp` and of a caller's products, so that a screen against it never skips a step that `1 − p` would count:
+ * it only tells the kernel's hot loop which steps it may skip without computing the ratios. NaN for a NaN variance
+ * (no comparison passes then).
+ */
+export function negligibleTouchRatio(variance: number): number {
+  return Math.exp(Math.sqrt((NEGLIGIBLE_EXPONENT / 2) * variance)) * (1 + 1e-9);
+}

@@ -3,7 +3,7 @@
  * liquidations a Morpho liquidator would make once a position's LTV passes its LLTV (in the Monte Carlo only: nobody
  * liquidates on the differential tests' devnet).
  */
-import { bridgeCrossingProbabilityOfRatios } from "./barrier.ts";
+import { bridgeCrossingProbabilityOfRatios, negligibleTouchRatio } from "./barrier.ts";
 import type { KernelContext } from "./kernel.ts";
 import type { Lending } from "./lending.ts";
 import { accumulatorLayout, stateLayout } from "./stateVector.ts";
@@ -74,13 +74,32 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
     }
   };
 
+  /** Per module (collateral manager, hedge): `negligibleTouchRatio` of the largest variance of a path's steps. */
+  const farRatios = new Float64Array(2);
+
+  /**
+   * Readies `crossingWithinStep` for a path of `steps` steps with the variances `variances` (as it takes them): a
+   * step both of whose ends lie beyond `farRatios` of the barrier is skipped without a division, since its touch
+   * probability would leave the survival exactly as it is.
+   */
+  const watchPath = (variances: Float64Array, steps: number) => {
+    let collateral = 0;
+    let hedge = 0;
+    for (let k = 1; k <= steps; k++) {
+      collateral = Math.max(collateral, variances[2 * k]!);
+      hedge = Math.max(hedge, variances[2 * k + 1]!);
+    }
+    farRatios[0] = negligibleTouchRatio(collateral);
+    farRatios[1] = negligibleTouchRatio(hedge);
+  };
+
   /**
    * The probability that a module was liquidated within the step from USD prices `usd[from + asset]` to
    * `usd[to + asset]`, at the positions the last cycle left (see barrier.ts): the collateral manager when its
    * collateral's price in the base asset touched debt / (collateral × LLTV) from above, the hedge when its asset's
    * touched collateral × LLTV / short from below. `variances[2k]` and `variances[2k + 1]` are the variances over
    * the step of the two prices' logs (collateral's, hedged asset's). The modules' touches are taken as independent
-   * given the step's ends: 1 − (1 − p_collateral)(1 − p_hedge). Reads the state only.
+   * given the step's ends: 1 − (1 − p_collateral)(1 − p_hedge). Reads the state only; `watchPath` first.
    */
   const crossingWithinStep = (
     vector: Float64Array,
@@ -94,7 +113,15 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
     if (hasCollateral) {
       const debt = collateralDebt();
       const covered = vector[CM_COLLATERAL]! * collateralLltv;
-      if (debt > 0) {
+      // Far above the barrier at both ends (price × covered > ratio × debt, in USD prices): nothing to count.
+      const far = farRatios[0]! * debt;
+      if (
+        debt > 0 &&
+        !(
+          usd[from + collateralAsset]! * covered > far * usd[from]! &&
+          usd[to + collateralAsset]! * covered > far * usd[to]!
+        )
+      ) {
         const barrier = debt / covered;
         const start = usd[from + collateralAsset]! / usd[from]!;
         const end = usd[to + collateralAsset]! / usd[to]!;
@@ -103,8 +130,14 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
     }
     if (hasHedge) {
       const short = hedgeShort();
-      if (short > 0) {
-        const barrier = (vector[H_COLLATERAL]! * hedgeLltv) / short;
+      const covered = vector[H_COLLATERAL]! * hedgeLltv;
+      // Far below the barrier at both ends (covered > ratio × short × price, in USD prices).
+      const far = farRatios[1]! * short;
+      if (
+        short > 0 &&
+        !(covered * usd[from]! > far * usd[from + hedgeAsset]! && covered * usd[to]! > far * usd[to + hedgeAsset]!)
+      ) {
+        const barrier = covered / short;
         const start = usd[from + hedgeAsset]! / usd[from]!;
         const end = usd[to + hedgeAsset]! / usd[to]!;
         survival *= 1 - bridgeCrossingProbabilityOfRatios(barrier / start, barrier / end, variances[2 * k + 1]!);
@@ -113,5 +146,5 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
     return 1 - survival;
   };
 
-  return { liquidateCollateral, liquidateHedge, trackHealth, crossingWithinStep };
+  return { liquidateCollateral, liquidateHedge, trackHealth, watchPath, crossingWithinStep };
 }

@@ -180,7 +180,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     options.liquidations,
   );
   const { refreshDebts } = lending;
-  const { crossingWithinStep } = liquidations;
+  const { watchPath, crossingWithinStep } = liquidations;
   const { setPrices, forgetPrices, resetPools } = prices;
   const { valuesAndNav } = valuation;
   const { sharePrice } = fees;
@@ -229,6 +229,7 @@ export function createStrategy(setup: VaultSetup, params: StrategyParams, option
     resetPools();
     record(vector, usd, 0, startSeconds, navs, sharePrices, 0);
     let survival = 1;
+    if (intraday) watchPath(intraday.variances, steps);
     for (let stepIndex = 1; stepIndex <= steps; stepIndex++) {
       const timeSeconds = startSeconds + stepIndex * stepSeconds;
       if (intraday && survival > 0) {
