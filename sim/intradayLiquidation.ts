@@ -87,12 +87,16 @@ export function realisedStepLogVariances(
   const assets = setup.symbols.length;
   watchedAssets(setup).forEach((asset, slot) => {
     let sumSq = 0;
-    if (asset >= 0)
+    if (asset >= 0) {
+      // Each step's log price is the next step's previous one: one logarithm per step.
+      let before = ln(usd[asset]! / usd[0]!);
       for (let k = 1; k <= steps; k++) {
-        const r =
-          ln(usd[k * assets + asset]! / usd[k * assets]!) - ln(usd[(k - 1) * assets + asset]! / usd[(k - 1) * assets]!);
+        const now = ln(usd[k * assets + asset]! / usd[k * assets]!);
+        const r = now - before;
         sumSq += r * r;
+        before = now;
       }
+    }
     for (let k = 1; k <= steps; k++) out[2 * k + slot] = sumSq / steps;
   });
   return out;

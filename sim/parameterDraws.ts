@@ -76,9 +76,12 @@ function gbmDraws(model: GbmModel, window: HistoryWindow, random: Random): () =>
   const years = (n * window.stepSeconds) / secondsPerYear;
   const sigma = model.volatilityPerYear;
   const logDrift = model.driftPerYear.map((mu, i) => mu - (sigma[i]! * sigma[i]!) / 2);
-  const factor = cholesky(model.correlation, "model.correlation");
+  // The correlation's factor row by row, lower triangle (factor[i][j] at i × assets + j).
+  const factor = new Float64Array(assets * assets);
+  cholesky(model.correlation, "model.correlation").forEach((row, i) => factor.set(row.slice(0, i + 1), i * assets));
   const moving = sigma.map((s) => s > 0);
-  const normals = new Float64Array(assets);
+  // All of a draw's normals at once: the same numbers as a call per return (see `Random.fillNormals`).
+  const normals = new Float64Array(n * assets);
   const shock = new Float64Array(assets);
   const sums = new Float64Array(assets);
   const cross = new Float64Array(assets * assets);
@@ -86,11 +89,12 @@ function gbmDraws(model: GbmModel, window: HistoryWindow, random: Random): () =>
   return () => {
     sums.fill(0);
     cross.fill(0);
+    random.fillNormals(normals, 0, n * assets);
     for (let t = 0; t < n; t++) {
-      random.fillNormals(normals, 0, assets);
+      const row = t * assets;
       for (let i = 0; i < assets; i++) {
         let x = 0;
-        for (let j = 0; j <= i; j++) x += factor[i]![j]! * normals[j]!;
+        for (let j = 0; j <= i; j++) x += factor[i * assets + j]! * normals[row + j]!;
         shock[i] = x;
         sums[i]! += x;
       }
