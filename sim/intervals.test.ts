@@ -152,6 +152,55 @@ describe("Paired-bootstrap intervals of a difference of statistics", () => {
     }
   });
 
+  it("sums each resample's means and pooled sums in path order, to the bit, however many statistics share the walk", () => {
+    const paths = 257;
+    const random = createRandom(21);
+    const column = (scale: number) => Float64Array.from({ length: paths }, () => scale * random.normal());
+    // Nine means (so the shared walk's last group of columns is partly empty), one read through a view of another's
+    // buffer, and a pooled ratio's three sums per path.
+    const columns = Array.from({ length: 9 }, (_, m) => [column(10 ** (m - 4)), column(10 ** (m - 4))] as const);
+    const shared = new Float64Array(2 * paths);
+    shared.set(columns[0]![1], paths);
+    // Per path: a sum of excess returns (either sign), and sums of squares (positive).
+    const pooled = [0, 1].map(() =>
+      Float64Array.from(
+        { length: 3 * paths },
+        (_, i) => (i % 3 === 0 ? 0.01 : 0.001) * random.normal() ** (i % 3 ? 2 : 1),
+      ),
+    );
+    const statistics: Record<string, PairedStatistic> = Object.fromEntries(
+      columns.map(([current, proposed], m) => [`m${m}`, { statistic: { kind: "mean" }, current, proposed }]),
+    );
+    statistics.view = { statistic: { kind: "mean" }, current: columns[0]![0], proposed: shared.subarray(paths) };
+    statistics.sharpe = {
+      statistic: { kind: "pooledRatio", ratio: "sharpe", stepsPerPath: 30, stepsPerYear: 365 },
+      current: pooled[0]!,
+      proposed: pooled[1]!,
+    };
+    for (let seed = 0; seed < 40; seed++) {
+      // One resample (its interval is its difference), drawn again by hand and each statistic summed on its own.
+      const result = pairedBootstrap(statistics, paths, 1, createRandom(seed));
+      const draw = createRandom(seed);
+      const counts = new Uint32Array(paths);
+      for (let i = 0; i < paths; i++) counts[draw.int(0, paths - 1)]!++;
+      const meanOf = (values: Float64Array) => {
+        let sum = 0;
+        for (let p = 0; p < paths; p++) sum += counts[p]! * values[p]!;
+        return sum / paths;
+      };
+      const ratioOf = (sums: Float64Array) => {
+        const total = Float64Array.of(paths * 30, 0, 0, 0);
+        for (let p = 0; p < paths; p++) for (let j = 0; j < 3; j++) total[j + 1]! += counts[p]! * sums[3 * p + j]!;
+        return pooledSharpe(total, 365);
+      };
+      for (const [key, { statistic, current, proposed }] of Object.entries(statistics)) {
+        const difference =
+          statistic.kind === "mean" ? meanOf(proposed) - meanOf(current) : ratioOf(proposed) - ratioOf(current);
+        expect(result[key]!.low95, key).toBe(difference);
+      }
+    }
+  });
+
   it("is the same for the same seed, bit for bit, and moves with another seed", () => {
     const statistics = statisticsOf(pairedNormals(500, 3));
     const a = pairedBootstrap(statistics, 500, 100, createRandom(42));
