@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exp, normalCdf } from "../detMath.ts";
 import { createRandom } from "../random.ts";
 import { ln } from "../detMath.ts";
-import { bridgeCrossingProbability, bridgeCrossingProbabilityOfRatios } from "./barrier.ts";
+import { bridgeCrossingProbability, bridgeCrossingProbabilityOfRatios, negligibleTouchRatio } from "./barrier.ts";
 
 describe("The normal distribution function the closed forms use (detMath's normalCdf)", () => {
   it("matches published values to 1e-14 in the body and 1e-8 relative in the far tail", () => {
@@ -99,5 +99,23 @@ describe("The probability that a price touched a liquidation price between two d
       if (fromRatios === 0 && fromLogs > 0) skipped++;
     }
     expect(skipped).toBeGreaterThan(10_000); // the shortcut is taken, and changes nothing
+  });
+
+  it("beyond negligibleTouchRatio at both ends, at any variance up to the one it was given, leaves 1 − p at exactly 1", () => {
+    const random = createRandom(8);
+    for (let i = 0; i < 20_000; i++) {
+      const variance = 10 ** (-8 + 7 * random.next()); // 1e-8 to 0.1: a quiet stablecoin to a crash's spike
+      const ratio = negligibleTouchRatio(variance);
+      // Just at the ratio (the worst case), or anywhere beyond it; at the variance or a smaller one.
+      const [r0, r1] = [ratio * (1 + random.next() * (i % 2)), ratio * (1 + random.next() * (i % 3 === 0 ? 0 : 1))];
+      const smaller = variance * (i % 5 === 0 ? 1 : random.next());
+      expect(1 - bridgeCrossingProbability(ln(r0), ln(r1), smaller)).toBe(1);
+      expect(1 - bridgeCrossingProbabilityOfRatios(r0, r1, smaller)).toBe(1);
+    }
+    // Not a loose bound: a little inside it, the touch probability counts.
+    const variance = 0.001;
+    const inside = Math.exp(Math.sqrt(18 * variance)); // exponent 36, not 38: p ≈ 2.3e-16
+    expect(1 - bridgeCrossingProbabilityOfRatios(inside, inside, variance)).toBeLessThan(1);
+    expect(negligibleTouchRatio(NaN)).toBeNaN();
   });
 });
