@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { cantTellFromZero, pairedBootstrap, pairedProportionDifference, type PairedStatistic } from "./intervals.ts";
+import {
+  cantTellFromZero,
+  pairedBootstrap,
+  pairedProportionDifference,
+  sortedPaths,
+  type PairedStatistic,
+} from "./intervals.ts";
 import { addExcessReturns, createExcessReturnSums, pooledSharpe, pooledSortino } from "./pooledRatios.ts";
 import { createRandom } from "./random.ts";
 import { betaQuantile, clopperPearson, cvar, logGamma, mean, quantile, regularizedIncompleteBeta } from "./stats.ts";
@@ -222,6 +228,29 @@ describe("Paired-bootstrap intervals of a difference of statistics", () => {
     );
     expect(result.same).toEqual({ estimate: 0, low95: 0, high95: 0, method: "paired-bootstrap" });
     expect(result.unborrowed).toBeNull();
+  });
+});
+
+describe("The order a bootstrap walks a set's values in", () => {
+  it("is ascending by value, ties (−0 and +0 too) in path order, non-finite values left out: a comparison sort's", () => {
+    const random = createRandom(3);
+    const special = [
+      0, -0, 1, -1, 5e-324, -5e-324, 2.2250738585072014e-308, -1.7976931348623157e308, 1.7976931348623157e308,
+    ];
+    const unset = [Infinity, -Infinity, NaN];
+    for (let t = 0; t < 300; t++) {
+      const n = t % 50 === 0 ? 5_000 : Math.floor(random.next() * 60);
+      const raw = Float64Array.from({ length: n }, () => {
+        const u = random.next();
+        if (u < 0.2) return special[Math.floor(random.next() * special.length)]!;
+        if (u < 0.25) return unset[Math.floor(random.next() * unset.length)]!;
+        if (u < 0.6) return Math.round(random.normal() * 4) / 2; // many ties
+        return random.normal() * 10 ** Math.floor(random.next() * 40 - 20);
+      });
+      const expected = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => Number.isFinite(raw[i]!));
+      expected.sort((i, j) => raw[i]! - raw[j]! || i - j);
+      expect(Array.from(sortedPaths(raw))).toEqual(Array.from(expected));
+    }
   });
 });
 

@@ -47,10 +47,59 @@ type Prepared = { raw: Float64Array; allFinite: boolean; values: Float64Array; p
 function prepare(raw: Float64Array, sort: boolean): Prepared {
   const allFinite = raw.every((v) => Number.isFinite(v));
   if (!sort) return { raw, allFinite, values: new Float64Array(0), paths: new Uint32Array(0) };
-  const paths = Uint32Array.from({ length: raw.length }, (_, i) => i).filter((i) => Number.isFinite(raw[i]!));
-  // Ties in path order, so that the order (and every sum along it) is the same in every engine.
-  paths.sort((i, j) => raw[i]! - raw[j]! || i - j);
+  const paths = sortedPaths(raw);
   return { raw, allFinite, values: Float64Array.from(paths, (i) => raw[i]!), paths };
+}
+
+/** Which of a double's two 32-bit words (through a Uint32Array view) holds its sign and exponent. */
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * The paths of `raw`'s finite values, ascending by value, ties (−0 and +0 among them) in path order, so that the
+ * order (and every sum along it) is the same in every engine: the order `sort((i, j) => raw[i] − raw[j] || i − j)`
+ * gives, by a stable radix sort of the values' bits (four passes of 16 bits; a negative's bits flipped, a positive's
+ * sign bit set, so that the bits order like the values) in a fraction of a comparison sort's time.
+ */
+export function sortedPaths(raw: Float64Array): Uint32Array {
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  const high = new Uint32Array(raw.length);
+  const low = new Uint32Array(raw.length);
+  let order = new Uint32Array(raw.length);
+  let count = 0;
+  for (let p = 0; p < raw.length; p++) {
+    const value = raw[p]!;
+    if (!Number.isFinite(value)) continue;
+    order[count++] = p;
+    bits[0] = value + 0; // −0 + 0 is +0: the zeros tie
+    const h = words[HIGH_WORD]!;
+    const negative = h >>> 31 === 1;
+    high[p] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    low[p] = negative ? ~words[1 - HIGH_WORD]! >>> 0 : words[1 - HIGH_WORD]!;
+  }
+  order = order.subarray(0, count);
+  let next = new Uint32Array(count);
+  const starts = new Uint32Array(1 << 16);
+  for (const [key, shift] of [
+    [low, 0],
+    [low, 16],
+    [high, 0],
+    [high, 16],
+  ] as const) {
+    starts.fill(0);
+    for (let k = 0; k < count; k++) starts[(key[order[k]!]! >>> shift) & 0xffff]!++;
+    for (let digit = 0, at = 0; digit < starts.length; digit++) {
+      const size = starts[digit]!;
+      starts[digit] = at;
+      at += size;
+    }
+    for (let k = 0; k < count; k++) {
+      const p = order[k]!;
+      next[starts[(key[p]! >>> shift) & 0xffff]!++] = p;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
 }
 
 /** The statistic of one set under `counts` (how often each path was drawn); null when no path has a value. */
