@@ -17,6 +17,20 @@ export const liquidationIncentive = (lltv: number): number => Math.min(1.15, 1 /
 
 export type Liquidations = ReturnType<typeof createLiquidations>;
 
+/** The smallest normal double: from it up, a product is rounded by at most 2^-53 of itself. */
+const MIN_NORMAL = 2 ** -1022;
+
+/**
+ * a × b > c × d, as rounded, only where the rounding cannot matter to the intraday watch's shortcut: c × d normal
+ * and a × b finite, so that each side is within 2^-53 of its exact value (far inside `negligibleTouchRatio`'s margin
+ * of 1e-9). False otherwise (the step is then computed in full). With c itself normal (the ratio times a debt).
+ */
+const productAbove = (a: number, b: number, c: number, d: number) => {
+  const above = a * b;
+  const below = c * d;
+  return below >= MIN_NORMAL && above > below && above < Infinity;
+};
+
 export function createLiquidations(context: KernelContext, lending: Lending) {
   const {
     hasCollateral,
@@ -115,13 +129,11 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
       const covered = vector[CM_COLLATERAL]! * collateralLltv;
       // Far above the barrier at both ends (price × covered > ratio × debt, in USD prices): nothing to count.
       const far = farRatios[0]! * debt;
-      if (
-        debt > 0 &&
-        !(
-          usd[from + collateralAsset]! * covered > far * usd[from]! &&
-          usd[to + collateralAsset]! * covered > far * usd[to]!
-        )
-      ) {
+      const skip =
+        debt >= MIN_NORMAL &&
+        productAbove(usd[from + collateralAsset]!, covered, far, usd[from]!) &&
+        productAbove(usd[to + collateralAsset]!, covered, far, usd[to]!);
+      if (debt > 0 && !skip) {
         const barrier = debt / covered;
         const start = usd[from + collateralAsset]! / usd[from]!;
         const end = usd[to + collateralAsset]! / usd[to]!;
@@ -133,10 +145,11 @@ export function createLiquidations(context: KernelContext, lending: Lending) {
       const covered = vector[H_COLLATERAL]! * hedgeLltv;
       // Far below the barrier at both ends (covered > ratio × short × price, in USD prices).
       const far = farRatios[1]! * short;
-      if (
-        short > 0 &&
-        !(covered * usd[from]! > far * usd[from + hedgeAsset]! && covered * usd[to]! > far * usd[to + hedgeAsset]!)
-      ) {
+      const skip =
+        short >= MIN_NORMAL &&
+        productAbove(covered, usd[from]!, far, usd[from + hedgeAsset]!) &&
+        productAbove(covered, usd[to]!, far, usd[to + hedgeAsset]!);
+      if (short > 0 && !skip) {
         const barrier = covered / short;
         const start = usd[from + hedgeAsset]! / usd[from]!;
         const end = usd[to + hedgeAsset]! / usd[to]!;
