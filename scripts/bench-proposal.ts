@@ -59,6 +59,12 @@ try {
   const after = await chain.getBlockNumber();
   if (after !== head) throw new Error(`the devnet moved from block ${head} to ${after} during the dry runs`);
   const changes = Object.keys(report!.impact.inputs.changes).length + report!.notSimulated.length;
+  const adaptive = report!.impact.results.uncertainty?.adaptive;
+  if (adaptive)
+    console.log(
+      `adaptive path count: ${adaptive.stages.map((n) => n.toLocaleString("en-US")).join(" → ")} paths (cap ` +
+        `${adaptive.maxPaths.toLocaleString("en-US")}); unsettled: ${adaptive.unsettled.join(", ") || "none"}`,
+    );
   console.log(
     `\n${proposal}: ${changes} changes, checks + dry run on a fork + ${report!.impact.model.paths.toLocaleString("en-US")}-path ` +
       `simulation in ${best.toFixed(2)} s (target 10 s)`,
@@ -68,6 +74,7 @@ try {
       proposal,
       changes,
       paths: report!.impact.model.paths,
+      ...(adaptive ? { unsettled: adaptive.unsettled } : {}),
       steps: report!.impact.model.steps,
       seconds: Number(best.toFixed(3)),
       forkedBlock: Number(report!.dryRun.blockNumber),

@@ -29,6 +29,7 @@ import {
   checkDriftChoice,
   defaultDrift,
   defaultMarketModel,
+  defaultMaxPaths,
   defaultRiskFreePerYear,
   simulationDefaults,
 } from "../../sim/runSettings.ts";
@@ -175,8 +176,8 @@ export async function simulationBase(
  * By default the report also carries the second kind of uncertainty, the comparison under each market model
  * (`uncertainty`: the calibrated GBM, the history's block bootstrap, and a Student-t, a GARCH(1,1) and the 3-regime
  * model fitted to the history, those the history is too short for left out with the reason; sim/comparisonModels.ts
- * fits them where the simulation runs, the web's Worker included). `simulation.maxPaths` turns the adaptive path
- * count on (off by default: it can run the main run's paths four times over).
+ * fits them where the simulation runs, the web's Worker included). The adaptive path count is on, up to
+ * `simulation.maxPaths` (default `defaultMaxPaths`, or the proposal's paths when more; equal to `paths` turns it off).
  *
  * Throws, naming the setting, when the proposal sets the drift of an asset the vault does not hold
  * (`simulation.drift.<SYMBOL>`), or a fitted `simulation.marketModel` on a base without a history.
@@ -199,13 +200,14 @@ export function impactRequest(
   if (marketModel !== "gbm" && !base.history)
     throw new Error(`simulation.marketModel: "${marketModel}" is fitted to the feeds' history, and there is none`);
   const notSimulated = checked.changes.filter((c) => !modelled.has(c.name)).map((c) => c.name);
+  const paths = settings.paths ?? simulationDefaults.paths;
   const { seed, rerunSeed } = proposalSeeds({ changes: checked.changes, calls: proposal.calls });
   return {
     request: {
       ...base,
       changes,
       notModelled: notSimulated,
-      paths: settings.paths ?? simulationDefaults.paths,
+      paths,
       steps: settings.steps ?? simulationDefaults.steps,
       seed,
       rerunSeed,
@@ -217,7 +219,7 @@ export function impactRequest(
         fitted: [...fittedComparisonKinds],
         ...(settings.uncertaintyPaths === undefined ? {} : { paths: settings.uncertaintyPaths }),
       },
-      ...(settings.maxPaths === undefined ? {} : { adaptive: { maxPaths: settings.maxPaths } }),
+      adaptive: { maxPaths: settings.maxPaths ?? Math.max(defaultMaxPaths, paths) },
       ...(marketModel === "gbm" ? {} : { marketModel }),
       ...(settings.poolGap && settings.poolGap.kind !== "aligned" ? { poolGap: settings.poolGap } : {}),
     },

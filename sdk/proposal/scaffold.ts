@@ -61,8 +61,8 @@ simulation:
   riskFree: "${defaultRiskFreePerYear * 100}%"
   # The report compares the result under GBM, the history's bootstrap, Student-t, GARCH and regimes (those the
   # history is too short for are listed as left out). Also settable: marketModel (gbm, student-t, garch, regimes),
-  # poolGap (aligned, arbitrage-band), uncertaintyPaths, and maxPaths, which doubles the paths until every headline
-  # difference's sign is settled, up to the cap (slower: up to four times the paths):
+  # poolGap (aligned, arbitrage-band), uncertaintyPaths, and maxPaths: the paths double until every headline
+  # difference's sign is settled, up to this cap (the default; set it to paths to run exactly paths):
   # maxPaths: ${defaultMaxPaths}
 `;
 }
