@@ -24,6 +24,8 @@ import { readStartPoint } from "../../sim/chain.ts";
 import { validateParams } from "../../sim/model/params.ts";
 import type { Check, RegistrySnapshot } from "./check.ts";
 import { formatTokenAmount, type TokenUnits } from "./units.ts";
+import type { TransactionTrace } from "./trace.ts";
+import { traceTransaction } from "./traceTransaction.ts";
 
 /** An event, decoded with the stack's ABIs (or left raw when no ABI knows it). */
 export type DecodedEvent = { address: Address; name: string; args: Record<string, unknown> };
@@ -60,8 +62,10 @@ export type DryRun = {
   base: TokenUnits & { address: Address };
   /** NAV after the proposal, in base wei (the solvency invariant says it in the base asset's units). */
   navBaseWei?: bigint;
-  /** The tokens the keeper's trades moved, by address: what their amounts are written in. */
+  /** The tokens the keeper's trades and the proposal's transfers moved, by address: what their amounts are in. */
   tokens: Record<Address, TokenUnits>;
+  /** Each mined call's trace (call tree, state diff), for the trace rules (checks/trace.ts); absent in old reports. */
+  traces?: TransactionTrace[];
 };
 
 /** The chain the dry run runs on, which it changes (a fork), and whom it acts as. */
@@ -82,6 +86,8 @@ export type DryRunContext = {
   keeper: Address;
   /** The registry before and after, read by the caller's `readSnapshot`. */
   readSnapshot: () => Promise<RegistrySnapshot>;
+  /** The stack's contracts by name (a deployment record's), to name them in the traces. */
+  contracts?: Readonly<Record<string, Address | undefined>>;
 };
 
 const authorityEvents = new Set(["RoleGranted", "RoleRevoked", "OwnershipTransferred", "GuardianSet", "RulesSet"]);
@@ -100,6 +106,7 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
     await testClient.setBalance({ address, value: parseEther("10") });
   }
   const calls: CallResult[] = [];
+  const traces: TransactionTrace[] = [];
   for (const action of actions) {
     calls.push(await send(context, addresses.timelock, action.target, action.data, action.value ?? 0n));
   }
@@ -145,10 +152,10 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
     return { executed: outcome.status === "executed", outcome };
   });
   const authority = calls.flatMap((c) => c.events).filter((e) => authorityEvents.has(e.name));
-  const tokens = await readTokens(
-    publicClient,
-    keeper.flatMap((k) => k.trades.flatMap((t) => [t.tokenIn, t.tokenOut])),
-  );
+  const tokens = await readTokens(publicClient, [
+    ...keeper.flatMap((k) => k.trades.flatMap((t) => [t.tokenIn, t.tokenOut])),
+    ...traces.flatMap((t) => t.state.tokens.map((m) => m.token)),
+  ]);
   return {
     blockNumber: latest.number,
     calls,
@@ -159,6 +166,7 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
     base,
     ...(navBaseWei === undefined ? {} : { navBaseWei }),
     tokens,
+    traces,
   };
 
   async function send(ctx: DryRunContext, from: Address, to: Address, data: Hex, value: bigint): Promise<CallResult> {
@@ -172,6 +180,15 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
     await mineNext();
     const hash = await walletClient.sendTransaction({ account: from, to, data, value, chain: null, gas: 15_000_000n });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const { timelock, vault, collateralManager, hedgeModule } = addresses;
+    const contracts = {
+      ...ctx.contracts,
+      TimelockController: timelock,
+      PortfolioVault: vault,
+      ...(collateralManager ? { CollateralManager: collateralManager } : {}),
+      ...(hedgeModule ? { HedgeModule: hedgeModule } : {}),
+    };
+    traces.push(await traceTransaction(publicClient, { hash, call: calls.length, contracts, abi: ctx.abi }));
     return {
       target: to,
       status: receipt.status,

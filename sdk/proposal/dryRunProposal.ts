@@ -49,6 +49,7 @@ export async function dryRunProposal(
         },
         keeper: dryRunKeeper,
         readSnapshot: forked.readSnapshot,
+        contracts,
       },
       actions,
     );

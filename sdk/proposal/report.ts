@@ -8,6 +8,8 @@ import { canonicalJson, renderMarkdown, type ImpactReport } from "../../sim/repo
 import { checkDetail, verdictOf, type Check, type CheckResult } from "./check.ts";
 import type { DryRun, KeeperAction } from "./dryRun.ts";
 import { changeFormatter, formatTokenAmount, formatValue } from "./units.ts";
+import { traceChecks } from "./checks/trace.ts";
+import { traceLines } from "./traceReport.ts";
 
 export const proposalReportSchema = "trimtab.proposal-report/1";
 
@@ -31,7 +33,8 @@ function plain<T>(value: T): unknown {
 
 /**
  * Every check of a proposal before the vote: the registry's rules, then the dry run's (each call executing as the
- * timelock, the vault's invariants after it, the keeper cycle not reverting).
+ * timelock, its call trace meeting the trace rules (checks/trace.ts), the vault's invariants after it, the keeper
+ * cycle not reverting).
  */
 export function proposalChecks(checked: CheckResult, dryRun: DryRun): Check[] {
   return [
@@ -45,6 +48,7 @@ export function proposalChecks(checked: CheckResult, dryRun: DryRun): Check[] {
           ? `executes as the timelock (${call.gasUsed} gas, ${call.events.length} events)`
           : `reverts: ${call.error ?? "no reason given"}`,
     })),
+    ...traceChecks(dryRun.traces ?? []),
     ...dryRun.invariants,
     ...dryRun.keeper
       .filter((k) => k.status === "reverted")
@@ -94,6 +98,7 @@ export function renderProposalReport(report: ProposalReport): string {
     "",
     ...dryRunLines(report.dryRun),
     "",
+    ...traceLines(report.dryRun),
     ...(report.notSimulated.length
       ? [`Not in the simulation: ${report.notSimulated.map((n) => `\`${n}\``).join(", ")}.`, ""]
       : []),

@@ -173,6 +173,7 @@ describe("A proposal's dry run, on a fork of the chain", () => {
         },
         keeper: dryRunKeeper,
         readSnapshot: stack.readSnapshot,
+        contracts: v.record.contracts,
       },
       proposalActions(proposal, checked.changes, stack.registry),
     );
