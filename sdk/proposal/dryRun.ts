@@ -17,6 +17,7 @@ import {
   type WalletClient,
 } from "viem";
 import type { ParameterKind } from "../../parameters/types.ts";
+import { parameterKey } from "../../parameters/parameterKey.ts";
 import type { ProposalAction } from "../proposalArgs.ts";
 import { keeperCycle, keeperFunction, type KeeperStep } from "../keeper.ts";
 import { decodeRevert, formatRevert } from "../revert.ts";
@@ -188,7 +189,13 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
       ...(collateralManager ? { CollateralManager: collateralManager } : {}),
       ...(hedgeModule ? { HedgeModule: hedgeModule } : {}),
     };
-    traces.push(await traceTransaction(publicClient, { hash, call: calls.length, contracts, abi: ctx.abi }));
+    // The registry's parameters, by name, name their slots in its storage diff.
+    const mappingKeys = {
+      ParameterRegistry: Object.keys(before.parameters).map((label) => ({ label, key: parameterKey(label) })),
+    };
+    traces.push(
+      await traceTransaction(publicClient, { hash, call: calls.length, contracts, abi: ctx.abi, mappingKeys }),
+    );
     return {
       target: to,
       status: receipt.status,

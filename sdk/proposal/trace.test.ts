@@ -1,8 +1,25 @@
-import { encodeAbiParameters, encodeEventTopics, encodeFunctionData, erc20Abi, type Address, type Hex } from "viem";
+import {
+  encodeAbiParameters,
+  encodeEventTopics,
+  encodeFunctionData,
+  erc20Abi,
+  keccak256,
+  numberToHex,
+  type Address,
+  type Hex,
+} from "viem";
 import { describe, expect, it } from "vitest";
 import { parameterRegistryAbi } from "../abis/contracts.ts";
 import { stackAbi } from "./abis.ts";
-import { decodeCallTrace, decodeStateDiff, logsOf, tokenMoves, type CallFrame, type PrestateDiff } from "./trace.ts";
+import {
+  decodeCallTrace,
+  decodeStateDiff,
+  logsOf,
+  nameSlots,
+  tokenMoves,
+  type CallFrame,
+  type PrestateDiff,
+} from "./trace.ts";
 import { callLine, transactionTraceLines } from "./traceReport.ts";
 
 const timelock: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
@@ -152,5 +169,23 @@ describe("decodeStateDiff", () => {
     expect(lines).toContain(`| \`${slot(1)}\` | \`${slot(4000)}\` | \`${slot(3500)}\` |`);
     expect(lines).toContain("| TimelockController | 0.000000000000000256 ETH | 0.000000000000000251 ETH |");
     expect(lines).toContain(`| USDC | \`${alice}\` | 1.5000 USDC |`);
+  });
+});
+
+describe("nameSlots", () => {
+  it("names a slot that is a word of a known key's entry in a mapping at a low slot, and leaves others raw", () => {
+    // Solidity's layout: mapping(bytes32 => struct) at slot 3, the entry of `key` starts at keccak256(key . 3).
+    const entry = BigInt(keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [key, 3n])));
+    const word1 = numberToHex(entry + 1n, { size: 32 });
+    const other = numberToHex(entry + 100n, { size: 32 });
+    const zero = numberToHex(0n, { size: 32 });
+    const named = nameSlots(
+      [
+        { slot: word1, before: zero, after: zero },
+        { slot: other, before: zero, after: zero },
+      ],
+      [{ label: "weight.USDC", key }],
+    );
+    expect(named.map((s) => s.name)).toEqual(["weight.USDC (mapping at slot 3, word 1)", undefined]);
   });
 });

@@ -4,7 +4,18 @@
  * mode. Pure: the dry run (sdk/proposal/dryRun.ts) asks the node and hands the answers here; the rules that judge a
  * trace are sdk/proposal/checks/trace.ts's.
  */
-import { decodeEventLog, decodeFunctionData, erc20Abi, getAddress, type Abi, type Address, type Hex } from "viem";
+import {
+  decodeEventLog,
+  decodeFunctionData,
+  encodeAbiParameters,
+  erc20Abi,
+  getAddress,
+  keccak256,
+  numberToHex,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
 
 /** One frame of `callTracer`'s answer (hex quantities as the node gives them). */
 export type CallFrame = {
@@ -47,7 +58,13 @@ export type TracedCall = {
   error?: string;
 };
 
-export type StorageChange = { slot: Hex; before: Hex; after: Hex };
+export type StorageChange = {
+  slot: Hex;
+  before: Hex;
+  after: Hex;
+  /** The mapping entry the slot belongs to, when a known key finds it: "weight.USDC (mapping at slot 3, word 0)". */
+  name?: string;
+};
 
 /** What one transaction changed: storage by contract, ETH balances (gas aside), ERC-20 balances. */
 export type StateDiff = {
@@ -57,6 +74,33 @@ export type StateDiff = {
   /** Net ERC-20 balance moves from the Transfer events of the frames that did not revert; zero nets left out. */
   tokens: { token: Address; holder: Address; deltaWei: bigint }[];
 };
+
+/** Keys of a contract's mappings whose entries are named in its storage diff: `weight.USDC` and its bytes32. */
+export type MappingKeys = Readonly<Record<string, readonly { label: string; key: Hex }[]>>;
+
+/** Mappings sit at a slot below this, and their entries' structs span fewer words than this, in the stack's contracts. */
+const maxMappingSlot = 16;
+const maxStructWords = 4;
+
+/**
+ * Names the slots that are entries of a `mapping(bytes32 => …)` at a low slot (Solidity's layout: an entry's words
+ * start at keccak256(key . slot)), trying each known key at each such slot: cheap, and no storage layout needed.
+ */
+export function nameSlots(slots: readonly StorageChange[], keys: MappingKeys[string]): StorageChange[] {
+  const names = new Map<string, string>();
+  for (const { label, key } of keys)
+    for (let slot = 0; slot < maxMappingSlot; slot++) {
+      const base = BigInt(
+        keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [key, BigInt(slot)])),
+      );
+      for (let word = 0; word < maxStructWords; word++)
+        names.set(numberToHex(base + BigInt(word), { size: 32 }), `${label} (mapping at slot ${slot}, word ${word})`);
+    }
+  return slots.map((s) => {
+    const name = names.get(s.slot.toLowerCase());
+    return name ? { ...s, name } : s;
+  });
+}
 
 /** The trace of one of the proposal's transactions (`call`: its index among the dry run's calls). */
 export type TransactionTrace = { call: number; calls: TracedCall[]; state: StateDiff };
@@ -145,7 +189,7 @@ export function logsOf(root: CallFrame): { address: Address; topics: Hex[]; data
 export function decodeStateDiff(
   diff: PrestateDiff,
   logs: readonly { address: Address; topics: readonly Hex[]; data: Hex }[],
-  context: Pick<TraceContext, "contracts">,
+  context: Pick<TraceContext, "contracts"> & { mappingKeys?: MappingKeys },
   gas: { sender: Address; feeWei: bigint; producer?: Address },
 ): StateDiff {
   const names = contractNames(context.contracts);
@@ -173,7 +217,8 @@ export function decodeStateDiff(
       }))
       .filter((s) => s.before !== s.after)
       .sort((a, b) => (BigInt(a.slot) < BigInt(b.slot) ? -1 : 1));
-    if (slots.length) storage.push({ address, ...named(address), slots });
+    const keys = context.mappingKeys?.[names.get(address.toLowerCase()) ?? ""];
+    if (slots.length) storage.push({ address, ...named(address), slots: keys ? nameSlots(slots, keys) : slots });
 
     if (gas.producer && address.toLowerCase() === gas.producer.toLowerCase()) continue;
     const beforeWei = BigInt(pre?.balance ?? post?.balance ?? "0x0");

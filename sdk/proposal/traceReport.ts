@@ -45,7 +45,10 @@ export function transactionTraceLines(trace: TransactionTrace, tokens: DryRun["t
       "",
       "| Slot | Before | After |",
       "|---|---|---|",
-      ...s.slots.map((slot) => `| \`${slot.slot}\` | \`${slot.before}\` | \`${slot.after}\` |`),
+      ...s.slots.map(
+        (slot) =>
+          `| \`${slot.slot}\`${slot.name ? ` ${cell(slot.name)}` : ""} | \`${slot.before}\` | \`${slot.after}\` |`,
+      ),
       "",
     ]),
     ...(storage.length ? [] : ["No storage changed.", ""]),

@@ -8,6 +8,7 @@ import {
   decodeStateDiff,
   logsOf,
   type CallFrame,
+  type MappingKeys,
   type PrestateDiff,
   type TraceContext,
   type TransactionTrace,
@@ -19,12 +20,14 @@ export type TraceTransactionParameters = {
   call: number;
   contracts: TraceContext["contracts"];
   abi: Abi;
+  /** Keys of the contracts' mappings, to name the storage slots of their entries. */
+  mappingKeys?: MappingKeys;
 };
 
 /** The decoded call tree and state diff of the mined transaction `hash`. */
 export async function traceTransaction(
   client: PublicClient,
-  { hash, call, contracts, abi }: TraceTransactionParameters,
+  { hash, call, contracts, abi, mappingKeys }: TraceTransactionParameters,
 ): Promise<TransactionTrace> {
   const request = (tracer: string, tracerConfig: Record<string, boolean>) =>
     client.request({ method: "debug_traceTransaction", params: [hash, { tracer, tracerConfig }] } as never);
@@ -54,7 +57,7 @@ export async function traceTransaction(
     state: decodeStateDiff(
       diff,
       logsOf(root),
-      { contracts },
+      { contracts, ...(mappingKeys ? { mappingKeys } : {}) },
       {
         sender: receipt.from,
         feeWei: receipt.gasUsed * receipt.effectiveGasPrice,

@@ -108,10 +108,10 @@ describe("A proposal's call trace and state diff, on a fork of the chain", () =>
     // Each weight's word keeps its value in its low bits (above them, its kind and update time): 40% → 35% and
     // 20% → 25%, in basis points.
     const low = (word: string) => BigInt(word) & 0xffff_ffffn;
-    expect(registry!.slots.map((s) => [low(s.before), low(s.after)])).toEqual(
+    expect(registry!.slots.map((s) => [s.name, low(s.before), low(s.after)])).toEqual(
       expect.arrayContaining([
-        [4_000n, 3_500n],
-        [2_000n, 2_500n],
+        [expect.stringMatching(/^weight\.USDC \(mapping at slot \d+, word \d\)$/), 4_000n, 3_500n],
+        [expect.stringMatching(/^weight\.WBTC \(mapping at slot \d+, word \d\)$/), 2_000n, 2_500n],
       ]),
     );
     expect(state.balances).toEqual([]);
