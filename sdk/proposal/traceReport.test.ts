@@ -1,0 +1,118 @@
+import { getAddress, type Hex } from "viem";
+import { describe, expect, it } from "vitest";
+import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
+import { simulateNow } from "../../sim/simulate.ts";
+import type { DryRun } from "./dryRun.ts";
+import { buildProposalReport, renderProposalReport } from "./report.ts";
+import type { TransactionTrace } from "./trace.ts";
+
+const usdc = getAddress("0x00000000000000000000000000000000000000a1");
+const registry = getAddress("0x00000000000000000000000000000000000000b1");
+const timelock = getAddress("0x00000000000000000000000000000000000000b2");
+const recipient = getAddress("0x00000000000000000000000000000000000000c1");
+const word = (n: bigint) => `0x${n.toString(16).padStart(64, "0")}` as Hex;
+
+const trace: TransactionTrace = {
+  call: 0,
+  calls: [
+    {
+      depth: 0,
+      type: "CALL",
+      from: timelock,
+      to: registry,
+      contract: "ParameterRegistry",
+      isStackContract: true,
+      function: "setParameter",
+      args: `["${word(1n)}","3500"]`,
+      valueWei: 0n,
+      hasCode: true,
+    },
+    {
+      depth: 1,
+      type: "CALL",
+      from: registry,
+      to: recipient,
+      isStackContract: false,
+      function: "",
+      args: "",
+      valueWei: 2_000_000_000_000_000_000n,
+      hasCode: true,
+    },
+  ],
+  state: {
+    storage: [
+      {
+        address: registry,
+        contract: "ParameterRegistry",
+        slots: [
+          {
+            slot: word(7n),
+            before: word(4_000n),
+            after: word(3_500n),
+            name: "weight.USDC (mapping at slot 2, word 0)",
+          },
+        ],
+      },
+    ],
+    balances: [{ address: recipient, beforeWei: 0n, afterWei: 2_000_000_000_000_000_000n }],
+    tokens: [{ token: usdc, holder: recipient, deltaWei: 1_500_000n }],
+  },
+};
+
+const dryRun: DryRun = {
+  blockNumber: 1_234n,
+  calls: [{ target: registry, status: "success", gasUsed: 50_000n, events: [] }],
+  parameters: [],
+  authority: [],
+  invariants: [],
+  keeper: [],
+  base: { address: usdc, symbol: "USDC", decimals: 6 },
+  tokens: { [usdc]: { symbol: "USDC", decimals: 6 } },
+  traces: [trace],
+};
+
+describe("The proposal report's call trace and state diff", () => {
+  const report = buildProposalReport({
+    file: "proposal.yaml",
+    title: "Pays someone",
+    checked: { verdict: "PASS", checks: [], changes: [] },
+    dryRun,
+    impact: simulateNow({
+      start: devnetStartPoint(),
+      changes: {},
+      market: devnetMarketModel(),
+      paths: 50,
+      steps: 30,
+      seed: 1,
+    }),
+    notSimulated: [],
+  });
+
+  it("counts the trace rules in the verdict: ETH sent in a call of the tree warns", () => {
+    expect(report.verdict).toBe("WARN");
+    expect(report.checks.filter((c) => c.rule === "call trace").map((c) => [c.field, c.status])).toEqual([
+      ["calls[0]", "warn"],
+    ]);
+  });
+
+  it("keeps the traces in the JSON, amounts as decimal strings", () => {
+    const json = JSON.parse(JSON.stringify(report)) as { dryRun: { traces: { calls: { valueWei: string }[] }[] } };
+    expect(json.dryRun.traces[0]!.calls[1]!.valueWei).toBe("2000000000000000000");
+  });
+
+  it("renders the call tree indented and the state diff as tables, from the JSON's strings too", () => {
+    const markdown = renderProposalReport(report);
+    const lines = markdown.split("\n");
+    const at = lines.indexOf("### Trace of `calls[0]`");
+    expect(at).toBeGreaterThan(lines.indexOf("## Dry run"));
+    expect(lines.slice(at + 2, at + 4)).toEqual([
+      `- CALL ParameterRegistry.setParameter("${word(1n)}","3500")`,
+      `  - CALL ${recipient} (2 ETH)`,
+    ]);
+    expect(markdown).toContain(
+      `| \`${word(7n)}\` weight.USDC (mapping at slot 2, word 0) | \`${word(4_000n)}\` | \`${word(3_500n)}\` |`,
+    );
+    expect(markdown).toContain(`| ${recipient} | 0 ETH | 2 ETH |`);
+    expect(markdown).toContain(`| USDC | \`${recipient}\` | 1.5000 USDC |`);
+  });
+});
