@@ -24,6 +24,7 @@ import { decodeRevert, formatRevert } from "../revert.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { validateParams } from "../../sim/model/params.ts";
 import type { Check, RegistrySnapshot } from "./check.ts";
+import { afterExecution, readVault } from "./afterExecution.ts";
 import { formatTokenAmount, type TokenUnits } from "./units.ts";
 import type { TransactionTrace } from "./trace.ts";
 import { traceTransaction } from "./traceTransaction.ts";
@@ -106,6 +107,7 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
     await testClient.impersonateAccount({ address });
     await testClient.setBalance({ address, value: parseEther("10") });
   }
+  const vaultBefore = await readVault(context);
   const calls: CallResult[] = [];
   const traces: TransactionTrace[] = [];
   for (const action of actions) {
@@ -147,6 +149,8 @@ export async function dryRun(context: DryRunContext, actions: readonly ProposalA
       message: (error as Error).message.split("\n")[0]!,
     });
   }
+  // Smoke tests (each reverted after it) and the invariants of sdk/proposal/afterExecution.ts.
+  invariants.push(...(await afterExecution(context, vaultBefore, after)));
 
   const keeper = await keeperCycle(addresses, async (step, target) => {
     const outcome = await keep(context, step, target, mineNext);

@@ -27,7 +27,7 @@ import { connectStack, type Stack } from "../../sdk/proposal/deployed.ts";
 import { dryRunKeeper, dryRunProposal } from "../../sdk/proposal/dryRunProposal.ts";
 import { dryRun as dryRunOn, type DryRun } from "../../sdk/proposal/dryRun.ts";
 import { loadProposal } from "../../sdk/proposal/load.ts";
-import type { ProposalDraft } from "../../sdk/proposal/proposalFile.ts";
+import { parseProposal, type ProposalDraft } from "../../sdk/proposal/proposalFile.ts";
 import { dryRunLines } from "../../sdk/proposal/report.ts";
 import { daySeconds } from "../helpers/governance.ts";
 import { deployVault, type VaultStack } from "../helpers/vault.ts";
@@ -110,6 +110,48 @@ describe("A proposal's dry run, on a fork of the chain", () => {
     expect(dryRun.base).toMatchObject({ address: v.usdc.address, symbol: "USDC", decimals: 6 });
     expect(dryRun.navBaseWei).toBeGreaterThan(parseUnits("990000", 6));
   });
+
+  it("after the calls, the product still works: every smoke test and invariant passes", () => {
+    const after = dryRun.invariants.filter((c) => !["settings", "solvency"].includes(c.rule));
+    expect(after.map((c) => `${c.rule}: ${c.field}`)).toEqual([
+      "NAV unchanged: totalAssets",
+      "share price unchanged: sharePriceWad",
+      "weights sum: weight.*",
+      "LTV below liquidation: module.collateral",
+      "LTV below liquidation: module.hedge",
+      "not paused: pause.*",
+      "exits open: maxRedeem",
+      "smoke test: deposit",
+      "smoke test: cash redemption",
+      "smoke test: in-kind redemption",
+      "smoke test: guardian tighten",
+    ]);
+    expect(after.filter((c) => c.status !== "pass")).toEqual([]);
+    const deposit = after.find((c) => c.field === "deposit");
+    expect(deposit?.message).toMatch(/^100\.0+ USDC deposited for \d+ shares$/);
+    expect(after.find((c) => c.field === "cash redemption")?.message).toMatch(/shares \(deposited\) redeemed$/);
+  });
+
+  it("names the smoke test a proposal breaks, with its decoded revert: pausing deposits fails the deposit, not the exits", async () => {
+    const pause = parseProposal(
+      "pause-deposits.yaml",
+      ["title: Pause deposits", "body: Pause deposits.", "changes:", "  pause.deposits: true"].join("\n"),
+    );
+    const paused = await dryRunProposal(stack, pause, checkProposal("pause-deposits", pause, snapshot));
+    expect(paused.calls.map((c) => c.status)).toEqual(["success"]);
+    const byField = Object.fromEntries(paused.invariants.map((c) => [c.field, c]));
+    expect(byField["deposit"]).toMatchObject({ rule: "smoke test", status: "fail" });
+    expect(byField["deposit"]?.message).toMatch(/^reverts: VaultDepositsPaused\(\)/);
+    expect(byField["pause.*"]).toMatchObject({ status: "warn", message: "paused: pause.deposits" });
+    // The exits are tested on shares written into the vault's storage, as the deposit could not give any.
+    for (const field of ["cash redemption", "in-kind redemption", "maxRedeem"]) {
+      expect(byField[field]?.status, field).toBe("pass");
+      expect(byField[field]?.message, field).toMatch(
+        /written into storage \(the deposit failed: reverts: VaultDepositsPaused/,
+      );
+    }
+    expect(byField["totalAssets"]?.status).toBe("pass");
+  }, 120_000);
 
   it("writes each trade in its tokens' units with their symbols, and each change in its unit", () => {
     const trades = dryRun.keeper.flatMap((k) => k.trades);
