@@ -94,7 +94,8 @@ export function renderProposalReport(report: ProposalReport): string {
     "",
     "## Dry run",
     "",
-    `On a fork of block ${report.dryRun.blockNumber}: the calls as the timelock, then one keeper cycle.`,
+    `On a fork of block ${report.dryRun.blockNumber}: the calls as the timelock, then smoke tests and invariants ` +
+      "(among the checks; each smoke test reverted after it), then one keeper cycle.",
     "",
     ...dryRunLines(report.dryRun),
     "",
