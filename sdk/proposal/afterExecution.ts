@@ -16,15 +16,37 @@
  * Invariants: NAV and share price across the calls, weights summing to 100%, each lending module's LTV below its
  * market's liquidation LTV, exits open (a holder's maxRedeem and maxWithdraw not zero) and no pause set.
  */
-import { encodeFunctionData, erc20Abi, keccak256, encodeAbiParameters, toHex, type Address, type Hex } from "viem";
+import {
+  BaseError,
+  encodeFunctionData,
+  erc20Abi,
+  keccak256,
+  encodeAbiParameters,
+  toHex,
+  type Abi,
+  type Address,
+  type Hex,
+  type PublicClient,
+  type TestClient,
+  type WalletClient,
+} from "viem";
 import { parameterRegistryAbi, portfolioVaultAbi } from "../abis/contracts.ts";
 import { parameterKey } from "../../parameters/parameterKey.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { decodeRevert, formatRevert } from "../revert.ts";
 import { driftCheck, guardianTightening, ltvCheck, weightsSumCheck, type ModuleLtv } from "./afterExecutionRules.ts";
 import type { Check, RegistrySnapshot } from "./checks/types.ts";
-import type { DryRunContext } from "./dryRun.ts";
 import { formatTokenAmount, formatValue, type TokenUnits } from "./units.ts";
+
+/** The chain the checks run on (the dry run's fork, which `DryRunContext` describes) and the stack's addresses. */
+export type AfterExecutionContext = {
+  publicClient: PublicClient;
+  testClient: TestClient;
+  walletClient: WalletClient;
+  /** Every ABI of the stack, to decode reverts. */
+  abi: Abi;
+  addresses: { vault: Address; base: Address };
+};
 
 /** The smoke tests' depositor: an address of no one's, impersonated and funded on the fork. */
 export const smokeDepositor: Address = "0x00000000000000000000006465706f7369746f72";
@@ -32,48 +54,80 @@ export const smokeDepositor: Address = "0x00000000000000000000006465706f7369746f
 /** What the smoke depositor deposits, in whole base-asset units. */
 export const smokeDepositUnits = 100n;
 
-/** The vault as the NAV invariant compares it, before and after the calls. */
-export type VaultReading = { navBaseWei: bigint; sharePriceWad: bigint };
+/** The vault as the NAV invariant compares it, before and after the calls; why not when it cannot be read. */
+export type VaultReading = { navBaseWei: bigint; sharePriceWad: bigint } | { error: string };
 
-/** NAV and share price now. */
-export async function readVault(context: Pick<DryRunContext, "publicClient" | "addresses">): Promise<VaultReading> {
+/** NAV and share price now, or the decoded revert of the read (a vault whose valuation reverts). Never throws. */
+export async function readVault(
+  context: Pick<AfterExecutionContext, "publicClient" | "addresses" | "abi">,
+): Promise<VaultReading> {
   const vault = { address: context.addresses.vault, abi: portfolioVaultAbi } as const;
-  const [navBaseWei, sharePriceWad] = await Promise.all([
-    context.publicClient.readContract({ ...vault, functionName: "totalAssets" }),
-    context.publicClient.readContract({ ...vault, functionName: "sharePriceWad" }),
-  ]);
-  return { navBaseWei, sharePriceWad };
+  try {
+    const [navBaseWei, sharePriceWad] = await Promise.all([
+      context.publicClient.readContract({ ...vault, functionName: "totalAssets" }),
+      context.publicClient.readContract({ ...vault, functionName: "sharePriceWad" }),
+    ]);
+    return { navBaseWei, sharePriceWad };
+  } catch (error) {
+    return { error: revertText(context, error) };
+  }
 }
 
 /**
  * The checks after execution: the invariants, then the smoke tests. `before` is `readVault` before the calls, `after`
- * the registry after them. The chain is left as it was (every smoke test is reverted).
+ * the registry after them. The chain is left as it was (every smoke test is reverted). Never throws: a check whose
+ * reads revert fails, saying so.
  */
 export async function afterExecution(
-  context: DryRunContext,
+  context: AfterExecutionContext,
   before: VaultReading,
   after: RegistrySnapshot,
 ): Promise<Check[]> {
   const base: TokenUnits = { symbol: after.baseSymbol, decimals: after.baseDecimals };
-  const checks: Check[] = [];
   const now = await readVault(context);
-  checks.push(
+  const smoke = smokeRunner(context, base);
+  const guard = (rule: string, field: string, run: () => Promise<Check>) =>
+    run().catch((error: unknown): Check => ({
+      rule,
+      field,
+      status: "fail",
+      message: `reverts: ${revertText(context, error)}`,
+    }));
+  const checks = [
+    ...driftChecks(before, now, base),
+    weightsSumCheck(after),
+    ...(await ltvChecks(context)),
+    pauseCheck(after),
+    await guard("exits open", "maxRedeem", smoke.exitsOpen),
+    await guard("smoke test", "deposit", smoke.deposit),
+    await guard("smoke test", "cash redemption", smoke.cashRedemption),
+    await guard("smoke test", "in-kind redemption", smoke.inKindRedemption),
+    await guard("smoke test", "guardian tighten", () => smoke.guardianTighten(after)),
+  ];
+  return checks;
+}
+
+/** NAV and share price across the calls; FAIL when either reading reverts. */
+function driftChecks(before: VaultReading, now: VaultReading, base: TokenUnits): Check[] {
+  const unreadable =
+    "error" in before
+      ? `before the calls: ${before.error}`
+      : "error" in now
+        ? `after the calls: ${now.error}`
+        : undefined;
+  if (unreadable !== undefined || "error" in before || "error" in now)
+    return [
+      { rule: "NAV unchanged", field: "totalAssets", status: "fail", message: `NAV cannot be read ${unreadable}` },
+    ];
+  return [
     driftCheck("NAV unchanged", "totalAssets", before.navBaseWei, now.navBaseWei, (v) => formatTokenAmount(v, base)),
     driftCheck("share price unchanged", "sharePriceWad", before.sharePriceWad, now.sharePriceWad, (v) =>
       formatTokenAmount(v, { symbol: base.symbol, decimals: 18 }, 6),
     ),
-    weightsSumCheck(after),
-    ...(await ltvChecks(context)),
-    pauseCheck(after),
-  );
-  const smoke = smokeRunner(context, base);
-  checks.push(await smoke.exitsOpen());
-  checks.push(await smoke.deposit(), await smoke.cashRedemption(), await smoke.inKindRedemption());
-  checks.push(await smoke.guardianTighten(after));
-  return checks;
+  ];
 }
 
-async function ltvChecks(context: DryRunContext): Promise<Check[]> {
+async function ltvChecks(context: AfterExecutionContext): Promise<Check[]> {
   try {
     const { setup, state, pricesUsd } = await readStartPoint(context.publicClient, context.addresses.vault);
     const positions: ModuleLtv[] = [];
@@ -113,7 +167,7 @@ function pauseCheck(after: RegistrySnapshot): Check {
 }
 
 /** The smoke tests on the chain of `context`, each in a snapshot reverted after it. */
-function smokeRunner(context: DryRunContext, base: TokenUnits) {
+function smokeRunner(context: AfterExecutionContext, base: TokenUnits) {
   const { publicClient, testClient, addresses } = context;
   const vault = addresses.vault;
   const amount = smokeDepositUnits * 10n ** BigInt(base.decimals);
@@ -174,19 +228,20 @@ function smokeRunner(context: DryRunContext, base: TokenUnits) {
 
   /**
    * A holder of shares for the exit tests: the depositor once it deposited; when the deposit fails (deposits paused,
-   * a cap reached, a price the entry refuses), shares worth `amount` written into the vault's storage, as if minted
+   * a cap reached, a price the entry refuses), shares worth `amount` (1 bp of the supply when they cannot be valued) written into the vault's storage, as if minted
    * for nothing (balance and total supply, found by probing as `fundErc20` does), so that exits are tested whatever
    * the proposal did to entries. `how` says which.
    */
   async function holder(): Promise<{ shares: bigint; how: string } | { error: string }> {
     const deposited = await deposit();
     if (!("error" in deposited)) return { shares: deposited.shares, how: "deposited" };
-    const shares = await publicClient.readContract({
-      address: vault,
-      abi: portfolioVaultAbi,
-      functionName: "convertToShares",
-      args: [amount],
-    });
+    // Shares worth `amount`; 1 bp of the supply when the vault cannot value them (an in-kind exit needs no price).
+    const shares = await publicClient
+      .readContract({ address: vault, abi: portfolioVaultAbi, functionName: "convertToShares", args: [amount] })
+      .catch(
+        async () =>
+          (await publicClient.readContract({ address: vault, abi: erc20Abi, functionName: "totalSupply" })) / 10_000n,
+      );
     const written = await mintByStorage(context, vault, smokeDepositor, shares);
     return written
       ? { shares, how: `written into storage (the deposit failed: ${deposited.error})` }
@@ -286,7 +341,7 @@ const storageSlotsProbed = 100;
  * elsewhere, e.g. rebasing shares).
  */
 export async function fundErc20(
-  context: Pick<DryRunContext, "publicClient" | "testClient">,
+  context: Pick<AfterExecutionContext, "publicClient" | "testClient">,
   token: Address,
   account: Address,
   amount: bigint,
@@ -321,7 +376,7 @@ export async function fundErc20(
  * reads the new supply). False when either is not found.
  */
 async function mintByStorage(
-  context: Pick<DryRunContext, "publicClient" | "testClient">,
+  context: Pick<AfterExecutionContext, "publicClient" | "testClient">,
   vault: Address,
   account: Address,
   shares: bigint,
@@ -341,11 +396,17 @@ async function mintByStorage(
   return false;
 }
 
-function revertText(context: DryRunContext, error: unknown): string {
+function revertText(context: Pick<AfterExecutionContext, "abi">, error: unknown): string {
   const revert = decodeRevert(error, context.abi);
   return revert ? formatRevert(revert) : firstLine(error);
 }
 
+/** An error without revert data as one line: viem's short message and its details (the node's reason). */
 function firstLine(error: unknown): string {
+  if (error instanceof BaseError) {
+    const details = error.details && !error.shortMessage.includes(error.details) ? error.details : "";
+    const text = `${error.shortMessage} ${details}`.replace(/\s+/g, " ").trim();
+    return text.length > 240 ? `${text.slice(0, 239)}…` : text;
+  }
   return error instanceof Error ? error.message.split("\n")[0]! : String(error);
 }

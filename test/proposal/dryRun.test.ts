@@ -153,6 +153,31 @@ describe("A proposal's dry run, on a fork of the chain", () => {
     expect(byField["totalAssets"]?.status).toBe("pass");
   }, 120_000);
 
+  it("names what a proposal breaks with why: a feed that cannot answer fails NAV, the exits and the cash redemption", async () => {
+    // The timelock's own address as WETH's feed: a contract that answers no feed's call.
+    const broken = parseProposal(
+      "broken-feed.yaml",
+      [
+        "title: Broken feed",
+        "body: A feed that cannot answer.",
+        "changes:",
+        `  feed.WETH: "${v.timelock.address}"`,
+      ].join("\n"),
+    );
+    const run = await dryRunProposal(stack, broken, checkProposal("broken-feed", broken, snapshot));
+    expect(run.calls.map((c) => c.status)).toEqual(["success"]);
+    const byField = Object.fromEntries(run.invariants.map((c) => [c.field, c]));
+    expect(byField["totalAssets"]).toMatchObject({ rule: "NAV unchanged", status: "fail" });
+    expect(byField["totalAssets"]?.message).toMatch(/^NAV cannot be read after the calls: .*totalAssets.* reverted/);
+    expect(byField["maxRedeem"]).toMatchObject({ rule: "exits open", status: "fail" });
+    expect(byField["maxRedeem"]?.message).toMatch(/^reverts: .*maxRedeem.* reverted/);
+    expect(byField["cash redemption"]).toMatchObject({ rule: "smoke test", status: "fail" });
+    expect(byField["cash redemption"]?.message).toMatch(/^reverts: .*reverted without a reason string$/);
+    // What the feed does not touch still works.
+    expect(byField["guardian tighten"]?.status).toBe("pass");
+    expect(byField["weight.*"]?.status).toBe("pass");
+  }, 120_000);
+
   it("writes each trade in its tokens' units with their symbols, and each change in its unit", () => {
     const trades = dryRun.keeper.flatMap((k) => k.trades);
     expect(trades.length).toBeGreaterThan(0);
