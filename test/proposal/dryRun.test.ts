@@ -129,7 +129,12 @@ describe("A proposal's dry run, on a fork of the chain", () => {
     expect(after.filter((c) => c.status !== "pass")).toEqual([]);
     const deposit = after.find((c) => c.field === "deposit");
     expect(deposit?.message).toMatch(/^100\.0+ USDC deposited for \d+ shares$/);
-    expect(after.find((c) => c.field === "cash redemption")?.message).toMatch(/shares \(deposited\) redeemed$/);
+    expect(after.find((c) => c.field === "cash redemption")?.message).toMatch(
+      /^redeem of \d+ of the \d+ shares \(deposited\) executes$/,
+    );
+    expect(after.find((c) => c.field === "in-kind redemption")?.message).toMatch(
+      /^redeemInKind of \d+ of the \d+ shares \(deposited\) executes$/,
+    );
   });
 
   it("names the smoke test a proposal breaks, with its decoded revert: pausing deposits fails the deposit, not the exits", async () => {
