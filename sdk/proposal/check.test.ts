@@ -73,7 +73,7 @@ describe("Proposal files", () => {
     const fails = (text: string) => () => parseProposal("proposals/x.yaml", text);
     expect(fails("title: [unclosed")).toThrow(/^proposals\/x.yaml: is not valid YAML: /);
     expect(fails("title: t\nbody: b\nchange:\n  a: 1")).toThrow(
-      "proposals/x.yaml: change: is not a proposal field (expected title, body, changes, calls, simulation)",
+      "proposals/x.yaml: change: is not a proposal field (expected title, body, changes, calls, permissions, simulation)",
     );
     expect(fails("title: t\nchanges:\n  rebalance.bandBps: 4%")).toThrow(
       "proposals/x.yaml: body: must be markdown text (or a body.md beside it)",

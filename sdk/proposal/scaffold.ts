@@ -4,6 +4,7 @@
  * rules in a comment beside it, and stated in the body's table of changes (checks/description.ts).
  */
 import { parameterCatalog, type ParameterRules } from "../../parameters/index.ts";
+import { changesTable } from "./checks/description.ts";
 import { maxMove } from "./checks/maxStep.ts";
 import type { RegistrySnapshot } from "./checks/types.ts";
 import { defaultDrift, defaultMaxPaths, defaultRiskFreePerYear, simulationDefaults } from "../../sim/runSettings.ts";
@@ -51,9 +52,7 @@ body: |
 
   What this changes and why; what the impact report shows.
 
-  | Parameter | Current | Proposed |
-  | --- | --- | --- |
-  | \`${scaffoldParameter}\` | ${show(value)} | ${proposed} |
+  ${changesTable([{ parameter: scaffoldParameter, current: show(value), proposed }]).replaceAll("\n", "\n  ")}
 changes:
   # Parameter names are the registry's; values in their units: "4%", "250 bps", "12h", "1_000_000 USDC", true.
   # ${scaffoldParameter}: ${show(value)} ${source}; the rules allow ${show(rules.min)} to ${show(rules.max)}, ${step === undefined ? "in any step" : `at most ${show(step)} per update`}.

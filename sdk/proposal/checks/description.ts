@@ -49,6 +49,18 @@ export function describedChanges(body: string): DescribedChange[] | undefined {
   return undefined;
 }
 
+/**
+ * The markdown table of `rows` (`| Parameter | Current | Proposed |`), as `proposal new` and the web app's drafts write
+ * it: names in backticks, an unknown current value left empty.
+ */
+export function changesTable(rows: readonly DescribedChange[]): string {
+  return [
+    `| ${describedChangeColumns.join(" | ")} |`,
+    "| --- | --- | --- |",
+    ...rows.map((r) => `| \`${r.parameter}\` | ${r.current ?? ""} | ${r.proposed} |`),
+  ].join("\n");
+}
+
 /** A table row's cells, split at unescaped pipes, without backticks. */
 function cells(line: string): string[] {
   const inner = line.replace(/^\|/, "").replace(/(?<!\\)\|$/, "");
