@@ -128,7 +128,8 @@ export function authorityChanges(
   parameters: readonly DryRun["parameters"][number][] = [],
 ): AuthorityChange[] {
   const changes: AuthorityChange[] = [];
-  for (const { address: on, name, args } of events) {
+  for (const { address, name, args } of events) {
+    const on = getAddress(address); // logs give addresses in lowercase
     if (name === "RoleGranted" || name === "RoleRevoked")
       changes.push({
         kind: name === "RoleGranted" ? "grant" : "revoke",
