@@ -44,9 +44,14 @@ const snapshot: RegistrySnapshot = catalogSnapshot(
   },
   { symbol: "USDC", decimals: 6 },
 );
+/** A body that states `changes` in the table of changes the description check compares with the calldata. */
+const describing = (changes: ProposalDraft["changes"]) =>
+  ["b", "", "| Parameter | Current | Proposed |", "|---|---|---|"]
+    .concat(Object.entries(changes).map(([name, value]) => `| \`${name}\` | | ${String(value)} |`))
+    .join("\n");
 const draft = (changes: ProposalDraft["changes"]): ProposalDraft => ({
   title: "t",
-  body: "b",
+  body: describing(changes),
   changes,
   calls: [],
   simulation: {},
@@ -68,7 +73,7 @@ describe("Proposal files", () => {
     const fails = (text: string) => () => parseProposal("proposals/x.yaml", text);
     expect(fails("title: [unclosed")).toThrow(/^proposals\/x.yaml: is not valid YAML: /);
     expect(fails("title: t\nbody: b\nchange:\n  a: 1")).toThrow(
-      "proposals/x.yaml: change: is not a proposal field (expected title, body, changes, calls, simulation)",
+      "proposals/x.yaml: change: is not a proposal field (expected title, body, changes, calls, permissions, simulation)",
     );
     expect(fails("title: t\nchanges:\n  rebalance.bandBps: 4%")).toThrow(
       "proposals/x.yaml: body: must be markdown text (or a body.md beside it)",
@@ -372,7 +377,10 @@ describe("Pre-vote checks: one module per check behind one interface, run in one
     const band = result.checks.filter((c) => c.field === 'changes."rebalance.bandBps"').map((c) => c.rule);
     expect(band).toEqual(changeChecks.map((c) => c.rule).filter((rule) => band.includes(rule)));
     expect(band.slice(0, 3)).toEqual(["bounds", "max step", "min interval"]);
-    expect(result.checks.at(-1)?.rule).toBe(proposalWideChecks[0]!.rule);
+    const wide = proposalWideChecks.map((c) => c.rule);
+    const tail = result.checks.filter((c) => wide.includes(c.rule)).map((c) => c.rule);
+    expect(tail).toEqual(["weights sum", "description"]);
+    expect(result.checks.slice(-tail.length).map((c) => c.rule)).toEqual(tail);
     expect(result.verdict).toBe(verdictOf(result.checks));
   });
 });

@@ -28,6 +28,7 @@ import { afterExecution, readVault } from "./afterExecution.ts";
 import { formatTokenAmount, type TokenUnits } from "./units.ts";
 import type { TransactionTrace } from "./trace.ts";
 import { traceTransaction } from "./traceTransaction.ts";
+import { authorityEventNames } from "./authority.ts";
 
 /** An event, decoded with the stack's ABIs (or left raw when no ABI knows it). */
 export type DecodedEvent = { address: Address; name: string; args: Record<string, unknown> };
@@ -56,7 +57,7 @@ export type DryRun = {
   calls: CallResult[];
   /** The parameters the calls changed, registry values in the parameter's unit (its kind says which). */
   parameters: { name: string; kind: ParameterKind; before: bigint; after: bigint }[];
-  /** Role, ownership and guardian changes the calls made. */
+  /** Role, ownership, guardian, rules and governance-setting changes the calls made (authority.ts names them). */
   authority: DecodedEvent[];
   invariants: Check[];
   keeper: KeeperAction[];
@@ -92,7 +93,7 @@ export type DryRunContext = {
   contracts?: Readonly<Record<string, Address | undefined>>;
 };
 
-const authorityEvents = new Set(["RoleGranted", "RoleRevoked", "OwnershipTransferred", "GuardianSet", "RulesSet"]);
+const authorityEvents = new Set(authorityEventNames);
 
 /** Runs `actions` as the timelock on the chain of `context`, then one keeper cycle; the chain keeps what they did. */
 export async function dryRun(context: DryRunContext, actions: readonly ProposalAction[]): Promise<DryRun> {

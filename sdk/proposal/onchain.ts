@@ -2,17 +2,9 @@
  * Proposals on chain: reading one back from the governor's `ProposalCreated` event, decoding its calls into
  * parameter changes (any proposal, whoever made it), and the governor calls that take it through its life.
  */
-import {
-  decodeFunctionData,
-  keccak256,
-  getAbiItem,
-  stringToHex,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from "viem";
-import { parameterRegistryAbi, trimtabGovernorAbi } from "../abis/contracts.ts";
-import { parameterName } from "../../parameters/parameterKey.ts";
+import { keccak256, getAbiItem, stringToHex, type Address, type Hex, type PublicClient } from "viem";
+import { trimtabGovernorAbi } from "../abis/contracts.ts";
+import { registryUpdatesOf } from "./registryCalls.ts";
 import type { RegistrySnapshot } from "./check.ts";
 import type { ProposalDraft, RawCall } from "./proposalFile.ts";
 import { formatValue } from "./units.ts";
@@ -88,22 +80,10 @@ export function decodeOnchainProposal(
     const data = proposal.calldatas[i]!;
     const value = proposal.values[i] ?? 0n;
     if (target.toLowerCase() === registry.toLowerCase() && value === 0n) {
-      const decoded = (() => {
-        try {
-          return decodeFunctionData({ abi: parameterRegistryAbi, data });
-        } catch {
-          return undefined; // not a registry call: kept as a raw call
-        }
-      })();
-      const updates =
-        decoded?.functionName === "setParameters"
-          ? decoded.args[0]
-          : decoded?.functionName === "setParameter"
-            ? [{ key: decoded.args[0], value: decoded.args[1] }]
-            : undefined; // another registry function: kept as a raw call
+      // Another registry function (or undecodable calldata) is kept as a raw call.
+      const updates = registryUpdatesOf(data);
       if (updates) {
-        for (const { key, value: newValue } of updates) {
-          const name = parameterName(key);
+        for (const { name, value: newValue } of updates) {
           const parameter = snapshot.parameters[name];
           changes[name] = parameter ? formatValue(name, parameter.kind, newValue, snapshot) : `${newValue}`;
         }

@@ -1,7 +1,7 @@
 /**
  * Proposals as code: a proposal is a YAML file in `proposals/`, or a folder holding `proposal.yaml` and its body in
- * `body.md`. It has a title, a markdown body, parameter changes by registry name in human units, and optional raw
- * calls. This module reads one and checks its shape; every error names the file and the field.
+ * `body.md`. It has a title, a markdown body, parameter changes by registry name in human units, optional raw
+ * calls, and the changes of roles and authority settings it declares (`permissions:`). This module reads one and checks its shape; every error names the file and the field.
  */
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { parse as parseYaml } from "yaml";
@@ -19,6 +19,13 @@ import {
   type MarketModelSetting,
 } from "../../sim/runSettings.ts";
 import { stressScenarioNames } from "../../sim/market/stress.ts";
+import {
+  authoritySettings,
+  roleNames,
+  type AuthoritySetting,
+  type PermissionDeclaration,
+  type RoleName,
+} from "./authority.ts";
 
 /** A raw call a proposal makes besides its parameter changes. */
 export type RawCall = { target: Address; data: Hex; value: bigint; note?: string };
@@ -29,6 +36,11 @@ export type ProposalDraft = {
   body: string;
   changes: Readonly<Record<string, string | number | boolean>>;
   calls: readonly RawCall[];
+  /**
+   * The roles it grants or revokes and the authority settings it changes, declared (checks/permissions.ts fails a
+   * grant that is not, and a weakening of the guardian or of holders' time to exit). Absent: none declared.
+   */
+  permissions?: readonly PermissionDeclaration[];
   /**
    * Simulation settings for its impact report (paths, steps, stress scenarios, the market's drift, the risk-free
    * rate of its Sharpe and Sortino ratios as a fraction per year, written "4%" in the file, the market model, the
@@ -85,7 +97,7 @@ export class ProposalError extends Error {
   }
 }
 
-const topLevel = ["title", "body", "changes", "calls", "simulation"] as const;
+const topLevel = ["title", "body", "changes", "calls", "permissions", "simulation"] as const;
 
 const stressNames = stressScenarioNames.join(", ");
 const show = (value: unknown) => JSON.stringify(value) ?? String(value);
@@ -150,6 +162,8 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
       ...(call.note ? { note: call.note as string } : {}),
     };
   });
+  const permissions = readPermissions(document.permissions, fail);
+
   if (Object.keys(changes as object).length === 0 && calls.length === 0)
     fail("changes", "a proposal must change at least one parameter or make one call");
 
@@ -224,8 +238,51 @@ export function readProposal(file: string, document: unknown, bodyFromFile?: str
     body: body as string,
     changes: changes as Record<string, string | number | boolean>,
     calls,
+    ...(permissions ? { permissions } : {}),
     simulation: sim as ProposalDraft["simulation"],
   };
+}
+
+/**
+ * A file's `permissions:` list: each entry `{ grant: ROLE, to: "0x…" }`, `{ revoke: ROLE, from: "0x…" }` (a role of
+ * `roleNames`, or `owner`) or `{ change: SETTING }` (one of `authoritySettings`).
+ */
+function readPermissions(
+  input: unknown,
+  fail: (field: string, reason: string) => never,
+): PermissionDeclaration[] | undefined {
+  if (input === undefined) return undefined;
+  const forms = '{ grant: ROLE, to: "0x…" }, { revoke: ROLE, from: "0x…" } or { change: SETTING }';
+  if (!Array.isArray(input)) return fail("permissions", `must be a list of ${forms}`);
+  const roles = roleNames.join(", ");
+  return input.map((entry: unknown, i): PermissionDeclaration => {
+    const field = `permissions[${i}]`;
+    if (!isRecord(entry)) return fail(field, `must be one of ${forms}`);
+    const keys = Object.keys(entry).sort().join(",");
+    const role = (key: "grant" | "revoke"): RoleName => {
+      const name = entry[key];
+      if (!(roleNames as readonly unknown[]).includes(name))
+        fail(`${field}.${key}`, `${show(name)} is not a role (expected one of ${roles})`);
+      return name as RoleName;
+    };
+    const account = (key: "to" | "from") => {
+      const value = entry[key];
+      if (typeof value !== "string" || !isAddress(value, { strict: false }))
+        fail(`${field}.${key}`, `must be an address in quotes ("0x…"), got ${show(value)}`);
+      return value as Address;
+    };
+    if (keys === "grant,to") return { grant: role("grant"), to: account("to") };
+    if (keys === "from,revoke") return { revoke: role("revoke"), from: account("from") };
+    if (keys === "change") {
+      if (!(authoritySettings as readonly unknown[]).includes(entry.change))
+        fail(
+          `${field}.change`,
+          `${show(entry.change)} is not a setting (expected one of ${authoritySettings.join(", ")})`,
+        );
+      return { change: entry.change as AuthoritySetting };
+    }
+    return fail(field, `must be one of ${forms}, got the fields ${keys || "none"}`);
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

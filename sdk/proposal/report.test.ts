@@ -1,11 +1,18 @@
-import { getAddress } from "viem";
+import { getAddress, keccak256, stringToHex } from "viem";
 import { describe, expect, it } from "vitest";
 import type { Check } from "./check.ts";
 import type { DryRun } from "./dryRun.ts";
 import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
 import { monteCarloErrorNote } from "../../sim/report.ts";
 import { simulateNow } from "../../sim/simulate.ts";
-import { buildProposalReport, checkRows, dryRunLines, renderCheckResult, renderProposalReport } from "./report.ts";
+import {
+  buildProposalReport,
+  checkRows,
+  dryRunLines,
+  proposalChecks,
+  renderCheckResult,
+  renderProposalReport,
+} from "./report.ts";
 
 const usdc = getAddress("0x00000000000000000000000000000000000000a1");
 const weth = getAddress("0x00000000000000000000000000000000000000a2");
@@ -50,6 +57,17 @@ const dryRun = JSON.parse(
     (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
   ),
 ) as DryRun;
+
+/** The impact of a 4% band on the devnet's start point, over `paths` paths of `steps` days (seed 3). */
+const bandImpact = (paths: number, steps: number) =>
+  simulateNow({
+    start: devnetStartPoint(),
+    changes: { "rebalance.bandBps": 400 },
+    market: devnetMarketModel(),
+    paths,
+    steps,
+    seed: 3,
+  });
 
 describe("The proposal report as people read it", () => {
   it("writes each trade in its tokens' units with their symbols, and each parameter change in its unit", () => {
@@ -101,14 +119,7 @@ describe("The proposal report as people read it", () => {
   });
 
   it("shows the impact's every metric with its Monte Carlo interval and verdict, and says what the intervals cover", () => {
-    const impact = simulateNow({
-      start: devnetStartPoint(),
-      changes: { "rebalance.bandBps": 400 },
-      market: devnetMarketModel(),
-      paths: 100,
-      steps: 60,
-      seed: 3,
-    });
+    const impact = bandImpact(100, 60);
     const report = buildProposalReport({
       file: "proposal.json",
       title: "Tighter band",
@@ -127,5 +138,53 @@ describe("The proposal report as people read it", () => {
     expect(markdown).toMatch(/\| CVaR 99 \(loss\) \| lower \| .+ \(95%: .+\) \|/);
     expect(markdown).toContain("| P(liquidation) | lower | 0.00% (95%: 0.00% to 3.62%) |");
     expect(markdown).toContain(monteCarloErrorNote(impact));
+  });
+});
+
+describe("The permissions policy in the report", () => {
+  const newcomer = getAddress("0x00000000000000000000000000000000000000b0");
+  const timelock = getAddress("0x0000000000000000000000000000000000000071");
+  const granting: DryRun = {
+    ...dryRun,
+    calls: [
+      {
+        target: timelock,
+        status: "success",
+        gasUsed: 50_000n,
+        events: [
+          {
+            address: timelock,
+            name: "RoleGranted",
+            args: { role: keccak256(stringToHex("PROPOSER_ROLE")), account: newcomer, sender: timelock },
+          },
+        ],
+      },
+    ],
+  };
+  const checked = { verdict: "PASS" as const, checks: [], changes: [] };
+  const permissions = (checks: Check[]) => checks.filter((c) => c.rule === "permissions").map((c) => c.status);
+
+  it("fails a proposal whose calls grant a role the file does not declare, and only warns once it is declared", () => {
+    expect(permissions(proposalChecks(checked, dryRun))).toEqual(["pass"]);
+    expect(permissions(proposalChecks(checked, granting))).toEqual(["fail"]);
+    expect(permissions(proposalChecks(checked, granting, [{ grant: "PROPOSER_ROLE", to: newcomer }]))).toEqual([
+      "warn",
+    ]);
+  });
+
+  it("writes the policy under the checks, each rule with its undeclared and declared status", () => {
+    const impact = bandImpact(20, 10);
+    const args = { file: "p.yaml", title: "Grant", checked, dryRun: granting, impact, notSimulated: [] };
+    const report = buildProposalReport(args);
+    expect(report.verdict).toBe("FAIL");
+    expect(buildProposalReport({ ...args, permissions: [{ grant: "PROPOSER_ROLE", to: newcomer }] }).verdict).toBe(
+      "WARN",
+    );
+    const markdown = renderProposalReport(report);
+    expect(markdown).toContain(
+      `| FAIL | permissions | \`permissions\` | PROPOSER_ROLE granted to ${newcomer} on ${timelock}`,
+    );
+    expect(markdown).toContain("| Change | Undeclared | Declared |");
+    expect(markdown).toContain("| a role or ownership granted | FAIL | WARN |");
   });
 });

@@ -6,6 +6,8 @@
 import { sha256, stringToBytes, type Hex } from "viem";
 import { canonicalJson, renderMarkdown, type ImpactReport } from "../../sim/report.ts";
 import { checkDetail, verdictOf, type Check, type CheckResult } from "./check.ts";
+import type { PermissionDeclaration } from "./authority.ts";
+import { authorityChanges, checkPermissions, permissionPolicy } from "./checks/permissions.ts";
 import type { DryRun, KeeperAction } from "./dryRun.ts";
 import { changeFormatter, formatTokenAmount, formatValue } from "./units.ts";
 import { traceChecks } from "./checks/trace.ts";
@@ -34,9 +36,14 @@ function plain<T>(value: T): unknown {
 /**
  * Every check of a proposal before the vote: the registry's rules, then the dry run's (each call executing as the
  * timelock, its call trace meeting the trace rules (checks/trace.ts), the vault's invariants after it, the keeper
- * cycle not reverting).
+ * cycle not reverting, and the permissions policy on the roles, guardians, modules and governance settings the calls
+ * changed, against those the proposal `declared`).
  */
-export function proposalChecks(checked: CheckResult, dryRun: DryRun): Check[] {
+export function proposalChecks(
+  checked: CheckResult,
+  dryRun: DryRun,
+  declared: readonly PermissionDeclaration[] = [],
+): Check[] {
   return [
     ...checked.checks,
     ...dryRun.calls.map((call, i): Check => ({
@@ -53,6 +60,13 @@ export function proposalChecks(checked: CheckResult, dryRun: DryRun): Check[] {
     ...dryRun.keeper
       .filter((k) => k.status === "reverted")
       .map((k): Check => ({ rule: "keeper cycle", field: k.action, status: "fail", message: `reverts: ${k.detail}` })),
+    ...checkPermissions(
+      authorityChanges(
+        dryRun.calls.flatMap((c) => c.events),
+        dryRun.parameters,
+      ),
+      declared,
+    ),
   ];
 }
 
@@ -65,9 +79,11 @@ export function buildProposalReport(args: {
   dryRun: DryRun;
   impact: ImpactReport;
   notSimulated: string[];
+  /** The changes of authority the proposal file declares (`permissions:`). */
+  permissions?: readonly PermissionDeclaration[] | undefined;
 }): ProposalReport {
   const { dryRun } = args;
-  const checks = proposalChecks(args.checked, dryRun);
+  const checks = proposalChecks(args.checked, dryRun, args.permissions);
   const verdict = verdictOf(checks);
   const unsealed = {
     schema: proposalReportSchema,
@@ -91,6 +107,8 @@ export function renderProposalReport(report: ProposalReport): string {
     "## Checks",
     "",
     ...checkRows(report.checks, report.file),
+    "",
+    ...permissionPolicyLines(),
     "",
     "## Dry run",
     "",
@@ -139,6 +157,17 @@ export function checkRows(checks: readonly Check[], file: string): string[] {
       (c) =>
         `| ${c.status.toUpperCase()} | ${c.rule} | \`${c.field}\` | ${checkDetail(c, file).replaceAll("|", "\\|")} |`,
     ),
+  ];
+}
+
+/** The permissions policy the `permissions` rows follow, as a markdown table (checks/permissions.ts). */
+export function permissionPolicyLines(): string[] {
+  return [
+    "The permissions policy (a change of authority declared in the file's `permissions:` or not):",
+    "",
+    "| Change | Undeclared | Declared |",
+    "|---|---|---|",
+    ...permissionPolicy.map((p) => `| ${p.change} | ${p.undeclared} | ${p.declared} |`),
   ];
 }
 

@@ -81,7 +81,15 @@ export async function reviewProposal(
   const { request, notSimulated } = impactRequest(base, proposal, checked);
   const impact = simulateNow(request);
   const dryRun = await dryRunProposal(stack, proposal, checked, { blockNumber: options.simulateAt });
-  const report = buildProposalReport({ file: name, title: proposal.title, checked, dryRun, impact, notSimulated });
+  const report = buildProposalReport({
+    file: name,
+    title: proposal.title,
+    checked,
+    dryRun,
+    impact,
+    notSimulated,
+    permissions: proposal.permissions,
+  });
   return { report, actions: proposalActions(proposal, checked.changes, stack.registry) };
 }
 

@@ -58,6 +58,13 @@ describe("A new proposal (trimtab proposal new)", () => {
     expect(failing).toEqual([]);
   });
 
+  it("states its change in the body's table, which the description check finds equal to the calldata", () => {
+    const proposal = scaffolded(registry);
+    expect(proposal.body).toContain("| `rebalance.bandBps` | 5% | 3.75% |");
+    const description = checkProposal("new.yaml", proposal, registry).checks.find((c) => c.rule === "description");
+    expect(description).toMatchObject({ status: "pass", field: "body" });
+  });
+
   it("never writes the value in force: at the rules' minimum it moves up", () => {
     expect(scaffolded(withBand(100n)).changes).toEqual({ [scaffoldParameter]: "2.25%" });
     const atMinimum = checkProposal("new.yaml", scaffolded(withBand(100n)), withBand(100n));

@@ -1,9 +1,10 @@
 /**
  * A new proposal file to start from (`trimtab proposal new`): one parameter change that passes its checks where it is
  * written, moved from the value in force by half of what one update may move it, with the value in force and the
- * rules in a comment beside it.
+ * rules in a comment beside it, and stated in the body's table of changes (checks/description.ts).
  */
 import { parameterCatalog, type ParameterRules } from "../../parameters/index.ts";
+import { changesTable } from "./checks/description.ts";
 import { maxMove } from "./checks/maxStep.ts";
 import type { RegistrySnapshot } from "./checks/types.ts";
 import { defaultDrift, defaultMaxPaths, defaultRiskFreePerYear, simulationDefaults } from "../../sim/runSettings.ts";
@@ -43,15 +44,19 @@ export function scaffoldProposal(name: string, base: ScaffoldBase): string {
   const step = maxMove(baseline, rules);
   const source = base.from === "registry" ? "in force" : "is the catalog's first value (the chain could not be read)";
   const title = name.replaceAll("-", " ");
+  const proposed = show(scaffoldValue(value, baseline, rules));
+  // The body's table of changes states what the calls do: the description check compares them.
   return `title: ${title}
 body: |
   # ${title}
 
   What this changes and why; what the impact report shows.
+
+  ${changesTable([{ parameter: scaffoldParameter, current: show(value), proposed }]).replaceAll("\n", "\n  ")}
 changes:
   # Parameter names are the registry's; values in their units: "4%", "250 bps", "12h", "1_000_000 USDC", true.
   # ${scaffoldParameter}: ${show(value)} ${source}; the rules allow ${show(rules.min)} to ${show(rules.max)}, ${step === undefined ? "in any step" : `at most ${show(step)} per update`}.
-  ${scaffoldParameter}: ${show(scaffoldValue(value, baseline, rules))}
+  ${scaffoldParameter}: ${proposed}
 simulation:
   paths: ${simulationDefaults.paths}
   # The market's drift: zero (no view on where prices go), fitted (from the feeds' short history: mostly noise),

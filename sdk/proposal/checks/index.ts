@@ -1,6 +1,7 @@
 /**
  * Every pre-vote check, in the order a report lists them: each parameter change's (bounds, max step, min interval,
- * guardian), then the proposal's (weights sum, its report's paths, a seed it may not choose). A new check is a module
+ * guardian), then the proposal's (weights sum, its report's paths, a seed it may not choose, its body's table of
+ * changes against its calldata). A new check is a module
  * here and a line in one of these lists.
  */
 import { boundsCheck } from "./bounds.ts";
@@ -11,9 +12,15 @@ import type { ChangeCheck, ProposalCheck } from "./types.ts";
 import { weightsSumCheck } from "./weightsSum.ts";
 import { citableCheck } from "./citable.ts";
 import { seedCheck } from "./seed.ts";
+import { descriptionCheck } from "./description.ts";
 
 export const changeChecks: readonly ChangeCheck[] = [boundsCheck, maxStepCheck, minIntervalCheck, guardianCheck];
 
-export const proposalWideChecks: readonly ProposalCheck[] = [weightsSumCheck, citableCheck, seedCheck];
+export const proposalWideChecks: readonly ProposalCheck[] = [
+  weightsSumCheck,
+  citableCheck,
+  seedCheck,
+  descriptionCheck,
+];
 
 export type { ChangeCheck, ChangeUnderCheck, Finding, ProposalCheck } from "./types.ts";

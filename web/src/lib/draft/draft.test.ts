@@ -6,6 +6,7 @@ import {
   checkChanges,
   checkDraft,
   checkReason,
+  draftDocument,
   draftFileName,
   draftYaml,
   shownCheck,
@@ -97,12 +98,26 @@ describe("a proposal drafted in the web app", () => {
     const read = parseProposal(draftFileName(draft.title), text);
     expect(read).toEqual({
       title: "Tighter band",
-      body: "Why it helps.\n",
+      // The body states the changes in the table the description check compares with the calldata.
+      body: [
+        "Why it helps.",
+        "",
+        "| Parameter | Current | Proposed |",
+        "| --- | --- | --- |",
+        "| `rebalance.bandBps` |  | 4% |",
+        "| `caps.depositCap` |  | 12_000_000 USDC |",
+        "",
+      ].join("\n"),
       changes: { "rebalance.bandBps": "4%", "caps.depositCap": "12_000_000 USDC" },
       calls: [],
       simulation: { paths: 2000 },
     });
     expect(parse(text).changes["caps.depositCap"]).toBe("12_000_000 USDC");
+    const checked = checkDraft(draft, snapshot);
+    expect(checked.ok && checked.result.checks.find((c) => c.rule === "description")?.status).toBe("pass");
+    // A body that already has its table keeps it as written.
+    const tabled = { ...draft, body: "Why.\n\n| Parameter | Proposed |\n|---|---|\n| rebalance.bandBps | 4% |" };
+    expect(draftDocument(tabled).body).toBe(`${tabled.body}\n`);
   });
 
   it("writes the drift chosen for its simulation into the file, unless it is the default zero", () => {

@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { checkProposal, type Check, type CheckResult, type RegistrySnapshot } from "../../../../sdk/proposal/check.ts";
 import { ProposalError, readProposal, type ProposalDraft } from "../../../../sdk/proposal/proposalFile.ts";
 import { readDriftSetting } from "../../../../sim/runSettings.ts";
+import { changesTable, describedChanges } from "../../../../sdk/proposal/checks/description.ts";
 
 export type DraftForm = {
   title: string;
@@ -40,10 +41,20 @@ export function draftDocument(form: DraftForm): Record<string, unknown> {
   const ownDrift = readDrift?.ok && readDrift.drift !== "zero" ? { drift } : {};
   return {
     title: form.title.trim(),
-    body: form.body.trim() ? `${form.body.trim()}\n` : "",
+    body: form.body.trim() ? `${describedBody(form)}\n` : "",
     changes: Object.fromEntries(form.changes.map((c) => [c.name, c.value.trim()])),
     simulation: { paths, ...ownDrift },
   };
+}
+
+/**
+ * The form's body, with the table of its changes the description check compares with the calldata
+ * (sdk/proposal/checks/description.ts) appended when the body has none.
+ */
+function describedBody(form: DraftForm): string {
+  const body = form.body.trim();
+  if (form.changes.length === 0 || describedChanges(body) !== undefined) return body;
+  return `${body}\n\n${changesTable(form.changes.map((c) => ({ parameter: c.name, proposed: c.value.trim() })))}`;
 }
 
 /** The form as a proposals/ YAML file, ready for `trimtab proposal check`. */
