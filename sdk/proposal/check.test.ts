@@ -431,12 +431,12 @@ describe("The report a proposal cites: a seed derived from its content, and enou
     expect(notSimulated).toEqual(["oracle.maxStalenessSec.WETH"]);
     expect(request.notModelled).toEqual(["oracle.maxStalenessSec.WETH"]);
   });
-  it("runs the per-model comparison and the adaptive path count (to 4,500 paths) by default, and the file's settings", () => {
+  it("runs the per-model comparison by default, the adaptive path count when asked, and the file's settings", () => {
     const base = { start: devnetStartPoint(), market: devnetMarketModel() };
     const checked = checkProposal("p.yaml", citing(), snapshot);
     const { request } = impactRequest(base, citing(), checked);
     expect(request.uncertainty).toEqual({ fitted: ["student-t", "garch", "regimes"] });
-    expect(request.adaptive).toEqual({ maxPaths: 4_500 });
+    expect(request.adaptive).toBeUndefined();
     expect(request.marketModel).toBeUndefined();
     expect(request.poolGap).toBeUndefined();
 
@@ -458,11 +458,7 @@ describe("The report a proposal cites: a seed derived from its content, and enou
     });
     // The default pool model is no setting at all (the report is the same as one that never named it).
     expect(impactRequest(base, citing({ poolGap: { kind: "aligned" } }), checked).request.poolGap).toBeUndefined();
-    // More paths than the default cap cap at their own count (the growth is off); a cap equal to the paths too.
-    expect(impactRequest(base, citing({ paths: 6_000 }), checked).request.adaptive).toEqual({ maxPaths: 6_000 });
-    expect(impactRequest(base, citing({ paths: 1_000, maxPaths: 1_000 }), checked).request.adaptive).toEqual({
-      maxPaths: 1_000,
-    });
+    expect(impactRequest(base, citing({ maxPaths: 4_500 }), checked).request.adaptive).toEqual({ maxPaths: 4_500 });
     expect(() => impactRequest(base, citing({ marketModel: "garch" }), checked)).toThrow(
       'simulation.marketModel: "garch" is fitted to the feeds\' history, and there is none',
     );

@@ -176,8 +176,8 @@ export async function simulationBase(
  * By default the report also carries the second kind of uncertainty, the comparison under each market model
  * (`uncertainty`: the calibrated GBM, the history's block bootstrap, and a Student-t, a GARCH(1,1) and the 3-regime
  * model fitted to the history, those the history is too short for left out with the reason; sim/comparisonModels.ts
- * fits them where the simulation runs, the web's Worker included). The adaptive path count is on, up to
- * `simulation.maxPaths` (default `defaultMaxPaths`, or the proposal's paths when more; equal to `paths` turns it off).
+ * fits them where the simulation runs, the web's Worker included). `simulation.maxPaths` turns the adaptive path
+ * count on, up to that cap (`defaultMaxPaths` is the one we suggest).
  *
  * Throws, naming the setting, when the proposal sets the drift of an asset the vault does not hold
  * (`simulation.drift.<SYMBOL>`), or a fitted `simulation.marketModel` on a base without a history.
@@ -219,7 +219,7 @@ export function impactRequest(
         fitted: [...fittedComparisonKinds],
         ...(settings.uncertaintyPaths === undefined ? {} : { paths: settings.uncertaintyPaths }),
       },
-      adaptive: { maxPaths: settings.maxPaths ?? Math.max(defaultMaxPaths, paths) },
+      ...(settings.maxPaths === undefined ? {} : { adaptive: { maxPaths: settings.maxPaths } }),
       ...(marketModel === "gbm" ? {} : { marketModel }),
       ...(settings.poolGap && settings.poolGap.kind !== "aligned" ? { poolGap: settings.poolGap } : {}),
     },

@@ -66,8 +66,8 @@ simulation:
   riskFree: "${defaultRiskFreePerYear * 100}%"
   # The report compares the result under GBM, the history's bootstrap, Student-t, GARCH and regimes (those the
   # history is too short for are listed as left out). Also settable: marketModel (gbm, student-t, garch, regimes),
-  # poolGap (aligned, arbitrage-band), uncertaintyPaths, and maxPaths: the paths double until every headline
-  # difference's sign is settled, up to this cap (the default; set it to paths to run exactly paths):
+  # poolGap (aligned, arbitrage-band), uncertaintyPaths, and maxPaths, which doubles the paths until every headline
+  # difference's sign is settled, up to the cap (slower: about twice the paths when the signs do not settle):
   # maxPaths: ${defaultMaxPaths}
 `;
 }
