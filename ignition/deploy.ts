@@ -65,6 +65,7 @@ export async function deployGovernanceCore<ChainTypeT extends ChainType | string
       TimelockController: getAddress(deployed.timelock.address),
       TrimtabGovernor: getAddress(deployed.governor.address),
       ParameterRegistry: getAddress(deployed.registry.address),
+      ProposalGuard: getAddress(deployed.proposalGuard.address),
     },
   };
   return { ...deployed, record };

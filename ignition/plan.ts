@@ -56,6 +56,7 @@ export type PlatformContractName =
   | "TimelockController"
   | "TrimtabGovernor"
   | "ParameterRegistry"
+  | "ProposalGuard"
   | "VaultSettingsLib"
   | "ViewPricesLib"
   | "RebalancePlanLib"
@@ -347,6 +348,11 @@ export function planPlatform(
         g.registryGuardianExpiresAt,
         governance.parameterDefinitions,
       ],
+    },
+    {
+      name: "ProposalGuard",
+      artifact: "ProposalGuard",
+      args: [ref("TimelockController"), ref("ParameterRegistry")],
     },
     ...libraries.map((name) => ({ name, artifact: name, args: [] })),
     {

@@ -99,6 +99,7 @@ export async function deployPlatform<ChainTypeT extends ChainType | string>(
     TimelockController: getAddress(governance.timelock.address),
     TrimtabGovernor: getAddress(governance.governor.address),
     ParameterRegistry: getAddress(governance.registry.address),
+    ProposalGuard: getAddress(governance.proposalGuard.address),
     VaultSettingsLib: getAddress(vaultDeployment.settingsLib.address),
     ViewPricesLib: getAddress(vaultDeployment.viewPricesLib.address),
     RebalancePlanLib: getAddress(vaultDeployment.rebalancePlanLib.address),

@@ -27,6 +27,8 @@ export type DeploymentRecord = {
     PortfolioVault?: Address;
     CollateralManager?: Address;
     HedgeModule?: Address;
+    /** The proposal guard (contracts/governance/ProposalGuard.sol); records written before it lack it. */
+    ProposalGuard?: Address;
   };
   /** The vault's linked libraries (VaultSettingsLib, ViewPricesLib, RebalancePlanLib, ExitPlanLib), when deployed. */
   libraries?: Record<string, Address>;
@@ -64,6 +66,8 @@ export function deploymentPath(network: string, dir: string = defaultDeployments
 
 const requiredContracts = ["TrimtabToken", "TimelockController", "TrimtabGovernor", "ParameterRegistry"] as const;
 const optionalContracts = ["PortfolioVault", "CollateralManager", "HedgeModule"] as const;
+/** Contracts of the governance core that records written before them lack. */
+const laterContracts = ["ProposalGuard"] as const;
 
 /** A deployment record from its JSON text; `source` (its file) names it in errors, with the field at fault. */
 export function parseDeploymentRecord(source: string, text: string): DeploymentRecord {
@@ -87,7 +91,7 @@ export function parseDeploymentRecord(source: string, text: string): DeploymentR
   if (typeof contracts !== "object" || contracts === null) refuse("contracts", "an object of addresses");
   for (const name of requiredContracts)
     if (typeof contracts![name] !== "string" || !isAddress(contracts![name])) refuse(`contracts.${name}`, "an address");
-  for (const name of optionalContracts)
+  for (const name of [...optionalContracts, ...laterContracts])
     if (contracts![name] !== undefined && (typeof contracts![name] !== "string" || !isAddress(contracts![name])))
       refuse(`contracts.${name}`, "an address when present");
   const omitted = record!.omitted as Record<string, unknown> | undefined;

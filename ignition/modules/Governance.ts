@@ -87,6 +87,9 @@ export function governanceCore(m: IgnitionModuleBuilder, token: ContractFuture<s
     m.getParameter("parameterDefinitions", parameterCatalog.map(encodeDefinition)),
   ]);
 
+  // Binds each proposal's execution to what its voters were shown (contracts/governance/ProposalGuard.sol).
+  const proposalGuard = m.contract("ProposalGuard", [timelock, registry]);
+
   const grants = (["PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"] as const).map((name) =>
     m.call(timelock, "grantRole", [timelockRoles[name], governor], { id: `grant_${name}` }),
   );
@@ -95,5 +98,5 @@ export function governanceCore(m: IgnitionModuleBuilder, token: ContractFuture<s
     after: grants,
   });
 
-  return { timelock, governor, registry };
+  return { timelock, governor, registry, proposalGuard };
 }

@@ -18,6 +18,7 @@ export const contractArtifacts = {
   hedgeModuleAbi: "contracts/vault/HedgeModule.sol/HedgeModule.json",
   trimtabGovernorAbi: "contracts/governance/TrimtabGovernor.sol/TrimtabGovernor.json",
   trimtabTokenAbi: "contracts/governance/TrimtabToken.sol/TrimtabToken.json",
+  proposalGuardAbi: "contracts/governance/ProposalGuard.sol/ProposalGuard.json",
   timelockControllerAbi: "@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
   chainlinkMorphoOracleAbi: "contracts/oracles/ChainlinkMorphoOracle.sol/ChainlinkMorphoOracle.json",
   aggregatorV3Abi: "contracts/oracles/interfaces/AggregatorV3Interface.sol/AggregatorV3Interface.json",

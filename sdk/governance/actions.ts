@@ -19,7 +19,13 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { parameterRegistryAbi, timelockControllerAbi, trimtabGovernorAbi, trimtabTokenAbi } from "../abis/contracts.ts";
+import {
+  parameterRegistryAbi,
+  proposalGuardAbi,
+  timelockControllerAbi,
+  trimtabGovernorAbi,
+  trimtabTokenAbi,
+} from "../abis/contracts.ts";
 import { proposalArgs, type ProposalAction } from "../proposalArgs.ts";
 import { proposalStateName, VoteSupport, type ProposalStateName } from "./enums.ts";
 import { utcMinutes } from "../time.ts";
@@ -27,14 +33,16 @@ import { GovernanceError } from "./errors.ts";
 import { decodeRevert, formatRevert } from "../revert.ts";
 
 /**
- * The errors a governance action may meet: the governor's, the timelock's below it, the token's, and the registry's
- * (what most proposals call). A revert none of them knows is passed on as it is, for a caller with more ABIs.
+ * The errors a governance action may meet: the governor's, the timelock's below it, the token's, the registry's
+ * (what most proposals call) and the proposal guard's (a guarded proposal's condition that no longer holds). A revert
+ * none of them knows is passed on as it is, for a caller with more ABIs.
  */
 const governanceAbi = [
   ...trimtabGovernorAbi,
   ...timelockControllerAbi,
   ...trimtabTokenAbi,
   ...parameterRegistryAbi,
+  ...proposalGuardAbi,
 ] as const;
 
 /** A wallet client with its account: the one that signs. */

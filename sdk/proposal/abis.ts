@@ -1,6 +1,6 @@
 /**
- * The ABIs of every contract of the stack (the registry, the vault and its modules, the governor, the timelock and
- * the token) in one list (from the generated `sdk/abis/contracts.ts`): enough to decode any call to them, and any
+ * The ABIs of every contract of the stack (the registry, the vault and its modules, the governor, the timelock, the
+ * token and the proposal guard) in one list (from the generated `sdk/abis/contracts.ts`): enough to decode any call to them, and any
  * event or custom error a proposal's calls may produce.
  */
 import type { Abi } from "viem";
@@ -9,6 +9,7 @@ import {
   hedgeModuleAbi,
   parameterRegistryAbi,
   portfolioVaultAbi,
+  proposalGuardAbi,
   timelockControllerAbi,
   trimtabGovernorAbi,
   trimtabTokenAbi,
@@ -22,6 +23,7 @@ const abis: Abi[] = [
   trimtabGovernorAbi,
   timelockControllerAbi,
   trimtabTokenAbi,
+  proposalGuardAbi,
 ];
 
 /** One entry per event, error and function signature (the vault's and the modules' ABIs share many). */

@@ -27,8 +27,8 @@ describe("the governance core over an existing votes token (the parameters file'
     for (let n = 0n; n <= blocks; n++)
       for (const tx of (await publicClient.getBlock({ blockNumber: n, includeTransactions: true })).transactions)
         if (tx.to === null) creations++;
-    // The token (before), then the timelock, the governor and the registry.
-    expect(creations).toBe(4);
+    // The token (before), then the timelock, the governor, the registry and the proposal guard.
+    expect(creations).toBe(5);
   });
 
   it("hands the timelock to the governor as with its own token", async () => {

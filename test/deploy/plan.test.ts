@@ -23,6 +23,7 @@ describe("the plan of a whole-platform deployment", () => {
       "TimelockController",
       "TrimtabGovernor",
       "ParameterRegistry",
+      "ProposalGuard",
       "VaultSettingsLib",
       "ViewPricesLib",
       "RebalancePlanLib",
