@@ -63,7 +63,11 @@ export const simulateCommand: Command = {
       else console.log(`${said}\n\n${renderMarkdown(impact, { notSimulated, formatChange })}`);
       return 0;
     }
-    const { report } = await reviewProposal(stack, { name, proposal }, { simulateAt: cited?.blockNumber });
+    const { report } = await reviewProposal(
+      stack,
+      { name, proposal },
+      { simulateAt: cited?.blockNumber, onchain: onchain?.batch },
+    );
     if (!values.json) console.error(`simulated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (values.out) await writeFile(values.out, JSON.stringify(report, null, 2));
     if (values.json) {

@@ -11,7 +11,8 @@ export const submitCommand: Command = {
   argument: "<file>",
   summary:
     "The proposal's report (checks, dry run, impact), then propose on the governor with the impact report's hash\n" +
-    "and start block in the description. A FAIL verdict proposes nothing and exits with 1.",
+    "and start block in the description, its calls wrapped by the postcondition guard (it executes only if what\n" +
+    "the report shows still holds). A FAIL verdict proposes nothing and exits with 1.",
   examples: ["trimtab proposal submit proposals/examples/hedge-more.yaml --account 1"],
   options: ["rpc", "deployment", "account"],
   async run(file, values) {
@@ -26,6 +27,10 @@ export const submitCommand: Command = {
     }
     const { proposalId, report } = submission;
     console.log(`proposed ${proposalId} (${report.verdict}); impact report ${report.impact.contentHash}`);
+    if (report.guard) {
+      console.log(`guarded by ${report.guard.address}: it executes only if`);
+      for (const condition of report.guard.executesOnlyIf) console.log(`- ${condition}`);
+    } else console.log("unguarded: the deployment record names no ProposalGuard");
     return 0;
   },
 };

@@ -30,6 +30,7 @@ import { proposalArgs, type ProposalAction } from "../proposalArgs.ts";
 import { proposalStateName, VoteSupport, type ProposalStateName } from "./enums.ts";
 import { utcMinutes } from "../time.ts";
 import { GovernanceError } from "./errors.ts";
+import { guardFailureInWords } from "../proposal/guard.ts";
 import { decodeRevert, formatRevert } from "../revert.ts";
 
 /**
@@ -150,7 +151,9 @@ async function sent(
   const hash = await write().catch((error: unknown) => {
     const revert = decodeRevert(error, governanceAbi);
     if (!revert?.errorName) throw error;
-    throw new GovernanceError(`The ${what} would revert: ${formatRevert(revert)}.`, {
+    // A guarded proposal's condition that no longer holds, also in words (raw values: no registry at hand here).
+    const guard = guardFailureInWords(revert, { nameOf: (a) => a, formatParameter: (_, v) => v.toString() });
+    throw new GovernanceError(`The ${what} would revert: ${formatRevert(revert)}${guard ? `: ${guard}` : ""}.`, {
       details: (error as { shortMessage?: string }).shortMessage,
       cause: error,
     });

@@ -49,6 +49,7 @@ export type StackContracts = {
   TimelockController?: Address;
   CollateralManager?: Address;
   HedgeModule?: Address;
+  ProposalGuard?: Address;
 };
 
 export type Stack = Awaited<ReturnType<typeof connectStack>>;

@@ -27,6 +27,7 @@ import type { Check, RegistrySnapshot } from "./check.ts";
 import { afterExecution, readVault } from "./afterExecution.ts";
 import { formatTokenAmount, type TokenUnits } from "./units.ts";
 import type { TransactionTrace } from "./trace.ts";
+import type { GuardReport } from "./guard.ts";
 import { traceTransaction } from "./traceTransaction.ts";
 import { authorityEventNames } from "./authority.ts";
 
@@ -69,6 +70,11 @@ export type DryRun = {
   tokens: Record<Address, TokenUnits>;
   /** Each mined call's trace (call tree, state diff), for the trace rules (checks/trace.ts); absent in old reports. */
   traces?: TransactionTrace[];
+  /**
+   * The postcondition guard: its conditions, its batch and that batch's rehearsal (dryRunProposal.ts), when the
+   * proposal is (or is to be) guarded.
+   */
+  guard?: GuardReport;
 };
 
 /** The chain the dry run runs on, which it changes (a fork), and whom it acts as. */

@@ -2,7 +2,16 @@
  * A proposal's dry run against a deployed stack, on an in-process fork of its chain (sdk/fork.ts): the chain itself
  * is only read. Node only (shared by the CLI, the web app's server and the devnet's scripts).
  */
-import { createTestClient, createWalletClient, type Abi, type Address } from "viem";
+import {
+  createTestClient,
+  createWalletClient,
+  getAddress,
+  keccak256,
+  toHex,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
 import { withFork } from "../fork.ts";
 import { stackAbi } from "./abis.ts";
 import { proposalActions } from "./actions.ts";
@@ -10,6 +19,19 @@ import type { CheckResult } from "./check.ts";
 import { connectStack, type Stack } from "./deployed.ts";
 import { dryRun, type DryRun } from "./dryRun.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
+import type { ProposalAction } from "../proposalArgs.ts";
+import { guardedActions, readGuard, timelockSalt, type GuardReport } from "./guard.ts";
+import { guardConditions, readLtvConditions, readRoleConditions } from "./guardState.ts";
+import { rehearseExecution } from "./guardRehearsal.ts";
+
+/**
+ * The guard a dry run rehearses: a new one for a proposal about to be submitted with `description` (its conditions
+ * read on the fork after the calls: what the dry run shows them to do; `accounts`, those the proposal declares), or
+ * the one an on-chain proposal's calls carry.
+ */
+export type GuardPlan =
+  | { kind: "new"; guard: Address; description: string; accounts: readonly Address[] }
+  | { kind: "onchain"; actions: readonly ProposalAction[]; descriptionHash: Hex };
 
 /** Who runs the keeper cycle in a dry run: an address of no one's (the keeper's functions are open), impersonated. */
 export const dryRunKeeper: Address = "0x00000000000000000000000000006b6565706572";
@@ -23,7 +45,7 @@ export async function dryRunProposal(
   stack: Stack,
   proposal: ProposalDraft,
   checked: CheckResult,
-  options: { blockNumber?: bigint | undefined; abi?: Abi } = {},
+  options: { blockNumber?: bigint | undefined; abi?: Abi; guard?: GuardPlan | undefined } = {},
 ): Promise<DryRun> {
   const { contracts, rpcUrl } = stack;
   const timelock = contracts.TimelockController;
@@ -32,14 +54,19 @@ export async function dryRunProposal(
     throw new Error(`${stack.source}: the dry run forks the chain over JSON-RPC, and no RPC URL was given for it`);
   const blockNumber = options.blockNumber ?? (await stack.publicClient.getBlockNumber());
   const actions = proposalActions(proposal, checked.changes, stack.registry);
+  const abi = options.abi ?? stackAbi;
+  const plan = options.guard;
   return withFork({ rpcUrl, blockNumber }, async ({ transport }) => {
     const forked = await connectStack(transport, contracts, `${stack.source} (forked at block ${blockNumber})`);
-    return dryRun(
+    const testClient = createTestClient({ mode: "hardhat", transport });
+    // The guard is rehearsed from the chain as it is before the calls.
+    const start = plan ? await testClient.snapshot() : undefined;
+    const result = await dryRun(
       {
         publicClient: forked.publicClient,
-        testClient: createTestClient({ mode: "hardhat", transport }),
+        testClient,
         walletClient: createWalletClient({ transport }),
-        abi: options.abi ?? stackAbi,
+        abi,
         addresses: {
           timelock,
           vault: forked.vault,
@@ -53,5 +80,40 @@ export async function dryRunProposal(
       },
       actions,
     );
+    if (!plan || start === undefined) return result;
+    let guard: Pick<GuardReport, "guard" | "conditions" | "actions">;
+    let salt: Hex;
+    if (plan.kind === "new") {
+      // Accounts the calls gave or took a role: their roles after are conditions too.
+      const named = result.authority.flatMap((e) =>
+        typeof e.args.account === "string" ? [getAddress(e.args.account)] : [],
+      );
+      const addresses = { registry: stack.registry, timelock, governor: stack.governor, vault: forked.vault };
+      const [authority, ltvs] = await Promise.all([
+        readRoleConditions(forked.publicClient, addresses, [...plan.accounts, ...named]),
+        readLtvConditions(forked.publicClient, stack.registry),
+      ]);
+      const conditions = guardConditions({ parameters: result.parameters, authority, ltvs, vault: forked.vault });
+      const wrapped = guardedActions({
+        guard: plan.guard,
+        governor: stack.governor,
+        actions,
+        description: plan.description,
+        conditions,
+      });
+      guard = { guard: plan.guard, conditions, actions: wrapped };
+      salt = timelockSalt(stack.governor, keccak256(toHex(plan.description)));
+    } else {
+      const read = readGuard(plan.actions);
+      if (!read) throw new Error("the on-chain proposal carries no guard to rehearse");
+      guard = { guard: read.guard, conditions: read.conditions, actions: [...plan.actions] };
+      salt = timelockSalt(stack.governor, plan.descriptionHash);
+    }
+    await testClient.revert({ id: start });
+    const rehearsal = await rehearseExecution(
+      { publicClient: forked.publicClient, testClient, abi },
+      { timelock, executor: stack.governor, actions: guard.actions, salt },
+    );
+    return { ...result, guard: { ...guard, rehearsal } };
   });
 }

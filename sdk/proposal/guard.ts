@@ -20,6 +20,7 @@ import { proposalGuardAbi } from "../abis/contracts.ts";
 import { parameterKey, parameterName } from "../../parameters/parameterKey.ts";
 import type { ProposalAction } from "../proposalArgs.ts";
 import { roleName } from "./authority.ts";
+import { formatRecordedValue } from "./units.ts";
 
 /** A parameter the proposal sets: its registry value as voters were shown it, and the one it sets. */
 export type GuardedParameter = { name: string; shown: bigint; proposed: bigint };
@@ -101,8 +102,9 @@ export function guardedActions(args: {
 export type GuardedProposal = { guard: Address; conditions: GuardConditions; payload: ProposalAction[] };
 
 /**
- * The guard of a proposal's calls, when its first call is a guard's `begin` and its last that guard's `verify`
- * (with the same parameters); undefined for an unguarded proposal. Throws when a guard call is malformed.
+ * The guard of a proposal's calls, when its first call is a guard's `begin` and its last that guard's `verify`, with
+ * the same parameters in both; undefined otherwise (an unguarded proposal, or guard calls that do not agree, which are
+ * then only calls like any other: a dry run shows what they do).
  */
 export function readGuard(actions: readonly ProposalAction[]): GuardedProposal | undefined {
   const first = actions[0];
@@ -113,19 +115,19 @@ export function readGuard(actions: readonly ProposalAction[]): GuardedProposal |
   if (begin?.functionName !== "begin" || verify?.functionName !== "verify") return undefined;
   const [vault, shown] = begin.args;
   const [post] = verify.args;
-  const parameters = post.parameters.map((p, i) => {
-    if (shown[i]?.key !== p.key)
-      throw new Error(`the guard's begin and verify name different parameters at position ${i}`);
-    return { name: parameterName(p.key), shown: shown[i]!.shown, proposed: p.proposed };
-  });
-  if (shown.length !== parameters.length) throw new Error("the guard's begin and verify name different parameters");
+  if (shown.length !== post.parameters.length || shown.some((p, i) => p.key !== post.parameters[i]!.key))
+    return undefined;
   return {
     guard: getAddress(first.target),
     payload: actions.slice(1, -1).map((a) => ({ ...a })),
     conditions: {
       vault: getAddress(vault),
       maxSharePriceMoveBps: post.maxSharePriceMoveBps,
-      parameters,
+      parameters: post.parameters.map((p, i) => ({
+        name: parameterName(p.key),
+        shown: shown[i]!.shown,
+        proposed: p.proposed,
+      })),
       roles: post.roles.map((r) => ({ ...r, target: getAddress(r.target), account: getAddress(r.account) })),
       registryGuardian: getAddress(post.registryGuardian),
       ltvs: post.ltvs.map((l) => ({ module: getAddress(l.module), maxLtvBps: l.maxLtvBps })),
@@ -193,8 +195,15 @@ export function guardFailureInWords(
       return `${nameOf(a[2] as Address)} ${a[3] ? "does not hold" : "holds"} ${roleName(a[1] as Hex)} on ${nameOf(a[0] as Address)}`;
     case "GuardGuardianNotAsDeclared":
       return `the registry's guardian is ${nameOf(a[1] as Address)}, not ${nameOf(a[0] as Address)}`;
-    case "GuardSharePriceMoved":
-      return `the execution moved the share price from ${a[0]} to ${a[1]} wad, beyond ${percentOfBps(a[2] as bigint)}`;
+    case "GuardSharePriceMoved": {
+      const [before, after] = [a[0] as bigint, a[1] as bigint];
+      const movedBps = before === 0n ? 0n : ((after - before) * 10_000n) / before;
+      const wad = (v: bigint) => (Number(v) / 1e18).toFixed(6);
+      return (
+        `the execution moved the share price by ${movedBps > 0n ? "+" : ""}${percentOfBps(movedBps)} ` +
+        `(${wad(before)} → ${wad(after)}), beyond ${percentOfBps(a[2] as bigint)}`
+      );
+    }
     case "GuardLtvAboveBound":
       return `${nameOf(a[0] as Address)}'s loan-to-value is ${percentOfBps(a[1] as bigint)}, above ${percentOfBps(a[2] as bigint)}`;
     case "GuardPayloadMismatch":
@@ -206,4 +215,57 @@ export function guardFailureInWords(
     default:
       return undefined;
   }
+}
+
+/** A guard's rehearsal on the dry run's fork: the batch executes (its conditions hold), or the revert. */
+export type GuardRehearsal =
+  | { status: "held" }
+  | { status: "reverted"; errorName?: string | undefined; args: readonly unknown[]; message: string };
+
+/** What the dry run says of a proposal's guard: its conditions, its whole batch, and the rehearsal of that batch. */
+export type GuardReport = {
+  guard: Address;
+  conditions: GuardConditions;
+  /** The batch as proposed (or to propose): `begin`, the calls, `verify`. */
+  actions: ProposalAction[];
+  rehearsal: GuardRehearsal;
+};
+
+/**
+ * The words of a stack: contracts and accounts by the deployment record's names (the zero address as anyone), and
+ * parameter values in their units as `snapshot` (the registry's) knows them.
+ */
+export function stackWording(
+  contracts: Readonly<Record<string, Address | undefined>>,
+  snapshot: Parameters<typeof formatRecordedValue>[2],
+): GuardWording {
+  const names = new Map(
+    Object.entries(contracts).flatMap(([name, address]) => (address ? [[getAddress(address), name] as const] : [])),
+  );
+  return {
+    nameOf: (address) =>
+      address === zeroAddress ? "anyone (the zero address)" : (names.get(getAddress(address)) ?? address),
+    formatParameter: (name, value) => formatRecordedValue(name, value.toString(), snapshot),
+  };
+}
+
+/** A report's guard: the words of its conditions, and what its rehearsal on the dry run's fork found. */
+export type GuardSection = {
+  address: Address;
+  /** The proposal executes only if each of these holds. */
+  executesOnlyIf: string[];
+  rehearsal: GuardRehearsal;
+  /** The failed condition in words, when the rehearsal reverted with a guard's error. */
+  failure?: string;
+};
+
+/** The report's guard section of a dry run's guard, in `wording`'s words. */
+export function guardSection(report: GuardReport, wording: GuardWording): GuardSection {
+  const failure = report.rehearsal.status === "reverted" ? guardFailureInWords(report.rehearsal, wording) : undefined;
+  return {
+    address: report.guard,
+    executesOnlyIf: guardConditionsInWords(report.conditions, wording),
+    rehearsal: report.rehearsal,
+    ...(failure ? { failure } : {}),
+  };
 }

@@ -2,9 +2,10 @@
  * Proposals on chain: reading one back from the governor's `ProposalCreated` event, decoding its calls into
  * parameter changes (any proposal, whoever made it), and the governor calls that take it through its life.
  */
-import { keccak256, getAbiItem, stringToHex, type Address, type Hex, type PublicClient } from "viem";
+import { keccak256, getAbiItem, getAddress, stringToHex, type Address, type Hex, type PublicClient } from "viem";
 import { trimtabGovernorAbi } from "../abis/contracts.ts";
 import { registryUpdatesOf } from "./registryCalls.ts";
+import { readGuard } from "./guard.ts";
 import type { RegistrySnapshot } from "./check.ts";
 import type { ProposalDraft, RawCall } from "./proposalFile.ts";
 import { formatValue } from "./units.ts";
@@ -67,18 +68,29 @@ export async function readOnchainProposal(
 
 /**
  * The proposal as a draft: calls to the registry's `setParameters`/`setParameter` become parameter changes in human
- * units, every other call stays a raw call. The title is the description's first heading (or line).
+ * units, every other call stays a raw call. The title is the description's first heading (or line). The stack's
+ * postcondition guard (`contracts.ProposalGuard`), when the calls begin and end with it, is not part of the draft: it
+ * is read with guard.ts `readGuard` (a call to any other contract stays a raw call, whatever its selector).
  */
 export function decodeOnchainProposal(
   proposal: OnchainProposal,
   registry: Address,
   snapshot: RegistrySnapshot,
+  contracts: { ProposalGuard?: Address | undefined } = {},
 ): ProposalDraft {
   const changes: Record<string, string | boolean> = {};
   const calls: RawCall[] = [];
-  proposal.targets.forEach((target, i) => {
-    const data = proposal.calldatas[i]!;
-    const value = proposal.values[i] ?? 0n;
+  const actions = proposal.targets.map((target, i) => ({
+    target,
+    value: proposal.values[i] ?? 0n,
+    data: proposal.calldatas[i]!,
+  }));
+  const guarded = readGuard(actions);
+  const payload =
+    guarded && contracts.ProposalGuard && guarded.guard === getAddress(contracts.ProposalGuard)
+      ? guarded.payload
+      : actions;
+  payload.forEach(({ target, data, value = 0n }) => {
     if (target.toLowerCase() === registry.toLowerCase() && value === 0n) {
       // Another registry function (or undecodable calldata) is kept as a raw call.
       const updates = registryUpdatesOf(data);

@@ -11,6 +11,8 @@ import { authorityChanges, checkPermissions, permissionPolicy } from "./checks/p
 import type { DryRun, KeeperAction } from "./dryRun.ts";
 import { changeFormatter, formatTokenAmount, formatValue } from "./units.ts";
 import { traceChecks } from "./checks/trace.ts";
+import { guardCheck } from "./checks/guard.ts";
+import type { GuardSection } from "./guard.ts";
 import { traceLines } from "./traceReport.ts";
 
 export const proposalReportSchema = "trimtab.proposal-report/1";
@@ -25,6 +27,8 @@ export type ProposalReport = {
   notSimulated: string[];
   dryRun: DryRun;
   impact: ImpactReport;
+  /** The postcondition guard `proposal submit` adds: its conditions in words and its rehearsal on the fork. */
+  guard?: GuardSection;
   contentHash: Hex;
 };
 
@@ -81,9 +85,10 @@ export function buildProposalReport(args: {
   notSimulated: string[];
   /** The changes of authority the proposal file declares (`permissions:`). */
   permissions?: readonly PermissionDeclaration[] | undefined;
+  guard?: GuardSection | undefined;
 }): ProposalReport {
   const { dryRun } = args;
-  const checks = proposalChecks(args.checked, dryRun, args.permissions);
+  const checks = [...proposalChecks(args.checked, dryRun, args.permissions), ...guardCheck(args.guard)];
   const verdict = verdictOf(checks);
   const unsealed = {
     schema: proposalReportSchema,
@@ -94,6 +99,7 @@ export function buildProposalReport(args: {
     notSimulated: args.notSimulated,
     dryRun: plain(dryRun) as DryRun,
     impact: args.impact,
+    ...(args.guard ? { guard: plain(args.guard) as GuardSection } : {}),
   } as const;
   return { ...unsealed, contentHash: sha256(stringToBytes(canonicalJson(unsealed))) };
 }
@@ -110,6 +116,7 @@ export function renderProposalReport(report: ProposalReport): string {
     "",
     ...permissionPolicyLines(),
     "",
+    ...guardLines(report.guard),
     "## Dry run",
     "",
     `On a fork of block ${report.dryRun.blockNumber}: the calls as the timelock, then smoke tests and invariants ` +
@@ -130,6 +137,20 @@ export function renderProposalReport(report: ProposalReport): string {
     }).replace(/^# /, "## "),
   ];
   return lines.join("\n");
+}
+
+/** The guard's conditions as the report lists them: "Executes only if" and one line each. */
+export function guardLines(guard: GuardSection | undefined): string[] {
+  if (!guard) return [];
+  return [
+    "## Executes only if",
+    "",
+    `\`proposal submit\` wraps the calls with the postcondition guard at ${guard.address}: the execution reverts ` +
+      "unless, at that moment, every one of these holds.",
+    "",
+    ...guard.executesOnlyIf.map((condition) => `- ${condition}`),
+    "",
+  ];
 }
 
 /**

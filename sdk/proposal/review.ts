@@ -4,7 +4,7 @@
  * then, unless the verdict is FAIL, `propose` with the report's hash (and the block it started from) in the
  * description. Node only: a proposal is read from disk, and the simulation runs in this process.
  */
-import type { Hex } from "viem";
+import { getAddress, type Hex } from "viem";
 import { simulateNow } from "../../sim/simulate.ts";
 import type { ImpactReport } from "../../sim/report.ts";
 import { propose, readProposalStatus, type Progress, type SigningClient } from "../governance/actions.ts";
@@ -18,7 +18,8 @@ import { decodeOnchainProposal, reportCitationOf } from "./onchain.ts";
 import { buildProposalReport, type ProposalReport } from "./report.ts";
 import { changeFormatter } from "./units.ts";
 import { impactRequest, readStackProposal, simulationBase, type Stack } from "./deployed.ts";
-import { dryRunProposal } from "./dryRunProposal.ts";
+import { dryRunProposal, type GuardPlan } from "./dryRunProposal.ts";
+import { guardSection, readGuard, stackWording } from "./guard.ts";
 
 /**
  * A proposal to review, its name in the report, and for one on chain: the impact report its description cites (if
@@ -28,8 +29,16 @@ export type ReviewedProposal = {
   name: string;
   proposal: ProposalDraft;
   cited?: { hash: Hex; blockNumber?: bigint };
-  onchain?: { state: ProposalStateName | `unknown state ${number}`; submittedFromBlock: bigint };
+  onchain?: {
+    state: ProposalStateName | `unknown state ${number}`;
+    submittedFromBlock: bigint;
+    /** Its calls as proposed (a guarded one's `begin` and `verify` included) and its description's hash. */
+    batch: OnchainBatch;
+  };
 };
+
+/** An on-chain proposal's calls and description hash: what its guard, if any, is bound to. */
+export type OnchainBatch = { actions: ProposalAction[]; descriptionHash: Hex };
 
 /**
  * A proposal from `source`: a file or folder in proposals/, or the decimal id of a proposal already on chain
@@ -38,11 +47,24 @@ export type ReviewedProposal = {
 export async function proposalFromSource(stack: Stack, source: string): Promise<ReviewedProposal> {
   if (!/^\d+$/.test(source)) return { name: source, proposal: await loadProposal(source) };
   const onchain = await readStackProposal(stack, BigInt(source));
-  const proposal = decodeOnchainProposal(onchain, stack.registry, await stack.readSnapshot());
+  const proposal = decodeOnchainProposal(onchain, stack.registry, await stack.readSnapshot(), stack.contracts);
   const cited = reportCitationOf(onchain.description);
   const { state } = await readProposalStatus(stack.publicClient, { governor: stack.governor, proposalId: onchain.id });
   const submittedFromBlock = cited?.blockNumber ?? onchain.createdBlockNumber - 1n;
-  return { name: `proposal ${source}`, proposal, ...(cited ? { cited } : {}), onchain: { state, submittedFromBlock } };
+  const batch = {
+    actions: onchain.targets.map((target, i) => ({
+      target,
+      value: onchain.values[i] ?? 0n,
+      data: onchain.calldatas[i]!,
+    })),
+    descriptionHash: onchain.descriptionHash,
+  };
+  return {
+    name: `proposal ${source}`,
+    proposal,
+    ...(cited ? { cited } : {}),
+    onchain: { state, submittedFromBlock, batch },
+  };
 }
 
 /**
@@ -67,20 +89,27 @@ export async function impactAsSubmitted(
 }
 
 /**
- * Checks, dry run and impact simulation of `proposal`, as one report, with the calls it makes. The dry run (on a
- * fork) and the simulation start from the chain as it is now, or at `simulateAt` (the block a cited report started
- * from, to reproduce it).
+ * Checks, dry run and impact simulation of `proposal`, as one report, with the calls it makes and its description
+ * (citing the impact report). The dry run (on a fork) and the simulation start from the chain as it is now, or at
+ * `simulateAt` (the block a cited report started from, to reproduce it). A proposal file on a stack with a proposal
+ * guard is guarded: its calls are wrapped by the guard, whose conditions the dry run reads and rehearses; an on-chain
+ * proposal (`onchain`) is rehearsed with the guard its calls carry, if any.
  */
 export async function reviewProposal(
   stack: Stack,
   { name, proposal }: Pick<ReviewedProposal, "name" | "proposal">,
-  options: { simulateAt?: bigint | undefined } = {},
-): Promise<{ report: ProposalReport; actions: ProposalAction[] }> {
-  const checked = checkProposal(name, proposal, await stack.readSnapshot());
+  options: { simulateAt?: bigint | undefined; onchain?: OnchainBatch | undefined } = {},
+): Promise<{ report: ProposalReport; actions: ProposalAction[]; description: string }> {
+  const snapshot = await stack.readSnapshot();
+  const checked = checkProposal(name, proposal, snapshot);
   const base = await simulationBase(stack, options.simulateAt === undefined ? {} : { blockNumber: options.simulateAt });
   const { request, notSimulated } = impactRequest(base, proposal, checked);
   const impact = simulateNow(request);
-  const dryRun = await dryRunProposal(stack, proposal, checked, { blockNumber: options.simulateAt });
+  const description = proposalDescription(proposal, impact.contentHash, impact.inputs.source?.blockNumber);
+  const dryRun = await dryRunProposal(stack, proposal, checked, {
+    blockNumber: options.simulateAt,
+    guard: guardPlan(stack, proposal, description, options.onchain),
+  });
   const report = buildProposalReport({
     file: name,
     title: proposal.title,
@@ -89,8 +118,33 @@ export async function reviewProposal(
     impact,
     notSimulated,
     permissions: proposal.permissions,
+    guard: dryRun.guard && guardSection(dryRun.guard, stackWording(stack.contracts, snapshot)),
   });
-  return { report, actions: proposalActions(proposal, checked.changes, stack.registry) };
+  return {
+    report,
+    actions: dryRun.guard?.actions ?? proposalActions(proposal, checked.changes, stack.registry),
+    description,
+  };
+}
+
+/**
+ * The guard a review rehearses: an on-chain proposal's own (when its calls carry the stack's guard), or, for a
+ * proposal file, a new one (when the stack has a guard), with the accounts the file's `permissions:` names.
+ */
+function guardPlan(
+  stack: Stack,
+  proposal: ProposalDraft,
+  description: string,
+  onchain: OnchainBatch | undefined,
+): GuardPlan | undefined {
+  const guard = stack.contracts.ProposalGuard;
+  if (!guard) return undefined;
+  if (onchain) {
+    const carried = readGuard(onchain.actions);
+    return carried && carried.guard === getAddress(guard) ? { kind: "onchain", ...onchain } : undefined;
+  }
+  const accounts = (proposal.permissions ?? []).flatMap((p) => ("grant" in p ? [p.to] : "revoke" in p ? [p.from] : []));
+  return { kind: "new", guard, description, accounts };
 }
 
 /** What a submission did: nothing when the report's verdict is FAIL, else the proposal it made. */
@@ -107,13 +161,8 @@ export async function submitProposal(
   walletClient: SigningClient,
   args: Pick<ReviewedProposal, "name" | "proposal"> & { onProgress?: ((progress: Progress) => void) | undefined },
 ): Promise<Submission> {
-  const { report, actions } = await reviewProposal(stack, args);
+  const { report, actions, description } = await reviewProposal(stack, args);
   if (report.verdict === "FAIL") return { submitted: false, report };
-  const description = proposalDescription(
-    args.proposal,
-    report.impact.contentHash,
-    report.impact.inputs.source?.blockNumber,
-  );
   const { proposalId, hash } = await propose(
     { publicClient: stack.publicClient, walletClient },
     { governor: stack.governor, actions, description, onProgress: args.onProgress },

@@ -81,6 +81,8 @@ describe("docs/delegates.md's walk on the devnet", () => {
       id ??= /^proposed (\d+) /m.exec(stdout)?.[1];
     }
     expect(id, "proposal submit printed the proposal's id").toBeDefined();
+    // Submitted guarded: it executed only once the guard's conditions held.
+    expect(outputs.join("")).toMatch(/^guarded by 0x[0-9a-fA-F]{40}: it executes only if$/m);
     expect(outputs.join("")).toContain(`executed ${id}; state Executed`);
   }, 300_000);
 });

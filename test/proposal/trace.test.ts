@@ -3,14 +3,9 @@
  * HTTP with the vault deployed): a real proposal traces clean and changes the registry's storage; crafted calls (ETH
  * sent, a target without code) are named by the trace rules.
  */
-import type { ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import hre from "hardhat";
-import { createTestClient, createWalletClient, http, parseEther, type Address } from "viem";
+import { createTestClient, createWalletClient, parseEther, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHardhatNode } from "../../devnet/hardhatNode.ts";
 import { withFork } from "../../sdk/fork.ts";
 import { stackAbi } from "../../sdk/proposal/abis.ts";
 import { checkProposal, type CheckResult } from "../../sdk/proposal/check.ts";
@@ -22,19 +17,17 @@ import { loadProposal } from "../../sdk/proposal/load.ts";
 import { proposalChecks } from "../../sdk/proposal/report.ts";
 import { traceLines } from "../../sdk/proposal/traceReport.ts";
 import type { ProposalAction } from "../../sdk/proposalArgs.ts";
-import { daySeconds } from "../helpers/governance.ts";
-import { deployVault, type VaultStack } from "../helpers/vault.ts";
+import { startStackNode, type StackNode } from "../helpers/stackNode.ts";
+import type { VaultStack } from "../helpers/vault.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const port = 18_574;
 const rpcUrl = `http://127.0.0.1:${port}`;
-const deploymentId = `trace-${port}`;
 /** An address with no code on the devnet. */
 const nobody: Address = "0x000000000000000000000000000000000000dEaD";
 
 describe("A proposal's call trace and state diff, on a fork of the chain", () => {
-  let node: ChildProcess | undefined;
-  let dir: string;
+  let running: StackNode | undefined;
   let v: VaultStack;
   let stack: Stack;
   let dryRun: DryRun;
@@ -60,25 +53,14 @@ describe("A proposal's call trace and state diff, on a fork of the chain", () =>
     });
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "trimtab-trace-"));
-    node = await startHardhatNode(port, path.join(dir, "node.log"));
-    const connection = await hre.network.create({ network: "localhost", override: { url: rpcUrl } });
-    await rm(path.join(root, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    v = await deployVault(connection, { deploymentId });
-    // Past the weights' min interval since the deployment set them, the feeds fresh.
-    await connection.networkHelpers.time.increase(2 * daySeconds);
-    await v.setPrices();
-    stack = await connectStack(http(rpcUrl), v.record.contracts, "the test's stack");
+    running = await startStackNode(port, { name: "trace" });
+    ({ v, stack } = running);
     const proposal = await loadProposal(path.join(root, "proposals/examples/reweight.yaml"));
     checked = checkProposal("reweight", proposal, await stack.readSnapshot());
     dryRun = await dryRunProposal(stack, proposal, checked);
   }, 300_000);
 
-  afterAll(async () => {
-    node?.kill("SIGTERM");
-    await rm(path.join(root, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => running?.stop());
 
   it("traces a real proposal's call as the registry's, and passes the trace rules", () => {
     expect(dryRun.traces).toHaveLength(dryRun.calls.length);

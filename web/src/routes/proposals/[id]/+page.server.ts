@@ -1,6 +1,7 @@
 import { error } from "@sveltejs/kit";
 import { checkProposal } from "../../../../../sdk/proposal/check.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
+import { guardConditionsInWords, readGuard, stackWording } from "../../../../../sdk/proposal/guard.ts";
 import { impactRequest } from "../../../../../sdk/proposal/deployed.ts";
 import { formatRecordedValue, formatValue } from "../../../../../sdk/proposal/units.ts";
 import { proposalStates, upcomingStates } from "../../../../../sdk/governance/enums.ts";
@@ -67,7 +68,17 @@ export const load: PageServerLoad = async ({ params }) => {
 
   const registry = await stack.readSnapshot();
   const onchain = await readOnchainProposal(client, stack.governor, id, BigInt(proposal.createdBlockNumber));
-  const draft = decodeOnchainProposal(onchain, stack.registry, registry);
+  const draft = decodeOnchainProposal(onchain, stack.registry, registry, stack.contracts);
+  // The postcondition guard its calls carry (the stack's own only), its conditions in words.
+  const carried = readGuard(
+    onchain.targets.map((target, i) => ({ target, value: onchain.values[i], data: onchain.calldatas[i]! })),
+  );
+  const guarded =
+    carried &&
+    stack.contracts.ProposalGuard &&
+    carried.guard.toLowerCase() === stack.contracts.ProposalGuard.toLowerCase()
+      ? carried
+      : undefined;
   const name = `proposal ${params.id}`;
   const checked = checkProposal(name, draft, registry);
   const changes = checked.changes.map((c) => ({
@@ -119,6 +130,10 @@ export const load: PageServerLoad = async ({ params }) => {
       values: [...onchain.values],
       calldatas: [...onchain.calldatas],
       descriptionHash: onchain.descriptionHash,
+    },
+    guard: guarded && {
+      address: guarded.guard,
+      executesOnlyIf: guardConditionsInWords(guarded.conditions, stackWording(stack.contracts, registry)),
     },
     rawCalls: draft.calls.map((c) => ({ target: c.target, data: c.data, value: c.value.toString() })),
     checks: checked.checks,
