@@ -18,6 +18,8 @@ import GovernanceModule from "../ignition/modules/Governance.ts";
 import { encodeDefinition, parameterCatalog, parameterKey } from "../parameters/index.ts";
 import { signBallot } from "../sdk/governance/actions.ts";
 import { action, proposalArgs, type ProposalAction } from "../sdk/proposalArgs.ts";
+import { guardedActions } from "../sdk/proposal/guard.ts";
+import { readGuardConditions } from "../sdk/proposal/guardState.ts";
 
 const day = 86_400;
 const connection = await hre.network.create();
@@ -104,13 +106,37 @@ async function ballotSignature(governor: Governor, proposalId: bigint): Promise<
   return ballot.signature;
 }
 
-/** Runs one proposal on both systems side by side and returns each step's gas. */
-async function lifecycle(label: string, actionsOf: (registry: typeof trimtab.registry) => ProposalAction[]) {
+/**
+ * Runs one proposal on both systems side by side and returns each step's gas. With `guarded`, Trimtab's calls are
+ * wrapped by its postcondition guard as `proposal submit` wraps them (`guarded` gives the parameter changed, before
+ * and after); the baseline's stay bare.
+ */
+async function lifecycle(
+  label: string,
+  actionsOf: (registry: typeof trimtab.registry) => ProposalAction[],
+  guarded?: { name: string; before: bigint; after: bigint },
+) {
   const gas: Record<SystemName, Record<string, bigint>> = { trimtab: {}, baseline: {} };
   const args = {} as Record<SystemName, ReturnType<typeof proposalArgs> & { id: bigint }>;
   for (const name of Object.keys(systems) as SystemName[]) {
     const { governor, registry } = systems[name];
-    const p = proposalArgs(actionsOf(registry), `# ${label}`);
+    const description = `# ${label}`;
+    const calls = actionsOf(registry);
+    const actions =
+      guarded && name === "trimtab"
+        ? guardedActions({
+            guard: trimtab.proposalGuard.address,
+            governor: trimtab.governor.address,
+            actions: calls,
+            description,
+            conditions: await readGuardConditions(
+              publicClient,
+              { registry: registry.address, timelock: trimtab.timelock.address, governor: trimtab.governor.address },
+              [guarded],
+            ),
+          })
+        : calls;
+    const p = proposalArgs(actions, description);
     gas[name].propose = await gasOf(
       governor.write.propose([p.targets, p.values, p.calldatas, p.description], { account: alice!.account }),
     );
@@ -149,6 +175,13 @@ async function lifecycle(label: string, actionsOf: (registry: typeof trimtab.reg
 const single = await lifecycle("One parameter change", oneChange);
 await networkHelpers.time.increase(day);
 const five = await lifecycle("Five parameter changes", fiveChanges);
+await networkHelpers.time.increase(day);
+// The same kind of one-parameter change, guarded on Trimtab (the baseline's bare, as before).
+const guardedOne = await lifecycle(
+  "One parameter change, guarded",
+  (registry) => [action(registry, "setParameter", [parameterKey("hedge.bandBps"), 1_200n])],
+  { name: "hedge.bandBps", before: 1_000n, after: 1_200n },
+);
 
 // Registry update vs a bare one-SSTORE setter, each a top-level call from the account allowed to make it.
 await networkHelpers.impersonateAccount(trimtab.timelock.address);
@@ -174,6 +207,8 @@ const rows: [string, bigint, bigint][] = [
   ["propose (5 changes)", five.trimtab.propose!, five.baseline.propose!],
   ["queue (5 changes)", five.trimtab.queue!, five.baseline.queue!],
   ["execute (5 changes)", five.trimtab.execute!, five.baseline.execute!],
+  ["propose (1, guarded)", guardedOne.trimtab.propose!, guardedOne.baseline.propose!],
+  ["execute (1, guarded)", guardedOne.trimtab.execute!, guardedOne.baseline.execute!],
 ];
 console.log("\nGas: Trimtab governance vs plain OpenZeppelin Governor (same token, voters and registry calls)\n");
 console.log(`${"operation".padEnd(22)}${"trimtab".padStart(10)}${"baseline".padStart(10)}${"ratio".padStart(8)}`);
@@ -182,6 +217,12 @@ for (const [name, t, b] of rows) {
     `${name.padEnd(22)}${String(t).padStart(10)}${String(b).padStart(10)}${ratio(t, b).toFixed(3).padStart(8)}`,
   );
 }
+const guardOverhead = guardedOne.trimtab.execute! - single.trimtab.execute!;
+console.log(
+  `\nThe postcondition guard (begin + verify, its conditions: the parameter as shown and set, the governor's\n` +
+    `and the timelock's roles, the registry's guardian) adds ${guardOverhead} gas to a one-change execution, and\n` +
+    `${guardedOne.trimtab.propose! - single.trimtab.propose!} to its propose (the calldata of both guard calls).`,
+);
 console.log(`\nregistry setParameter   ${registryUpdateGas}`);
 console.log(`bare one-SSTORE setter  ${bareSetterGas}`);
 console.log(`registry overhead       ${registryUpdateGas - bareSetterGas} per parameter`);
@@ -212,6 +253,8 @@ console.log(
     queue: entry(single.trimtab.queue!, single.baseline.queue!),
     execute1: entry(single.trimtab.execute!, single.baseline.execute!),
     execute5: entry(five.trimtab.execute!, five.baseline.execute!),
+    executeGuarded1: entry(guardedOne.trimtab.execute!, guardedOne.baseline.execute!),
+    guardExecuteOverhead: Number(guardOverhead),
     registryUpdate: Number(registryUpdateGas),
     bareSetter: Number(bareSetterGas),
     registryOverheadPerParam: Number(registryUpdateGas - bareSetterGas),

@@ -76,9 +76,11 @@ contract ProposalGuard is IProposalGuard {
             }
         }
         _BEGUN.asBoolean().tstore(true);
-        _VAULT.asAddress().tstore(vault);
-        if (vault != address(0)) _PRICE.asUint256().tstore(ISharePrice(vault).sharePriceWad());
-        _COUNT.asUint256().tstore(parameters.length + (vault == address(0) ? 0 : 1));
+        // A price the oracles cannot give now (an outage) is no condition: governance is never blocked by one.
+        (bool priced, uint256 price) = _sharePriceOf(vault);
+        _VAULT.asAddress().tstore(priced ? vault : address(0));
+        if (priced) _PRICE.asUint256().tstore(price);
+        _COUNT.asUint256().tstore(parameters.length + (priced ? 1 : 0));
     }
 
     /// @inheritdoc IProposalGuard
@@ -152,17 +154,32 @@ contract ProposalGuard is IProposalGuard {
         }
     }
 
+    /// @dev A module whose LTV the oracles cannot give now (an outage) is not checked: see `begin`.
     function _checkLtvs(LtvCondition[] calldata ltvs) private view {
         for (uint256 i; i < ltvs.length; ++i) {
-            uint256 ltv = ILtv(ltvs[i].module).ltvBps();
-            if (ltv > ltvs[i].maxLtvBps) revert GuardLtvAboveBound(ltvs[i].module, ltv, ltvs[i].maxLtvBps);
+            try ILtv(ltvs[i].module).ltvBps() returns (uint256 ltv) {
+                if (ltv > ltvs[i].maxLtvBps) revert GuardLtvAboveBound(ltvs[i].module, ltv, ltvs[i].maxLtvBps);
+            } catch {} // solhint-disable-line no-empty-blocks
         }
     }
 
+    /// @dev Priced before the calls: the price after must be readable too (the calls did not break pricing) and
+    /// within the tolerance.
     function _checkSharePrice(address vault, uint256 maxMoveBps) private view {
         uint256 beforeWad = _PRICE.asUint256().tload();
-        uint256 afterWad = ISharePrice(vault).sharePriceWad();
+        (bool priced, uint256 afterWad) = _sharePriceOf(vault);
+        if (!priced) revert GuardSharePriceUnreadable(vault);
         uint256 moved = afterWad > beforeWad ? afterWad - beforeWad : beforeWad - afterWad;
         if (moved * _BPS > beforeWad * maxMoveBps) revert GuardSharePriceMoved(beforeWad, afterWad, maxMoveBps);
+    }
+
+    /// @dev The vault's share price, or false when there is no vault or it cannot be priced now.
+    function _sharePriceOf(address vault) private view returns (bool priced, uint256 priceWad) {
+        if (vault == address(0)) return (false, 0);
+        try ISharePrice(vault).sharePriceWad() returns (uint256 price) {
+            return (true, price);
+        } catch {
+            return (false, 0);
+        }
     }
 }

@@ -33,6 +33,30 @@ export type GuardPlan =
   | { kind: "new"; guard: Address; description: string; accounts: readonly Address[] }
   | { kind: "onchain"; actions: readonly ProposalAction[]; descriptionHash: Hex };
 
+/** An on-chain proposal's calls and description hash: what its guard, if any, is bound to. */
+export type OnchainBatch = { actions: ProposalAction[]; descriptionHash: Hex };
+
+/**
+ * The guard a dry run rehearses: an on-chain proposal's own (when its calls carry the stack's guard), or, for a
+ * proposal about to be submitted with `description`, a new one (when the stack has a guard), with the accounts its
+ * file's `permissions:` names. None otherwise.
+ */
+export function guardPlan(
+  stack: Pick<Stack, "contracts">,
+  of: { onchain: OnchainBatch } | { proposal: ProposalDraft; description: string },
+): GuardPlan | undefined {
+  const guard = stack.contracts.ProposalGuard;
+  if (!guard) return undefined;
+  if ("onchain" in of) {
+    const carried = readGuard(of.onchain.actions);
+    return carried && carried.guard === getAddress(guard) ? { kind: "onchain", ...of.onchain } : undefined;
+  }
+  const accounts = (of.proposal.permissions ?? []).flatMap((p) =>
+    "grant" in p ? [p.to] : "revoke" in p ? [p.from] : [],
+  );
+  return { kind: "new", guard, description: of.description, accounts };
+}
+
 /** Who runs the keeper cycle in a dry run: an address of no one's (the keeper's functions are open), impersonated. */
 export const dryRunKeeper: Address = "0x00000000000000000000000000006b6565706572";
 

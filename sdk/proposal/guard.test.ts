@@ -76,12 +76,12 @@ describe("The guard in words", () => {
       "weight.USDC still reads 40% (as shown) before the calls, and 35% after them",
       "governor holds PROPOSER_ROLE on timelock",
       "the registry has no guardian",
-      "vault's loan-to-value is at most 86.00%",
-      "the execution moves vault's share price by at most 0.10%",
+      "vault's loan-to-value is at most 86.00% (when its oracles answer)",
+      "the execution moves vault's share price by at most 0.10%, and leaves it priced (when its oracles answer before the calls)",
       "the calls executed are exactly these, in this order (the guard is bound to this proposal)",
     ]);
     expect(guardConditionsInWords({ ...conditions, vault: zeroAddress }, wording)).not.toContain(
-      "the execution moves vault's share price by at most 0.10%",
+      "the execution moves vault's share price by at most 0.10%, and leaves it priced (when its oracles answer before the calls)",
     );
   });
 

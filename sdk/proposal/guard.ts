@@ -167,12 +167,13 @@ export function guardConditionsInWords(conditions: GuardConditions, wording: Gua
       ? "the registry has no guardian"
       : `the registry's guardian is ${nameOf(conditions.registryGuardian)}`,
   );
+  // The conditions that need prices hold vacuously in an oracle outage: governance is never blocked by one.
   for (const l of conditions.ltvs)
-    words.push(`${nameOf(l.module)}'s loan-to-value is at most ${percentOfBps(l.maxLtvBps)}`);
+    words.push(`${nameOf(l.module)}'s loan-to-value is at most ${percentOfBps(l.maxLtvBps)} (when its oracles answer)`);
   if (conditions.vault !== zeroAddress)
     words.push(
       `the execution moves ${nameOf(conditions.vault)}'s share price by at most ` +
-        percentOfBps(conditions.maxSharePriceMoveBps),
+        `${percentOfBps(conditions.maxSharePriceMoveBps)}, and leaves it priced (when its oracles answer before the calls)`,
     );
   words.push("the calls executed are exactly these, in this order (the guard is bound to this proposal)");
   return words;
@@ -204,6 +205,8 @@ export function guardFailureInWords(
         `(${wad(before)} → ${wad(after)}), beyond ${percentOfBps(a[2] as bigint)}`
       );
     }
+    case "GuardSharePriceUnreadable":
+      return `the calls left ${nameOf(a[0] as Address)} unable to price its shares, which it could before them`;
     case "GuardLtvAboveBound":
       return `${nameOf(a[0] as Address)}'s loan-to-value is ${percentOfBps(a[1] as bigint)}, above ${percentOfBps(a[2] as bigint)}`;
     case "GuardPayloadMismatch":

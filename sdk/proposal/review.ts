@@ -4,12 +4,13 @@
  * then, unless the verdict is FAIL, `propose` with the report's hash (and the block it started from) in the
  * description. Node only: a proposal is read from disk, and the simulation runs in this process.
  */
-import { getAddress, type Hex } from "viem";
+import type { Hex } from "viem";
 import { simulateNow } from "../../sim/simulate.ts";
 import type { ImpactReport } from "../../sim/report.ts";
 import { propose, readProposalStatus, type Progress, type SigningClient } from "../governance/actions.ts";
 import type { ProposalStateName } from "../governance/enums.ts";
 import type { ProposalAction } from "../proposalArgs.ts";
+import type { OnchainBatch } from "./dryRunProposal.ts";
 import { proposalActions, proposalDescription } from "./actions.ts";
 import { checkProposal } from "./check.ts";
 import type { ProposalDraft } from "./proposalFile.ts";
@@ -18,8 +19,8 @@ import { decodeOnchainProposal, reportCitationOf } from "./onchain.ts";
 import { buildProposalReport, type ProposalReport } from "./report.ts";
 import { changeFormatter } from "./units.ts";
 import { impactRequest, readStackProposal, simulationBase, type Stack } from "./deployed.ts";
-import { dryRunProposal, type GuardPlan } from "./dryRunProposal.ts";
-import { guardSection, readGuard, stackWording } from "./guard.ts";
+import { dryRunProposal, guardPlan } from "./dryRunProposal.ts";
+import { guardSection, stackWording } from "./guard.ts";
 
 /**
  * A proposal to review, its name in the report, and for one on chain: the impact report its description cites (if
@@ -37,8 +38,7 @@ export type ReviewedProposal = {
   };
 };
 
-/** An on-chain proposal's calls and description hash: what its guard, if any, is bound to. */
-export type OnchainBatch = { actions: ProposalAction[]; descriptionHash: Hex };
+export type { OnchainBatch } from "./dryRunProposal.ts";
 
 /**
  * A proposal from `source`: a file or folder in proposals/, or the decimal id of a proposal already on chain
@@ -108,7 +108,7 @@ export async function reviewProposal(
   const description = proposalDescription(proposal, impact.contentHash, impact.inputs.source?.blockNumber);
   const dryRun = await dryRunProposal(stack, proposal, checked, {
     blockNumber: options.simulateAt,
-    guard: guardPlan(stack, proposal, description, options.onchain),
+    guard: guardPlan(stack, options.onchain ? { onchain: options.onchain } : { proposal, description }),
   });
   const report = buildProposalReport({
     file: name,
@@ -125,26 +125,6 @@ export async function reviewProposal(
     actions: dryRun.guard?.actions ?? proposalActions(proposal, checked.changes, stack.registry),
     description,
   };
-}
-
-/**
- * The guard a review rehearses: an on-chain proposal's own (when its calls carry the stack's guard), or, for a
- * proposal file, a new one (when the stack has a guard), with the accounts the file's `permissions:` names.
- */
-function guardPlan(
-  stack: Stack,
-  proposal: ProposalDraft,
-  description: string,
-  onchain: OnchainBatch | undefined,
-): GuardPlan | undefined {
-  const guard = stack.contracts.ProposalGuard;
-  if (!guard) return undefined;
-  if (onchain) {
-    const carried = readGuard(onchain.actions);
-    return carried && carried.guard === getAddress(guard) ? { kind: "onchain", ...onchain } : undefined;
-  }
-  const accounts = (proposal.permissions ?? []).flatMap((p) => ("grant" in p ? [p.to] : "revoke" in p ? [p.from] : []));
-  return { kind: "new", guard, description, accounts };
 }
 
 /** What a submission did: nothing when the report's verdict is FAIL, else the proposal it made. */

@@ -4,8 +4,9 @@
  * the timelock would execute it.
  */
 import path from "node:path";
-import { getAddress, zeroAddress } from "viem";
+import { createTestClient, getAddress, http, zeroAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collateralManagerAbi } from "../../sdk/abis/contracts.ts";
 import { checkProposal, type RegistrySnapshot } from "../../sdk/proposal/check.ts";
 import type { Stack } from "../../sdk/proposal/deployed.ts";
 import { dryRunProposal } from "../../sdk/proposal/dryRunProposal.ts";
@@ -13,6 +14,7 @@ import { guardSection, readGuard, stackWording } from "../../sdk/proposal/guard.
 import { guardCheck } from "../../sdk/proposal/checks/guard.ts";
 import { loadProposal } from "../../sdk/proposal/load.ts";
 import { parseProposal, type ProposalDraft } from "../../sdk/proposal/proposalFile.ts";
+import { daySeconds } from "../helpers/governance.ts";
 import { startStackNode, type StackNode } from "../helpers/stackNode.ts";
 import type { VaultStack } from "../helpers/vault.ts";
 
@@ -75,9 +77,13 @@ describe("The postcondition guard in a proposal's dry run", () => {
       "weight.USDC still reads 40% (as shown) before the calls, and 35% after them",
     );
     expect(section.executesOnlyIf).toContain("TrimtabGovernor holds EXECUTOR_ROLE on TimelockController");
-    expect(section.executesOnlyIf).toContain("the execution moves PortfolioVault's share price by at most 0.10%");
+    expect(section.executesOnlyIf).toContain(
+      "the execution moves PortfolioVault's share price by at most 0.10%, and leaves it priced (when its oracles answer before the calls)",
+    );
     expect(
-      section.executesOnlyIf.some((w) => /^CollateralManager's loan-to-value is at most \d+\.\d\d%$/.test(w)),
+      section.executesOnlyIf.some((w) =>
+        /^CollateralManager's loan-to-value is at most \d+\.\d\d% \(when its oracles answer\)$/.test(w),
+      ),
     ).toBe(true);
     expect(guardCheck(section)).toEqual([
       {
@@ -112,6 +118,47 @@ describe("The postcondition guard in a proposal's dry run", () => {
       status: "fail",
       message: expect.stringContaining(section.failure!),
     });
+  }, 120_000);
+
+  it("fails the rehearsal when the calls leave the vault unable to price its shares: a feed that cannot answer", async () => {
+    const broken = parseProposal(
+      "broken-feed.yaml",
+      [
+        "title: Broken feed",
+        "body: A feed that cannot answer.",
+        "changes:",
+        `  feed.WETH: "${v.timelock.address}"`,
+      ].join("\n"),
+    );
+    const run = await dryRunProposal(stack, broken, checkProposal("broken-feed", broken, snapshot), {
+      guard: guardOf("# Broken feed\n"),
+    });
+    expect(run.guard?.rehearsal).toMatchObject({ status: "reverted", errorName: "GuardSharePriceUnreadable" });
+    expect(guardSection(run.guard!, stackWording(stack.contracts, snapshot)).failure).toBe(
+      "the calls left PortfolioVault unable to price its shares, which it could before them",
+    );
+  }, 120_000);
+
+  // Last: it leaves the node's feeds stale.
+  it("executes in an oracle outage: the conditions that need prices wait for them, governance is not blocked", async () => {
+    const node = createTestClient({ mode: "hardhat", transport: http(running!.rpcUrl) });
+    // Past every feed's staleness limit.
+    const limits = Object.values(snapshot.parameters).filter((p) => p.name.startsWith("oracle.maxStalenessSec."));
+    const longest = Math.max(...limits.map((p) => Number(p.value)));
+    await node.increaseTime({ seconds: longest + daySeconds });
+    await node.mine({ blocks: 1 });
+    // The outage is real: the collateral manager cannot price its LTV.
+    await expect(
+      stack.publicClient.readContract({
+        address: v.record.contracts.CollateralManager!,
+        abi: collateralManagerAbi,
+        functionName: "ltvBps",
+      }),
+    ).rejects.toThrow(/VaultOracleStale/);
+    const run = await dryRunProposal(stack, reweight, checkProposal("reweight", reweight, await stack.readSnapshot()), {
+      guard: guardOf("# Reweight in an outage\n"),
+    });
+    expect(run.guard?.rehearsal).toEqual({ status: "held" });
   }, 120_000);
 });
 

@@ -295,6 +295,13 @@ describe("the web app", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Tighter band after the reweight");
     expect(await page.getByTestId("proposal-state").textContent()).toBe("Pending");
     expect(await page.getByTestId("changes").textContent()).toMatch(/rebalance\.bandBps.*4%.*3%/);
+    // Submitted guarded: the page says what its execution will check, and the guard's rehearsal on a fork holds.
+    expect(await page.getByTestId("guard-conditions").textContent()).toContain(
+      "rebalance.bandBps still reads 4% (as shown) before the calls, and 3% after them",
+    );
+    await expect
+      .poll(() => page.getByTestId("guard-rehearsal").textContent(), slow)
+      .toMatch(/PASS: postcondition guard: the guarded batch executes on the fork: its \d+ conditions hold/);
     // Its description cites the report simulated in the draft, with its block: the proposal page reproduces it.
     await page.getByTestId("metrics").waitFor(slow);
     expect(await page.getByTestId("report-hash").textContent()).toContain(

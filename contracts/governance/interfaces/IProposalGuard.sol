@@ -19,7 +19,8 @@ struct RoleCondition {
     bool held;
 }
 
-/// @notice A module's loan-to-value after execution, at most `maxLtvBps` (read with the module's `ltvBps()`).
+/// @notice A module's loan-to-value after execution, at most `maxLtvBps` (read with the module's `ltvBps()`; not
+/// checked while its oracles cannot price it).
 struct LtvCondition {
     address module;
     uint256 maxLtvBps;
@@ -31,7 +32,8 @@ struct LtvCondition {
 /// @param registryGuardian The registry's guardian after execution.
 /// @param ltvs Each module's loan-to-value bound after execution.
 /// @param maxSharePriceMoveBps How far the vault's share price may move during the execution itself (bps of the
-/// price before); the vault is `begin`'s.
+/// price before); the vault is `begin`'s. Not checked when the vault cannot be priced before the calls (an oracle
+/// outage never blocks governance); priced before, it must be priced after.
 struct Postconditions {
     ParameterCondition[] parameters;
     RoleCondition[] roles;
@@ -47,7 +49,8 @@ struct Postconditions {
 /// proposed (the timelock's operation of these calls is ready, so the guard call cannot be moved to another payload),
 /// then every postcondition. A failed condition reverts the whole execution with an error that names it.
 /// @dev Stateless between transactions: what `begin` records lives in transient storage (EIP-1153) for the one
-/// execution. Only the timelock calls it.
+/// execution. Only the timelock calls it. The conditions that need prices (share price, LTV) are skipped while the
+/// oracles cannot answer, so that a guarded proposal (one replacing a dead feed, say) still executes in an outage.
 interface IProposalGuard {
     /// @notice Emitted when a guarded execution's postconditions hold.
     /// @param operationId The timelock operation executed (its `hashOperationBatch`).
@@ -79,6 +82,9 @@ interface IProposalGuard {
     /// @notice Thrown by `verify` when the execution moved the vault's share price beyond its tolerance.
     error GuardSharePriceMoved(uint256 beforeWad, uint256 afterWad, uint256 maxMoveBps);
 
+    /// @notice Thrown by `verify` when the vault was priced before the calls and cannot be after them.
+    error GuardSharePriceUnreadable(address vault);
+
     /// @notice Thrown by `verify` when a module's loan-to-value is above its bound.
     error GuardLtvAboveBound(address module, uint256 ltvBps, uint256 maxLtvBps);
 
@@ -89,7 +95,7 @@ interface IProposalGuard {
     function registry() external view returns (address);
 
     /// @notice The first call of a guarded batch: the registry still holds the values voters were shown, and the
-    /// vault's share price before the calls (none when `vault` is zero).
+    /// vault's share price before the calls (none when `vault` is zero or cannot be priced now).
     /// @dev Only the timelock. Reverts with `GuardParameterNotAsShown` on the first parameter that moved.
     /// @param vault The vault whose share price `verify` compares (zero: no share-price condition).
     /// @param parameters The parameters the proposal sets; only `key` and `shown` are read here.

@@ -6,7 +6,7 @@ import { checkProposal, type CheckResult } from "../../../../sdk/proposal/check.
 import type { DryRun } from "../../../../sdk/proposal/dryRun.ts";
 import type { ProposalDraft } from "../../../../sdk/proposal/proposalFile.ts";
 import { connectStack, simulationBase, type Stack } from "../../../../sdk/proposal/deployed.ts";
-import { dryRunProposal } from "../../../../sdk/proposal/dryRunProposal.ts";
+import { dryRunProposal, guardPlan, type OnchainBatch } from "../../../../sdk/proposal/dryRunProposal.ts";
 import { sharedTransport } from "./chain.ts";
 import { readDeployment, serverConfig } from "./config.ts";
 
@@ -55,6 +55,7 @@ const dryRuns = new Map<string, Promise<{ checked: CheckResult; dryRun: DryRun }
 export async function forkDryRun(
   proposal: ProposalDraft,
   name: string,
+  onchain?: OnchainBatch,
 ): Promise<{ checked: CheckResult; dryRun: DryRun }> {
   const config = serverConfig();
   const stack = await sharedStack();
@@ -65,7 +66,9 @@ export async function forkDryRun(
   if (dryRuns.size >= 64) dryRuns.clear();
   const run = (async () => {
     const checked = checkProposal(name, proposal, await stack.readSnapshot());
-    return { checked, dryRun: await dryRunProposal(stack, proposal, checked, { blockNumber }) };
+    // An on-chain proposal's guard (its calls carry it) is rehearsed with its calls as proposed.
+    const guard = onchain && guardPlan(stack, { onchain });
+    return { checked, dryRun: await dryRunProposal(stack, proposal, checked, { blockNumber, guard }) };
   })();
   dryRuns.set(key, run);
   run.catch(() => dryRuns.delete(key));

@@ -1,7 +1,7 @@
 import { error } from "@sveltejs/kit";
 import { checkProposal } from "../../../../../sdk/proposal/check.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
-import { guardConditionsInWords, readGuard, stackWording } from "../../../../../sdk/proposal/guard.ts";
+import { guardConditionsInWords, guardSection, readGuard, stackWording } from "../../../../../sdk/proposal/guard.ts";
 import { impactRequest } from "../../../../../sdk/proposal/deployed.ts";
 import { formatRecordedValue, formatValue } from "../../../../../sdk/proposal/units.ts";
 import { proposalStates, upcomingStates } from "../../../../../sdk/governance/enums.ts";
@@ -70,9 +70,12 @@ export const load: PageServerLoad = async ({ params }) => {
   const onchain = await readOnchainProposal(client, stack.governor, id, BigInt(proposal.createdBlockNumber));
   const draft = decodeOnchainProposal(onchain, stack.registry, registry, stack.contracts);
   // The postcondition guard its calls carry (the stack's own only), its conditions in words.
-  const carried = readGuard(
-    onchain.targets.map((target, i) => ({ target, value: onchain.values[i], data: onchain.calldatas[i]! })),
-  );
+  const batch = {
+    actions: onchain.targets.map((target, i) => ({ target, value: onchain.values[i], data: onchain.calldatas[i]! })),
+    descriptionHash: onchain.descriptionHash,
+  };
+  const wording = stackWording(stack.contracts, registry);
+  const carried = readGuard(batch.actions);
   const guarded =
     carried &&
     stack.contracts.ProposalGuard &&
@@ -133,7 +136,7 @@ export const load: PageServerLoad = async ({ params }) => {
     },
     guard: guarded && {
       address: guarded.guard,
-      executesOnlyIf: guardConditionsInWords(guarded.conditions, stackWording(stack.contracts, registry)),
+      executesOnlyIf: guardConditionsInWords(guarded.conditions, wording),
     },
     rawCalls: draft.calls.map((c) => ({ target: c.target, data: c.data, value: c.value.toString() })),
     checks: checked.checks,
@@ -141,7 +144,13 @@ export const load: PageServerLoad = async ({ params }) => {
     citedReport: cited?.hash,
     // Streamed: the page renders first, then these arrive.
     dryRun: live
-      ? settled(forkDryRun(draft, name))
+      ? settled(
+          // With the guard's rehearsal: would its whole batch execute on the chain as it is now?
+          forkDryRun(draft, name, batch).then((run) => ({
+            ...run,
+            guard: run.dryRun.guard && guardSection(run.dryRun.guard, wording),
+          })),
+        )
       : unavailable(`The proposal is ${state}: there is nothing left to dry-run.`),
     // The report the description cites is reproduced from the chain as it was when it was made (the block the
     // description names, or the one before the proposal's); the impact from the chain as it is now is offered while
