@@ -30,6 +30,12 @@ export const options = {
     value: "<file>",
   },
   dir: { type: "string", default: "proposals", help: "the folder to write the new proposal in", value: "<dir>" },
+  graphql: {
+    type: "string",
+    default: "http://127.0.0.1:8000/subgraphs/name/trimtab",
+    help: "the subgraph's GraphQL (the local indexer's by default)",
+    value: "<url>",
+  },
   json: { type: "boolean", default: false, help: "print the result as JSON only" },
   out: { type: "string", help: "also write the result (JSON) to this file", value: "<file>" },
   history: {
