@@ -131,6 +131,14 @@ describe("One proposal's outcome", () => {
     expect(outcome.sharePrice.coverage).toEqual({ days: 3, inside50: 1, inside90: 2, share50: 1 / 3, share90: 2 / 3 });
     // Growth at day 3 (1.07) among 0.95, 0.96, …, 1.05: above all 11.
     expect(outcome.sharePrice.percentileRank).toBe(1);
+    // Without the vault's NAV, none is shown; with it, each day's beside its growth (not measured: flows move it).
+    expect(outcome.sharePrice.path.map((p) => p.navBase)).toEqual([null, null, null, null]);
+    const withNav = measureOutcome(inputs({ realizedNavBase: [100, 150, 149, 160] }));
+    expect(withNav.sharePrice.path.map((p) => p.navBase)).toEqual([100, 150, 149, 160]);
+    expect(withNav.sharePrice.coverage).toEqual(outcome.sharePrice.coverage);
+    expect(() => measureOutcome(inputs({ realizedNavBase: [100] }))).toThrow(
+      "realizedNavBase has 1 days but realizedSharePrices 4",
+    );
   });
 
   it("ranks each metric the model has a sample for; fees as a share of the report's start NAV", () => {

@@ -157,6 +157,11 @@ export type OutcomeInputs = {
   execution: { blockNumber: string; timestampSeconds: number };
   /** Share price at execution (index 0) and at each whole day after it, up to the horizon. */
   realizedSharePrices: readonly number[];
+  /**
+   * The vault's NAV (total assets, base-asset tokens) on the same days: shown beside, not measured against the bands,
+   * since it also moves with deposits and withdrawals, which the model does not draw.
+   */
+  realizedNavBase?: readonly number[];
   /** What happened over the horizon (the share price's growth is `realizedSharePrices`'). */
   realized: Omit<HorizonNumbers, "growth">;
   /** The report's paths run for the horizon's steps. */
@@ -181,7 +186,7 @@ export type ProposalOutcome = {
   };
   sharePrice: {
     /** Day d (0..days) since execution: realized growth since execution, and the report's band rows at step d. */
-    path: { day: number; realized: number; bands: number[] }[];
+    path: { day: number; realized: number; bands: number[]; navBase: number | null }[];
     coverage: BandCoverage;
     /** The realized growth at the horizon's percentile rank among the report's paths at step `days`. */
     percentileRank: number;
@@ -199,7 +204,7 @@ export type ProposalOutcome = {
 
 /** Why a proposal's outcome is not measured. */
 export type UnmeasuredReason =
-  "not-executed" | "no-cited-report" | "too-few-days" | "report-not-reproduced" | "unsupported";
+  "not-executed" | "no-cited-report" | "too-few-days" | "report-not-reproduced" | "unsupported" | "unreadable";
 
 export type UnmeasuredOutcome = {
   status: "unmeasured";
@@ -232,7 +237,10 @@ export function measureOutcome(inputs: OutcomeInputs): ProposalOutcome {
   if (!(start > 0)) throw new Error(`realizedSharePrices[0] must be a positive share price, got ${start}`);
   const growth = realizedSharePrices.map((p) => p / start);
   const bandsOf = (day: number) => report.proposedBands[day]!.map((v) => v / report.startNav);
-  const path = growth.map((realized, day) => ({ day, realized, bands: bandsOf(day) }));
+  const navs = inputs.realizedNavBase;
+  if (navs && navs.length !== realizedSharePrices.length)
+    throw new Error(`realizedNavBase has ${navs.length} days but realizedSharePrices ${realizedSharePrices.length}`);
+  const path = growth.map((realized, day) => ({ day, realized, bands: bandsOf(day), navBase: navs?.[day] ?? null }));
   // Day 0 is growth 1 in every path: coverage counts the days after it.
   const coverage = bandCoverage(
     growth.slice(1),

@@ -37,12 +37,12 @@ export function outcomeMarkdown(result: ProposalOutcomeResult): string {
       "The vault's NAV itself moves with deposits and withdrawals, which the model does not draw: its band is read " +
       "as the holders' NAV, the start NAV grown at the share price.",
     "",
-    "| Day | Realized | p5 | p25 | p50 | p75 | p95 | In p25–p75 | In p5–p95 |",
-    "|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    "| Day | Realized | p5 | p25 | p50 | p75 | p95 | In p25–p75 | In p5–p95 | Vault NAV (with flows) |",
+    "|---:|---:|---:|---:|---:|---:|---:|---|---|---:|",
     ...sharePrice.path.slice(1).map((p) => {
       const [p5, p25, p50, p75, p95] = p.bands as [number, number, number, number, number];
       const cells = [p.realized, p5, p25, p50, p75, p95].map((g) => signedPercent(g - 1));
-      return `| ${p.day} | ${cells.join(" | ")} | ${p.realized >= p25 && p.realized <= p75 ? "yes" : "no"} | ${p.realized >= p5 && p.realized <= p95 ? "yes" : "no"} |`;
+      return `| ${p.day} | ${cells.join(" | ")} | ${p.realized >= p25 && p.realized <= p75 ? "yes" : "no"} | ${p.realized >= p5 && p.realized <= p95 ? "yes" : "no"} | ${p.navBase === null ? "–" : Math.round(p.navBase).toLocaleString("en-US")} |`;
     }),
     "",
     `## Per-path metrics over the ${horizon.days} days`,

@@ -222,12 +222,17 @@ async function outcomeOf(
   const before = await readStartPoint(client, stack.vault, { blockNumber: executionBlock - 1n });
   const { setup } = after;
   const baseDecimals = setup.decimals[0]!;
-  const navAtExecution = Number(
-    formatUnits(
-      await client.readContract({ ...vaultRead, functionName: "totalAssets", blockNumber: executionBlock }),
-      baseDecimals,
+  const navs = await Promise.all(
+    blocks.map(async (blockNumber) =>
+      Number(
+        formatUnits(
+          await client.readContract({ ...vaultRead, functionName: "totalAssets", blockNumber }),
+          baseDecimals,
+        ),
+      ),
     ),
   );
+  const navAtExecution = navs[0]!;
   const history = await readPriceHistory(client, stack.registry, setup.symbols, {
     fromSeconds: executionSeconds,
     stepSeconds: day,
@@ -280,30 +285,23 @@ async function outcomeOf(
     });
     return /^0x0{40}$/.test(address) ? undefined : address;
   };
+  // The modules at the horizon, as their own getters give them (in bps).
+  const atHorizon = { blockNumber: horizonBlock } as const;
   const collateralManager = setup.collateral ? await moduleAt("module.collateral") : undefined;
   const hedgeModule = setup.hedge ? await moduleAt("module.hedge") : undefined;
-  const ltv = collateralManager
-    ? Number(
-        await client.readContract({
-          address: collateralManager,
-          abi: collateralManagerAbi,
-          functionName: "ltvBps",
-          blockNumber: horizonBlock,
-        }),
-      ) / 10_000
-    : null;
-  const hedgeRatio = hedgeModule
-    ? Number(
-        (
-          await client.readContract({
-            address: hedgeModule,
-            abi: hedgeModuleAbi,
-            functionName: "netDelta",
-            blockNumber: horizonBlock,
-          })
-        )[3],
-      ) / 10_000
-    : null;
+  const ltvBps = collateralManager
+    ? await client.readContract({
+        address: collateralManager,
+        abi: collateralManagerAbi,
+        functionName: "ltvBps",
+        ...atHorizon,
+      })
+    : undefined;
+  const delta = hedgeModule
+    ? await client.readContract({ address: hedgeModule, abi: hedgeModuleAbi, functionName: "netDelta", ...atHorizon })
+    : undefined;
+  const ltv = ltvBps === undefined ? null : Number(ltvBps) / 10_000;
+  const hedgeRatio = delta === undefined ? null : Number(delta[3]) / 10_000;
 
   return measureOutcome({
     proposalId: id,
@@ -320,6 +318,7 @@ async function outcomeOf(
     },
     execution: { blockNumber: executionBlock.toString(), timestampSeconds: executionSeconds },
     realizedSharePrices: sharePrices,
+    realizedNavBase: navs,
     realized: {
       rebalances: activity.rebalances.length,
       turnover: (rebalanceTraded + hedgeTraded) / navAtExecution,
@@ -333,8 +332,8 @@ async function outcomeOf(
 }
 
 /**
- * Every executed proposal's outcome (each measured as {@link readProposalOutcome} does, or why not) and the
- * calibration table they pool into.
+ * Every executed proposal's outcome (each measured as {@link readProposalOutcome} does, or why not: one whose reads
+ * fail is left out as `unreadable`, with the error) and the calibration table they pool into.
  */
 export async function readOutcomeCalibration(
   source: OutcomeSource,
@@ -346,6 +345,16 @@ export async function readOutcomeCalibration(
     `{ proposals(first: 1000, where: { state: "Executed" }, orderBy: createdBlockNumber) { ${proposalFields} } }`,
   );
   const outcomes: ProposalOutcomeResult[] = [];
-  for (const proposal of proposals) outcomes.push(await outcomeOf(source, proposal, fetchFn, {}));
+  // One proposal that cannot be read (a node without its past blocks, a feed gone) leaves the others measured.
+  for (const proposal of proposals)
+    outcomes.push(
+      await outcomeOf(source, proposal, fetchFn, {}).catch((error: unknown) =>
+        unmeasured(
+          proposal,
+          "unreadable",
+          `proposal ${proposal.proposalId} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      ),
+    );
   return { outcomes, table: calibrationTable(outcomes) };
 }

@@ -146,6 +146,11 @@ describe("trimtab proposal outcome on the devnet", () => {
       share90: inside90 / days,
     });
     expect(printed.output).toContain(`Days inside p25–p75: ${inside50} of ${days}`);
+    // The vault's NAV beside it, each day (with the deposits and withdrawals the bands leave out).
+    for (const [k, blockNumber] of dayBlocks.entries())
+      expect(outcome.sharePrice.path[k]!.navBase).toBe(
+        Number(formatUnits(await client.readContract({ ...vault, functionName: "totalAssets", blockNumber }), 6)),
+      );
 
     // What the vault did after the execution block, up to the horizon's: the subgraph's full lists, filtered here.
     const activity = await query<{
