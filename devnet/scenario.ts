@@ -275,6 +275,9 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
       { name: "the scenario's proposal", proposal: draft },
       blockNumber,
     );
+    // The simulation held the event loop for seconds, long enough for the node to close idle keep-alive sockets:
+    // one turn of the loop lets their close be seen, so that the next request (not retried) opens a fresh one.
+    await new Promise((resolve) => setImmediate(resolve));
     return proposalDescription(draft, impact.contentHash, blockNumber);
   }
 }
