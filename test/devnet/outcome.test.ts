@@ -6,7 +6,7 @@
  * from the feeds with the old parameters from the subgraph's `ParameterChange`s.
  */
 import { type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -327,6 +327,19 @@ describe("trimtab proposal outcome on the devnet", () => {
     expect(table.days).toEqual({ count: days, inside50, inside90, share50: inside50 / days, share90: inside90 / days });
     expect(table.rows.map((r) => r.proposalId)).toEqual([proposal.proposalId]);
     expect(table.unmeasured.map((u) => u.reason)).toEqual(["no-cited-report"]);
+
+    // The report given instead of reproduced: the same outcome; one whose content was changed is refused.
+    const reportFile = path.join(deploymentsDir, "report.json");
+    await writeFile(reportFile, simulated.output);
+    const given = await cli(proposal.proposalId, "--report", reportFile, "--json");
+    expect(given.code, given.output).toBe(0);
+    expect(JSON.parse(given.output)).toEqual(outcome);
+    await writeFile(reportFile, JSON.stringify({ ...report, seed: report.seed + 1 }));
+    const altered = await cli(proposal.proposalId, "--report", reportFile);
+    expect(altered.code).toBe(1);
+    expect(altered.output).toContain(
+      `the report given (${citedHash}) is not the one proposal ${proposal.proposalId} cites`,
+    );
 
     // Bad input: an open proposal, an unknown id, not an id.
     const open = proposals.find((p) => p.state === "Active")!;
