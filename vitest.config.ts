@@ -13,7 +13,12 @@ const shared = {
   hookTimeout: 120_000,
   env: { HARDHAT_DISABLE_TELEMETRY: "true" },
 };
-const e2e = ["test/web/**/*.test.ts", "test/sim/browser.test.ts", "test/devnet/start.test.ts"];
+const e2e = [
+  "test/web/**/*.test.ts",
+  "test/sim/browser.test.ts",
+  "test/devnet/start.test.ts",
+  "test/devnet/outcome.test.ts",
+];
 
 export default defineConfig({
   test: {

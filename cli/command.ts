@@ -30,6 +30,17 @@ export const options = {
     value: "<file>",
   },
   dir: { type: "string", default: "proposals", help: "the folder to write the new proposal in", value: "<dir>" },
+  graphql: {
+    type: "string",
+    default: "http://127.0.0.1:8000/subgraphs/name/trimtab",
+    help: "the subgraph's GraphQL (the local indexer's by default)",
+    value: "<url>",
+  },
+  report: {
+    type: "string",
+    help: "the proposal's cited impact report (JSON, as proposal simulate <id> --out writes it), used instead of reproducing it",
+    value: "<file>",
+  },
   json: { type: "boolean", default: false, help: "print the result as JSON only" },
   out: { type: "string", help: "also write the result (JSON) to this file", value: "<file>" },
   history: {

@@ -4,6 +4,7 @@ import { checkCommand } from "./commands/check.ts";
 import { decodeCommand } from "./commands/decode.ts";
 import { executeCommand, queueCommand } from "./commands/lifecycle.ts";
 import { newCommand } from "./commands/new.ts";
+import { outcomeCommand } from "./commands/outcome.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 import { timeCommand } from "./commands/devnet.ts";
 import { signalCommand, snapshotVoteCommand } from "./commands/snapshot.ts";
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   voteCommand,
   queueCommand,
   executeCommand,
+  outcomeCommand,
   signalCommand,
   snapshotVoteCommand,
   delegateCommand,

@@ -1,10 +1,14 @@
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
-import { encodeFunctionData, formatUnits, maxUint256, parseUnits, type Hex } from "viem";
+import { custom, formatUnits, maxUint256, parseUnits, type Hex } from "viem";
 import type { DeploymentRecord } from "../sdk/deployment.ts";
 import { parameterKey } from "../parameters/index.ts";
 import { castVote, execute, propose, queue } from "../sdk/governance/actions.ts";
 import { VoteSupport } from "../sdk/governance/enums.ts";
-import { action, proposalArgs } from "../sdk/proposalArgs.ts";
+import { action, proposalArgs, type ProposalArgs } from "../sdk/proposalArgs.ts";
+import { connectStack } from "../sdk/proposal/deployed.ts";
+import { decodeOnchainProposal } from "../sdk/proposal/onchain.ts";
+import { proposalDescription } from "../sdk/proposal/actions.ts";
+import { impactAsSubmitted } from "../sdk/proposal/review.ts";
 import { createRandom } from "../sim/random.ts";
 import { keeperCycle } from "../sdk/keeper.ts";
 import { alignPool } from "./alignPool.ts";
@@ -20,8 +24,11 @@ export type ScenarioOptions = {
 };
 
 const day = 86_400;
-/** The scenario's governance proposal, and on which days it moves through its life. */
-const proposalDays = { propose: 20, vote: 22, queue: 26, execute: 29 } as const;
+/**
+ * The scenario's governance proposal, and on which days it moves through its life: proposed once the feeds hold the
+ * month of daily prices its impact report is calibrated on (`minimumHistoryDays`), executed on day 39.
+ */
+export const proposalDays = { propose: 30, vote: 32, queue: 36, execute: 39 } as const;
 /** The feeds the scenario moves to a new aggregator (a new phase) mid-way, as Chainlink upgrades its feeds. */
 export const upgradedFeeds = ["WETH", "WBTC"] as const;
 
@@ -92,9 +99,10 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
       ],
     ]),
   ];
-  const proposalDescription =
+  const proposalBody =
     "# Tighter band, larger trades\n\nRebalance at 4% drift instead of 5%, in trades of up to 15% of NAV.";
-  const proposal = proposalArgs(proposalActions, proposalDescription);
+  /** Its arguments once proposed (the description cites the impact report made then). */
+  let proposal: ProposalArgs | undefined;
   let proposalId: bigint | undefined;
   const counts = { rebalances: 0, collateralActions: 0, hedgeActions: 0, deposits: 0, redemptions: 0, inKind: 0 };
   const manager = record.contracts.CollateralManager
@@ -214,15 +222,13 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
     const as = (walletClient: typeof proposer) => ({ publicClient, walletClient });
     const on = { governor: governor.address };
     if (d === proposalDays.propose) {
-      const { proposalId: proposed } = await propose(as(proposer), {
-        ...on,
-        actions: proposalActions,
-        description: proposalDescription,
-      });
-      log(`  day ${d}: proposal "Tighter band, larger trades" submitted`);
+      const description = await citedDescription();
+      proposal = proposalArgs(proposalActions, description);
+      const { proposalId: proposed } = await propose(as(proposer), { ...on, actions: proposalActions, description });
+      log(`  day ${d}: proposal "Tighter band, larger trades" submitted, citing its impact report`);
       return proposed;
     }
-    if (id === undefined) return id;
+    if (id === undefined || proposal === undefined) return id;
     if (d === proposalDays.vote) {
       const ballots = [
         [proposer, VoteSupport.For, "Less drift"],
@@ -242,6 +248,37 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
       log(`  day ${d}: proposal executed: rebalance.bandBps 500 -> 400, rebalance.maxTradeBps 1000 -> 1500`);
     }
     return id;
+  }
+
+  /**
+   * The proposal's description citing its impact report, made as a delegate's would be (the SDK's simulation from
+   * the chain as it is, the seed derived from the calls, the default settings) and as `trimtab proposal simulate
+   * <id>` reproduces it from the cited block.
+   */
+  async function citedDescription(): Promise<string> {
+    const stack = await connectStack(custom(connection.provider), record.contracts, "the devnet's record");
+    const blockNumber = await publicClient.getBlockNumber();
+    const draft = decodeOnchainProposal(
+      {
+        ...proposalArgs(proposalActions, proposalBody),
+        id: 0n,
+        proposer: voters[0]!.account.address,
+        voteStart: 0n,
+        voteEnd: 0n,
+        createdBlockNumber: blockNumber + 1n,
+      },
+      stack.registry,
+      await stack.readSnapshot(),
+    );
+    const { impact } = await impactAsSubmitted(
+      stack,
+      { name: "the scenario's proposal", proposal: draft },
+      blockNumber,
+    );
+    // The simulation held the event loop for seconds, long enough for the node to close idle keep-alive sockets:
+    // one turn of the loop lets their close be seen, so that the next request (not retried) opens a fresh one.
+    await new Promise((resolve) => setImmediate(resolve));
+    return proposalDescription(draft, impact.contentHash, blockNumber);
   }
 }
 

@@ -28,7 +28,7 @@ describe("npm start: the local stack", () => {
 
   it("starts a node on 127.0.0.1, deploys everything, plays the scenario with its proposal, and a second start leaves it running", async () => {
     const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-start-"));
-    // 32 days: long enough for the scenario's governance proposal to be executed (day 29).
+    // 40 days: long enough for the scenario's governance proposal to be executed (day 39).
     const args = [
       "--port",
       String(port),
@@ -39,7 +39,7 @@ describe("npm start: the local stack", () => {
       "--deployments-dir",
       deploymentsDir,
       "--days",
-      "32",
+      "40",
     ];
     const first = startStackProcess(node, root, args);
     children.push(first.child);
