@@ -269,6 +269,7 @@ export async function playScenario<ChainTypeT extends ChainType | string>(
       },
       stack.registry,
       await stack.readSnapshot(),
+      stack.contracts,
     );
     const { impact } = await impactAsSubmitted(
       stack,

@@ -84,6 +84,7 @@ describe("What a proposal sends on chain", () => {
       },
       registry,
       snapshot,
+      {}, // a deployment without a proposal guard
     );
     expect(decoded.title).toBe("Hedge more");
     expect(decoded.changes).toEqual({ "hedge.ratioBps": "60%" });

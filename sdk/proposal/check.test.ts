@@ -412,6 +412,7 @@ describe("The report a proposal cites: a seed derived from its content, and enou
       },
       registry,
       snapshot,
+      {}, // a deployment without a proposal guard
     );
     const fromChain = checkProposal("proposal 1", decoded, snapshot);
     expect(proposalSeeds({ changes: fromChain.changes, calls: decoded.calls })).toEqual(

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { proposalGuardAbi } from "../abis/contracts.ts";
 import { parameterKey } from "../../parameters/parameterKey.ts";
 import { roleId } from "./authority.ts";
+import { parameterCatalog } from "../../parameters/index.ts";
+import { decodeOnchainProposal } from "./onchain.ts";
+import { catalogSnapshot } from "./registry.ts";
 import { guardCheck } from "./checks/guard.ts";
 import {
   guardConditionsInWords,
@@ -135,5 +138,35 @@ describe("The guard in words", () => {
       },
     ]);
     expect(guardCheck(undefined)).toEqual([]);
+  });
+});
+
+describe("A guarded proposal read back from the chain", () => {
+  const snapshot = catalogSnapshot(
+    parameterCatalog,
+    { earliestExecutionSeconds: 0, guardianExpiresAtSeconds: 0 },
+    { symbol: "USDC", decimals: 6 },
+  );
+  const onchain = (actions: ReturnType<typeof wrap>) => ({
+    id: 1n,
+    proposer: governor,
+    targets: actions.map((a) => a.target),
+    values: actions.map((a) => a.value ?? 0n),
+    calldatas: actions.map((a) => a.data),
+    description: "# A",
+    descriptionHash: keccak256(toHex("# A")),
+    voteStart: 0n,
+    voteEnd: 0n,
+    createdBlockNumber: 1n,
+  });
+
+  it("leaves the stack's own guard out of its calls, and keeps any other contract's begin and verify as calls", () => {
+    const actions = wrap();
+    const ours = decodeOnchainProposal(onchain(actions), registry, snapshot, { ProposalGuard: guard });
+    expect(ours.calls.map((c) => c.target)).toEqual([registry]);
+    const theirs = decodeOnchainProposal(onchain(actions), registry, snapshot, { ProposalGuard: vault });
+    expect(theirs.calls.map((c) => c.target)).toEqual([guard, registry, guard]);
+    const none = decodeOnchainProposal(onchain(actions), registry, snapshot, {});
+    expect(none.calls).toHaveLength(3);
   });
 });

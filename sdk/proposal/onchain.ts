@@ -76,7 +76,7 @@ export function decodeOnchainProposal(
   proposal: OnchainProposal,
   registry: Address,
   snapshot: RegistrySnapshot,
-  contracts: { ProposalGuard?: Address | undefined } = {},
+  contracts: { ProposalGuard?: Address | undefined },
 ): ProposalDraft {
   const changes: Record<string, string | boolean> = {};
   const calls: RawCall[] = [];

@@ -188,7 +188,7 @@ async function outcomeOf(
     );
   if (!report) {
     const onchain = await readStackProposal(stack, BigInt(id), createdBlock);
-    const draft = decodeOnchainProposal(onchain, stack.registry, await stack.readSnapshot());
+    const draft = decodeOnchainProposal(onchain, stack.registry, await stack.readSnapshot(), stack.contracts);
     report = (await impactAsSubmitted(stack, { name: `proposal ${id}`, proposal: draft }, reportBlock)).impact;
     if (report.contentHash !== cited.hash)
       return unmeasured(
