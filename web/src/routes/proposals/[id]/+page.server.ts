@@ -2,6 +2,7 @@ import { error } from "@sveltejs/kit";
 import { checkProposal } from "../../../../../sdk/proposal/check.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
 import { impactRequest } from "../../../../../sdk/proposal/deployed.ts";
+import { proposalChecks } from "../../../../../sdk/proposal/report.ts";
 import { formatRecordedValue, formatValue } from "../../../../../sdk/proposal/units.ts";
 import { proposalStates, upcomingStates } from "../../../../../sdk/governance/enums.ts";
 import { trimtabGovernorAbi } from "../../../../../sdk/abis/contracts.ts";
@@ -125,8 +126,15 @@ export const load: PageServerLoad = async ({ params }) => {
     verdict: checked.verdict,
     citedReport: cited?.hash,
     // Streamed: the page renders first, then these arrive.
+    // With every check of the report (report.ts `proposalChecks`): the registry's, the call trace's, those after
+    // execution and the permissions policy on what the calls did. Bigints cross to the page as they are (devalue).
     dryRun: live
-      ? settled(forkDryRun(draft, name))
+      ? settled(
+          forkDryRun(draft, name).then(({ checked, dryRun }) => ({
+            dryRun,
+            checks: proposalChecks(checked, dryRun, draft.permissions),
+          })),
+        )
       : unavailable(`The proposal is ${state}: there is nothing left to dry-run.`),
     // The report the description cites is reproduced from the chain as it was when it was made (the block the
     // description names, or the one before the proposal's); the impact from the chain as it is now is offered while
