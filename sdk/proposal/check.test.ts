@@ -507,12 +507,18 @@ describe("Permissions before any dry run: the policy on what the calldata does t
   const registry = getAddress("0x00000000000000000000000000000000000000aa");
   const newcomer = getAddress("0x00000000000000000000000000000000000000b0");
   const owned = getAddress("0x00000000000000000000000000000000000000c1");
-  /** The snapshot with who holds authority now: a 2-day timelock, 4% quorum, a 1-day voting delay. */
+  /** The snapshot with who holds authority now: a 2-day timelock, 4% quorum, a 1-day voting delay, a threshold. */
   const onChain: RegistrySnapshot = {
     ...snapshot,
     authority: {
       timelock,
-      settings: { minDelay: 172_800n, quorum: 4n, votingDelay: 86_400n, votingPeriod: 432_000n },
+      settings: {
+        minDelay: 172_800n,
+        quorum: 4n,
+        votingDelay: 86_400n,
+        votingPeriod: 432_000n,
+        proposalThreshold: 1_000n,
+      },
     },
   };
   const call = (target: Address, data: Hex) => ({ target, data, value: 0n });
@@ -651,7 +657,8 @@ describe("Permissions before any dry run: the policy on what the calldata does t
     ).toEqual([
       ["fail", `guardian changed on ${registry}: → ${newcomer}, until 2000000000`],
       ["fail", `timelock changed on ${governor}: → ${newcomer}`],
-      ["warn", `proposalThreshold changed on ${governor}: → 1`],
+      // A threshold lowered weakens no holder's guardian or time to exit: it warns.
+      ["warn", `proposalThreshold changed on ${governor}: 1000 → 1`],
       ["warn", `rules changed on ${registry}: loosening of rebalance.bandBps revoked`],
     ]);
   });

@@ -29,6 +29,7 @@ export async function readRegistrySnapshot(
     quorumNumerator,
     lateQuorumExtension,
     proposalGuardianExpiresAt,
+    proposalThreshold,
   ] = await Promise.all([
     client.readContract({ ...registry, functionName: "parameterKeys" }),
     client.readContract({ ...registry, functionName: "guardianExpiresAt" }),
@@ -38,6 +39,7 @@ export async function readRegistrySnapshot(
     client.readContract({ ...governor, functionName: "quorumNumerator" }),
     client.readContract({ ...governor, functionName: "lateQuorumVoteExtension" }),
     client.readContract({ ...governor, functionName: "proposalGuardianExpiresAt" }),
+    client.readContract({ ...governor, functionName: "proposalThreshold" }),
   ]);
   const minDelay = await client.readContract({
     address: timelock,
@@ -85,6 +87,7 @@ export async function readRegistrySnapshot(
         quorum: quorumNumerator,
         lateQuorumExtension: BigInt(lateQuorumExtension),
         proposalGuardianExpiry: BigInt(proposalGuardianExpiresAt),
+        proposalThreshold,
       },
     },
     baseSymbol: base.symbol,

@@ -6,7 +6,7 @@
 import hre from "hardhat";
 import { createWalletClient, custom, encodeFunctionData, getAddress, keccak256, stringToHex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { timelockControllerAbi } from "../../sdk/abis/contracts.ts";
+import { timelockControllerAbi, trimtabGovernorAbi } from "../../sdk/abis/contracts.ts";
 import { stackAbi } from "../../sdk/proposal/abis.ts";
 import { checkProposal, type RegistrySnapshot } from "../../sdk/proposal/check.ts";
 import { connectStack } from "../../sdk/proposal/deployed.ts";
@@ -88,6 +88,12 @@ describe("The permissions policy before any dry run, on the calldata against the
     });
     expect(snapshot.authority?.timelock).toBe(v.timelock.address);
     expect(snapshot.authority?.settings.minDelay).toBe(minDelay);
+    const threshold = await stack.publicClient.readContract({
+      address: stack.governor,
+      abi: trimtabGovernorAbi,
+      functionName: "proposalThreshold",
+    });
+    expect(snapshot.authority?.settings.proposalThreshold).toBe(threshold);
     const check = (data: `0x${string}`) =>
       checkProposal(
         "p.yaml",

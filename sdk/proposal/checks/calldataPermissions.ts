@@ -37,7 +37,7 @@ const callAbi: Abi = [
   ...parseAbi(["function transferOwnership(address newOwner)", "function renounceOwnership()"]),
 ];
 
-/** The setters of a setting whose value holders lose by lowering, by function: the setting it sets. */
+/** The setters of a numeric setting, by function: the setting, compared with its value now (`weakensHolders`). */
 const valueSetters: Readonly<Record<string, AuthoritySetting>> = {
   setProposalGuardianExpiry: "proposalGuardianExpiry",
   setVotingDelay: "votingDelay",

@@ -34,9 +34,9 @@ export type RegistrySnapshot = UnitContext & {
   guardianExpiresAtSeconds: number;
   /**
    * Who holds authority now, which the permissions policy compares a proposal's calldata with: the timelock (the
-   * account whose ownership a call transfers) and the current value of each setting holders lose by lowering, in the
-   * contracts' units (seconds; the quorum's numerator in percent). Absent (a catalog snapshot): a setter is taken to
-   * lower its setting.
+   * account whose ownership a call transfers) and the current value of each numeric setting, in the contracts' units
+   * (seconds; the quorum's numerator in percent; the threshold in TRIM wei). Absent (a catalog snapshot): a setter of a
+   * setting holders lose by lowering is taken to lower it.
    */
   authority?: { timelock: Address; settings: Partial<Record<AuthoritySetting, bigint>> };
 };
