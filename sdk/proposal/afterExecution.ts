@@ -34,7 +34,14 @@ import { parameterRegistryAbi, portfolioVaultAbi } from "../abis/contracts.ts";
 import { parameterKey } from "../../parameters/parameterKey.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { decodeRevert, formatRevert } from "../revert.ts";
-import { driftCheck, guardianTightening, ltvCheck, weightsSumCheck, type ModuleLtv } from "./afterExecutionRules.ts";
+import {
+  driftCheck,
+  guardianTightening,
+  ltvCheck,
+  smokeTestRule,
+  weightsSumCheck,
+  type ModuleLtv,
+} from "./afterExecutionRules.ts";
 import type { Check, RegistrySnapshot } from "./checks/types.ts";
 import { formatTokenAmount, formatValue, type TokenUnits } from "./units.ts";
 
@@ -217,7 +224,7 @@ function smokeRunner(context: AfterExecutionContext, base: TokenUnits) {
     publicClient.readContract({ address: vault, abi: portfolioVaultAbi, functionName: "balanceOf", args: [owner] });
 
   const smoke = (field: string, status: Check["status"], message: string): Check => ({
-    rule: "smoke test",
+    rule: smokeTestRule,
     field,
     status,
     message,

@@ -11,6 +11,9 @@
  */
 import type { Check, CheckStatus, RegistryParameter, RegistrySnapshot } from "./checks/types.ts";
 
+/** The rule of every smoke test's check; the other checks after execution are invariants. */
+export const smokeTestRule = "smoke test";
+
 /** How far NAV and share price may move across the proposal's calls (bps of the value before). */
 export const driftTolerance = { passBps: 1, warnBps: 10 } as const;
 

@@ -1,7 +1,9 @@
 import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Address, Hex } from "viem";
+import { encodeFunctionData, getAddress, keccak256, parseAbi, stringToHex, type Address, type Hex } from "viem";
+import { parameterRegistryAbi, timelockControllerAbi, trimtabGovernorAbi } from "../abis/contracts.ts";
+import { parameterKey } from "../../parameters/parameterKey.ts";
 import { describe, expect, it } from "vitest";
 import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
 import { parameterCatalog, vaultAssetParameters } from "../../parameters/index.ts";
@@ -379,7 +381,7 @@ describe("Pre-vote checks: one module per check behind one interface, run in one
     expect(band.slice(0, 3)).toEqual(["bounds", "max step", "min interval"]);
     const wide = proposalWideChecks.map((c) => c.rule);
     const tail = result.checks.filter((c) => wide.includes(c.rule)).map((c) => c.rule);
-    expect(tail).toEqual(["weights sum", "description"]);
+    expect(tail).toEqual(["weights sum", "description", "permissions"]);
     expect(result.checks.slice(-tail.length).map((c) => c.rule)).toEqual(tail);
     expect(result.verdict).toBe(verdictOf(result.checks));
   });
@@ -497,5 +499,209 @@ describe("The report a proposal cites: a seed derived from its content, and enou
     ]);
     expect(checkProposal("p.yaml", citing({ paths: 500 }), snapshot).verdict).toBe("FAIL");
     expect(checks({ paths: 5_000 })).toMatchObject([{ rule: "citable report", status: "pass" }]);
+  });
+});
+
+describe("Permissions before any dry run: the policy on what the calldata does to roles, guardians and settings", () => {
+  const timelock = getAddress("0x0000000000000000000000000000000000000071");
+  const governor = getAddress("0x00000000000000000000000000000000000000a6");
+  const registry = getAddress("0x00000000000000000000000000000000000000aa");
+  const newcomer = getAddress("0x00000000000000000000000000000000000000b0");
+  const owned = getAddress("0x00000000000000000000000000000000000000c1");
+  /** The snapshot with who holds authority now: a 2-day timelock, 4% quorum, a 1-day voting delay, a threshold. */
+  const onChain: RegistrySnapshot = {
+    ...snapshot,
+    authority: {
+      timelock,
+      settings: {
+        minDelay: 172_800n,
+        quorum: 4n,
+        votingDelay: 86_400n,
+        votingPeriod: 432_000n,
+        proposalThreshold: 1_000n,
+      },
+    },
+  };
+  const call = (target: Address, data: Hex) => ({ target, data, value: 0n });
+  const grant = (role: string, account: Address) =>
+    encodeFunctionData({
+      abi: timelockControllerAbi,
+      functionName: "grantRole",
+      args: [keccak256(stringToHex(role)), account],
+    });
+  const delay = (seconds: bigint) =>
+    encodeFunctionData({ abi: timelockControllerAbi, functionName: "updateDelay", args: [seconds] });
+  const proposal = (calls: ProposalDraft["calls"], extra: Partial<ProposalDraft> = {}): ProposalDraft => ({
+    ...draft({}),
+    calls,
+    ...extra,
+  });
+  /** The permissions rows of `proposal check` on `p`: status, field and message. */
+  const permissions = (p: ProposalDraft, at: RegistrySnapshot = onChain) =>
+    checkProposal("p.yaml", p, at)
+      .checks.filter((c) => c.rule === "permissions")
+      .map((c) => [c.status, c.field, c.message] as const);
+
+  it("fails a role granted by a raw call unless the file declares it, then warns", () => {
+    const granting = proposal([call(timelock, grant("PROPOSER_ROLE", newcomer))]);
+    expect(permissions(granting)).toEqual([
+      [
+        "fail",
+        "permissions",
+        `p.yaml: permissions: PROPOSER_ROLE granted to ${newcomer} on ${timelock} (not declared: add { grant: PROPOSER_ROLE, to: "${newcomer}" } to permissions if it is meant)`,
+      ],
+    ]);
+    expect(checkProposal("p.yaml", granting, onChain).verdict).toBe("FAIL");
+    const declared = { ...granting, permissions: [{ grant: "PROPOSER_ROLE", to: newcomer }] as const };
+    expect(permissions(declared)).toEqual([
+      [
+        "warn",
+        "permissions[0]",
+        `p.yaml: permissions[0]: PROPOSER_ROLE granted to ${newcomer} on ${timelock} (declared)`,
+      ],
+    ]);
+  });
+
+  it("reads revokeRole, renounceRole and Ownable's transferOwnership as the dry run's events read them", () => {
+    const canceller = keccak256(stringToHex("CANCELLER_ROLE"));
+    const revoke = encodeFunctionData({
+      abi: timelockControllerAbi,
+      functionName: "revokeRole",
+      args: [canceller, governor],
+    });
+    const renounce = encodeFunctionData({
+      abi: timelockControllerAbi,
+      functionName: "renounceRole",
+      args: [keccak256(stringToHex("EXECUTOR_ROLE")), timelock],
+    });
+    const transfer = encodeFunctionData({
+      abi: parseAbi(["function transferOwnership(address newOwner)"]),
+      functionName: "transferOwnership",
+      args: [newcomer],
+    });
+    expect(
+      permissions(proposal([call(timelock, revoke), call(timelock, renounce), call(owned, transfer)])).map(
+        ([status, , message]) => [status, message.replace("p.yaml: permissions: ", "").split(" (")[0]],
+      ),
+    ).toEqual([
+      // Holders' cancel taken away fails undeclared; another role revoked warns.
+      ["fail", `CANCELLER_ROLE revoked from ${governor} on ${timelock}`],
+      ["warn", `EXECUTOR_ROLE revoked from ${timelock} on ${timelock}`],
+      // A new owner is a grant; the timelock, whose call it is, loses ownership.
+      ["fail", `owner granted to ${newcomer} on ${owned}`],
+      ["warn", `owner revoked from ${timelock} on ${owned}`],
+    ]);
+  });
+
+  it("fails a delay, quorum or voting period lowered from its value now unless declared, and warns of one raised", () => {
+    const statuses = (p: ProposalDraft, at?: RegistrySnapshot) => permissions(p, at).map(([s]) => s);
+    expect(permissions(proposal([call(timelock, delay(3_600n))]))).toEqual([
+      [
+        "fail",
+        "permissions",
+        `p.yaml: permissions: minDelay changed on ${timelock}: 172800 → 3600 (not declared, and it weakens holders' guardian or time to exit: declare it in permissions if it is meant)`,
+      ],
+    ]);
+    expect(permissions(proposal([call(timelock, delay(259_200n))]))).toEqual([
+      ["warn", "permissions", `p.yaml: permissions: minDelay changed on ${timelock}: 172800 → 259200 (not declared)`],
+    ]);
+    expect(statuses(proposal([call(timelock, delay(3_600n))], { permissions: [{ change: "minDelay" }] }))).toEqual([
+      "warn",
+    ]);
+    const quorum = (numerator: bigint) =>
+      call(
+        governor,
+        encodeFunctionData({ abi: trimtabGovernorAbi, functionName: "updateQuorumNumerator", args: [numerator] }),
+      );
+    expect(statuses(proposal([quorum(2n)]))).toEqual(["fail"]);
+    expect(statuses(proposal([quorum(5n)]))).toEqual(["warn"]);
+    // Without the value now (a snapshot of the catalog), a setter cannot be shown not to lower it: it fails.
+    expect(permissions(proposal([call(timelock, delay(259_200n))]), snapshot)).toEqual([
+      [
+        "fail",
+        "permissions",
+        `p.yaml: permissions: minDelay changed on ${timelock}: → 259200 (now: unknown) (not declared, and it weakens holders' guardian or time to exit: declare it in permissions if it is meant)`,
+      ],
+    ]);
+  });
+
+  it("fails a guardian or the governor's timelock replaced undeclared; warns of rules and the threshold changed", () => {
+    const setGuardian = encodeFunctionData({
+      abi: parameterRegistryAbi,
+      functionName: "setGuardian",
+      args: [newcomer, 2_000_000_000],
+    });
+    const updateTimelock = encodeFunctionData({
+      abi: trimtabGovernorAbi,
+      functionName: "updateTimelock",
+      args: [newcomer],
+    });
+    const threshold = encodeFunctionData({
+      abi: trimtabGovernorAbi,
+      functionName: "setProposalThreshold",
+      args: [1n],
+    });
+    const revokeRules = encodeFunctionData({
+      abi: parameterRegistryAbi,
+      functionName: "revokePendingRules",
+      args: [parameterKey("rebalance.bandBps")],
+    });
+    expect(
+      permissions(
+        proposal([
+          call(registry, setGuardian),
+          call(governor, updateTimelock),
+          call(governor, threshold),
+          call(registry, revokeRules),
+        ]),
+      ).map(([status, , message]) => [status, message.replace("p.yaml: permissions: ", "").split(" (")[0]]),
+    ).toEqual([
+      ["fail", `guardian changed on ${registry}: → ${newcomer}, until 2000000000`],
+      ["fail", `timelock changed on ${governor}: → ${newcomer}`],
+      // A threshold lowered weakens no holder's guardian or time to exit: it warns.
+      ["warn", `proposalThreshold changed on ${governor}: 1000 → 1`],
+      ["warn", `rules changed on ${registry}: loosening of rebalance.bandBps revoked`],
+    ]);
+  });
+
+  it("follows the governor's relay to the call it makes", () => {
+    const relayed = encodeFunctionData({
+      abi: trimtabGovernorAbi,
+      functionName: "relay",
+      args: [timelock, 0n, grant("CANCELLER_ROLE", newcomer)],
+    });
+    expect(permissions(proposal([call(governor, relayed)])).map(([s, , m]) => [s, m.split(" (")[0]])).toEqual([
+      ["fail", `p.yaml: permissions: CANCELLER_ROLE granted to ${newcomer} on ${timelock}`],
+    ]);
+  });
+
+  it("warns of a module replaced, by a change or a raw registry call", () => {
+    const setHedge = encodeFunctionData({
+      abi: parameterRegistryAbi,
+      functionName: "setParameter",
+      args: [parameterKey("module.hedge"), BigInt(newcomer)],
+    });
+    const rows = permissions(proposal([call(registry, setHedge)]));
+    expect(rows.map(([s, , m]) => [s, m])).toEqual([
+      [
+        "warn",
+        `p.yaml: permissions: module.hedge replaced: 0x0000000000000000000000000000000000000000 → ${newcomer} (not declared)`,
+      ],
+    ]);
+  });
+
+  it("warns of a declared change the calldata does not make, and passes a proposal that changes no authority", () => {
+    expect(
+      permissions(proposal([], { changes: { "rebalance.bandBps": "4%" }, permissions: [{ change: "quorum" }] })),
+    ).toEqual([
+      ["warn", "permissions[0]", 'p.yaml: permissions[0]: declares {"change":"quorum"}, which the calls do not do'],
+    ]);
+    expect(permissions(draft({ "rebalance.bandBps": "4%" }))).toEqual([
+      [
+        "pass",
+        "permissions",
+        "p.yaml: permissions: the calls grant and revoke no role and change no guardian, module or governance setting",
+      ],
+    ]);
   });
 });

@@ -85,8 +85,9 @@ export function checkProposal(file: string, proposal: ProposalDraft, snapshot: R
     }
   }
   for (const { rule, field, check } of proposalWideChecks) {
-    const finding = check(proposal, understood, snapshot);
-    if (finding) add(rule, field, finding);
+    const found = check(proposal, understood, snapshot);
+    for (const finding of Array.isArray(found) ? found : found ? [{ field, ...found }] : [])
+      add(rule, finding.field, finding);
   }
   const changes = understood.map(({ name, kind, before, after }) => ({ name, kind, before, after }));
   return { verdict: verdictOf(checks), checks, changes };

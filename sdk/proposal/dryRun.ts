@@ -23,7 +23,7 @@ import { keeperCycle, keeperFunction, type KeeperStep } from "../keeper.ts";
 import { decodeRevert, formatRevert } from "../revert.ts";
 import { readStartPoint } from "../../sim/chain.ts";
 import { validateParams } from "../../sim/model/params.ts";
-import type { Check, RegistrySnapshot } from "./check.ts";
+import type { Check, RegistrySnapshot } from "./checks/types.ts";
 import { afterExecution, readVault } from "./afterExecution.ts";
 import { formatTokenAmount, type TokenUnits } from "./units.ts";
 import type { TransactionTrace } from "./trace.ts";

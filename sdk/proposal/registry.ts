@@ -1,7 +1,8 @@
 /**
  * The registry as a proposal is checked against: every parameter with its value, rules, last update and governance's
  * baseline, read from the chain with viem; the governor's and the timelock's delays, which decide the earliest
- * execution; and the guardian's mandate.
+ * execution; the guardian's mandate; and the governance settings a proposal's calldata may lower (the permissions
+ * policy compares with them).
  */
 import type { Address, PublicClient } from "viem";
 import { parameterRegistryAbi, timelockControllerAbi, trimtabGovernorAbi } from "../abis/contracts.ts";
@@ -19,12 +20,26 @@ export async function readRegistrySnapshot(
   const blockNumber = block.number;
   const registry = { address: addresses.registry, abi: parameterRegistryAbi, blockNumber } as const;
   const governor = { address: addresses.governor, abi: trimtabGovernorAbi, blockNumber } as const;
-  const [keys, guardianExpiresAt, votingDelay, votingPeriod, timelock] = await Promise.all([
+  const [
+    keys,
+    guardianExpiresAt,
+    votingDelay,
+    votingPeriod,
+    timelock,
+    quorumNumerator,
+    lateQuorumExtension,
+    proposalGuardianExpiresAt,
+    proposalThreshold,
+  ] = await Promise.all([
     client.readContract({ ...registry, functionName: "parameterKeys" }),
     client.readContract({ ...registry, functionName: "guardianExpiresAt" }),
     client.readContract({ ...governor, functionName: "votingDelay" }),
     client.readContract({ ...governor, functionName: "votingPeriod" }),
     client.readContract({ ...governor, functionName: "timelock" }),
+    client.readContract({ ...governor, functionName: "quorumNumerator" }),
+    client.readContract({ ...governor, functionName: "lateQuorumVoteExtension" }),
+    client.readContract({ ...governor, functionName: "proposalGuardianExpiresAt" }),
+    client.readContract({ ...governor, functionName: "proposalThreshold" }),
   ]);
   const minDelay = await client.readContract({
     address: timelock,
@@ -63,6 +78,18 @@ export async function readRegistrySnapshot(
     // The governor's clock is timestamps (TrimtabToken votes on a timestamp clock), so delays are seconds.
     earliestExecutionSeconds: Number(block.timestamp + votingDelay + votingPeriod + minDelay),
     guardianExpiresAtSeconds: guardianExpiresAt,
+    authority: {
+      timelock,
+      settings: {
+        votingDelay: BigInt(votingDelay),
+        votingPeriod: BigInt(votingPeriod),
+        minDelay,
+        quorum: quorumNumerator,
+        lateQuorumExtension: BigInt(lateQuorumExtension),
+        proposalGuardianExpiry: BigInt(proposalGuardianExpiresAt),
+        proposalThreshold,
+      },
+    },
     baseSymbol: base.symbol,
     baseDecimals: base.decimals,
   };

@@ -172,6 +172,21 @@ describe("The permissions policy in the report", () => {
     ]);
   });
 
+  it("takes the policy's findings from the dry run's events, in place of those the calldata gave before it", () => {
+    // `proposal check` failed a grant in the calldata; the dry run, which sees what the calls did, finds none here.
+    const fromCalldata: Check = {
+      rule: "permissions",
+      field: "permissions",
+      status: "fail",
+      message: `p.yaml: permissions: PROPOSER_ROLE granted to ${newcomer} on ${timelock} (not declared: …)`,
+    };
+    const checkedCalldata = { verdict: "FAIL" as const, checks: [fromCalldata], changes: [] };
+    expect(permissions(proposalChecks(checkedCalldata, dryRun))).toEqual(["pass"]);
+    expect(proposalChecks(checkedCalldata, granting).filter((c) => c.rule === "permissions")).toEqual([
+      expect.objectContaining({ status: "fail", message: expect.not.stringContaining("p.yaml") }),
+    ]);
+  });
+
   it("writes the policy under the checks, each rule with its undeclared and declared status", () => {
     const impact = bandImpact(20, 10);
     const args = { file: "p.yaml", title: "Grant", checked, dryRun: granting, impact, notSimulated: [] };

@@ -7,7 +7,7 @@ import { sha256, stringToBytes, type Hex } from "viem";
 import { canonicalJson, renderMarkdown, type ImpactReport } from "../../sim/report.ts";
 import { checkDetail, verdictOf, type Check, type CheckResult } from "./check.ts";
 import type { PermissionDeclaration } from "./authority.ts";
-import { authorityChanges, checkPermissions, permissionPolicy } from "./checks/permissions.ts";
+import { authorityChanges, checkPermissions, permissionPolicy, permissionsRule } from "./checks/permissions.ts";
 import type { DryRun, KeeperAction } from "./dryRun.ts";
 import { changeFormatter, formatTokenAmount, formatValue } from "./units.ts";
 import { traceChecks } from "./checks/trace.ts";
@@ -41,7 +41,8 @@ function plain<T>(value: T): unknown {
  * Every check of a proposal before the vote: the registry's rules, then the dry run's (each call executing as the
  * timelock, its call trace meeting the trace rules (checks/trace.ts), the vault's invariants after it, the keeper
  * cycle not reverting, and the permissions policy on the roles, guardians, modules and governance settings the calls
- * changed, against those the proposal `declared`).
+ * changed, against those the proposal `declared`). The policy's findings from the dry run's events replace those
+ * `checkProposal` made from the calldata: the events say what the calls did, indirect changes included.
  */
 export function proposalChecks(
   checked: CheckResult,
@@ -49,7 +50,7 @@ export function proposalChecks(
   declared: readonly PermissionDeclaration[] = [],
 ): Check[] {
   return [
-    ...checked.checks,
+    ...checked.checks.filter((c) => c.rule !== permissionsRule),
     ...dryRun.calls.map((call, i): Check => ({
       rule: "dry run",
       field: `calls[${i}]`,

@@ -89,6 +89,32 @@ describe("decodeCallTrace", () => {
     expect(calls.map((c) => c.hasCode)).toEqual([true, true, false, true]); // 0x01 is a precompile
   });
 
+  it("keeps each call's own events, decoded, and none of a reverted call's (they are undone)", () => {
+    const withTokens = decodeCallTrace(tree, {
+      contracts,
+      tokens: { [token]: { symbol: "USDC" } },
+      abi: stackAbi,
+      withCode: new Set(),
+    });
+    expect(withTokens.map((c) => c.events)).toEqual([
+      [
+        {
+          address: token,
+          contract: "USDC",
+          name: "Transfer",
+          args: `{"from":"${timelock}","to":"${alice}","value":"5"}`,
+        },
+      ],
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const unknown = { address: token, topics: [key], data: "0x01" as Hex };
+    expect(
+      decodeCallTrace({ ...tree, logs: [unknown], calls: [] }, { contracts, abi: stackAbi, withCode: new Set() }),
+    ).toMatchObject([{ events: [{ address: token, name: key, args: '{"data":"0x01"}' }] }]);
+  });
+
   it("writes the tree indented by depth, with value and flags", () => {
     expect(calls.map((c) => callLine(c))).toEqual([
       `- CALL ParameterRegistry.setParameter(${key.replace(/^/, '"')}","3500")`,

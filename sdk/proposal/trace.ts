@@ -56,6 +56,22 @@ export type TracedCall = {
   hasCode: boolean;
   /** Why the frame reverted, when it did (its state changes, logs included, are undone). */
   error?: string;
+  /**
+   * The events the call itself emitted (its callees' are theirs), in order; absent when it emitted none or its changes
+   * were undone (it, or a caller, reverted); absent in old reports too.
+   */
+  events?: TracedEvent[];
+};
+
+/** An event of the trace, decoded with the stack's and ERC-20's ABIs, else its first topic and raw data. */
+export type TracedEvent = {
+  address: Address;
+  /** The emitting stack contract's name, or the token's symbol. */
+  contract?: string;
+  /** `RoleGranted`, `Transfer`…, or the event's first topic when no ABI knows it. */
+  name: string;
+  /** The decoded arguments by name, compact JSON; `{"data":"0x…"}` when no ABI knows the event. */
+  args: string;
 };
 
 export type StorageChange = {
@@ -138,11 +154,14 @@ export function decodeCallTrace(root: CallFrame, context: TraceContext): TracedC
   const withCode = new Set([...context.withCode].map((a) => a.toLowerCase()));
   const abis = [context.abi, erc20Abi as Abi];
   const out: TracedCall[] = [];
-  const visit = (frame: CallFrame, depth: number) => {
+  const nameOf = (address: string) => names.get(address.toLowerCase()) ?? tokens.get(address.toLowerCase());
+  const visit = (frame: CallFrame, depth: number, undone: boolean) => {
     const to = getAddress(frame.to ?? "0x0000000000000000000000000000000000000000");
     const key = to.toLowerCase();
-    const contract = names.get(key) ?? tokens.get(key);
+    const contract = nameOf(key);
     const { name, args } = decodeInput(abis, frame.input ?? "0x");
+    const reverted = undone || frame.error !== undefined;
+    const events = reverted ? [] : (frame.logs ?? []).map((log) => decodeLog(abis, log, nameOf(log.address)));
     out.push({
       depth,
       type: frame.type.toUpperCase(),
@@ -155,11 +174,30 @@ export function decodeCallTrace(root: CallFrame, context: TraceContext): TracedC
       valueWei: BigInt(frame.value ?? "0x0"),
       hasCode: withCode.has(key) || isPrecompile(key),
       ...(frame.error ? { error: frame.error } : {}),
+      ...(events.length ? { events } : {}),
     });
-    for (const child of frame.calls ?? []) visit(child, depth + 1);
+    for (const child of frame.calls ?? []) visit(child, depth + 1, reverted);
   };
-  visit(root, 0);
+  visit(root, 0, false);
   return out;
+}
+
+function decodeLog(
+  abis: readonly Abi[],
+  log: { address: Address; topics: readonly Hex[]; data: Hex },
+  contract: string | undefined,
+): TracedEvent {
+  const address = getAddress(log.address);
+  const named = contract ? { contract } : {};
+  for (const abi of abis) {
+    try {
+      const event = decodeEventLog({ abi, data: log.data, topics: [...log.topics] as [Hex, ...Hex[]] });
+      return { address, ...named, name: String(event.eventName), args: json(event.args ?? {}) };
+    } catch {
+      // Not this ABI's: try the next.
+    }
+  }
+  return { address, ...named, name: log.topics[0] ?? "anonymous", args: json({ data: log.data }) };
 }
 
 function decodeInput(abis: readonly Abi[], input: Hex): { name: string; args: string } {

@@ -26,6 +26,7 @@ const trace: TransactionTrace = {
       args: `["${word(1n)}","3500"]`,
       valueWei: 0n,
       hasCode: true,
+      events: [{ address: registry, contract: "ParameterRegistry", name: "ParameterSet", args: '{"value":"3500"}' }],
     },
     {
       depth: 1,
@@ -100,13 +101,14 @@ describe("The proposal report's call trace and state diff", () => {
     expect(json.dryRun.traces[0]!.calls[1]!.valueWei).toBe("2000000000000000000");
   });
 
-  it("renders the call tree indented and the state diff as tables, from the JSON's strings too", () => {
+  it("renders the call tree indented, each call's events under it, and the state diff as tables, from the JSON's strings too", () => {
     const markdown = renderProposalReport(report);
     const lines = markdown.split("\n");
     const at = lines.indexOf("### Trace of `calls[0]`");
     expect(at).toBeGreaterThan(lines.indexOf("## Dry run"));
-    expect(lines.slice(at + 2, at + 4)).toEqual([
+    expect(lines.slice(at + 2, at + 5)).toEqual([
       `- CALL ParameterRegistry.setParameter("${word(1n)}","3500")`,
+      '  - emits ParameterSet({"value":"3500"})',
       `  - CALL ${recipient} (2 ETH)`,
     ]);
     expect(markdown).toContain(

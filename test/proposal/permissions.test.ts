@@ -1,11 +1,12 @@
 /**
  * The permissions policy on a real dry run: a proposal whose call grants the timelock's PROPOSER_ROLE to a new
- * address fails unless its file declares the grant, then warns, the role decoded from the timelock's event by name.
+ * address fails unless its file declares the grant, then warns, the role decoded from the timelock's event by name;
+ * and before any dry run (`proposal check`), the same policy on the calldata, against the settings on chain.
  */
 import hre from "hardhat";
 import { createWalletClient, custom, encodeFunctionData, getAddress, keccak256, stringToHex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { timelockControllerAbi } from "../../sdk/abis/contracts.ts";
+import { timelockControllerAbi, trimtabGovernorAbi } from "../../sdk/abis/contracts.ts";
 import { stackAbi } from "../../sdk/proposal/abis.ts";
 import { checkProposal, type RegistrySnapshot } from "../../sdk/proposal/check.ts";
 import { connectStack } from "../../sdk/proposal/deployed.ts";
@@ -23,6 +24,7 @@ describe("The permissions policy on a proposal's dry run", () => {
   let v: VaultStack;
   let dryRun: DryRun;
   let grant: `0x${string}`;
+  let stack: Awaited<ReturnType<typeof connectStack>>;
   const file = (permissions: string) =>
     parseProposal(
       "grant.yaml",
@@ -38,7 +40,7 @@ describe("The permissions policy on a proposal's dry run", () => {
       functionName: "grantRole",
       args: [keccak256(stringToHex("PROPOSER_ROLE")), newcomer],
     });
-    const stack = await connectStack(custom(connection.provider), v.record.contracts, "the test's stack");
+    stack = await connectStack(custom(connection.provider), v.record.contracts, "the test's stack");
     dryRun = await dryRunOn(
       {
         publicClient: stack.publicClient,
@@ -71,6 +73,53 @@ describe("The permissions policy on a proposal's dry run", () => {
     const declared = permissions(`permissions:\n  - { grant: PROPOSER_ROLE, to: "${newcomer}" }\n`);
     expect(declared.map((c) => [c.status, c.field])).toEqual([["warn", "permissions[0]"]]);
   });
+});
+
+describe("The permissions policy before any dry run, on the calldata against the chain's settings", () => {
+  it("fails the grant in the calldata, and a timelock delay lowered from the chain's, and warns of one raised", async () => {
+    const connection = await hre.network.create();
+    const v = await deployVault(connection);
+    const stack = await connectStack(custom(connection.provider), v.record.contracts, "the test's stack");
+    const snapshot = await stack.readSnapshot();
+    const minDelay = await stack.publicClient.readContract({
+      address: v.timelock.address,
+      abi: timelockControllerAbi,
+      functionName: "getMinDelay",
+    });
+    expect(snapshot.authority?.timelock).toBe(v.timelock.address);
+    expect(snapshot.authority?.settings.minDelay).toBe(minDelay);
+    const threshold = await stack.publicClient.readContract({
+      address: stack.governor,
+      abi: trimtabGovernorAbi,
+      functionName: "proposalThreshold",
+    });
+    expect(snapshot.authority?.settings.proposalThreshold).toBe(threshold);
+    const check = (data: `0x${string}`) =>
+      checkProposal(
+        "p.yaml",
+        parseProposal(
+          "p.yaml",
+          `title: t\nbody: b\ncalls:\n  - target: "${v.timelock.address}"\n    data: "${data}"\n`,
+        ),
+        snapshot,
+      )
+        .checks.filter((c) => c.rule === "permissions")
+        .map((c) => [c.status, c.message.replace("p.yaml: permissions: ", "").split(" (")[0]]);
+    const grant = encodeFunctionData({
+      abi: timelockControllerAbi,
+      functionName: "grantRole",
+      args: [keccak256(stringToHex("PROPOSER_ROLE")), newcomer],
+    });
+    expect(check(grant)).toEqual([["fail", `PROPOSER_ROLE granted to ${newcomer} on ${v.timelock.address}`]]);
+    const delay = (seconds: bigint) =>
+      encodeFunctionData({ abi: timelockControllerAbi, functionName: "updateDelay", args: [seconds] });
+    expect(check(delay(minDelay - 1n))).toEqual([
+      ["fail", `minDelay changed on ${v.timelock.address}: ${minDelay} → ${minDelay - 1n}`],
+    ]);
+    expect(check(delay(minDelay + 1n))).toEqual([
+      ["warn", `minDelay changed on ${v.timelock.address}: ${minDelay} → ${minDelay + 1n}`],
+    ]);
+  }, 300_000);
 });
 
 /** A registry snapshot with no parameters: the proposal changes none (its one call is a raw call). */

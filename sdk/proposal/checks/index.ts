@@ -1,7 +1,7 @@
 /**
  * Every pre-vote check, in the order a report lists them: each parameter change's (bounds, max step, min interval,
  * guardian), then the proposal's (weights sum, its report's paths, a seed it may not choose, its body's table of
- * changes against its calldata). A new check is a module
+ * changes against its calldata, the permissions policy on the authority its calldata changes). A new check is a module
  * here and a line in one of these lists.
  */
 import { boundsCheck } from "./bounds.ts";
@@ -13,6 +13,7 @@ import { weightsSumCheck } from "./weightsSum.ts";
 import { citableCheck } from "./citable.ts";
 import { seedCheck } from "./seed.ts";
 import { descriptionCheck } from "./description.ts";
+import { calldataPermissionsCheck } from "./calldataPermissions.ts";
 
 export const changeChecks: readonly ChangeCheck[] = [boundsCheck, maxStepCheck, minIntervalCheck, guardianCheck];
 
@@ -21,6 +22,7 @@ export const proposalWideChecks: readonly ProposalCheck[] = [
   citableCheck,
   seedCheck,
   descriptionCheck,
+  calldataPermissionsCheck,
 ];
 
-export type { ChangeCheck, ChangeUnderCheck, Finding, ProposalCheck } from "./types.ts";
+export type { ChangeCheck, ChangeUnderCheck, FieldFinding, Finding, ProposalCheck } from "./types.ts";

@@ -4,7 +4,7 @@ import { stackAbi } from "../abis.ts";
 import { authorityEventNames, roleName } from "../authority.ts";
 import type { DecodedEvent } from "../dryRun.ts";
 import { parseProposal } from "../proposalFile.ts";
-import { authorityChanges, checkPermissions, permissionPolicy } from "./permissions.ts";
+import { authorityChanges, checkPermissions, permissionPolicy, weakensHolders } from "./permissions.ts";
 
 const timelock = getAddress("0x0000000000000000000000000000000000000071");
 const governor = getAddress("0x00000000000000000000000000000000000000a6");
@@ -124,6 +124,16 @@ describe("Permissions policy: what the calls did to roles, guardians, modules an
         "the calls grant and revoke no role and change no guardian, module or governance setting",
       ],
     ]);
+  });
+
+  it("judges a setting's change by one rule, whether from an event or from calldata: lowered, replaced, or neither", () => {
+    expect(weakensHolders("minDelay", 172_800n, 3_600n)).toBe(true);
+    expect(weakensHolders("minDelay", "172800", "259200")).toBe(false);
+    // Its value before unknown (calldata checked without the chain): it cannot be shown not to lower it.
+    expect(weakensHolders("quorum", undefined, 5n)).toBe(true);
+    expect(weakensHolders("guardian", undefined, undefined)).toBe(true);
+    expect(weakensHolders("proposalThreshold", 10n, 0n)).toBe(false);
+    expect(weakensHolders("module.hedge", undefined, undefined)).toBe(false);
   });
 
   it("is written as a table: every rule's undeclared and declared status", () => {

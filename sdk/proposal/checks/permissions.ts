@@ -1,7 +1,8 @@
 /**
- * The permissions policy, on what a proposal's calls did on the dry run's fork: every role or ownership granted,
- * role revoked, guardian, module or governance setting changed, held against what the proposal file declares
- * (`permissions:`). The rule (`permissionPolicy`, also printed in the report):
+ * The permissions policy, on what a proposal's calls did on the dry run's fork (or, before it, on what their calldata
+ * does: calldataPermissions.ts): every role or ownership granted, role revoked, guardian, module or governance setting
+ * changed, held against what the proposal file declares (`permissions:`). The rule (`permissionPolicy`, also printed
+ * in the report; `checkPermissions` applies it, `weakensHolders` says which setting changes weaken holders):
  *
  * - a role or ownership granted: FAIL unless declared (`{ grant: ROLE, to: "0x…" }`), then WARN naming it;
  * - a change that weakens holders' guardian or their time to exit (a guardian replaced or removed, the governor's
@@ -24,6 +25,9 @@ export type AuthorityChange =
   /** A setting changed: on a contract, or (`on` absent) a module the registry's `module.*` parameter names. */
   | { kind: "change"; setting: AuthoritySetting; on?: Address; detail: string; weakens: boolean };
 
+/** The rule's name in a report's checks, from the dry run's events or (`proposal check`) from the calldata. */
+export const permissionsRule = "permissions";
+
 /** The policy as a table: what a change is, and what it gives undeclared and declared. */
 export const permissionPolicy: readonly { change: string; undeclared: string; declared: string }[] = [
   { change: "a role or ownership granted", undeclared: "FAIL", declared: "WARN" },
@@ -43,77 +47,118 @@ export const permissionPolicy: readonly { change: string; undeclared: string; de
   { change: "none of these", undeclared: "PASS", declared: "PASS" },
 ];
 
+/**
+ * How a change of each setting bears on holders: it always weakens their guardian or time to exit (a guardian or the
+ * governor's timelock replaced, a role's admin changed), weakens them when lowered (a term, a delay, the quorum), or
+ * never does (rules, the threshold, a module).
+ */
+const settingEffects: Record<AuthoritySetting, "always" | "lowered" | "never"> = {
+  guardian: "always",
+  rules: "never",
+  proposalGuardian: "always",
+  proposalGuardianExpiry: "lowered",
+  votingDelay: "lowered",
+  votingPeriod: "lowered",
+  proposalThreshold: "never",
+  quorum: "lowered",
+  lateQuorumExtension: "lowered",
+  timelock: "always",
+  minDelay: "lowered",
+  roleAdmin: "always",
+  "module.collateral": "never",
+  "module.hedge": "never",
+};
+
+/**
+ * Whether changing `setting` from `before` to `after` weakens holders' guardian or their time to exit: the one rule
+ * the dry run's events and the calldata (calldataPermissions.ts) both go through. Values may be bigints or, in a report
+ * read back from JSON, decimal strings; a setting that weakens when lowered, with its value before unknown, is taken to
+ * weaken (nothing shows it does not).
+ */
+export function weakensHolders(
+  setting: AuthoritySetting,
+  before: bigint | string | undefined,
+  after: bigint | string | undefined,
+): boolean {
+  const effect = settingEffects[setting];
+  if (effect !== "lowered") return effect === "always";
+  return before === undefined || after === undefined || BigInt(after) < BigInt(before);
+}
+
+/** A change of `setting` (on contract `on`, or a module when absent) from `before` to `after`, judged by `weakensHolders`. */
+export function settingChange(
+  setting: AuthoritySetting,
+  detail: string,
+  { on, before, after }: { on?: Address; before?: bigint | string; after?: bigint | string } = {},
+): AuthorityChange {
+  return { kind: "change", setting, ...(on ? { on } : {}), detail, weakens: weakensHolders(setting, before, after) };
+}
+
 type Args = Record<string, unknown>;
-const lowered = (from: string, to: string) => (a: Args) => BigInt(a[to] as bigint) < BigInt(a[from] as bigint);
-const always = () => true;
-const never = () => false;
 const moved = (from: string, to: string) => (a: Args) => `${String(a[from])} → ${String(a[to])}`;
 
-/** The events that change a setting of authority: the setting, whether it weakens holders, and what it did. */
+/**
+ * The events that change a setting of authority: the setting, the arguments holding its value before and after (for
+ * the settings that weaken holders when lowered), and what it did.
+ */
 const settingEvents: Record<
   string,
-  { setting: AuthoritySetting; weakens: (args: Args) => boolean; detail: (args: Args) => string }
+  { setting: AuthoritySetting; values?: readonly [before: string, after: string]; detail: (args: Args) => string }
 > = {
   GuardianSet: {
     setting: "guardian",
-    weakens: always,
     detail: (a) => `${String(a.oldGuardian)} → ${String(a.newGuardian)}, until ${String(a.expiresAt)}`,
   },
-  RulesSet: { setting: "rules", weakens: never, detail: (a) => `of ${parameterName(a.key as Hex)}` },
+  RulesSet: { setting: "rules", detail: (a) => `of ${parameterName(a.key as Hex)}` },
   RulesLooseningSubmitted: {
     setting: "rules",
-    weakens: never,
     detail: (a) => `loosening of ${parameterName(a.key as Hex)} submitted`,
   },
   RulesLooseningRevoked: {
     setting: "rules",
-    weakens: never,
     detail: (a) => `loosening of ${parameterName(a.key as Hex)} revoked`,
   },
   ProposalGuardianSet: {
     setting: "proposalGuardian",
-    weakens: always,
     detail: moved("oldProposalGuardian", "newProposalGuardian"),
   },
   ProposalGuardianExpirySet: {
     setting: "proposalGuardianExpiry",
-    weakens: lowered("oldExpiresAt", "newExpiresAt"),
+    values: ["oldExpiresAt", "newExpiresAt"],
     detail: moved("oldExpiresAt", "newExpiresAt"),
   },
   VotingDelaySet: {
     setting: "votingDelay",
-    weakens: lowered("oldVotingDelay", "newVotingDelay"),
+    values: ["oldVotingDelay", "newVotingDelay"],
     detail: moved("oldVotingDelay", "newVotingDelay"),
   },
   VotingPeriodSet: {
     setting: "votingPeriod",
-    weakens: lowered("oldVotingPeriod", "newVotingPeriod"),
+    values: ["oldVotingPeriod", "newVotingPeriod"],
     detail: moved("oldVotingPeriod", "newVotingPeriod"),
   },
   ProposalThresholdSet: {
     setting: "proposalThreshold",
-    weakens: never,
     detail: moved("oldProposalThreshold", "newProposalThreshold"),
   },
   QuorumNumeratorUpdated: {
     setting: "quorum",
-    weakens: lowered("oldQuorumNumerator", "newQuorumNumerator"),
+    values: ["oldQuorumNumerator", "newQuorumNumerator"],
     detail: moved("oldQuorumNumerator", "newQuorumNumerator"),
   },
   LateQuorumVoteExtensionSet: {
     setting: "lateQuorumExtension",
-    weakens: lowered("oldVoteExtension", "newVoteExtension"),
+    values: ["oldVoteExtension", "newVoteExtension"],
     detail: moved("oldVoteExtension", "newVoteExtension"),
   },
-  TimelockChange: { setting: "timelock", weakens: always, detail: moved("oldTimelock", "newTimelock") },
+  TimelockChange: { setting: "timelock", detail: moved("oldTimelock", "newTimelock") },
   MinDelayChange: {
     setting: "minDelay",
-    weakens: lowered("oldDuration", "newDuration"),
+    values: ["oldDuration", "newDuration"],
     detail: moved("oldDuration", "newDuration"),
   },
   RoleAdminChanged: {
     setting: "roleAdmin",
-    weakens: always,
     detail: (a) =>
       `of ${roleName(a.role as Hex)}: ${roleName(a.previousAdminRole as Hex)} → ${roleName(a.newAdminRole as Hex)}`,
   },
@@ -142,21 +187,22 @@ export function authorityChanges(
       if (BigInt(next) !== 0n) changes.push({ kind: "grant", role: "owner", account: next, on });
       if (BigInt(previous) !== 0n) changes.push({ kind: "revoke", role: "owner", account: previous, on });
     } else if (settingEvents[name]) {
-      const { setting, weakens, detail } = settingEvents[name];
-      changes.push({ kind: "change", setting, on, detail: detail(args), weakens: weakens(args) });
+      const { setting, values, detail } = settingEvents[name];
+      const [before, after] = values ? values.map((v) => args[v] as bigint | string) : [];
+      changes.push(settingChange(setting, detail(args), { on, before, after }));
     }
   }
-  for (const p of parameters) {
-    if (!p.name.startsWith("module.") || BigInt(p.before) === BigInt(p.after)) continue;
-    const address = (v: bigint | string) => getAddress(`0x${BigInt(v).toString(16).padStart(40, "0")}`);
-    changes.push({
-      kind: "change",
-      setting: p.name as AuthoritySetting,
-      detail: `${address(p.before)} → ${address(p.after)}`,
-      weakens: false,
-    });
-  }
-  return changes;
+  return [...changes, ...moduleChanges(parameters)];
+}
+
+/** The modules replaced: registry parameters `module.*` whose value changes (an address, as the registry holds it). */
+export function moduleChanges(
+  parameters: readonly Pick<DryRun["parameters"][number], "name" | "before" | "after">[],
+): AuthorityChange[] {
+  const address = (v: bigint | string) => getAddress(`0x${BigInt(v).toString(16).padStart(40, "0")}`);
+  return parameters
+    .filter((p) => p.name.startsWith("module.") && BigInt(p.before) !== BigInt(p.after))
+    .map((p) => settingChange(p.name as AuthoritySetting, `${address(p.before)} → ${address(p.after)}`));
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -191,6 +237,7 @@ export function checkPermissions(
   changes: readonly AuthorityChange[],
   declared: readonly PermissionDeclaration[] = [],
 ): Check[] {
+  const rule = permissionsRule;
   const checks: Check[] = [];
   const used = new Set<number>();
   for (const change of changes) {
@@ -206,7 +253,7 @@ export function checkPermissions(
             : `not declared, and it weakens holders' guardian or time to exit: declare it in permissions if it is meant`
           : "not declared";
     checks.push({
-      rule: "permissions",
+      rule,
       field: at === -1 ? "permissions" : `permissions[${at}]`,
       status: fails ? "fail" : "warn",
       message: `${describe(change)} (${why})`,
@@ -215,7 +262,7 @@ export function checkPermissions(
   declared.forEach((declaration, i) => {
     if (used.has(i)) return;
     checks.push({
-      rule: "permissions",
+      rule,
       field: `permissions[${i}]`,
       status: "warn",
       message: `declares ${JSON.stringify(declaration)}, which the calls do not do`,
@@ -223,7 +270,7 @@ export function checkPermissions(
   });
   if (checks.length === 0)
     checks.push({
-      rule: "permissions",
+      rule,
       field: "permissions",
       status: "pass",
       message: "the calls grant and revoke no role and change no guardian, module or governance setting",

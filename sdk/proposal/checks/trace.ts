@@ -23,12 +23,19 @@ export function describeTarget(call: Pick<TracedCall, "to" | "contract" | "funct
 
 const calling = new Set(["CALL", "CALLCODE", "STATICCALL", "DELEGATECALL"]);
 
+/** What a finding flags in the call tree (the web app's tree marks the call with it). */
+export type CallFlag = "sends ETH" | "no code" | "delegatecall" | "selfdestruct";
+
+/** A finding of the trace rules on one call, with the flag it puts on the call. */
+export type CallFinding = Finding & { flag: CallFlag };
+
 /** What the rules find in one call of the tree (several rules may apply to one call). */
-export function callFindings(call: TracedCall): Finding[] {
-  const findings: Finding[] = [];
+export function callFindings(call: TracedCall): CallFinding[] {
+  const findings: CallFinding[] = [];
   const where = `${call.type} from ${call.from} to ${describeTarget(call)} (depth ${call.depth})`;
   if (call.valueWei > 0n)
     findings.push({
+      flag: "sends ETH",
       status: "warn",
       message: `sends ${formatEther(call.valueWei)} ETH (${call.valueWei} wei) to ${describeTarget(call)}: ETH sent anywhere in a proposal warns`,
     });
@@ -37,10 +44,12 @@ export function callFindings(call: TracedCall): Finding[] {
     findings.push(
       plainTransfer
         ? {
+            flag: "no code",
             status: "warn",
             message: `${where}: a plain ETH transfer to an address without code (an account, or nothing): it warns`,
           }
         : {
+            flag: "no code",
             status: "fail",
             message: `${where}: the address has no code, so the call does nothing: a call to an address without code fails`,
           },
@@ -50,16 +59,22 @@ export function callFindings(call: TracedCall): Finding[] {
     findings.push(
       call.isStackContract
         ? {
+            flag: "delegatecall",
             status: "warn",
             message: `${where}: a delegatecall runs the target's code on the caller's storage: it warns`,
           }
         : {
+            flag: "delegatecall",
             status: "fail",
             message: `${where}: a delegatecall to a contract not of the stack runs unknown code on the caller's storage: it fails`,
           },
     );
   if (call.type === "SELFDESTRUCT")
-    findings.push({ status: "fail", message: `${where}: a selfdestruct in a proposal's calls fails` });
+    findings.push({
+      flag: "selfdestruct",
+      status: "fail",
+      message: `${where}: a selfdestruct in a proposal's calls fails`,
+    });
   return findings;
 }
 
@@ -68,7 +83,7 @@ export function traceChecks(traces: readonly TransactionTrace[]): Check[] {
   return traces.flatMap((trace): Check[] => {
     const field = `calls[${trace.call}]`;
     const findings = trace.calls.flatMap(callFindings);
-    if (findings.length) return findings.map((f) => ({ rule: traceRule, field, ...f }));
+    if (findings.length) return findings.map(({ status, message }) => ({ rule: traceRule, field, status, message }));
     const n = trace.calls.length;
     return [
       {

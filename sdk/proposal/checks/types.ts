@@ -3,6 +3,8 @@
  * looks at one understood parameter change (or at the whole proposal) and passes, warns or fails with a message.
  */
 import type { ParameterKind, ParameterRules, RiskDirection } from "../../../parameters/types.ts";
+import type { Address } from "viem";
+import type { AuthoritySetting } from "../authority.ts";
 import type { ProposalDraft } from "../proposalFile.ts";
 import type { UnitContext } from "../units.ts";
 
@@ -30,6 +32,13 @@ export type RegistrySnapshot = UnitContext & {
   earliestExecutionSeconds: number;
   /** The guardian's mandate, which lets it tighten parameters (undoing a loosening) until it expires. */
   guardianExpiresAtSeconds: number;
+  /**
+   * Who holds authority now, which the permissions policy compares a proposal's calldata with: the timelock (the
+   * account whose ownership a call transfers) and the current value of each numeric setting, in the contracts' units
+   * (seconds; the quorum's numerator in percent; the threshold in TRIM wei). Absent (a catalog snapshot): a setter of a
+   * setting holders lose by lowering is taken to lower it.
+   */
+  authority?: { timelock: Address; settings: Partial<Record<AuthoritySetting, bigint>> };
 };
 
 export type CheckStatus = "pass" | "warn" | "fail";
@@ -37,6 +46,9 @@ export type Check = { rule: string; field: string; status: CheckStatus; message:
 
 /** What a check found: a status and a message (the runner prefixes the file and the field). */
 export type Finding = { status: CheckStatus; message: string };
+
+/** A finding on a field of its own (a check of the whole proposal that finds several things: `permissions[1]`). */
+export type FieldFinding = Finding & { field: string };
 
 /** One parameter change as the checks see it. */
 export type ChangeUnderCheck = {
@@ -62,7 +74,10 @@ export type ChangeCheck = {
   check: (change: ChangeUnderCheck, snapshot: RegistrySnapshot) => Finding | undefined;
 };
 
-/** A check of the proposal as a whole (after every change is understood); `undefined` when it does not apply. */
+/**
+ * A check of the proposal as a whole (after every change is understood): one finding on its field, several each on its
+ * own field, or `undefined` when it does not apply.
+ */
 export type ProposalCheck = {
   rule: string;
   /** The field it reports on: "changes". */
@@ -71,7 +86,7 @@ export type ProposalCheck = {
     proposal: ProposalDraft,
     changes: readonly ChangeUnderCheck[],
     snapshot: RegistrySnapshot,
-  ) => Finding | undefined;
+  ) => Finding | FieldFinding[] | undefined;
 };
 
 /** "2026-12-06T18:00:00Z". */

@@ -3,6 +3,8 @@ import { checkProposal } from "../../../../../sdk/proposal/check.ts";
 import { decodeOnchainProposal, readOnchainProposal, reportCitationOf } from "../../../../../sdk/proposal/onchain.ts";
 import { guardConditionsInWords, guardSection, readGuard, stackWording } from "../../../../../sdk/proposal/guard.ts";
 import { impactRequest } from "../../../../../sdk/proposal/deployed.ts";
+import { proposalChecks } from "../../../../../sdk/proposal/report.ts";
+import { guardCheck } from "../../../../../sdk/proposal/checks/guard.ts";
 import { formatRecordedValue, formatValue } from "../../../../../sdk/proposal/units.ts";
 import { proposalStates, upcomingStates } from "../../../../../sdk/governance/enums.ts";
 import { trimtabGovernorAbi } from "../../../../../sdk/abis/contracts.ts";
@@ -143,13 +145,19 @@ export const load: PageServerLoad = async ({ params }) => {
     verdict: checked.verdict,
     citedReport: cited?.hash,
     // Streamed: the page renders first, then these arrive.
+    // With every check of the report (report.ts `proposalChecks`): the registry's, the call trace's, those after
+    // execution and the permissions policy on what the calls did. Bigints cross to the page as they are (devalue).
     dryRun: live
       ? settled(
           // With the guard's rehearsal: would its whole batch execute on the chain as it is now?
-          forkDryRun(draft, name, batch).then((run) => ({
-            ...run,
-            guard: run.dryRun.guard && guardSection(run.dryRun.guard, wording),
-          })),
+          forkDryRun(draft, name, batch).then(({ checked, dryRun }) => {
+            const guard = dryRun.guard && guardSection(dryRun.guard, wording);
+            return {
+              dryRun,
+              guard,
+              checks: [...proposalChecks(checked, dryRun, draft.permissions), ...guardCheck(guard)],
+            };
+          }),
         )
       : unavailable(`The proposal is ${state}: there is nothing left to dry-run.`),
     // The report the description cites is reproduced from the chain as it was when it was made (the block the
