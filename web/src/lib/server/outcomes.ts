@@ -1,0 +1,58 @@
+/**
+ * Proposals' outcomes after execution from the web server (sdk/proposal/outcomeReader.ts reproduces each cited report
+ * in this process, so an outcome costs a simulation): one proposal's for its page, every executed proposal's for the
+ * calibration table and the delegates' track records. Each is read once per head block; page views in between share
+ * it, and a proposal's page takes its outcome from the calibration when that was read at the same block.
+ */
+import type { CalibrationTable, ProposalOutcomeResult } from "../../../../sdk/proposal/outcome.ts";
+import { readOutcomeCalibration, readProposalOutcome } from "../../../../sdk/proposal/outcomeReader.ts";
+import { readDeployment, serverConfig } from "./config.ts";
+import { sharedStack } from "./sharedStack.ts";
+
+export type OutcomeCalibration = { outcomes: ProposalOutcomeResult[]; table: CalibrationTable };
+
+const calibrations = new Map<string, Promise<OutcomeCalibration>>();
+const outcomes = new Map<string, Promise<ProposalOutcomeResult>>();
+
+/** The source outcomes are read from, and the key of the chain's head (a new deployment restarts the blocks). */
+async function sourceAtHead() {
+  const config = serverConfig();
+  const { deployedAt } = await readDeployment(config);
+  const stack = await sharedStack();
+  const blockNumber = await stack.publicClient.getBlockNumber();
+  return {
+    source: { stack, graphqlUrl: config.graphqlUrl },
+    key: `${config.deploymentFile}|${deployedAt}|${blockNumber}`,
+  };
+}
+
+/** `map`'s promise under `key`, made by `make` when missing; a failed one is forgotten, so the next view retries. */
+function once<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>, limit: number): Promise<T> {
+  let value = map.get(key);
+  if (!value) {
+    if (map.size >= limit) map.clear();
+    value = make();
+    map.set(key, value);
+    value.catch(() => map.delete(key));
+  }
+  return value;
+}
+
+/** Every executed proposal's outcome and the calibration table they pool into, at the chain's head. */
+export async function sharedOutcomeCalibration(): Promise<OutcomeCalibration> {
+  const { source, key } = await sourceAtHead();
+  return once(calibrations, key, () => readOutcomeCalibration(source), 4);
+}
+
+/** Proposal `proposalId`'s outcome at the chain's head (throws `UnknownProposalError` for one not indexed). */
+export async function sharedOutcome(proposalId: bigint): Promise<ProposalOutcomeResult> {
+  const { source, key } = await sourceAtHead();
+  const calibration = calibrations.get(key);
+  if (calibration) {
+    const found = (await calibration.catch(() => undefined))?.outcomes.find(
+      (o) => o.proposalId === proposalId.toString(),
+    );
+    if (found) return found;
+  }
+  return once(outcomes, `${key}|${proposalId}`, () => readProposalOutcome(source, proposalId), 64);
+}
