@@ -2,12 +2,15 @@
  * Proposals' outcomes after execution from the web server (sdk/proposal/outcomeReader.ts reproduces each cited report
  * in this process, so an outcome costs a simulation): one proposal's for its page, every executed proposal's for the
  * calibration table and the delegates' track records. Each is read once per head block; page views in between share
- * it, and a proposal's page takes its outcome from the calibration when that was read at the same block.
+ * it, and a proposal's page takes its outcome from the calibration when that was read at the same block. The
+ * delegates' track records join the calibration's outcomes to the subgraph's votes: no outcome is read twice.
  */
 import type { CalibrationTable, ProposalOutcomeResult } from "../../../../sdk/proposal/outcome.ts";
 import { readOutcomeCalibration, readProposalOutcome } from "../../../../sdk/proposal/outcomeReader.ts";
+import { trackRecords, type TrackRecordEntry } from "../proposal/outcome.ts";
 import { readDeployment, serverConfig } from "./config.ts";
 import { sharedStack } from "./sharedStack.ts";
+import { querySubgraph } from "./subgraph.ts";
 
 export type OutcomeCalibration = { outcomes: ProposalOutcomeResult[]; table: CalibrationTable };
 
@@ -55,4 +58,27 @@ export async function sharedOutcome(proposalId: bigint): Promise<ProposalOutcome
     if (found) return found;
   }
   return once(outcomes, `${key}|${proposalId}`, () => readProposalOutcome(source, proposalId), 64);
+}
+
+/**
+ * Each voter's track record (address, lower case → their votes on executed proposals with each outcome's headline):
+ * the outcomes of {@link sharedOutcomeCalibration}, joined to the subgraph's votes on those proposals (the first 1000).
+ */
+export async function sharedTrackRecords(): Promise<{ records: Record<string, TrackRecordEntry[]> }> {
+  const { outcomes } = await sharedOutcomeCalibration();
+  if (outcomes.length === 0) return { records: {} };
+  const { votes } = await querySubgraph<{
+    votes: { voter: { id: string }; supportLabel: string; proposal: { id: string } }[];
+  }>(
+    `query ($ids: [String!]!) {
+      votes(first: 1000, where: { proposal_in: $ids }, orderBy: timestamp) { voter { id } supportLabel proposal { id } }
+    }`,
+    { ids: outcomes.map((o) => o.proposalId) },
+  );
+  const executedVotes = votes.map((v) => ({
+    voter: v.voter.id,
+    proposalId: v.proposal.id,
+    supportLabel: v.supportLabel,
+  }));
+  return { records: trackRecords(executedVotes, outcomes) };
 }
