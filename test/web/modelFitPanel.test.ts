@@ -5,22 +5,18 @@
  * regime chart, and axe (screenshotted into test-results/web/ as the app's pages are). No proposal sets
  * `simulation.marketModel` on the devnet yet, so the app's own pages (app.test.ts) do not show this panel.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { svelte } from "@sveltejs/vite-plugin-svelte";
-import type { Component } from "svelte";
-import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exp } from "../../sim/detMath.ts";
 import { fitMarketModel } from "../../sim/market/fit.ts";
 import type { PriceHistory } from "../../sim/market/types.ts";
 import { createRandom } from "../../sim/random.ts";
 import type { ModelFitReportView } from "../../web/src/lib/proposal/modelFit.ts";
-import { launchChromium, type Chromium } from "../helpers/chromium.ts";
+import { startComponentPages, type ComponentPages } from "../helpers/componentPage.ts";
 import { expectAccessible } from "../helpers/webSession.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
-const web = path.join(root, "web");
 const screenshots = path.join(root, "test-results", "web");
 
 /** 200 daily prices of a stablecoin and ETH: calm (2% a day) then turbulent (6%) then calm again. Seeded. */
@@ -34,42 +30,24 @@ function history(): PriceHistory {
   return { symbols: ["USDC", "WETH"], timestamps: rows.map((_, t) => 1_700_000_000 + t * 86_400), pricesUsd: rows };
 }
 
-let vite: ViteDevServer;
-let browser: Chromium;
+let pages: ComponentPages;
 
 describe("the market models' fit panel", () => {
   beforeAll(async () => {
-    vite = await createServer({
-      configFile: false,
-      root: web,
-      logLevel: "silent",
-      plugins: [svelte({ compilerOptions: { css: "injected" } })],
-      server: { middlewareMode: true, hmr: false, ws: false },
-      appType: "custom",
-    });
-    browser = await launchChromium();
+    pages = await startComponentPages();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await vite?.close();
+    await pages?.close();
   });
 
   /** The panel's HTML for `report`, in a page with the app's stylesheet under the headings the proposal page puts above it. */
-  async function open(report: ModelFitReportView) {
-    const { render } = (await vite.ssrLoadModule("svelte/server")) as typeof import("svelte/server");
-    const panel = (await vite.ssrLoadModule("/src/lib/proposal/ModelFitPanel.svelte")) as {
-      default: Component<{ report: ModelFitReportView }>;
-    };
-    const { head, body } = render(panel.default, { props: { report } });
-    const css = await readFile(path.join(web, "src", "app.css"), "utf8");
-    const page = await browser.context.newPage();
-    await page.setContent(
-      `<!doctype html><html lang="en"><head><title>Model fit</title><style>${css}</style>${head}</head>` +
-        `<body><main><h1>A proposal</h1><h2>Simulated impact</h2>${body}</main></body></html>`,
+  const open = (report: ModelFitReportView) =>
+    pages.open(
+      "/src/lib/proposal/ModelFitPanel.svelte",
+      { report },
+      { title: "Model fit", before: "<h1>A proposal</h1><h2>Simulated impact</h2>" },
     );
-    return { body, page };
-  }
 
   it("shows each fitted model's fit, the best out of sample in words, the models left out, and the regimes over the history", async () => {
     const prices = history();

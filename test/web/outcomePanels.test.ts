@@ -5,11 +5,6 @@
  * stylesheet: the tables by their captions and headers, the counts in them, the unmeasured reason in words, and axe.
  * The devnet's own executed proposals are measured through the app by app.test.ts's pages, not here.
  */
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { svelte } from "@sveltejs/vite-plugin-svelte";
-import type { Component } from "svelte";
-import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   calibrationTable,
@@ -20,11 +15,8 @@ import {
   type ProposalOutcomeResult,
   type UnmeasuredOutcome,
 } from "../../sdk/proposal/outcome.ts";
-import { launchChromium, type Chromium } from "../helpers/chromium.ts";
+import { startComponentPages, type ComponentPages } from "../helpers/componentPage.ts";
 import { expectAccessible } from "../helpers/webSession.ts";
-
-const root = path.resolve(import.meta.dirname, "..", "..");
-const web = path.join(root, "web");
 
 /** 21 paths' values: growth 0.90, 0.91, …, 1.10; 0..20 rebalances; turnover 0..20%; hedge ratio 0.40..0.60. */
 function values(): HorizonValues {
@@ -78,38 +70,23 @@ const tooRecent: UnmeasuredOutcome = {
   message: "proposal 43 was executed 1 whole day ago; an outcome needs 2",
 };
 
-let vite: ViteDevServer;
-let browser: Chromium;
+let pages: ComponentPages;
 
 describe("the outcome panels", () => {
   beforeAll(async () => {
-    vite = await createServer({
-      configFile: false,
-      root: web,
-      logLevel: "silent",
-      plugins: [svelte({ compilerOptions: { css: "injected" } })],
-      server: { middlewareMode: true, hmr: false, ws: false },
-      appType: "custom",
-    });
-    browser = await launchChromium();
+    pages = await startComponentPages();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await vite?.close();
+    await pages?.close();
   });
 
-  /** `component`'s HTML with `props`, in a page with the app's stylesheet under the heading its page puts above it. */
+  /** `component` (in web/src/lib/proposal/) with `props`, under the heading its page puts above it. */
   async function open<P extends Record<string, unknown>>(component: string, props: P, heading: string) {
-    const { render } = (await vite.ssrLoadModule("svelte/server")) as typeof import("svelte/server");
-    const module = (await vite.ssrLoadModule(`/src/lib/proposal/${component}.svelte`)) as { default: Component<P> };
-    const { head, body } = render(module.default, { props });
-    const css = await readFile(path.join(web, "src", "app.css"), "utf8");
-    const page = await browser.context.newPage();
-    await page.setContent(
-      `<!doctype html><html lang="en"><head><title>${heading}</title><style>${css}</style>${head}</head>` +
-        `<body><main><h1>A page</h1><section class="card"><h2>${heading}</h2>${body}</section></main></body></html>`,
-    );
+    const { page } = await pages.open(`/src/lib/proposal/${component}.svelte`, props, {
+      title: heading,
+      before: `<h1>A page</h1><h2>${heading}</h2>`,
+    });
     return page;
   }
 
