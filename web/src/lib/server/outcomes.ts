@@ -2,11 +2,16 @@
  * Proposals' outcomes after execution from the web server (sdk/proposal/outcomeReader.ts reproduces each cited report
  * in this process, so an outcome costs a simulation): one proposal's for its page, every executed proposal's for the
  * calibration table and the delegates' track records. Each is read once per head block; page views in between share
- * it, and a proposal's page takes its outcome from the calibration when that was read at the same block. The
+ * it, and a proposal's page takes its outcome from the calibration when that was read at the same block. The cited
+ * reports, which do not change with the head, are reproduced once and kept (up to 32). The
  * delegates' track records join the calibration's outcomes to the subgraph's votes: no outcome is read twice.
  */
 import type { CalibrationTable, ProposalOutcomeResult } from "../../../../sdk/proposal/outcome.ts";
-import { readOutcomeCalibration, readProposalOutcome } from "../../../../sdk/proposal/outcomeReader.ts";
+import {
+  readOutcomeCalibration,
+  readProposalOutcome,
+  type ReportCache,
+} from "../../../../sdk/proposal/outcomeReader.ts";
 import { trackRecords, type TrackRecordEntry } from "../proposal/outcome.ts";
 import { readDeployment, serverConfig } from "./config.ts";
 import { sharedStack } from "./sharedStack.ts";
@@ -16,6 +21,13 @@ export type OutcomeCalibration = { outcomes: ProposalOutcomeResult[]; table: Cal
 
 const calibrations = new Map<string, Promise<OutcomeCalibration>>();
 const outcomes = new Map<string, Promise<ProposalOutcomeResult>>();
+const reports: ReportCache = new Map();
+
+/** The cited reports reproduced so far, emptied when full (a report carries its bands for every step). */
+function reportCache(): ReportCache {
+  if (reports.size >= 32) reports.clear();
+  return reports;
+}
 
 /** The source outcomes are read from, and the key of the chain's head (a new deployment restarts the blocks). */
 async function sourceAtHead() {
@@ -44,7 +56,7 @@ function once<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<
 /** Every executed proposal's outcome and the calibration table they pool into, at the chain's head. */
 export async function sharedOutcomeCalibration(): Promise<OutcomeCalibration> {
   const { source, key } = await sourceAtHead();
-  return once(calibrations, key, () => readOutcomeCalibration(source), 4);
+  return once(calibrations, key, () => readOutcomeCalibration(source, { reports: reportCache() }), 4);
 }
 
 /** Proposal `proposalId`'s outcome at the chain's head (throws `UnknownProposalError` for one not indexed). */
@@ -57,7 +69,12 @@ export async function sharedOutcome(proposalId: bigint): Promise<ProposalOutcome
     );
     if (found) return found;
   }
-  return once(outcomes, `${key}|${proposalId}`, () => readProposalOutcome(source, proposalId), 64);
+  return once(
+    outcomes,
+    `${key}|${proposalId}`,
+    () => readProposalOutcome(source, proposalId, { reports: reportCache() }),
+    64,
+  );
 }
 
 /**
