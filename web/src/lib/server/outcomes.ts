@@ -3,8 +3,8 @@
  * in this process, so an outcome costs a simulation): one proposal's for its page, every executed proposal's for the
  * calibration table and the delegates' track records. Each is read once per head block; page views in between share
  * it, and a proposal's page takes its outcome from the calibration when that was read at the same block. The cited
- * reports, which do not change with the head, are reproduced once and kept (up to 32). The
- * delegates' track records join the calibration's outcomes to the subgraph's votes: no outcome is read twice.
+ * reports, which do not change with the head, are reproduced once and kept (up to 32). The delegates' track records
+ * join the calibration's outcomes to the subgraph's votes: no outcome is read twice.
  */
 import type { CalibrationTable, ProposalOutcomeResult } from "../../../../sdk/proposal/outcome.ts";
 import {
@@ -14,6 +14,7 @@ import {
 } from "../../../../sdk/proposal/outcomeReader.ts";
 import { trackRecords, type TrackRecordEntry } from "../proposal/outcome.ts";
 import { readDeployment, serverConfig } from "./config.ts";
+import { once } from "./memo.ts";
 import { sharedStack } from "./sharedStack.ts";
 import { querySubgraph } from "./subgraph.ts";
 
@@ -39,18 +40,6 @@ async function sourceAtHead() {
     source: { stack, graphqlUrl: config.graphqlUrl },
     key: `${config.deploymentFile}|${deployedAt}|${blockNumber}`,
   };
-}
-
-/** `map`'s promise under `key`, made by `make` when missing; a failed one is forgotten, so the next view retries. */
-function once<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>, limit: number): Promise<T> {
-  let value = map.get(key);
-  if (!value) {
-    if (map.size >= limit) map.clear();
-    value = make();
-    map.set(key, value);
-    value.catch(() => map.delete(key));
-  }
-  return value;
 }
 
 /** Every executed proposal's outcome and the calibration table they pool into, at the chain's head. */
