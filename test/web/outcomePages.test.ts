@@ -2,9 +2,10 @@
  * Outcomes in the web app on the devnet: the scenario's proposal (cites its impact report, executed on day 39) seen
  * 14 days after its execution on its page (the Outcome section), on the proposals list (the calibration table) and on
  * the delegates page (its voters' track records), each number checked against `trimtab proposal outcome <id> --json`,
- * which measures the same outcome in another process; and axe on each page. Its own stack on its own ports.
+ * which measures the same outcome in another process; and axe on each page (screenshotted into test-results/web/).
+ * Its own stack on its own ports.
  */
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +16,7 @@ import { trimtab } from "../helpers/trimtab.ts";
 import { expectAccessible, openWebSession, type WebSession } from "../helpers/webSession.ts";
 
 const ports = { chain: 18_610, graphql: 18_040, web: 13_040 };
+const screenshots = path.resolve(import.meta.dirname, "..", "..", "test-results", "web");
 /** The outcome reproduces a 2,000-path report: a page streams it in well after its first bytes. */
 const streamed = { timeout: 240_000 };
 
@@ -26,6 +28,7 @@ describe("outcomes in the web app", () => {
   beforeAll(async () => {
     // 52 days: executed on day 39, then 13 days and the open proposal's voting delay: 14 whole days since.
     session = await openWebSession(ports, 52);
+    await mkdir(screenshots, { recursive: true });
     const graphqlUrl = subgraphUrl(`http://127.0.0.1:${ports.graphql}`);
     const { proposals } = await graphqlRequest<{
       proposals: (typeof proposal & { title: string })[];
@@ -76,6 +79,7 @@ describe("outcomes in the web app", () => {
     const effect = page.getByTestId("outcome-counterfactual").getByRole("row", { name: /^Effect/ });
     expect(await effect.count()).toBe(1);
     await expectAccessible(page, "an executed proposal's page");
+    await page.screenshot({ path: path.join(screenshots, "outcome-proposal.png"), fullPage: true });
   }, 300_000);
 
   it("lists the executed proposal in the calibration table on the proposals page, with its counts", async () => {
@@ -87,6 +91,7 @@ describe("outcomes in the web app", () => {
     const cells = (await row.locator("th, td").allTextContents()).map((c) => c.trim());
     expect(cells.slice(1, 4)).toEqual(["14", String(coverage.inside50), String(coverage.inside90)]);
     await expectAccessible(page, "the proposals page");
+    await page.screenshot({ path: path.join(screenshots, "outcome-calibration.png"), fullPage: true });
   }, 300_000);
 
   it("gives each voter of the executed proposal their vote and its outcome on the delegates page", async () => {
@@ -107,5 +112,6 @@ describe("outcomes in the web app", () => {
       expect(mine[0]).toContain(`(${formatSignedFraction(effect)} against without it`);
     }
     await expectAccessible(page, "the delegates page");
+    await page.screenshot({ path: path.join(screenshots, "outcome-delegates.png"), fullPage: true });
   }, 300_000);
 });
