@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readProposalOutcome, UnknownProposalError, type OutcomeSource } from "./outcomeReader.ts";
+import type { ImpactReport } from "../../sim/report.ts";
+import { readProposalOutcome, UnknownProposalError, type OutcomeSource, type ReportCache } from "./outcomeReader.ts";
 import type { Stack } from "./deployed.ts";
 
 const day = 86_400;
@@ -73,6 +74,23 @@ describe("Reading a proposal's outcome: what cannot be measured, and why", () =>
     });
     expect(await readProposalOutcome(source(executed, 0), 7n)).toMatchObject({
       message: "proposal 7 was executed 0 whole days ago; an outcome needs 2",
+    });
+  });
+
+  it("takes the cited report from a cache of reproduced ones, checked against its content like a given one", async () => {
+    const executed = { state: "Executed", description: cited, executed: true };
+    // A cached report filed under the cited hash whose content no longer matches it is refused, not simulated again.
+    const changed = {
+      contentHash: `0x${"ab".repeat(32)}`,
+      inputs: {},
+      model: {},
+      results: {},
+    } as unknown as ImpactReport;
+    const reports: ReportCache = new Map([[changed.contentHash, changed]]);
+    expect(await readProposalOutcome(source(executed), 7n, { reports })).toMatchObject({
+      status: "unmeasured",
+      reason: "report-not-reproduced",
+      message: expect.stringContaining(`the report given (${changed.contentHash}) is not the one proposal 7 cites`),
     });
   });
 });

@@ -38,6 +38,16 @@ type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 /** Where an outcome is read from: the chain (a connected stack) and the subgraph's GraphQL URL. */
 export type OutcomeSource = { stack: Stack; graphqlUrl: string; fetch?: Fetch };
 
+/**
+ * Cited reports already reproduced, by content hash: a reader uses the one a proposal cites (checked as a given report
+ * is) instead of simulating it again, and adds each report it reproduces. A report depends only on the chain at its
+ * block, so a server keeps one across requests (bounded as it likes).
+ */
+export type ReportCache = Map<string, ImpactReport>;
+
+/** What a reader may be given: the cited report at hand, or a cache of reproduced reports. */
+export type OutcomeOptions = { report?: ImpactReport; reports?: ReportCache };
+
 /** Thrown when the proposal asked for is not in the subgraph. */
 export class UnknownProposalError extends Error {
   override name = "UnknownProposalError";
@@ -123,12 +133,12 @@ const unmeasured = (
  * has none: not executed, no report cited, fewer than `minimumOutcomeDays` whole days since execution, a report that
  * does not reproduce, or one the horizon cannot be read from. Throws `UnknownProposalError` when the subgraph does not
  * know the proposal. `options.report`: the cited report, when at hand (checked against the cited hash), saves its
- * simulation.
+ * simulation; so does `options.reports`, a {@link ReportCache}.
  */
 export async function readProposalOutcome(
   source: OutcomeSource,
   proposalId: bigint,
-  options: { report?: ImpactReport } = {},
+  options: OutcomeOptions = {},
 ): Promise<ProposalOutcomeResult> {
   const { stack, graphqlUrl } = source;
   const fetchFn = source.fetch ?? fetch;
@@ -147,7 +157,7 @@ async function outcomeOf(
   { stack, graphqlUrl }: OutcomeSource,
   proposal: SubgraphProposal,
   fetchFn: Fetch,
-  options: { report?: ImpactReport },
+  options: OutcomeOptions,
 ): Promise<ProposalOutcomeResult> {
   const id = proposal.proposalId;
   const executed = proposal.stateChanges.find((c) => c.state === "Executed");
@@ -176,10 +186,10 @@ async function outcomeOf(
       `proposal ${id} was executed ${days} whole day${days === 1 ? "" : "s"} ago; an outcome needs ${minimumOutcomeDays}`,
     );
 
-  // The cited report: given and matching, or reproduced from the chain at the cited block.
+  // The cited report: given (or reproduced before) and matching, or reproduced from the chain at the cited block.
   const createdBlock = BigInt(proposal.createdBlockNumber);
   const reportBlock = cited.blockNumber ?? createdBlock - 1n;
-  let report = options.report;
+  let report = options.report ?? options.reports?.get(cited.hash);
   if (report && (report.contentHash !== cited.hash || !verifyReport(report)))
     return unmeasured(
       proposal,
@@ -197,6 +207,7 @@ async function outcomeOf(
         `proposal ${id} cites impact report ${cited.hash} of block ${reportBlock}, but the simulation from that block ` +
           `gives ${report.contentHash} (another engine version, or a report made with other settings)`,
       );
+    options.reports?.set(report.contentHash, report);
   }
   let predicted;
   try {
@@ -333,10 +344,12 @@ async function outcomeOf(
 
 /**
  * Every executed proposal's outcome (each measured as {@link readProposalOutcome} does, or why not: one whose reads
- * fail is left out as `unreadable`, with the error) and the calibration table they pool into.
+ * fail is left out as `unreadable`, with the error) and the calibration table they pool into. `options.reports`: a
+ * {@link ReportCache}, used and filled.
  */
 export async function readOutcomeCalibration(
   source: OutcomeSource,
+  options: { reports?: ReportCache } = {},
 ): Promise<{ outcomes: ProposalOutcomeResult[]; table: CalibrationTable }> {
   const fetchFn = source.fetch ?? fetch;
   const { proposals } = await graphqlRequest<{ proposals: SubgraphProposal[] }>(
@@ -348,7 +361,7 @@ export async function readOutcomeCalibration(
   // One proposal that cannot be read (a node without its past blocks, a feed gone) leaves the others measured.
   for (const proposal of proposals)
     outcomes.push(
-      await outcomeOf(source, proposal, fetchFn, {}).catch((error: unknown) =>
+      await outcomeOf(source, proposal, fetchFn, { reports: options.reports }).catch((error: unknown) =>
         unmeasured(
           proposal,
           "unreadable",

@@ -17,8 +17,11 @@ const node = path.join(root, "node_modules", ".bin", "node");
 /** The ports of a stack a test file starts: each file its own, so that files may run at once. */
 export type StackPorts = { chain: number; graphql: number; web: number };
 
-/** A page on the app, and how to stop the browser (and the stack, when the session started it). */
-export type WebSession = { base: string; page: Page; close: () => Promise<void> };
+/**
+ * A page on the app, and how to stop the browser (and the stack, when the session started it); the deployment record
+ * of the stack it started (none for one already up).
+ */
+export type WebSession = { base: string; page: Page; deploymentFile?: string; close: () => Promise<void> };
 
 /**
  * Starts the stack on `ports` with `days` of scenario (unless TRIMTAB_E2E_URL names one already up) and a headless
@@ -26,6 +29,7 @@ export type WebSession = { base: string; page: Page; close: () => Promise<void> 
  */
 export async function openWebSession(ports: StackPorts, days: number): Promise<WebSession> {
   let stack: ChildProcess | undefined;
+  let deploymentFile: string | undefined;
   const base = process.env.TRIMTAB_E2E_URL ?? `http://127.0.0.1:${ports.web}`;
   if (!process.env.TRIMTAB_E2E_URL) {
     const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trimtab-web-"));
@@ -34,6 +38,7 @@ export async function openWebSession(ports: StackPorts, days: number): Promise<W
       ...["--deployments-dir", deploymentsDir, "--days", String(days)],
     ]);
     stack = started.child;
+    deploymentFile = path.join(deploymentsDir, "localhost.json");
     await started.ready;
   }
   const browser = await launchChromium();
@@ -42,6 +47,7 @@ export async function openWebSession(ports: StackPorts, days: number): Promise<W
   return {
     base,
     page,
+    deploymentFile,
     close: async () => {
       await browser.close();
       stack?.kill("SIGTERM");

@@ -9,6 +9,7 @@ import { connectStack, simulationBase, type Stack } from "../../../../sdk/propos
 import { dryRunProposal, guardPlan, type OnchainBatch } from "../../../../sdk/proposal/dryRunProposal.ts";
 import { sharedTransport } from "./chain.ts";
 import { readDeployment, serverConfig } from "./config.ts";
+import { once } from "./memo.ts";
 
 let cached: { key: string; stack: Promise<Stack> } | undefined;
 
@@ -36,14 +37,7 @@ export async function sharedSimulationBase(blockNumber?: bigint): ReturnType<typ
   const stack = await sharedStack();
   const block = blockNumber ?? (await stack.publicClient.getBlockNumber());
   const key = `${config.deploymentFile}|${deployedAt}|${block}`; // a new deployment restarts the block numbers
-  let value = bases.get(key);
-  if (!value) {
-    if (bases.size >= 16) bases.clear();
-    value = simulationBase(stack, { blockNumber: block });
-    bases.set(key, value);
-    value.catch(() => bases.delete(key));
-  }
-  return value;
+  return once(bases, key, () => simulationBase(stack, { blockNumber: block }), 16);
 }
 
 const dryRuns = new Map<string, Promise<{ checked: CheckResult; dryRun: DryRun }>>();
@@ -61,16 +55,15 @@ export async function forkDryRun(
   const stack = await sharedStack();
   const blockNumber = await stack.publicClient.getBlockNumber();
   const key = `${config.deploymentFile}|${name}|${blockNumber}`;
-  const cached = dryRuns.get(key);
-  if (cached) return cached;
-  if (dryRuns.size >= 64) dryRuns.clear();
-  const run = (async () => {
-    const checked = checkProposal(name, proposal, await stack.readSnapshot());
-    // An on-chain proposal's guard (its calls carry it) is rehearsed with its calls as proposed.
-    const guard = onchain && guardPlan(stack, { onchain });
-    return { checked, dryRun: await dryRunProposal(stack, proposal, checked, { blockNumber, guard }) };
-  })();
-  dryRuns.set(key, run);
-  run.catch(() => dryRuns.delete(key));
-  return run;
+  return once(
+    dryRuns,
+    key,
+    async () => {
+      const checked = checkProposal(name, proposal, await stack.readSnapshot());
+      // An on-chain proposal's guard (its calls carry it) is rehearsed with its calls as proposed.
+      const guard = onchain && guardPlan(stack, { onchain });
+      return { checked, dryRun: await dryRunProposal(stack, proposal, checked, { blockNumber, guard }) };
+    },
+    64,
+  );
 }

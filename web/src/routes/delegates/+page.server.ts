@@ -1,4 +1,6 @@
 import { querySubgraph } from "#lib/server/subgraph.ts";
+import { sharedTrackRecords } from "#lib/server/outcomes.ts";
+import { settled } from "#lib/server/settled.ts";
 import type { PageServerLoad } from "./$types";
 
 type Delegate = {
@@ -26,5 +28,6 @@ export const load: PageServerLoad = async () => {
       id delegator { id } fromDelegate toDelegate timestamp
     }
   }`);
-  return data;
+  // Streamed: the executed proposals' outcomes (each reproduces its cited report), read once, joined to the votes.
+  return { ...data, trackRecords: settled(sharedTrackRecords()) };
 };

@@ -3,6 +3,8 @@ import { trimtabGovernorAbi } from "../../../../sdk/abis/contracts.ts";
 import { publicClient } from "#lib/server/chain.ts";
 import { readDeployment, serverConfig } from "#lib/server/config.ts";
 import { querySubgraph } from "#lib/server/subgraph.ts";
+import { sharedOutcomeCalibration } from "#lib/server/outcomes.ts";
+import { settled } from "#lib/server/settled.ts";
 import type { PageServerLoad } from "./$types";
 
 type Row = {
@@ -38,5 +40,9 @@ export const load: PageServerLoad = async () => {
       }),
     ),
   );
-  return { proposals: proposals.map((p, i) => ({ ...p, state: proposalStates[states[i]!] ?? "Unknown" })) };
+  return {
+    proposals: proposals.map((p, i) => ({ ...p, state: proposalStates[states[i]!] ?? "Unknown" })),
+    // Streamed: every executed proposal's outcome reproduces its cited report.
+    calibration: settled(sharedOutcomeCalibration().then(({ table }) => ({ table }))),
+  };
 };

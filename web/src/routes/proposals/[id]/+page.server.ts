@@ -11,6 +11,7 @@ import { trimtabGovernorAbi } from "../../../../../sdk/abis/contracts.ts";
 import { describeRules } from "#lib/rules.ts";
 import { settled, unavailable } from "#lib/server/settled.ts";
 import { forkDryRun, sharedSimulationBase, sharedStack } from "#lib/server/sharedStack.ts";
+import { sharedOutcome } from "#lib/server/outcomes.ts";
 import { renderDescription } from "#lib/server/markdown.ts";
 import { querySubgraph } from "#lib/server/subgraph.ts";
 import type { PageServerLoad } from "./$types";
@@ -169,5 +170,10 @@ export const load: PageServerLoad = async ({ params }) => {
         : unavailable("The description cites no impact report to reproduce."),
       now: live ? simulationAt(undefined) : unavailable(`The proposal is ${state}: its changes are no longer ahead.`),
     },
+    // Since its execution, against the report it cites (reproduced, so streamed too); only for an executed one.
+    outcome:
+      state === "Executed"
+        ? settled(sharedOutcome(id).then((result) => ({ result })))
+        : unavailable(`The proposal is ${state}: an outcome is measured from its execution.`),
   };
 };
