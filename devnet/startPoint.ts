@@ -90,3 +90,12 @@ export function devnetMarketModel(): GbmModel {
     ],
   };
 }
+
+/** The devnet registry's ranges (each parameter's rules' min and max, weights 0–10000 bps), for the advisor. */
+export function devnetRuleRanges(): Record<string, { min: number; max: number }> {
+  const ranges = Object.fromEntries(
+    parameterCatalog.map((p) => [p.name, { min: Number(p.rules.min), max: Number(p.rules.max) }]),
+  );
+  for (const s of symbols) ranges[`weight.${s}`] = { min: 0, max: 10_000 };
+  return ranges;
+}
