@@ -11,11 +11,19 @@ import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-/** Bundles cli/trimtab.ts into `outfile` (dist/trimtab.js by default) and returns the file written. */
+/**
+ * Bundles cli/trimtab.ts into `outfile` (dist/trimtab.js by default), and the advisor's worker thread
+ * (sdk/advisor/threadWorker.ts) beside it as advisorThread.js, where sdk/advisor/threads.ts looks for it in a build;
+ * returns the CLI's file.
+ */
 export async function buildCli(outfile = path.join(root, "dist", "trimtab.js")): Promise<string> {
+  const outdir = path.dirname(outfile);
   await build({
-    entryPoints: [path.join(root, "cli", "trimtab.ts")],
-    outfile,
+    entryPoints: [
+      { in: path.join(root, "cli", "trimtab.ts"), out: path.basename(outfile, ".js") },
+      { in: path.join(root, "sdk", "advisor", "threadWorker.ts"), out: "advisorThread" },
+    ],
+    outdir,
     bundle: true,
     platform: "node",
     format: "esm",

@@ -7,6 +7,14 @@ import { Worker } from "node:worker_threads";
 import { poolEvaluator, type EvaluationResponse } from "../../sim/advisor/pool.ts";
 import type { Evaluator } from "../../sim/advisor/types.ts";
 
+/**
+ * The worker thread's script: the source beside this file in a checkout, or, in the CLI's build (this code bundled
+ * into dist/trimtab.js), the worker's own build beside it (scripts/package/buildCli.ts).
+ */
+const workerScript = import.meta.url.endsWith(".ts")
+  ? new URL("./threadWorker.ts", import.meta.url)
+  : new URL("./advisorThread.js", import.meta.url);
+
 /** Runs `fn` with an evaluator over `threads` worker threads (default: the machine's cores), then stops them. */
 export async function withThreadPool<T>(
   fn: (evaluate: Evaluator, threads: number) => Promise<T>,
@@ -14,7 +22,7 @@ export async function withThreadPool<T>(
 ): Promise<T> {
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256))
     throw new Error(`threads must be a whole number from 1 to 256, got ${threads}`);
-  const workers = Array.from({ length: threads }, () => new Worker(new URL("./threadWorker.ts", import.meta.url)));
+  const workers = Array.from({ length: threads }, () => new Worker(workerScript));
   let failed: ((error: Error) => void) | undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);

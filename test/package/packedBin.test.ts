@@ -9,6 +9,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { Worker } from "node:worker_threads";
+import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
+import { evaluateSets } from "../../sim/advisor/evaluate.ts";
+import type { EvaluationRequest, EvaluationResponse } from "../../sim/advisor/pool.ts";
 import { writeUnreachableRecord } from "../helpers/trimtab.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -57,6 +61,8 @@ describe("the packed trimtab package, installed without devDependencies", () => 
         "package/cli/bin.js",
         "package/dist/trimtab.js",
         "package/dist/trimtab.js.map",
+        "package/dist/advisorThread.js",
+        "package/dist/advisorThread.js.map",
         "package/package.json",
       ].sort(),
     );
@@ -66,6 +72,23 @@ describe("the packed trimtab package, installed without devDependencies", () => 
     expect(modules).toContain("yaml");
     expect(modules).not.toContain("hardhat");
     expect(modules).not.toContain("vitest");
+  });
+
+  it("holds the advisor's worker thread, which answers an evaluation from node_modules", async () => {
+    const script = path.join(app, "node_modules", "trimtab", "dist", "advisorThread.js");
+    const start = devnetStartPoint();
+    const base = { start, market: devnetMarketModel(), paths: 4, steps: 5, stepSeconds: 86_400, seed: 1 };
+    const worker = new Worker(script);
+    try {
+      const answer = await new Promise<EvaluationResponse>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+        worker.postMessage({ id: 7, base, sets: [start.params] } satisfies EvaluationRequest);
+      });
+      expect(answer).toEqual({ id: 7, ok: true, evaluations: evaluateSets(base, [start.params]) });
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it("runs from node_modules/.bin: help, a scaffold, a check that names the chain it cannot reach, and a simulation that names hardhat", async () => {
