@@ -6,14 +6,9 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { poolEvaluator, type EvaluationResponse } from "../../sim/advisor/pool.ts";
 import type { Evaluator } from "../../sim/advisor/types.ts";
+import { threadScript } from "../threadScript.ts";
 
-/**
- * The worker thread's script: the source beside this file in a checkout, or, in the CLI's build (this code bundled
- * into dist/trimtab.js), the worker's own build beside it (scripts/package/buildCli.ts).
- */
-const workerScript = import.meta.url.endsWith(".ts")
-  ? new URL("./threadWorker.ts", import.meta.url)
-  : new URL("./advisorThread.js", import.meta.url);
+const workerScript = threadScript(import.meta.url, "./threadWorker.ts", "advisorThread");
 
 /** Runs `fn` with an evaluator over `threads` worker threads (default: the machine's cores), then stops them. */
 export async function withThreadPool<T>(
