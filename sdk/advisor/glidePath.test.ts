@@ -93,9 +93,9 @@ describe("glidePath", () => {
     const steps = glidePath(recent, { "rebalance.bandBps": 1_000n });
     expect(steps.map((s) => s.earliestExecutionSeconds)).toEqual([now + 9 * day, now + 19 * day]);
     expect(steps[0]!.waitsFor).toEqual([
-      "rebalance.bandBps's min interval (10d) since governance last set it 2027-01-14T08:00:00Z",
+      "the min interval (10d) of rebalance.bandBps since governance last set it 2027-01-14T08:00:00Z",
     ]);
-    expect(steps[1]!.waitsFor).toEqual(["rebalance.bandBps's min interval (10d) since step 1"]);
+    expect(steps[1]!.waitsFor).toEqual(["the min interval (10d) of rebalance.bandBps since step 1"]);
   });
 
   it("executes a later step no earlier than one second after the one before, and the vote and timelock after it when the snapshot knows their delays", () => {

@@ -22,7 +22,7 @@
  * @example
  * const steps = glidePath(snapshot, { "rebalance.bandBps": 1_000n }); // 500 bps → 1000 bps, 250 bps per update:
  * // [{ changes: { "rebalance.bandBps": 750n }, earliestExecutionSeconds: …, waitsFor: [...] },
- * //  { changes: { "rebalance.bandBps": 1000n }, earliestExecutionSeconds: … + 1 day, waitsFor: ["rebalance.bandBps's min interval …"] }]
+ * //  { changes: { "rebalance.bandBps": 1000n }, earliestExecutionSeconds: … + 1 day, waitsFor: ["the min interval (1d) of rebalance.bandBps since step 1"] }]
  */
 import { modelParameterNames, validateParams, withChanges } from "../../sim/model/params.ts";
 import type { StrategyParams, VaultSetup } from "../../sim/model/types.ts";
@@ -132,7 +132,7 @@ export function glidePath(
         ? [
             {
               atSeconds: snapshot.earliestExecutionSeconds,
-              reason: `the vote and the timelock: a proposal submitted now executes from ${isoTime(snapshot.earliestExecutionSeconds)}`,
+              reason: "the vote and the timelock of a proposal submitted now",
             },
           ]
         : [
@@ -146,20 +146,28 @@ export function glidePath(
                 ]
               : []),
           ];
+    // Parameters waiting the same min interval since the same update share one reason.
+    const intervals = new Map<string, { atSeconds: number; names: string[]; interval: number; since: string }>();
     for (const name of changes.keys()) {
       const interval = parameterOf(name).rules.minIntervalSeconds;
       const last = baseline.get(name)!;
-      if (interval > 0)
-        limits.push({
-          atSeconds: last.atSeconds + interval,
-          reason: `${name}'s min interval (${duration(interval)}) since ${last.step === undefined ? `governance last set it ${isoTime(last.atSeconds)}` : `step ${last.step}`}`,
-        });
+      if (interval === 0) continue;
+      const since = last.step === undefined ? `governance last set it ${isoTime(last.atSeconds)}` : `step ${last.step}`;
+      const key = `${interval}|${since}`;
+      const entry = intervals.get(key) ?? { atSeconds: last.atSeconds + interval, names: [], interval, since };
+      entry.names.push(name);
+      intervals.set(key, entry);
     }
+    for (const { atSeconds, names, interval, since } of intervals.values())
+      limits.push({
+        atSeconds,
+        reason: `the min interval (${duration(interval)}) of ${names.join(", ")} since ${since}`,
+      });
     const atSeconds = Math.max(...limits.map((l) => l.atSeconds));
     steps.push({
       changes: Object.fromEntries(changes),
       earliestExecutionSeconds: atSeconds,
-      waitsFor: [...new Set(limits.filter((l) => l.atSeconds === atSeconds).map((l) => l.reason))],
+      waitsFor: limits.filter((l) => l.atSeconds === atSeconds).map((l) => l.reason),
     });
     for (const [name, next] of changes) {
       value.set(name, next);
