@@ -78,6 +78,22 @@ describe("trimtab advise on a devnet node", () => {
     expect(again.output).toContain("already exist; nothing written");
   });
 
+  it("places a proposal's modelled changes beside the current set and says whether they are dominated", async () => {
+    const out = path.join(dir, "proposed.json");
+    const proposal = ["--proposal", "proposals/examples/reweight.yaml"];
+    const proposed = await trimtab("advise", ...flags, ...proposal, "--json", "--out", out);
+    expect(proposed.code, proposed.output).toBe(0);
+    // --json prints the result alone on stdout (progress goes to stderr, after it here).
+    expect(proposed.output).toMatch(/^\{\n {2}"algorithm": /);
+    const withProposal = JSON.parse(await readFile(out, "utf8")) as AdvisorResult;
+    // reweight.yaml: USDC 35%, WBTC 25% (WETH keeps its 40%).
+    expect(withProposal.proposed?.values).toMatchObject({ "weight.WETH": 4_000, "weight.WBTC": 2_500 });
+    expect(withProposal.dominance.map((d) => d.set)).toEqual(["current", "proposed"]);
+    const text = await trimtab("advise", ...flags, ...proposal);
+    expect(text.output).toMatch(/^The proposed set is (not dominated|dominated by point \d+)/m);
+    expect(text.output).toMatch(/^proposed \(\d+\) +-?\d+\.\d\d%/m);
+  });
+
   it("names a bad flag", async () => {
     expect(await trimtab("advise", ...flags, "--population", "2")).toEqual({
       code: 2,
