@@ -105,6 +105,14 @@ describe("glideFiles", () => {
     }
   });
 
+  it("titles a step by its point's id, and says in the body when the point is the proposed set", () => {
+    const proposedResult = { ...result, proposed: point };
+    const [first] = glideFiles(proposedResult, point, steps, snapshot).map((f) => parseProposal(f.name, f.text));
+    expect(first!.title).toBe("Advisor point 3, step 1 of 2");
+    expect(first!.body).toContain("the glide path to the strategy advisor's point 3 (the proposed set)");
+    expect(first!.body).toContain("## Point 3 (the proposed set) against the current set");
+  });
+
   it("writes no file when the point's values are already in force", () => {
     expect(
       glideFiles(result, result.current, glidePath(snapshot, pointTarget(result.current, snapshot)), snapshot),

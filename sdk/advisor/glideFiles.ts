@@ -55,7 +55,9 @@ export function glideFiles(
   steps: readonly GlideStep[],
   units: AdvisorUnits,
 ): GlideFile[] {
-  const name = pointName(result, point.id);
+  // "point 12", and which set it is when it is the proposed one ("point 9 (the proposed set)").
+  const label = `point ${point.id}`;
+  const name = pointName(result, point.id) === label ? label : `${label} (${pointName(result, point.id)})`;
   const current = result.current;
   const metrics = bodyMetrics.map(
     (m) =>
@@ -76,7 +78,7 @@ export function glideFiles(
         proposed: showParameter(parameter, after, units),
       };
     });
-    const title = `Advisor ${name}, step ${k} of ${steps.length}`;
+    const title = `Advisor ${label}, step ${k} of ${steps.length}`;
     const body = [
       `# ${title}`,
       "",
@@ -87,7 +89,7 @@ export function glideFiles(
       `Earliest execution: ${isoTime(step.earliestExecutionSeconds)} (UTC; it waits for ${step.waitsFor.join("; ")}).` +
         (k > 1 ? ` Submit once step ${k - 1} has executed.` : ""),
       "",
-      `## ${name[0]!.toUpperCase()}${name.slice(1)} against the current set`,
+      `## Point ${name.slice("point ".length)} against the current set`,
       "",
       ...metrics,
       "",
