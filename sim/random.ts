@@ -29,16 +29,11 @@ export type Random = {
   fillNormals(out: Float64Array, start: number, count: number): void;
 };
 
-/** mulberry32's increment of its state per draw. */
-const STEP = 0x6d2b79f5;
-/** 2^-32: multiplying by it is exact, as dividing by 2^32 is (the same bits), and faster. */
-const TWO_M32 = 1 / 4_294_967_296;
-
 /** mulberry32's uniform in [0, 1) from its state `x` just advanced (see `next()`'s specification). */
 const uniformOfState = (x: number) => {
   let t = Math.imul(x ^ (x >>> 15), x | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) * TWO_M32;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 };
 
 /** A generator seeded with `seed` (any integer; taken modulo 2^32). */
@@ -51,7 +46,7 @@ export function createRandom(seed: number): Random {
   state[0] = seed;
   let hasSpare = false;
   const next = () => {
-    const x = (state[0]! + STEP) | 0;
+    const x = (state[0]! + 0x6d2b79f5) | 0;
     state[0] = x;
     return uniformOfState(x);
   };
@@ -67,9 +62,9 @@ export function createRandom(seed: number): Random {
       let v: number;
       let s: number;
       do {
-        x = (x + STEP) | 0;
+        x = (x + 0x6d2b79f5) | 0;
         u = 2 * uniformOfState(x) - 1;
-        x = (x + STEP) | 0;
+        x = (x + 0x6d2b79f5) | 0;
         v = 2 * uniformOfState(x) - 1;
         s = u * u + v * v;
       } while (s >= 1 || s === 0);
