@@ -590,19 +590,25 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     // NAVs are never negative, so their float32 bits order like them (see `quantilesOfFloat32`).
     const navs = new Uint32Array(sets[index]!.navs.buffer);
     const width = steps + 1;
-    // Columns are gathered a block of steps at a time, so that each path's row is read once per block.
+    // Columns are gathered a block of steps at a time, so that each path's row is read once per block; the block's
+    // columns lie end to end in one array (column j at j × paths), so the gather is one typed-array store, not a
+    // lookup of the column's array then a store.
     const block = 32;
-    const columns = Array.from({ length: block }, () => new Uint32Array(paths));
+    const columns = new Uint32Array(block * paths);
     const out = new Float64Array(bandProbabilities.length);
     const rows: number[][] = [];
     for (let first = 0; first < width; first += block) {
       const count = Math.min(block, width - first);
       for (let p = 0; p < paths; p++) {
         const row = p * width + first;
-        for (let j = 0; j < count; j++) columns[j]![p] = navs[row + j]!;
+        for (let j = 0, at = p; j < count; j++, at += paths) columns[at] = navs[row + j]!;
       }
       for (let j = 0; j < count; j++)
-        rows.push(Array.from(quantilesOfFloat32(columns[j]!, paths, bandProbabilities, out)));
+        rows.push(
+          Array.from(
+            quantilesOfFloat32(columns.subarray(j * paths, (j + 1) * paths), paths, bandProbabilities, out),
+          ),
+        );
     }
     return rows;
   };
