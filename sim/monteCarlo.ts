@@ -335,6 +335,23 @@ export function summarisePath(
   set(M.tradeCapBound, acc[A.tradeCapBound]!);
 }
 
+/**
+ * The holders' NAV along a path, into `navs` from `row`: the start NAV grown at the share price, so that fee shares
+ * minted dilute it (a fan chart of the vault's gross NAV would not move when fees change); the gross NAV when the
+ * first share price is not positive. The test on the first price is made once, outside the loop (a float32 store
+ * rounds each value as `set` converts it: the same bits either way).
+ */
+function writeHolderNavs(run: PathRun, startNav: number, navs: Float32Array, row: number): void {
+  const prices = run.sharePrice;
+  const firstPrice = prices[0]!;
+  if (!(firstPrice > 0)) {
+    navs.set(run.nav, row);
+    return;
+  }
+  const steps = prices.length - 1;
+  for (let k = 0; k <= steps; k++) navs[row + k] = (startNav * prices[k]!) / firstPrice;
+}
+
 /** A Monte Carlo session: run paths in chunks, then read the results. */
 export type MonteCarlo = {
   /** Paths simulated so far. */
@@ -456,12 +473,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
           set.excessByPath,
           3 * p,
         );
-        // The holders' NAV: the start NAV grown at the share price, so fee shares minted dilute it (a fan chart of
-        // the vault's gross NAV would not move when fees change).
-        const row = p * (steps + 1);
-        const firstPrice = run.sharePrice[0]!;
-        for (let k = 0; k <= steps; k++)
-          set.navs[row + k] = firstPrice > 0 ? (startNav * run.sharePrice[k]!) / firstPrice : run.nav[k]!;
+        writeHolderNavs(run, startNav, set.navs, p * (steps + 1));
       }
       if (ethPerGas > 0) {
         let ethInBase = ethInBaseWithoutEth;
@@ -605,9 +617,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       }
       for (let j = 0; j < count; j++)
         rows.push(
-          Array.from(
-            quantilesOfFloat32(columns.subarray(j * paths, (j + 1) * paths), paths, bandProbabilities, out),
-          ),
+          Array.from(quantilesOfFloat32(columns.subarray(j * paths, (j + 1) * paths), paths, bandProbabilities, out)),
         );
     }
     return rows;
