@@ -57,8 +57,8 @@ const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 /**
  * The paths of `raw`'s finite values, ascending by value, ties (−0 and +0 among them) in path order, so that the
  * order (and every sum along it) is the same in every engine: the order `sort((i, j) => raw[i] − raw[j] || i − j)`
- * gives, by a stable radix sort of the values' bits (four passes of 16 bits; a negative's bits flipped, a positive's
- * sign bit set, so that the bits order like the values) in a fraction of a comparison sort's time.
+ * gives, by a stable radix sort of the values' bits (six passes of up to 11 bits; a negative's bits flipped, a
+ * positive's sign bit set, so that the bits order like the values) in a fraction of a comparison sort's time.
  */
 export function sortedPaths(raw: Float64Array): Uint32Array {
   const bits = new Float64Array(1);
@@ -79,23 +79,30 @@ export function sortedPaths(raw: Float64Array): Uint32Array {
   }
   order = order.subarray(0, count);
   let next = new Uint32Array(count);
-  const starts = new Uint32Array(1 << 16);
-  for (const [key, shift] of [
-    [low, 0],
-    [low, 16],
-    [high, 0],
-    [high, 16],
+  // Six passes of at most 11 bits (2,048 buckets): for a run's 10,000 paths far less work than four passes of 16 bits,
+  // whose 65,536 buckets are cleared and summed each pass. A pass whose digit is the same for every value (the top
+  // bits of values of one sign and magnitude) would leave the order as it is, and is skipped.
+  const starts = new Uint32Array(1 << 11);
+  for (const [key, shift, width] of [
+    [low, 0, 11],
+    [low, 11, 11],
+    [low, 22, 10],
+    [high, 0, 11],
+    [high, 11, 11],
+    [high, 22, 10],
   ] as const) {
+    const mask = (1 << width) - 1;
     starts.fill(0);
-    for (let k = 0; k < count; k++) starts[(key[order[k]!]! >>> shift) & 0xffff]!++;
-    for (let digit = 0, at = 0; digit < starts.length; digit++) {
+    for (let k = 0; k < count; k++) starts[(key[order[k]!]! >>> shift) & mask]!++;
+    if (count === 0 || starts[(key[order[0]!]! >>> shift) & mask] === count) continue;
+    for (let digit = 0, at = 0; digit <= mask; digit++) {
       const size = starts[digit]!;
       starts[digit] = at;
       at += size;
     }
     for (let k = 0; k < count; k++) {
       const p = order[k]!;
-      next[starts[(key[p]! >>> shift) & 0xffff]!++] = p;
+      next[starts[(key[p]! >>> shift) & mask]!++] = p;
     }
     [order, next] = [next, order];
   }

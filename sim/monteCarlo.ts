@@ -335,6 +335,23 @@ export function summarisePath(
   set(M.tradeCapBound, acc[A.tradeCapBound]!);
 }
 
+/**
+ * The holders' NAV along a path, into `navs` from `row`: the start NAV grown at the share price, so that fee shares
+ * minted dilute it (a fan chart of the vault's gross NAV would not move when fees change); the gross NAV when the
+ * first share price is not positive. The test on the first price is made once, outside the loop (a float32 store
+ * rounds each value as `set` converts it: the same bits either way).
+ */
+function writeHolderNavs(run: PathRun, startNav: number, navs: Float32Array, row: number): void {
+  const prices = run.sharePrice;
+  const firstPrice = prices[0]!;
+  if (!(firstPrice > 0)) {
+    navs.set(run.nav, row);
+    return;
+  }
+  const steps = prices.length - 1;
+  for (let k = 0; k <= steps; k++) navs[row + k] = (startNav * prices[k]!) / firstPrice;
+}
+
 /** A Monte Carlo session: run paths in chunks, then read the results. */
 export type MonteCarlo = {
   /** Paths simulated so far. */
@@ -456,12 +473,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
           set.excessByPath,
           3 * p,
         );
-        // The holders' NAV: the start NAV grown at the share price, so fee shares minted dilute it (a fan chart of
-        // the vault's gross NAV would not move when fees change).
-        const row = p * (steps + 1);
-        const firstPrice = run.sharePrice[0]!;
-        for (let k = 0; k <= steps; k++)
-          set.navs[row + k] = firstPrice > 0 ? (startNav * run.sharePrice[k]!) / firstPrice : run.nav[k]!;
+        writeHolderNavs(run, startNav, set.navs, p * (steps + 1));
       }
       if (ethPerGas > 0) {
         let ethInBase = ethInBaseWithoutEth;
@@ -590,19 +602,23 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     // NAVs are never negative, so their float32 bits order like them (see `quantilesOfFloat32`).
     const navs = new Uint32Array(sets[index]!.navs.buffer);
     const width = steps + 1;
-    // Columns are gathered a block of steps at a time, so that each path's row is read once per block.
+    // Columns are gathered a block of steps at a time, so that each path's row is read once per block; the block's
+    // columns lie end to end in one array (column j at j × paths), so the gather is one typed-array store, not a
+    // lookup of the column's array then a store.
     const block = 32;
-    const columns = Array.from({ length: block }, () => new Uint32Array(paths));
+    const columns = new Uint32Array(block * paths);
     const out = new Float64Array(bandProbabilities.length);
     const rows: number[][] = [];
     for (let first = 0; first < width; first += block) {
       const count = Math.min(block, width - first);
       for (let p = 0; p < paths; p++) {
         const row = p * width + first;
-        for (let j = 0; j < count; j++) columns[j]![p] = navs[row + j]!;
+        for (let j = 0, at = p; j < count; j++, at += paths) columns[at] = navs[row + j]!;
       }
       for (let j = 0; j < count; j++)
-        rows.push(Array.from(quantilesOfFloat32(columns[j]!, paths, bandProbabilities, out)));
+        rows.push(
+          Array.from(quantilesOfFloat32(columns.subarray(j * paths, (j + 1) * paths), paths, bandProbabilities, out)),
+        );
     }
     return rows;
   };

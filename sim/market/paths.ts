@@ -87,6 +87,12 @@ function gbmGenerator(model: GbmModel, tables: OverlayTables, options: PathOptio
     for (let j = 0; j <= i; j++) shock[i * assets + j] = scale * row[j]!;
   });
   const { volatilityMultiplier, crashLogShift, pinnedPriceUsd } = tables;
+  // Without overlays (most runs) the loop skips their three tables: a multiplier of 1 and a shift of 0 leave every
+  // price the same (x · 1 = x; x + 0 = x but for the sign of a zero log return, whose price is the same).
+  const plain =
+    volatilityMultiplier.every((m) => m === 1) &&
+    crashLogShift.every((c) => c === 0) &&
+    pinnedPriceUsd.every((p) => p === 0);
   const normals = new Float64Array(steps * assets);
   const cumulativeLogReturn = new Float64Array(assets);
 
@@ -103,6 +109,12 @@ function gbmGenerator(model: GbmModel, tables: OverlayTables, options: PathOptio
         let shockLogReturn = 0;
         const shockRow = i * assets;
         for (let j = 0; j <= i; j++) shockLogReturn += shock[shockRow + j]! * normals[normalsRow + j]!;
+        if (plain) {
+          const logPrice = cumulativeLogReturn[i]! + driftPerStep[i]! + shockLogReturn;
+          cumulativeLogReturn[i] = logPrice;
+          out[offset + row + i] = initialPricesUsd[i]! * exp(logPrice);
+          continue;
+        }
         const logPrice =
           cumulativeLogReturn[i]! + driftPerStep[i]! + multiplier * shockLogReturn + crashLogShift[row + i]!;
         cumulativeLogReturn[i] = logPrice;

@@ -106,7 +106,7 @@ export function createKeeperCycle(context: KernelContext, parts: KeeperCyclePart
     pricesFresh = true,
   ) => {
     chargeInterestTo(acc);
-    accrueMarkets(vector, timeSeconds, hasHedge ? usd[offset + hedgeAsset]! / usd[offset]! : 0);
+    accrueMarkets(vector, timeSeconds, usd, offset);
     refreshDebts(vector, timeSeconds);
     cycleSeconds[0] = timeSeconds;
     if (hasHedge) {
@@ -144,7 +144,9 @@ export function createKeeperCycle(context: KernelContext, parts: KeeperCyclePart
       let due = false;
       for (let asset = 0; asset < assetCount; asset++) {
         const target = total * weightsBps[asset]! * INV_BPS;
-        const gap = values[asset]! > target ? values[asset]! - target : target - values[asset]!;
+        // |value − target| as Math.abs: the same bits as a branch on which is larger (a − b and b − a are each
+        // other's negation, exactly), without a branch the CPU mispredicts as holdings cross their targets.
+        const gap = Math.abs(values[asset]! - target);
         if (gap * BPS > params[BAND_BPS]! * total) due = true;
       }
       if (due) rebalance(vector, timeSeconds, acc, total);

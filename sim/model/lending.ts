@@ -55,6 +55,7 @@ export function createLending(context: KernelContext) {
     hasHedge,
     collateralFixedRatePerSecond,
     hedgeFixedRatePerSecond,
+    hedgeAsset,
     borrowRateFloor,
     accrueEachStep,
   } = context;
@@ -141,14 +142,17 @@ export function createLending(context: KernelContext) {
    * A keeper cycle's first act on adaptive-curve markets (and on every market while a rate spike may be scheduled):
    * the market accrued to `timeSeconds`, as the market's other users' transactions accrue it through the step, so
    * that its rate at target moves step by step and a spike's rate applies to its own steps only. The hedge's interest
-   * is valued at `hedgePrice` (its asset in base); the collateral manager borrows the base asset.
+   * is valued at its asset's price in base from the USD prices `usd[offset + asset]`, divided only when a hedge
+   * market accrues (most cycles accrue none); the collateral manager borrows the base asset.
    */
-  const accrueMarkets = (vector: Float64Array, timeSeconds: number, hedgePrice: number) => {
+  const accrueMarkets = (vector: Float64Array, timeSeconds: number, usd: Float64Array, offset: number) => {
     const every = accrueEachStep[0] === 1;
     if (hasCollateral && (every || collateralFixedRatePerSecond === ADAPTIVE_CURVE))
       addBorrowCost(accrue(vector, CM_COLLATERAL, collateralFixedRatePerSecond, timeSeconds));
-    if (hasHedge && (every || hedgeFixedRatePerSecond === ADAPTIVE_CURVE))
+    if (hasHedge && (every || hedgeFixedRatePerSecond === ADAPTIVE_CURVE)) {
+      const hedgePrice = usd[offset + hedgeAsset]! / usd[offset]!;
       addBorrowCost(accrue(vector, H_COLLATERAL, hedgeFixedRatePerSecond, timeSeconds) * hedgePrice);
+    }
   };
 
   const collateralDebt = () => debts[0]!;
