@@ -6,7 +6,6 @@ import { parameterRegistryAbi, timelockControllerAbi, trimtabGovernorAbi } from 
 import { parameterKey } from "../../parameters/parameterKey.ts";
 import { describe, expect, it } from "vitest";
 import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
-import { parameterCatalog, vaultAssetParameters } from "../../parameters/index.ts";
 import { proposalActions } from "./actions.ts";
 import { checkProposal, verdictOf, type RegistrySnapshot } from "./check.ts";
 import { impactRequest } from "./deployed.ts";
@@ -15,37 +14,12 @@ import { proposalSeeds } from "./seed.ts";
 import { changeChecks, proposalWideChecks } from "./checks/index.ts";
 import { parseProposal, type ProposalDraft } from "./proposalFile.ts";
 import { loadProposal } from "./load.ts";
-import { catalogSnapshot } from "./registry.ts";
+import { devnetCatalogSnapshot } from "./registry.ts";
 
 const day = 86_400;
 const now = 1_800_000_000;
-const assets = vaultAssetParameters([
-  { symbol: "USDC", feed: "0x0000000000000000000000000000000000000001", heartbeatSec: 86_400n, weightBps: 4_000n },
-  {
-    symbol: "WETH",
-    feed: "0x0000000000000000000000000000000000000002",
-    heartbeatSec: 3_600n,
-    weightBps: 4_000n,
-    poolFee: 3_000,
-  },
-  {
-    symbol: "WBTC",
-    feed: "0x0000000000000000000000000000000000000003",
-    heartbeatSec: 3_600n,
-    weightBps: 2_000n,
-    poolFee: 3_000,
-  },
-]);
 /** The catalog's first values, last changed 60 days ago; a proposal could execute in 6 days. */
-const snapshot: RegistrySnapshot = catalogSnapshot(
-  [...parameterCatalog, ...assets],
-  {
-    earliestExecutionSeconds: now + 6 * day,
-    guardianExpiresAtSeconds: now + 365 * day,
-    updatedAtSeconds: now - 60 * day,
-  },
-  { symbol: "USDC", decimals: 6 },
-);
+const snapshot: RegistrySnapshot = devnetCatalogSnapshot(now);
 /** A body that states `changes` in the table of changes the description check compares with the calldata. */
 const describing = (changes: ProposalDraft["changes"]) =>
   ["b", "", "| Parameter | Current | Proposed |", "|---|---|---|"]

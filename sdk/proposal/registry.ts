@@ -6,6 +6,7 @@
  */
 import type { Address, PublicClient } from "viem";
 import { parameterRegistryAbi, timelockControllerAbi, trimtabGovernorAbi } from "../abis/contracts.ts";
+import { parameterCatalog, vaultAssetParameters } from "../../parameters/catalog.ts";
 import { parameterName } from "../../parameters/parameterKey.ts";
 import { parameterKinds, riskDirections, stepKinds, type ParameterSpec } from "../../parameters/types.ts";
 import type { RegistryParameter, RegistrySnapshot } from "./check.ts";
@@ -123,4 +124,28 @@ export function catalogSnapshot(
     baseSymbol: base.symbol,
     baseDecimals: base.decimals,
   };
+}
+
+/**
+ * The devnet's registry as the catalog defines it (USDC 40%, WETH 40% and WBTC 20% on 0.3% pools, the catalog's first
+ * values and rules), last changed 60 days before `nowSeconds`, a proposal made then executing 6 days later and the
+ * guardian's mandate running a year: for tests without a chain.
+ */
+export function devnetCatalogSnapshot(nowSeconds: number): RegistrySnapshot {
+  const day = 86_400;
+  const feed = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as Address;
+  const assets = vaultAssetParameters([
+    { symbol: "USDC", feed: feed(1), heartbeatSec: 86_400n, weightBps: 4_000n },
+    { symbol: "WETH", feed: feed(2), heartbeatSec: 3_600n, weightBps: 4_000n, poolFee: 3_000 },
+    { symbol: "WBTC", feed: feed(3), heartbeatSec: 3_600n, weightBps: 2_000n, poolFee: 3_000 },
+  ]);
+  return catalogSnapshot(
+    [...parameterCatalog, ...assets],
+    {
+      earliestExecutionSeconds: nowSeconds + 6 * day,
+      guardianExpiresAtSeconds: nowSeconds + 365 * day,
+      updatedAtSeconds: nowSeconds - 60 * day,
+    },
+    { symbol: "USDC", decimals: 6 },
+  );
 }
