@@ -1,7 +1,7 @@
 /**
  * The advisor's result as the page shows it: the scatter plot's points (every set evaluated, the infeasible ones, the
- * front, the current and proposed sets), each metric's label and format, and a point's metrics against the current
- * set's. Pure: the page and its tests read a result the same way.
+ * front, the current and proposed sets), and a point's metrics against the current set's (in the words and units of
+ * sdk/advisor/advisorText.ts, which the CLI writes). Pure: the page and its tests read a result the same way.
  */
 import type { Difference } from "../../../../sim/intervals.ts";
 import {
@@ -10,8 +10,10 @@ import {
   type AdvisorResult,
   type PointMetrics,
 } from "../../../../sim/advisor/types.ts";
+import { metricLabels, showMetric } from "../../../../sdk/advisor/advisorText.ts";
+import type { UnitContext } from "../../../../sdk/proposal/units.ts";
 import type { ScatterKind, ScatterPoint } from "../charts/scatter.ts";
-import { formatFraction, formatNumber } from "../format.ts";
+import { formatFraction } from "../format.ts";
 
 /** The plot's kinds of point, in the legend's order. */
 export const advisorKinds = {
@@ -24,31 +26,13 @@ export const advisorKinds = {
 
 export type AdvisorKind = keyof typeof advisorKinds;
 
-/** Each metric's name in the page's words, in the order the tables list them. */
-export const metricLabels: Readonly<Record<keyof PointMetrics, string>> = {
-  returnMean: "Expected return",
-  returnMedian: "Median return",
-  cvar95: "Tail risk (CVaR 95)",
-  cvar99: "CVaR 99",
-  volatility: "Volatility",
-  maxDrawdownP95: "Max drawdown (95th percentile)",
-  liquidationProbability: "Liquidation probability",
-  turnover: "Turnover (share of NAV)",
-  feesBase: "Fees",
-  breakingDrop: "Breaking drop",
+/** A metric's name as a table's row starts it: "Expected return". */
+export const metricLabel = (metric: keyof PointMetrics): string => {
+  const label = metricLabels[metric];
+  return `${label[0]!.toUpperCase()}${label.slice(1)}`;
 };
 
-/** A metric's value as the page writes it: fractions as %, fees in tokens of the base asset. */
-export function formatMetric(metric: keyof PointMetrics, value: number, base: string): string {
-  return metric === "feesBase" ? `${formatNumber(value, 2)} ${base}` : formatFraction(value, 2);
-}
-
 const signed = (text: string, value: number) => (value > 0 ? `+${text}` : text);
-
-/** A difference of a metric (point less current), signed. */
-export function formatMetricDifference(metric: keyof PointMetrics, value: number, base: string): string {
-  return signed(formatMetric(metric, value, base), value);
-}
 
 /** A paired difference with its 95% interval: "+0.42% (−0.10% to +0.95%)". */
 export function formatDifference(d: Difference): string {
@@ -102,16 +86,16 @@ export type MetricComparison = {
 };
 
 /** Every metric of `point` against `current`'s. */
-export function compareMetrics(point: AdvisorPoint, current: AdvisorPoint, base: string): MetricComparison[] {
+export function compareMetrics(point: AdvisorPoint, current: AdvisorPoint, units: UnitContext): MetricComparison[] {
   return (Object.keys(metricLabels) as (keyof PointMetrics)[]).map((metric) => {
     const [a, b] = [point.metrics[metric], current.metrics[metric]];
     const margin = pointMetricBetter[metric] === "higher" ? a - b : b - a;
     return {
       metric,
-      label: metricLabels[metric],
-      current: formatMetric(metric, b, base),
-      point: formatMetric(metric, a, base),
-      difference: formatMetricDifference(metric, a - b, base),
+      label: metricLabel(metric),
+      current: showMetric(metric, b, units),
+      point: showMetric(metric, a, units),
+      difference: signed(showMetric(metric, a - b, units), a - b),
       reads: margin > 0 ? "better" : margin < 0 ? "worse" : "same",
     };
   });
