@@ -4,14 +4,14 @@
  * runs in the browser's Web Workers; the plot shows every set evaluated and the front's points, the current and
  * proposed sets labelled; a chosen point shows its metrics against the current set, its robustness and its glide path;
  * a step's downloaded proposal file loads (sdk/proposal/load.ts) and passes the checks against the registry
- * (sdk/proposal/check.ts); a field that cannot be used is named and nothing runs. Axe on each state, screenshots into
- * test-results/web/. Set TRIMTAB_E2E_URL (with TRIMTAB_E2E_GRAPHQL and TRIMTAB_E2E_RPC, TRIMTAB_E2E_DEPLOYMENT) to
- * run against a stack already up.
+ * (sdk/proposal/check.ts); a field that cannot be used is named and nothing runs; a long search shows its progress
+ * and Cancel terminates its workers. Axe on each state, screenshots into test-results/web/. Set TRIMTAB_E2E_URL (with
+ * TRIMTAB_E2E_GRAPHQL, TRIMTAB_E2E_RPC and TRIMTAB_E2E_DEPLOYMENT) to run against a stack already up.
  */
 import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Page } from "playwright-core";
+import type { Page, Worker } from "playwright-core";
 import { http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDeploymentRecord } from "../../sdk/deployment.ts";
@@ -183,5 +183,24 @@ describe("the advisor page", () => {
       await readFile(file, "utf8"),
     ).toEqual([]);
     expect(checked.changes.length).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("shows the search's progress, and Cancel stops it at once: its Web Workers terminated, no result", async () => {
+    const workers: Worker[] = [];
+    page.on("worker", (worker) => workers.push(worker));
+    await openAdvisor();
+    // The advisor's defaults (2,000 paths, population 40, 4 generations): far longer than the test waits.
+    await page.getByRole("button", { name: "Run the advisor" }).click();
+    const progress = page.getByTestId("advisor-progress");
+    await progress.waitFor(slow);
+    await expect.poll(() => progress.getAttribute("max"), slow).toBe(String(40 * (1 + 4)));
+    expect(workers.length).toBeGreaterThan(0);
+    const closed = Promise.all(workers.map((worker) => new Promise((resolve) => worker.once("close", resolve))));
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await closed;
+    expect(await page.getByRole("status").filter({ hasText: "cancelled" }).textContent()).toBe("Advisor cancelled.");
+    expect(await progress.count()).toBe(0);
+    expect(await page.getByTestId("front-count").count()).toBe(0);
+    await expectAccessible(page, "the advisor page, cancelled");
   }, 300_000);
 });
