@@ -21,7 +21,7 @@ import { connectStack } from "../../sdk/proposal/deployed.ts";
 import { loadProposal } from "../../sdk/proposal/load.ts";
 import { expectAccessible, openWebSession, type WebSession } from "../helpers/webSession.ts";
 
-const ports = { chain: 18_620, graphql: 18_050, web: 13_050 };
+const ports = { chain: 18_665, graphql: 18_120, web: 13_120 };
 const screenshots = path.resolve(import.meta.dirname, "..", "..", "test-results", "web");
 const graphql = process.env.TRIMTAB_E2E_GRAPHQL ?? subgraphUrl(`http://127.0.0.1:${ports.graphql}`);
 const rpc = process.env.TRIMTAB_E2E_RPC ?? `http://127.0.0.1:${ports.chain}`;
