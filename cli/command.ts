@@ -67,6 +67,46 @@ export const options = {
     help: "the block whose voting power counts (default: the latest)",
     value: "<n>",
   },
+  params: {
+    type: "string",
+    help: "the registry parameters the advisor searches, comma-separated (default: the risk assets' weights, rebalance.bandBps, rebalance.maxTradeBps, collateral.targetLtvBps, hedge.ratioBps)",
+    value: "<a,b,c>",
+  },
+  drift: {
+    type: "string",
+    help: "the market's drift: zero, fitted (from the feeds' short history) or a yearly percentage such as \"8%\" (default zero)",
+    value: "<drift>",
+  },
+  paths: { type: "string", help: "Monte Carlo paths each parameter set runs on (default 2000)", value: "<n>" },
+  population: { type: "string", help: "NSGA-II's population, 4 to 1000 (default 40)", value: "<n>" },
+  generations: { type: "string", help: "NSGA-II's generations after the start, 0 to 100 (default 4)", value: "<n>" },
+  seed: { type: "string", help: "the seed of the paths and of the search (default 1)", value: "<n>" },
+  threads: { type: "string", help: "worker threads evaluating sets, 1 to 256 (default: one per core)", value: "<n>" },
+  "max-liquidation": {
+    type: "string",
+    help: "the ceiling on a set's probability of a liquidation over the horizon (default 1%)",
+    value: "<percent>",
+  },
+  "min-breaking-drop": {
+    type: "string",
+    help: "the smallest joint drop of the risk assets that may liquidate a module (default 30%)",
+    value: "<percent>",
+  },
+  proposal: {
+    type: "string",
+    help: "a proposal file whose modelled changes are placed beside the current set as the proposed set",
+    value: "<file>",
+  },
+  point: {
+    type: "string",
+    help: "the advisor point to glide to: prints the proposals that reach it within the max steps and min intervals",
+    value: "<id>",
+  },
+  "glide-dir": {
+    type: "string",
+    help: "write the glide path to --point as proposal files in this folder (never over existing files)",
+    value: "<dir>",
+  },
 } as const satisfies Record<
   string,
   { type: "string" | "boolean"; default?: string | boolean; help: string; value?: string }
@@ -88,7 +128,7 @@ export type Command = {
   /** The word before its name: "proposal", "devnet", or none. */
   group?: "proposal" | "devnet";
   name: string;
-  /** Its positional argument, as usage shows it: "<file>". */
+  /** Its positional argument, as usage shows it: "<file>"; "" when it takes none. */
   argument: string;
   summary: string;
   /** Examples of a call, as `--help` shows them: `trimtab proposal check proposals/examples/hedge-more.yaml`. */
@@ -130,7 +170,7 @@ export function usageLine(command: Command): string {
     const option = options[name];
     return `[--${name}${"value" in option ? ` ${option.value}` : ""}]`;
   });
-  return `trimtab ${commandWords(command)} ${command.argument} ${flags.join(" ")}`.trimEnd();
+  return ["trimtab", commandWords(command), command.argument, ...flags].filter((word) => word !== "").join(" ");
 }
 
 /** How a command is called: "proposal check", "delegate". */

@@ -69,16 +69,18 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${messageOf(error)}\nusage: ${usageLine(command)}`);
     return 2;
   }
-  const [argument, ...extra] = parsed.positionals;
-  if (argument === undefined || extra.length > 0) {
+  // A command that takes no argument (argument "") takes no positional word.
+  const takes = command.argument !== "";
+  const [argument, ...extra] = takes ? parsed.positionals : [undefined, ...parsed.positionals];
+  if ((takes && argument === undefined) || extra.length > 0) {
     console.error(
-      `${argument === undefined ? `missing ${command.argument}` : `unexpected ${extra.join(" ")}`}\n` +
+      `${argument === undefined && takes ? `missing ${command.argument}` : `unexpected ${extra.join(" ")}`}\n` +
         `usage: ${usageLine(command)}`,
     );
     return 2;
   }
   try {
-    return await command.run(argument, parsed.values as OptionValues);
+    return await command.run(argument ?? "", parsed.values as OptionValues);
   } catch (error) {
     console.error(messageOf(error));
     return 2;

@@ -8,7 +8,7 @@ import { loadProposal } from "../proposal/load.ts";
 import { parseProposal } from "../proposal/proposalFile.ts";
 import { devnetCatalogSnapshot } from "../proposal/registry.ts";
 import { advisorResultFixture as result } from "./advisorResult.fixture.ts";
-import { glideFiles, pointTarget } from "./glideFiles.ts";
+import { glideFileOf, glideFiles, pointTarget } from "./glideFiles.ts";
 import { glidePath, type GlideStep } from "./glidePath.ts";
 
 const now = 1_800_000_000;
@@ -49,6 +49,11 @@ describe("glideFiles", () => {
   it("names one file per step, in order", () => {
     expect(steps).toHaveLength(2);
     expect(files.map((f) => f.name)).toEqual(["01-advisor-point-3.yaml", "02-advisor-point-3.yaml"]);
+  });
+
+  it("names files the point they lead to can be read back from", () => {
+    expect(files.map((f) => glideFileOf(f.name))).toEqual([3, 3]);
+    expect(glideFileOf("reweight.yaml")).toBeUndefined();
   });
 
   it("writes each step's changes in the units `trimtab proposal new` writes", () => {

@@ -39,6 +39,12 @@ export function pointTarget(point: AdvisorPoint, units: AdvisorUnits): Record<st
 export const glideFileName = (k: number, id: number): string =>
   `${String(k).padStart(2, "0")}-advisor-point-${id}.yaml`;
 
+/** The point a glide path file's name leads to ("03-advisor-point-12.yaml": 12), or undefined for another name. */
+export function glideFileOf(name: string): number | undefined {
+  const match = /^\d{2,}-advisor-point-(\d+)\.yaml$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * The proposal files of `steps`, the glide path to `point` of `result`. `units` is the registry the path starts from
  * (its values are each step's "current" until a step before changes them).

@@ -105,7 +105,8 @@ describe("trimtab, the delegates' command line", () => {
     for (const words of listed) {
       const help = await trimtab(...words.split(" "), "--help");
       expect(help.code, words).toBe(0);
-      expect(help.output, words).toMatch(new RegExp(`^usage: trimtab ${words} <`));
+      // Its argument, or its options at once for a command that takes none (advise).
+      expect(help.output, words).toMatch(new RegExp(`^usage: trimtab ${words} (<|\\[--)`));
       expect(help.output, words).toMatch(/\n\noptions:\n {2}--/);
       expect(help.output, words).toMatch(new RegExp(`\n\nexamples?:\n {2}trimtab ${words} \\S`));
     }
@@ -188,7 +189,7 @@ describe("trimtab, the delegates' command line", () => {
     expect((await trimtab("decode", "0xdeadbeef", ...missing)).code).toBe(2);
   });
 
-  it("takes only a command's own options and exactly one argument", async () => {
+  it("takes only a command's own options and exactly one argument (none for one that takes none)", async () => {
     const foreign = await trimtab("proposal", "check", "x.yaml", "--space", "trimtab.eth");
     expect(foreign.code).toBe(2);
     expect(foreign.output).toMatch(/^Unknown option '--space'/);
@@ -198,6 +199,8 @@ describe("trimtab, the delegates' command line", () => {
       output: "missing <id>\nusage: trimtab proposal queue <id> [--rpc <url>] [--deployment <file>] [--account <n>]\n",
     });
     expect((await trimtab("proposal", "check", "a.yaml", "b.yaml")).output).toMatch(/^unexpected b\.yaml\n/);
+    // A command without an argument takes none.
+    expect((await trimtab("advise", "now")).output).toMatch(/^unexpected now\nusage: trimtab advise \[--rpc <url>\]/);
     expect(await trimtab("proposal", "queue", "twelve")).toEqual({
       code: 2,
       output: 'a proposal id is a decimal number; got "twelve"\n',
