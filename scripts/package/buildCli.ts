@@ -11,11 +11,20 @@ import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-/** Bundles cli/trimtab.ts into `outfile` (dist/trimtab.js by default) and returns the file written. */
+/**
+ * Bundles cli/trimtab.ts into `outfile` (dist/trimtab.js by default), and each worker thread's script beside it, where
+ * sdk/threadScript.ts finds it in a build: the advisor's (advisorThread.js) and the impact simulation's
+ * (simulationThread.js). Returns the CLI's file.
+ */
 export async function buildCli(outfile = path.join(root, "dist", "trimtab.js")): Promise<string> {
+  const outdir = path.dirname(outfile);
   await build({
-    entryPoints: [path.join(root, "cli", "trimtab.ts")],
-    outfile,
+    entryPoints: [
+      { in: path.join(root, "cli", "trimtab.ts"), out: path.basename(outfile, ".js") },
+      { in: path.join(root, "sdk", "advisor", "threadWorker.ts"), out: "advisorThread" },
+      { in: path.join(root, "sdk", "proposal", "simulationWorker.ts"), out: "simulationThread" },
+    ],
+    outdir,
     bundle: true,
     platform: "node",
     format: "esm",

@@ -6,6 +6,9 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { poolEvaluator, type EvaluationResponse } from "../../sim/advisor/pool.ts";
 import type { Evaluator } from "../../sim/advisor/types.ts";
+import { threadScript } from "../threadScript.ts";
+
+const workerScript = threadScript(import.meta.url, "./threadWorker.ts", "advisorThread");
 
 /** Runs `fn` with an evaluator over `threads` worker threads (default: the machine's cores), then stops them. */
 export async function withThreadPool<T>(
@@ -14,7 +17,7 @@ export async function withThreadPool<T>(
 ): Promise<T> {
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256))
     throw new Error(`threads must be a whole number from 1 to 256, got ${threads}`);
-  const workers = Array.from({ length: threads }, () => new Worker(new URL("./threadWorker.ts", import.meta.url)));
+  const workers = Array.from({ length: threads }, () => new Worker(workerScript));
   let failed: ((error: Error) => void) | undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);

@@ -26,12 +26,12 @@ import { guardConditions, readLtvConditions, readRoleConditions } from "./guardS
 import { rehearseExecution } from "./guardRehearsal.ts";
 
 /**
- * The guard a dry run rehearses: a new one for a proposal about to be submitted with `description` (its conditions
- * read on the fork after the calls: what the dry run shows them to do; `accounts`, those the proposal declares), or
- * the one an on-chain proposal's calls carry.
+ * The guard a dry run rehearses (made by {@link guardPlan}). A new guard's conditions are read on the fork after the
+ * calls; its description may still be in the making (the impact report it cites, simulated beside the dry run), and
+ * is awaited only when the guarded batch is built.
  */
 export type GuardPlan =
-  | { kind: "new"; guard: Address; description: string; accounts: readonly Address[] }
+  | { kind: "new"; guard: Address; description: string | Promise<string>; accounts: readonly Address[] }
   | { kind: "onchain"; actions: readonly ProposalAction[]; descriptionHash: Hex };
 
 /** An on-chain proposal's calls and description hash: what its guard, if any, is bound to. */
@@ -44,7 +44,7 @@ export type OnchainBatch = { actions: ProposalAction[]; descriptionHash: Hex };
  */
 export function guardPlan(
   stack: Pick<Stack, "contracts">,
-  of: { onchain: OnchainBatch } | { proposal: ProposalDraft; description: string },
+  of: { onchain: OnchainBatch } | { proposal: ProposalDraft; description: string | Promise<string> },
 ): GuardPlan | undefined {
   const guard = stack.contracts.ProposalGuard;
   if (!guard) return undefined;
@@ -64,7 +64,9 @@ export const dryRunKeeper: Address = "0x00000000000000000000000000006b6565706572
 /**
  * The proposal executed as the timelock, then one keeper cycle, on an in-process fork of the stack's chain (Hardhat's
  * EDR) at the latest block, or at `blockNumber` (the block a report cites, to reproduce it); the fork is closed
- * after. The chain itself is only read: any chain works, a devnet or a real one behind an RPC provider.
+ * after. The chain itself is only read: any chain works, a devnet or a real one behind an RPC provider. With a
+ * `guard` plan, the guard's conditions are read after the calls, and the guarded batch is then rehearsed as the
+ * timelock would execute it, on a second fork of the same block (`guard.rehearsal`).
  */
 export async function dryRunProposal(
   stack: Stack,
@@ -121,15 +123,10 @@ export async function dryRunProposal(
       readLtvConditions(forked.publicClient, stack.registry),
     ]);
     const conditions = guardConditions({ parameters: result.parameters, authority, ltvs, vault: forked.vault });
-    const wrapped = guardedActions({
-      guard: plan.guard,
-      governor: stack.governor,
-      actions,
-      description: plan.description,
-      conditions,
-    });
+    const description = await plan.description;
+    const wrapped = guardedActions({ guard: plan.guard, governor: stack.governor, actions, description, conditions });
     const guard = { guard: plan.guard, conditions, actions: wrapped };
-    return { result, guard, salt: timelockSalt(stack.governor, keccak256(toHex(plan.description))) };
+    return { result, guard, salt: timelockSalt(stack.governor, keccak256(toHex(description))) };
   });
   if (!ran.guard) return ran.result;
   const { guard, salt } = ran;

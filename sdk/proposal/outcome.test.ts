@@ -5,10 +5,9 @@ import {
   compareMetric,
   measureOutcome,
   percentileRank,
-  type OutcomeInputs,
   type ProposalOutcomeResult,
 } from "./outcome.ts";
-import type { HorizonValues } from "../../sim/horizon.ts";
+import { outcomeInputs } from "../../test/fixtures/outcomeInputs.ts";
 
 describe("Band coverage of a realized path", () => {
   const bands = [
@@ -75,51 +74,7 @@ describe("A realized metric against its predicted distribution", () => {
   });
 });
 
-/** A set's per-path values: growth as given, every other metric 0..n−1 scaled. */
-function values(growth: number[]): HorizonValues {
-  const n = growth.length;
-  const ramp = (scale: number) => Array.from({ length: n }, (_, i) => i * scale);
-  return {
-    growth,
-    rebalances: ramp(1),
-    turnover: ramp(0.01),
-    feesBase: ramp(1),
-    ltv: null,
-    hedgeRatio: ramp(0.1),
-  };
-}
-
-const inputs = (overrides: Partial<OutcomeInputs> = {}): OutcomeInputs => ({
-  proposalId: "7",
-  title: "Tighter band",
-  report: {
-    hash: `0x${"ab".repeat(32)}`,
-    blockNumber: "100",
-    startSeconds: 1_000,
-    paths: 11,
-    steps: 5,
-    stepSeconds: 86_400,
-    startNav: 200,
-    // Growth bands ×200: day 1 [0.98, 0.99, 1, 1.01, 1.02], day 2 twice as wide, day 3 three times.
-    proposedBands: [0, 1, 2, 3, 4, 5].map((d) => [-2, -1, 0, 1, 2].map((k) => 200 * (1 + (k * d) / 100))),
-  },
-  execution: { blockNumber: "150", timestampSeconds: 500_000 },
-  // Growth 1.005 (inside p25–p75), 0.97 (inside p5–p95 only), 1.07 (outside both).
-  realizedSharePrices: [2, 2.01, 1.94, 2.14],
-  realized: { rebalances: 3, turnover: 0.105, fees: 0.02, ltv: 0.3, hedgeRatio: 0.55 },
-  predicted: {
-    horizonSteps: 3,
-    stepSeconds: 86_400,
-    paths: 11,
-    current: values(Array.from({ length: 11 }, () => 1)),
-    proposed: values(Array.from({ length: 11 }, (_, i) => 0.95 + i / 100)),
-  },
-  replay: {
-    withoutProposal: { growth: 1.06, rebalances: 1, turnover: 0.05, fees: 0.001 },
-    withProposal: { growth: 1.065, rebalances: 2, turnover: 0.08, fees: 0.001 },
-  },
-  ...overrides,
-});
+const inputs = outcomeInputs;
 
 describe("One proposal's outcome", () => {
   it("measures the share price's days against the report's bands over its start NAV, day d against step d", () => {

@@ -1,4 +1,3 @@
-import { getAddress, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
 import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
 import { simulateNow } from "../../sim/simulate.ts";
@@ -6,39 +5,18 @@ import type { DryRun } from "./dryRun.ts";
 import { buildProposalReport, renderProposalReport } from "./report.ts";
 import type { TransactionTrace } from "./trace.ts";
 
-const usdc = getAddress("0x00000000000000000000000000000000000000a1");
-const registry = getAddress("0x00000000000000000000000000000000000000b1");
-const timelock = getAddress("0x00000000000000000000000000000000000000b2");
-const recipient = getAddress("0x00000000000000000000000000000000000000c1");
-const word = (n: bigint) => `0x${n.toString(16).padStart(64, "0")}` as Hex;
+import { registry, stranger as recipient, tracedCall, usdc, word } from "../../test/fixtures/dryRunTrace.ts";
 
 const trace: TransactionTrace = {
   call: 0,
   calls: [
-    {
-      depth: 0,
-      type: "CALL",
-      from: timelock,
-      to: registry,
+    tracedCall(0, {
       contract: "ParameterRegistry",
-      isStackContract: true,
       function: "setParameter",
       args: `["${word(1n)}","3500"]`,
-      valueWei: 0n,
-      hasCode: true,
       events: [{ address: registry, contract: "ParameterRegistry", name: "ParameterSet", args: '{"value":"3500"}' }],
-    },
-    {
-      depth: 1,
-      type: "CALL",
-      from: registry,
-      to: recipient,
-      isStackContract: false,
-      function: "",
-      args: "",
-      valueWei: 2_000_000_000_000_000_000n,
-      hasCode: true,
-    },
+    }),
+    tracedCall(1, { from: registry, to: recipient, isStackContract: false, valueWei: 2_000_000_000_000_000_000n }),
   ],
   state: {
     storage: [

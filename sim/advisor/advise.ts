@@ -250,7 +250,14 @@ export async function advise(
       memberScores.map((_, i) => i),
     );
     const parents = members.map((i, k) => ({ x: points[i]!.x, rank: ranks[k]!, crowding: crowding.get(k) ?? 0 }));
-    const children = (await evaluateAt(offspring(parents, population, random))).filter((i) => i !== undefined);
+    // A generation evaluates `population` new sets: children that repeat a set already run are bred again (a few
+    // rounds at most, as a population that has converged breeds little that is new).
+    const before = points.length;
+    const children: number[] = [];
+    for (let round = 0; round < 4 && points.length - before < population; round++) {
+      const bred = offspring(parents, population - (points.length - before), random);
+      children.push(...(await evaluateAt(bred)).filter((i) => i !== undefined));
+    }
     const pool = [...new Set([...members, ...children])];
     const all = scored();
     members = selectSurvivors(

@@ -9,6 +9,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { Worker } from "node:worker_threads";
+import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
+import { evaluateSets } from "../../sim/advisor/evaluate.ts";
+import type { EvaluationRequest } from "../../sim/advisor/pool.ts";
+import { simulateNow, type SimulationRequest } from "../../sim/simulate.ts";
 import { writeUnreachableRecord } from "../helpers/trimtab.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -57,6 +62,10 @@ describe("the packed trimtab package, installed without devDependencies", () => 
         "package/cli/bin.js",
         "package/dist/trimtab.js",
         "package/dist/trimtab.js.map",
+        "package/dist/advisorThread.js",
+        "package/dist/advisorThread.js.map",
+        "package/dist/simulationThread.js",
+        "package/dist/simulationThread.js.map",
         "package/package.json",
       ].sort(),
     );
@@ -66,6 +75,39 @@ describe("the packed trimtab package, installed without devDependencies", () => 
     expect(modules).toContain("yaml");
     expect(modules).not.toContain("hardhat");
     expect(modules).not.toContain("vitest");
+  });
+
+  /** The first answer of the package's build of a worker thread (dist/<name>.js) to `message`. */
+  async function askPackedThread(name: string, message: unknown): Promise<unknown> {
+    const worker = new Worker(path.join(app, "node_modules", "trimtab", "dist", `${name}.js`));
+    try {
+      return await new Promise((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+        worker.postMessage(message);
+      });
+    } finally {
+      await worker.terminate();
+    }
+  }
+
+  it("holds the worker threads' builds, which answer from node_modules: the advisor's and the simulation's", async () => {
+    const start = devnetStartPoint();
+    const base = { start, market: devnetMarketModel(), paths: 4, steps: 5, stepSeconds: 86_400, seed: 1 };
+    const evaluation: EvaluationRequest = { id: 7, base, sets: [start.params] };
+    expect(await askPackedThread("advisorThread", evaluation)).toEqual({
+      id: 7,
+      ok: true,
+      evaluations: evaluateSets(base, [start.params]),
+    });
+    const request: SimulationRequest = {
+      start,
+      changes: { "rebalance.bandBps": 300 },
+      market: base.market,
+      paths: 4,
+      steps: 5,
+    };
+    expect(await askPackedThread("simulationThread", request)).toEqual({ ok: true, report: simulateNow(request) });
   });
 
   it("runs from node_modules/.bin: help, a scaffold, a check that names the chain it cannot reach, and a simulation that names hardhat", async () => {

@@ -31,6 +31,7 @@ import { parseProposal, type ProposalDraft } from "../../sdk/proposal/proposalFi
 import { dryRunLines } from "../../sdk/proposal/report.ts";
 import { daySeconds } from "../helpers/governance.ts";
 import { deployVault, type VaultStack } from "../helpers/vault.ts";
+import { brokenFeedProposal } from "../fixtures/brokenFeed.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const examples = path.join(root, "proposals/examples");
@@ -159,16 +160,7 @@ describe("A proposal's dry run, on a fork of the chain", () => {
   }, 120_000);
 
   it("names what a proposal breaks with why: a feed that cannot answer fails NAV, the exits and the cash redemption", async () => {
-    // The timelock's own address as WETH's feed: a contract that answers no feed's call.
-    const broken = parseProposal(
-      "broken-feed.yaml",
-      [
-        "title: Broken feed",
-        "body: A feed that cannot answer.",
-        "changes:",
-        `  feed.WETH: "${v.timelock.address}"`,
-      ].join("\n"),
-    );
+    const broken = brokenFeedProposal(v.timelock.address);
     const run = await dryRunProposal(stack, broken, checkProposal("broken-feed", broken, snapshot));
     expect(run.calls.map((c) => c.status)).toEqual(["success"]);
     const byField = Object.fromEntries(run.invariants.map((c) => [c.field, c]));

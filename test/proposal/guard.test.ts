@@ -16,6 +16,7 @@ import { loadProposal } from "../../sdk/proposal/load.ts";
 import { parseProposal, type ProposalDraft } from "../../sdk/proposal/proposalFile.ts";
 import { daySeconds } from "../helpers/governance.ts";
 import { startStackNode, type StackNode } from "../helpers/stackNode.ts";
+import { brokenFeedProposal } from "../fixtures/brokenFeed.ts";
 import type { VaultStack } from "../helpers/vault.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -121,15 +122,7 @@ describe("The postcondition guard in a proposal's dry run", () => {
   }, 120_000);
 
   it("fails the rehearsal when the calls leave the vault unable to price its shares: a feed that cannot answer", async () => {
-    const broken = parseProposal(
-      "broken-feed.yaml",
-      [
-        "title: Broken feed",
-        "body: A feed that cannot answer.",
-        "changes:",
-        `  feed.WETH: "${v.timelock.address}"`,
-      ].join("\n"),
-    );
+    const broken = brokenFeedProposal(v.timelock.address);
     const run = await dryRunProposal(stack, broken, checkProposal("broken-feed", broken, snapshot), {
       guard: guardOf("# Broken feed\n"),
     });

@@ -96,6 +96,9 @@ export function settingChange(
 
 type Args = Record<string, unknown>;
 const moved = (from: string, to: string) => (a: Args) => `${String(a[from])} → ${String(a[to])}`;
+/** A setting whose event gives its value before and after in the arguments `from` and `to`. */
+const measured = (setting: AuthoritySetting, from: string, to: string) =>
+  ({ setting, values: [from, to], detail: moved(from, to) }) as const;
 
 /**
  * The events that change a setting of authority: the setting, the arguments holding its value before and after (for
@@ -122,41 +125,17 @@ const settingEvents: Record<
     setting: "proposalGuardian",
     detail: moved("oldProposalGuardian", "newProposalGuardian"),
   },
-  ProposalGuardianExpirySet: {
-    setting: "proposalGuardianExpiry",
-    values: ["oldExpiresAt", "newExpiresAt"],
-    detail: moved("oldExpiresAt", "newExpiresAt"),
-  },
-  VotingDelaySet: {
-    setting: "votingDelay",
-    values: ["oldVotingDelay", "newVotingDelay"],
-    detail: moved("oldVotingDelay", "newVotingDelay"),
-  },
-  VotingPeriodSet: {
-    setting: "votingPeriod",
-    values: ["oldVotingPeriod", "newVotingPeriod"],
-    detail: moved("oldVotingPeriod", "newVotingPeriod"),
-  },
+  ProposalGuardianExpirySet: measured("proposalGuardianExpiry", "oldExpiresAt", "newExpiresAt"),
+  VotingDelaySet: measured("votingDelay", "oldVotingDelay", "newVotingDelay"),
+  VotingPeriodSet: measured("votingPeriod", "oldVotingPeriod", "newVotingPeriod"),
   ProposalThresholdSet: {
     setting: "proposalThreshold",
     detail: moved("oldProposalThreshold", "newProposalThreshold"),
   },
-  QuorumNumeratorUpdated: {
-    setting: "quorum",
-    values: ["oldQuorumNumerator", "newQuorumNumerator"],
-    detail: moved("oldQuorumNumerator", "newQuorumNumerator"),
-  },
-  LateQuorumVoteExtensionSet: {
-    setting: "lateQuorumExtension",
-    values: ["oldVoteExtension", "newVoteExtension"],
-    detail: moved("oldVoteExtension", "newVoteExtension"),
-  },
+  QuorumNumeratorUpdated: measured("quorum", "oldQuorumNumerator", "newQuorumNumerator"),
+  LateQuorumVoteExtensionSet: measured("lateQuorumExtension", "oldVoteExtension", "newVoteExtension"),
   TimelockChange: { setting: "timelock", detail: moved("oldTimelock", "newTimelock") },
-  MinDelayChange: {
-    setting: "minDelay",
-    values: ["oldDuration", "newDuration"],
-    detail: moved("oldDuration", "newDuration"),
-  },
+  MinDelayChange: measured("minDelay", "oldDuration", "newDuration"),
   RoleAdminChanged: {
     setting: "roleAdmin",
     detail: (a) =>

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  measureOutcome,
-  type HorizonValues,
-  type ProposalOutcome,
-  type UnmeasuredOutcome,
-} from "../../../../sdk/proposal/outcome.ts";
+import { measureOutcome, type ProposalOutcome, type UnmeasuredOutcome } from "../../../../sdk/proposal/outcome.ts";
 import {
   counterfactualRows,
   coverageRows,
@@ -14,47 +9,23 @@ import {
   trackRecords,
   unmeasuredReasonText,
 } from "./outcome.ts";
-
-const ramp = (n: number, scale: number) => Array.from({ length: n }, (_, i) => i * scale);
-const values = (growth: number[]): HorizonValues => ({
-  growth,
-  rebalances: ramp(growth.length, 1),
-  turnover: ramp(growth.length, 0.01),
-  feesBase: ramp(growth.length, 1),
-  ltv: null,
-  hedgeRatio: null,
-});
+import { horizonValues, outcomeInputs } from "../../../../test/fixtures/outcomeInputs.ts";
 
 /** Proposal `id` measured over 3 days: growth 1.005 (in p25–p75), 0.97 (in p5–p95 only), 1.07 (outside both). */
 function measured(id = "7"): ProposalOutcome {
-  return measureOutcome({
-    proposalId: id,
-    title: `Proposal ${id}`,
-    report: {
-      hash: `0x${"ab".repeat(32)}`,
-      blockNumber: "100",
-      startSeconds: 1_000,
-      paths: 11,
-      steps: 5,
-      stepSeconds: 86_400,
-      startNav: 200,
-      proposedBands: [0, 1, 2, 3, 4, 5].map((d) => [-2, -1, 0, 1, 2].map((k) => 200 * (1 + (k * d) / 100))),
-    },
-    execution: { blockNumber: "150", timestampSeconds: 500_000 },
-    realizedSharePrices: [2, 2.01, 1.94, 2.14],
-    realized: { rebalances: 3, turnover: 0.105, fees: 0.02, ltv: null, hedgeRatio: null },
-    predicted: {
-      horizonSteps: 3,
-      stepSeconds: 86_400,
-      paths: 11,
-      current: values(Array.from({ length: 11 }, () => 1)),
-      proposed: values(Array.from({ length: 11 }, (_, i) => 0.95 + i / 100)),
-    },
-    replay: {
-      withoutProposal: { growth: 1.06, rebalances: 1, turnover: 0.05, fees: 0.001 },
-      withProposal: { growth: 1.065, rebalances: 2, turnover: 0.08, fees: 0.001 },
-    },
-  });
+  const unhedged = outcomeInputs().predicted;
+  return measureOutcome(
+    outcomeInputs({
+      proposalId: id,
+      title: `Proposal ${id}`,
+      realized: { rebalances: 3, turnover: 0.105, fees: 0.02, ltv: null, hedgeRatio: null },
+      predicted: {
+        ...unhedged,
+        current: horizonValues(unhedged.current.growth, { hedged: false }),
+        proposed: horizonValues(unhedged.proposed.growth, { hedged: false }),
+      },
+    }),
+  );
 }
 
 const unmeasured = (id: string, reason: UnmeasuredOutcome["reason"]): UnmeasuredOutcome => ({
