@@ -13,8 +13,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 /**
  * Bundles cli/trimtab.ts into `outfile` (dist/trimtab.js by default), and each worker thread's script beside it, where
- * sdk/threadScript.ts finds it in a build: the advisor's (advisorThread.js) and the impact simulation's
- * (simulationThread.js). Returns the CLI's file.
+ * sdk/threadScript.ts finds it in a build: the advisor's (advisorThread.js). Returns the CLI's file.
  */
 export async function buildCli(outfile = path.join(root, "dist", "trimtab.js")): Promise<string> {
   const outdir = path.dirname(outfile);
@@ -22,7 +21,6 @@ export async function buildCli(outfile = path.join(root, "dist", "trimtab.js")):
     entryPoints: [
       { in: path.join(root, "cli", "trimtab.ts"), out: path.basename(outfile, ".js") },
       { in: path.join(root, "sdk", "advisor", "threadWorker.ts"), out: "advisorThread" },
-      { in: path.join(root, "sdk", "proposal", "simulationWorker.ts"), out: "simulationThread" },
     ],
     outdir,
     bundle: true,

@@ -26,12 +26,11 @@ import { guardConditions, readLtvConditions, readRoleConditions } from "./guardS
 import { rehearseExecution } from "./guardRehearsal.ts";
 
 /**
- * The guard a dry run rehearses (made by {@link guardPlan}). A new guard's conditions are read on the fork after the
- * calls; its description may still be in the making (the impact report it cites, simulated beside the dry run), and
- * is awaited only when the guarded batch is built.
+ * The guard a dry run rehearses (made by {@link guardPlan}): a new guard, bound to the description the proposal will
+ * be submitted with, its conditions read on the fork after the calls; or an on-chain proposal's own.
  */
 export type GuardPlan =
-  | { kind: "new"; guard: Address; description: string | Promise<string>; accounts: readonly Address[] }
+  | { kind: "new"; guard: Address; description: string; accounts: readonly Address[] }
   | { kind: "onchain"; actions: readonly ProposalAction[]; descriptionHash: Hex };
 
 /** An on-chain proposal's calls and description hash: what its guard, if any, is bound to. */
@@ -44,7 +43,7 @@ export type OnchainBatch = { actions: ProposalAction[]; descriptionHash: Hex };
  */
 export function guardPlan(
   stack: Pick<Stack, "contracts">,
-  of: { onchain: OnchainBatch } | { proposal: ProposalDraft; description: string | Promise<string> },
+  of: { onchain: OnchainBatch } | { proposal: ProposalDraft; description: string },
 ): GuardPlan | undefined {
   const guard = stack.contracts.ProposalGuard;
   if (!guard) return undefined;
@@ -123,7 +122,7 @@ export async function dryRunProposal(
       readLtvConditions(forked.publicClient, stack.registry),
     ]);
     const conditions = guardConditions({ parameters: result.parameters, authority, ltvs, vault: forked.vault });
-    const description = await plan.description;
+    const { description } = plan;
     const wrapped = guardedActions({ guard: plan.guard, governor: stack.governor, actions, description, conditions });
     const guard = { guard: plan.guard, conditions, actions: wrapped };
     return { result, guard, salt: timelockSalt(stack.governor, keccak256(toHex(description))) };

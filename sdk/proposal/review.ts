@@ -6,7 +6,6 @@
  */
 import type { Hex } from "viem";
 import { simulateNow } from "../../sim/simulate.ts";
-import { simulateInThread } from "./simulationThread.ts";
 import type { ImpactReport } from "../../sim/report.ts";
 import { propose, readProposalStatus, type Progress, type SigningClient } from "../governance/actions.ts";
 import type { ProposalStateName } from "../governance/enums.ts";
@@ -105,18 +104,12 @@ export async function reviewProposal(
   const checked = checkProposal(name, proposal, snapshot);
   const base = await simulationBase(stack, options.simulateAt === undefined ? {} : { blockNumber: options.simulateAt });
   const { request, notSimulated } = impactRequest(base, proposal, checked);
-  // The simulation takes a core of its own while the dry run forks the chain; the guard's batch, bound to the
-  // description that cites the report, waits for it.
-  const simulation = simulateInThread(request);
-  const described = simulation.then((impact) =>
-    proposalDescription(proposal, impact.contentHash, impact.inputs.source?.blockNumber),
-  );
-  described.catch(() => undefined); // awaited below; a dry run that fails first must not leave it unhandled
+  const impact = simulateNow(request);
+  const description = proposalDescription(proposal, impact.contentHash, impact.inputs.source?.blockNumber);
   const dryRun = await dryRunProposal(stack, proposal, checked, {
     blockNumber: options.simulateAt,
-    guard: guardPlan(stack, options.onchain ? { onchain: options.onchain } : { proposal, description: described }),
+    guard: guardPlan(stack, options.onchain ? { onchain: options.onchain } : { proposal, description }),
   });
-  const [impact, description] = await Promise.all([simulation, described]);
   const report = buildProposalReport({
     file: name,
     title: proposal.title,

@@ -13,7 +13,6 @@ import { Worker } from "node:worker_threads";
 import { devnetMarketModel, devnetStartPoint } from "../../devnet/startPoint.ts";
 import { evaluateSets } from "../../sim/advisor/evaluate.ts";
 import type { EvaluationRequest } from "../../sim/advisor/pool.ts";
-import { simulateNow, type SimulationRequest } from "../../sim/simulate.ts";
 import { writeUnreachableRecord } from "../helpers/trimtab.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -64,8 +63,6 @@ describe("the packed trimtab package, installed without devDependencies", () => 
         "package/dist/trimtab.js.map",
         "package/dist/advisorThread.js",
         "package/dist/advisorThread.js.map",
-        "package/dist/simulationThread.js",
-        "package/dist/simulationThread.js.map",
         "package/package.json",
       ].sort(),
     );
@@ -91,7 +88,7 @@ describe("the packed trimtab package, installed without devDependencies", () => 
     }
   }
 
-  it("holds the worker threads' builds, which answer from node_modules: the advisor's and the simulation's", async () => {
+  it("holds the advisor's worker thread's build, which answers an evaluation from node_modules", async () => {
     const start = devnetStartPoint();
     const base = { start, market: devnetMarketModel(), paths: 4, steps: 5, stepSeconds: 86_400, seed: 1 };
     const evaluation: EvaluationRequest = { id: 7, base, sets: [start.params] };
@@ -100,14 +97,6 @@ describe("the packed trimtab package, installed without devDependencies", () => 
       ok: true,
       evaluations: evaluateSets(base, [start.params]),
     });
-    const request: SimulationRequest = {
-      start,
-      changes: { "rebalance.bandBps": 300 },
-      market: base.market,
-      paths: 4,
-      steps: 5,
-    };
-    expect(await askPackedThread("simulationThread", request)).toEqual({ ok: true, report: simulateNow(request) });
   });
 
   it("runs from node_modules/.bin: help, a scaffold, a check that names the chain it cannot reach, and a simulation that names hardhat", async () => {
