@@ -118,6 +118,9 @@ describe("the advisor's settings", () => {
     await expect(bad({ proposed: { "rebalance.bandBps": true } })).rejects.toThrow(
       /rebalance\.bandBps must be a number/,
     );
+    await expect(bad({ proposed: { "collateral.targetLtvBps": 6_000 } })).rejects.toThrow(
+      /^proposed: collateral\.targetLtvBps \(6000\) must not exceed collateral\.maxLtvBps \(4500\)/,
+    );
   });
 
   it("stops at its signal", async () => {

@@ -12,7 +12,7 @@
 import { pairedBootstrap, type Difference } from "../intervals.ts";
 import { withDrift } from "../market/drift.ts";
 import type { MarketModel } from "../market/types.ts";
-import { withChanges } from "../model/params.ts";
+import { validateParams, withChanges } from "../model/params.ts";
 import type { StrategyParams } from "../model/types.ts";
 import { createRandom } from "../random.ts";
 import { sensitivityDriftsPerYear, simulationDefaults, type SensitivityScenario } from "../runSettings.ts";
@@ -169,7 +169,9 @@ export async function advise(
   };
   const robustnessPaths = request.robustnessPaths ?? Math.min(base.paths, advisorDefaults.robustnessPaths);
   checkWhole("robustnessPaths", robustnessPaths, 2, base.paths);
+  validateParams(start.params, start.setup, "current");
   const proposedParams = request.proposed ? withChanges(start.params, request.proposed, symbols) : undefined;
+  if (proposedParams) validateParams(proposedParams, start.setup, "proposed");
   const random = createRandom((base.seed ^ 0x1b873593) | 0);
   const total = population * (1 + generations);
   let evaluatedCount = 0;
