@@ -7,7 +7,7 @@
  * results do not depend on the chunk sizes.
  */
 import { bandProbabilities, quantilesOfFloat32 } from "./bands.ts";
-import { defaultRiskFreePerYear, navPointsProblem, simulationLimits } from "./runSettings.ts";
+import { checkRunShape, defaultRiskFreePerYear, navPointsProblem, simulationLimits } from "./runSettings.ts";
 import {
   addPathSums,
   createExcessReturnSums,
@@ -224,27 +224,24 @@ export type MonteCarloResults = {
 /** How often a set's trades were cut to `rebalance.maxTradeBps`: on how many paths, in how many rebalances. */
 export type TradeCapBound = { paths: number; rebalances: number };
 
+/** Refuses a market whose assets are not the vault's, in the vault's order. */
+export function checkMarketAssets(market: MarketModel, setup: VaultSetup): void {
+  if (market.symbols.join() !== setup.symbols.join())
+    throw new Error(
+      `market.symbols (${market.symbols.join(", ")}) must be the vault's assets (${setup.symbols.join(", ")})`,
+    );
+}
+
 /** Checks the inputs; each error names the input. */
 export function validateMonteCarloInputs(inputs: MonteCarloInputs): void {
-  const { setup, paths, steps, stepSeconds, seed } = inputs;
-  const whole = (name: string, value: number, min: number, max: number) => {
-    if (!Number.isInteger(value) || value < min || value > max)
-      throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
-  };
-  whole("paths", paths, simulationLimits.paths.min, simulationLimits.paths.max);
-  whole("steps", steps, simulationLimits.steps.min, simulationLimits.steps.max);
-  if (!(Number.isFinite(stepSeconds) && stepSeconds > 0))
-    throw new Error(`stepSeconds must be a positive number of seconds, got ${stepSeconds}`);
-  if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+  const { setup, paths, steps, stepSeconds } = inputs;
+  checkRunShape(inputs);
   if (!(Number.isFinite(inputs.gasPriceGwei) && inputs.gasPriceGwei >= 0))
     throw new Error(`gasPriceGwei must be a number ≥ 0, got ${inputs.gasPriceGwei}`);
   riskFreeShareOfStep(inputs.riskFreePerYear ?? defaultRiskFreePerYear, secondsPerYear / stepSeconds);
   const tooMany = navPointsProblem(paths, steps);
   if (tooMany) throw new Error(tooMany);
-  if (inputs.market.symbols.join() !== setup.symbols.join())
-    throw new Error(
-      `market.symbols (${inputs.market.symbols.join(", ")}) must be the vault's assets (${setup.symbols.join(", ")})`,
-    );
+  checkMarketAssets(inputs.market, setup);
   inputs.pricesUsd.forEach((p, i) => {
     if (!(Number.isFinite(p) && p > 0))
       throw new Error(`pricesUsd[${i}] (${setup.symbols[i]}) must be a positive price, got ${p}`);

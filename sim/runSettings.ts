@@ -14,6 +14,21 @@ export const simulationLimits = {
   steps: { min: 1, max: 3_650 },
 } as const;
 
+/** Refuses `value` unless it is a whole number from `min` to `max`, naming it `name`. */
+export function checkWholeNumber(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+}
+
+/** Checks a run's shape, each error naming its field: its paths and steps within the limits, its step and seed. */
+export function checkRunShape(run: { paths: number; steps: number; stepSeconds: number; seed: number }): void {
+  checkWholeNumber("paths", run.paths, simulationLimits.paths.min, simulationLimits.paths.max);
+  checkWholeNumber("steps", run.steps, simulationLimits.steps.min, simulationLimits.steps.max);
+  if (!(Number.isFinite(run.stepSeconds) && run.stepSeconds > 0))
+    throw new Error(`stepSeconds must be a positive number of seconds, got ${run.stepSeconds}`);
+  if (!Number.isInteger(run.seed)) throw new Error(`seed must be an integer, got ${run.seed}`);
+}
+
 /** The most NAV points (paths × (steps + 1), per parameter set) a run keeps for its bands: 100 MB each. */
 export const maxNavPoints = 25_000_000;
 

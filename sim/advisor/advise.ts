@@ -15,7 +15,12 @@ import type { MarketModel } from "../market/types.ts";
 import { validateParams, withChanges } from "../model/params.ts";
 import type { StrategyParams } from "../model/types.ts";
 import { createRandom } from "../random.ts";
-import { sensitivityDriftsPerYear, simulationDefaults, type SensitivityScenario } from "../runSettings.ts";
+import {
+  checkWholeNumber,
+  sensitivityDriftsPerYear,
+  simulationDefaults,
+  type SensitivityScenario,
+} from "../runSettings.ts";
 import { evaluateSets } from "./evaluate.ts";
 import {
   latinHypercube,
@@ -80,11 +85,6 @@ export type AdvisorProgress = { phase: "search" | "robustness"; done: number; to
 
 /** Evaluates in this thread (see pool.ts for workers). */
 export const localEvaluator: Evaluator = async (base, sets) => evaluateSets(base, sets);
-
-function checkWhole(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
-}
 
 function checkCeilings(ceilings: Ceilings): void {
   const { liquidationProbability: p, breakingDropAtLeast: d } = ceilings;
@@ -155,8 +155,8 @@ export async function advise(
   checkCeilings(ceilings);
   const population = request.population ?? advisorDefaults.population;
   const generations = request.generations ?? advisorDefaults.generations;
-  checkWhole("population", population, 4, 1_000);
-  checkWhole("generations", generations, 0, 100);
+  checkWholeNumber("population", population, 4, 1_000);
+  checkWholeNumber("generations", generations, 0, 100);
   const space = searchSpace(request.ranges, start, request.parameters);
   const baseWeight = request.ranges[`weight.${symbols[0]}`] ?? { min: 0, max: 10_000 };
   const base: EvaluationBase = {
@@ -168,7 +168,7 @@ export async function advise(
     seed: request.seed ?? advisorDefaults.seed,
   };
   const robustnessPaths = request.robustnessPaths ?? Math.min(base.paths, advisorDefaults.robustnessPaths);
-  checkWhole("robustnessPaths", robustnessPaths, 2, base.paths);
+  checkWholeNumber("robustnessPaths", robustnessPaths, 2, base.paths);
   validateParams(start.params, start.setup, "current");
   const proposedParams = request.proposed ? withChanges(start.params, request.proposed, symbols) : undefined;
   if (proposedParams) validateParams(proposedParams, start.setup, "proposed");

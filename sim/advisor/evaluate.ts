@@ -8,13 +8,13 @@
  */
 import { createPathGenerator } from "../market/paths.ts";
 import { secondsPerYear } from "../market/types.ts";
-import { pathMetrics, summarisePath, type PathMetric } from "../monteCarlo.ts";
+import { checkMarketAssets, pathMetrics, summarisePath, type PathMetric } from "../monteCarlo.ts";
 import { validateParams } from "../model/params.ts";
 import { accumulatorLayout, sharedStrategy } from "../model/strategy.ts";
 import type { StrategyParams } from "../model/types.ts";
 import { createRandom } from "../random.ts";
 import { smallestBreakingShock, stressDirections } from "../reverseStress.ts";
-import { simulationLimits } from "../runSettings.ts";
+import { checkRunShape } from "../runSettings.ts";
 import { cvar, mean, quantile } from "../stats.ts";
 import type { EvaluationBase, PointMetrics, SetEvaluation } from "./types.ts";
 
@@ -22,20 +22,8 @@ const metricIndex = Object.fromEntries(pathMetrics.map((m, i) => [m, i])) as Rec
 
 /** Checks a base; each error names the field. */
 export function validateEvaluationBase(base: EvaluationBase): void {
-  const whole = (name: string, value: number, min: number, max: number) => {
-    if (!Number.isInteger(value) || value < min || value > max)
-      throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
-  };
-  whole("paths", base.paths, simulationLimits.paths.min, simulationLimits.paths.max);
-  whole("steps", base.steps, simulationLimits.steps.min, simulationLimits.steps.max);
-  if (!(Number.isFinite(base.stepSeconds) && base.stepSeconds > 0))
-    throw new Error(`stepSeconds must be a positive number of seconds, got ${base.stepSeconds}`);
-  if (!Number.isInteger(base.seed)) throw new Error(`seed must be an integer, got ${base.seed}`);
-  const { setup } = base.start;
-  if (base.market.symbols.join() !== setup.symbols.join())
-    throw new Error(
-      `market.symbols (${base.market.symbols.join(", ")}) must be the vault's assets (${setup.symbols.join(", ")})`,
-    );
+  checkRunShape(base);
+  checkMarketAssets(base.market, base.start.setup);
 }
 
 /** The breaking point of `params`: the smallest joint drop that liquidates a module (the maximum when none does). */
