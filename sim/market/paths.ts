@@ -87,7 +87,7 @@ function gbmGenerator(model: GbmModel, tables: OverlayTables, options: PathOptio
     for (let j = 0; j <= i; j++) shock[i * assets + j] = scale * row[j]!;
   });
   const { volatilityMultiplier, crashLogShift, pinnedPriceUsd } = tables;
-  // Without overlays (most runs) the loop skips their three tables: a multiplier of 1 and a shift of 0 leave every
+  // Without overlays (most runs) the path skips their three tables: a multiplier of 1 and a shift of 0 leave every
   // price the same (x · 1 = x; x + 0 = x but for the sign of a zero log return, whose price is the same).
   const plain =
     volatilityMultiplier.every((m) => m === 1) &&
@@ -99,6 +99,7 @@ function gbmGenerator(model: GbmModel, tables: OverlayTables, options: PathOptio
   return (random: Random, out: Float64Array, offset: number) => {
     checkRoom(out, offset, size);
     random.fillNormals(normals, 0, steps * assets);
+    if (plain) return writePlainGbmPath(out, offset, normals, steps, assets, initialPricesUsd, driftPerStep, shock);
     cumulativeLogReturn.fill(0);
     for (let i = 0; i < assets; i++) out[offset + i] = initialPricesUsd[i]!;
     for (let step = 1; step <= steps; step++) {
@@ -109,12 +110,6 @@ function gbmGenerator(model: GbmModel, tables: OverlayTables, options: PathOptio
         let shockLogReturn = 0;
         const shockRow = i * assets;
         for (let j = 0; j <= i; j++) shockLogReturn += shock[shockRow + j]! * normals[normalsRow + j]!;
-        if (plain) {
-          const logPrice = cumulativeLogReturn[i]! + driftPerStep[i]! + shockLogReturn;
-          cumulativeLogReturn[i] = logPrice;
-          out[offset + row + i] = initialPricesUsd[i]! * exp(logPrice);
-          continue;
-        }
         const logPrice =
           cumulativeLogReturn[i]! + driftPerStep[i]! + multiplier * shockLogReturn + crashLogShift[row + i]!;
         cumulativeLogReturn[i] = logPrice;
@@ -123,6 +118,39 @@ function gbmGenerator(model: GbmModel, tables: OverlayTables, options: PathOptio
       }
     }
   };
+}
+
+/**
+ * A GBM path without overlays, from its normals: the generator's loop where no overlay applies. A function of its
+ * arguments alone, not a closure over the generator's arrays: V8 specialises a closure's code to its captured values
+ * only while a single closure of it exists, and every run builds a generator (20% slower from the second on). One
+ * asset's steps at a time: each asset's log price is its own running sum, added in step order as before.
+ */
+function writePlainGbmPath(
+  out: Float64Array,
+  offset: number,
+  normals: Float64Array,
+  steps: number,
+  assets: number,
+  initialPricesUsd: Float64Array,
+  driftPerStep: Float64Array,
+  shock: Float64Array,
+): void {
+  for (let i = 0; i < assets; i++) out[offset + i] = initialPricesUsd[i]!;
+  for (let i = 0; i < assets; i++) {
+    const shockRow = i * assets;
+    const initial = initialPricesUsd[i]!;
+    const drift = driftPerStep[i]!;
+    let logPrice = 0;
+    for (let step = 1, normalsRow = 0, at = offset + assets + i; step <= steps; step++) {
+      let shockLogReturn = 0;
+      for (let j = 0; j <= i; j++) shockLogReturn += shock[shockRow + j]! * normals[normalsRow + j]!;
+      logPrice = logPrice + drift + shockLogReturn;
+      out[at] = initial * exp(logPrice);
+      normalsRow += assets;
+      at += assets;
+    }
+  }
 }
 
 function bootstrapGenerator(model: BootstrapModel, tables: OverlayTables, options: PathOptions): PathGenerator {
