@@ -31,7 +31,7 @@ import {
   realisedStepLogVariances,
   type IntradayLiquidation,
 } from "./intradayLiquidation.ts";
-import { clopperPearson, cvar, mean, quantile, type Interval } from "./stats.ts";
+import { clopperPearson, mean, quantile, sortValues, type Interval } from "./stats.ts";
 
 /** Everything a Monte Carlo run depends on (and all a report needs to reproduce it). */
 export type MonteCarloInputs = {
@@ -493,17 +493,20 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     const set = sets[index]!;
     const col = (m: PathMetric) => column(set, m);
     const health = Float64Array.from(col("minHealth")).filter((h) => Number.isFinite(h));
+    // Each column sorted once for all its quantiles and tails.
+    const returns = sortValues(col("return"));
+    const drawdowns = sortValues(col("maxDrawdown"));
     return {
       returnMean: mean(col("return")),
-      returnMedian: quantile(col("return"), 0.5),
+      returnMedian: returns.quantile(0.5),
       volatility: mean(col("volatility")),
       sharpe: pooledSharpe(set.excess, stepsPerYear),
       sortino: pooledSortino(set.excess, stepsPerYear),
-      maxDrawdownP50: quantile(col("maxDrawdown"), 0.5),
-      maxDrawdownP95: quantile(col("maxDrawdown"), 0.95),
+      maxDrawdownP50: drawdowns.quantile(0.5),
+      maxDrawdownP95: drawdowns.quantile(0.95),
       maxDrawdownHistogram: histogram(col("maxDrawdown"), drawdownBinEdges),
-      cvar95: cvar(col("return"), 0.95),
-      cvar99: cvar(col("return"), 0.99),
+      cvar95: returns.cvar(0.95),
+      cvar99: returns.cvar(0.99),
       turnover: mean(col("turnover")),
       rebalances: mean(col("rebalances")),
       trades: mean(col("trades")),
