@@ -165,6 +165,12 @@ function evaluate(statistic: Statistic, set: Prepared, counts: Uint32Array, draw
     if (below < n / 2) {
       let seen = 0;
       let i = 0;
+      // Four values at a time while the rank lies beyond them (a median walks half the values), then one at a time.
+      for (; i + 3 <= last; i += 4) {
+        const four = counts[paths[i]!]! + counts[paths[i + 1]!]! + counts[paths[i + 2]!]! + counts[paths[i + 3]!]!;
+        if (seen + four > below) break;
+        seen += four;
+      }
       for (; i <= last; i++) {
         seen += counts[paths[i]!]!;
         if (seen > below) break;
