@@ -406,8 +406,7 @@ export function pairedBootstrap<K extends string>(
   const counts = new Uint32Array(paths);
   for (let r = 0; r < resamples; r++) {
     counts.fill(0);
-    // `random.int(0, paths − 1)` is 0 + ⌊next() · paths⌋ (see random.ts): the same draws, one call fewer each (V8
-    // inlines neither call, the generator's closures being new in every run).
+    // `random.int(0, paths − 1)` is 0 + ⌊next() · paths⌋ (see random.ts): the same draws, without a call of `int`.
     for (let i = 0; i < paths; i++) counts[Math.floor(random.next() * paths)]!++;
     shared.sum(counts);
     prepared.forEach((s, i) => {
