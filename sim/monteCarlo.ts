@@ -492,6 +492,14 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
 
   const column = (set: (typeof sets)[number], m: PathMetric) => set.metrics.subarray(M[m] * paths, (M[m] + 1) * paths);
 
+  /** Each path's holders' NAV at the horizon (a plain loop: `Float64Array.from` with a callback calls it per path). */
+  const finalNavs = (index: number) => {
+    const { navs } = sets[index]!;
+    const values = new Float64Array(paths);
+    for (let p = 0; p < paths; p++) values[p] = navs[p * (steps + 1) + steps]!;
+    return values;
+  };
+
   const summary = (index: number): SetSummary => {
     const set = sets[index]!;
     const col = (m: PathMetric) => column(set, m);
@@ -524,10 +532,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       borrowCostBase: mean(col("borrowCostBase")),
       collateralActions: mean(col("collateralActions")),
       hedgeActions: mean(col("hedgeActions")),
-      finalNavMedian: quantile(
-        Float64Array.from({ length: paths }, (_, p) => set.navs[p * (steps + 1) + steps]!),
-        0.5,
-      ),
+      finalNavMedian: quantile(finalNavs(index), 0.5),
     };
   };
 
@@ -543,8 +548,6 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     const at = (m: PathMetric, probability: number) => both(col(m), { kind: "quantile", probability });
     const pooled = (ratio: "sharpe" | "sortino") =>
       both((index) => sets[index]!.excessByPath, { kind: "pooledRatio", ratio, stepsPerPath: steps, stepsPerYear });
-    const finalNav = (index: number) =>
-      Float64Array.from({ length: paths }, (_, p) => sets[index]!.navs[p * (steps + 1) + steps]!);
     // Without a hedge every path's effectiveness is 0 and the summary's is null: no difference either.
     const hedge = setup.hedge
       ? mean("hedgeEffectiveness")
@@ -572,7 +575,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       borrowCostBase: mean("borrowCostBase"),
       collateralActions: mean("collateralActions"),
       hedgeActions: mean("hedgeActions"),
-      finalNavMedian: both(finalNav, { kind: "quantile", probability: 0.5 }),
+      finalNavMedian: both(finalNavs, { kind: "quantile", probability: 0.5 }),
     };
   };
 
