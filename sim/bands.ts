@@ -35,7 +35,7 @@ export function quantilesOfFloat32(
   // count starts again over the exact range. Either way the buckets keep the values' order, so the ranks are exact.
   let [min, max] = rangeOf(bits, length, sampleStride);
   const half = (max - min) >>> 1;
-  [min, max] = [Math.max(0, min - half), max + half];
+  [min, max] = [Math.max(0, min - half), Math.min(0xffffffff, max + half)]; // still 32-bit keys
   if (!countBuckets(bits, length, min, max)) {
     [min, max] = rangeOf(bits, length, 1);
     countBuckets(bits, length, min, max);
