@@ -30,19 +30,17 @@ export function quantilesOfFloat32(
     out.fill(0, 0, probabilities.length);
     return out;
   }
-  let min = bits[0]!;
-  let max = min;
-  for (let i = 1; i < length; i++) {
-    const key = bits[i]!;
-    if (key < min) min = key;
-    if (key > max) max = key;
+  // The buckets span the range of a sample (every `sampleStride`-th value) widened by half its width each way, not
+  // the range of all the values: a pass fewer. Should a value lie outside it (a tail far beyond the sample's), the
+  // count starts again over the exact range. Either way the buckets keep the values' order, so the ranks are exact.
+  let [min, max] = rangeOf(bits, length, sampleStride);
+  const half = (max - min) >>> 1;
+  [min, max] = [Math.max(0, min - half), Math.min(0xffffffff, max + half)]; // still 32-bit keys
+  if (!countBuckets(bits, length, min, max)) {
+    [min, max] = rangeOf(bits, length, 1);
+    countBuckets(bits, length, min, max);
   }
-  // The smallest shift that puts (max − min) into the buckets.
-  let shift = 0;
-  while ((max - min) >>> shift >= 1 << bucketBits) shift++;
-  const buckets = ((max - min) >>> shift) + 1;
-  counts.fill(0, 0, buckets);
-  for (let i = 0; i < length; i++) counts[(bits[i]! - min) >>> shift]!++;
+  const shift = shiftFor(max - min);
   if (gathered.length < length) gathered = new Float64Array(length);
   const asFloat = new Float32Array(1);
   const asBits = new Uint32Array(asFloat.buffer);
@@ -70,7 +68,7 @@ export function quantilesOfFloat32(
   // One pass gathers the values of every wanted bucket (in the order they come), each bucket's to its own place.
   for (let i = 0; i < length; i++) {
     const key = bits[i]!;
-    const slot = slotOfBucket[(key - min) >>> shift]!;
+    const slot = slotOfBucket[(key - min) >>> shift]!; // every key is in [min, max] now
     if (slot >= 0) {
       asBits[0] = key;
       gathered[ends[slot]!++] = asFloat[0]!;
@@ -97,6 +95,44 @@ export function quantilesOfFloat32(
     out[i] = h > lo && lo + 1 < length ? below + (h - lo) * (values[at + 1]! - below) : below;
   });
   return out;
+}
+
+/** Every how many values `quantilesOfFloat32` reads to guess the range of its buckets. */
+const sampleStride = 16;
+
+/** The least and the greatest of every `stride`-th key of `bits[0..length)`. */
+function rangeOf(bits: Uint32Array, length: number, stride: number): [number, number] {
+  let min = bits[0]!;
+  let max = min;
+  for (let i = stride; i < length; i += stride) {
+    const key = bits[i]!;
+    if (key < min) min = key;
+    if (key > max) max = key;
+  }
+  return [min, max];
+}
+
+/** The smallest shift that puts `span` into the buckets. */
+function shiftFor(span: number): number {
+  let shift = 0;
+  while (span >>> shift >= 1 << bucketBits) shift++;
+  return shift;
+}
+
+/**
+ * Counts the keys of `bits[0..length)` by bucket of [min, max] (see `shiftFor`); false, the counts left unfinished, at
+ * the first key outside it.
+ */
+function countBuckets(bits: Uint32Array, length: number, min: number, max: number): boolean {
+  const span = max - min;
+  const shift = shiftFor(span);
+  counts.fill(0, 0, (span >>> shift) + 1);
+  for (let i = 0; i < length; i++) {
+    const offset = (bits[i]! - min) >>> 0;
+    if (offset > span) return false;
+    counts[offset >>> shift]!++;
+  }
+  return true;
 }
 
 /** The order statistics type-7 quantiles need, ascending, without repeats. */

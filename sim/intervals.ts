@@ -45,10 +45,14 @@ export const cantTellFromZero = (d: Interval): boolean => d.low95 <= 0 && d.high
 type Prepared = { raw: Float64Array; allFinite: boolean; values: Float64Array; paths: Uint32Array };
 
 function prepare(raw: Float64Array, sort: boolean): Prepared {
-  const allFinite = raw.every((v) => Number.isFinite(v));
+  // Plain loops, not `every` and `Float64Array.from` with a callback: a call per value was most of this function's time.
+  let allFinite = true;
+  for (let p = 0; p < raw.length && allFinite; p++) allFinite = Number.isFinite(raw[p]!);
   if (!sort) return { raw, allFinite, values: new Float64Array(0), paths: new Uint32Array(0) };
   const paths = sortedPaths(raw);
-  return { raw, allFinite, values: Float64Array.from(paths, (i) => raw[i]!), paths };
+  const values = new Float64Array(paths.length);
+  for (let i = 0; i < paths.length; i++) values[i] = raw[paths[i]!]!;
+  return { raw, allFinite, values, paths };
 }
 
 /** Which of a double's two 32-bit words (through a Uint32Array view) holds its sign and exponent. */
@@ -149,49 +153,8 @@ function evaluate(statistic: Statistic, set: Prepared, counts: Uint32Array, draw
     for (let i = 0; i < paths.length; i++) n += counts[paths[i]!]!;
   }
   if (n === 0) return null;
-  // Type 7, as stats.ts `quantile`: the values at ranks ⌊h⌋ and ⌊h⌋ + 1 (0-based, ascending) of the resample, found in
-  // one walk from the nearer end.
-  const quantileAt = (probability: number) => {
-    const h = (n - 1) * probability;
-    const below = Math.floor(h);
-    const fraction = h - below;
-    const last = values.length - 1;
-    let low = values[last]!;
-    let high = low;
-    if (below < n / 2) {
-      let seen = 0;
-      let i = 0;
-      for (; i <= last; i++) {
-        seen += counts[paths[i]!]!;
-        if (seen > below) break;
-      }
-      low = values[i]!;
-      if (seen > below + 1) high = low;
-      else {
-        for (i++; i <= last && counts[paths[i]!]! === 0; i++);
-        high = values[Math.min(i, last)]!;
-      }
-    } else {
-      // From the top: rank r from the bottom is rank n − 1 − r from the top.
-      const fromTop = n - 1 - below; // the rank of `low` from the top; `high` is one above it
-      let seen = 0;
-      let i = last;
-      for (; i >= 0; i--) {
-        seen += counts[paths[i]!]!;
-        if (seen > fromTop - 1) break;
-      }
-      high = values[i]!;
-      if (seen > fromTop) low = high;
-      else {
-        for (i--; i >= 0 && counts[paths[i]!]! === 0; i--);
-        low = values[Math.max(i, 0)]!;
-      }
-    }
-    if (fraction === 0 || below >= n - 1) return low;
-    return low + fraction * (high - low);
-  };
-  if (statistic.kind === "quantile") return quantileAt(statistic.probability);
-  const threshold = quantileAt(1 - statistic.confidence);
+  if (statistic.kind === "quantile") return quantileOfResample(set, counts, n, statistic.probability);
+  const threshold = quantileOfResample(set, counts, n, 1 - statistic.confidence);
   let sum = 0;
   let count = 0;
   for (let i = 0; i < paths.length && values[i]! <= threshold; i++) {
@@ -202,8 +165,63 @@ function evaluate(statistic: Statistic, set: Prepared, counts: Uint32Array, draw
   return sum === 0 ? 0 : -sum / count;
 }
 
-/** Columns a walk of `SharedSums` sums at once (each in a variable of its own, not in memory). */
-const GROUP = 4;
+/**
+ * Type 7, as stats.ts `quantile`, of the resample of `set` under `counts` (n values drawn): the values at ranks ⌊h⌋ and
+ * ⌊h⌋ + 1 (0-based, ascending) of the resample, found in one walk from the nearer end. A function of the module, not
+ * a closure of each `evaluate` (one fewer allocation per statistic and resample).
+ */
+function quantileOfResample(set: Prepared, counts: Uint32Array, n: number, probability: number): number {
+  const { values, paths } = set;
+  const h = (n - 1) * probability;
+  const below = Math.floor(h);
+  const fraction = h - below;
+  const last = values.length - 1;
+  let low = values[last]!;
+  let high = low;
+  if (below < n / 2) {
+    let seen = 0;
+    let i = 0;
+    // Four values at a time while the rank lies beyond them (a median walks half the values), then one at a time.
+    for (; i + 3 <= last; i += 4) {
+      const four = counts[paths[i]!]! + counts[paths[i + 1]!]! + counts[paths[i + 2]!]! + counts[paths[i + 3]!]!;
+      if (seen + four > below) break;
+      seen += four;
+    }
+    for (; i <= last; i++) {
+      seen += counts[paths[i]!]!;
+      if (seen > below) break;
+    }
+    low = values[i]!;
+    if (seen > below + 1) high = low;
+    else {
+      for (i++; i <= last && counts[paths[i]!]! === 0; i++);
+      high = values[Math.min(i, last)]!;
+    }
+  } else {
+    // From the top: rank r from the bottom is rank n − 1 − r from the top.
+    const fromTop = n - 1 - below; // the rank of `low` from the top; `high` is one above it
+    let seen = 0;
+    let i = last;
+    for (; i >= 0; i--) {
+      seen += counts[paths[i]!]!;
+      if (seen > fromTop - 1) break;
+    }
+    high = values[i]!;
+    if (seen > fromTop) low = high;
+    else {
+      for (i--; i >= 0 && counts[paths[i]!]! === 0; i--);
+      low = values[Math.max(i, 0)]!;
+    }
+  }
+  if (fraction === 0 || below >= n - 1) return low;
+  return low + fraction * (high - low);
+}
+
+/**
+ * Columns a walk of `SharedSums` sums at once (each in a variable of its own, not in memory): eight, so that a path's
+ * values of a group fill one 64-byte cache line, and the eight sums' additions (each waiting on its last) overlap.
+ */
+const GROUP = 8;
 
 /**
  * The weighted sums of per-path columns a resample needs for every mean of finite values and every pooled ratio,
@@ -223,18 +241,77 @@ type SharedSums = {
   readonly sums: Float64Array;
 };
 
+/**
+ * The columns of `SharedSums` laid out for its walks: group g's `GROUP` values of path p at `(g × paths + p) × GROUP`;
+ * `drawnAt` and `drawnCounts` hold the drawn paths' offsets in a group (p × GROUP) and their counts.
+ */
+type SumsLayout = {
+  paths: number;
+  matrix: Float64Array;
+  sums: Float64Array;
+  drawnAt: Int32Array;
+  drawnCounts: Float64Array;
+};
+
+/**
+ * `SharedSums.sum`: a function of the module rather than a closure of each `createSharedSums`, so that its loops read
+ * the layout's arrays as locals (not through a closure's context) and are compiled once for every bootstrap.
+ */
+function weightedSums(layout: SumsLayout, counts: Uint32Array): void {
+  const { paths, matrix, sums, drawnAt, drawnCounts } = layout;
+  let drawn = 0;
+  for (let p = 0; p < paths; p++) {
+    const c = counts[p]!;
+    drawnAt[drawn] = p * GROUP;
+    drawnCounts[drawn] = c;
+    drawn += (c | -c) >>> 31; // 1 when c > 0, without a branch
+  }
+  for (let g = 0; g < sums.length; g += GROUP) {
+    const base = g * paths;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
+    for (let i = 0; i < drawn; i++) {
+      const c = drawnCounts[i]!;
+      const at = base + drawnAt[i]!;
+      s0 += c * matrix[at]!;
+      s1 += c * matrix[at + 1]!;
+      s2 += c * matrix[at + 2]!;
+      s3 += c * matrix[at + 3]!;
+      s4 += c * matrix[at + 4]!;
+      s5 += c * matrix[at + 5]!;
+      s6 += c * matrix[at + 6]!;
+      s7 += c * matrix[at + 7]!;
+    }
+    sums[g] = s0;
+    sums[g + 1] = s1;
+    sums[g + 2] = s2;
+    sums[g + 3] = s3;
+    sums[g + 4] = s4;
+    sums[g + 5] = s5;
+    sums[g + 6] = s6;
+    sums[g + 7] = s7;
+  }
+}
+
 function createSharedSums(): SharedSums {
   const sources: { raw: Float64Array; width: number; at: number }[] = [];
   let columns = 0;
-  let paths = 0;
-  /** Group g's columns, path by path: `GROUP` values of path p at `(g × paths + p) × GROUP`. */
-  let matrix = new Float64Array(0);
-  let sums = new Float64Array(0);
-  let drawnPaths = new Uint32Array(0);
-  let drawnCounts = new Float64Array(0);
+  let layout: SumsLayout = {
+    paths: 0,
+    matrix: new Float64Array(0),
+    sums: new Float64Array(0),
+    drawnAt: new Int32Array(0),
+    drawnCounts: new Float64Array(0),
+  };
   return {
     get sums() {
-      return sums;
+      return layout.sums;
     },
     columnOf(raw, width) {
       const found = sources.find(
@@ -249,47 +326,25 @@ function createSharedSums(): SharedSums {
       columns += width;
       return columns - width;
     },
-    build(pathCount) {
-      paths = pathCount;
+    build(paths) {
       const groups = Math.ceil(columns / GROUP);
-      matrix = new Float64Array(groups * paths * GROUP);
+      const matrix = new Float64Array(groups * paths * GROUP);
       for (const { raw, width, at } of sources)
         for (let j = 0; j < width; j++) {
           const column = at + j;
           const start = Math.floor(column / GROUP) * paths * GROUP + (column % GROUP);
           for (let p = 0; p < paths; p++) matrix[start + p * GROUP] = raw[width * p + j]!;
         }
-      sums = new Float64Array(groups * GROUP);
-      drawnPaths = new Uint32Array(paths);
-      drawnCounts = new Float64Array(paths);
+      layout = {
+        paths,
+        matrix,
+        sums: new Float64Array(groups * GROUP),
+        drawnAt: new Int32Array(paths),
+        drawnCounts: new Float64Array(paths),
+      };
     },
     sum(counts) {
-      let drawn = 0;
-      for (let p = 0; p < paths; p++) {
-        const c = counts[p]!;
-        drawnPaths[drawn] = p;
-        drawnCounts[drawn] = c;
-        drawn += (c | -c) >>> 31; // 1 when c > 0, without a branch
-      }
-      for (let g = 0; g < sums.length; g += GROUP) {
-        const base = g * paths;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let i = 0; i < drawn; i++) {
-          const c = drawnCounts[i]!;
-          const at = base + drawnPaths[i]! * GROUP;
-          s0 += c * matrix[at]!;
-          s1 += c * matrix[at + 1]!;
-          s2 += c * matrix[at + 2]!;
-          s3 += c * matrix[at + 3]!;
-        }
-        sums[g] = s0;
-        sums[g + 1] = s1;
-        sums[g + 2] = s2;
-        sums[g + 3] = s3;
-      }
+      weightedSums(layout, counts);
     },
   };
 }
@@ -356,7 +411,8 @@ export function pairedBootstrap<K extends string>(
   const counts = new Uint32Array(paths);
   for (let r = 0; r < resamples; r++) {
     counts.fill(0);
-    for (let i = 0; i < paths; i++) counts[random.int(0, paths - 1)]!++;
+    // `random.int(0, paths − 1)` is 0 + ⌊next() · paths⌋ (see random.ts): the same draws, without a call of `int`.
+    for (let i = 0; i < paths; i++) counts[Math.floor(random.next() * paths)]!++;
     shared.sum(counts);
     prepared.forEach((s, i) => {
       if (estimates[i] === null) return;

@@ -31,7 +31,7 @@ import {
   realisedStepLogVariances,
   type IntradayLiquidation,
 } from "./intradayLiquidation.ts";
-import { clopperPearson, cvar, mean, quantile, type Interval } from "./stats.ts";
+import { clopperPearson, mean, quantile, sortValues, type Interval } from "./stats.ts";
 
 /** Everything a Monte Carlo run depends on (and all a report needs to reproduce it). */
 export type MonteCarloInputs = {
@@ -71,6 +71,9 @@ export type MonteCarloInputs = {
 
 /** ETH's price in the base asset for valuing gas when the vault holds no ETH to read it from. */
 const ethInBaseWithoutEth = 3_000;
+
+/** The most NAVs (4 bytes each) the bands gather at once: 16 MB, a year of days for 10,000 paths. */
+const bandColumnValues = 1 << 22;
 
 export { maxNavPoints } from "./runSettings.ts";
 
@@ -489,21 +492,32 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
 
   const column = (set: (typeof sets)[number], m: PathMetric) => set.metrics.subarray(M[m] * paths, (M[m] + 1) * paths);
 
+  /** Each path's holders' NAV at the horizon (a plain loop: `Float64Array.from` with a callback calls it per path). */
+  const finalNavs = (index: number) => {
+    const { navs } = sets[index]!;
+    const values = new Float64Array(paths);
+    for (let p = 0; p < paths; p++) values[p] = navs[p * (steps + 1) + steps]!;
+    return values;
+  };
+
   const summary = (index: number): SetSummary => {
     const set = sets[index]!;
     const col = (m: PathMetric) => column(set, m);
     const health = Float64Array.from(col("minHealth")).filter((h) => Number.isFinite(h));
+    // Each column sorted once for all its quantiles and tails.
+    const returns = sortValues(col("return"));
+    const drawdowns = sortValues(col("maxDrawdown"));
     return {
       returnMean: mean(col("return")),
-      returnMedian: quantile(col("return"), 0.5),
+      returnMedian: returns.quantile(0.5),
       volatility: mean(col("volatility")),
       sharpe: pooledSharpe(set.excess, stepsPerYear),
       sortino: pooledSortino(set.excess, stepsPerYear),
-      maxDrawdownP50: quantile(col("maxDrawdown"), 0.5),
-      maxDrawdownP95: quantile(col("maxDrawdown"), 0.95),
+      maxDrawdownP50: drawdowns.quantile(0.5),
+      maxDrawdownP95: drawdowns.quantile(0.95),
       maxDrawdownHistogram: histogram(col("maxDrawdown"), drawdownBinEdges),
-      cvar95: cvar(col("return"), 0.95),
-      cvar99: cvar(col("return"), 0.99),
+      cvar95: returns.cvar(0.95),
+      cvar99: returns.cvar(0.99),
       turnover: mean(col("turnover")),
       rebalances: mean(col("rebalances")),
       trades: mean(col("trades")),
@@ -518,10 +532,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       borrowCostBase: mean(col("borrowCostBase")),
       collateralActions: mean(col("collateralActions")),
       hedgeActions: mean(col("hedgeActions")),
-      finalNavMedian: quantile(
-        Float64Array.from({ length: paths }, (_, p) => set.navs[p * (steps + 1) + steps]!),
-        0.5,
-      ),
+      finalNavMedian: quantile(finalNavs(index), 0.5),
     };
   };
 
@@ -537,8 +548,6 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     const at = (m: PathMetric, probability: number) => both(col(m), { kind: "quantile", probability });
     const pooled = (ratio: "sharpe" | "sortino") =>
       both((index) => sets[index]!.excessByPath, { kind: "pooledRatio", ratio, stepsPerPath: steps, stepsPerYear });
-    const finalNav = (index: number) =>
-      Float64Array.from({ length: paths }, (_, p) => sets[index]!.navs[p * (steps + 1) + steps]!);
     // Without a hedge every path's effectiveness is 0 and the summary's is null: no difference either.
     const hedge = setup.hedge
       ? mean("hedgeEffectiveness")
@@ -566,7 +575,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
       borrowCostBase: mean("borrowCostBase"),
       collateralActions: mean("collateralActions"),
       hedgeActions: mean("hedgeActions"),
-      finalNavMedian: both(finalNav, { kind: "quantile", probability: 0.5 }),
+      finalNavMedian: both(finalNavs, { kind: "quantile", probability: 0.5 }),
     };
   };
 
@@ -595,29 +604,35 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
     return clopperPearson(count, paths);
   };
 
-  const bands = (index: number) => {
-    // NAVs are never negative, so their float32 bits order like them (see `quantilesOfFloat32`).
-    const navs = new Uint32Array(sets[index]!.navs.buffer);
+  /** Each set's quantile bands at each step 0..steps (see `MonteCarloResults.bands`). */
+  const bands = () => {
     const width = steps + 1;
-    // Columns are gathered a block of steps at a time, so that each path's row is read once per block; the block's
-    // columns lie end to end in one array (column j at j × paths), so the gather is one typed-array store, not a
-    // lookup of the column's array then a store.
-    const block = 32;
+    // Columns are gathered a block of steps at a time, each path's row read once per block; the block's columns lie
+    // end to end in one array (column j at j × paths), so the gather is one typed-array store, not a lookup of the
+    // column's array then a store. A block is as many steps as `bandColumnValues` allows (the whole row for 10,000
+    // paths of a year's days): a row read from start to end streams from memory, where short pieces of rows a row's
+    // length apart (1.5 kB) wait for memory one by one (the gather 1.7 times faster than in blocks of 32 steps).
+    const block = Math.min(width, Math.max(32, Math.floor(bandColumnValues / paths)));
     const columns = new Uint32Array(block * paths);
     const out = new Float64Array(bandProbabilities.length);
-    const rows: number[][] = [];
-    for (let first = 0; first < width; first += block) {
-      const count = Math.min(block, width - first);
-      for (let p = 0; p < paths; p++) {
-        const row = p * width + first;
-        for (let j = 0, at = p; j < count; j++, at += paths) columns[at] = navs[row + j]!;
+    const ofSet = (index: number) => {
+      // NAVs are never negative, so their float32 bits order like them (see `quantilesOfFloat32`).
+      const navs = new Uint32Array(sets[index]!.navs.buffer);
+      const rows: number[][] = [];
+      for (let first = 0; first < width; first += block) {
+        const count = Math.min(block, width - first);
+        for (let p = 0; p < paths; p++) {
+          const row = p * width + first;
+          for (let j = 0, at = p; j < count; j++, at += paths) columns[at] = navs[row + j]!;
+        }
+        for (let j = 0; j < count; j++) {
+          const column = columns.subarray(j * paths, (j + 1) * paths);
+          rows.push(Array.from(quantilesOfFloat32(column, paths, bandProbabilities, out)));
+        }
       }
-      for (let j = 0; j < count; j++)
-        rows.push(
-          Array.from(quantilesOfFloat32(columns.subarray(j * paths, (j + 1) * paths), paths, bandProbabilities, out)),
-        );
-    }
-    return rows;
+      return rows;
+    };
+    return { current: ofSet(0), proposed: ofSet(1) };
   };
 
   const extend = (more: number) => {
@@ -669,7 +684,7 @@ export function createMonteCarlo(inputs: MonteCarloInputs): MonteCarlo {
         },
         bootstrapResamples,
         tradeCapBound: { current: tradeCapBound(0), proposed: tradeCapBound(1) },
-        bands: { current: bands(0), proposed: bands(1) },
+        bands: bands(),
         holder: holder.results(gasCost, inputs.seed, bootstrapResamples),
       };
     },

@@ -10,6 +10,7 @@ import {
   regularizedLowerIncompleteGamma,
   sharpeRatio,
   sortinoRatio,
+  sortValues,
   standardDeviation,
   studentTCdf,
 } from "./stats.ts";
@@ -121,6 +122,26 @@ describe("cvar", () => {
   it("refuses a confidence outside [0, 1] and non-finite returns", () => {
     expect(() => cvar([1], 95)).toThrow("confidence must be a number in [0, 1], got 95");
     expect(() => cvar([-Infinity], 0.95)).toThrow("returns[0] must be a finite number, got -Infinity");
+  });
+});
+
+describe("sortValues", () => {
+  it("gives every quantile and CVaR that quantile and cvar give, bit for bit, and leaves its input as it was", () => {
+    const values = Float64Array.from({ length: 1_001 }, (_, i) => Math.sin(i * 12.9898) * 0.3 - 0.01);
+    const copy = values.slice();
+    const sorted = sortValues(values);
+    for (const p of [0, 0.01, 0.05, 0.25, 0.5, 0.95, 0.999, 1]) {
+      expect(Object.is(sorted.quantile(p), quantile(values, p))).toBe(true);
+      expect(Object.is(sorted.cvar(p), cvar(values, p))).toBe(true);
+    }
+    expect(values).toEqual(copy);
+    expect([sortValues([]).quantile(0.5), sortValues([]).cvar(0.95)]).toEqual([0, 0]);
+  });
+
+  it("refuses non-finite values and a probability or confidence outside [0, 1]", () => {
+    expect(() => sortValues([1, NaN])).toThrow("values[1] must be a finite number, got NaN");
+    expect(() => sortValues([1]).quantile(-0.1)).toThrow("probability must be a number in [0, 1], got -0.1");
+    expect(() => sortValues([1]).cvar(2)).toThrow("confidence must be a number in [0, 1], got 2");
   });
 });
 
