@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBlockStateRelay, stateRequestKey, type BlockStateRelay } from "./blockStateRelay.ts";
+import { edrFinalityDepth, startBlockStateRelay, stateRequestKey, type BlockStateRelay } from "./blockStateRelay.ts";
 
 type Request = { jsonrpc: "2.0"; id: number; method: string; params: unknown[] };
 
@@ -92,5 +92,43 @@ describe("the relay in front of a forked chain", () => {
     expect(await call(relay.url, bad(11))).toMatchObject({ error: { message: "no" } });
     await call(relay.url, bad(12));
     expect(chain.asked).toEqual(["eth_getStorageAt", "eth_getStorageAt"]);
+  });
+});
+
+describe("a relay whose forks read one block", () => {
+  let chain: ReturnType<typeof fakeChain>;
+  let relay: BlockStateRelay;
+  const url = () => `http://127.0.0.1:${(chain.server.address() as AddressInfo).port}`;
+  beforeAll(async () => {
+    chain = fakeChain();
+    await new Promise<void>((resolve) => (chain.server as Server).listen(0, "127.0.0.1", resolve));
+    relay = await startBlockStateRelay(url(), { finalBlock: 0x200n });
+  });
+  afterAll(async () => {
+    await relay.close();
+    chain.server.close();
+  });
+
+  const blockNumber = (id: number): Request => ({ jsonrpc: "2.0", id, method: "eth_blockNumber", params: [] });
+
+  it("reports a head at least EDR's finality depth above it, so that EDR deems the block final and keeps its state", async () => {
+    const head = `0x${(0x200n + edrFinalityDepth).toString(16)}`;
+    expect(await call(relay.url, blockNumber(1))).toEqual({ jsonrpc: "2.0", id: 1, result: head });
+    // In a batch, beside a state read: only the head is raised.
+    const batch = (await call(relay.url, [blockNumber(2), balanceAt(3, "0x10")])) as { id: number; result: string }[];
+    expect(batch[0]).toEqual({ jsonrpc: "2.0", id: 2, result: head });
+    expect(BigInt(batch[1]!.result)).toBeLessThan(0x100n);
+  });
+
+  it("passes the chain's own head on when it is higher", async () => {
+    const ahead = await startBlockStateRelay(url(), { finalBlock: 0n });
+    try {
+      // The fake chain's answers count up: past 128 requests, its head is above 0 + 128.
+      for (let i = 0; i < 130; i++) await call(url(), balanceAt(100 + i, "latest"));
+      const answer = (await call(ahead.url, blockNumber(4))) as { result: string };
+      expect(BigInt(answer.result)).toBeGreaterThan(edrFinalityDepth);
+    } finally {
+      await ahead.close();
+    }
   });
 });

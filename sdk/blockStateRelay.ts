@@ -1,8 +1,11 @@
 /**
  * A JSON-RPC relay on 127.0.0.1 in front of a chain, answering again from memory what it was asked before about the
  * state at a numbered block (balance, nonce, code, storage slot, the block itself): an answer that block will always
- * give. EDR's fork asks the chain for the same account at the fork's block again for every call that touches it (it
- * keeps only blocks it deems final, on disk): a dry run's few thousand requests become a few hundred. Node only.
+ * give. EDR's fork asks the chain for the same account at the fork's block again for every call that touches it: it
+ * keeps only the state of blocks it deems final, on disk, those 128 blocks or more below the chain's head (for a chain
+ * it does not know). Given the block its forks read (`finalBlock`), the relay reports a head at least that far above
+ * it, so that EDR keeps what it read and asks once: in `npm run bench:proposal`, the dry run's 12,000 requests to the
+ * relay became 550, and its first fork's work 11.6 → 4.9 s. Node only.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -46,13 +49,53 @@ async function bodyOf(message: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** How far below the head EDR deems a block final, for a chain it does not know (its default safe block depth). */
+export const edrFinalityDepth = 128n;
+
+export type BlockStateRelayOptions = {
+  /**
+   * The block the forks behind the relay read: `eth_blockNumber` is answered with at least this block plus
+   * `edrFinalityDepth` (the chain's own head when it is higher), so that EDR deems it final and keeps its state.
+   */
+  finalBlock?: bigint;
+};
+
 /** Starts a relay to the chain at `upstreamUrl` on a free port of 127.0.0.1; close it when done. */
-export async function startBlockStateRelay(upstreamUrl: string): Promise<BlockStateRelay> {
+export async function startBlockStateRelay(
+  upstreamUrl: string,
+  options: BlockStateRelayOptions = {},
+): Promise<BlockStateRelay> {
   const remembered = new Map<string, unknown>();
   const counts = { remembered: 0, relayed: 0 };
+  const head = options.finalBlock === undefined ? undefined : options.finalBlock + edrFinalityDepth;
 
-  const relay = (body: string) =>
-    fetch(upstreamUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
+  /** The chain's answer to `requests` (as `body`), its head raised to `head` where asked for. */
+  const relay = async (body: string, requests: RpcRequest[]) => {
+    const answer = await fetch(upstreamUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    const text = await answer.text();
+    const asksHead = head !== undefined && requests.some((r) => r && r.method === "eth_blockNumber");
+    return { ok: answer.ok, status: answer.status, text: asksHead && answer.ok ? raiseHead(text, requests) : text };
+  };
+
+  /** `text` (the chain's answers to `requests`) with each `eth_blockNumber` result at least `head`. */
+  const raiseHead = (text: string, requests: RpcRequest[]) => {
+    let parsed: RpcResponse | RpcResponse[];
+    try {
+      parsed = JSON.parse(text) as RpcResponse | RpcResponse[];
+    } catch {
+      return text; // not JSON-RPC: passed on as it came
+    }
+    for (const answer of Array.isArray(parsed) ? parsed : [parsed]) {
+      const request = requests.find((r) => r && r.id === answer.id);
+      if (request?.method === "eth_blockNumber" && typeof answer.result === "string" && BigInt(answer.result) < head!)
+        answer.result = `0x${head!.toString(16)}`;
+    }
+    return JSON.stringify(parsed);
+  };
 
   const server = createServer((request, response) => {
     void (async () => {
@@ -69,18 +112,16 @@ export async function startBlockStateRelay(upstreamUrl: string): Promise<BlockSt
       if (parsed === undefined || missing.length === requests.length) {
         // Nothing to answer from memory: the chain answers, as it would have.
         counts.relayed += requests.length;
-        const answer = await relay(body);
-        const text = await answer.text();
-        if (answer.ok) remember(requests, keys, text);
-        response.writeHead(answer.status, { "content-type": "application/json" }).end(text);
+        const { ok, status, text } = await relay(body, requests);
+        if (ok) remember(requests, keys, text);
+        response.writeHead(status, { "content-type": "application/json" }).end(text);
         return;
       }
       counts.remembered += requests.length - missing.length;
       counts.relayed += missing.length;
       const answers = new Map<unknown, RpcResponse>();
       if (missing.length > 0) {
-        const answer = await relay(JSON.stringify(missing));
-        const text = await answer.text();
+        const { text } = await relay(JSON.stringify(missing), missing);
         remember(missing, missing.map(stateRequestKey), text);
         for (const a of JSON.parse(text) as RpcResponse[]) answers.set(a.id, a);
       }

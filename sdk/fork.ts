@@ -104,7 +104,8 @@ export async function createFork({ rpcUrl, blockNumber }: ForkParameters): Promi
   // EDR keeps the chain's answers on disk (in the runtime's cache folder) for blocks it deems final; a devnet
   // restarted reuses block numbers with other states: each fork caches in a fresh folder, removed when it closes.
   const cache = await mkdtemp(path.join(tmpdir(), "trimtab-fork-"));
-  const relay = await startBlockStateRelay(rpcUrl);
+  // The relay reports the fork's block final, so that EDR keeps the state it reads (see blockStateRelay.ts).
+  const relay = await startBlockStateRelay(rpcUrl, { finalBlock: blockNumber });
   let connection: Awaited<ReturnType<Awaited<ReturnType<CreateRuntime>>["network"]["create"]>>;
   try {
     const hre = await createHardhatRuntimeEnvironment(
