@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { devnetStartPoint } from "../../devnet/startPoint.ts";
 import { secondsPerYear } from "../market/types.ts";
-import { adaptiveCurveBorrowRate } from "./adaptiveCurveIrm.ts";
-import { taylorGrowth } from "./lending.ts";
+import { adaptiveCurveBorrowRate, rateModelCode } from "./adaptiveCurveIrm.ts";
+import { expectedDebtOf, taylorGrowth } from "./lending.ts";
 import { CollateralAction } from "./actions.ts";
 import { withChanges } from "./params.ts";
 import { accumulatorLayout, createStrategy, type ActionRecord } from "./strategy.ts";
@@ -16,6 +16,32 @@ describe("Morpho Blue's interest and liquidation math", () => {
     expect(taylorGrowth(0.1)).toBeCloseTo(0.1 + 0.005 + 0.001 / 6, 15);
     expect(Math.expm1(0.1) - taylorGrowth(0.1)).toBeGreaterThan(0.1 ** 4 / 24);
     expect(Math.expm1(0.1) - taylorGrowth(0.1)).toBeLessThan(0.1 ** 4 / 24 + 0.1 ** 5 / 100);
+  });
+
+  it("owes a module its share of the market's borrow grown by the rate since the last update, never below a spike's floor", () => {
+    const year = secondsPerYear;
+    // Half of a 1,000 borrow, a year after the update, at a fixed 5% a year: 500 · (1 + taylorGrowth(0.05)).
+    expect(expectedDebtOf(0.5, 1_000, 4_000, year, 0.05 / year, 0)).toBeCloseTo(500 * (1 + taylorGrowth(0.05)), 9);
+    // Following utilization (1,000 of 4,000 borrowed: 25% a year).
+    expect(expectedDebtOf(0.5, 1_000, 4_000, year, rateModelCode.utilization, 0)).toBeCloseTo(
+      500 * (1 + taylorGrowth(0.25)),
+      9,
+    );
+    // A spike's 80% a year outweighs both; a rate above it is kept.
+    expect(expectedDebtOf(0.5, 1_000, 4_000, year, rateModelCode.utilization, 0.8 / year)).toBeCloseTo(
+      500 * (1 + taylorGrowth(0.8)),
+      9,
+    );
+    expect(expectedDebtOf(0.5, 1_000, 4_000, year, 0.05 / year, 0.01 / year)).toBeCloseTo(
+      500 * (1 + taylorGrowth(0.05)),
+      9,
+    );
+    // No time elapsed (or the clock behind the market's update): no interest; no share: no debt.
+    expect(expectedDebtOf(0.5, 1_000, 4_000, 0, 0.05 / year, 0)).toBe(500);
+    expect(expectedDebtOf(0.5, 1_000, 4_000, -60, 0.05 / year, 0)).toBe(500);
+    expect(expectedDebtOf(0, 1_000, 4_000, year, 0.05 / year, 0)).toBe(0);
+    // An empty market follows utilization at 0%.
+    expect(expectedDebtOf(0.5, 1_000, 0, year, rateModelCode.utilization, 0)).toBe(500);
   });
 
   it("pays liquidators min(1.15, 1 / (1 − 0.3 · (1 − lltv))) of what they repay", () => {

@@ -36,7 +36,7 @@ export const taylorGrowth = (exponent: number): number =>
  * A module's debt `elapsed` seconds after its market's last update (Morpho's `expectedBorrowAssets`) on a market whose
  * borrow rate per second is fixed (`fixedRate` ≥ 0) or follows utilization (`rateModelCode.utilization`): its `share`
  * of the market's `borrowed` (of `supply`) with the interest since, at no less than `floorPerSecond` (a rate spike's).
- * A function of its arguments, which V8 inlines into the keeper cycle (see `createLending`'s `refreshDebts`).
+ * A function of its arguments, small enough for V8 to inline wherever it is called (see `refreshDebts`).
  */
 export function expectedDebtOf(
   share: number,
